@@ -1,0 +1,43 @@
+namespace Seco.Nn.Layers;
+
+/// <summary>
+/// A <i>linear block</i>: the run of linear layers between two ReLUs (e.g. conv + avg-pool),
+/// followed by its ReLU — what the SECO paper calls "layer i" (protocol.md §1.2: Algs. 10 and 15
+/// process F_i and its ReLU together). The last block of a model produces the logits and has no
+/// ReLU. Split points fall between blocks.
+/// </summary>
+public sealed class LayerBlock
+{
+    internal LayerBlock(int index, IReadOnlyList<LinearLayer> linear, ReluLayer? relu)
+    {
+        if (linear.Count == 0)
+            throw new ArgumentException("a block needs at least one linear layer", nameof(linear));
+        Index = index;
+        Linear = linear;
+        Relu = relu;
+    }
+
+    /// <summary>1-based position of the block in the model (the paper's layer index i).</summary>
+    public int Index { get; }
+
+    public IReadOnlyList<LinearLayer> Linear { get; }
+
+    /// <summary>The closing ReLU, or null for the last (logits) block.</summary>
+    public ReluLayer? Relu { get; }
+
+    public bool HasRelu => Relu is not null;
+
+    public Shape Input => Linear[0].Input;
+
+    public Shape Output => Linear[^1].Output;
+
+    /// <summary>The product of the block's average-pooling divisors.</summary>
+    public long PoolDivisor => Linear.Aggregate(1L, (d, l) => checked(d * l.PoolDivisor));
+
+    public int WeightedLayerCount => Linear.Count(l => l.HasWeights);
+
+    public long ParameterCount => Linear.Sum(l => l.ParameterCount);
+
+    public string Describe() =>
+        string.Join(" + ", Linear.Where(l => l is not FlattenLayer).Select(l => l.Kind)) + (HasRelu ? " → ReLU" : " (logits)");
+}

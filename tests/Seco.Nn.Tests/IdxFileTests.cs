@@ -1,0 +1,75 @@
+using System.IO.Compression;
+using Seco.Nn.Data;
+using Xunit;
+
+namespace Seco.Nn.Tests;
+
+public sealed class IdxFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("seco-idx-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static byte[] Images(int count, int rows, int cols, Func<int, byte>? pixel = null)
+    {
+        var data = new List<byte> { 0, 0, 8, 3 };
+        foreach (int d in new[] { count, rows, cols }) data.AddRange(BitConverter.GetBytes(d).Reverse());
+        for (int i = 0; i < count * rows * cols; i++) data.Add(pixel?.Invoke(i) ?? (byte)i);
+        return data.ToArray();
+    }
+
+    private static byte[] Labels(params byte[] labels)
+    {
+        var data = new List<byte> { 0, 0, 8, 1 };
+        data.AddRange(BitConverter.GetBytes(labels.Length).Reverse());
+        data.AddRange(labels);
+        return data.ToArray();
+    }
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void ReadsImagesAndFindsTheLabelsBesideThem()
+    {
+        string images = Write("set-images-idx3-ubyte", Images(3, 2, 2));
+        Write("set-labels-idx1-ubyte", Labels(7, 0, 9));
+        ImageSet set = IdxFile.Load(images);
+        Assert.Equal(3, set.Count);
+        Assert.Equal(4, set.PixelsPerImage);
+        Assert.Equal(new byte[] { 4, 5, 6, 7 }, set.Pixels(1).ToArray());
+        Assert.Equal(9, set.Label(2));
+        Assert.Equal(new[] { 4 / 255.0, 5 / 255.0, 6 / 255.0, 7 / 255.0 }, set.Input(1));
+    }
+
+    [Fact]
+    public void ReadsGzipCompressedFiles()
+    {
+        using var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true)) gz.Write(Images(2, 3, 3));
+        ImageSet set = IdxFile.Load(Write("x.gz", ms.ToArray()));
+        Assert.Equal(2, set.Count);
+        Assert.False(set.HasLabels);
+    }
+
+    [Fact]
+    public void RejectsMalformedFilesWithTheReason()
+    {
+        string wrongMagic = Write("a", Labels(1, 2));
+        Assert.Contains("IDX magic 0x00000801, expected 0x00000803", Assert.Throws<InvalidDataException>(() => IdxFile.Load(wrongMagic)).Message);
+        byte[] images = Images(2, 2, 2);
+        string truncated = Write("b", images[..^1]);
+        Assert.Contains("header promises 8 data bytes (2×2×2) but the file holds 7", Assert.Throws<InvalidDataException>(() => IdxFile.Load(truncated)).Message);
+        string tiny = Write("c", [0, 0, 8]);
+        Assert.Contains("too short for an IDX header", Assert.Throws<InvalidDataException>(() => IdxFile.Load(tiny)).Message);
+        string labels = Write("d", Labels(1));
+        Assert.Contains("1 labels for 2 images", Assert.Throws<InvalidDataException>(() => IdxFile.Load(Write("e", images), labels)).Message);
+        string badLabel = Write("f", Labels(1, 12));
+        Assert.Contains("label 12 is outside 0..9", Assert.Throws<InvalidDataException>(() => IdxFile.Load(Write("g", images), badLabel)).Message);
+        Assert.Throws<FileNotFoundException>(() => IdxFile.Load(Path.Combine(_dir, "missing")));
+    }
+}
