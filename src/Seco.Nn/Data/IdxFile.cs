@@ -66,12 +66,14 @@ public static class IdxFile
 
     private static int[] Header(byte[] data, string path, int expectedRank)
     {
-        if (data.Length < 4 + 4 * expectedRank)
+        if (data.Length < 4)
             throw new InvalidDataException($"{path}: {data.Length} bytes is too short for an IDX header");
         uint magic = BinaryPrimitives.ReadUInt32BigEndian(data);
         uint expected = 0x0800u | (uint)expectedRank;
         if (magic != expected)
             throw new InvalidDataException($"{path}: IDX magic 0x{magic:x8}, expected 0x{expected:x8} (unsigned bytes, {expectedRank} dimensions)");
+        if (data.Length < 4 + 4 * expectedRank)
+            throw new InvalidDataException($"{path}: {data.Length} bytes is too short for an IDX header");
         var dims = new int[expectedRank];
         long total = 1;
         for (int i = 0; i < expectedRank; i++)
