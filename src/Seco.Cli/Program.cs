@@ -1,0 +1,3 @@
+using Seco.Cli;
+
+return SecoCli.Run(args, Console.Out, Console.Error);
