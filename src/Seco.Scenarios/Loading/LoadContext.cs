@@ -1,0 +1,173 @@
+using System.Globalization;
+
+namespace Seco.Scenarios.Loading;
+
+/// <summary>
+/// State of one load: the errors found so far, where each field was, and the folder relative
+/// paths resolve against. Its Read* methods convert a node to a typed value or report why not
+/// (and return null); they stay silent for a node that was already reported.
+/// </summary>
+internal sealed class LoadContext(string file, string baseDirectory)
+{
+    private readonly List<ScenarioError> _errors = [];
+    private readonly Dictionary<string, SourceLocation> _locations = new(StringComparer.Ordinal);
+
+    public string File { get; } = file;
+
+    public string BaseDirectory { get; } = baseDirectory;
+
+    public int ErrorCount => _errors.Count;
+
+    /// <summary>The errors sorted by position (stable, so same-position errors keep their order).</summary>
+    public IReadOnlyList<ScenarioError> Errors => [.. _errors.OrderBy(e => e.Line).ThenBy(e => e.Column)];
+
+    public void Error(SourceLocation at, string path, string message) =>
+        _errors.Add(new ScenarioError(File, at.Line, at.Column, path, message));
+
+    public void Record(string path, SourceNode node) => _locations.TryAdd(path, node.Location);
+
+    public SourceMap SourceMap() => new(File, _locations);
+
+    public void TypeError(SourceNode node, string path, string expected)
+    {
+        if (node is SourceInvalid)
+            return;
+        string hint = node is SourceScalar { IsQuoted: true } s && Unquoted(s.Value) == expected ? " (remove the quotes)" : "";
+        Error(node.Location, path, $"expected {expected}, got {node.Describe()}{hint}");
+    }
+
+    public SourceMapping? ExpectMapping(SourceNode node, string path)
+    {
+        if (node is SourceMapping mapping)
+            return mapping;
+        TypeError(node, path, "a mapping");
+        return null;
+    }
+
+    public SourceSequence? ExpectSequence(SourceNode node, string path)
+    {
+        if (node is SourceSequence sequence)
+            return sequence;
+        TypeError(node, path, "a list");
+        return null;
+    }
+
+    /// <summary>A non-empty string. Plain numbers and booleans are taken as their text.</summary>
+    public string? ReadString(SourceNode node, string path)
+    {
+        if (node is not SourceScalar scalar || scalar.Kind == ScalarKind.Null)
+        {
+            TypeError(node, path, "a string");
+            return null;
+        }
+        if (string.IsNullOrWhiteSpace(scalar.Value))
+        {
+            Error(node.Location, path, "must not be empty");
+            return null;
+        }
+        return scalar.Value;
+    }
+
+    public bool? ReadBoolean(SourceNode node, string path)
+    {
+        if (node is SourceScalar { Kind: ScalarKind.Boolean } scalar)
+            return scalar.Value is "true" or "True" or "TRUE";
+        TypeError(node, path, "a boolean");
+        return null;
+    }
+
+    public int? ReadInt(SourceNode node, string path, int min, int max = int.MaxValue)
+    {
+        if (node is not SourceScalar { Kind: ScalarKind.Integer } scalar)
+        {
+            TypeError(node, path, "an integer");
+            return null;
+        }
+        if (!long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value)
+            || value < min || value > max)
+        {
+            string range = max == int.MaxValue ? $">= {min}" : $"between {min} and {max}";
+            Error(node.Location, path, $"out of range: got {scalar.Value}, must be {range}");
+            return null;
+        }
+        return (int)value;
+    }
+
+    public ulong? ReadUInt64(SourceNode node, string path)
+    {
+        if (node is not SourceScalar { Kind: ScalarKind.Integer } scalar)
+        {
+            TypeError(node, path, "an integer");
+            return null;
+        }
+        if (!ulong.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ulong value))
+        {
+            Error(node.Location, path, $"out of range: got {scalar.Value}, must be between 0 and {ulong.MaxValue}");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>A finite number &gt;= min (or &gt; min when <paramref name="exclusive"/>); integers are numbers too.</summary>
+    public double? ReadNumber(SourceNode node, string path, double min, bool exclusive)
+    {
+        if (node is not SourceScalar { Kind: ScalarKind.Integer or ScalarKind.Float } scalar)
+        {
+            TypeError(node, path, "a number");
+            return null;
+        }
+        if (!double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+        {
+            Error(node.Location, path, $"expected a finite number, got {scalar.Value}");
+            return null;
+        }
+        if (exclusive ? value <= min : value < min)
+        {
+            Error(node.Location, path, $"out of range: got {scalar.Value}, must be {(exclusive ? ">" : ">=")} {min.ToString(CultureInfo.InvariantCulture)}");
+            return null;
+        }
+        return value;
+    }
+
+    /// <summary>
+    /// A path to an existing file, resolved against <see cref="BaseDirectory"/> when relative;
+    /// the returned path is absolute.
+    /// </summary>
+    public string? ReadExistingFile(SourceNode node, string path)
+    {
+        string? text = ReadString(node, path);
+        if (text is null)
+            return null;
+        string full;
+        try
+        {
+            full = Path.GetFullPath(Path.Combine(BaseDirectory, text));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            Error(node.Location, path, $"invalid path '{text}': {e.Message}");
+            return null;
+        }
+        if (Directory.Exists(full))
+        {
+            Error(node.Location, path, $"expected a file, found a directory: {full}");
+            return null;
+        }
+        if (!System.IO.File.Exists(full))
+        {
+            Error(node.Location, path, $"file not found: {full}");
+            return null;
+        }
+        return full;
+    }
+
+    /// <summary>What a quoted string would be without its quotes, in the words of "expected ..." messages.</summary>
+    private static string Unquoted(string value) =>
+        new SourceScalar(SourceLocation.None, value, plain: true).Kind switch
+        {
+            ScalarKind.Integer => "an integer",
+            ScalarKind.Float => "a number",
+            ScalarKind.Boolean => "a boolean",
+            _ => "",
+        };
+}

@@ -1,0 +1,108 @@
+namespace Seco.Scenarios.Loading;
+
+/// <summary>
+/// Reads <c>network</c>: a preset, network-wide overrides, and per-link values whose endpoints
+/// must be parties of the hierarchy.
+/// </summary>
+internal static class NetworkReader
+{
+    /// <param name="parties">The hierarchy's parties, or null if they could not all be read (then endpoints are not checked).</param>
+    public static NetworkSpec? Read(LoadContext context, SourceNode? node, string path, IReadOnlyList<string>? parties)
+    {
+        if (node is null)
+            return NetworkSpec.Default;
+        if (context.ExpectMapping(node, path) is not { } mapping)
+            return null;
+        int before = context.ErrorCount;
+        var fields = new MappingReader(context, mapping, path, "profile", "latency_ms", "bandwidth_mbps", "links");
+
+        NetworkProfile? profile = NetworkProfile.Default;
+        if (fields.Get("profile") is { } profileNode && context.ReadString(profileNode, fields.PathOf("profile")) is { } name)
+        {
+            profile = NetworkProfile.Find(name);
+            if (profile is null)
+                context.Error(profileNode.Location, fields.PathOf("profile"),
+                    $"unknown profile '{name}'" + Spelling.Hint(name, NetworkProfile.All.Select(p => p.Name).ToList(), "known profiles"));
+        }
+        double? latency = fields.Get("latency_ms") is { } l ? context.ReadNumber(l, fields.PathOf("latency_ms"), 0, exclusive: false) : null;
+        double? bandwidth = fields.Get("bandwidth_mbps") is { } b ? context.ReadNumber(b, fields.PathOf("bandwidth_mbps"), 0, exclusive: true) : null;
+
+        var links = new List<LinkSpec>();
+        if (fields.Get("links") is { } linksNode && context.ExpectSequence(linksNode, fields.PathOf("links")) is { } list)
+        {
+            var seen = new List<(string First, string Second, SourceLocation At)>();
+            for (int i = 0; i < list.Items.Count; i++)
+            {
+                string linkPath = FieldPath.Index(fields.PathOf("links"), i);
+                context.Record(linkPath, list.Items[i]);
+                if (ReadLink(context, list.Items[i], linkPath, parties, seen) is { } link)
+                    links.Add(link);
+            }
+        }
+
+        if (context.ErrorCount > before || profile is null)
+            return null;
+        var defaults = new LinkCharacteristics(latency ?? profile.Link.LatencyMs, bandwidth ?? profile.Link.BandwidthMbps);
+        return new NetworkSpec(profile, defaults, links);
+    }
+
+    private static LinkSpec? ReadLink(LoadContext context, SourceNode node, string path, IReadOnlyList<string>? parties,
+        List<(string First, string Second, SourceLocation At)> seen)
+    {
+        if (context.ExpectMapping(node, path) is not { } mapping)
+            return null;
+        int before = context.ErrorCount;
+        var fields = new MappingReader(context, mapping, path, "between", "latency_ms", "bandwidth_mbps");
+
+        (string, string)? ends = fields.Require("between") is { } between ? ReadEnds(context, between, fields.PathOf("between"), parties, seen) : null;
+        double? latency = fields.Get("latency_ms") is { } l ? context.ReadNumber(l, fields.PathOf("latency_ms"), 0, exclusive: false) : null;
+        double? bandwidth = fields.Get("bandwidth_mbps") is { } b ? context.ReadNumber(b, fields.PathOf("bandwidth_mbps"), 0, exclusive: true) : null;
+        if (!fields.Has("latency_ms") && !fields.Has("bandwidth_mbps"))
+            context.Error(mapping.Location, path, "a link must set latency_ms, bandwidth_mbps or both");
+
+        if (context.ErrorCount > before || ends is not var (first, second))
+            return null;
+        return new LinkSpec(first, second, latency, bandwidth);
+    }
+
+    private static (string, string)? ReadEnds(LoadContext context, SourceNode node, string path, IReadOnlyList<string>? parties,
+        List<(string First, string Second, SourceLocation At)> seen)
+    {
+        if (context.ExpectSequence(node, path) is not { } list)
+            return null;
+        if (list.Items.Count != 2)
+        {
+            context.Error(list.Location, path, $"expected a list of two party names, got {list.Items.Count} item{(list.Items.Count == 1 ? "" : "s")}");
+            return null;
+        }
+        var names = new string?[2];
+        for (int i = 0; i < 2; i++)
+        {
+            string endPath = FieldPath.Index(path, i);
+            context.Record(endPath, list.Items[i]);
+            names[i] = context.ReadString(list.Items[i], endPath);
+            if (names[i] is { } name && parties is not null && !parties.Contains(name, StringComparer.Ordinal))
+            {
+                context.Error(list.Items[i].Location, endPath, $"unknown party '{name}'" + Spelling.Hint(name, parties, "parties"));
+                names[i] = null;
+            }
+        }
+        if (names[0] is not { } first || names[1] is not { } second)
+            return null;
+        if (first == second)
+        {
+            context.Error(list.Location, path, $"a link needs two different parties, got '{first}' twice");
+            return null;
+        }
+        foreach (var earlier in seen)
+        {
+            if ((earlier.First == first && earlier.Second == second) || (earlier.First == second && earlier.Second == first))
+            {
+                context.Error(list.Location, path, $"duplicate link {first}-{second} (first given at {earlier.At})");
+                return null;
+            }
+        }
+        seen.Add((first, second, list.Location));
+        return (first, second);
+    }
+}

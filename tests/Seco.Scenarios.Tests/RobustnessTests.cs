@@ -1,0 +1,47 @@
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Seco.Scenarios.Tests;
+
+/// <summary>
+/// Whatever the text, loading either returns a scenario or throws a
+/// <see cref="ScenarioValidationException"/> whose errors are one-line and positioned — never
+/// another exception.
+/// </summary>
+public sealed class RobustnessTests : IDisposable
+{
+    private readonly ScenarioFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Mutated_scenarios_load_or_fail_with_positioned_errors()
+    {
+        const string alphabet = " :-[]{},'\"#&*!|>\n\tabcxyz019_.";
+        Gen<(int Position, int Delete, string Insert)> edit =
+            from position in Gen.Choose(0, Yaml.Full.Length)
+            from delete in Gen.Choose(0, 3)
+            from insert in Gen.Elements(alphabet.ToCharArray()).ListOf().Select(cs => new string([.. cs.Take(3)]))
+            select (position, delete, insert);
+
+        Prop.ForAll(Arb.From(edit), e =>
+        {
+            int delete = Math.Min(e.Delete, Yaml.Full.Length - e.Position);
+            string text = Yaml.Full.Remove(e.Position, delete).Insert(e.Position, e.Insert);
+            try
+            {
+                _folder.Load(text);
+            }
+            catch (ScenarioValidationException ex)
+            {
+                Assert.NotEmpty(ex.Errors);
+                Assert.All(ex.Errors, error =>
+                {
+                    Assert.True(error.Line >= 1 && error.Column >= 1, error.ToString());
+                    Assert.DoesNotContain('\n', error.ToString());
+                    Assert.StartsWith($"{ScenarioFolder.SourceName}:{error.Line}:{error.Column}: ", error.ToString());
+                });
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+}
