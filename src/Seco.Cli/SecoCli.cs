@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Seco.Cli.Commands;
 using Seco.Nn;
+using Seco.Scenarios;
 
 namespace Seco.Cli;
 
@@ -12,6 +13,8 @@ public static class SecoCli
         var ctx = new Lazy<CommandContext>(() => new CommandContext(output, error));
         var root = new RootCommand("Seco.Actors: secure neural-network inference across a hierarchy of servers (SECO)")
         {
+            RunCommand.Create(() => ctx.Value),
+            ValidateCommand.Create(() => ctx.Value),
             InferCommand.Create(() => ctx.Value),
             ModelsCommand.Create(() => ctx.Value),
         };
@@ -19,6 +22,11 @@ public static class SecoCli
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (ScenarioValidationException e)
+        {
+            foreach (ScenarioError problem in e.Errors) error.WriteLine($"error: {problem}");
+            return ExitCodes.UserError;
         }
         catch (Exception e) when (IsUserError(e))
         {
