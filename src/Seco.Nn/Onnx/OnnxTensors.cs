@@ -26,63 +26,36 @@ internal static class OnnxTensors
         if (count > 256L * 1024 * 1024)
             throw new FormatException($"tensor '{t.Name}' has {count} elements, more than this importer accepts");
         var type = (TensorProto.Types.DataType)t.DataType;
-        var values = new double[count];
-        ReadOnlySpan<byte> raw = t.HasRawData ? t.RawData.Span : default;
-        switch (type)
+        double[] values = type switch
         {
-            case TensorProto.Types.DataType.Float:
-                if (t.HasRawData)
-                {
-                    CheckRaw(t, raw, count, 4);
-                    for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..]);
-                }
-                else
-                {
-                    CheckCount(t, t.FloatData.Count, count);
-                    for (int i = 0; i < count; i++) values[i] = t.FloatData[i];
-                }
-                break;
-            case TensorProto.Types.DataType.Double:
-                if (t.HasRawData)
-                {
-                    CheckRaw(t, raw, count, 8);
-                    for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]);
-                }
-                else
-                {
-                    CheckCount(t, t.DoubleData.Count, count);
-                    for (int i = 0; i < count; i++) values[i] = t.DoubleData[i];
-                }
-                break;
-            case TensorProto.Types.DataType.Int64:
-                if (t.HasRawData)
-                {
-                    CheckRaw(t, raw, count, 8);
-                    for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadInt64LittleEndian(raw[(8 * i)..]);
-                }
-                else
-                {
-                    CheckCount(t, t.Int64Data.Count, count);
-                    for (int i = 0; i < count; i++) values[i] = t.Int64Data[i];
-                }
-                break;
-            case TensorProto.Types.DataType.Int32:
-                if (t.HasRawData)
-                {
-                    CheckRaw(t, raw, count, 4);
-                    for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadInt32LittleEndian(raw[(4 * i)..]);
-                }
-                else
-                {
-                    CheckCount(t, t.Int32Data.Count, count);
-                    for (int i = 0; i < count; i++) values[i] = t.Int32Data[i];
-                }
-                break;
-            default:
-                throw new FormatException($"tensor '{t.Name}' has data type {type}, only FLOAT, DOUBLE, INT32 and INT64 are supported");
-        }
+            TensorProto.Types.DataType.Float => Read(t, count, 4, r => BinaryPrimitives.ReadSingleLittleEndian(r), t.FloatData, v => v),
+            TensorProto.Types.DataType.Double => Read(t, count, 8, BinaryPrimitives.ReadDoubleLittleEndian, t.DoubleData, v => v),
+            TensorProto.Types.DataType.Int64 => Read(t, count, 8, r => BinaryPrimitives.ReadInt64LittleEndian(r), t.Int64Data, v => v),
+            TensorProto.Types.DataType.Int32 => Read(t, count, 4, r => BinaryPrimitives.ReadInt32LittleEndian(r), t.Int32Data, v => v),
+            _ => throw new FormatException($"tensor '{t.Name}' has data type {type}, only FLOAT, DOUBLE, INT32 and INT64 are supported"),
+        };
         foreach (double v in values)
             if (!double.IsFinite(v)) throw new FormatException($"tensor '{t.Name}' contains a non-finite value ({v})");
+        return values;
+    }
+
+    private delegate double RawReader(ReadOnlySpan<byte> bytes);
+
+    /// <summary>Values come either as little-endian raw_data or in the typed repeated field, never both.</summary>
+    private static double[] Read<T>(TensorProto t, long count, int width, RawReader raw, IReadOnlyList<T> typed, Func<T, double> convert)
+    {
+        var values = new double[count];
+        if (t.HasRawData)
+        {
+            ReadOnlySpan<byte> bytes = t.RawData.Span;
+            CheckRaw(t, bytes, count, width);
+            for (int i = 0; i < values.Length; i++) values[i] = raw(bytes.Slice(width * i, width));
+        }
+        else
+        {
+            CheckCount(t, typed.Count, count);
+            for (int i = 0; i < values.Length; i++) values[i] = convert(typed[i]);
+        }
         return values;
     }
 
