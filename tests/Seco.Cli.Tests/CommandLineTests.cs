@@ -6,6 +6,8 @@ public class CommandLineTests
 {
     [Theory]
     [InlineData("--help")]
+    [InlineData("run", "--help")]
+    [InlineData("validate", "--help")]
     [InlineData("infer", "--help")]
     [InlineData("models", "--help")]
     [InlineData("models", "inspect", "--help")]
