@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+
+namespace Seco.Lattice.Ring;
+
+/// <summary>
+/// The negacyclic number-theoretic transform over Z_q[X]/(X^n + 1).
+/// <para>
+/// <see cref="Forward"/> maps coefficients (natural order) to the evaluations a(ψ^(2·bitrev(i)+1)) stored at index i
+/// (bit-reversed order, SEAL's convention). The ψ twist that turns the cyclic NTT into a negacyclic one is merged
+/// into the twiddles (Longa &amp; Naehrig 2016), so no separate pre/post multiplication pass is needed and the
+/// pointwise product of two transforms is the transform of the product mod X^n + 1.
+/// </para>
+/// <para>
+/// Butterflies follow Harvey 2014 ("Faster arithmetic for number-theoretic transforms"): operands stay lazily
+/// reduced (forward: [0, 4q), inverse: [0, 2q)) and each twiddle product is a Shoup multiplication, so the inner
+/// loop has one high and two low 64×64 multiplies, no division, and only branch-free conditional subtractions.
+/// </para>
+/// </summary>
+public static class NegacyclicNtt
+{
+    /// <summary>
+    /// In-place forward transform (Cooley–Tukey, decimation in time). Input coefficients must be in [0, 4q)
+    /// (normally [0, q)); output is in [0, q), bit-reversed order.
+    /// </summary>
+    public static unsafe void Forward(Span<ulong> values, NttTables tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        int n = tables.N;
+        if (values.Length != n)
+        {
+            throw new ArgumentException($"Expected {n} coefficients, got {values.Length}.", nameof(values));
+        }
+
+        ulong q = tables.Modulus.Value;
+        ulong twoQ = q << 1;
+
+        fixed (ulong* a = values)
+        fixed (ulong* w = tables.RootsArray)
+        fixed (ulong* ws = tables.RootsShoupArray)
+        {
+            // Layer with m groups of span 2·gap uses twiddles ψ^bitrev(m+i), i < m. All but the last layer here.
+            int half = n >> 1;
+            int gap = half;
+            for (int m = 1; m < half; m <<= 1, gap >>= 1)
+            {
+                ulong* x = a;
+                for (int i = 0; i < m; i++, x += gap)
+                {
+                    ulong wi = w[m + i], wsi = ws[m + i];
+                    ulong* y = x + gap;
+                    for (ulong* end = y; x < end; x++, y++)
+                    {
+                        // Harvey forward butterfly: X ∈ [0,4q) → [0,2q); T = W·Y ∈ [0,2q); outputs in [0,4q).
+                        ulong xv = *x;
+                        xv = SubIfGreaterOrEqual(xv, twoQ);
+                        ulong yv = *y;
+                        ulong t = yv * wi - Math.BigMul(yv, wsi, out _) * q;
+                        *x = xv + t;
+                        *y = xv - t + twoQ;
+                    }
+                }
+            }
+
+            // Last layer (gap 1, n/2 groups) fused with the final correction [0, 4q) → [0, q).
+            for (int i = 0; i < half; i++)
+            {
+                ulong* x = a + (2 * i);
+                ulong wi = w[half + i], wsi = ws[half + i];
+                ulong xv = x[0];
+                xv = SubIfGreaterOrEqual(xv, twoQ);
+                ulong yv = x[1];
+                ulong t = yv * wi - Math.BigMul(yv, wsi, out _) * q;
+                ulong u = xv + t, v = xv - t + twoQ;
+                u = SubIfGreaterOrEqual(u, twoQ);
+                v = SubIfGreaterOrEqual(v, twoQ);
+                x[0] = SubIfGreaterOrEqual(u, q);
+                x[1] = SubIfGreaterOrEqual(v, q);
+            }
+        }
+    }
+
+    /// <summary>
+    /// In-place inverse transform (Gentleman–Sande, decimation in frequency), including the 1/n scaling. Input in
+    /// bit-reversed order with values in [0, 2q) (normally [0, q)); output coefficients in natural order, in [0, q).
+    /// </summary>
+    public static unsafe void Inverse(Span<ulong> values, NttTables tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        int n = tables.N;
+        if (values.Length != n)
+        {
+            throw new ArgumentException($"Expected {n} coefficients, got {values.Length}.", nameof(values));
+        }
+
+        ulong q = tables.Modulus.Value;
+        ulong twoQ = q << 1;
+
+        fixed (ulong* a = values)
+        fixed (ulong* w = tables.InvRootsArray)
+        fixed (ulong* ws = tables.InvRootsShoupArray)
+        {
+            // Undo the forward layers in reverse: m = n/2 … 2 groups, twiddles ψ^−bitrev(m+i).
+            int halfN = n >> 1;
+            int gap = 1;
+            for (int m = halfN; m > 1; m >>= 1, gap <<= 1)
+            {
+                ulong* x = a;
+                for (int i = 0; i < m; i++, x += gap)
+                {
+                    ulong wi = w[m + i], wsi = ws[m + i];
+                    ulong* y = x + gap;
+                    for (ulong* end = y; x < end; x++, y++)
+                    {
+                        // Harvey inverse butterfly: inputs in [0,2q); X+Y folded to [0,2q); (X−Y+2q)·W ∈ [0,2q).
+                        ulong xv = *x, yv = *y;
+                        ulong s = xv + yv;
+                        s = SubIfGreaterOrEqual(s, twoQ);
+                        ulong d = xv - yv + twoQ;
+                        *x = s;
+                        *y = d * wi - Math.BigMul(d, wsi, out _) * q;
+                    }
+                }
+            }
+
+            // Last layer (one group, gap n/2) merged with the 1/n scaling; exact Shoup products land in [0, q).
+            ulong invN = tables.InvN, invNs = tables.InvNShoup;
+            ulong wl = tables.LastInvRootTimesInvN, wls = tables.LastInvRootTimesInvNShoup;
+            for (ulong* x = a, y = a + halfN, end = a + halfN; x < end; x++, y++)
+            {
+                ulong xv = *x, yv = *y;
+                ulong s = xv + yv; // < 4q, fine for Shoup (any 64-bit operand)
+                ulong d = xv - yv + twoQ;
+                ulong r0 = s * invN - Math.BigMul(s, invNs, out _) * q;
+                ulong r1 = d * wl - Math.BigMul(d, wls, out _) * q;
+                *x = SubIfGreaterOrEqual(r0, q);
+                *y = SubIfGreaterOrEqual(r1, q);
+            }
+        }
+    }
+
+    /// <summary>
+    /// v ≥ m ? v − m : v without a branch (the data are random, so a branch mispredicts half the time): the sign of
+    /// v − m selects whether m is added back. Valid for v, m &lt; 2^63, which the 4q &lt; 2^64 bound guarantees.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong SubIfGreaterOrEqual(ulong v, ulong m)
+    {
+        ulong d = v - m;
+        return d + (m & (ulong)((long)d >> 63));
+    }
+}
