@@ -69,28 +69,7 @@ public ref partial struct MessagePackWriter
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ThrowIfPayloadPending();
-        Span<byte> s;
-        if (length <= byte.MaxValue)
-        {
-            s = Reserve(2);
-            s[1] = (byte)length;
-            s[0] = MessagePackCode.Bin8;
-            Commit(2);
-        }
-        else if (length <= ushort.MaxValue)
-        {
-            s = Reserve(3);
-            BinaryPrimitives.WriteUInt16BigEndian(s.Slice(1), (ushort)length);
-            s[0] = MessagePackCode.Bin16;
-            Commit(3);
-        }
-        else
-        {
-            s = Reserve(5);
-            BinaryPrimitives.WriteUInt32BigEndian(s.Slice(1), (uint)length);
-            s[0] = MessagePackCode.Bin32;
-            Commit(5);
-        }
+        WriteLengthHeader(length, MessagePackCode.Bin8, MessagePackCode.Bin16, MessagePackCode.Bin32);
         _payloadRemaining = length;
     }
 
@@ -123,29 +102,13 @@ public ref partial struct MessagePackWriter
             s[0] = fixCode;
             Commit(2);
         }
-        else if (length <= byte.MaxValue)
-        {
-            s = Reserve(3);
-            s[2] = (byte)typeCode;
-            s[1] = (byte)length;
-            s[0] = MessagePackCode.Ext8;
-            Commit(3);
-        }
-        else if (length <= ushort.MaxValue)
-        {
-            s = Reserve(4);
-            s[3] = (byte)typeCode;
-            BinaryPrimitives.WriteUInt16BigEndian(s.Slice(1), (ushort)length);
-            s[0] = MessagePackCode.Ext16;
-            Commit(4);
-        }
         else
         {
-            s = Reserve(6);
-            s[5] = (byte)typeCode;
-            BinaryPrimitives.WriteUInt32BigEndian(s.Slice(1), (uint)length);
-            s[0] = MessagePackCode.Ext32;
-            Commit(6);
+            // ext 8/16/32: the length ladder, then the type byte
+            WriteLengthHeader(length, MessagePackCode.Ext8, MessagePackCode.Ext16, MessagePackCode.Ext32);
+            s = Reserve(1);
+            s[0] = (byte)typeCode;
+            Commit(1);
         }
         _payloadRemaining = length;
     }
@@ -246,25 +209,38 @@ public ref partial struct MessagePackWriter
             s[0] = (byte)(MessagePackCode.MinFixStr | byteCount);
             Commit(1);
         }
-        else if (byteCount <= byte.MaxValue)
+        else
+        {
+            WriteLengthHeader(byteCount, MessagePackCode.Str8, MessagePackCode.Str16, MessagePackCode.Str32);
+        }
+    }
+
+    /// <summary>
+    /// The length ladder shared by str, bin and ext headers: the 8-, 16- or 32-bit form, whichever is the
+    /// smallest that holds <paramref name="length"/> (the spec's "always the shortest encoding").
+    /// </summary>
+    private void WriteLengthHeader(int length, byte code8, byte code16, byte code32)
+    {
+        Span<byte> s;
+        if (length <= byte.MaxValue)
         {
             s = Reserve(2);
-            s[1] = (byte)byteCount;
-            s[0] = MessagePackCode.Str8;
+            s[1] = (byte)length;
+            s[0] = code8;
             Commit(2);
         }
-        else if (byteCount <= ushort.MaxValue)
+        else if (length <= ushort.MaxValue)
         {
             s = Reserve(3);
-            BinaryPrimitives.WriteUInt16BigEndian(s.Slice(1), (ushort)byteCount);
-            s[0] = MessagePackCode.Str16;
+            BinaryPrimitives.WriteUInt16BigEndian(s.Slice(1), (ushort)length);
+            s[0] = code16;
             Commit(3);
         }
         else
         {
             s = Reserve(5);
-            BinaryPrimitives.WriteUInt32BigEndian(s.Slice(1), (uint)byteCount);
-            s[0] = MessagePackCode.Str32;
+            BinaryPrimitives.WriteUInt32BigEndian(s.Slice(1), (uint)length);
+            s[0] = code32;
             Commit(5);
         }
     }
