@@ -44,6 +44,45 @@ public sealed class BfvContext
         DataCoeffModulusBitCount = ProductBitCount(DataModuli);
         _parameterHash = ImmutableArray.Create(ComputeParameterHash(parameters));
         ParameterHashHex = Convert.ToHexStringLower(_parameterHash.AsSpan());
+        _levels = new Lazy<Bfv.LevelContext>[DataModuli.Count + 1];
+        for (int l = 1; l <= DataModuli.Count; l++)
+        {
+            int count = l;
+            _levels[l] = new Lazy<Bfv.LevelContext>(() => new Bfv.LevelContext(this, count));
+        }
+
+        PlainNtt = usesBatching ? new NttTables(N, PlainModulus) : null;
+        SpecialModulus = KeyModuli[^1];
+        SpecialModQi = DataModuli.Select(q => q.Reduce(SpecialModulus.Value)).ToArray();
+        SpecialInvModQi = DataModuli.Select((q, i) => q.Inverse(SpecialModQi[i])).ToArray();
+    }
+
+    private readonly Lazy<Bfv.LevelContext>[] _levels;
+
+    /// <summary>Number of data primes L: fresh ciphertexts have L limbs; each modulus switch removes one.</summary>
+    public int MaxLevel => DataModuli.Count;
+
+    /// <summary>NTT tables modulo t for batching (null when t does not support it).</summary>
+    internal NttTables? PlainNtt { get; }
+
+    /// <summary>The special key-switching prime P (last of <see cref="KeyModuli"/>).</summary>
+    internal Modulus SpecialModulus { get; }
+
+    /// <summary>P mod q_i for each data prime.</summary>
+    internal ulong[] SpecialModQi { get; }
+
+    /// <summary>P^{-1} mod q_i for each data prime.</summary>
+    internal ulong[] SpecialInvModQi { get; }
+
+    /// <summary>Precomputation for ciphertexts with <paramref name="count"/> primes (1 ≤ count ≤ <see cref="MaxLevel"/>).</summary>
+    internal Bfv.LevelContext Level(int count)
+    {
+        if (count < 1 || count > MaxLevel)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), $"Level must be in [1, {MaxLevel}]; got {count}.");
+        }
+
+        return _levels[count].Value;
     }
 
     /// <summary>The literal this context was validated from.</summary>

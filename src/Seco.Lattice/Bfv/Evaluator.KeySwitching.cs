@@ -1,0 +1,169 @@
+using Seco.Lattice.Ring;
+
+namespace Seco.Lattice.Bfv;
+
+public sealed partial class Evaluator
+{
+    /// <summary>A size-2 ciphertext with the same plaintext as the size-3 <paramref name="a"/>.</summary>
+    public Ciphertext Relinearize(Ciphertext a, RelinKeys keys)
+    {
+        Ciphertext result = a.Clone();
+        RelinearizeInplace(result, keys);
+        return result;
+    }
+
+    /// <summary>(c_0, c_1, c_2) ← (c_0, c_1) + KeySwitch_{s²→s}(c_2) (SEAL <c>relinearize_inplace</c>).</summary>
+    public void RelinearizeInplace(Ciphertext a, RelinKeys keys)
+    {
+        LevelContext level = Check(a, "ciphertext");
+        ArgumentNullException.ThrowIfNull(keys);
+        Guard.SameContext(_context, keys.Context, "relinearization keys");
+        RequireCoefficientForm(a, "relinearize");
+        if (a.Size != 3)
+        {
+            throw new ArgumentException($"Relinearization takes a size-3 ciphertext; this one has size {a.Size}.", nameof(a));
+        }
+
+        SwitchKey(a.Poly(2), keys.Key, level, a.Poly(0), a.Poly(1));
+        a.Data = a.Data[..(2 * a.PolyLength)];
+        a.Size = 2;
+    }
+
+    /// <summary>Both rows rotated left by <paramref name="steps"/> (right when negative), SEAL's <c>rotate_rows</c>.</summary>
+    public Ciphertext RotateRows(Ciphertext a, int steps, GaloisKeys keys)
+    {
+        Ciphertext result = a.Clone();
+        RotateRowsInplace(result, steps, keys);
+        return result;
+    }
+
+    /// <summary>In-place <see cref="RotateRows"/>.</summary>
+    public void RotateRowsInplace(Ciphertext a, int steps, GaloisKeys keys)
+    {
+        if (steps == 0)
+        {
+            return;
+        }
+
+        ApplyGaloisInplace(a, GaloisTool.ElementFromStep(steps, _context.N), keys);
+    }
+
+    /// <summary>The two rows swapped, SEAL's <c>rotate_columns</c>.</summary>
+    public Ciphertext RotateColumns(Ciphertext a, GaloisKeys keys)
+    {
+        Ciphertext result = a.Clone();
+        RotateColumnsInplace(result, keys);
+        return result;
+    }
+
+    /// <summary>In-place <see cref="RotateColumns"/>.</summary>
+    public void RotateColumnsInplace(Ciphertext a, GaloisKeys keys) =>
+        ApplyGaloisInplace(a, GaloisTool.RowSwapElement(_context.N), keys);
+
+    /// <summary>
+    /// (c_0, c_1) ← (σ_g(c_0), 0) + KeySwitch_{σ_g(s)→s}(σ_g(c_1)) (SEAL <c>apply_galois_inplace</c>).
+    /// </summary>
+    public void ApplyGaloisInplace(Ciphertext a, uint galoisElement, GaloisKeys keys)
+    {
+        LevelContext level = Check(a, "ciphertext");
+        ArgumentNullException.ThrowIfNull(keys);
+        Guard.SameContext(_context, keys.Context, "Galois keys");
+        RequireCoefficientForm(a, "a rotation");
+        GaloisTool.Validate(galoisElement, _context.N);
+        if (a.Size != 2)
+        {
+            throw new ArgumentException($"Rotations take a size-2 ciphertext; this one has size {a.Size}. Relinearize first.", nameof(a));
+        }
+
+        if (!keys.Keys.TryGetValue(galoisElement, out KeySwitchingKey? key))
+        {
+            throw new ArgumentException(
+                $"No Galois key for element {galoisElement}; the keys cover [{string.Join(", ", keys.Elements)}].", nameof(keys));
+        }
+
+        int len = level.PolyLength;
+        using var c1 = new PooledBuffer(len);
+        using var c0 = new PooledBuffer(len);
+        GaloisTool.ApplyCoefficients(a.Poly(0), c0.Span, galoisElement, level.Moduli, _context.N);
+        GaloisTool.ApplyCoefficients(a.Poly(1), c1.Span, galoisElement, level.Moduli, _context.N);
+        c0.Span.CopyTo(a.Poly(0));
+        a.Poly(1).Clear();
+        SwitchKey(c1.Span, key, level, a.Poly(0), a.Poly(1));
+    }
+
+    /// <summary>
+    /// Hybrid key switching with the special prime P (SEAL <c>switch_key_inplace</c>): decompose the
+    /// coefficient-form <paramref name="target"/> into its residues d_j = [target]_{q_j}, raise each to Q_ℓ ∪ {P},
+    /// accumulate Σ_j d_j·(b_j, a_j) in the NTT domain, then divide by P with rounding and add the result to
+    /// (<paramref name="out0"/>, <paramref name="out1"/>). Since Σ_j d_j·(P·s' in limb j) ≡ P·s'·target, the outputs
+    /// gain an encryption of s'·target under s with noise ≈ Σ_j d_j·e_j / P.
+    /// </summary>
+    private void SwitchKey(ReadOnlySpan<ulong> target, KeySwitchingKey key, LevelContext level, Span<ulong> out0, Span<ulong> out1)
+    {
+        int n = _context.N, l = level.Count, special = _context.KeyModuli.Count - 1;
+        using var acc0 = new PooledBuffer((l + 1) * n);
+        using var acc1 = new PooledBuffer((l + 1) * n);
+        using var digit = new PooledBuffer(n);
+        Span<ulong> d = digit.Span;
+
+        for (int j = 0; j < l; j++)
+        {
+            ReadOnlySpan<ulong> source = target.Slice(j * n, n);
+            ulong[] b = key.B[j], a = key.A[j];
+            for (int r = 0; r <= l; r++)
+            {
+                int index = r == l ? special : r;
+                Modulus q = _context.KeyModuli[index];
+                for (int i = 0; i < n; i++)
+                {
+                    d[i] = q.Reduce(source[i]);
+                }
+
+                NegacyclicNtt.Forward(d, _context.NttTables[index]);
+                ReadOnlySpan<ulong> bl = b.AsSpan(index * n, n), al = a.AsSpan(index * n, n);
+                Span<ulong> s0 = acc0.Span.Slice(r * n, n), s1 = acc1.Span.Slice(r * n, n);
+                for (int i = 0; i < n; i++)
+                {
+                    s0[i] = q.Add(s0[i], q.Multiply(d[i], bl[i]));
+                    s1[i] = q.Add(s1[i], q.Multiply(d[i], al[i]));
+                }
+            }
+        }
+
+        ModDownAndAdd(acc0.Span, level, out0);
+        ModDownAndAdd(acc1.Span, level, out1);
+    }
+
+    /// <summary>
+    /// out += round(acc / P) over Q_ℓ, for acc in NTT form over Q_ℓ ∪ {P} (limb ℓ is P). The centred remainder of acc
+    /// mod P is subtracted before multiplying by P^{-1}, which turns flooring into rounding (SEAL adds (P−1)/2 for
+    /// the same reason).
+    /// </summary>
+    private void ModDownAndAdd(Span<ulong> acc, LevelContext level, Span<ulong> output)
+    {
+        int n = _context.N, l = level.Count, special = _context.KeyModuli.Count - 1;
+        Modulus p = _context.SpecialModulus;
+        ulong half = p.Value >> 1;
+        Span<ulong> last = acc.Slice(l * n, n);
+        NegacyclicNtt.Inverse(last, _context.NttTables[special]);
+        for (int i = 0; i < n; i++)
+        {
+            last[i] = p.Add(last[i], half);
+        }
+
+        for (int j = 0; j < l; j++)
+        {
+            Modulus q = level.Moduli[j];
+            Span<ulong> limb = acc.Slice(j * n, n);
+            NegacyclicNtt.Inverse(limb, level.Ntt[j]);
+            ulong halfModQ = q.Reduce(half);
+            ulong inv = _context.SpecialInvModQi[j], invShoup = q.ShoupPrecompute(inv);
+            Span<ulong> o = output.Slice(j * n, n);
+            for (int i = 0; i < n; i++)
+            {
+                ulong remainder = q.Sub(q.Reduce(last[i]), halfModQ);
+                o[i] = q.Add(o[i], q.MultiplyShoup(q.Sub(limb[i], remainder), inv, invShoup));
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Seco.Lattice.Parameters;
+
+namespace Seco.Lattice.Bfv;
+
+/// <summary>
+/// A public key (b, a) = (−(a·s + e), a) in NTT form over all key primes (SEAL's layout). The uniform a is the
+/// expansion of a public 32-byte seed (<see cref="Sampling.PublicPolynomialSampler"/>), so serialization ships b
+/// and the seed only.
+/// </summary>
+public sealed class PublicKey
+{
+    internal PublicKey(BfvContext context, ulong[] b, byte[] seed)
+    {
+        Context = context;
+        B = b;
+        Seed = seed;
+        A = KeySwitchingKey.ExpandUniform(context, seed);
+    }
+
+    /// <summary>The parameters this key belongs to.</summary>
+    public BfvContext Context { get; }
+
+    internal ulong[] B { get; }
+
+    internal ulong[] A { get; }
+
+    internal byte[] Seed { get; }
+}
