@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Seco.Lattice.Ring;
 
 /// <summary>
-/// A scratch buffer of exactly <see cref="Span"/>.Length ulongs rented from <see cref="ArrayPool{T}.Shared"/> and
+/// A zeroed scratch buffer of exactly <see cref="Span"/>.Length ulongs rented from <see cref="ArrayPool{T}.Shared"/> and
 /// returned (cleared, since it may have held secret-dependent values) on dispose. Hot paths use it so that an
 /// operation allocates no per-call polynomials.
 /// </summary>
@@ -14,8 +14,11 @@ internal readonly struct PooledBuffer : IDisposable
 
     public PooledBuffer(int length)
     {
+        // Rent may hand out a freshly allocated, uninitialized array (GC.AllocateUninitializedArray), so clear it:
+        // callers such as key switching accumulate into the buffer.
         _array = ArrayPool<ulong>.Shared.Rent(length);
         _length = length;
+        Span.Clear();
     }
 
     public Span<ulong> Span => _array.AsSpan(0, _length);

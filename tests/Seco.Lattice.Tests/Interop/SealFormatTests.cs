@@ -9,16 +9,23 @@ namespace Seco.Lattice.Tests.Interop;
 /// One node-seal <c>export</c> for n = 4096 (keys, a public-key ciphertext of v, SEAL's own results), shared by the
 /// tests of a class and deleted afterwards. Exporting lazily lets a test skip before node is ever started.
 /// </summary>
-public sealed class SealExportFixture : IDisposable
+public class SealExport : IDisposable
 {
-    public const int N = 4096;
+    private readonly Lazy<string> _directory;
 
-    private readonly Lazy<string> _directory = new(() =>
+    public SealExport(int n)
     {
-        string directory = Path.Combine(Path.GetTempPath(), $"seco-seal-interop-{Guid.NewGuid():N}");
-        SealNode.Export(directory, N);
-        return directory;
-    });
+        Degree = n;
+        _directory = new(() =>
+        {
+            string directory = Path.Combine(Path.GetTempPath(), $"seco-seal-interop-{Guid.NewGuid():N}");
+            SealNode.Export(directory, n);
+            return directory;
+        });
+    }
+
+    /// <summary>The ring degree n of this export.</summary>
+    public int Degree { get; }
 
     public string Directory => _directory.Value;
 
@@ -52,7 +59,7 @@ public sealed class SealExportFixture : IDisposable
                 File.Copy(Path.Combine(Directory, file), Path.Combine(directory, file));
             }
             File.WriteAllBytes(Path.Combine(directory, "input.bin"), ciphertext);
-            return SealNode.Evaluate(directory, N);
+            return SealNode.Evaluate(directory, Degree);
         }
         finally
         {
@@ -67,12 +74,22 @@ public sealed class SealExportFixture : IDisposable
 
     public void Dispose()
     {
+        GC.SuppressFinalize(this);
         if (_directory.IsValueCreated && System.IO.Directory.Exists(_directory.Value))
         {
             System.IO.Directory.Delete(_directory.Value, recursive: true);
         }
     }
 }
+
+/// <summary>The n = 4096 export shared by <see cref="SealFormatTests"/>.</summary>
+public sealed class SealExportFixture() : SealExport(N)
+{
+    public const int N = 4096;
+}
+
+/// <summary>The n = 8192 export.</summary>
+public sealed class SealExport8192Fixture() : SealExport(8192);
 
 /// <summary>
 /// Cross-checks <see cref="SealFormat"/> against Microsoft SEAL 4.1 (node-seal 7.0.0) through
