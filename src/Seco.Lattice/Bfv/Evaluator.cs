@@ -213,27 +213,10 @@ public sealed partial class Evaluator
         }
 
         int n = _context.N, l = level.Count, newLen = (l - 1) * n;
-        Modulus last = level.Moduli[l - 1];
-        ulong half = last.Value >> 1;
         var data = new ulong[a.Size * newLen];
         for (int k = 0; k < a.Size; k++)
         {
-            ReadOnlySpan<ulong> c = a.Poly(k);
-            ReadOnlySpan<ulong> lastLimb = c.Slice((l - 1) * n, n);
-            for (int j = 0; j < l - 1; j++)
-            {
-                Modulus q = level.Moduli[j];
-                ulong halfModQ = q.Reduce(half), inv = level.LastInvModQi[j], invShoup = q.ShoupPrecompute(inv);
-                ReadOnlySpan<ulong> limb = c.Slice(j * n, n);
-                Span<ulong> dest = data.AsSpan((k * newLen) + (j * n), n);
-                for (int i = 0; i < n; i++)
-                {
-                    // r = (c_last + ⌊q_ℓ/2⌋ mod q_ℓ) − ⌊q_ℓ/2⌋ is the centred remainder; (c − r)/q_ℓ rounds.
-                    ulong shifted = last.Add(lastLimb[i], half);
-                    ulong r = q.Sub(q.Reduce(shifted), halfModQ);
-                    dest[i] = q.MultiplyShoup(q.Sub(limb[i], r), inv, invShoup);
-                }
-            }
+            RnsRounding.DivideAndRoundByLast(a.Poly(k), data.AsSpan(k * newLen, newLen), level.Moduli, level.LastInvModQi, n);
         }
 
         a.Data = data;
