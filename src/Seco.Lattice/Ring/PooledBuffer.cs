@@ -16,6 +16,10 @@ internal readonly struct PooledBuffer : IDisposable
     {
         _array = ArrayPool<ulong>.Shared.Rent(length);
         _length = length;
+
+        // The pool creates new arrays with GC.AllocateUninitializedArray, so a first rental may hold garbage; callers
+        // (e.g. key-switching accumulators) rely on a zeroed buffer.
+        Span.Clear();
     }
 
     public Span<ulong> Span => _array.AsSpan(0, _length);
