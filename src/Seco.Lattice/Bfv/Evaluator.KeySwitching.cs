@@ -104,29 +104,53 @@ public sealed partial class Evaluator
         using var acc0 = new PooledBuffer((l + 1) * n);
         using var acc1 = new PooledBuffer((l + 1) * n);
         using var digit = new PooledBuffer(n);
+        using var wide = new PooledBuffer(4 * n);
         Span<ulong> d = digit.Span;
+        Span<ulong> hi0 = wide.Span[..n], lo0 = wide.Span.Slice(n, n), hi1 = wide.Span.Slice(2 * n, n), lo1 = wide.Span.Slice(3 * n, n);
 
-        for (int j = 0; j < l; j++)
+        // Output limb r (r = ℓ is P) collects Σ_j NTT(d_j mod q_r) ⊙ key_j[r]. Products (< 2^122) are summed in
+        // 128 bits and reduced once per limb (lazy reduction, as SEAL accumulates up to 2^(128−2·61) products).
+        for (int r = 0; r <= l; r++)
         {
-            ReadOnlySpan<ulong> source = target.Slice(j * n, n);
-            ulong[] b = key.B[j], a = key.A[j];
-            for (int r = 0; r <= l; r++)
+            int index = r == l ? special : r;
+            Modulus q = _context.KeyModuli[index];
+            wide.Span.Clear();
+            for (int j = 0; j < l; j++)
             {
-                int index = r == l ? special : r;
-                Modulus q = _context.KeyModuli[index];
-                for (int i = 0; i < n; i++)
+                ReadOnlySpan<ulong> source = target.Slice(j * n, n);
+                if (level.Moduli[j].Value <= q.Value)
                 {
-                    d[i] = q.Reduce(source[i]);
+                    source.CopyTo(d);
+                }
+                else
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        d[i] = q.Reduce(source[i]);
+                    }
                 }
 
                 NegacyclicNtt.Forward(d, _context.NttTables[index]);
-                ReadOnlySpan<ulong> bl = b.AsSpan(index * n, n), al = a.AsSpan(index * n, n);
-                Span<ulong> s0 = acc0.Span.Slice(r * n, n), s1 = acc1.Span.Slice(r * n, n);
+                ReadOnlySpan<ulong> bl = key.B[j].AsSpan(index * n, n), al = key.A[j].AsSpan(index * n, n);
                 for (int i = 0; i < n; i++)
                 {
-                    s0[i] = q.Add(s0[i], q.Multiply(d[i], bl[i]));
-                    s1[i] = q.Add(s1[i], q.Multiply(d[i], al[i]));
+                    ulong x = d[i];
+                    ulong pHi = Math.BigMul(x, bl[i], out ulong pLo);
+                    ulong sLo = lo0[i] + pLo;
+                    hi0[i] += pHi + (sLo < pLo ? 1UL : 0UL);
+                    lo0[i] = sLo;
+                    pHi = Math.BigMul(x, al[i], out pLo);
+                    sLo = lo1[i] + pLo;
+                    hi1[i] += pHi + (sLo < pLo ? 1UL : 0UL);
+                    lo1[i] = sLo;
                 }
+            }
+
+            Span<ulong> s0 = acc0.Span.Slice(r * n, n), s1 = acc1.Span.Slice(r * n, n);
+            for (int i = 0; i < n; i++)
+            {
+                s0[i] = q.Reduce(hi0[i], lo0[i]);
+                s1[i] = q.Reduce(hi1[i], lo1[i]);
             }
         }
 
