@@ -41,7 +41,7 @@ public static class NegacyclicNtt
             // Layer with m groups of span 2·gap uses twiddles ψ^bitrev(m+i), i < m. All but the last layer here.
             int half = n >> 1;
             int gap = half;
-            for (int m = 1; m < half; m <<= 1, gap >>= 1)
+            for (int m = 1; m < (half >> 1); m <<= 1, gap >>= 1)
             {
                 ulong* x = a;
                 for (int i = 0; i < m; i++, x += gap)
@@ -54,11 +54,28 @@ public static class NegacyclicNtt
                         ulong xv = *x;
                         xv = SubIfGreaterOrEqual(xv, twoQ);
                         ulong yv = *y;
-                        ulong t = yv * wi - Math.BigMul(yv, wsi, out _) * q;
+                        ulong t = yv * wi - MulHigh(yv, wsi) * q;
                         *x = xv + t;
                         *y = xv - t + twoQ;
                     }
                 }
+            }
+
+            // Layer with gap 2 (n/4 groups of two butterflies), unrolled: the generic loop's per-group overhead would
+            // cost as much as its two butterflies.
+            int quarter = n >> 2;
+            for (int i = 0; i < quarter; i++)
+            {
+                ulong* x = a + (4 * i);
+                ulong wi = w[quarter + i], wsi = ws[quarter + i];
+                ulong x0 = SubIfGreaterOrEqual(x[0], twoQ), x1 = SubIfGreaterOrEqual(x[1], twoQ);
+                ulong y0 = x[2], y1 = x[3];
+                ulong t0 = y0 * wi - MulHigh(y0, wsi) * q;
+                ulong t1 = y1 * wi - MulHigh(y1, wsi) * q;
+                x[0] = x0 + t0;
+                x[1] = x1 + t1;
+                x[2] = x0 - t0 + twoQ;
+                x[3] = x1 - t1 + twoQ;
             }
 
             // Last layer (gap 1, n/2 groups) fused with the final correction [0, 4q) → [0, q).
@@ -69,7 +86,7 @@ public static class NegacyclicNtt
                 ulong xv = x[0];
                 xv = SubIfGreaterOrEqual(xv, twoQ);
                 ulong yv = x[1];
-                ulong t = yv * wi - Math.BigMul(yv, wsi, out _) * q;
+                ulong t = yv * wi - MulHigh(yv, wsi) * q;
                 ulong u = xv + t, v = xv - t + twoQ;
                 u = SubIfGreaterOrEqual(u, twoQ);
                 v = SubIfGreaterOrEqual(v, twoQ);
@@ -101,8 +118,33 @@ public static class NegacyclicNtt
         {
             // Undo the forward layers in reverse: m = n/2 … 2 groups, twiddles ψ^−bitrev(m+i).
             int halfN = n >> 1;
-            int gap = 1;
-            for (int m = halfN; m > 1; m >>= 1, gap <<= 1)
+
+            // First layer (gap 1, n/2 groups) and second layer (gap 2, n/4 groups) unrolled.
+            for (int i = 0; halfN > 1 && i < halfN; i++)
+            {
+                ulong* x = a + (2 * i);
+                ulong wi = w[halfN + i], wsi = ws[halfN + i];
+                ulong xv = x[0], yv = x[1];
+                x[0] = SubIfGreaterOrEqual(xv + yv, twoQ);
+                ulong d = xv - yv + twoQ;
+                x[1] = d * wi - MulHigh(d, wsi) * q;
+            }
+
+            int quarterN = n >> 2;
+            for (int i = 0; quarterN > 1 && i < quarterN; i++)
+            {
+                ulong* x = a + (4 * i);
+                ulong wi = w[quarterN + i], wsi = ws[quarterN + i];
+                ulong x0 = x[0], x1 = x[1], y0 = x[2], y1 = x[3];
+                x[0] = SubIfGreaterOrEqual(x0 + y0, twoQ);
+                x[1] = SubIfGreaterOrEqual(x1 + y1, twoQ);
+                ulong d0 = x0 - y0 + twoQ, d1 = x1 - y1 + twoQ;
+                x[2] = d0 * wi - MulHigh(d0, wsi) * q;
+                x[3] = d1 * wi - MulHigh(d1, wsi) * q;
+            }
+
+            int gap = 4;
+            for (int m = halfN >> 2; m > 1; m >>= 1, gap <<= 1)
             {
                 ulong* x = a;
                 for (int i = 0; i < m; i++, x += gap)
@@ -117,7 +159,7 @@ public static class NegacyclicNtt
                         s = SubIfGreaterOrEqual(s, twoQ);
                         ulong d = xv - yv + twoQ;
                         *x = s;
-                        *y = d * wi - Math.BigMul(d, wsi, out _) * q;
+                        *y = d * wi - MulHigh(d, wsi) * q;
                     }
                 }
             }
@@ -130,8 +172,8 @@ public static class NegacyclicNtt
                 ulong xv = *x, yv = *y;
                 ulong s = xv + yv; // < 4q, fine for Shoup (any 64-bit operand)
                 ulong d = xv - yv + twoQ;
-                ulong r0 = s * invN - Math.BigMul(s, invNs, out _) * q;
-                ulong r1 = d * wl - Math.BigMul(d, wls, out _) * q;
+                ulong r0 = s * invN - MulHigh(s, invNs) * q;
+                ulong r1 = d * wl - MulHigh(d, wls) * q;
                 *x = SubIfGreaterOrEqual(r0, q);
                 *y = SubIfGreaterOrEqual(r1, q);
             }
@@ -142,6 +184,10 @@ public static class NegacyclicNtt
     /// v ≥ m ? v − m : v without a branch (the data are random, so a branch mispredicts half the time): the sign of
     /// v − m selects whether m is added back. Valid for v, m &lt; 2^63, which the 4q &lt; 2^64 bound guarantees.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong MulHigh(ulong a, ulong b) =>
+        System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported ? System.Runtime.Intrinsics.X86.Bmi2.X64.MultiplyNoFlags(a, b) : Math.BigMul(a, b, out _);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong SubIfGreaterOrEqual(ulong v, ulong m)
     {
