@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Seco.Lattice.Bfv;
 using Seco.Lattice.Parameters;
+using Seco.Lattice.Serialization;
 
 namespace Seco.Bench;
 
@@ -32,6 +33,7 @@ public class BfvBenchmarks
     private Ciphertext _product = null!;
     private Ciphertext _destination = null!;
     private Ciphertext _destination3 = null!;
+    private byte[] _serialized = [];
 
     [Params(4096, 8192)]
     public int N { get; set; }
@@ -60,6 +62,7 @@ public class BfvBenchmarks
         _product = _evaluator.Multiply(_a, _b);
         _destination = _a.Clone();
         _destination3 = _product.Clone();
+        _serialized = BfvSerializer.Serialize(_a);
     }
 
     [GlobalCleanup]
@@ -125,6 +128,12 @@ public class BfvBenchmarks
         _evaluator.Multiply(_a, _b, _destination3);
         _evaluator.Relinearize(_destination3, _relinKeys, _destination);
     }
+
+    [Benchmark]
+    public byte[] SerializeCiphertext() => BfvSerializer.Serialize(_a);
+
+    [Benchmark]
+    public Ciphertext LoadCiphertext() => BfvSerializer.LoadCiphertext(_context, _serialized);
 
     [Benchmark]
     public void RotateRows1() => _evaluator.RotateRows(_a, 1, _galoisKeys, _destination);

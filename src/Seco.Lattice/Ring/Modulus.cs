@@ -58,7 +58,7 @@ public sealed class Modulus : IEquatable<Modulus>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Reduce(ulong x)
     {
-        ulong qHat = Math.BigMul(x, ConstRatioHigh, out _);
+        ulong qHat = NegacyclicNtt.MulHigh(x, ConstRatioHigh);
         ulong r = x - qHat * Value;
         return NegacyclicNtt.SubIfGreaterOrEqual(r, Value); // branch-free, r < 2q
     }
@@ -150,7 +150,7 @@ public sealed class Modulus : IEquatable<Modulus>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong MultiplyShoupLazy(ulong x, ulong w, ulong wShoup)
     {
-        ulong qHat = Math.BigMul(x, wShoup, out _);
+        ulong qHat = NegacyclicNtt.MulHigh(x, wShoup);
         return x * w - qHat * Value;
     }
 
