@@ -13,6 +13,7 @@ namespace Seco.Bench;
 /// (<c>evaluator.add(ct[0], ct[1], ct[2])</c>), so every invocation does identical work and allocates no ciphertext.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class BfvBenchmarks
 {
     private BfvContext _context = null!;

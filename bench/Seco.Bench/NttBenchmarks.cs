@@ -9,6 +9,7 @@ namespace Seco.Bench;
 /// Reference: native SEAL 4.4 inverse NTT, one limb, n = 8192 ≈ 107 µs on a comparable 2-core machine.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class NttBenchmarks
 {
     private const ulong Prime44 = 0xfffffffc001;

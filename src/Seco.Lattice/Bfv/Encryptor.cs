@@ -102,7 +102,14 @@ public sealed class Encryptor : IDisposable
     }
 
     /// <summary>Secret-key encryption of <paramref name="plain"/> at the top level (full c_1).</summary>
-    public Ciphertext EncryptSymmetric(Plaintext plain) => EncryptSymmetricSeeded(plain).Expand();
+    public Ciphertext EncryptSymmetric(Plaintext plain)
+    {
+        // Same computation as the seeded form, but c_1 = INTT(a) is taken from the a already expanded rather than
+        // re-expanded from the seed.
+        var a = new ulong[_context.MaxLevel * _context.N];
+        SeededCiphertext seeded = EncryptSymmetricSeeded(plain, a);
+        return seeded.Expand(a);
+    }
 
     /// <summary>
     /// Secret-key encryption whose c_1 = INTT(a) is represented by the 32-byte public seed of a: serialize this form
@@ -110,13 +117,19 @@ public sealed class Encryptor : IDisposable
     /// </summary>
     public SeededCiphertext EncryptSymmetricSeeded(Plaintext plain)
     {
+        using var a = new PooledBuffer(_context.MaxLevel * _context.N);
+        return EncryptSymmetricSeeded(plain, a.Span);
+    }
+
+    /// <summary>The seeded encryption, leaving the expanded NTT-form a in <paramref name="a"/>.</summary>
+    private SeededCiphertext EncryptSymmetricSeeded(Plaintext plain, Span<ulong> a)
+    {
         CheckPlain(plain);
         SecretKey sk = _secretKey ?? throw new InvalidOperationException("This encryptor has no secret key.");
         int n = _context.N, l = _context.MaxLevel;
         LevelContext level = _context.Level(l);
         int len = l * n;
         byte[] seed = PublicPolynomialSampler.CreateSeed();
-        var a = new ulong[len];
         PublicPolynomialSampler.Sample(seed, level.Moduli, n, a);
         var c0 = new ulong[len];
         RnsPoly.MultiplyPointwise(a, sk.Data.AsSpan(0, len), c0, level.Moduli, n);
@@ -184,14 +197,25 @@ public sealed class SeededCiphertext
     internal byte[] Seed { get; }
 
     /// <summary>The full ciphertext (c_0, c_1).</summary>
-    public Ciphertext Expand()
+    public Ciphertext Expand() => Expand(null);
+
+    /// <summary>The full ciphertext, with <paramref name="expandedA"/> the seed's expansion if already known.</summary>
+    internal Ciphertext Expand(ulong[]? expandedA)
     {
         LevelContext level = Context.Level(Level);
         int len = level.PolyLength;
         var data = new ulong[2 * len];
         C0.CopyTo(data, 0);
         Span<ulong> c1 = data.AsSpan(len, len);
-        PublicPolynomialSampler.Sample(Seed, level.Moduli, Context.N, c1);
+        if (expandedA is null)
+        {
+            PublicPolynomialSampler.Sample(Seed, level.Moduli, Context.N, c1);
+        }
+        else
+        {
+            expandedA.CopyTo(c1);
+        }
+
         RnsPoly.InverseNtt(c1, level.Ntt, Level);
         return new Ciphertext(Context, 2, Level, false, data);
     }

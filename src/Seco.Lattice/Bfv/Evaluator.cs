@@ -121,6 +121,7 @@ public sealed partial class Evaluator
             m = lifted.Span;
         }
 
+        ulong[]? shoup = plain.IsNttForm ? plain.NttShoup(level.Moduli) : null;
         for (int k = 0; k < a.Size; k++)
         {
             Span<ulong> c = a.Poly(k);
@@ -129,7 +130,15 @@ public sealed partial class Evaluator
                 RnsPoly.ForwardNtt(c, level.Ntt, level.Count);
             }
 
-            RnsPoly.MultiplyPointwise(c, m, c, level.Moduli, n);
+            if (shoup is null)
+            {
+                RnsPoly.MultiplyPointwise(c, m, c, level.Moduli, n);
+            }
+            else
+            {
+                RnsPoly.MultiplyPointwiseShoup(c, m, shoup, c, level.Moduli, n);
+            }
+
             if (!a.IsNttForm)
             {
                 RnsPoly.InverseNtt(c, level.Ntt, level.Count);

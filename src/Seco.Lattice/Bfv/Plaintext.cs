@@ -50,6 +50,35 @@ public sealed class Plaintext
 
     internal ulong[] Data { get; }
 
+    private ulong[]? _nttShoup;
+
+    /// <summary>
+    /// Shoup quotients floor(m_i·2^64/q_l) of an NTT-form plaintext, computed on first use: multiply_plain by a fixed
+    /// plaintext then costs one high and two low products per coefficient instead of a full Barrett reduction
+    /// (Harvey 2014, §2). Racing first uses compute the same values, so no lock is needed.
+    /// </summary>
+    internal ulong[] NttShoup(IReadOnlyList<Ring.Modulus> moduli)
+    {
+        if (_nttShoup is { } cached)
+        {
+            return cached;
+        }
+
+        int n = Context.N;
+        var shoup = new ulong[Data.Length];
+        for (int l = 0; l < NttLevel; l++)
+        {
+            Ring.Modulus q = moduli[l];
+            for (int i = l * n; i < (l + 1) * n; i++)
+            {
+                shoup[i] = q.ShoupPrecompute(Data[i]);
+            }
+        }
+
+        _nttShoup = shoup;
+        return shoup;
+    }
+
     /// <summary>Deep copy.</summary>
     public Plaintext Clone() => new(Context, (ulong[])Data.Clone(), NttLevel);
 }

@@ -69,6 +69,23 @@ public static class RnsPoly
         }
     }
 
+    /// <summary>dest = a ⊙ w for a fixed operand w with precomputed Shoup quotients <paramref name="wShoup"/>.</summary>
+    public static void MultiplyPointwiseShoup(
+        ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> w, ReadOnlySpan<ulong> wShoup, Span<ulong> dest, IReadOnlyList<Modulus> moduli, int n)
+    {
+        CheckLengths(a.Length, w.Length, dest.Length, moduli.Count, n);
+        CheckLengths(wShoup.Length, wShoup.Length, wShoup.Length, moduli.Count, n);
+        for (int l = 0; l < moduli.Count; l++)
+        {
+            Modulus q = moduli[l];
+            int o = l * n;
+            for (int i = o; i < o + n; i++)
+            {
+                dest[i] = q.MultiplyShoup(a[i], w[i], wShoup[i]);
+            }
+        }
+    }
+
     /// <summary>dest += a ⊙ b (pointwise multiply-accumulate).</summary>
     public static void MultiplyAddPointwise(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dest, IReadOnlyList<Modulus> moduli, int n)
     {
