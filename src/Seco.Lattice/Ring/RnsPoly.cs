@@ -15,7 +15,8 @@ public static class RnsPoly
         {
             Modulus q = moduli[l];
             int o = l * n;
-            for (int i = o; i < o + n; i++)
+            int i = o + VectorKernels.Add(a.Slice(o, n), b.Slice(o, n), dest.Slice(o, n), q.Value);
+            for (; i < o + n; i++)
             {
                 dest[i] = q.Add(a[i], b[i]);
             }
@@ -30,7 +31,8 @@ public static class RnsPoly
         {
             Modulus q = moduli[l];
             int o = l * n;
-            for (int i = o; i < o + n; i++)
+            int i = o + VectorKernels.Sub(a.Slice(o, n), b.Slice(o, n), dest.Slice(o, n), q.Value);
+            for (; i < o + n; i++)
             {
                 dest[i] = q.Sub(a[i], b[i]);
             }
@@ -45,7 +47,8 @@ public static class RnsPoly
         {
             ulong q = moduli[l].Value;
             int o = l * n;
-            for (int i = o; i < o + n; i++)
+            int i = o + VectorKernels.Negate(a.Slice(o, n), dest.Slice(o, n), q);
+            for (; i < o + n; i++)
             {
                 // Branch-free: (q − a) masked to 0 when a = 0.
                 ulong v = a[i];
