@@ -39,21 +39,7 @@ public sealed partial class Evaluator
             return;
         }
 
-        LevelContext level = Check(a, "first ciphertext");
-        Check(b, "second ciphertext");
-        RequireCoefficientForm(a, "multiply");
-        RequireCoefficientForm(b, "multiply");
-        if (a.Level != b.Level)
-        {
-            throw new ArgumentException($"The ciphertexts are at different levels ({a.Level} and {b.Level}); mod-switch the higher one first.");
-        }
-
-        int size = a.Size + b.Size - 1;
-        if (size > Ciphertext.MaxSize)
-        {
-            throw new ArgumentException($"The product would have {size} polynomials; at most {Ciphertext.MaxSize} are supported.");
-        }
-
+        (LevelContext level, int size) = CheckMultiplyOperands(a, b);
         Reshape(destination, size, level.Count);
         MultiplyInto(a, b, destination, level);
     }

@@ -7,6 +7,15 @@ public sealed partial class Evaluator
     /// <summary>a · b, of size a.Size + b.Size − 1 (3 for two fresh ciphertexts); relinearize afterwards.</summary>
     public Ciphertext Multiply(Ciphertext a, Ciphertext b)
     {
+        (LevelContext level, int size) = CheckMultiplyOperands(a, b);
+        var result = new Ciphertext(_context, size, level.Count);
+        MultiplyInto(a, b, result, level);
+        return result;
+    }
+
+    /// <summary>Validates the operands of a product and returns their level and the product's size.</summary>
+    private (LevelContext Level, int Size) CheckMultiplyOperands(Ciphertext a, Ciphertext b)
+    {
         LevelContext level = Check(a, "first ciphertext");
         Check(b, "second ciphertext");
         RequireCoefficientForm(a, "multiply");
@@ -22,9 +31,7 @@ public sealed partial class Evaluator
             throw new ArgumentException($"The product would have {size} polynomials; at most {Ciphertext.MaxSize} are supported.");
         }
 
-        var result = new Ciphertext(_context, size, level.Count);
-        MultiplyInto(a, b, result, level);
-        return result;
+        return (level, size);
     }
 
     /// <summary>a ← a · b.</summary>
