@@ -54,10 +54,26 @@ public sealed class Decryptor
 
         LevelContext level = CheckCiphertext(encrypted);
         ulong[] x = Phase(encrypted, level);
-        int n = _context.N;
-        Modulus t = _context.PlainModulus;
+        try
+        {
+            ScaleAndRound(level, x, destination.Data);
+        }
+        finally
+        {
+            Array.Clear(x);
+        }
+    }
+
+    /// <summary>
+    /// m = round(t·x/Q) mod t for the phase x (coefficient form, the level's primes), by HPS; throws
+    /// <see cref="NoiseBudgetExhaustedException"/> (and clears <paramref name="result"/>) when ‖ν‖∞ ≥ 1/4.
+    /// Shared with the multiparty decryption, whose phase is c_0 + Σ_j (s_j·c_1 + e_j).
+    /// </summary>
+    internal static void ScaleAndRound(LevelContext level, ReadOnlySpan<ulong> x, Span<ulong> result)
+    {
+        int n = level.N;
+        Modulus t = level.Context.PlainModulus;
         ulong worst = 0;
-        Span<ulong> result = destination.Data;
         for (int i = 0; i < n; i++)
         {
             ulong intSum = 0, fracLo = 0, fracHi = 0;
@@ -78,10 +94,9 @@ public sealed class Decryptor
             worst = Math.Max(worst, nu);
         }
 
-        Array.Clear(x);
         if (worst >= NoiseLimit)
         {
-            Array.Clear(destination.Data);
+            result.Clear();
             throw new NoiseBudgetExhaustedException(
                 $"Decryption refused: the invariant noise ‖ν‖∞ ≈ {worst / 18446744073709551616.0:F3} is at least 1/4 " +
                 "(under one bit of noise budget), so the result cannot be trusted. Use larger parameters, fewer " +

@@ -21,6 +21,13 @@ public sealed class SecretKey : IDisposable
     /// <summary>NTT-form residues, k·n values limb-major over <see cref="BfvContext.KeyModuli"/>.</summary>
     internal ulong[] Data { get; }
 
+    /// <summary>The NTT-form data, after checking the key belongs to <paramref name="context"/>.</summary>
+    internal ulong[] DataFor(BfvContext context)
+    {
+        Guard.SameContext(context, Context, "secret key");
+        return Data;
+    }
+
     /// <summary>Overwrites the key material with zeros.</summary>
     public void Dispose() => CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Data.AsSpan()));
 }

@@ -1,0 +1,138 @@
+using Seco.Lattice.Parameters;
+using Seco.Lattice.Ring;
+using Seco.Lattice.Serialization;
+
+namespace Seco.Lattice.Multiparty;
+
+/// <summary>
+/// One party's (or an aggregate of several parties') share in a multiparty protocol: an RNS polynomial over the first
+/// <see cref="Limbs"/> primes of <see cref="BfvContext.KeyModuli"/>, in NTT or coefficient form. Shares are summed
+/// coefficient-wise by <see cref="Aggregate"/>; the sum of all N shares is what <c>Finalize</c> consumes.
+/// </summary>
+public sealed class PolyShare
+{
+    private const int HeaderSize = 4 + 1 + 1 + 1 + 1 + 32;
+    private static ReadOnlySpan<byte> Magic => "SESH"u8;
+
+    internal PolyShare(BfvContext context, int limbs, bool isNttForm, ulong[] data)
+    {
+        Context = context;
+        Limbs = limbs;
+        IsNttForm = isNttForm;
+        Data = data;
+    }
+
+    /// <summary>The parameters the share belongs to.</summary>
+    public BfvContext Context { get; }
+
+    /// <summary>Number of RNS limbs (key primes, in chain order).</summary>
+    public int Limbs { get; }
+
+    /// <summary>True when the polynomial is in NTT form.</summary>
+    public bool IsNttForm { get; }
+
+    internal ulong[] Data { get; }
+
+    /// <summary>x + y (shares of the same protocol instance: same limbs and form).</summary>
+    public static PolyShare Aggregate(PolyShare x, PolyShare y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (!x.Context.ParameterHash.AsSpan().SequenceEqual(y.Context.ParameterHash.AsSpan()) || x.Limbs != y.Limbs || x.IsNttForm != y.IsNttForm)
+        {
+            throw new ArgumentException("Only shares of the same parameters, limb count and form can be aggregated.");
+        }
+
+        var sum = new ulong[x.Data.Length];
+        RnsPoly.Add(x.Data, y.Data, sum, x.Context.KeyModuli.Take(x.Limbs).ToArray(), x.Context.N);
+        return new PolyShare(x.Context, x.Limbs, x.IsNttForm, sum);
+    }
+
+    /// <summary>Exact serialized length in bytes.</summary>
+    public long SerializedSize => HeaderSize + Enumerable.Range(0, Limbs).Sum(l => BitPacking.PackedSize(Context.N, Context.KeyModuli[l].BitCount));
+
+    /// <summary>
+    /// "SESH", version 1, form (0 coefficient, 1 NTT), limb count, reserved 0, the 32-byte parameter hash, then each
+    /// limb bit-packed at its prime's width (as in docs/serialization.md).
+    /// </summary>
+    public byte[] Serialize()
+    {
+        var bytes = new byte[SerializedSize];
+        Magic.CopyTo(bytes);
+        bytes[4] = 1;
+        bytes[5] = IsNttForm ? (byte)1 : (byte)0;
+        bytes[6] = (byte)Limbs;
+        Context.ParameterHash.AsSpan().CopyTo(bytes.AsSpan(8));
+        int n = Context.N;
+        long offset = HeaderSize;
+        for (int l = 0; l < Limbs; l++)
+        {
+            int bits = Context.KeyModuli[l].BitCount;
+            long size = BitPacking.PackedSize(n, bits);
+            BitPacking.Pack(Data.AsSpan(l * n, n), bits, bytes.AsSpan((int)offset, (int)size));
+            offset += size;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Reads a share, validating header, parameters, lengths and every residue (<see cref="BfvFormatException"/>).</summary>
+    public static PolyShare Deserialize(BfvContext context, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (bytes.Length < HeaderSize)
+        {
+            throw new BfvFormatException($"Truncated share header: {bytes.Length} of {HeaderSize} bytes", bytes.Length);
+        }
+
+        if (!bytes[..4].SequenceEqual(Magic))
+        {
+            throw new BfvFormatException("Wrong magic: not a SECO multiparty share", 0);
+        }
+
+        if (bytes[4] != 1)
+        {
+            throw new BfvFormatException($"Unsupported share format version {bytes[4]}", 4);
+        }
+
+        if (bytes[5] > 1)
+        {
+            throw new BfvFormatException($"Form byte {bytes[5]} is neither 0 (coefficient) nor 1 (NTT)", 5);
+        }
+
+        int limbs = bytes[6];
+        if (limbs < 1 || limbs > context.KeyModuli.Count)
+        {
+            throw new BfvFormatException($"Limb count {limbs} is outside [1, {context.KeyModuli.Count}]", 6);
+        }
+
+        if (bytes[7] != 0)
+        {
+            throw new BfvFormatException("Reserved byte is not zero", 7);
+        }
+
+        if (!bytes.Slice(8, 32).SequenceEqual(context.ParameterHash.AsSpan()))
+        {
+            throw new BfvFormatException(
+                $"Parameter hash {Convert.ToHexStringLower(bytes.Slice(8, 8))}… differs from this context's {context.ParameterHashHex[..16]}…", 8);
+        }
+
+        var share = new PolyShare(context, limbs, bytes[5] == 1, new ulong[limbs * context.N]);
+        if (bytes.Length != share.SerializedSize)
+        {
+            throw new BfvFormatException($"Share length {bytes.Length} differs from the {share.SerializedSize} bytes its header implies", bytes.Length);
+        }
+
+        int n = context.N;
+        long offset = HeaderSize;
+        for (int l = 0; l < limbs; l++)
+        {
+            Modulus q = context.KeyModuli[l];
+            long size = BitPacking.PackedSize(n, q.BitCount);
+            BitPacking.Unpack(bytes.Slice((int)offset, (int)size), q.BitCount, q.Value, share.Data.AsSpan(l * n, n), offset, $"limb {l}");
+            offset += size;
+        }
+
+        return share;
+    }
+}
