@@ -5,12 +5,16 @@ using Seco.Lattice.Serialization;
 namespace Seco.Lattice.Multiparty;
 
 /// <summary>
-/// One party's (or an aggregate of several parties') share in a multiparty protocol: an RNS polynomial over the first
-/// <see cref="Limbs"/> primes of <see cref="BfvContext.KeyModuli"/>, in NTT or coefficient form. Shares are summed
-/// coefficient-wise by <see cref="Aggregate"/>; the sum of all N shares is what <c>Finalize</c> consumes.
+/// One party's (or an aggregate of several parties') share in a multiparty protocol: <see cref="Count"/> RNS
+/// polynomials over the first <see cref="Limbs"/> primes of <see cref="BfvContext.KeyModuli"/>, in NTT or coefficient
+/// form (one for CKG and decryption, two for PCKS, L for a rotation key). Shares are summed coefficient-wise by
+/// <see cref="Aggregate"/>; the sum of all N shares is what <c>Finalize</c> consumes.
 /// </summary>
 public sealed class PolyShare
 {
+    /// <summary>Largest polynomial count (a rotation-key share has one per data prime).</summary>
+    public const int MaxCount = 64;
+
     private const int HeaderSize = 4 + 1 + 1 + 1 + 1 + 32;
     private static ReadOnlySpan<byte> Magic => "SESH"u8;
 
@@ -20,7 +24,14 @@ public sealed class PolyShare
         Limbs = limbs;
         IsNttForm = isNttForm;
         Data = data;
+        Count = data.Length / (limbs * context.N);
     }
+
+    /// <summary>Number of polynomials.</summary>
+    public int Count { get; }
+
+    /// <summary>Polynomial <paramref name="index"/> (Limbs·n residues).</summary>
+    internal Span<ulong> Poly(int index) => Data.AsSpan(index * Limbs * Context.N, Limbs * Context.N);
 
     /// <summary>The parameters the share belongs to.</summary>
     public BfvContext Context { get; }
@@ -38,22 +49,31 @@ public sealed class PolyShare
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        if (!x.Context.ParameterHash.AsSpan().SequenceEqual(y.Context.ParameterHash.AsSpan()) || x.Limbs != y.Limbs || x.IsNttForm != y.IsNttForm)
+        if (!x.Context.ParameterHash.AsSpan().SequenceEqual(y.Context.ParameterHash.AsSpan())
+            || x.Limbs != y.Limbs || x.IsNttForm != y.IsNttForm || x.Count != y.Count)
         {
-            throw new ArgumentException("Only shares of the same parameters, limb count and form can be aggregated.");
+            throw new ArgumentException("Only shares of the same parameters, polynomial count, limb count and form can be aggregated.");
         }
 
-        var sum = new ulong[x.Data.Length];
-        RnsPoly.Add(x.Data, y.Data, sum, x.Context.KeyModuli.Take(x.Limbs).ToArray(), x.Context.N);
-        return new PolyShare(x.Context, x.Limbs, x.IsNttForm, sum);
+        var sum = new PolyShare(x.Context, x.Limbs, x.IsNttForm, new ulong[x.Data.Length]);
+        Modulus[] moduli = x.Context.KeyModuli.Take(x.Limbs).ToArray();
+        for (int p = 0; p < x.Count; p++)
+        {
+            RnsPoly.Add(x.Poly(p), y.Poly(p), sum.Poly(p), moduli, x.Context.N);
+        }
+
+        return sum;
     }
 
     /// <summary>Exact serialized length in bytes.</summary>
-    public long SerializedSize => HeaderSize + Enumerable.Range(0, Limbs).Sum(l => BitPacking.PackedSize(Context.N, Context.KeyModuli[l].BitCount));
+    public long SerializedSize => HeaderSize + (Count * LimbsSize(Context, Limbs));
+
+    private static long LimbsSize(BfvContext context, int limbs) =>
+        Enumerable.Range(0, limbs).Sum(l => BitPacking.PackedSize(context.N, context.KeyModuli[l].BitCount));
 
     /// <summary>
-    /// "SESH", version 1, form (0 coefficient, 1 NTT), limb count, reserved 0, the 32-byte parameter hash, then each
-    /// limb bit-packed at its prime's width (as in docs/serialization.md).
+    /// "SESH", version 1, form (0 coefficient, 1 NTT), limb count, polynomial count, the 32-byte parameter hash, then
+    /// each polynomial's limbs bit-packed at their prime's width (as in docs/serialization.md).
     /// </summary>
     public byte[] Serialize()
     {
@@ -62,15 +82,19 @@ public sealed class PolyShare
         bytes[4] = 1;
         bytes[5] = IsNttForm ? (byte)1 : (byte)0;
         bytes[6] = (byte)Limbs;
+        bytes[7] = (byte)Count;
         Context.ParameterHash.AsSpan().CopyTo(bytes.AsSpan(8));
         int n = Context.N;
         long offset = HeaderSize;
-        for (int l = 0; l < Limbs; l++)
+        for (int p = 0; p < Count; p++)
         {
-            int bits = Context.KeyModuli[l].BitCount;
-            long size = BitPacking.PackedSize(n, bits);
-            BitPacking.Pack(Data.AsSpan(l * n, n), bits, bytes.AsSpan((int)offset, (int)size));
-            offset += size;
+            for (int l = 0; l < Limbs; l++)
+            {
+                int bits = Context.KeyModuli[l].BitCount;
+                long size = BitPacking.PackedSize(n, bits);
+                BitPacking.Pack(Poly(p).Slice(l * n, n), bits, bytes.AsSpan((int)offset, (int)size));
+                offset += size;
+            }
         }
 
         return bytes;
@@ -106,9 +130,10 @@ public sealed class PolyShare
             throw new BfvFormatException($"Limb count {limbs} is outside [1, {context.KeyModuli.Count}]", 6);
         }
 
-        if (bytes[7] != 0)
+        int count = bytes[7];
+        if (count < 1 || count > MaxCount)
         {
-            throw new BfvFormatException("Reserved byte is not zero", 7);
+            throw new BfvFormatException($"Polynomial count {count} is outside [1, {MaxCount}]", 7);
         }
 
         if (!bytes.Slice(8, 32).SequenceEqual(context.ParameterHash.AsSpan()))
@@ -117,20 +142,24 @@ public sealed class PolyShare
                 $"Parameter hash {Convert.ToHexStringLower(bytes.Slice(8, 8))}… differs from this context's {context.ParameterHashHex[..16]}…", 8);
         }
 
-        var share = new PolyShare(context, limbs, bytes[5] == 1, new ulong[limbs * context.N]);
-        if (bytes.Length != share.SerializedSize)
+        long expected = HeaderSize + (count * LimbsSize(context, limbs));
+        if (bytes.Length != expected)
         {
-            throw new BfvFormatException($"Share length {bytes.Length} differs from the {share.SerializedSize} bytes its header implies", bytes.Length);
+            throw new BfvFormatException($"Share length {bytes.Length} differs from the {expected} bytes its header implies", bytes.Length);
         }
 
+        var share = new PolyShare(context, limbs, bytes[5] == 1, new ulong[count * limbs * context.N]);
         int n = context.N;
         long offset = HeaderSize;
-        for (int l = 0; l < limbs; l++)
+        for (int p = 0; p < count; p++)
         {
-            Modulus q = context.KeyModuli[l];
-            long size = BitPacking.PackedSize(n, q.BitCount);
-            BitPacking.Unpack(bytes.Slice((int)offset, (int)size), q.BitCount, q.Value, share.Data.AsSpan(l * n, n), offset, $"limb {l}");
-            offset += size;
+            for (int l = 0; l < limbs; l++)
+            {
+                Modulus q = context.KeyModuli[l];
+                long size = BitPacking.PackedSize(n, q.BitCount);
+                BitPacking.Unpack(bytes.Slice((int)offset, (int)size), q.BitCount, q.Value, share.Poly(p).Slice(l * n, n), offset, $"polynomial {p}, limb {l}");
+                offset += size;
+            }
         }
 
         return share;
