@@ -14,24 +14,6 @@ public class MultipartyTests
 {
     private static readonly BfvContext Context = BfvContext.Create(BfvPresets.Default8192());
 
-    private static (KeyGenerator[] Parties, SecretKey Collective) Parties(BfvContext context, int count)
-    {
-        var parties = Enumerable.Range(0, count).Select(_ => new KeyGenerator(context)).ToArray();
-        var sum = new ulong[parties[0].SecretKey.Data.Length];
-        foreach (KeyGenerator p in parties)
-        {
-            RnsPoly.Add(sum, p.SecretKey.Data, sum, context.KeyModuli, context.N);
-        }
-
-        return (parties, new SecretKey(context, sum));
-    }
-
-    private static ulong[] Vector(BfvContext context, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, context.N).Select(_ => (ulong)random.NextInt64((long)context.PlainModulus.Value)).ToArray();
-    }
-
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
@@ -39,7 +21,7 @@ public class MultipartyTests
     [InlineData(8)]
     public void Collective_key_encrypts_and_all_N_shares_decrypt_but_N_minus_1_do_not(int n)
     {
-        (KeyGenerator[] parties, SecretKey collective) = Parties(Context, n);
+        (KeyGenerator[] parties, SecretKey collective) = Committee.Create(Context, n);
         byte[] session = CommonReference.CreateSessionSeed();
 
         // Every party runs its own protocol object from the same public session seed; shares travel serialized.
@@ -50,7 +32,7 @@ public class MultipartyTests
         PublicKey cpk = ckg.Finalize(aggregate);
 
         var encoder = new BatchEncoder(Context);
-        ulong[] m = Vector(Context, n);
+        ulong[] m = Committee.Vector(Context, n);
         using var encryptor = new Encryptor(Context, cpk);
         Ciphertext ct = encryptor.Encrypt(encoder.Encode(m));
 
@@ -78,10 +60,10 @@ public class MultipartyTests
     [Fact]
     public void Smudging_noise_is_present_and_uniform_of_the_documented_width()
     {
-        (KeyGenerator[] parties, _) = Parties(Context, 3);
+        (KeyGenerator[] parties, _) = Committee.Create(Context, 3);
         var encoder = new BatchEncoder(Context);
         using var encryptor = new Encryptor(Context, parties[0].CreatePublicKey());
-        Ciphertext ct = encryptor.Encrypt(encoder.Encode(Vector(Context, 1)));
+        Ciphertext ct = encryptor.Encrypt(encoder.Encode(Committee.Vector(Context, 1)));
         var decryption = new CollectiveDecryption(Context, 3, ciphertextNoiseBits: 0, statisticalSecurity: 20);
         Assert.Equal(20, decryption.SmudgingBits);
 
@@ -140,12 +122,12 @@ public class MultipartyTests
     public void Seco_preset_multiply_plain_then_smudged_collective_decryption_is_exact()
     {
         var seco = BfvContext.Create(BfvPresets.Seco8192());
-        (KeyGenerator[] parties, _) = Parties(seco, 3);
+        (KeyGenerator[] parties, _) = Committee.Create(seco, 3);
         byte[] session = CommonReference.CreateSessionSeed();
         var ckg = new CollectivePublicKeyGeneration(seco, session);
         PublicKey cpk = ckg.Finalize(parties.Select(p => ckg.GenShare(p.SecretKey)).Aggregate(CollectivePublicKeyGeneration.Aggregate));
         var encoder = new BatchEncoder(seco);
-        ulong[] x = Vector(seco, 7), w = Vector(seco, 8);
+        ulong[] x = Committee.Vector(seco, 7), w = Committee.Vector(seco, 8);
         using var encryptor = new Encryptor(seco, cpk);
         Ciphertext ct = new Evaluator(seco).MultiplyPlain(encryptor.Encrypt(encoder.Encode(x)), encoder.Encode(w));
 

@@ -12,22 +12,10 @@ public class RotationAndKeySwitchTests
 
     private static (KeyGenerator[] Parties, SecretKey Collective, PublicKey Cpk) Setup(int count, byte[] session)
     {
-        var parties = Enumerable.Range(0, count).Select(_ => new KeyGenerator(Context)).ToArray();
-        var sum = new ulong[parties[0].SecretKey.Data.Length];
-        foreach (KeyGenerator p in parties)
-        {
-            RnsPoly.Add(sum, p.SecretKey.Data, sum, Context.KeyModuli, Context.N);
-        }
-
+        (KeyGenerator[] parties, SecretKey collective) = Committee.Create(Context, count);
         var ckg = new CollectivePublicKeyGeneration(Context, session);
         PublicKey cpk = ckg.Finalize(parties.Select(p => ckg.GenShare(p.SecretKey)).Aggregate(CollectivePublicKeyGeneration.Aggregate));
-        return (parties, new SecretKey(Context, sum), cpk);
-    }
-
-    private static ulong[] Vector(int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, Context.N).Select(_ => (ulong)random.NextInt64((long)Context.PlainModulus.Value)).ToArray();
+        return (parties, collective, cpk);
     }
 
     [Theory]
@@ -50,7 +38,7 @@ public class RotationAndKeySwitchTests
         }));
 
         var encoder = new BatchEncoder(Context);
-        ulong[] m = Vector(n);
+        ulong[] m = Committee.Vector(Context, n);
         using var encryptor = new Encryptor(Context, cpk);
         var evaluator = new Evaluator(Context);
         Ciphertext rotated = evaluator.RotateRows(evaluator.RotateRows(encryptor.Encrypt(encoder.Encode(m)), 1, keys), -3, keys);
@@ -79,7 +67,7 @@ public class RotationAndKeySwitchTests
         (KeyGenerator[] parties, SecretKey collective, PublicKey cpk) = Setup(n, session);
         using var user = new KeyGenerator(Context);
         var encoder = new BatchEncoder(Context);
-        ulong[] m = Vector(100 + n);
+        ulong[] m = Committee.Vector(Context, 100 + n);
         using var encryptor = new Encryptor(Context, cpk);
         Ciphertext ct = encryptor.Encrypt(encoder.Encode(m));
 
