@@ -46,8 +46,8 @@ public sealed class KeyGenerator : IDisposable
     public PublicKey CreatePublicKey()
     {
         byte[] seed = PublicPolynomialSampler.CreateSeed();
-        ulong[] b = EncryptZeroNtt(seed);
-        return new PublicKey(_context, b, seed);
+        (ulong[] b, ulong[] a) = EncryptZeroNtt(seed);
+        return new PublicKey(_context, b, seed, a);
     }
 
     /// <summary>Relinearization keys: the key-switching key from s² to s.</summary>
@@ -115,40 +115,26 @@ public sealed class KeyGenerator : IDisposable
     /// </summary>
     private KeySwitchingKey CreateKeySwitchingKey(ReadOnlySpan<ulong> target)
     {
-        int n = _context.N, dataCount = _context.MaxLevel;
+        int dataCount = _context.MaxLevel;
         var b = new ulong[dataCount][];
+        var a = new ulong[dataCount][];
         var seeds = new byte[dataCount][];
         for (int j = 0; j < dataCount; j++)
         {
             seeds[j] = PublicPolynomialSampler.CreateSeed();
-            b[j] = EncryptZeroNtt(seeds[j]);
-            Modulus q = _context.KeyModuli[j];
-            ulong factor = _context.SpecialModQi[j];
-            ulong factorShoup = q.ShoupPrecompute(factor);
-            Span<ulong> limb = b[j].AsSpan(j * n, n);
-            ReadOnlySpan<ulong> source = target.Slice(j * n, n);
-            for (int i = 0; i < n; i++)
-            {
-                limb[i] = q.Add(limb[i], q.MultiplyShoup(source[i], factor, factorShoup));
-            }
+            (b[j], a[j]) = EncryptZeroNtt(seeds[j]);
+            Rlwe.AddGadgetTerm(_context, b[j], target, j);
         }
 
-        return new KeySwitchingKey(_context, b, seeds);
+        return new KeySwitchingKey(_context, b, seeds, a);
     }
 
-    /// <summary>b = −(a·s + e) in NTT form over all key primes, a expanded from <paramref name="seed"/>.</summary>
-    private ulong[] EncryptZeroNtt(byte[] seed)
+    /// <summary>(b, a) with b = −a·s + e in NTT form over all key primes and a expanded from <paramref name="seed"/>.</summary>
+    private (ulong[] B, ulong[] A) EncryptZeroNtt(byte[] seed)
     {
-        int n = _context.N, k = _context.KeyModuli.Count;
         ulong[] a = KeySwitchingKey.ExpandUniform(_context, seed);
-        var e = new ulong[k * n];
-        new CenteredBinomialSampler(_random).Sample(_context.KeyModuli, n, e);
-        RnsPoly.ForwardNtt(e, _context.NttTables, k);
-        var b = new ulong[k * n];
-        RnsPoly.MultiplyPointwise(a, SecretKey.Data, b, _context.KeyModuli, n);
-        RnsPoly.Add(b, e, b, _context.KeyModuli, n);
-        RnsPoly.Negate(b, b, _context.KeyModuli, n);
-        Array.Clear(e);
-        return b;
+        var b = new ulong[_context.KeyModuli.Count * _context.N];
+        Rlwe.SampleNtt(_context, a, SecretKey.Data, _random, b);
+        return (b, a);
     }
 }

@@ -11,12 +11,16 @@ namespace Seco.Lattice.Bfv;
 /// </summary>
 public sealed class KeySwitchingKey
 {
-    internal KeySwitchingKey(BfvContext context, ulong[][] b, byte[][] seeds)
+    /// <summary>
+    /// <paramref name="expandedA"/>, when given, must be the expansion of <paramref name="seeds"/> (the key generator
+    /// has it already; re-expanding would double the SHAKE work of key generation).
+    /// </summary>
+    internal KeySwitchingKey(BfvContext context, ulong[][] b, byte[][] seeds, ulong[][]? expandedA = null)
     {
         Context = context;
         B = b;
         Seeds = seeds;
-        A = seeds.Select(s => ExpandUniform(context, s)).ToArray();
+        A = expandedA ?? seeds.Select(s => ExpandUniform(context, s)).ToArray();
     }
 
     /// <summary>The parameters this key belongs to.</summary>

@@ -9,12 +9,13 @@ namespace Seco.Lattice.Bfv;
 /// </summary>
 public sealed class PublicKey
 {
-    internal PublicKey(BfvContext context, ulong[] b, byte[] seed)
+    /// <summary><paramref name="expandedA"/>, when given, must be the expansion of <paramref name="seed"/>.</summary>
+    internal PublicKey(BfvContext context, ulong[] b, byte[] seed, ulong[]? expandedA = null)
     {
         Context = context;
         B = b;
         Seed = seed;
-        A = KeySwitchingKey.ExpandUniform(context, seed);
+        A = expandedA ?? KeySwitchingKey.ExpandUniform(context, seed);
     }
 
     /// <summary>The parameters this key belongs to.</summary>

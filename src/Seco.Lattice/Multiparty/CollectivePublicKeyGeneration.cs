@@ -1,6 +1,5 @@
 using Seco.Lattice.Bfv;
 using Seco.Lattice.Parameters;
-using Seco.Lattice.Ring;
 using Seco.Lattice.Sampling;
 
 namespace Seco.Lattice.Multiparty;
@@ -30,18 +29,11 @@ public sealed class CollectivePublicKeyGeneration
     public PolyShare GenShare(SecretKey secretShare)
     {
         ArgumentNullException.ThrowIfNull(secretShare);
-        int n = _context.N, k = _context.KeyModuli.Count;
-        var share = new ulong[k * n];
-        using (var random = new SystemRandomSource())
-        {
-            RandomSource.EnsureNonDeterministic(random, nameof(secretShare));
-            new CenteredBinomialSampler(random).Sample(_context.KeyModuli, n, share);
-        }
-
-        RnsPoly.ForwardNtt(share, _context.NttTables, k);
-        using var product = new PooledBuffer(k * n);
-        RnsPoly.MultiplyPointwise(_a, secretShare.DataFor(_context), product.Span, _context.KeyModuli, n);
-        RnsPoly.Sub(share, product.Span, share, _context.KeyModuli, n);
+        int k = _context.KeyModuli.Count;
+        var share = new ulong[k * _context.N];
+        using var random = new SystemRandomSource();
+        RandomSource.EnsureNonDeterministic(random, nameof(secretShare));
+        Rlwe.SampleNtt(_context, _a, secretShare.DataFor(_context), random, share);
         return new PolyShare(_context, k, isNttForm: true, share);
     }
 
@@ -57,6 +49,6 @@ public sealed class CollectivePublicKeyGeneration
             throw new ArgumentException("A CKG aggregate is an NTT-form polynomial over all key primes.", nameof(aggregate));
         }
 
-        return new PublicKey(_context, (ulong[])aggregate.Data.Clone(), _seed);
+        return new PublicKey(_context, (ulong[])aggregate.Data.Clone(), _seed, (ulong[])_a.Clone());
     }
 }

@@ -45,27 +45,14 @@ public sealed class CollectiveRotationKeyGeneration
         int n = _context.N, k = _context.KeyModuli.Count, len = k * n, dataCount = _context.MaxLevel;
         var data = new ulong[dataCount * len];
         using var rotated = new PooledBuffer(len);
-        using var product = new PooledBuffer(len);
         GaloisTool.ApplyNtt(s, rotated.Span, GaloisElement, k, n);
         using var random = new SystemRandomSource();
         RandomSource.EnsureNonDeterministic(random, nameof(secretShare));
-        var errors = new CenteredBinomialSampler(random);
         for (int j = 0; j < dataCount; j++)
         {
             Span<ulong> h = data.AsSpan(j * len, len);
-            errors.Sample(_context.KeyModuli, n, h);
-            RnsPoly.ForwardNtt(h, _context.NttTables, k);
-            RnsPoly.MultiplyPointwise(_a[j], s, product.Span, _context.KeyModuli, n);
-            RnsPoly.Sub(h, product.Span, h, _context.KeyModuli, n);
-
-            Modulus q = _context.KeyModuli[j];
-            ulong factor = _context.SpecialModQi[j], factorShoup = q.ShoupPrecompute(factor);
-            Span<ulong> limb = h.Slice(j * n, n);
-            ReadOnlySpan<ulong> source = rotated.Span.Slice(j * n, n);
-            for (int i = 0; i < n; i++)
-            {
-                limb[i] = q.Add(limb[i], q.MultiplyShoup(source[i], factor, factorShoup));
-            }
+            Rlwe.SampleNtt(_context, _a[j], s, random, h);
+            Rlwe.AddGadgetTerm(_context, h, rotated.Span, j);
         }
 
         return new PolyShare(_context, k, isNttForm: true, data);
@@ -85,7 +72,7 @@ public sealed class CollectiveRotationKeyGeneration
         }
 
         ulong[][] b = Enumerable.Range(0, aggregate.Count).Select(j => aggregate.Poly(j).ToArray()).ToArray();
-        var key = new KeySwitchingKey(_context, b, _seeds.Select(s => (byte[])s.Clone()).ToArray());
+        var key = new KeySwitchingKey(_context, b, _seeds.Select(s => (byte[])s.Clone()).ToArray(), _a.Select(a => (ulong[])a.Clone()).ToArray());
         return new GaloisKeys(_context, new Dictionary<uint, KeySwitchingKey> { [GaloisElement] = key });
     }
 
