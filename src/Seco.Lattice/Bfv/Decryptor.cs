@@ -53,15 +53,9 @@ public sealed class Decryptor
         }
 
         LevelContext level = CheckCiphertext(encrypted);
-        ulong[] x = Phase(encrypted, level);
-        try
-        {
-            ScaleAndRound(level, x, destination.Data);
-        }
-        finally
-        {
-            Array.Clear(x);
-        }
+        using var x = new PooledBuffer(level.PolyLength);
+        Phase(encrypted, level, x.Span);
+        ScaleAndRound(level, x.Span, destination.Data);
     }
 
     /// <summary>
@@ -111,7 +105,9 @@ public sealed class Decryptor
     public int InvariantNoiseBudget(Ciphertext encrypted)
     {
         LevelContext level = CheckCiphertext(encrypted);
-        ulong[] x = Phase(encrypted, level);
+        using var phase = new PooledBuffer(level.PolyLength);
+        Phase(encrypted, level, phase.Span);
+        ReadOnlySpan<ulong> x = phase.Span;
         int n = _context.N;
         ulong t = _context.PlainModulus.Value;
         BigInteger q = level.Q, halfQ = q >> 1, worst = BigInteger.Zero;
@@ -138,7 +134,6 @@ public sealed class Decryptor
             }
         }
 
-        Array.Clear(x);
         int budget = level.QBitCount - (int)worst.GetBitLength() - 1;
         return Math.Max(0, budget);
     }
@@ -150,14 +145,18 @@ public sealed class Decryptor
         return _context.Level(encrypted.Level);
     }
 
-    /// <summary>x = [c_0 + c_1·s + c_2·s² + …]_Q in coefficient form (SEAL <c>dot_product_ct_sk_array</c>).</summary>
-    private ulong[] Phase(Ciphertext encrypted, LevelContext level)
+    /// <summary>
+    /// x = [c_0 + c_1·s + c_2·s² + …]_Q in coefficient form (SEAL <c>dot_product_ct_sk_array</c>), into pooled scratch
+    /// that the caller returns (cleared) to the pool.
+    /// </summary>
+    private void Phase(Ciphertext encrypted, LevelContext level, Span<ulong> x)
     {
         int n = _context.N, len = level.PolyLength;
-        var x = new ulong[len];
-        var power = new ulong[len];
-        var term = new ulong[len];
-        Array.Copy(_secretKey.Data, power, len);
+        ReadOnlySpan<ulong> s = _secretKey.Data.AsSpan(0, len);
+        using var powerBuffer = new PooledBuffer(len);
+        using var termBuffer = new PooledBuffer(len);
+        Span<ulong> power = powerBuffer.Span, term = termBuffer.Span;
+        s.CopyTo(power);
         for (int k = 1; k < encrypted.Size; k++)
         {
             encrypted.Poly(k).CopyTo(term);
@@ -169,7 +168,7 @@ public sealed class Decryptor
             RnsPoly.MultiplyAddPointwise(term, power, x, level.Moduli, n);
             if (k + 1 < encrypted.Size)
             {
-                RnsPoly.MultiplyPointwise(power, _secretKey.Data.AsSpan(0, len), power, level.Moduli, n);
+                RnsPoly.MultiplyPointwise(power, s, power, level.Moduli, n);
             }
         }
 
@@ -183,10 +182,6 @@ public sealed class Decryptor
             RnsPoly.InverseNtt(x, level.Ntt, level.Count);
             RnsPoly.Add(x, encrypted.Poly(0), x, level.Moduli, n);
         }
-
-        Array.Clear(power);
-        Array.Clear(term);
-        return x;
     }
 }
 

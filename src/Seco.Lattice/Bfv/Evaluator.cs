@@ -102,7 +102,7 @@ public sealed partial class Evaluator
         LevelContext level = Check(a, "ciphertext");
         CheckPlain(plain);
         int n = _context.N;
-        using var lifted = new PooledBuffer(level.PolyLength);
+        using var lifted = new PooledBuffer(plain.IsNttForm ? 0 : level.PolyLength); // only a coefficient-form m is lifted
         ReadOnlySpan<ulong> m;
         if (plain.IsNttForm)
         {

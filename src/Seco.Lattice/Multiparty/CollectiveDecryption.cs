@@ -133,10 +133,7 @@ public sealed class CollectiveDecryption
     private LevelContext CheckCiphertext(Ciphertext ciphertext)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
-        if (!ciphertext.Context.ParameterHash.AsSpan().SequenceEqual(_context.ParameterHash.AsSpan()))
-        {
-            throw new ArgumentException("The ciphertext belongs to other parameters.", nameof(ciphertext));
-        }
+        Guard.SameContext(_context, ciphertext.Context, "ciphertext");
 
         if (ciphertext.Size != 2 || ciphertext.IsNttForm)
         {

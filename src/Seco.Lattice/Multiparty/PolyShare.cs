@@ -1,3 +1,4 @@
+using Seco.Lattice.Bfv;
 using Seco.Lattice.Parameters;
 using Seco.Lattice.Ring;
 using Seco.Lattice.Serialization;
@@ -49,8 +50,8 @@ public sealed class PolyShare
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        if (!x.Context.ParameterHash.AsSpan().SequenceEqual(y.Context.ParameterHash.AsSpan())
-            || x.Limbs != y.Limbs || x.IsNttForm != y.IsNttForm || x.Count != y.Count)
+        Guard.SameContext(x.Context, y.Context, "second share");
+        if (x.Limbs != y.Limbs || x.IsNttForm != y.IsNttForm || x.Count != y.Count)
         {
             throw new ArgumentException("Only shares of the same parameters, polynomial count, limb count and form can be aggregated.");
         }

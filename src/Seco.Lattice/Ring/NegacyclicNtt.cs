@@ -24,12 +24,7 @@ public static class NegacyclicNtt
     /// </summary>
     public static unsafe void Forward(Span<ulong> values, NttTables tables)
     {
-        ArgumentNullException.ThrowIfNull(tables);
-        int n = tables.N;
-        if (values.Length != n)
-        {
-            throw new ArgumentException($"Expected {n} coefficients, got {values.Length}.", nameof(values));
-        }
+        int n = CheckLength(values, tables);
 
         ulong q = tables.Modulus.Value;
         ulong twoQ = q << 1;
@@ -102,12 +97,7 @@ public static class NegacyclicNtt
     /// </summary>
     public static unsafe void Inverse(Span<ulong> values, NttTables tables)
     {
-        ArgumentNullException.ThrowIfNull(tables);
-        int n = tables.N;
-        if (values.Length != n)
-        {
-            throw new ArgumentException($"Expected {n} coefficients, got {values.Length}.", nameof(values));
-        }
+        int n = CheckLength(values, tables);
 
         ulong q = tables.Modulus.Value;
         ulong twoQ = q << 1;
@@ -184,6 +174,17 @@ public static class NegacyclicNtt
     /// v ≥ m ? v − m : v without a branch (the data are random, so a branch mispredicts half the time): the sign of
     /// v − m selects whether m is added back. Valid for v, m &lt; 2^63, which the 4q &lt; 2^64 bound guarantees.
     /// </summary>
+    private static int CheckLength(Span<ulong> values, NttTables tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        if (values.Length != tables.N)
+        {
+            throw new ArgumentException($"Expected {tables.N} coefficients, got {values.Length}.", nameof(values));
+        }
+
+        return tables.N;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong MulHigh(ulong a, ulong b) =>
         System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported ? System.Runtime.Intrinsics.X86.Bmi2.X64.MultiplyNoFlags(a, b) : Math.BigMul(a, b, out _);
