@@ -106,7 +106,6 @@ public sealed partial class Evaluator
         using var digit = new PooledBuffer(n);
         using var wide = new PooledBuffer(4 * n);
         Span<ulong> d = digit.Span;
-        Span<ulong> hi0 = wide.Span[..n], lo0 = wide.Span.Slice(n, n), hi1 = wide.Span.Slice(2 * n, n), lo1 = wide.Span.Slice(3 * n, n);
 
         // Output limb r (r = ℓ is P) collects Σ_j NTT(d_j mod q_r) ⊙ key_j[r]. Products (< 2^122) are summed in
         // 128 bits and reduced once per limb (lazy reduction, as SEAL accumulates up to 2^(128−2·61) products).
@@ -117,41 +116,12 @@ public sealed partial class Evaluator
             wide.Span.Clear();
             for (int j = 0; j < l; j++)
             {
-                ReadOnlySpan<ulong> source = target.Slice(j * n, n);
-                if (level.Moduli[j].Value <= q.Value)
-                {
-                    source.CopyTo(d);
-                }
-                else
-                {
-                    for (int i = 0; i < n; i++)
-                    {
-                        d[i] = q.Reduce(source[i]);
-                    }
-                }
-
+                RaiseDigit(target.Slice(j * n, n), level.Moduli[j], q, d);
                 NegacyclicNtt.Forward(d, _context.NttTables[index]);
-                ReadOnlySpan<ulong> bl = key.B[j].AsSpan(index * n, n), al = key.A[j].AsSpan(index * n, n);
-                for (int i = 0; i < n; i++)
-                {
-                    ulong x = d[i];
-                    ulong pHi = Math.BigMul(x, bl[i], out ulong pLo);
-                    ulong sLo = lo0[i] + pLo;
-                    hi0[i] += pHi + (sLo < pLo ? 1UL : 0UL);
-                    lo0[i] = sLo;
-                    pHi = Math.BigMul(x, al[i], out pLo);
-                    sLo = lo1[i] + pLo;
-                    hi1[i] += pHi + (sLo < pLo ? 1UL : 0UL);
-                    lo1[i] = sLo;
-                }
+                MultiplyAccumulateWide(d, key.B[j].AsSpan(index * n, n), key.A[j].AsSpan(index * n, n), wide.Span, n);
             }
 
-            Span<ulong> s0 = acc0.Span.Slice(r * n, n), s1 = acc1.Span.Slice(r * n, n);
-            for (int i = 0; i < n; i++)
-            {
-                s0[i] = q.Reduce(hi0[i], lo0[i]);
-                s1[i] = q.Reduce(hi1[i], lo1[i]);
-            }
+            ReduceWide(wide.Span, q, acc0.Span.Slice(r * n, n), acc1.Span.Slice(r * n, n), n);
         }
 
         ModDownAndAdd(acc0.Span, level, out0);
@@ -188,6 +158,54 @@ public sealed partial class Evaluator
                 ulong remainder = q.Sub(q.Reduce(last[i]), halfModQ);
                 o[i] = q.Add(o[i], q.MultiplyShoup(q.Sub(limb[i], remainder), inv, invShoup));
             }
+        }
+    }
+
+    /// <summary>
+    /// (hi0:lo0, hi1:lo1) += d ⊙ (b, a) in 128-bit lanes, <paramref name="wide"/> = [hi0 | lo0 | hi1 | lo1]. Products of
+    /// residues below 2^61 stay below 2^122, so up to 64 of them accumulate without overflow and are reduced once
+    /// (lazy reduction, as SEAL accumulates up to 2^(128−2·61) products before reducing).
+    /// </summary>
+    internal static void MultiplyAccumulateWide(ReadOnlySpan<ulong> d, ReadOnlySpan<ulong> b, ReadOnlySpan<ulong> a, Span<ulong> wide, int n)
+    {
+        Span<ulong> hi0 = wide[..n], lo0 = wide.Slice(n, n), hi1 = wide.Slice(2 * n, n), lo1 = wide.Slice(3 * n, n);
+        for (int i = 0; i < n; i++)
+        {
+            ulong x = d[i];
+            ulong pHi = Math.BigMul(x, b[i], out ulong pLo);
+            ulong sLo = lo0[i] + pLo;
+            hi0[i] += pHi + (sLo < pLo ? 1UL : 0UL);
+            lo0[i] = sLo;
+            pHi = Math.BigMul(x, a[i], out pLo);
+            sLo = lo1[i] + pLo;
+            hi1[i] += pHi + (sLo < pLo ? 1UL : 0UL);
+            lo1[i] = sLo;
+        }
+    }
+
+    /// <summary>Reduces the two 128-bit accumulators of <see cref="MultiplyAccumulateWide"/> modulo q into s0 and s1.</summary>
+    internal static void ReduceWide(ReadOnlySpan<ulong> wide, Modulus q, Span<ulong> s0, Span<ulong> s1, int n)
+    {
+        ReadOnlySpan<ulong> hi0 = wide[..n], lo0 = wide.Slice(n, n), hi1 = wide.Slice(2 * n, n), lo1 = wide.Slice(3 * n, n);
+        for (int i = 0; i < n; i++)
+        {
+            s0[i] = q.Reduce(hi0[i], lo0[i]);
+            s1[i] = q.Reduce(hi1[i], lo1[i]);
+        }
+    }
+
+    /// <summary>d = the digit [target]_{q_j} (residues in [0, q_j)) read as integers and reduced mod q.</summary>
+    private static void RaiseDigit(ReadOnlySpan<ulong> source, Modulus qj, Modulus q, Span<ulong> d)
+    {
+        if (qj.Value <= q.Value)
+        {
+            source.CopyTo(d);
+            return;
+        }
+
+        for (int i = 0; i < source.Length; i++)
+        {
+            d[i] = q.Reduce(source[i]);
         }
     }
 }

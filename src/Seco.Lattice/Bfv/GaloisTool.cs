@@ -99,7 +99,8 @@ public static class GaloisTool
         }
     }
 
-    private static int[] NttPermutation(int n, uint g) => NttPermutations.GetOrAdd((n, g), key =>
+    /// <summary>The slot permutation of σ_g on NTT-form limbs: σ_g(a)[i] = a[perm[i]] (cached per (n, g)).</summary>
+    internal static int[] NttPermutation(int n, uint g) => NttPermutations.GetOrAdd((n, g), key =>
     {
         (int size, uint elt) = key;
         int logN = int.Log2(size);
