@@ -64,4 +64,23 @@ public sealed class AvgPool2dLayer : LinearLayer
         }
         return y;
     }
+
+    public override void VisitTerms(TermVisitor visit)
+    {
+        int ih = Input.Height, iw = Input.Width, oh = Output.Height, ow = Output.Width;
+        for (int ch = 0; ch < Output.Channels; ch++)
+            for (int r = 0; r < oh; r++)
+                for (int c = 0; c < ow; c++)
+                    for (int u = 0; u < KernelH; u++)
+                    {
+                        int row = r * StrideH + u - Padding.Top;
+                        if ((uint)row >= (uint)ih) continue;
+                        for (int v = 0; v < KernelW; v++)
+                        {
+                            int col = c * StrideW + v - Padding.Left;
+                            if ((uint)col >= (uint)iw) continue;
+                            visit((ch * oh + r) * ow + c, (ch * ih + row) * iw + col, -1);
+                        }
+                    }
+    }
 }

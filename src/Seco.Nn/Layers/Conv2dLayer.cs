@@ -107,4 +107,24 @@ public sealed class Conv2dLayer : LinearLayer
         }
         return y;
     }
+
+    public override void VisitTerms(TermVisitor visit)
+    {
+        int ic = Input.Channels, ih = Input.Height, iw = Input.Width, oh = Output.Height, ow = Output.Width;
+        for (int o = 0; o < Output.Channels; o++)
+            for (int r = 0; r < oh; r++)
+                for (int c = 0; c < ow; c++)
+                    for (int i = 0; i < ic; i++)
+                        for (int u = 0; u < KernelH; u++)
+                        {
+                            int row = r * StrideH + u - Padding.Top;
+                            if ((uint)row >= (uint)ih) continue;
+                            for (int v = 0; v < KernelW; v++)
+                            {
+                                int col = c * StrideW + v - Padding.Left;
+                                if ((uint)col >= (uint)iw) continue;
+                                visit((o * oh + r) * ow + c, (i * ih + row) * iw + col, ((o * ic + i) * KernelH + u) * KernelW + v);
+                            }
+                        }
+    }
 }

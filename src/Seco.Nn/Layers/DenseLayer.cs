@@ -50,4 +50,11 @@ public sealed class DenseLayer : LinearLayer
         }
         return y;
     }
+
+    public override void VisitTerms(TermVisitor visit)
+    {
+        for (int o = 0; o < Outputs; o++)
+            for (int i = 0; i < Inputs; i++)
+                visit(o, i, o * Inputs + i);
+    }
 }

@@ -18,4 +18,10 @@ public sealed class FlattenLayer : LinearLayer
         CheckInput(input);
         return input.ToArray();
     }
+
+    public override void VisitTerms(TermVisitor visit)
+    {
+        for (int i = 0; i < Input.Size; i++)
+            visit(i, i, -1);
+    }
 }

@@ -55,6 +55,14 @@ public abstract class LinearLayer : Layer
     public abstract T[] Apply<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> weights, ReadOnlySpan<T> bias)
         where T : INumber<T>;
 
+    /// <summary>
+    /// Calls <paramref name="visit"/> once for every non-zero term of the layer's matrix: output index, input index and
+    /// the index into <see cref="Weights"/> of the coefficient, or −1 for a coefficient of 1 (pooling, flatten). The
+    /// bias is not visited. This is the layer as a sparse matrix, for the packed HE linear algebra, which needs each
+    /// block as one matrix; it must agree with <see cref="Apply{T}"/> (a test checks both on every shipped model).
+    /// </summary>
+    public abstract void VisitTerms(TermVisitor visit);
+
     /// <summary>The divisor of an average pool (1 for every other layer).</summary>
     public virtual int PoolDivisor => 1;
 
@@ -64,3 +72,6 @@ public abstract class LinearLayer : Layer
             throw new ArgumentException($"layer '{Name}' ({Kind}) expects {Input.Size} inputs ({Input}), got {input.Length}");
     }
 }
+
+/// <summary>One term of a linear layer's matrix (see <see cref="LinearLayer.VisitTerms"/>).</summary>
+public delegate void TermVisitor(int output, int input, int weightIndex);
