@@ -111,21 +111,36 @@ internal sealed class MultiplyConstants
     /// <summary>Auxiliary primes are 60-bit NTT primes, the largest SEAL allows for a user modulus.</summary>
     public const int AuxPrimeBits = 60;
 
+    /// <summary>log2 of the number of tensor products one scale-down may sum (see <see cref="Evaluator.DotProduct"/>).</summary>
+    public const int AccumulationBits = 6;
+
+    /// <summary>The largest number of tensor products one scale-down may sum.</summary>
+    public const int MaxAccumulated = 1 << AccumulationBits;
+
     public MultiplyConstants(LevelContext level)
     {
         int n = level.N;
         ulong t = level.Context.PlainModulus.Value;
 
         // P must hold the tensor (|x| ≤ n·Q²/2 needs QP > n·Q²) and the scaled result (|y| ≤ t·n·Q/2 + 1 needs
-        // P > t·n·Q + 2); three spare bits keep y far from ±P/2 so the extension back to Q is exact.
-        int needBits = level.QBitCount + (64 - BitOperations.LeadingZeroCount(t)) + BitOperations.Log2((uint)n) + 3;
-        int count = (needBits + AuxPrimeBits - 2) / (AuxPrimeBits - 1); // each prime contributes > 59 bits
+        // P > t·n·Q + 2); three spare bits keep y far from ±P/2 so the extension back to Q is exact. A sum of up to
+        // 2^AccumulationBits tensors (Evaluator.DotProduct) scales both bounds, hence the extra bits.
+        double needBits = level.QBitCount + (64 - BitOperations.LeadingZeroCount(t)) + BitOperations.Log2((uint)n) + 3 + AccumulationBits;
         var used = new HashSet<ulong>(level.Context.KeyModuli.Select(q => q.Value)) { t };
-        Aux = Primes.NttPrimes(AuxPrimeBits, n, count + used.Count)
-            .Where(p => !used.Contains(p))
-            .Take(count)
-            .Select(p => new Modulus(p))
-            .ToArray();
+        var aux = new List<Modulus>();
+        double bits = 0;
+        foreach (ulong p in Primes.NttPrimes(AuxPrimeBits, n, 64).Where(p => !used.Contains(p)))
+        {
+            if (bits >= needBits)
+            {
+                break;
+            }
+
+            aux.Add(new Modulus(p));
+            bits += Math.Log2(p);
+        }
+
+        Aux = aux.ToArray();
         AuxNtt = Aux.Select(p => new NttTables(n, p)).ToArray();
 
         QToAux = new BaseConverter(level.Moduli, Aux);

@@ -6,7 +6,7 @@ namespace Seco.Lattice.Linear;
 /// <summary>
 /// Matrix × encrypted vector by the baby-step/giant-step diagonal method (see <see cref="MatVecLayout"/>). The input
 /// ciphertext must hold <see cref="MatVecLayout.PackInput"/>; the result holds y = M·x mod t in slots 0..m−1 of both
-/// rows, in coefficient form, one level as the input.
+/// rows, in coefficient form, at the input's level.
 /// </summary>
 public static class MatVec
 {
@@ -81,6 +81,66 @@ public static class MatVec
             }
 
             evaluator.TransformFromNtt(inner);
+            evaluator.RotateRowsInplace(inner, g * babies, keys);
+            if (result is null)
+            {
+                result = inner;
+            }
+            else
+            {
+                evaluator.AddInplace(result, inner);
+            }
+        }
+
+        result ??= new Ciphertext(x.Context, 2, x.Level);
+        return Finish(evaluator, layout, result, keys);
+    }
+
+    /// <summary>
+    /// y = M·x for an encrypted matrix (the ct×ct Lin-OP). Each giant step is one <see cref="Evaluator.DotProduct"/> of
+    /// the encrypted diagonals with the (hoisted) baby rotations of x — lifted tensors summed before one rounding —
+    /// then one relinearization and one rotation. Needs relinearization keys besides the Galois keys.
+    /// </summary>
+    public static Ciphertext Multiply(Evaluator evaluator, EncryptedDiagonalMatrix matrix, Ciphertext x, RelinKeys relinKeys, GaloisKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(x);
+        MatVecLayout layout = matrix.Layout;
+        CheckRing(layout, x);
+        int babies = layout.BabySteps;
+        int[] babySteps = UsedBabySteps(layout, (g, b) => matrix.Diagonals[(g * babies) + b] is not null);
+        Ciphertext[] rotated = evaluator.RotateRowsHoisted(x, babySteps, keys);
+        var byStep = new Ciphertext?[babies];
+        for (int k = 0; k < babySteps.Length; k++)
+        {
+            evaluator.TransformFromNtt(rotated[k]);
+            byStep[babySteps[k]] = rotated[k];
+        }
+
+        Ciphertext? result = null;
+        var left = new List<Ciphertext>(babies);
+        var right = new List<Ciphertext>(babies);
+        for (int g = 0; g < layout.GiantSteps; g++)
+        {
+            left.Clear();
+            right.Clear();
+            for (int b = 0; b < babies; b++)
+            {
+                if (matrix.Diagonals[(g * babies) + b] is { } diagonal)
+                {
+                    left.Add(diagonal);
+                    right.Add(byStep[b]!);
+                }
+            }
+
+            if (left.Count == 0)
+            {
+                continue;
+            }
+
+            Ciphertext inner = evaluator.DotProduct(left, right);
+            evaluator.RelinearizeInplace(inner, relinKeys);
             evaluator.RotateRowsInplace(inner, g * babies, keys);
             if (result is null)
             {
