@@ -64,21 +64,55 @@ public sealed partial class Evaluator
     /// </summary>
     public Ciphertext DotProduct(IReadOnlyList<Ciphertext> left, IReadOnlyList<Ciphertext> right)
     {
-        ArgumentNullException.ThrowIfNull(left);
         ArgumentNullException.ThrowIfNull(right);
-        if (left.Count != right.Count || left.Count == 0)
+        return DotProduct(left, right.Count, (i, ext, mc, level) =>
         {
-            throw new ArgumentException($"A dot product needs two equally long, non-empty lists, not {left.Count} and {right.Count} ciphertexts.");
+            CheckDotTerm(left[0], right[i], i);
+            Lift(right[i], ext, mc, level);
+        });
+    }
+
+    /// <summary>
+    /// <see cref="DotProduct(IReadOnlyList{Ciphertext}, IReadOnlyList{Ciphertext})"/> with right operands lifted once
+    /// (<see cref="LiftForDotProduct"/>) for reuse across many dot products, as the baby steps of a ct×ct mat-vec are.
+    /// </summary>
+    internal Ciphertext DotProductLifted(IReadOnlyList<Ciphertext> left, IReadOnlyList<LiftedCiphertext> right)
+    {
+        ArgumentNullException.ThrowIfNull(right);
+        return DotProduct(left, right.Count, (i, ext, _, _) =>
+        {
+            if (right[i].Level != left[0].Level)
+            {
+                throw new ArgumentException($"Dot-product term {i}: the lifted operand is at level {right[i].Level}, not {left[0].Level}.");
+            }
+
+            right[i].Data.CopyTo(ext);
+        });
+    }
+
+    /// <summary>A size-2 coefficient-form ciphertext lifted to Q ∪ P in NTT form, for repeated dot products.</summary>
+    internal LiftedCiphertext LiftForDotProduct(Ciphertext ct)
+    {
+        LevelContext level = Check(ct, "ciphertext");
+        CheckDotTerm(ct, ct, 0);
+        MultiplyConstants mc = level.Multiply;
+        var data = new ulong[2 * (level.Count + mc.Aux.Length) * _context.N];
+        Lift(ct, data, mc, level);
+        return new LiftedCiphertext(ct.Level, data);
+    }
+
+    private Ciphertext DotProduct(IReadOnlyList<Ciphertext> left, int rightCount, Action<int, Span<ulong>, MultiplyConstants, LevelContext> liftRight)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        if (left.Count != rightCount || left.Count == 0)
+        {
+            throw new ArgumentException($"A dot product needs two equally long, non-empty lists, not {left.Count} and {rightCount} ciphertexts.");
         }
 
         LevelContext level = Check(left[0], "first ciphertext");
         for (int i = 0; i < left.Count; i++)
         {
-            CheckMultiplyOperands(left[i], right[i]);
-            if (left[i].Size != 2 || right[i].Size != 2 || left[i].Level != left[0].Level)
-            {
-                throw new ArgumentException($"Dot-product term {i} is not a pair of size-2 ciphertexts at level {left[0].Level}.");
-            }
+            CheckDotTerm(left[0], left[i], i);
         }
 
         MultiplyConstants mc = level.Multiply;
@@ -93,7 +127,7 @@ public sealed partial class Evaluator
             for (int i = start; i < Math.Min(left.Count, start + MultiplyConstants.MaxAccumulated); i++)
             {
                 Lift(left[i], aExt.Span, mc, level);
-                Lift(right[i], bExt.Span, mc, level);
+                liftRight(i, bExt.Span, mc, level);
                 Tensor(aExt.Span, 2, bExt.Span, 2, acc.Span, mc, level);
             }
 
@@ -110,6 +144,17 @@ public sealed partial class Evaluator
         }
 
         return result!;
+    }
+
+    private void CheckDotTerm(Ciphertext first, Ciphertext term, int i)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        Check(term, $"dot-product term {i}");
+        RequireCoefficientForm(term, "a dot product");
+        if (term.Size != 2 || term.Level != first.Level)
+        {
+            throw new ArgumentException($"Dot-product term {i} is not a size-2 ciphertext at level {first.Level}.");
+        }
     }
 
     /// <summary>acc_s += Σ_{i+j=s} a_i ⊙ b_j over Q ∪ P in the NTT domain (lifted operands, see <see cref="Lift"/>).</summary>
@@ -172,4 +217,12 @@ public sealed partial class Evaluator
             RnsPoly.ForwardNtt(target, mc.AllNtt, level.Count + mc.Aux.Length);
         }
     }
+}
+
+/// <summary>A ciphertext lifted to Q ∪ P in NTT form (see <see cref="Evaluator.LiftForDotProduct"/>).</summary>
+internal sealed class LiftedCiphertext(int level, ulong[] data)
+{
+    public int Level { get; } = level;
+
+    public ulong[] Data { get; } = data;
 }

@@ -111,16 +111,16 @@ public static class MatVec
         int babies = layout.BabySteps;
         int[] babySteps = UsedBabySteps(layout, (g, b) => matrix.Diagonals[(g * babies) + b] is not null);
         Ciphertext[] rotated = evaluator.RotateRowsHoisted(x, babySteps, keys);
-        var byStep = new Ciphertext?[babies];
+        var byStep = new LiftedCiphertext?[babies];
         for (int k = 0; k < babySteps.Length; k++)
         {
             evaluator.TransformFromNtt(rotated[k]);
-            byStep[babySteps[k]] = rotated[k];
+            byStep[babySteps[k]] = evaluator.LiftForDotProduct(rotated[k]); // each is used by every giant step
         }
 
         Ciphertext? result = null;
         var left = new List<Ciphertext>(babies);
-        var right = new List<Ciphertext>(babies);
+        var right = new List<LiftedCiphertext>(babies);
         for (int g = 0; g < layout.GiantSteps; g++)
         {
             left.Clear();
@@ -139,7 +139,7 @@ public static class MatVec
                 continue;
             }
 
-            Ciphertext inner = evaluator.DotProduct(left, right);
+            Ciphertext inner = evaluator.DotProductLifted(left, right);
             evaluator.RelinearizeInplace(inner, relinKeys);
             evaluator.RotateRowsInplace(inner, g * babies, keys);
             if (result is null)
