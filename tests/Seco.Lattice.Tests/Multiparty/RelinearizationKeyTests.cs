@@ -266,6 +266,46 @@ public class RelinearizationKeyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Random_corruption_of_an_unseeded_key_throws_only_BfvFormatException()
+    {
+        // n = 4096 keeps each load cheap; half the flips hit the header, count byte and first residues.
+        var small = BfvContext.Create(BfvPresets.Default4096());
+        using var p0 = new KeyGenerator(small);
+        using var p1 = new KeyGenerator(small);
+        byte[] session = CommonReference.CreateSessionSeed();
+        var rkg = new CollectiveRelinearizationKeyGeneration(small, session);
+        PolyShare r1 = CollectiveRelinearizationKeyGeneration.Aggregate(rkg.GenShareRoundOne(p0.SecretKey, out var u0), rkg.GenShareRoundOne(p1.SecretKey, out var u1));
+        PolyShare r2 = CollectiveRelinearizationKeyGeneration.Aggregate(rkg.GenShareRoundTwo(p0.SecretKey, u0, r1), rkg.GenShareRoundTwo(p1.SecretKey, u1, r1));
+        u0.Dispose();
+        u1.Dispose();
+        byte[] valid = BfvSerializer.Serialize(rkg.Finalize(r1, r2));
+        var random = new Random(4);
+        int formatErrors = 0;
+        for (int trial = 0; trial < 200; trial++)
+        {
+            byte[] bytes = (byte[])valid.Clone();
+            int position = trial % 2 == 0 ? random.Next(BfvSerializer.HeaderSize + 16) : random.Next(bytes.Length);
+            bytes[position] ^= (byte)(random.Next(255) + 1);
+            if (trial % 5 == 0)
+            {
+                bytes = bytes[..random.Next(bytes.Length)];
+            }
+
+            try
+            {
+                BfvSerializer.LoadRelinKeys(small, bytes);
+            }
+            catch (BfvFormatException)
+            {
+                formatErrors++;
+            }
+        }
+
+        // Most header flips and every truncation are caught; a flip deep inside a residue may still be a valid residue.
+        Assert.True(formatErrors >= 100, $"only {formatErrors} of 200 corruptions were detected");
+    }
+
+    [Fact]
     public void Share_sizes_match_the_documented_table()
     {
         // Sizes depend only on shapes: zero-filled stand-ins at the SECO preset (n = 8192, L = 4, k = 5).
