@@ -78,17 +78,25 @@ public sealed class CollectiveRelinearizationKeyGeneration
         int n = _context.N, k = _context.KeyModuli.Count, len = k * n, dataCount = _context.MaxLevel;
         var data = new ulong[2 * dataCount * len];
         var u = new ulong[len];
-        using var random = new SystemRandomSource();
-        RandomSource.EnsureNonDeterministic(random, nameof(secretShare));
-        new TernarySampler(random).Sample(_context.KeyModuli, n, u);
-        RnsPoly.ForwardNtt(u, _context.NttTables, k);
-        for (int j = 0; j < dataCount; j++)
+        try
         {
-            Span<ulong> h0 = data.AsSpan(j * len, len), h1 = data.AsSpan((dataCount + j) * len, len);
-            Rlwe.SampleNtt(_context, _a[j], u, random, h0);            // −u_i·a_j + e0
-            Rlwe.AddGadgetTerm(_context, h0, s, j);                    // + s_i·w_j
-            Rlwe.SampleNtt(_context, _a[j], s, random, h1);            // −s_i·a_j + e
-            RnsPoly.Negate(h1, h1, _context.KeyModuli, n);             // s_i·a_j + e1 (e1 = −e, same distribution)
+            using var random = new SystemRandomSource();
+            RandomSource.EnsureNonDeterministic(random, nameof(secretShare));
+            new TernarySampler(random).Sample(_context.KeyModuli, n, u);
+            RnsPoly.ForwardNtt(u, _context.NttTables, k);
+            for (int j = 0; j < dataCount; j++)
+            {
+                Span<ulong> h0 = data.AsSpan(j * len, len), h1 = data.AsSpan((dataCount + j) * len, len);
+                Rlwe.SampleNtt(_context, _a[j], u, random, h0);            // −u_i·a_j + e0
+                Rlwe.AddGadgetTerm(_context, h0, s, j);                    // + s_i·w_j
+                Rlwe.SampleNtt(_context, _a[j], s, random, h1);            // −s_i·a_j + e
+                RnsPoly.Negate(h1, h1, _context.KeyModuli, n);             // s_i·a_j + e1 (e1 = −e, same distribution)
+            }
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(u.AsSpan()));
+            throw;
         }
 
         ephemeral = new RelinearizationKeyEphemeral(_context, _instance, u);

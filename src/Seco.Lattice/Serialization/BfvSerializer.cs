@@ -11,7 +11,8 @@ namespace Seco.Lattice.Serialization;
 /// Compact, versioned binary serialization of BFV objects (format version 1, specified in docs/serialization.md).
 /// Every blob opens with a 48-byte header — magic "SECO", version, object type, flags, the SHA-256
 /// <see cref="BfvContext.ParameterHash"/> and the payload length — followed by a payload in which every residue is
-/// bit-packed at the bit width of its modulus and every uniform "a" polynomial is replaced by its 32-byte seed.
+/// bit-packed at the bit width of its modulus and every uniform "a" polynomial is replaced by its 32-byte seed (except
+/// in unseeded key-switching keys, the collective relinearization key, written with <see cref="ExplicitAFlag"/>).
 /// Loaders validate the header and all length-determining fields before allocating, then range-check every residue,
 /// and report any defect as a <see cref="BfvFormatException"/> naming the problem and its byte offset.
 /// </summary>
