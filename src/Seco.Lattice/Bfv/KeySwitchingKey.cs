@@ -7,7 +7,9 @@ namespace Seco.Lattice.Bfv;
 /// A hybrid RNS key-switching key from s' to s, with one special prime P (SEAL's <c>KSwitchKeys</c>; Bajard et al.
 /// / Gentry–Halevi–Smart's "modulus raising" with an RNS gadget). For each data prime index j &lt; L it holds
 /// (b_j, a_j) over all key primes in NTT form with b_j = −a_j·s + e_j + [P·s' in limb j only], i.e. an encryption of
-/// P·s'·(CRT basis element of q_j). Each a_j is expanded from a public seed, so a key serializes at half size.
+/// P·s'·(CRT basis element of q_j). A key made by one party (<see cref="KeyGenerator"/>, or collectively by RTG)
+/// expands each a_j from a public seed, so it serializes at half size; a collective relinearization key (RKG) has
+/// a_j = Σ_i (s_i·a_j + e_{1,i,j}), which is no seed's expansion, so it is unseeded and serializes its a_j explicitly.
 /// </summary>
 public sealed class KeySwitchingKey
 {
@@ -23,6 +25,26 @@ public sealed class KeySwitchingKey
         A = expandedA ?? seeds.Select(s => ExpandUniform(context, s)).ToArray();
     }
 
+    /// <summary>An unseeded key: <paramref name="a"/> (NTT form over all key primes) is carried explicitly.</summary>
+    private KeySwitchingKey(BfvContext context, ulong[][] b, ulong[][] a)
+    {
+        Context = context;
+        B = b;
+        A = a;
+        Seeds = null;
+    }
+
+    /// <summary>A key whose a_j are not seed expansions (the collective relinearization key); see <see cref="IsSeeded"/>.</summary>
+    internal static KeySwitchingKey Unseeded(BfvContext context, ulong[][] b, ulong[][] a)
+    {
+        if (a.Length != b.Length)
+        {
+            throw new ArgumentException($"A key-switching key needs as many a as b polynomials ({a.Length} ≠ {b.Length}).", nameof(a));
+        }
+
+        return new KeySwitchingKey(context, b, a);
+    }
+
     /// <summary>The parameters this key belongs to.</summary>
     public BfvContext Context { get; }
 
@@ -33,7 +55,11 @@ public sealed class KeySwitchingKey
 
     internal ulong[][] A { get; }
 
-    internal byte[][] Seeds { get; }
+    /// <summary>The public seeds of the a_j, or null for an unseeded key (<see cref="IsSeeded"/> false).</summary>
+    internal byte[][]? Seeds { get; }
+
+    /// <summary>True when every a_j is the expansion of a stored 32-byte seed (serialized as the seed).</summary>
+    internal bool IsSeeded => Seeds is not null;
 
     /// <summary>The uniform NTT-form polynomial over all key primes that <paramref name="seed"/> stands for.</summary>
     internal static ulong[] ExpandUniform(BfvContext context, ReadOnlySpan<byte> seed)

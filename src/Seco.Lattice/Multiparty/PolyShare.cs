@@ -8,12 +8,12 @@ namespace Seco.Lattice.Multiparty;
 /// <summary>
 /// One party's (or an aggregate of several parties') share in a multiparty protocol: <see cref="Count"/> RNS
 /// polynomials over the first <see cref="Limbs"/> primes of <see cref="BfvContext.KeyModuli"/>, in NTT or coefficient
-/// form (one for CKG and decryption, two for PCKS, L for a rotation key). Shares are summed coefficient-wise by
+/// form (one for CKG and decryption, two for PCKS, L for a rotation key and RKG round 2, 2L for RKG round 1). Shares are summed coefficient-wise by
 /// <see cref="Aggregate"/>; the sum of all N shares is what <c>Finalize</c> consumes.
 /// </summary>
 public sealed class PolyShare
 {
-    /// <summary>Largest polynomial count (a rotation-key share has one per data prime).</summary>
+    /// <summary>Largest polynomial count (an RKG round-1 share has two per data prime).</summary>
     public const int MaxCount = 64;
 
     private const int HeaderSize = 4 + 1 + 1 + 1 + 1 + 32;

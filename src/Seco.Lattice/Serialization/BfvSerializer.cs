@@ -9,9 +9,10 @@ namespace Seco.Lattice.Serialization;
 
 /// <summary>
 /// Compact, versioned binary serialization of BFV objects (format version 1, specified in docs/serialization.md).
-/// Every blob opens with a 48-byte header — magic "SECO", version, object type, reserved flags, the SHA-256
+/// Every blob opens with a 48-byte header — magic "SECO", version, object type, flags, the SHA-256
 /// <see cref="BfvContext.ParameterHash"/> and the payload length — followed by a payload in which every residue is
-/// bit-packed at the bit width of its modulus and every uniform "a" polynomial is replaced by its 32-byte seed.
+/// bit-packed at the bit width of its modulus and every uniform "a" polynomial is replaced by its 32-byte seed (except
+/// in unseeded key-switching keys, the collective relinearization key, written with <see cref="ExplicitAFlag"/>).
 /// Loaders validate the header and all length-determining fields before allocating, then range-check every residue,
 /// and report any defect as a <see cref="BfvFormatException"/> naming the problem and its byte offset.
 /// </summary>
@@ -25,6 +26,13 @@ public static class BfvSerializer
 
     private const int SeedSize = PublicPolynomialSampler.SeedSize;
     private const int MagicOffset = 0, VersionOffset = 4, TypeOffset = 5, FlagsOffset = 6, HashOffset = 8, LengthOffset = 40;
+
+    /// <summary>
+    /// Header flag bit 0, valid on <see cref="BfvObjectType.RelinKeys"/> and <see cref="BfvObjectType.GaloisKeys"/>
+    /// only: every key component stores its a_j explicitly (k packed limbs) instead of a 32-byte seed. Set exactly when
+    /// some key in the blob is unseeded (a collective relinearization key); all other bits are reserved and must be 0.
+    /// </summary>
+    public const ushort ExplicitAFlag = 0x0001;
 
     private static ReadOnlySpan<byte> Magic => "SECO"u8;
 
@@ -69,7 +77,7 @@ public static class BfvSerializer
     public static long SerializedSize(RelinKeys relinKeys)
     {
         ArgumentNullException.ThrowIfNull(relinKeys);
-        return HeaderSize + 1 + (relinKeys.Key.Count * SeededKeyPolySize(relinKeys.Context));
+        return HeaderSize + 1 + (relinKeys.Key.Count * KeyComponentSize(relinKeys.Context, !relinKeys.Key.IsSeeded));
     }
 
     /// <summary>Exact byte count of <see cref="Serialize(GaloisKeys)"/>.</summary>
@@ -77,9 +85,10 @@ public static class BfvSerializer
     {
         ArgumentNullException.ThrowIfNull(galoisKeys);
         long size = HeaderSize + 2;
+        bool explicitA = HasUnseeded(galoisKeys);
         foreach (KeySwitchingKey key in galoisKeys.Keys.Values)
         {
-            size += 4 + 1 + (key.Count * SeededKeyPolySize(galoisKeys.Context));
+            size += 4 + 1 + (key.Count * KeyComponentSize(galoisKeys.Context, explicitA));
         }
 
         return size;
@@ -201,31 +210,37 @@ public static class BfvSerializer
         }
     }
 
-    /// <summary>Serializes relinearization keys: count (= MaxLevel), then count × (seed, b).</summary>
+    /// <summary>
+    /// Serializes relinearization keys: count (= MaxLevel), then count × (seed, b); for an unseeded (collective) key
+    /// the header carries <see cref="ExplicitAFlag"/> and each component is (a, b).
+    /// </summary>
     public static byte[] Serialize(RelinKeys relinKeys)
     {
         ArgumentNullException.ThrowIfNull(relinKeys);
-        var w = new Writer(relinKeys.Context, BfvObjectType.RelinKeys, SerializedSize(relinKeys));
+        bool explicitA = !relinKeys.Key.IsSeeded;
+        var w = new Writer(relinKeys.Context, BfvObjectType.RelinKeys, SerializedSize(relinKeys), explicitA ? ExplicitAFlag : (ushort)0);
         w.Byte((byte)relinKeys.Key.Count);
-        w.KeySwitchingKey(relinKeys.Key);
+        w.KeySwitchingKey(relinKeys.Key, explicitA);
         return w.Finish();
     }
 
     /// <summary>
     /// Serializes Galois keys: the number of keys, then per key in increasing Galois-element order the element
-    /// (uint32), count (= MaxLevel) and count × (seed, b).
+    /// (uint32), count (= MaxLevel) and count × (seed, b). If any key is unseeded, the header carries
+    /// <see cref="ExplicitAFlag"/> and every component of every key is written as (a, b).
     /// </summary>
     public static byte[] Serialize(GaloisKeys galoisKeys)
     {
         ArgumentNullException.ThrowIfNull(galoisKeys);
-        var w = new Writer(galoisKeys.Context, BfvObjectType.GaloisKeys, SerializedSize(galoisKeys));
+        bool explicitA = HasUnseeded(galoisKeys);
+        var w = new Writer(galoisKeys.Context, BfvObjectType.GaloisKeys, SerializedSize(galoisKeys), explicitA ? ExplicitAFlag : (ushort)0);
         w.UInt16(checked((ushort)galoisKeys.Keys.Count));
         foreach (uint g in galoisKeys.Keys.Keys.Order())
         {
             KeySwitchingKey key = galoisKeys.Keys[g];
             w.UInt32(g);
             w.Byte((byte)key.Count);
-            w.KeySwitchingKey(key);
+            w.KeySwitchingKey(key, explicitA);
         }
 
         return w.Finish();
@@ -296,7 +311,7 @@ public static class BfvSerializer
     public static Ciphertext LoadCiphertextOrSeeded(BfvContext context, ReadOnlySpan<byte> data)
     {
         ArgumentNullException.ThrowIfNull(context);
-        BfvObjectType type = ReadHeader(context, data, BfvObjectType.Ciphertext, BfvObjectType.SeededCiphertext);
+        BfvObjectType type = ReadHeader(context, data, BfvObjectType.Ciphertext, BfvObjectType.SeededCiphertext).Type;
         return type == BfvObjectType.Ciphertext
             ? ReadCiphertextPayload(context, data)
             : ReadSeededPayload(context, data).Expand();
@@ -357,7 +372,8 @@ public static class BfvSerializer
     public static RelinKeys LoadRelinKeys(BfvContext context, ReadOnlySpan<byte> data)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ReadHeader(context, data, BfvObjectType.RelinKeys, BfvObjectType.RelinKeys);
+        ushort flags = ReadHeader(context, data, BfvObjectType.RelinKeys, BfvObjectType.RelinKeys, ExplicitAFlag).Flags;
+        bool explicitA = flags == ExplicitAFlag;
         var r = new Reader(data);
         byte count = r.Byte("relin key count");
         if (count != context.MaxLevel)
@@ -365,8 +381,8 @@ public static class BfvSerializer
             throw r.Error($"Relin key count {count} must equal MaxLevel = {context.MaxLevel}", -1);
         }
 
-        CheckExpectedLength(data, 1 + (count * SeededKeyPolySize(context)), $"count = {count}");
-        return new RelinKeys(r.KeySwitchingKey(context, count, "relin key"));
+        CheckExpectedLength(data, 1 + (count * KeyComponentSize(context, explicitA)), $"count = {count}, {(explicitA ? "explicit" : "seeded")} a");
+        return new RelinKeys(r.KeySwitchingKey(context, count, "relin key", explicitA));
     }
 
     /// <summary>Loads Galois keys serialized under <paramref name="context"/>.</summary>
@@ -374,9 +390,10 @@ public static class BfvSerializer
     public static GaloisKeys LoadGaloisKeys(BfvContext context, ReadOnlySpan<byte> data)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ReadHeader(context, data, BfvObjectType.GaloisKeys, BfvObjectType.GaloisKeys);
+        ushort flags = ReadHeader(context, data, BfvObjectType.GaloisKeys, BfvObjectType.GaloisKeys, ExplicitAFlag).Flags;
+        bool explicitA = flags == ExplicitAFlag;
         int n = context.N;
-        long keyPoly = SeededKeyPolySize(context);
+        long keyPoly = KeyComponentSize(context, explicitA);
         var r = new Reader(data);
         ushort keyCount = r.UInt16("Galois key count");
 
@@ -426,14 +443,14 @@ public static class BfvSerializer
             position += 5 + (count * keyPoly);
         }
 
-        CheckExpectedLength(data, position, $"{keyCount} Galois keys of {context.MaxLevel} components");
+        CheckExpectedLength(data, position, $"{keyCount} Galois keys of {context.MaxLevel} components, {(explicitA ? "explicit" : "seeded")} a");
 
         var keys = new Dictionary<uint, KeySwitchingKey>(keyCount);
         for (int j = 0; j < keyCount; j++)
         {
             uint g = r.UInt32("Galois element");
             byte count = r.Byte("Galois key count");
-            keys[g] = r.KeySwitchingKey(context, count, $"Galois key {g}");
+            keys[g] = r.KeySwitchingKey(context, count, $"Galois key {g}", explicitA);
         }
 
         return new GaloisKeys(context, keys);
@@ -502,8 +519,12 @@ public static class BfvSerializer
         }
     }
 
-    /// <summary>Validates the header and that the payload length equals the bytes that follow; returns the type.</summary>
-    private static BfvObjectType ReadHeader(BfvContext context, ReadOnlySpan<byte> data, BfvObjectType expected, BfvObjectType alternative)
+    /// <summary>
+    /// Validates the header and that the payload length equals the bytes that follow; returns the type and the flags,
+    /// which must be 0 or (for key-switching keys) exactly one of <paramref name="allowedFlags"/>.
+    /// </summary>
+    private static (BfvObjectType Type, ushort Flags) ReadHeader(
+        BfvContext context, ReadOnlySpan<byte> data, BfvObjectType expected, BfvObjectType alternative, ushort allowedFlags = 0)
     {
         if (data.IsEmpty)
         {
@@ -537,9 +558,15 @@ public static class BfvSerializer
         }
 
         ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(FlagsOffset, 2));
-        if (flags != 0)
+        if (flags != 0 && allowedFlags == 0)
         {
             throw new BfvFormatException($"Reserved flags must be 0, found 0x{flags:X4}", FlagsOffset);
+        }
+
+        if ((flags & ~allowedFlags) != 0)
+        {
+            throw new BfvFormatException(
+                $"Flags 0x{flags:X4} set reserved bits 0x{flags & ~allowedFlags:X4}; a {TypeName(type)} allows only 0x{allowedFlags:X4} (explicit a)", FlagsOffset);
         }
 
         ReadOnlySpan<byte> hash = data.Slice(HashOffset, 32);
@@ -566,7 +593,7 @@ public static class BfvSerializer
                 HeaderSize + (long)declared);
         }
 
-        return type;
+        return (type, flags);
     }
 
     private static string TypeName(BfvObjectType type) =>
@@ -594,6 +621,12 @@ public static class BfvSerializer
 
     private static long SeededKeyPolySize(BfvContext context) => SeedSize + PolySize(context, context.KeyModuli.Count);
 
+    /// <summary>One key-switching component: (seed, b) or, with <see cref="ExplicitAFlag"/>, (a, b).</summary>
+    private static long KeyComponentSize(BfvContext context, bool explicitA) =>
+        explicitA ? 2 * PolySize(context, context.KeyModuli.Count) : SeededKeyPolySize(context);
+
+    private static bool HasUnseeded(GaloisKeys galoisKeys) => galoisKeys.Keys.Values.Any(key => !key.IsSeeded);
+
     private static long SecretKeyPayloadSize(BfvContext context) => context.N / 4;
 
     /// <summary>Fills a buffer of the exact precomputed size; <see cref="Finish"/> checks nothing was over- or under-written.</summary>
@@ -603,7 +636,7 @@ public static class BfvSerializer
         private readonly BfvContext _context;
         private int _position;
 
-        public Writer(BfvContext context, BfvObjectType type, long totalSize)
+        public Writer(BfvContext context, BfvObjectType type, long totalSize, ushort flags = 0)
         {
             _context = context;
             if (totalSize > Array.MaxLength)
@@ -615,6 +648,7 @@ public static class BfvSerializer
             Magic.CopyTo(_buffer);
             _buffer[VersionOffset] = FormatVersion;
             _buffer[TypeOffset] = (byte)type;
+            BinaryPrimitives.WriteUInt16LittleEndian(_buffer.AsSpan(FlagsOffset, 2), flags);
             context.ParameterHash.AsSpan().CopyTo(_buffer.AsSpan(HashOffset, 32));
             BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(LengthOffset, 8), (ulong)(totalSize - HeaderSize));
             _position = HeaderSize;
@@ -662,12 +696,21 @@ public static class BfvSerializer
             }
         }
 
-        public void KeySwitchingKey(KeySwitchingKey key)
+        public void KeySwitchingKey(KeySwitchingKey key, bool explicitA)
         {
+            int k = _context.KeyModuli.Count;
             for (int j = 0; j < key.Count; j++)
             {
-                Bytes(key.Seeds[j]);
-                Poly(key.B[j], _context.KeyModuli, _context.KeyModuli.Count);
+                if (explicitA)
+                {
+                    Poly(key.A[j], _context.KeyModuli, k);
+                }
+                else
+                {
+                    Bytes(key.Seeds![j]);
+                }
+
+                Poly(key.B[j], _context.KeyModuli, k);
             }
         }
 
@@ -741,19 +784,29 @@ public static class BfvSerializer
             }
         }
 
-        public KeySwitchingKey KeySwitchingKey(BfvContext context, int count, string label)
+        public KeySwitchingKey KeySwitchingKey(BfvContext context, int count, string label, bool explicitA)
         {
             int k = context.KeyModuli.Count;
             var b = new ulong[count][];
+            var a = new ulong[count][];
             var seeds = new byte[count][];
             for (int j = 0; j < count; j++)
             {
-                seeds[j] = Bytes(SeedSize).ToArray();
+                if (explicitA)
+                {
+                    a[j] = new ulong[k * context.N];
+                    Poly(a[j], context.KeyModuli, k, $"{label} component {j} a");
+                }
+                else
+                {
+                    seeds[j] = Bytes(SeedSize).ToArray();
+                }
+
                 b[j] = new ulong[k * context.N];
                 Poly(b[j], context.KeyModuli, k, $"{label} component {j} b");
             }
 
-            return new KeySwitchingKey(context, b, seeds);
+            return explicitA ? Bfv.KeySwitchingKey.Unseeded(context, b, a) : new KeySwitchingKey(context, b, seeds);
         }
 
         private readonly void Need(int length, string field)
