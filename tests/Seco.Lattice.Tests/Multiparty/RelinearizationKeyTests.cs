@@ -21,26 +21,28 @@ public class RelinearizationKeyTests(ITestOutputHelper output)
     private const int ProductNoiseBits = 80;
 
     /// <summary>Runs both RKG rounds among <paramref name="parties"/>, every share travelling serialized.</summary>
-    private static RelinKeys RunRkg(KeyGenerator[] parties, byte[] session)
+    internal static RelinKeys RunRkg(BfvContext context, KeyGenerator[] parties, byte[] session)
     {
         var ephemerals = new RelinearizationKeyEphemeral[parties.Length];
 
         // Every party has its own protocol object from the same public session seed.
-        CollectiveRelinearizationKeyGeneration[] local = parties.Select(_ => new CollectiveRelinearizationKeyGeneration(Context, session)).ToArray();
+        CollectiveRelinearizationKeyGeneration[] local = parties.Select(_ => new CollectiveRelinearizationKeyGeneration(context, session)).ToArray();
         PolyShare round1 = parties
-            .Select((p, i) => PolyShare.Deserialize(Context, local[i].GenShareRoundOne(p.SecretKey, out ephemerals[i]).Serialize()))
+            .Select((p, i) => PolyShare.Deserialize(context, local[i].GenShareRoundOne(p.SecretKey, out ephemerals[i]).Serialize()))
             .Aggregate(CollectiveRelinearizationKeyGeneration.Aggregate);
-        round1 = PolyShare.Deserialize(Context, round1.Serialize()); // broadcast by the aggregator
+        round1 = PolyShare.Deserialize(context, round1.Serialize()); // broadcast by the aggregator
         PolyShare round2 = parties
-            .Select((p, i) => PolyShare.Deserialize(Context, local[i].GenShareRoundTwo(p.SecretKey, ephemerals[i], round1).Serialize()))
+            .Select((p, i) => PolyShare.Deserialize(context, local[i].GenShareRoundTwo(p.SecretKey, ephemerals[i], round1).Serialize()))
             .Aggregate(CollectiveRelinearizationKeyGeneration.Aggregate);
         foreach (RelinearizationKeyEphemeral u in ephemerals)
         {
             u.Dispose();
         }
 
-        return new CollectiveRelinearizationKeyGeneration(Context, session).Finalize(round1, round2);
+        return new CollectiveRelinearizationKeyGeneration(context, session).Finalize(round1, round2);
     }
+
+    private static RelinKeys RunRkg(KeyGenerator[] parties, byte[] session) => RunRkg(Context, parties, session);
 
     private static PublicKey RunCkg(KeyGenerator[] parties, byte[] session)
     {
