@@ -120,16 +120,8 @@ public sealed partial class Evaluator
     /// </summary>
     private void ModDownNtt(Span<ulong> acc, LevelContext level, Span<ulong> output)
     {
-        int n = _context.N, l = level.Count, special = _context.KeyModuli.Count - 1;
-        Modulus p = _context.SpecialModulus;
-        ulong half = p.Value >> 1;
-        Span<ulong> last = acc.Slice(l * n, n);
-        NegacyclicNtt.Inverse(last, _context.NttTables[special]);
-        for (int i = 0; i < n; i++)
-        {
-            last[i] = p.Add(last[i], half);
-        }
-
+        int n = _context.N, l = level.Count;
+        Span<ulong> last = CenterSpecialLimb(acc, l, out ulong half);
         using var remainder = new PooledBuffer(n);
         Span<ulong> rem = remainder.Span;
         for (int j = 0; j < l; j++)

@@ -135,16 +135,8 @@ public sealed partial class Evaluator
     /// </summary>
     private void ModDownAndAdd(Span<ulong> acc, LevelContext level, Span<ulong> output)
     {
-        int n = _context.N, l = level.Count, special = _context.KeyModuli.Count - 1;
-        Modulus p = _context.SpecialModulus;
-        ulong half = p.Value >> 1;
-        Span<ulong> last = acc.Slice(l * n, n);
-        NegacyclicNtt.Inverse(last, _context.NttTables[special]);
-        for (int i = 0; i < n; i++)
-        {
-            last[i] = p.Add(last[i], half);
-        }
-
+        int n = _context.N, l = level.Count;
+        Span<ulong> last = CenterSpecialLimb(acc, l, out ulong half);
         for (int j = 0; j < l; j++)
         {
             Modulus q = level.Moduli[j];
@@ -207,5 +199,25 @@ public sealed partial class Evaluator
         {
             d[i] = q.Reduce(source[i]);
         }
+    }
+
+    /// <summary>
+    /// Inverse-transforms the P limb (limb ℓ) of an NTT-form accumulator over Q_ℓ ∪ {P} and adds (P−1)/2, so that
+    /// reducing it mod q_j and subtracting (P−1)/2 gives the centred remainder the division by P must remove.
+    /// </summary>
+    private Span<ulong> CenterSpecialLimb(Span<ulong> acc, int l, out ulong half)
+    {
+        int n = _context.N;
+        Modulus p = _context.SpecialModulus;
+        ulong h = p.Value >> 1;
+        Span<ulong> last = acc.Slice(l * n, n);
+        NegacyclicNtt.Inverse(last, _context.NttTables[_context.KeyModuli.Count - 1]);
+        for (int i = 0; i < n; i++)
+        {
+            last[i] = p.Add(last[i], h);
+        }
+
+        half = h;
+        return last;
     }
 }

@@ -34,13 +34,7 @@ public static class MatVec
         MatVecLayout layout = matrix.Layout;
         CheckRing(layout, x);
         int babies = layout.BabySteps;
-        int[] babySteps = UsedBabySteps(layout, (g, b) => matrix.Diagonals[(g * babies) + b] is not null);
-        Ciphertext[] rotated = evaluator.RotateRowsHoisted(x, babySteps, keys);
-        var byStep = new Ciphertext?[babies];
-        for (int k = 0; k < babySteps.Length; k++)
-        {
-            byStep[babySteps[k]] = rotated[k];
-        }
+        Ciphertext?[] byStep = BabyRotations(evaluator, layout, x, keys, (g, b) => matrix.Diagonals[(g * babies) + b] is not null);
 
         Ciphertext? result = null;
         var moduli = x.Context.Level(x.Level).Moduli;
@@ -81,19 +75,10 @@ public static class MatVec
             }
 
             evaluator.TransformFromNtt(inner);
-            evaluator.RotateRowsInplace(inner, g * babies, keys);
-            if (result is null)
-            {
-                result = inner;
-            }
-            else
-            {
-                evaluator.AddInplace(result, inner);
-            }
+            AddGiantStep(evaluator, ref result, inner, g * babies, keys);
         }
 
-        result ??= new Ciphertext(x.Context, 2, x.Level);
-        return Finish(evaluator, layout, result, keys);
+        return Finish(evaluator, layout, result ?? new Ciphertext(x.Context, 2, x.Level), keys);
     }
 
     /// <summary>
@@ -109,14 +94,17 @@ public static class MatVec
         MatVecLayout layout = matrix.Layout;
         CheckRing(layout, x);
         int babies = layout.BabySteps;
-        int[] babySteps = UsedBabySteps(layout, (g, b) => matrix.Diagonals[(g * babies) + b] is not null);
-        Ciphertext[] rotated = evaluator.RotateRowsHoisted(x, babySteps, keys);
-        var byStep = new LiftedCiphertext?[babies];
-        for (int k = 0; k < babySteps.Length; k++)
-        {
-            evaluator.TransformFromNtt(rotated[k]);
-            byStep[babySteps[k]] = evaluator.LiftForDotProduct(rotated[k]); // each is used by every giant step
-        }
+        LiftedCiphertext?[] byStep = BabyRotations(evaluator, layout, x, keys, (g, b) => matrix.Diagonals[(g * babies) + b] is not null)
+            .Select(c =>
+            {
+                if (c is null)
+                {
+                    return null;
+                }
+
+                evaluator.TransformFromNtt(c);
+                return evaluator.LiftForDotProduct(c); // each is used by every giant step
+            }).ToArray();
 
         Ciphertext? result = null;
         var left = new List<Ciphertext>(babies);
@@ -141,19 +129,10 @@ public static class MatVec
 
             Ciphertext inner = evaluator.DotProductLifted(left, right);
             evaluator.RelinearizeInplace(inner, relinKeys);
-            evaluator.RotateRowsInplace(inner, g * babies, keys);
-            if (result is null)
-            {
-                result = inner;
-            }
-            else
-            {
-                evaluator.AddInplace(result, inner);
-            }
+            AddGiantStep(evaluator, ref result, inner, g * babies, keys);
         }
 
-        result ??= new Ciphertext(x.Context, 2, x.Level);
-        return Finish(evaluator, layout, result, keys);
+        return Finish(evaluator, layout, result ?? new Ciphertext(x.Context, 2, x.Level), keys);
     }
 
     /// <summary>Adds the two rows' halves (row swap) and folds the partial sums of a wide matrix.</summary>
@@ -168,8 +147,38 @@ public static class MatVec
         return result;
     }
 
+    /// <summary>
+    /// The hoisted rotations rot(x, b) (NTT form) indexed by baby step b, null for steps no giant step uses.
+    /// </summary>
+    private static Ciphertext?[] BabyRotations(Evaluator evaluator, MatVecLayout layout, Ciphertext x, GaloisKeys keys, Func<int, int, bool> present)
+    {
+        int[] steps = UsedBabySteps(layout, present);
+        Ciphertext[] rotated = evaluator.RotateRowsHoisted(x, steps, keys);
+        var byStep = new Ciphertext?[layout.BabySteps];
+        for (int k = 0; k < steps.Length; k++)
+        {
+            byStep[steps[k]] = rotated[k];
+        }
+
+        return byStep;
+    }
+
+    /// <summary>result += rot(inner, shift) (the first giant step becomes the result).</summary>
+    private static void AddGiantStep(Evaluator evaluator, ref Ciphertext? result, Ciphertext inner, int shift, GaloisKeys keys)
+    {
+        evaluator.RotateRowsInplace(inner, shift, keys);
+        if (result is null)
+        {
+            result = inner;
+        }
+        else
+        {
+            evaluator.AddInplace(result, inner);
+        }
+    }
+
     /// <summary>The baby steps b for which some giant step has a non-zero term (always including 0 if any).</summary>
-    internal static int[] UsedBabySteps(MatVecLayout layout, Func<int, int, bool> present)
+    private static int[] UsedBabySteps(MatVecLayout layout, Func<int, int, bool> present)
     {
         var used = new List<int>();
         for (int b = 0; b < layout.BabySteps; b++)
