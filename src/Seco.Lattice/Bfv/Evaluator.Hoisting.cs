@@ -51,6 +51,7 @@ public sealed partial class Evaluator
 
         var results = new Ciphertext[steps.Length];
         using var gathered = new PooledBuffer(n);
+        using var rotatedC0 = new PooledBuffer(len);
         using var wide = new PooledBuffer(4 * n);
         using var acc0 = new PooledBuffer((l + 1) * n);
         using var acc1 = new PooledBuffer((l + 1) * n);
@@ -86,12 +87,8 @@ public sealed partial class Evaluator
 
             ModDownNtt(acc0.Span, level, result.Poly(0));
             ModDownNtt(acc1.Span, level, result.Poly(1));
-            for (int j = 0; j < l; j++)
-            {
-                Permute(c0.Span.Slice(j * n, n), perm, gathered.Span);
-                Span<ulong> o = result.Poly(0).Slice(j * n, n);
-                RnsPoly.Add(o, gathered.Span, o, [level.Moduli[j]], n);
-            }
+            GaloisTool.ApplyNtt(c0.Span, rotatedC0.Span, elements[k], l, n);
+            RnsPoly.Add(result.Poly(0), rotatedC0.Span, result.Poly(0), level.Moduli, n);
         }
 
         return results;

@@ -71,16 +71,10 @@ public sealed class AvgPool2dLayer : LinearLayer
         for (int ch = 0; ch < Output.Channels; ch++)
             for (int r = 0; r < oh; r++)
                 for (int c = 0; c < ow; c++)
-                    for (int u = 0; u < KernelH; u++)
-                    {
-                        int row = r * StrideH + u - Padding.Top;
-                        if ((uint)row >= (uint)ih) continue;
-                        for (int v = 0; v < KernelW; v++)
-                        {
-                            int col = c * StrideW + v - Padding.Left;
-                            if ((uint)col >= (uint)iw) continue;
-                            visit((ch * oh + r) * ow + c, (ch * ih + row) * iw + col, -1);
-                        }
-                    }
+                {
+                    int output = (ch * oh + r) * ow + c, channel = ch;
+                    Window2d.Taps(r, c, KernelH, KernelW, StrideH, StrideW, Padding, ih, iw, (row, col, _, _) =>
+                        visit(output, (channel * ih + row) * iw + col, -1));
+                }
     }
 }

@@ -115,16 +115,10 @@ public sealed class Conv2dLayer : LinearLayer
             for (int r = 0; r < oh; r++)
                 for (int c = 0; c < ow; c++)
                     for (int i = 0; i < ic; i++)
-                        for (int u = 0; u < KernelH; u++)
-                        {
-                            int row = r * StrideH + u - Padding.Top;
-                            if ((uint)row >= (uint)ih) continue;
-                            for (int v = 0; v < KernelW; v++)
-                            {
-                                int col = c * StrideW + v - Padding.Left;
-                                if ((uint)col >= (uint)iw) continue;
-                                visit((o * oh + r) * ow + c, (i * ih + row) * iw + col, ((o * ic + i) * KernelH + u) * KernelW + v);
-                            }
-                        }
+                    {
+                        int output = (o * oh + r) * ow + c, channel = i, wBase = (o * ic + i) * KernelH;
+                        Window2d.Taps(r, c, KernelH, KernelW, StrideH, StrideW, Padding, ih, iw, (row, col, u, v) =>
+                            visit(output, (channel * ih + row) * iw + col, (wBase + u) * KernelW + v));
+                    }
     }
 }
