@@ -87,6 +87,9 @@ public sealed class Circuit
     /// <summary>Gates in evaluation order.</summary>
     public ReadOnlySpan<Gate> Gates => _gates;
 
+    /// <summary>The gate array itself, for the garbling loops (validated, never modified).</summary>
+    internal Gate[] GateArray => _gates;
+
     /// <summary>Gate counts and depths.</summary>
     public CircuitStatistics Statistics { get; }
 

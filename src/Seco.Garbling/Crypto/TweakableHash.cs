@@ -1,7 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using X86Aes = System.Runtime.Intrinsics.X86.Aes;
-
 namespace Seco.Garbling.Crypto;
 
 /// <summary>
@@ -67,32 +63,5 @@ public static class TweakableHash
             pi.Encrypt(t[..len], t[..len]);
             for (int k = 0; k < len; k++) output[start + k] = t[k] ^ px[k];
         }
-    }
-
-    /// <summary>Four hashes in one pipelined pass (the half-gates garbler's A₀, A₁, B₀, B₁).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Hash4(ReadOnlySpan<Vector128<byte>> rk,
-        ref Vector128<byte> x0, ref Vector128<byte> x1, ref Vector128<byte> x2, ref Vector128<byte> x3,
-        Vector128<byte> t0, Vector128<byte> t1, Vector128<byte> t2, Vector128<byte> t3)
-    {
-        var k = rk[0];
-        Vector128<byte> a0 = x0 ^ k, a1 = x1 ^ k, a2 = x2 ^ k, a3 = x3 ^ k;
-        for (int r = 1; r < Aes128.Rounds; r++)
-        {
-            k = rk[r];
-            a0 = X86Aes.Encrypt(a0, k); a1 = X86Aes.Encrypt(a1, k); a2 = X86Aes.Encrypt(a2, k); a3 = X86Aes.Encrypt(a3, k);
-        }
-        k = rk[Aes128.Rounds];
-        a0 = X86Aes.EncryptLast(a0, k); a1 = X86Aes.EncryptLast(a1, k); a2 = X86Aes.EncryptLast(a2, k); a3 = X86Aes.EncryptLast(a3, k);
-        k = rk[0];
-        Vector128<byte> b0 = a0 ^ t0 ^ k, b1 = a1 ^ t1 ^ k, b2 = a2 ^ t2 ^ k, b3 = a3 ^ t3 ^ k;
-        for (int r = 1; r < Aes128.Rounds; r++)
-        {
-            k = rk[r];
-            b0 = X86Aes.Encrypt(b0, k); b1 = X86Aes.Encrypt(b1, k); b2 = X86Aes.Encrypt(b2, k); b3 = X86Aes.Encrypt(b3, k);
-        }
-        k = rk[Aes128.Rounds];
-        x0 = X86Aes.EncryptLast(b0, k) ^ a0; x1 = X86Aes.EncryptLast(b1, k) ^ a1;
-        x2 = X86Aes.EncryptLast(b2, k) ^ a2; x3 = X86Aes.EncryptLast(b3, k) ^ a3;
     }
 }

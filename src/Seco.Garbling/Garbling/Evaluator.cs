@@ -1,0 +1,191 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Seco.Garbling.Circuits;
+using Seco.Garbling.Crypto;
+using X86Aes = System.Runtime.Intrinsics.X86.Aes;
+
+namespace Seco.Garbling.Garbling;
+
+/// <summary>
+/// Evaluates a garbled circuit (half-gates, free-XOR, point-and-permute; see <see cref="Garbler"/>): takes one label
+/// per input wire and the table chunks in order, and yields one label per output wire, which
+/// <see cref="OutputDecoding"/> turns into bits. A pure object; chunks may arrive one at a time, and the evaluator
+/// keeps only the tables of the few AND gates it could not evaluate yet.
+/// </summary>
+/// <remarks>
+/// Per AND gate with held labels A, B: W = H(A, j) ⊕ lsb(A)·T_G ⊕ H(B, j′) ⊕ lsb(B)·(T_E ⊕ A) (ZRE15 Fig. 2), two
+/// hashes per gate; four independent gates share one 8-lane AES pass.
+/// </remarks>
+public sealed class Evaluator
+{
+    private const int GroupSize = 4;
+
+    private readonly Circuit _circuit;
+    private readonly GarblingOptions _options;
+    private readonly GateSchedule _schedule;
+    private readonly Block[] _labels;
+    private readonly bool[] _inputSet;
+    private readonly bool _hardware;
+    private Block[] _tables = [];
+    private int _tableStart;
+    private int _position;
+    private int _nextSequence;
+    private long _andGatesReceived;
+
+    /// <summary>Prepares to evaluate a garbling of <paramref name="circuit"/>.</summary>
+    public Evaluator(Circuit circuit, GarblingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        _circuit = circuit;
+        _options = options ?? GarblingOptions.Default;
+        _options.Validate();
+        _hardware = X86Aes.IsSupported && !_options.SoftwareAes;
+        _schedule = new GateSchedule(circuit, GroupSize);
+        _labels = new Block[circuit.WireCount];
+        _inputSet = new bool[circuit.Inputs.Count];
+    }
+
+    /// <summary>The circuit being evaluated.</summary>
+    public Circuit Circuit => _circuit;
+
+    /// <summary>True once every gate has been evaluated.</summary>
+    public bool IsComplete => _position == _schedule.Order.Length && _inputSet.All(s => s);
+
+    /// <summary>Sets the labels of input group <paramref name="group"/> (one per wire, bit 0 first).</summary>
+    public void SetInput(int group, ReadOnlySpan<Block> labels)
+    {
+        if ((uint)group >= (uint)_inputSet.Length)
+            throw new ArgumentOutOfRangeException(nameof(group), $"input group {group} does not exist (the circuit has {_inputSet.Length})");
+        var wires = _circuit.Inputs[group].Wires;
+        if (labels.Length != wires.Count)
+            throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {wires.Count} wires, {labels.Length} labels were given", nameof(labels));
+        if (_inputSet[group]) throw new InvalidOperationException($"the labels of input '{_circuit.Inputs[group].Name}' are already set");
+        for (int b = 0; b < wires.Count; b++) _labels[wires[b]] = labels[b];
+        _inputSet[group] = true;
+    }
+
+    /// <summary>Sets the labels of the input group named <paramref name="name"/>.</summary>
+    public void SetInput(string name, ReadOnlySpan<Block> labels)
+    {
+        for (int g = 0; g < _circuit.Inputs.Count; g++)
+            if (_circuit.Inputs[g].Name == name) { SetInput(g, labels); return; }
+        throw new KeyNotFoundException($"the circuit has no input named '{name}'");
+    }
+
+    /// <summary>Parses and consumes one chunk in its wire form.</summary>
+    public void Consume(ReadOnlySpan<byte> chunk) => Consume(GarbledChunk.Read(chunk));
+
+    /// <summary>Consumes the next chunk and evaluates as far as its tables reach.</summary>
+    /// <exception cref="FormatException">The chunk is out of sequence or carries more AND gates than the circuit
+    /// has left.</exception>
+    public void Consume(GarbledChunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        RequireInputs();
+        if (chunk.Sequence != _nextSequence)
+            throw new FormatException($"garbled chunk {chunk.Sequence} arrived where chunk {_nextSequence} was expected");
+        long total = _circuit.Statistics.AndCount;
+        if (_andGatesReceived + chunk.AndCount > total)
+            throw new FormatException($"garbled chunk {chunk.Sequence} carries {chunk.AndCount} AND gates but only {total - _andGatesReceived} of the circuit's {total} remain");
+        _nextSequence++;
+        _andGatesReceived += chunk.AndCount;
+        int leftover = _tables.Length - _tableStart;
+        if (leftover == 0) _tables = chunk.Tables.ToArray();
+        else
+        {
+            var merged = new Block[leftover + chunk.Tables.Length];
+            _tables.AsSpan(_tableStart).CopyTo(merged);
+            chunk.Tables.CopyTo(merged.AsSpan(leftover));
+            _tables = merged;
+        }
+        _tableStart = 0;
+        Run();
+    }
+
+    /// <summary>The output labels, in output-group order; requires every input and every chunk.</summary>
+    public Block[] OutputLabels()
+    {
+        RequireInputs();
+        Run();
+        if (_position != _schedule.Order.Length)
+            throw new InvalidOperationException($"evaluation is incomplete: {_circuit.Statistics.AndCount - _andGatesReceived} AND gates' tables have not arrived");
+        var result = new Block[_circuit.OutputWidth];
+        int at = 0;
+        foreach (var group in _circuit.Outputs)
+            foreach (int w in group.Wires) result[at++] = _labels[w];
+        return result;
+    }
+
+    private void RequireInputs()
+    {
+        for (int g = 0; g < _inputSet.Length; g++)
+            if (!_inputSet[g]) throw new InvalidOperationException($"the labels of input '{_circuit.Inputs[g].Name}' have not been set");
+    }
+
+    private void Run()
+    {
+        var order = _schedule.Order;
+        var groups = _schedule.GroupLength;
+        var ordinal = _schedule.AndOrdinal;
+        var gates = _circuit.GateArray;
+        ref Block w = ref MemoryMarshal.GetArrayDataReference(_labels);
+        var tables = _tables;
+        int ti = _tableStart, pos = _position;
+        Span<Vector128<byte>> x = stackalloc Vector128<byte>[8];
+        Span<Vector128<byte>> t = stackalloc Vector128<byte>[8];
+        var rk = TweakableHash.Permutation.RoundKeys;
+        ulong first = _options.FirstGateId;
+        while (pos < order.Length)
+        {
+            int len = groups[pos];
+            if (len == 0)
+            {
+                var g = gates[order[pos++]];
+                // INV is free for the evaluator: the garbler swapped the label meanings, so the label passes through.
+                Unsafe.Add(ref w, g.Out) = g.Kind == GateKind.Xor ? Unsafe.Add(ref w, g.A) ^ Unsafe.Add(ref w, g.B) : Unsafe.Add(ref w, g.A);
+                continue;
+            }
+            if (tables.Length - ti < 2 * len) break;
+            if (_hardware)
+            {
+                for (int k = 0; k < len; k++)
+                {
+                    var g = gates[order[pos + k]];
+                    ulong id = first + (ulong)ordinal[order[pos + k]];
+                    x[2 * k] = Unsafe.Add(ref w, g.A).Vector;
+                    x[2 * k + 1] = Unsafe.Add(ref w, g.B).Vector;
+                    t[2 * k] = HashLanes.Tweak(2 * id);
+                    t[2 * k + 1] = HashLanes.Tweak(2 * id + 1);
+                }
+                if (len == 1) HashLanes.Hash2(rk, x, t);
+                else if (len == 2) HashLanes.Hash4(rk, x, t);
+                else HashLanes.Hash8(rk, x, t); // 3 gates use 6 of the 8 lanes; the other two hash stale values
+                for (int k = 0; k < len; k++)
+                    Combine(ref w, gates[order[pos + k]], new Block(x[2 * k]), new Block(x[2 * k + 1]), tables[ti + 2 * k], tables[ti + 2 * k + 1]);
+            }
+            else
+            {
+                var pi = TweakableHash.SoftwarePermutation;
+                for (int k = 0; k < len; k++)
+                {
+                    var g = gates[order[pos + k]];
+                    ulong id = first + (ulong)ordinal[order[pos + k]];
+                    Combine(ref w, g, TweakableHash.Hash(pi, Unsafe.Add(ref w, g.A), 2 * id), TweakableHash.Hash(pi, Unsafe.Add(ref w, g.B), 2 * id + 1),
+                        tables[ti + 2 * k], tables[ti + 2 * k + 1]);
+                }
+            }
+            ti += 2 * len;
+            pos += len;
+        }
+        _position = pos;
+        _tableStart = ti;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Combine(ref Block w, Gate g, Block ha, Block hb, Block tg, Block te)
+    {
+        Block a = Unsafe.Add(ref w, g.A), b = Unsafe.Add(ref w, g.B);
+        Unsafe.Add(ref w, g.Out) = ha ^ (Garbler.Mask(a) & tg) ^ hb ^ (Garbler.Mask(b) & (te ^ a));
+    }
+}

@@ -1,0 +1,219 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Seco.Garbling.Circuits;
+using Seco.Garbling.Crypto;
+using X86Aes = System.Runtime.Intrinsics.X86.Aes;
+
+namespace Seco.Garbling.Garbling;
+
+/// <summary>
+/// Garbles a circuit with free-XOR (Kolesnikov–Schneider 2008), point-and-permute and half-gates AND gates
+/// (Zahur, Rosulek, Evans, "Two Halves Make a Whole", EUROCRYPT 2015, Fig. 2), hashing with the fixed-key TMMO hash
+/// (<see cref="TweakableHash"/>). A pure object: it produces the table stream chunk by chunk
+/// (<see cref="NextChunk"/>), the secret <see cref="InputEncoding"/> and, once done, the
+/// <see cref="OutputDecoding"/>. One instance garbles one circuit once.
+/// </summary>
+/// <remarks>
+/// Per AND gate with input 0-labels A, B, colours p_a = lsb(A), p_b = lsb(B) and tweaks j = 2·id, j′ = 2·id + 1:
+/// T_G = H(A, j) ⊕ H(A⊕Δ, j) ⊕ p_b·Δ, W_G = H(A, j) ⊕ p_a·T_G (generator half-gate);
+/// T_E = H(B, j′) ⊕ H(B⊕Δ, j′) ⊕ A, W_E = H(B, j′) ⊕ p_b·(T_E ⊕ A) (evaluator half-gate);
+/// output 0-label W_G ⊕ W_E, table (T_G, T_E). XOR: A ⊕ B. INV: A ⊕ Δ (the 0-label of ¬a is a's 1-label).
+/// Colour selections use masks, not branches.
+/// </remarks>
+public sealed class Garbler
+{
+    private const int GroupSize = 2; // 2 AND gates = 8 hash lanes per AES pass
+
+    private readonly Circuit _circuit;
+    private readonly GarblingOptions _options;
+    private readonly GateSchedule _schedule;
+    private readonly Block[] _labels;
+    private readonly Block _delta;
+    private readonly bool _hardware;
+    private int _position;
+    private int _sequence;
+    private bool _started;
+    private OutputDecoding? _decoding;
+
+    /// <summary>Prepares to garble <paramref name="circuit"/> with a fresh Δ and fresh input labels from
+    /// <paramref name="random"/> (default: the OS CSPRNG).</summary>
+    public Garbler(Circuit circuit, BlockRandom? random = null, GarblingOptions? options = null)
+        : this(circuit, null, random, options) { }
+
+    /// <summary>As above with a given Δ (its point-and-permute bit must be set), e.g. the Δ of a correlated-OT
+    /// extension whose outputs become the evaluator's input labels.</summary>
+    public Garbler(Circuit circuit, Block? delta, BlockRandom? random = null, GarblingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        _circuit = circuit;
+        _options = options ?? GarblingOptions.Default;
+        _options.Validate();
+        random ??= BlockRandom.Os;
+        _delta = delta ?? random.Next().WithLsbSet();
+        if (!_delta.Lsb) throw new ArgumentException("free-XOR needs Δ with its point-and-permute bit (lsb) set", nameof(delta));
+        _hardware = X86Aes.IsSupported && !_options.SoftwareAes;
+        _schedule = new GateSchedule(circuit, GroupSize);
+        _labels = new Block[circuit.WireCount];
+        var zero = new Block[circuit.Inputs.Count][];
+        for (int g = 0; g < zero.Length; g++)
+        {
+            var wires = circuit.Inputs[g].Wires;
+            zero[g] = new Block[wires.Count];
+            random.Fill(zero[g]);
+            for (int b = 0; b < wires.Count; b++) _labels[wires[b]] = zero[g][b];
+        }
+        InputEncoding = new InputEncoding(circuit, _delta, zero);
+    }
+
+    /// <summary>The circuit being garbled.</summary>
+    public Circuit Circuit => _circuit;
+
+    /// <summary>The secret input encoding (Δ and every input wire's 0-label).</summary>
+    public InputEncoding InputEncoding { get; }
+
+    /// <summary>True once every gate is garbled.</summary>
+    public bool IsComplete => _decoding is not null;
+
+    /// <summary>The output decoding bits; available once <see cref="IsComplete"/>.</summary>
+    public OutputDecoding OutputDecoding => _decoding
+        ?? throw new InvalidOperationException("the output decoding exists only after the last chunk has been garbled");
+
+    /// <summary>
+    /// Replaces the 0-labels of input group <paramref name="group"/> (before garbling starts), e.g. with the sender
+    /// outputs of a correlated OT under this garbler's Δ, so the OT itself delivers the evaluator's labels.
+    /// </summary>
+    public void AssignInputZeroLabels(int group, ReadOnlySpan<Block> zeroLabels)
+    {
+        if (_started) throw new InvalidOperationException("input labels are fixed once garbling has started");
+        var target = InputEncoding.ZeroLabelsArray(group);
+        if (zeroLabels.Length != target.Length)
+            throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {target.Length} wires, {zeroLabels.Length} labels given", nameof(zeroLabels));
+        zeroLabels.CopyTo(target);
+        var wires = _circuit.Inputs[group].Wires;
+        for (int b = 0; b < wires.Count; b++) _labels[wires[b]] = zeroLabels[b];
+    }
+
+    /// <summary>Garbles up to <see cref="GarblingOptions.ChunkAndGates"/> more AND gates (and the free gates around
+    /// them); returns null when the circuit is finished.</summary>
+    public GarbledChunk? NextChunk()
+    {
+        _started = true;
+        if (_decoding is not null) return null;
+        int remaining = _circuit.Statistics.AndCount - AndGatesDone;
+        var tables = new Block[2 * Math.Min(remaining, _options.ChunkAndGates + GroupSize - 1)];
+        int written = Run(tables);
+        if (_position == _schedule.Order.Length) Finish();
+        if (written == 0) return null;
+        if (written * 2 != tables.Length) Array.Resize(ref tables, written * 2);
+        return new GarbledChunk(_sequence++, tables);
+    }
+
+    /// <summary>All chunks, garbling lazily as the sequence is enumerated.</summary>
+    public IEnumerable<GarbledChunk> Chunks()
+    {
+        while (NextChunk() is { } chunk) yield return chunk;
+    }
+
+    private int AndGatesDone { get; set; }
+
+    /// <summary>The 0-label of any wire (tests check the evaluator ends on the label matching the plaintext bit).</summary>
+    internal Block WireZeroLabel(int wire) => _labels[wire];
+
+    private void Finish()
+    {
+        var bits = new List<bool>(_circuit.OutputWidth);
+        foreach (var group in _circuit.Outputs)
+            foreach (int w in group.Wires) bits.Add(_labels[w].Lsb);
+        _decoding = new OutputDecoding(bits.ToArray());
+    }
+
+    /// <summary>Visits schedule entries until the chunk budget is used; returns AND gates garbled.</summary>
+    private int Run(Span<Block> tables)
+    {
+        var order = _schedule.Order;
+        var groups = _schedule.GroupLength;
+        var ordinal = _schedule.AndOrdinal;
+        var gates = _circuit.GateArray;
+        ref Block w = ref MemoryMarshal.GetArrayDataReference(_labels);
+        Block delta = _delta;
+        int budget = _options.ChunkAndGates, written = 0, pos = _position;
+        Span<Vector128<byte>> x = stackalloc Vector128<byte>[8];
+        Span<Vector128<byte>> t = stackalloc Vector128<byte>[8];
+        var rk = TweakableHash.Permutation.RoundKeys;
+        ulong first = _options.FirstGateId;
+        while (pos < order.Length)
+        {
+            int len = groups[pos];
+            if (len == 0)
+            {
+                var g = gates[order[pos++]];
+                Unsafe.Add(ref w, g.Out) = g.Kind == GateKind.Xor
+                    ? Unsafe.Add(ref w, g.A) ^ Unsafe.Add(ref w, g.B)
+                    : Unsafe.Add(ref w, g.A) ^ delta;
+                continue;
+            }
+            if (written >= budget) break;
+            if (_hardware)
+            {
+                for (int k = 0; k < len; k++)
+                {
+                    var g = gates[order[pos + k]];
+                    Block a = Unsafe.Add(ref w, g.A), b = Unsafe.Add(ref w, g.B);
+                    ulong id = first + (ulong)ordinal[order[pos + k]];
+                    x[4 * k] = a.Vector; x[4 * k + 1] = (a ^ delta).Vector;
+                    x[4 * k + 2] = b.Vector; x[4 * k + 3] = (b ^ delta).Vector;
+                    t[4 * k] = t[4 * k + 1] = HashLanes.Tweak(2 * id);
+                    t[4 * k + 2] = t[4 * k + 3] = HashLanes.Tweak(2 * id + 1);
+                }
+                if (len == 2) HashLanes.Hash8(rk, x, t); else HashLanes.Hash4(rk, x, t);
+                for (int k = 0; k < len; k++)
+                {
+                    var g = gates[order[pos + k]];
+                    Combine(ref w, g, delta, new Block(x[4 * k]), new Block(x[4 * k + 1]), new Block(x[4 * k + 2]), new Block(x[4 * k + 3]),
+                        out tables[2 * (written + k)], out tables[2 * (written + k) + 1]);
+                }
+            }
+            else
+            {
+                var pi = TweakableHash.SoftwarePermutation;
+                for (int k = 0; k < len; k++)
+                {
+                    var g = gates[order[pos + k]];
+                    Block a = Unsafe.Add(ref w, g.A), b = Unsafe.Add(ref w, g.B);
+                    ulong id = first + (ulong)ordinal[order[pos + k]];
+                    Combine(ref w, g, delta,
+                        TweakableHash.Hash(pi, a, 2 * id), TweakableHash.Hash(pi, a ^ delta, 2 * id),
+                        TweakableHash.Hash(pi, b, 2 * id + 1), TweakableHash.Hash(pi, b ^ delta, 2 * id + 1),
+                        out tables[2 * (written + k)], out tables[2 * (written + k) + 1]);
+                }
+            }
+            pos += len;
+            written += len;
+        }
+        _position = pos;
+        AndGatesDone += written;
+        return written;
+    }
+
+    /// <summary>The half-gates combination for one AND gate given its four hashes (ZRE15 Fig. 2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Combine(ref Block w, Gate g, Block delta, Block ha0, Block ha1, Block hb0, Block hb1, out Block tg, out Block te)
+    {
+        Block a = Unsafe.Add(ref w, g.A), b = Unsafe.Add(ref w, g.B);
+        Block pa = Mask(a), pb = Mask(b);
+        tg = ha0 ^ ha1 ^ (pb & delta);
+        Block wg = ha0 ^ (pa & tg);
+        te = hb0 ^ hb1 ^ a;
+        Block we = hb0 ^ (pb & (te ^ a));
+        Unsafe.Add(ref w, g.Out) = wg ^ we;
+    }
+
+    /// <summary>All-ones if the label's colour bit is set, else zero (no branch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Block Mask(Block label)
+    {
+        ulong m = 0UL - (label.Lo & 1);
+        return new Block(m, m);
+    }
+}
