@@ -90,6 +90,19 @@ public sealed class Circuit
     /// <summary>The gate array itself, for the garbling loops (validated, never modified).</summary>
     internal Gate[] GateArray => _gates;
 
+    private readonly Garbling.GateSchedule?[] _schedules = new Garbling.GateSchedule?[8];
+
+    /// <summary>The garbling visit order for AND groups of <paramref name="groupSize"/>, computed once per circuit
+    /// (a layer circuit is garbled and evaluated many times).</summary>
+    internal Garbling.GateSchedule Schedule(int groupSize)
+    {
+        var cached = Volatile.Read(ref _schedules[groupSize]);
+        if (cached is not null) return cached;
+        var schedule = new Garbling.GateSchedule(this, groupSize);
+        Interlocked.CompareExchange(ref _schedules[groupSize], schedule, null);
+        return _schedules[groupSize]!;
+    }
+
     /// <summary>Gate counts and depths.</summary>
     public CircuitStatistics Statistics { get; }
 

@@ -41,7 +41,7 @@ public sealed class Evaluator
         _options = options ?? GarblingOptions.Default;
         _options.Validate();
         _hardware = X86Aes.IsSupported && !_options.SoftwareAes;
-        _schedule = new GateSchedule(circuit, GroupSize);
+        _schedule = circuit.Schedule(GroupSize);
         _labels = new Block[circuit.WireCount];
         _inputSet = new bool[circuit.Inputs.Count];
     }
@@ -132,9 +132,7 @@ public sealed class Evaluator
         ref Block w = ref MemoryMarshal.GetArrayDataReference(_labels);
         var tables = _tables;
         int ti = _tableStart, pos = _position;
-        Span<Vector128<byte>> x = stackalloc Vector128<byte>[8];
-        Span<Vector128<byte>> t = stackalloc Vector128<byte>[8];
-        var rk = TweakableHash.Permutation.RoundKeys;
+        ref Vector128<byte> rk = ref MemoryMarshal.GetReference(TweakableHash.Permutation.RoundKeys);
         ulong first = _options.FirstGateId;
         while (pos < order.Length)
         {
@@ -149,20 +147,28 @@ public sealed class Evaluator
             if (tables.Length - ti < 2 * len) break;
             if (_hardware)
             {
-                for (int k = 0; k < len; k++)
+                ref Block table = ref tables[ti];
+                int i0 = order[pos];
+                ulong id0 = first + (ulong)ordinal[i0];
+                if (len == 1) HalfGatesKernels.Evaluate1(ref w, gates[i0], id0, ref rk, ref table);
+                else
                 {
-                    var g = gates[order[pos + k]];
-                    ulong id = first + (ulong)ordinal[order[pos + k]];
-                    x[2 * k] = Unsafe.Add(ref w, g.A).Vector;
-                    x[2 * k + 1] = Unsafe.Add(ref w, g.B).Vector;
-                    t[2 * k] = HashLanes.Tweak(2 * id);
-                    t[2 * k + 1] = HashLanes.Tweak(2 * id + 1);
+                    int i1 = order[pos + 1];
+                    ulong id1 = first + (ulong)ordinal[i1];
+                    if (len == 2) HalfGatesKernels.Evaluate2(ref w, gates[i0], id0, gates[i1], id1, ref rk, ref table);
+                    else if (len == 4)
+                    {
+                        int i2 = order[pos + 2], i3 = order[pos + 3];
+                        HalfGatesKernels.Evaluate4(ref w, gates[i0], id0, gates[i1], id1, gates[i2], first + (ulong)ordinal[i2],
+                            gates[i3], first + (ulong)ordinal[i3], ref rk, ref table);
+                    }
+                    else
+                    {
+                        HalfGatesKernels.Evaluate2(ref w, gates[i0], id0, gates[i1], id1, ref rk, ref table);
+                        int i2 = order[pos + 2];
+                        HalfGatesKernels.Evaluate1(ref w, gates[i2], first + (ulong)ordinal[i2], ref rk, ref Unsafe.Add(ref table, 4));
+                    }
                 }
-                if (len == 1) HashLanes.Hash2(rk, x, t);
-                else if (len == 2) HashLanes.Hash4(rk, x, t);
-                else HashLanes.Hash8(rk, x, t); // 3 gates use 6 of the 8 lanes; the other two hash stale values
-                for (int k = 0; k < len; k++)
-                    Combine(ref w, gates[order[pos + k]], new Block(x[2 * k]), new Block(x[2 * k + 1]), tables[ti + 2 * k], tables[ti + 2 * k + 1]);
             }
             else
             {

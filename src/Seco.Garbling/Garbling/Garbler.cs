@@ -53,7 +53,7 @@ public sealed class Garbler
         _delta = delta ?? random.Next().WithLsbSet();
         if (!_delta.Lsb) throw new ArgumentException("free-XOR needs Δ with its point-and-permute bit (lsb) set", nameof(delta));
         _hardware = X86Aes.IsSupported && !_options.SoftwareAes;
-        _schedule = new GateSchedule(circuit, GroupSize);
+        _schedule = circuit.Schedule(GroupSize);
         _labels = new Block[circuit.WireCount];
         var zero = new Block[circuit.Inputs.Count][];
         for (int g = 0; g < zero.Length; g++)
@@ -138,9 +138,7 @@ public sealed class Garbler
         ref Block w = ref MemoryMarshal.GetArrayDataReference(_labels);
         Block delta = _delta;
         int budget = _options.ChunkAndGates, written = 0, pos = _position;
-        Span<Vector128<byte>> x = stackalloc Vector128<byte>[8];
-        Span<Vector128<byte>> t = stackalloc Vector128<byte>[8];
-        var rk = TweakableHash.Permutation.RoundKeys;
+        ref Vector128<byte> rk = ref MemoryMarshal.GetReference(TweakableHash.Permutation.RoundKeys);
         ulong first = _options.FirstGateId;
         while (pos < order.Length)
         {
@@ -156,23 +154,14 @@ public sealed class Garbler
             if (written >= budget) break;
             if (_hardware)
             {
-                for (int k = 0; k < len; k++)
+                ref Block table = ref tables[2 * written];
+                int i0 = order[pos];
+                if (len == 2)
                 {
-                    var g = gates[order[pos + k]];
-                    Block a = Unsafe.Add(ref w, g.A), b = Unsafe.Add(ref w, g.B);
-                    ulong id = first + (ulong)ordinal[order[pos + k]];
-                    x[4 * k] = a.Vector; x[4 * k + 1] = (a ^ delta).Vector;
-                    x[4 * k + 2] = b.Vector; x[4 * k + 3] = (b ^ delta).Vector;
-                    t[4 * k] = t[4 * k + 1] = HashLanes.Tweak(2 * id);
-                    t[4 * k + 2] = t[4 * k + 3] = HashLanes.Tweak(2 * id + 1);
+                    int i1 = order[pos + 1];
+                    HalfGatesKernels.Garble2(ref w, gates[i0], first + (ulong)ordinal[i0], gates[i1], first + (ulong)ordinal[i1], delta.Vector, ref rk, ref table);
                 }
-                if (len == 2) HashLanes.Hash8(rk, x, t); else HashLanes.Hash4(rk, x, t);
-                for (int k = 0; k < len; k++)
-                {
-                    var g = gates[order[pos + k]];
-                    Combine(ref w, g, delta, new Block(x[4 * k]), new Block(x[4 * k + 1]), new Block(x[4 * k + 2]), new Block(x[4 * k + 3]),
-                        out tables[2 * (written + k)], out tables[2 * (written + k) + 1]);
-                }
+                else HalfGatesKernels.Garble1(ref w, gates[i0], first + (ulong)ordinal[i0], delta.Vector, ref rk, ref table);
             }
             else
             {
