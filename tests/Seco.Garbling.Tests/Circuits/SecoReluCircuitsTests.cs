@@ -8,7 +8,7 @@ namespace Seco.Garbling.Tests.Circuits;
 public class SecoReluCircuitsTests
 {
     /// <summary>k shares of a target value: random shares, the last chosen so they sum to v mod p (often wrapping p).</summary>
-    private static ulong[] SharesOf(ulong v, int k, Random rng, ulong p)
+    internal static ulong[] SharesOf(ulong v, int k, Random rng, ulong p)
     {
         var s = new ulong[k];
         UInt128 acc = 0;
@@ -18,7 +18,7 @@ public class SecoReluCircuitsTests
     }
 
     /// <summary>Pre-activation targets: the sign boundary, ±1, 0, ±(p−1)/2, multiples of 2^shift and their neighbours, uniform.</summary>
-    private static ulong Target(Random rng, ulong p, int shift)
+    internal static ulong Target(Random rng, ulong p, int shift)
     {
         long[] signed = [0, 1, -1, 2, -2, (long)(p / 2), -(long)(p / 2), (long)(p / 2) - 1, -(long)(p / 2) + 1,
             1L << shift, -(1L << shift), (1L << shift) - 1, -(1L << shift) + 1, (1L << shift) + 1, -(1L << shift) - 1];
