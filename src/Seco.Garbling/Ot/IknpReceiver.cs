@@ -108,7 +108,7 @@ public sealed class IknpReceiver
         var message = OtMessage.Create(kind, count, _index, (long)Kappa * w * Block.Size);
         var u = message.AsSpan(OtMessage.HeaderSize);
         bool hashed = kind != OtMessageKind.ExtendRandomCorrelated;
-        var pads = hashed ? new Block[count] : null;
+        var pads = hashed ? GC.AllocateUninitializedArray<Block>(count) : null;
 
         var columns = new Block[Kappa * ChunkBlocks];
         var rows = new Block[Kappa * ChunkBlocks];

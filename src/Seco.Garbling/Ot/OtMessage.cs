@@ -49,12 +49,14 @@ public static class OtMessage
     /// <summary>Largest OT count one message may carry (keeps every payload length within an array).</summary>
     public const int MaxCount = 1 << 26;
 
-    /// <summary>Allocates a message with its header filled in; the payload starts at <see cref="HeaderSize"/>.</summary>
+    /// <summary>Allocates a message with its header filled in; the caller must write all of the payload (at <see cref="HeaderSize"/>).</summary>
     internal static byte[] Create(OtMessageKind kind, int count, ulong firstIndex, long payloadLength)
     {
         if (HeaderSize + payloadLength > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(count), $"{count} OTs need a {payloadLength}-byte message, too large for one array");
-        var message = new byte[HeaderSize + payloadLength];
+        // Uninitialised: every creator writes the whole payload, and zeroing a multi-megabyte matrix would cost as much
+        // as a transpose.
+        var message = GC.AllocateUninitializedArray<byte>((int)(HeaderSize + payloadLength));
         message[0] = (byte)kind;
         BinaryPrimitives.WriteUInt32LittleEndian(message.AsSpan(1), (uint)count);
         BinaryPrimitives.WriteUInt64LittleEndian(message.AsSpan(5), firstIndex);
