@@ -1,6 +1,6 @@
 using SHA256 = System.Security.Cryptography.SHA256;
-using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.EC;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC;
 using Org.BouncyCastle.Math.EC.Multiplier;
@@ -17,7 +17,10 @@ internal static class P256
     /// <summary>Bytes of a compressed point: 0x02/0x03 then the 32-byte x-coordinate.</summary>
     public const int PointSize = 33;
 
-    private static readonly X9ECParameters Parameters = SecNamedCurves.GetByName("secp256r1");
+    // CustomNamedCurves gives the same curve as SecNamedCurves but with BouncyCastle's specialised P-256 field
+    // arithmetic (fixed-size limbs, Solinas reduction) instead of generic BigInteger arithmetic: an order of
+    // magnitude faster and far less garbage.
+    private static readonly X9ECParameters Parameters = CustomNamedCurves.GetByName("secp256r1");
     private static readonly FixedPointCombMultiplier BaseMultiplier = new();
 
     public static ECCurve Curve => Parameters.Curve;
