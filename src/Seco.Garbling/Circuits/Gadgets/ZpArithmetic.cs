@@ -61,22 +61,14 @@ public sealed class ZpArithmetic
     /// (a − b − borrowIn) mod 2^width; <paramref name="borrow"/> is the borrow out of the top bit, i.e. [a &lt; b + borrowIn]
     /// when both fit in <paramref name="width"/> bits. One AND per bit: borrow' = β ⊕ ((¬a ⊕ β) ∧ (b ⊕ β)) = maj(¬a, b, β).
     /// </summary>
-    public Bit[] Subtract(ReadOnlySpan<Bit> a, ReadOnlySpan<Bit> b, int width, Bit borrowIn, out Bit borrow)
-    {
-        var diff = new Bit[width];
-        Bit beta = borrowIn;
-        for (int i = 0; i < width; i++)
-        {
-            Bit ai = At(a, i), bi = At(b, i);
-            diff[i] = _cb.Xor(_cb.Xor(ai, bi), beta);
-            beta = _cb.Xor(beta, _cb.And(_cb.Xor(_cb.Not(ai), beta), _cb.Xor(bi, beta)));
-        }
-        borrow = beta;
-        return diff;
-    }
+    public Bit[] Subtract(ReadOnlySpan<Bit> a, ReadOnlySpan<Bit> b, int width, Bit borrowIn, out Bit borrow) =>
+        Subtract(a, b, width, borrowIn, finalBorrow: true, out borrow);
 
     /// <summary>(a − b) mod 2^width without the final borrow (which would cost one more AND).</summary>
-    public Bit[] Subtract(ReadOnlySpan<Bit> a, ReadOnlySpan<Bit> b, int width, Bit borrowIn)
+    public Bit[] Subtract(ReadOnlySpan<Bit> a, ReadOnlySpan<Bit> b, int width, Bit borrowIn) =>
+        Subtract(a, b, width, borrowIn, finalBorrow: false, out _);
+
+    private Bit[] Subtract(ReadOnlySpan<Bit> a, ReadOnlySpan<Bit> b, int width, Bit borrowIn, bool finalBorrow, out Bit borrow)
     {
         var diff = new Bit[width];
         Bit beta = borrowIn;
@@ -84,8 +76,9 @@ public sealed class ZpArithmetic
         {
             Bit ai = At(a, i), bi = At(b, i);
             diff[i] = _cb.Xor(_cb.Xor(ai, bi), beta);
-            if (i + 1 < width) beta = _cb.Xor(beta, _cb.And(_cb.Xor(_cb.Not(ai), beta), _cb.Xor(bi, beta)));
+            if (finalBorrow || i + 1 < width) beta = _cb.Xor(beta, _cb.And(_cb.Xor(_cb.Not(ai), beta), _cb.Xor(bi, beta)));
         }
+        borrow = beta;
         return diff;
     }
 
