@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using X86Aes = System.Runtime.Intrinsics.X86.Aes;
+
 namespace Seco.Garbling.Crypto;
 
 /// <summary>
@@ -40,28 +43,49 @@ public static class TweakableHash
     }
 
     /// <summary>
-    /// Hashes <paramref name="x"/>[k] under tweak <paramref name="tweaks"/>[k] into <paramref name="output"/>[k]
-    /// (all the same length; output may alias x), eight lanes at a time through AES-NI.
+    /// output[k] = H(x[k] ⊕ <paramref name="offset"/>, <paramref name="firstTweak"/> + k) for every k (output may alias
+    /// x), eight lanes per pass through AES-NI so both AES passes keep the pipeline full. IKNP hashes its rows this
+    /// way with the running OT index as tweak; the offset lets the sender hash q_j ⊕ s without materialising it.
     /// </summary>
-    public static void Hash(ReadOnlySpan<Block> x, ReadOnlySpan<ulong> tweaks, Span<Block> output)
+    public static void Hash(ReadOnlySpan<Block> x, Block offset, ulong firstTweak, Span<Block> output)
     {
-        if (tweaks.Length != x.Length || output.Length != x.Length)
-            throw new ArgumentException($"hash batch lengths differ: {x.Length} inputs, {tweaks.Length} tweaks, {output.Length} outputs");
+        if (output.Length < x.Length) throw new ArgumentException($"hash output holds {output.Length} blocks, input has {x.Length}", nameof(output));
         var pi = Permutation;
-        if (!pi.IsHardwareAccelerated)
-        {
-            for (int k = 0; k < x.Length; k++) output[k] = Hash(pi, x[k], tweaks[k]);
-            return;
-        }
-        Span<Block> px = stackalloc Block[Aes128.Lanes];
-        Span<Block> t = stackalloc Block[Aes128.Lanes];
-        for (int start = 0; start < x.Length; start += Aes128.Lanes)
-        {
-            int len = Math.Min(Aes128.Lanes, x.Length - start);
-            pi.Encrypt(x.Slice(start, len), px[..len]);
-            for (int k = 0; k < len; k++) t[k] = px[k] ^ new Block(tweaks[start + k], 0);
-            pi.Encrypt(t[..len], t[..len]);
-            for (int k = 0; k < len; k++) output[start + k] = t[k] ^ px[k];
-        }
+        int n = x.Length, k = 0;
+        if (pi.IsHardwareAccelerated)
+            for (; k + 8 <= n; k += 8) Hash8(pi.RoundKeys, x.Slice(k, 8), offset.Vector, firstTweak + (ulong)k, output.Slice(k, 8));
+        for (; k < n; k++) output[k] = Hash(x[k] ^ offset, firstTweak + (ulong)k);
     }
+
+    private static void Hash8(ReadOnlySpan<Vector128<byte>> rk, ReadOnlySpan<Block> x, Vector128<byte> offset, ulong tweak, Span<Block> output)
+    {
+        var k = rk[0] ^ offset;
+        Vector128<byte> a0 = x[0].Vector ^ k, a1 = x[1].Vector ^ k, a2 = x[2].Vector ^ k, a3 = x[3].Vector ^ k;
+        Vector128<byte> a4 = x[4].Vector ^ k, a5 = x[5].Vector ^ k, a6 = x[6].Vector ^ k, a7 = x[7].Vector ^ k;
+        for (int r = 1; r < Aes128.Rounds; r++)
+        {
+            k = rk[r];
+            a0 = X86Aes.Encrypt(a0, k); a1 = X86Aes.Encrypt(a1, k); a2 = X86Aes.Encrypt(a2, k); a3 = X86Aes.Encrypt(a3, k);
+            a4 = X86Aes.Encrypt(a4, k); a5 = X86Aes.Encrypt(a5, k); a6 = X86Aes.Encrypt(a6, k); a7 = X86Aes.Encrypt(a7, k);
+        }
+        k = rk[Aes128.Rounds];
+        a0 = X86Aes.EncryptLast(a0, k); a1 = X86Aes.EncryptLast(a1, k); a2 = X86Aes.EncryptLast(a2, k); a3 = X86Aes.EncryptLast(a3, k);
+        a4 = X86Aes.EncryptLast(a4, k); a5 = X86Aes.EncryptLast(a5, k); a6 = X86Aes.EncryptLast(a6, k); a7 = X86Aes.EncryptLast(a7, k);
+        k = rk[0];
+        Vector128<byte> b0 = a0 ^ Tweak(tweak, k), b1 = a1 ^ Tweak(tweak + 1, k), b2 = a2 ^ Tweak(tweak + 2, k), b3 = a3 ^ Tweak(tweak + 3, k);
+        Vector128<byte> b4 = a4 ^ Tweak(tweak + 4, k), b5 = a5 ^ Tweak(tweak + 5, k), b6 = a6 ^ Tweak(tweak + 6, k), b7 = a7 ^ Tweak(tweak + 7, k);
+        for (int r = 1; r < Aes128.Rounds; r++)
+        {
+            k = rk[r];
+            b0 = X86Aes.Encrypt(b0, k); b1 = X86Aes.Encrypt(b1, k); b2 = X86Aes.Encrypt(b2, k); b3 = X86Aes.Encrypt(b3, k);
+            b4 = X86Aes.Encrypt(b4, k); b5 = X86Aes.Encrypt(b5, k); b6 = X86Aes.Encrypt(b6, k); b7 = X86Aes.Encrypt(b7, k);
+        }
+        k = rk[Aes128.Rounds];
+        output[0] = new Block(X86Aes.EncryptLast(b0, k) ^ a0); output[1] = new Block(X86Aes.EncryptLast(b1, k) ^ a1);
+        output[2] = new Block(X86Aes.EncryptLast(b2, k) ^ a2); output[3] = new Block(X86Aes.EncryptLast(b3, k) ^ a3);
+        output[4] = new Block(X86Aes.EncryptLast(b4, k) ^ a4); output[5] = new Block(X86Aes.EncryptLast(b5, k) ^ a5);
+        output[6] = new Block(X86Aes.EncryptLast(b6, k) ^ a6); output[7] = new Block(X86Aes.EncryptLast(b7, k) ^ a7);
+    }
+
+    private static Vector128<byte> Tweak(ulong tweak, Vector128<byte> roundKey0) => Vector128.Create(tweak, 0UL).AsByte() ^ roundKey0;
 }

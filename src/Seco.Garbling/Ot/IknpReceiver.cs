@@ -128,7 +128,7 @@ public sealed class IknpReceiver
             BitTranspose.Transpose(columns.AsSpan(0, Kappa * cw), cw, chunkRows);
             int first = c0 * Kappa;
             int n = Math.Min(Kappa * cw, count - first);
-            if (hashed) OtHash.Hash(chunkRows[..n], Block.Zero, _index + (ulong)first, pads.AsSpan(first, n));
+            if (hashed) TweakableHash.Hash(chunkRows[..n], Block.Zero, _index + (ulong)first, pads.AsSpan(first, n));
             else chunkRows[..n].CopyTo(rowsOut[first..]);
         }
 

@@ -76,8 +76,8 @@ public sealed class IknpSender
             var rows = ExpandChunk(u, count, c0, buffers, out int start);
             int n = rows.Length;
             ulong tweak = first + (ulong)start;
-            OtHash.Hash(rows, _s, tweak, h1);
-            OtHash.Hash(rows, Block.Zero, tweak, rows);
+            TweakableHash.Hash(rows, _s, tweak, h1);
+            TweakableHash.Hash(rows, Block.Zero, tweak, rows);
             for (int k = 0; k < n; k++)
             {
                 y[2 * (start + k)] = x0[start + k] ^ rows[k];
@@ -107,8 +107,8 @@ public sealed class IknpSender
             ulong tweak = first + (ulong)start;
             var x0 = zeroOutputs.Slice(start, n);
             var dChunk = d.Slice(start, n);
-            OtHash.Hash(rows, Block.Zero, tweak, x0);
-            OtHash.Hash(rows, _s, tweak, dChunk);
+            TweakableHash.Hash(rows, Block.Zero, tweak, x0);
+            TweakableHash.Hash(rows, _s, tweak, dChunk);
             for (int k = 0; k < n; k++) dChunk[k] = dChunk[k] ^ x0[k] ^ delta;
         }
         _index = first + (ulong)count;
