@@ -91,7 +91,7 @@ public sealed class Evaluator
         _nextSequence++;
         _andGatesReceived += chunk.AndCount;
         int leftover = _tables.Length - _tableStart;
-        if (leftover == 0) _tables = chunk.Tables.ToArray();
+        if (leftover == 0) _tables = chunk.TableArray; // read-only here, so no copy
         else
         {
             var merged = new Block[leftover + chunk.Tables.Length];

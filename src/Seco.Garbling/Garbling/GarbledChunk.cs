@@ -44,6 +44,9 @@ public sealed class GarbledChunk
     /// <summary>The table rows: 2 per AND gate.</summary>
     public ReadOnlySpan<Block> Tables => _tables;
 
+    /// <summary>The rows without a copy, for the evaluator (which only reads them).</summary>
+    internal Block[] TableArray => _tables;
+
     /// <summary>Serialized size in bytes.</summary>
     public int SerializedSize => HeaderSize + AndCount * BytesPerAnd;
 

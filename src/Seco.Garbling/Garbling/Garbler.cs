@@ -200,9 +200,5 @@ public sealed class Garbler
 
     /// <summary>All-ones if the label's colour bit is set, else zero (no branch).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Block Mask(Block label)
-    {
-        ulong m = 0UL - (label.Lo & 1);
-        return new Block(m, m);
-    }
+    internal static Block Mask(Block label) => new(HalfGatesKernels.ColourMask(label.Vector));
 }
