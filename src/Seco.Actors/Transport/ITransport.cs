@@ -1,0 +1,35 @@
+using Seco.Actors.Addressing;
+using Seco.Actors.Messages;
+
+namespace Seco.Actors.Transport;
+
+/// <summary>
+/// Carries encoded frames between nodes. The runtime does not care which transport it is: the in-memory
+/// simulated network (<see cref="Simulation.Simulator"/>), the in-process real-time one
+/// (<see cref="InMemoryTransport"/>), later TCP/TLS. A transport must keep the frames from one node to
+/// another in order; it may lose them (a dropped link, a stopped party) and reports such losses itself.
+/// </summary>
+public interface ITransport
+{
+    /// <summary>Frames addressed to <paramref name="node"/> go to <paramref name="receiver"/> from now on.</summary>
+    void Bind(NodeAddress node, IFrameReceiver receiver);
+
+    /// <summary>Sends one frame. Never blocks on the network; the frame array is not modified afterwards.</summary>
+    void Send(NodeAddress from, NodeAddress to, byte[] frame, in FrameMeta meta);
+}
+
+/// <summary>The receiving side of a node (its <see cref="ActorSystem"/>).</summary>
+public interface IFrameReceiver
+{
+    void Receive(NodeAddress from, byte[] frame, in FrameMeta meta);
+}
+
+/// <summary>
+/// Out-of-band facts about a frame, for metering and traces only; they are not part of the frame and a
+/// network transport cannot carry them (it passes <see cref="None"/>). <see cref="Depth"/> is the message's
+/// position in its causal chain within <see cref="Phase"/> (see docs/actors.md, "rounds").
+/// </summary>
+public readonly record struct FrameMeta(long MessageId, int Depth, string Kind, SessionId Session, string Phase, string FromPath, string ToPath)
+{
+    public static FrameMeta None => new(0, 0, "", SessionId.None, "", "", "");
+}
