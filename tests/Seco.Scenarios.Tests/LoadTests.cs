@@ -13,7 +13,7 @@ public sealed class LoadTests : IDisposable
 
         Assert.Equal("full-example", s.Name);
         Assert.Equal("every key set", s.Description);
-        Assert.Equal(_folder.Model("minionn.onnx"), s.Model.Path);
+        Assert.Equal(_folder.Model("minionn.onnx"), s.Model!.Path);
         Assert.Equal(12, s.Model.FractionalBits);
         Assert.Equal(2, s.Split);
 
@@ -53,7 +53,7 @@ public sealed class LoadTests : IDisposable
 
         Assert.Equal("x", s.Name); // file name without extension
         Assert.Null(s.Description);
-        Assert.Equal(8, s.Model.FractionalBits);
+        Assert.Equal(8, s.Model!.FractionalBits);
         Assert.Equal(0, s.Split);
         Assert.Equal("A", s.Hierarchy.Gateway);
         Tier tier = Assert.Single(s.Hierarchy.Tiers);
@@ -80,7 +80,7 @@ public sealed class LoadTests : IDisposable
     {
         string absolute = _folder.Model("minionn.onnx");
         Scenario s = _folder.Load(Yaml.Minimal.Replace("../models/minionn.onnx", $"'{absolute}'"));
-        Assert.Equal(absolute, s.Model.Path);
+        Assert.Equal(absolute, s.Model!.Path);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class LoadTests : IDisposable
         File.WriteAllText(file, Yaml.Minimal);
         Scenario s = ScenarioLoader.LoadFile(file);
         Assert.Equal("from-disk", s.Name);
-        Assert.Equal(_folder.Model("minionn.onnx"), s.Model.Path);
+        Assert.Equal(_folder.Model("minionn.onnx"), s.Model!.Path);
 
         File.WriteAllText(file, Yaml.Minimal.Replace("split: 0", "split: -1"));
         var e = Assert.Throws<ScenarioValidationException>(() => ScenarioLoader.LoadFile(file));
@@ -131,7 +131,7 @@ public sealed class LoadTests : IDisposable
         Scenario s = ScenarioLoader.Load(text, "scenarios/default.yaml", _folder.Scenarios);
 
         Assert.Equal("default", s.Name);
-        Assert.Equal(_folder.Model("minionn.onnx"), s.Model.Path);
+        Assert.Equal(_folder.Model("minionn.onnx"), s.Model!.Path);
         Assert.Equal(1, s.Split);
         Tier tier = Assert.Single(s.Hierarchy.Tiers);
         Assert.Equal(("remote", "B", "C"), (tier.Name, tier.Garbler, tier.Evaluator));
