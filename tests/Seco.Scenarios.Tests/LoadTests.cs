@@ -44,6 +44,13 @@ public sealed class LoadTests : IDisposable
         Assert.Same(CryptoPreset.Test4096, s.Crypto);
         Assert.Equal(ulong.MaxValue, s.Seed);
         Assert.Equal(ScenarioFolder.SourceName, s.Source.File);
+
+        Assert.Same(InferenceWorkload.Instance, s.Workload);
+        Assert.Equal(["user", "C"], s.Parties.Keys);
+        Assert.Equal(new PartySettings(4, 50), s.Parties["user"]);
+        Assert.Equal(new PartySettings(1, 1000), s.SettingsOf("C"));
+        Assert.Same(PartySettings.Default, s.SettingsOf("B"));
+        Assert.Equal([new StopParty(120, "B"), new DropLink(50.5, "G", "C")], s.Failures);
     }
 
     [Fact]
@@ -65,6 +72,9 @@ public sealed class LoadTests : IDisposable
         Assert.IsType<RandomInput>(s.Queries.Input);
         Assert.Same(CryptoPreset.Seco8192, s.Crypto);
         Assert.Null(s.Seed);
+        Assert.Same(InferenceWorkload.Instance, s.Workload);
+        Assert.Empty(s.Parties);
+        Assert.Empty(s.Failures);
     }
 
     [Fact]
@@ -140,6 +150,31 @@ public sealed class LoadTests : IDisposable
         Assert.Equal(_folder.Model("fashion-mnist-test-1000-labels-idx1-ubyte"), Assert.IsType<IdxInput>(s.Queries.Input).LabelsPath);
         Assert.Same(CryptoPreset.Seco8192, s.Crypto);
         Assert.Empty(ScenarioRequirements.CheckSupportedByV1(s));
+    }
+
+    [Fact]
+    public void Shipped_echo_scenario_is_valid_and_needs_no_data_files()
+    {
+        string text = File.ReadAllText(Path.Combine(RepoRoot(), "scenarios", "echo-3tier.yaml"));
+
+        Scenario s = ScenarioLoader.Load(text, "scenarios/echo-3tier.yaml", _folder.Scenarios);
+
+        Assert.Equal("echo-3tier", s.Name);
+        Assert.False(string.IsNullOrWhiteSpace(s.Description));
+        Assert.Equal(new EchoWorkload(65536, 16384, 2), s.Workload);
+        Assert.Null(s.Model);
+        Assert.Equal("A", s.Hierarchy.Gateway);
+        Assert.Equal([("t1", "B", "C"), ("t2", "D", "E")],
+            s.Hierarchy.Tiers.Select(t => (t.Name, t.Servers[0], t.Servers[1])));
+        Assert.All(s.Hierarchy.Tiers, t => Assert.Equal(2, t.Servers.Count));
+        Assert.Same(NetworkProfile.Lan, s.Network.Profile);
+        Assert.Equal(new LinkCharacteristics(20, 50), s.LinkBetween("user", "A"));
+        Assert.Equal(NetworkProfile.Lan.Link, s.LinkBetween("A", "B"));
+        Assert.Equal(new PartySettings(4, null), s.SettingsOf("user"));
+        Assert.Same(PartySettings.Default, s.SettingsOf("A"));
+        Assert.Empty(s.Failures);
+        Assert.Equal(3, s.Queries.Count);
+        Assert.Empty(ScenarioRequirements.CheckSupportedByV1(s)); // echo runs on any hierarchy
     }
 
     [Fact]
