@@ -184,13 +184,27 @@ public sealed class LoadTests : IDisposable
             File.WriteAllBytes(_folder.Model(file), [0]);
         string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "scenarios.md"));
         string[] blocks = [.. doc.Split("```yaml\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)])];
-        Assert.Equal(2, blocks.Length);
+        // Whole scenarios start with "version:"; the others are fragments shown on top of the minimal one.
+        string[] whole = [.. blocks.Where(b => b.StartsWith("version:", StringComparison.Ordinal))];
+        string[] fragments = [.. blocks.Where(b => !b.StartsWith("version:", StringComparison.Ordinal))];
+        Assert.Equal(3, whole.Length);
+        Assert.Equal(2, fragments.Length);
 
-        Scenario annotated = ScenarioLoader.Load(blocks[0], "docs/scenarios.md", _folder.Scenarios);
+        Scenario annotated = ScenarioLoader.Load(whole[0], "docs/scenarios.md", _folder.Scenarios);
         Assert.Equal(new LinkCharacteristics(60, 200), annotated.LinkBetween("A", "user"));
         Assert.Equal(42UL, annotated.Seed);
-        Scenario minimal = ScenarioLoader.Load(blocks[1], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Same(InferenceWorkload.Instance, annotated.Workload);
+        Assert.Equal(new PartySettings(4, 50), annotated.SettingsOf("user"));
+        Assert.Equal([new StopParty(120, "B"), new DropLink(50, "B", "C")], annotated.Failures);
+        Scenario minimal = ScenarioLoader.Load(whole[1], "docs/scenarios.md", _folder.Scenarios);
         Assert.IsType<RandomInput>(minimal.Queries.Input);
+        Scenario echo = ScenarioLoader.Load(whole[2], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Equal(new EchoWorkload(65536, 16384, 2), echo.Workload);
+
+        Scenario parties = ScenarioLoader.Load(whole[1] + fragments[0], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Equal(3, parties.Parties.Count);
+        Scenario failures = ScenarioLoader.Load(whole[1] + fragments[1], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Equal(3, failures.Failures.Count);
     }
 
     [Fact]
