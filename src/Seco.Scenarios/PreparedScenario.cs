@@ -14,7 +14,8 @@ public sealed record Query(int Index, string Source, double[] Input, int? Label)
 /// A scenario joined with what its files contain: the imported model, its fixed-point form, and
 /// the query inputs. <see cref="Prepare"/> performs every check that needs those files (split
 /// point against the model's blocks, image shape against the model's input, enough images for
-/// the queries) and reports failures in the loader's file:line:column format.
+/// the queries) and reports failures in the loader's file:line:column format. Only inference
+/// scenarios can be prepared: the echo workload has no model and no query inputs.
 /// </summary>
 public sealed class PreparedScenario
 {
@@ -34,16 +35,22 @@ public sealed class PreparedScenario
 
     public IReadOnlyList<Query> Queries { get; }
 
-    /// <exception cref="ScenarioValidationException">The files do not fit the scenario.</exception>
+    /// <exception cref="ScenarioValidationException">
+    /// The files do not fit the scenario, or its workload is not inference (one error at <c>workload</c>).
+    /// </exception>
     public static PreparedScenario Prepare(Scenario scenario)
     {
+        ArgumentNullException.ThrowIfNull(scenario);
         SourceMap src = scenario.Source;
+        if (scenario.Workload is not InferenceWorkload || scenario.Model is not { } spec)
+            throw new ScenarioValidationException([src.ErrorAt("workload",
+                $"needs an inference workload: the {scenario.Workload.Name} workload has no model or query inputs to prepare")]);
         NeuralModel model;
         FixedPointModel fixedModel;
         try
         {
-            model = OnnxImporter.Load(scenario.Model.Path);
-            fixedModel = new FixedPointModel(model, new FixedPointFormat(scenario.Model.FractionalBits));
+            model = OnnxImporter.Load(spec.Path);
+            fixedModel = new FixedPointModel(model, new FixedPointFormat(spec.FractionalBits));
         }
         catch (ModelFormatException e)
         {

@@ -1,32 +1,67 @@
+using System.Collections.Immutable;
+using System.Collections.ObjectModel;
+
 namespace Seco.Scenarios;
 
 /// <summary>
-/// One experiment, as read from a scenario file (docs/scenarios.md): which model, split where,
-/// across which hierarchy, over which simulated network, on which queries, with which crypto
-/// parameters. Immutable; paths are absolute and every default is applied.
+/// One experiment, as read from a scenario file (docs/scenarios.md): what the parties run (the
+/// workload: by default secure inference of a model, split somewhere), across which hierarchy,
+/// over which simulated network, with which per-party settings and injected failures, on which
+/// queries, with which crypto parameters. Immutable; paths are absolute and every default is
+/// applied.
 /// </summary>
 public sealed record Scenario
 {
+    /// <param name="model">Required for the inference workload; must be null for echo.</param>
+    /// <param name="split">0 for echo.</param>
+    /// <param name="queries">For echo, the input must be <see cref="RandomInput"/> (it is not used).</param>
+    /// <param name="crypto">For echo, must be <see cref="CryptoPreset.Default"/> (it is not used).</param>
+    /// <param name="workload">Null means <see cref="InferenceWorkload.Instance"/> (inference).</param>
+    /// <param name="parties">Settings of some parties, keyed by party name; null means none.</param>
+    /// <param name="failures">Failures to inject, in file order; null means none.</param>
+    /// <exception cref="ArgumentException">The parts do not fit together (a link, party setting or failure naming an unknown party; a model with echo; ...).</exception>
     public Scenario(
         string name,
         string? description,
-        ModelSpec model,
+        ModelSpec? model,
         int split,
         Hierarchy hierarchy,
         NetworkSpec network,
         QuerySpec queries,
         CryptoPreset crypto,
         ulong? seed,
-        SourceMap source)
+        SourceMap source,
+        WorkloadSpec? workload = null,
+        IReadOnlyDictionary<string, PartySettings>? parties = null,
+        IEnumerable<FailureSpec>? failures = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegative(split);
         ArgumentNullException.ThrowIfNull(hierarchy);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(crypto);
         ArgumentNullException.ThrowIfNull(source);
+        workload ??= InferenceWorkload.Instance;
+        switch (workload)
+        {
+            case InferenceWorkload:
+                ArgumentNullException.ThrowIfNull(model);
+                break;
+            default:
+                string unused = $"the {workload.Name} workload";
+                if (model is not null)
+                    throw new ArgumentException($"{unused} uses no model; pass null", nameof(model));
+                if (split != 0)
+                    throw new ArgumentException($"{unused} has no split; pass 0", nameof(split));
+                if (queries.Input is not RandomInput)
+                    throw new ArgumentException($"{unused} reads no query inputs; use {nameof(RandomInput)}", nameof(queries));
+                if (crypto != CryptoPreset.Default)
+                    throw new ArgumentException($"{unused} uses no cryptography; pass {nameof(CryptoPreset)}.{nameof(CryptoPreset.Default)}", nameof(crypto));
+                break;
+        }
+
+        string PartyList() => string.Join(", ", hierarchy.Parties);
         foreach (LinkSpec link in network.Links)
         {
             foreach (string party in new[] { link.First, link.Second })
@@ -35,12 +70,62 @@ public sealed record Scenario
                     throw new ArgumentException($"link {link.First}-{link.Second}: unknown party '{party}'", nameof(network));
             }
         }
+
+        var settings = new OrderedDictionary<string, PartySettings>(StringComparer.Ordinal);
+        if (parties is not null)
+        {
+            foreach (var (party, value) in parties)
+            {
+                if (!hierarchy.Contains(party))
+                    throw new ArgumentException($"party settings: unknown party '{party}' (parties: {PartyList()})", nameof(parties));
+                if (value is null)
+                    throw new ArgumentException($"party settings of '{party}' are null", nameof(parties));
+            }
+            // Hierarchy order (user, gateway, servers), whatever order the caller used.
+            foreach (string party in hierarchy.Parties)
+            {
+                if (parties.TryGetValue(party, out PartySettings? value))
+                    settings.Add(party, value);
+            }
+        }
+
+        ImmutableArray<FailureSpec> failureList = failures is null ? [] : [.. failures];
+        for (int i = 0; i < failureList.Length; i++)
+        {
+            FailureSpec failure = failureList[i] ?? throw new ArgumentException($"failure {i} is null", nameof(failures));
+            string[] named = failure switch
+            {
+                StopParty stop => [stop.Party],
+                DropLink drop => [drop.First, drop.Second],
+                _ => throw new ArgumentException($"failure {i}: unknown kind {failure.GetType().Name}", nameof(failures)),
+            };
+            foreach (string party in named)
+            {
+                if (!hierarchy.Contains(party))
+                    throw new ArgumentException($"failure {i}: unknown party '{party}' (parties: {PartyList()})", nameof(failures));
+            }
+            for (int j = 0; j < i; j++)
+            {
+                bool repeated = (failure, failureList[j]) switch
+                {
+                    (StopParty a, StopParty b) => a.Party == b.Party,
+                    (DropLink a, DropLink b) => a.Joins(b.First, b.Second),
+                    _ => false,
+                };
+                if (repeated)
+                    throw new ArgumentException($"failure {i} repeats failure {j} ({failureList[j]})", nameof(failures));
+            }
+        }
+
         Name = name;
         Description = description;
+        Workload = workload;
         Model = model;
         Split = split;
         Hierarchy = hierarchy;
         Network = network;
+        Parties = new ReadOnlyDictionary<string, PartySettings>(settings);
+        Failures = failureList;
         Queries = queries;
         Crypto = crypto;
         Seed = seed;
@@ -51,11 +136,16 @@ public sealed record Scenario
 
     public string? Description { get; }
 
-    public ModelSpec Model { get; }
+    /// <summary>What the parties run: <see cref="InferenceWorkload"/> (the default) or <see cref="EchoWorkload"/>.</summary>
+    public WorkloadSpec Workload { get; }
+
+    /// <summary>The model to run securely; set for the inference workload, null for echo (which uses none).</summary>
+    public ModelSpec? Model { get; }
 
     /// <summary>
     /// How many layer blocks (a run of linear layers and the ReLU after it) the gateway evaluates
     /// in plaintext; 0 = everything remote. Not yet checked against the model's block count.
+    /// Always 0 for echo (which has no model to split).
     /// </summary>
     public int Split { get; }
 
@@ -63,8 +153,20 @@ public sealed record Scenario
 
     public NetworkSpec Network { get; }
 
+    /// <summary>
+    /// The settings given in the file's <c>parties</c> section, keyed by party name in hierarchy
+    /// order (user, gateway, servers); parties not listed use <see cref="PartySettings.Default"/>
+    /// — ask <see cref="SettingsOf"/> for any party.
+    /// </summary>
+    public IReadOnlyDictionary<string, PartySettings> Parties { get; }
+
+    /// <summary>Failures the simulator injects, in file order (not sorted by time).</summary>
+    public IReadOnlyList<FailureSpec> Failures { get; }
+
+    /// <summary>How many queries; for echo, <see cref="QuerySpec.Input"/> is <see cref="RandomInput"/> and unused.</summary>
     public QuerySpec Queries { get; }
 
+    /// <summary>The BFV parameter preset; for echo always <see cref="CryptoPreset.Default"/> and unused.</summary>
     public CryptoPreset Crypto { get; }
 
     /// <summary>
@@ -82,12 +184,23 @@ public sealed record Scenario
     /// <exception cref="ArgumentException">A name is not "user", the gateway or a server, or both are the same.</exception>
     public LinkCharacteristics LinkBetween(string a, string b)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        if (!Hierarchy.Contains(a))
-            throw new ArgumentException($"unknown party '{a}' (parties: {string.Join(", ", Hierarchy.Parties)})", nameof(a));
-        if (!Hierarchy.Contains(b))
-            throw new ArgumentException($"unknown party '{b}' (parties: {string.Join(", ", Hierarchy.Parties)})", nameof(b));
+        CheckParty(a, nameof(a));
+        CheckParty(b, nameof(b));
         return Network.LinkBetween(a, b);
+    }
+
+    /// <summary>The simulation settings of <paramref name="party"/>: its entry in <see cref="Parties"/>, or <see cref="PartySettings.Default"/>.</summary>
+    /// <exception cref="ArgumentException">The name is not "user", the gateway or a server.</exception>
+    public PartySettings SettingsOf(string party)
+    {
+        CheckParty(party, nameof(party));
+        return Parties.TryGetValue(party, out PartySettings? settings) ? settings : PartySettings.Default;
+    }
+
+    private void CheckParty(string party, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(party, parameter);
+        if (!Hierarchy.Contains(party))
+            throw new ArgumentException($"unknown party '{party}' (parties: {string.Join(", ", Hierarchy.Parties)})", parameter);
     }
 }

@@ -8,11 +8,17 @@ public static class ScenarioRequirements
 {
     public const string V1HierarchyRule = "v1 supports exactly one tier of two servers";
 
-    /// <summary>The problems that keep the SECO v1 protocol from running <paramref name="scenario"/>; empty if none.</summary>
+    /// <summary>
+    /// The problems that keep the SECO v1 protocol from running <paramref name="scenario"/>; empty
+    /// if none. The hierarchy rule (<see cref="V1HierarchyRule"/>) concerns the secure inference
+    /// protocol only: the echo workload runs on any valid hierarchy.
+    /// </summary>
     public static IReadOnlyList<ScenarioError> CheckSupportedByV1(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var errors = new List<ScenarioError>();
+        if (scenario.Workload is not InferenceWorkload)
+            return errors;
         IReadOnlyList<Tier> tiers = scenario.Hierarchy.Tiers;
         if (tiers.Count != 1)
             errors.Add(scenario.Source.ErrorAt("hierarchy.tiers", $"{V1HierarchyRule}; this scenario has {tiers.Count} tiers"));

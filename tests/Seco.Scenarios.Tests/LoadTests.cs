@@ -13,7 +13,7 @@ public sealed class LoadTests : IDisposable
 
         Assert.Equal("full-example", s.Name);
         Assert.Equal("every key set", s.Description);
-        Assert.Equal(_folder.Model("minionn.onnx"), s.Model.Path);
+        Assert.Equal(_folder.Model("minionn.onnx"), s.Model!.Path);
         Assert.Equal(12, s.Model.FractionalBits);
         Assert.Equal(2, s.Split);
 
@@ -44,6 +44,13 @@ public sealed class LoadTests : IDisposable
         Assert.Same(CryptoPreset.Test4096, s.Crypto);
         Assert.Equal(ulong.MaxValue, s.Seed);
         Assert.Equal(ScenarioFolder.SourceName, s.Source.File);
+
+        Assert.Same(InferenceWorkload.Instance, s.Workload);
+        Assert.Equal(["user", "C"], s.Parties.Keys);
+        Assert.Equal(new PartySettings(4, 50), s.Parties["user"]);
+        Assert.Equal(new PartySettings(1, 1000), s.SettingsOf("C"));
+        Assert.Same(PartySettings.Default, s.SettingsOf("B"));
+        Assert.Equal([new StopParty(120, "B"), new DropLink(50.5, "G", "C")], s.Failures);
     }
 
     [Fact]
@@ -53,7 +60,7 @@ public sealed class LoadTests : IDisposable
 
         Assert.Equal("x", s.Name); // file name without extension
         Assert.Null(s.Description);
-        Assert.Equal(8, s.Model.FractionalBits);
+        Assert.Equal(8, s.Model!.FractionalBits);
         Assert.Equal(0, s.Split);
         Assert.Equal("A", s.Hierarchy.Gateway);
         Tier tier = Assert.Single(s.Hierarchy.Tiers);
@@ -65,6 +72,9 @@ public sealed class LoadTests : IDisposable
         Assert.IsType<RandomInput>(s.Queries.Input);
         Assert.Same(CryptoPreset.Seco8192, s.Crypto);
         Assert.Null(s.Seed);
+        Assert.Same(InferenceWorkload.Instance, s.Workload);
+        Assert.Empty(s.Parties);
+        Assert.Empty(s.Failures);
     }
 
     [Fact]
@@ -80,7 +90,7 @@ public sealed class LoadTests : IDisposable
     {
         string absolute = _folder.Model("minionn.onnx");
         Scenario s = _folder.Load(Yaml.Minimal.Replace("../models/minionn.onnx", $"'{absolute}'"));
-        Assert.Equal(absolute, s.Model.Path);
+        Assert.Equal(absolute, s.Model!.Path);
     }
 
     [Fact]
@@ -106,7 +116,7 @@ public sealed class LoadTests : IDisposable
         File.WriteAllText(file, Yaml.Minimal);
         Scenario s = ScenarioLoader.LoadFile(file);
         Assert.Equal("from-disk", s.Name);
-        Assert.Equal(_folder.Model("minionn.onnx"), s.Model.Path);
+        Assert.Equal(_folder.Model("minionn.onnx"), s.Model!.Path);
 
         File.WriteAllText(file, Yaml.Minimal.Replace("split: 0", "split: -1"));
         var e = Assert.Throws<ScenarioValidationException>(() => ScenarioLoader.LoadFile(file));
@@ -131,7 +141,7 @@ public sealed class LoadTests : IDisposable
         Scenario s = ScenarioLoader.Load(text, "scenarios/default.yaml", _folder.Scenarios);
 
         Assert.Equal("default", s.Name);
-        Assert.Equal(_folder.Model("minionn.onnx"), s.Model.Path);
+        Assert.Equal(_folder.Model("minionn.onnx"), s.Model!.Path);
         Assert.Equal(1, s.Split);
         Tier tier = Assert.Single(s.Hierarchy.Tiers);
         Assert.Equal(("remote", "B", "C"), (tier.Name, tier.Garbler, tier.Evaluator));
@@ -143,19 +153,58 @@ public sealed class LoadTests : IDisposable
     }
 
     [Fact]
+    public void Shipped_echo_scenario_is_valid_and_needs_no_data_files()
+    {
+        string text = File.ReadAllText(Path.Combine(RepoRoot(), "scenarios", "echo-3tier.yaml"));
+
+        Scenario s = ScenarioLoader.Load(text, "scenarios/echo-3tier.yaml", _folder.Scenarios);
+
+        Assert.Equal("echo-3tier", s.Name);
+        Assert.False(string.IsNullOrWhiteSpace(s.Description));
+        Assert.Equal(new EchoWorkload(65536, 16384, 2), s.Workload);
+        Assert.Null(s.Model);
+        Assert.Equal("A", s.Hierarchy.Gateway);
+        Assert.Equal([("t1", "B", "C"), ("t2", "D", "E")],
+            s.Hierarchy.Tiers.Select(t => (t.Name, t.Servers[0], t.Servers[1])));
+        Assert.All(s.Hierarchy.Tiers, t => Assert.Equal(2, t.Servers.Count));
+        Assert.Same(NetworkProfile.Lan, s.Network.Profile);
+        Assert.Equal(new LinkCharacteristics(20, 50), s.LinkBetween("user", "A"));
+        Assert.Equal(NetworkProfile.Lan.Link, s.LinkBetween("A", "B"));
+        Assert.Equal(new PartySettings(4, null), s.SettingsOf("user"));
+        Assert.Same(PartySettings.Default, s.SettingsOf("A"));
+        Assert.Empty(s.Failures);
+        Assert.Equal(3, s.Queries.Count);
+        Assert.Empty(ScenarioRequirements.CheckSupportedByV1(s)); // echo runs on any hierarchy
+    }
+
+    [Fact]
     public void Examples_in_the_documentation_are_valid()
     {
         foreach (string file in new[] { "fashion-mnist-test-1000-images-idx3-ubyte", "fashion-mnist-test-1000-labels-idx1-ubyte" })
             File.WriteAllBytes(_folder.Model(file), [0]);
         string doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "scenarios.md"));
         string[] blocks = [.. doc.Split("```yaml\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)])];
-        Assert.Equal(2, blocks.Length);
+        // Whole scenarios start with "version:"; the others are fragments shown on top of the minimal one.
+        string[] whole = [.. blocks.Where(b => b.StartsWith("version:", StringComparison.Ordinal))];
+        string[] fragments = [.. blocks.Where(b => !b.StartsWith("version:", StringComparison.Ordinal))];
+        Assert.Equal(3, whole.Length);
+        Assert.Equal(2, fragments.Length);
 
-        Scenario annotated = ScenarioLoader.Load(blocks[0], "docs/scenarios.md", _folder.Scenarios);
+        Scenario annotated = ScenarioLoader.Load(whole[0], "docs/scenarios.md", _folder.Scenarios);
         Assert.Equal(new LinkCharacteristics(60, 200), annotated.LinkBetween("A", "user"));
         Assert.Equal(42UL, annotated.Seed);
-        Scenario minimal = ScenarioLoader.Load(blocks[1], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Same(InferenceWorkload.Instance, annotated.Workload);
+        Assert.Equal(new PartySettings(4, 50), annotated.SettingsOf("user"));
+        Assert.Equal([new StopParty(120, "B"), new DropLink(50, "B", "C")], annotated.Failures);
+        Scenario minimal = ScenarioLoader.Load(whole[1], "docs/scenarios.md", _folder.Scenarios);
         Assert.IsType<RandomInput>(minimal.Queries.Input);
+        Scenario echo = ScenarioLoader.Load(whole[2], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Equal(new EchoWorkload(65536, 16384, 2), echo.Workload);
+
+        Scenario parties = ScenarioLoader.Load(whole[1] + fragments[0], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Equal(3, parties.Parties.Count);
+        Scenario failures = ScenarioLoader.Load(whole[1] + fragments[1], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Equal(3, failures.Failures.Count);
     }
 
     [Fact]

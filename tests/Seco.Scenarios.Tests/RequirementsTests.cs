@@ -33,6 +33,16 @@ public sealed class RequirementsTests : IDisposable
     }
 
     [Fact]
+    public void Echo_runs_on_any_valid_hierarchy()
+    {
+        // The hierarchy rule is the secure inference protocol's; the echo workload has no such limit.
+        Scenario s = _folder.Load(Yaml.Echo.Replace("[B, C]", "[B, C, D]") + "\n    - name: deeper\n      servers: [E, F]");
+        Assert.Equal(2, s.Hierarchy.Tiers.Count);
+        Assert.Empty(ScenarioRequirements.CheckSupportedByV1(s));
+        ScenarioRequirements.EnsureSupportedByV1(s);
+    }
+
+    [Fact]
     public void Both_problems_are_reported_for_a_scenario_built_in_code()
     {
         var hierarchy = new Hierarchy("A", [new Tier("t1", ["B", "C", "D"]), new Tier("t2", ["E", "F"])]);

@@ -51,5 +51,22 @@ public static class Yaml
         crypto:
           preset: test-4096
         seed: 18446744073709551615
+        workload: inference
+        parties:
+          user: { cpu_slowdown: 4, nic_mbps: 50 }
+          C: { nic_mbps: 1000 }
+        failures:
+          - { at_ms: 120, stop: B }
+          - { at_ms: 50.5, drop_link: [G, C] }
+        """;
+
+    /// <summary>The smallest valid echo scenario: no model, split or crypto.</summary>
+    public const string Echo = """
+        version: 1
+        workload: echo
+        hierarchy:
+          tiers:
+            - name: remote
+              servers: [B, C]
         """;
 }

@@ -36,7 +36,9 @@ public static class ValidateCommand
         table.HideHeaders();
         void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
         if (s.Description is not null) Row("description", s.Description);
-        Row("model", $"{model.Name} ({s.Model.Path}): {model.Blocks.Count} blocks, {model.ParameterCount:N0} parameters, f = {s.Model.FractionalBits}");
+        // PreparedScenario.Prepare accepts only inference scenarios, which always have a model.
+        ModelSpec spec = s.Model ?? throw new InvalidOperationException($"prepared scenario '{s.Name}' has no model");
+        Row("model", $"{model.Name} ({spec.Path}): {model.Blocks.Count} blocks, {model.ParameterCount:N0} parameters, f = {spec.FractionalBits}");
         string onGateway = Blocks(1, s.Split);
         string remote = s.Split == model.MaxSplit ? "none (DELPHI between user and gateway)" : Blocks(s.Split + 1, model.MaxSplit);
         Row("split", $"l = {s.Split}: gateway {s.Hierarchy.Gateway} runs {onGateway} in plaintext; remote tiers run {remote}");

@@ -32,7 +32,9 @@ internal sealed class LoadContext(string file, string baseDirectory)
     {
         if (node is SourceInvalid)
             return;
-        string hint = node is SourceScalar { IsQuoted: true } s && Unquoted(s.Value) == expected ? " (remove the quotes)" : "";
+        // An integer is a number too: network.latency_ms: "5" also gets the hint.
+        string hint = node is SourceScalar { IsQuoted: true } s && Unquoted(s.Value) is { Length: > 0 } unquoted
+            && (unquoted == expected || (expected == "a number" && unquoted == "an integer")) ? " (remove the quotes)" : "";
         Error(node.Location, path, $"expected {expected}, got {node.Describe()}{hint}");
     }
 

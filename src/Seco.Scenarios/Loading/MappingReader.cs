@@ -50,6 +50,18 @@ internal sealed class MappingReader
         return entry.Value;
     }
 
+    /// <summary>
+    /// Reports <paramref name="key"/> with <paramref name="message"/>, at the key itself, if it is
+    /// present (for keys that are known but not allowed here); its value is not read. True if reported.
+    /// </summary>
+    public bool Reject(string key, string message)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+            return false;
+        _context.Error(entry.Key.Location, PathOf(key), message);
+        return true;
+    }
+
     /// <summary>The value of <paramref name="key"/>; reports it missing (at the mapping) if absent.</summary>
     public SourceNode? Require(string key)
     {

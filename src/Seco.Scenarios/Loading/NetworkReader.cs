@@ -68,41 +68,17 @@ internal static class NetworkReader
     private static (string, string)? ReadEnds(LoadContext context, SourceNode node, string path, IReadOnlyList<string>? parties,
         List<(string First, string Second, SourceLocation At)> seen)
     {
-        if (context.ExpectSequence(node, path) is not { } list)
+        if (PartyReference.ReadPair(context, node, path, parties) is not var (first, second))
             return null;
-        if (list.Items.Count != 2)
-        {
-            context.Error(list.Location, path, $"expected a list of two party names, got {list.Items.Count} item{(list.Items.Count == 1 ? "" : "s")}");
-            return null;
-        }
-        var names = new string?[2];
-        for (int i = 0; i < 2; i++)
-        {
-            string endPath = FieldPath.Index(path, i);
-            context.Record(endPath, list.Items[i]);
-            names[i] = context.ReadString(list.Items[i], endPath);
-            if (names[i] is { } name && parties is not null && !parties.Contains(name, StringComparer.Ordinal))
-            {
-                context.Error(list.Items[i].Location, endPath, $"unknown party '{name}'" + Spelling.Hint(name, parties, "parties"));
-                names[i] = null;
-            }
-        }
-        if (names[0] is not { } first || names[1] is not { } second)
-            return null;
-        if (first == second)
-        {
-            context.Error(list.Location, path, $"a link needs two different parties, got '{first}' twice");
-            return null;
-        }
         foreach (var earlier in seen)
         {
             if ((earlier.First == first && earlier.Second == second) || (earlier.First == second && earlier.Second == first))
             {
-                context.Error(list.Location, path, $"duplicate link {first}-{second} (first given at {earlier.At})");
+                context.Error(node.Location, path, $"duplicate link {first}-{second} (first given at {earlier.At})");
                 return null;
             }
         }
-        seen.Add((first, second, list.Location));
+        seen.Add((first, second, node.Location));
         return (first, second);
     }
 }

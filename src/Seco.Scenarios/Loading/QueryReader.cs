@@ -3,7 +3,8 @@ namespace Seco.Scenarios.Loading;
 /// <summary>Reads <c>queries</c>: how many, and inputs from an IDX file or random.</summary>
 internal static class QueryReader
 {
-    public static QuerySpec? Read(LoadContext context, SourceNode? node, string path)
+    /// <param name="inputUnusedBy">The workload that reads no inputs (echo), making <c>input</c> an error; null for inference or when the workload is unknown.</param>
+    public static QuerySpec? Read(LoadContext context, SourceNode? node, string path, WorkloadSpec? inputUnusedBy = null)
     {
         if (node is null)
             return QuerySpec.Default;
@@ -11,7 +12,16 @@ internal static class QueryReader
             return null;
         var fields = new MappingReader(context, mapping, path, "count", "input");
         int? count = fields.Get("count") is { } c ? context.ReadInt(c, fields.PathOf("count"), 1, QuerySpec.MaxCount) : QuerySpec.DefaultCount;
-        QueryInput? input = fields.Get("input") is { } i ? ReadInput(context, i, fields.PathOf("input")) : RandomInput.Instance;
+        QueryInput? input = RandomInput.Instance;
+        if (inputUnusedBy is not null)
+        {
+            if (fields.Reject("input", $"not used by the {inputUnusedBy.Name} workload; remove it"))
+                input = null;
+        }
+        else if (fields.Get("input") is { } i)
+        {
+            input = ReadInput(context, i, fields.PathOf("input"));
+        }
         return count is not null && input is not null ? new QuerySpec(count.Value, input) : null;
     }
 

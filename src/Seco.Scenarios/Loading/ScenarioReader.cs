@@ -6,7 +6,10 @@ internal static class ScenarioReader
     public const int SupportedVersion = 1;
 
     private static readonly string[] TopLevelKeys =
-        ["version", "name", "description", "model", "split", "hierarchy", "network", "queries", "crypto", "seed"];
+        ["version", "name", "description", "workload", "model", "split", "hierarchy", "network", "parties", "failures", "queries", "crypto", "seed"];
+
+    /// <summary>Top-level keys that only the inference workload uses.</summary>
+    private static readonly string[] InferenceOnlyKeys = ["model", "split", "crypto"];
 
     public static Scenario? Read(LoadContext context, SourceNode root)
     {
@@ -34,18 +37,40 @@ internal static class ScenarioReader
         if (fields.Get("description") is { } descriptionNode)
             description = context.ReadString(descriptionNode, "description");
 
-        ModelSpec? model = fields.Require("model") is { } m ? ModelReader.Read(context, m, "model") : null;
-        int? split = fields.Require("split") is { } s ? context.ReadInt(s, "split", 0) : null;
+        // An unreadable workload (null) leaves open which keys it needs: model, split and crypto are
+        // then checked if present but neither required nor refused, to avoid false alarms.
+        WorkloadSpec? workload = fields.Get("workload") is { } w ? WorkloadReader.Read(context, w, "workload") : InferenceWorkload.Instance;
+        ModelSpec? model = null;
+        int? split = 0;
+        CryptoPreset? crypto = CryptoPreset.Default;
+        if (workload is null or InferenceWorkload)
+        {
+            bool required = workload is not null;
+            SourceNode? m = required ? fields.Require("model") : fields.Get("model");
+            model = m is null ? null : ModelReader.Read(context, m, "model");
+            SourceNode? s = required ? fields.Require("split") : fields.Get("split");
+            split = s is null ? 0 : context.ReadInt(s, "split", 0);
+            crypto = ReadCrypto(context, fields.Get("crypto"), "crypto");
+        }
+        else
+        {
+            foreach (string key in InferenceOnlyKeys)
+                fields.Reject(key, $"not used by the {workload.Name} workload; remove it");
+        }
         (Hierarchy? hierarchy, IReadOnlyList<string>? parties) =
             fields.Require("hierarchy") is { } h ? HierarchyReader.Read(context, h, "hierarchy") : (null, null);
         NetworkSpec? network = NetworkReader.Read(context, fields.Get("network"), "network", parties);
-        QuerySpec? queries = QueryReader.Read(context, fields.Get("queries"), "queries");
-        CryptoPreset? crypto = ReadCrypto(context, fields.Get("crypto"), "crypto");
+        IReadOnlyDictionary<string, PartySettings>? settings = PartiesReader.Read(context, fields.Get("parties"), "parties", parties);
+        IReadOnlyList<FailureSpec>? failures = FailureReader.Read(context, fields.Get("failures"), "failures", parties);
+        QuerySpec? queries = QueryReader.Read(context, fields.Get("queries"), "queries",
+            inputUnusedBy: workload is null or InferenceWorkload ? null : workload);
         ulong? seed = fields.Get("seed") is { } seedNode ? context.ReadUInt64(seedNode, "seed") : null;
 
-        if (context.ErrorCount > 0 || model is null || split is null || hierarchy is null || network is null || queries is null || crypto is null)
+        if (context.ErrorCount > 0 || workload is null || (workload is InferenceWorkload && model is null) || split is null
+            || hierarchy is null || network is null || settings is null || failures is null || queries is null || crypto is null)
             return null;
-        return new Scenario(name, description, model, split.Value, hierarchy, network, queries, crypto, seed, context.SourceMap());
+        return new Scenario(name, description, model, split.Value, hierarchy, network, queries, crypto, seed, context.SourceMap(),
+            workload, settings, failures);
     }
 
     private static bool UnsupportedVersion(LoadContext context, SourceMapping mapping)

@@ -1,0 +1,63 @@
+namespace Seco.Scenarios.Loading;
+
+/// <summary>
+/// Reads <c>parties</c>: a mapping from party name (exact case) to
+/// <c>{ cpu_slowdown, nic_mbps }</c>, at least one of the two per party.
+/// </summary>
+internal static class PartiesReader
+{
+    /// <param name="parties">The hierarchy's parties, or null if they could not all be read (then names are not checked).</param>
+    public static IReadOnlyDictionary<string, PartySettings>? Read(LoadContext context, SourceNode? node, string path, IReadOnlyList<string>? parties)
+    {
+        var settings = new Dictionary<string, PartySettings>(StringComparer.Ordinal);
+        if (node is null)
+            return settings;
+        if (context.ExpectMapping(node, path) is not { } mapping)
+            return null;
+        int before = context.ErrorCount;
+        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in mapping.Entries)
+        {
+            if (keyNode is not SourceScalar { Kind: not ScalarKind.Null } key)
+            {
+                if (keyNode is not SourceInvalid)
+                    context.Error(keyNode.Location, path, $"keys must be party names, got {keyNode.Describe()}");
+                continue;
+            }
+            string party = key.Value;
+            string partyPath = FieldPath.Key(path, party);
+            if (seen.TryGetValue(party, out SourceLocation first))
+            {
+                context.Error(key.Location, partyPath, $"duplicate key (first given at {first})");
+                continue;
+            }
+            seen.Add(party, key.Location);
+            bool known = parties is null || parties.Contains(party, StringComparer.Ordinal);
+            if (!known)
+                context.Error(key.Location, partyPath, PartyReference.UnknownParty(party, parties!));
+            context.Record(partyPath, value);
+            // The settings are checked even for an unknown party, so that one run reports everything.
+            if (ReadSettings(context, value, partyPath) is { } read && known)
+                settings.Add(party, read);
+        }
+        return context.ErrorCount == before ? settings : null;
+    }
+
+    private static PartySettings? ReadSettings(LoadContext context, SourceNode node, string path)
+    {
+        if (node is not SourceMapping mapping)
+        {
+            context.TypeError(node, path, "a mapping such as { cpu_slowdown: 2, nic_mbps: 100 }");
+            return null;
+        }
+        int before = context.ErrorCount;
+        var fields = new MappingReader(context, mapping, path, "cpu_slowdown", "nic_mbps");
+        double? slowdown = fields.Get("cpu_slowdown") is { } c
+            ? context.ReadNumber(c, fields.PathOf("cpu_slowdown"), 0, exclusive: true)
+            : PartySettings.DefaultCpuSlowdown;
+        double? nic = fields.Get("nic_mbps") is { } n ? context.ReadNumber(n, fields.PathOf("nic_mbps"), 0, exclusive: true) : null;
+        if (!fields.Has("cpu_slowdown") && !fields.Has("nic_mbps"))
+            context.Error(mapping.Location, path, "must set cpu_slowdown, nic_mbps or both");
+        return context.ErrorCount == before && slowdown is not null ? new PartySettings(slowdown.Value, nic) : null;
+    }
+}
