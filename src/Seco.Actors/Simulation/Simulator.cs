@@ -118,12 +118,18 @@ public sealed partial class Simulator : IDispatcher, ITransport
         });
     }
 
-    /// <summary>Processes events until none is left, or until virtual time passes <paramref name="until"/>.</summary>
+    /// <summary>
+    /// Processes events until none is left, or up to virtual time <paramref name="until"/>; then the clock
+    /// stands at <paramref name="until"/> (time passes even when nothing happens).
+    /// </summary>
     /// <returns>True when the queue ran empty.</returns>
     public bool Run(TimeSpan? until = null)
     {
         long limit = until is { } u ? ToNs(u) : long.MaxValue;
-        return RunWhile(() => true, limit);
+        bool empty = RunWhile(() => true, limit);
+        if (until is not null && limit > _now)
+            _now = limit;
+        return empty;
     }
 
     /// <summary>Processes events until <paramref name="done"/> holds (checked after every event) or none is left.</summary>
