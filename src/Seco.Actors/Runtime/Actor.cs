@@ -28,15 +28,28 @@ public abstract class Actor
 /// <summary>How to create an actor (a factory, so a restarted or respawned actor gets fresh state).</summary>
 public sealed class Props
 {
-    private Props(Func<Actor> factory) => Factory = factory;
+    private Props(Func<Actor> factory, string phase)
+    {
+        Factory = factory;
+        Phase = phase;
+    }
 
     public Func<Actor> Factory { get; }
+
+    /// <summary>The metering phase the actor starts in (<see cref="ActorContext.Phase"/>).</summary>
+    public string Phase { get; }
+
+    public Props WithPhase(string phase)
+    {
+        ActorSystem.ValidatePhase(phase);
+        return new Props(Factory, phase);
+    }
 
     public static Props Create(Func<Actor> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return new Props(factory);
+        return new Props(factory, ActorSystem.DefaultPhase);
     }
 
-    public static Props Create<T>() where T : Actor, new() => new(() => new T());
+    public static Props Create<T>() where T : Actor, new() => new(() => new T(), ActorSystem.DefaultPhase);
 }

@@ -134,7 +134,7 @@ public sealed partial class ActorSystem : IFrameReceiver
         if (_crashed)
             throw new InvalidOperationException($"party {Party} has crashed");
         Actor actor = props.Factory() ?? throw new InvalidOperationException("the props factory returned null");
-        var cell = new ActorCell(this, new ActorAddress(Address, path), actor, parent);
+        var cell = new ActorCell(this, new ActorAddress(Address, path), actor, parent) { Phase = props.Phase };
         if (!_cells.TryAdd(path, cell))
             throw new ArgumentException($"an actor already exists at {cell.Address}", nameof(path));
         if (parent is not null)
@@ -206,12 +206,17 @@ public sealed partial class ActorSystem : IFrameReceiver
 
     internal void SetPhase(ActorCell cell, string phase)
     {
-        ArgumentNullException.ThrowIfNull(phase);
-        if (phase.Length is 0 or > 64 || phase.Any(char.IsControl))
-            throw new ArgumentException($"phase '{phase}' must be 1..64 characters without control characters", nameof(phase));
+        ValidatePhase(phase);
         if (t_clock is { } c && c.Cell == cell)
             c.CloseSegment();
         cell.Phase = phase;
+    }
+
+    internal static void ValidatePhase(string phase)
+    {
+        ArgumentNullException.ThrowIfNull(phase);
+        if (phase.Length is 0 or > 64 || phase.Any(char.IsControl))
+            throw new ArgumentException($"phase '{phase}' must be 1..64 characters without control characters", nameof(phase));
     }
 
     internal void Charge(TimeSpan duration)

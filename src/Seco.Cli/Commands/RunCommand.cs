@@ -7,7 +7,8 @@ using Spectre.Console;
 namespace Seco.Cli.Commands;
 
 /// <summary>
-/// `seco run [scenario]` (default scenarios/default.yaml). The secure protocol is not built yet,
+/// `seco run [scenario]` (default scenarios/default.yaml). An echo scenario runs in the network
+/// simulator with a cost table, report and trace. For inference the secure protocol is not built yet,
 /// so this evaluates — and says loudly that it evaluates — only the plaintext fixed-point reference
 /// each query's secure result will be compared with bit for bit.
 /// </summary>
@@ -22,8 +23,13 @@ public static class RunCommand
             Description = $"scenario file (default: {DefaultScenario})",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var cmd = new Command("run", "Run a scenario's queries (today: the plaintext fixed-point reference only)") { file };
-        cmd.SetAction(parse => Execute(context(), parse.GetValue(file)?.ToString() ?? LocateDefault()));
+        var outDir = new Option<DirectoryInfo>("--out")
+        {
+            Description = "folder for the run's report.json and trace.json (a subfolder <scenario>-<timestamp> is made in it)",
+            DefaultValueFactory = _ => new DirectoryInfo("out"),
+        };
+        var cmd = new Command("run", "Run a scenario: echo workloads in the network simulator; inference (today) as the plaintext fixed-point reference only") { file, outDir };
+        cmd.SetAction(parse => Execute(context(), parse.GetValue(file)?.ToString() ?? LocateDefault(), parse.GetValue(outDir)!.FullName));
         return cmd;
     }
 
@@ -38,9 +44,11 @@ public static class RunCommand
         throw new UserInputException($"no scenario given and {DefaultScenario} not found in {Environment.CurrentDirectory} or above");
     }
 
-    public static int Execute(CommandContext ctx, string path)
+    public static int Execute(CommandContext ctx, string path, string outRoot = "out")
     {
         Scenario scenario = ScenarioLoader.LoadFile(path);
+        if (scenario.Workload is EchoWorkload)
+            return SimulatedRun.Echo(ctx, scenario, outRoot);
         ScenarioRequirements.EnsureSupportedByV1(scenario);
         PreparedScenario prepared = PreparedScenario.Prepare(scenario);
         IAnsiConsole con = ctx.Console;
