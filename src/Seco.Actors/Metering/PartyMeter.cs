@@ -38,27 +38,19 @@ public sealed class PartyMeter
         lock (_lock) Get(phase).Handlers++;
     }
 
-    public void Sent(string phase, string peer, long bytes, int depth)
-    {
-        lock (_lock)
-        {
-            Phase p = Get(phase);
-            p.MessagesSent++;
-            p.BytesSent += bytes;
-            p.Rounds = Math.Max(p.Rounds, depth);
-            Add(p.SentTo, peer, bytes);
-        }
-    }
+    public void Sent(string phase, string peer, long bytes, int depth) => Count(phase, peer, bytes, depth, sent: true);
 
-    public void Received(string phase, string peer, long bytes, int depth)
+    public void Received(string phase, string peer, long bytes, int depth) => Count(phase, peer, bytes, depth, sent: false);
+
+    private void Count(string phase, string peer, long bytes, int depth, bool sent)
     {
         lock (_lock)
         {
             Phase p = Get(phase);
-            p.MessagesReceived++;
-            p.BytesReceived += bytes;
+            if (sent) { p.MessagesSent++; p.BytesSent += bytes; }
+            else { p.MessagesReceived++; p.BytesReceived += bytes; }
             p.Rounds = Math.Max(p.Rounds, depth);
-            Add(p.ReceivedFrom, peer, bytes);
+            Add(sent ? p.SentTo : p.ReceivedFrom, peer, bytes);
         }
     }
 
