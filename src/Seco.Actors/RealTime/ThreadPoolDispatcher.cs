@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Seco.Actors.Runtime;
 
@@ -10,7 +9,9 @@ namespace Seco.Actors.RealTime;
 /// <see cref="ActorCell.Scheduled"/> flag); the work item drains up to <see cref="Throughput"/> messages,
 /// re-queues itself if mail is left (fairness), and otherwise clears the flag and looks again so that mail
 /// enqueued between the last read and the clearing is not stranded.
-/// <see cref="Now"/> is nanoseconds since the dispatcher was created (Stopwatch).
+/// <see cref="NowNs"/> is nanoseconds since the dispatcher was created (Stopwatch). Timers live in one
+/// priority queue behind one System.Threading.Timer: they never fire before their delay (on the Stopwatch
+/// clock), and timers that are due together fire earliest first, equal times in the order they were set.
 /// </summary>
 public sealed class ThreadPoolDispatcher : IDispatcher, IDisposable
 {
@@ -19,7 +20,13 @@ public sealed class ThreadPoolDispatcher : IDispatcher, IDisposable
 
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly double _nsPerTick = 1e9 / Stopwatch.Frequency;
-    private readonly ConcurrentDictionary<TimerItem, byte> _timers = new();
+    private readonly Lock _timerLock = new();
+    private readonly Lock _fireLock = new();
+    private readonly PriorityQueue<TimerItem, (long Due, long Seq)> _due = new();
+    private readonly Timer _timer;
+    private long _timerSeq;
+    private long _armedForNs = long.MaxValue;
+    private int _pendingTimers;
     private readonly Lock _faultLock = new();
     private readonly List<DispatcherFault> _faults = [];
     private long _faultCount;
@@ -32,6 +39,7 @@ public sealed class ThreadPoolDispatcher : IDispatcher, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(maxRecordedFaults);
         Throughput = throughput;
         MaxRecordedFaults = maxRecordedFaults;
+        _timer = new Timer(static s => ((ThreadPoolDispatcher)s!).OnTick(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
     public int Throughput { get; }
@@ -52,7 +60,7 @@ public sealed class ThreadPoolDispatcher : IDispatcher, IDisposable
     public long FaultCount => Interlocked.Read(ref _faultCount);
 
     /// <summary>Timers scheduled and neither fired nor cancelled yet.</summary>
-    public int PendingTimers => _timers.Count;
+    public int PendingTimers => Volatile.Read(ref _pendingTimers);
 
     long IDispatcher.Now(ActorSystem system) => NowNs;
 
@@ -63,20 +71,70 @@ public sealed class ThreadPoolDispatcher : IDispatcher, IDisposable
         if (delay < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(delay), delay, "a delay cannot be negative");
         ArgumentNullException.ThrowIfNull(action);
-        var item = new TimerItem(this, system, action, checked(NowNs + delay.Ticks * 100));
-        if (_disposed)
-            return item;   // never fires; Dispose is a no-op
-        _timers.TryAdd(item, 0);
-        item.Arm();
+        var item = new TimerItem(this, system, action);
+        long due = checked(NowNs + delay.Ticks * 100);
+        lock (_timerLock)
+        {
+            if (_disposed)
+                return item;   // never fires
+            Interlocked.Increment(ref _pendingTimers);
+            _due.Enqueue(item, (due, _timerSeq++));
+            if (due < _armedForNs)
+                ArmFor(due);
+        }
         return item;
     }
 
     /// <summary>Cancels every pending timer and stops scheduling actors (mail already queued is not handled).</summary>
     public void Dispose()
     {
-        _disposed = true;
-        foreach (TimerItem t in _timers.Keys)
-            t.Dispose();
+        lock (_timerLock)
+        {
+            _disposed = true;
+            while (_due.TryDequeue(out TimerItem? item, out _))
+                item.Dispose();
+            _timer.Dispose();
+        }
+    }
+
+    /// <summary>Points the one System.Threading.Timer at <paramref name="dueNs"/> (caller holds the timer lock).</summary>
+    private void ArmFor(long dueNs)
+    {
+        _armedForNs = dueNs;
+        long remainingNs = dueNs - NowNs;
+        // Round up: a timer must never fire before its delay has passed (OnTick re-arms if the coarse
+        // System.Threading.Timer clock comes early).
+        long ms = remainingNs <= 0 ? 0 : Math.Min((remainingNs + 999_999) / 1_000_000, MaxTimerMs);
+        _timer.Change(ms, Timeout.Infinite);
+    }
+
+    /// <summary>Fires every due timer, earliest first (equal times in scheduling order), then re-arms for the next.</summary>
+    private void OnTick()
+    {
+        lock (_fireLock)   // one tick at a time, so that timers fire in due order
+        {
+            while (true)
+            {
+                TimerItem item;
+                lock (_timerLock)
+                {
+                    if (_disposed)
+                        return;
+                    if (!_due.TryPeek(out item!, out var key))
+                    {
+                        _armedForNs = long.MaxValue;
+                        return;
+                    }
+                    if (key.Due > NowNs)
+                    {
+                        ArmFor(key.Due);
+                        return;
+                    }
+                    _due.Dequeue();
+                }
+                item.Fire();   // outside the timer lock: the action may schedule more
+            }
+        }
     }
 
     private void Schedule(ActorSystem system, ActorCell cell)
@@ -135,56 +193,23 @@ public sealed class ThreadPoolDispatcher : IDispatcher, IDisposable
         }
     }
 
-    private sealed class TimerItem(ThreadPoolDispatcher dispatcher, ActorSystem system, Action action, long dueNs) : IDisposable
+    /// <summary>One <see cref="IDispatcher.ScheduleOnce"/>: armed until it fires or is cancelled (lazily removed from the queue).</summary>
+    private sealed class TimerItem(ThreadPoolDispatcher dispatcher, ActorSystem system, Action action) : IDisposable
     {
         private const int Armed = 0, Fired = 1, Cancelled = 2;
-        private readonly Lock _lock = new();
         private int _state;
-        private Timer? _timer;
-
-        public void Arm()
-        {
-            long remainingNs = dueNs - dispatcher.NowNs;
-            if (remainingNs <= 0)
-            {
-                // Due already: still run it off the caller's thread, as a timer would.
-                ThreadPool.UnsafeQueueUserWorkItem(static t => t.Fire(), this, preferLocal: false);
-                return;
-            }
-            // Round up: a timer must never fire before its delay has passed.
-            long ms = Math.Min((remainingNs + 999_999) / 1_000_000, MaxTimerMs);
-            lock (_lock)
-            {
-                if (_state != Armed)
-                    return;
-                _timer?.Dispose();
-                _timer = new Timer(static s => ((TimerItem)s!).Tick(), this, ms, Timeout.Infinite);
-            }
-        }
 
         public void Dispose()
         {
-            if (Interlocked.CompareExchange(ref _state, Cancelled, Armed) != Armed)
-                return;
-            lock (_lock) _timer?.Dispose();
-            dispatcher._timers.TryRemove(this, out _);
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Armed) == Armed)
+                Interlocked.Decrement(ref dispatcher._pendingTimers);
         }
 
-        private void Tick()
-        {
-            // System.Threading.Timer runs on a coarse clock and may come a little early; re-arm for the rest.
-            if (dueNs - dispatcher.NowNs > 0)
-                Arm();
-            else
-                Fire();
-        }
-
-        private void Fire()
+        public void Fire()
         {
             if (Interlocked.CompareExchange(ref _state, Fired, Armed) != Armed)
                 return;
-            lock (_lock) _timer?.Dispose();
-            dispatcher._timers.TryRemove(this, out _);
+            Interlocked.Decrement(ref dispatcher._pendingTimers);
             try
             {
                 action();
