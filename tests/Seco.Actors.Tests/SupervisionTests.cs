@@ -102,6 +102,24 @@ public class SupervisionTests
     }
 
     [Fact]
+    public async Task AFrameForANodeThatDoesNotExistIsLostAndCountedLikeOnANetwork()
+    {
+        Simulator sim = TestKit.Sim(null, "A", "B");
+        var ghost = ActorAddress.Parse("seco://sim@Z:7999/nobody");
+        var (a, _) = sim.Party("A").SpawnScript("a", (ctx, m) => { ctx.Send(ctx.RefFor(ghost), new Pong(1)); ctx.Reply(new Pong(2)); });
+        var (b, bActor) = sim.Party("B").SpawnScript("b", (ctx, m) => { });
+        sim.Run();
+        sim.Party("B").RefFor(b.Address).Tell(new Pong(0));
+        Task<object> reply = sim.Party("B").Ask(sim.Party("B").RefFor(a.Address), new Pong(0), TimeSpan.FromSeconds(1), new SessionId(5));
+        sim.Run();
+        Assert.Equal(new Pong(2), await reply);   // the sender's handler went on after the lost frame
+        Assert.Empty(sim.Party("A").Failures);
+        Assert.Equal(1, sim.MessagesDropped);
+        Assert.Equal("no party at seco://sim@Z:7999", sim.Messages.Single(m => m.Dropped).DropReason);
+        _ = bActor;
+    }
+
+    [Fact]
     public void RegistryRejectsUnknownKindsAndDuplicates()
     {
         MessageRegistry r = TestKit.Registry();

@@ -135,9 +135,10 @@ public sealed partial class ActorSystem
             return;
         ActorCell[] children;
         lock (cell.Sync) children = [.. cell.Children];
+        // Each child stops in its own turn (its PostStop and state must not run on the parent's thread).
         foreach (ActorCell child in children)
-            StopCell(child, $"parent {cell.Address.Path} stopped");
-        cell.Stopped = true;
+            Enqueue(child, Envelope.Local(new StopSignal($"parent {cell.Address.Path} stopped"), child.Address, SessionId.None));
+        lock (cell.Sync) cell.Stopped = true;
         _cells.TryRemove(cell.Address.Path, out _);
         foreach (IDisposable timer in cell.PendingRequests.Values) timer.Dispose();
         cell.PendingRequests.Clear();
@@ -229,7 +230,7 @@ public sealed partial class ActorSystem
 
         public void Add(RejectedFrame r) { lock (_lock) { _rejectedCount++; if (_rejected.Count < max) _rejected.Add(r); } }
 
-        public void Add(QueryMark q) { lock (_lock) _queries.Add(q); }
+        public void Add(QueryMark q) { lock (_lock) if (_queries.Count < 10 * max) _queries.Add(q); }
     }
 }
 

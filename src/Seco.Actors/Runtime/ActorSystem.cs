@@ -191,17 +191,21 @@ public sealed partial class ActorSystem : IFrameReceiver
             Send(watcher, target, new WatchRequest(watch), SessionId.None, 0, 0);
             return;
         }
-        if (_cells.TryGetValue(target.Path, out ActorCell? cell) && !cell.Stopped)
+        bool added = false;
+        if (_cells.TryGetValue(target.Path, out ActorCell? cell))
         {
+            // Under the cell's lock, so a concurrent stop either sees this watcher or this sees the stop.
             lock (cell.Sync)
             {
-                if (watch) cell.Watchers.Add(watcher.Address); else cell.Watchers.Remove(watcher.Address);
+                if (!cell.Stopped)
+                {
+                    if (watch) cell.Watchers.Add(watcher.Address); else cell.Watchers.Remove(watcher.Address);
+                    added = true;
+                }
             }
         }
-        else if (watch)
-        {
+        if (!added && watch)
             Enqueue(watcher, Envelope.Local(new Terminated(target, "no such actor"), target, SessionId.None));
-        }
     }
 
     internal void SetPhase(ActorCell cell, string phase)

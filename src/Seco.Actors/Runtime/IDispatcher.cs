@@ -2,7 +2,7 @@ namespace Seco.Actors.Runtime;
 
 /// <summary>
 /// Decides when handlers run and what time it is: virtual time in the <see cref="Simulation.Simulator"/>,
-/// wall-clock time in <see cref="ThreadPoolDispatcher"/>. Either way an actor handles one message at a time.
+/// wall-clock time in <see cref="RealTime.ThreadPoolDispatcher"/>. Either way an actor handles one message at a time.
 /// Times are nanoseconds since the dispatcher started.
 /// </summary>
 public interface IDispatcher

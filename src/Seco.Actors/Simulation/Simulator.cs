@@ -223,9 +223,16 @@ public sealed partial class Simulator : IDispatcher, ITransport
     void ITransport.Send(NodeAddress from, NodeAddress to, byte[] frame, in FrameMeta meta)
     {
         Node sender = _byAddress[from];
-        if (!_byAddress.TryGetValue(to, out Node? receiver))
-            throw new InvalidOperationException($"no party at {to} in this simulation");
         long sentAt = ((IDispatcher)this).Now(sender.System);
+        if (!_byAddress.TryGetValue(to, out Node? receiver))
+        {
+            // As a network would: the frame is lost (and counted), the sender's handler goes on.
+            _dropped++;
+            if (Options.Record)
+                _messages.Add(new MessageRecord(++_nextMessageId, sender.Name, to.ToString(), meta.Kind, meta.Session, meta.Phase, frame.Length,
+                    meta.Depth, sentAt, sentAt, sentAt, sentAt, sentAt, $"no party at {to}"));
+            return;
+        }
         FrameMeta m = meta with { MessageId = ++_nextMessageId };
         Schedule(sentAt, () => Transmit(sender, receiver, frame, m, sentAt));
     }

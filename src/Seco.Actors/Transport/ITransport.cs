@@ -6,7 +6,7 @@ namespace Seco.Actors.Transport;
 /// <summary>
 /// Carries encoded frames between nodes. The runtime does not care which transport it is: the in-memory
 /// simulated network (<see cref="Simulation.Simulator"/>), the in-process real-time one
-/// (<see cref="InMemoryTransport"/>), later TCP/TLS. A transport must keep the frames from one node to
+/// (<see cref="RealTime.InMemoryTransport"/>), later TCP/TLS. A transport must keep the frames from one node to
 /// another in order; it may lose them (a dropped link, a stopped party) and reports such losses itself.
 /// </summary>
 public interface ITransport
