@@ -66,8 +66,8 @@ public sealed class MessageRegistry
         return codec ?? throw new UnknownMessageException($"unknown message kind '{Printable(kind)}'");
     }
 
-    /// <summary>Writes <c>[kind, session, ...fields]</c>.</summary>
-    public void Write(ref MessagePackWriter writer, object message, SessionId session)
+    /// <summary>Writes <c>[kind, session, ...fields]</c>; returns the codec it used.</summary>
+    public IMessageCodec Write(ref MessagePackWriter writer, object message, SessionId session)
     {
         IMessageCodec codec = CodecFor(message);
         writer.WriteArrayHeader(2 + codec.FieldCount);
@@ -77,6 +77,7 @@ public sealed class MessageRegistry
         codec.Write(ref writer, message);
         if (writer.BytesWritten == before && codec.FieldCount > 0)
             throw new InvalidOperationException($"codec '{codec.Kind}' wrote nothing but declares {codec.FieldCount} fields");
+        return codec;
     }
 
     /// <summary>

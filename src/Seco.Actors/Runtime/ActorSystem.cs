@@ -153,8 +153,8 @@ public sealed partial class ActorSystem : IFrameReceiver
         string phase = from?.Phase ?? DefaultPhase;
         int depth = (from?.DepthOf(session, phase) ?? 0) + 1;
         string? fromPath = from?.Address.Path;
-        byte[] frame = Frame.Encode(_registry, to.Path, fromPath, requestId, inReplyTo, message, session);
-        var meta = new FrameMeta(0, depth, _registry.CodecFor(message).Kind, session, phase, fromPath ?? "", to.Path);
+        byte[] frame = Frame.Encode(_registry, to.Path, fromPath, requestId, inReplyTo, message, session, out string kind);
+        var meta = new FrameMeta(0, depth, kind, session, phase, fromPath ?? "", to.Path);
         if (to.Node == Address)
         {
             // Local: still encoded and decoded (codecs are exercised and no state is shared), not metered:

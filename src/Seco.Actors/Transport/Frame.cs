@@ -17,7 +17,11 @@ public static class Frame
     /// <summary>Largest frame any transport accepts (design.md: 256 MiB), checked before decoding.</summary>
     public const int DefaultMaxBytes = 256 << 20;
 
-    public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session)
+    public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session) =>
+        Encode(registry, toPath, fromPath, requestId, inReplyTo, message, session, out _);
+
+    /// <param name="kind">The message's kind, as written (so a sender need not look its codec up twice).</param>
+    public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session, out string kind)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
         var writer = new MessagePackWriter(buffer);
@@ -26,7 +30,7 @@ public static class Frame
         if (fromPath is null) writer.WriteNil(); else writer.WriteString(fromPath);
         writer.WriteInt64(requestId);
         writer.WriteInt64(inReplyTo);
-        registry.Write(ref writer, message, session);
+        kind = registry.Write(ref writer, message, session).Kind;
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
     }
