@@ -273,20 +273,19 @@ public sealed partial class Simulator : IDispatcher, ITransport
         }
         long txStart = from.Model.NicBitsPerSecond is null ? linkStart : start;
         MessageRecord record = Record(meta, from, to, bytes, sentAt, txStart, linkEnd, firstBit, arrival, null);
+        int index = _messages.Count - 1;   // the record's place, when recording
         Schedule(arrival, () =>
         {
             string? lost = to.Crashed ? $"party {to.Name} stopped" : link.DownSince <= arrival ? $"link {from.Name}–{to.Name} went down in flight" : null;
             if (lost is not null)
             {
-                if (Options.Record) _messages[IndexOf(record)] = record with { DropReason = lost };
+                if (Options.Record) _messages[index] = record with { DropReason = lost };
                 _dropped++;
                 return;
             }
             ((IFrameReceiver)to.System).Receive(from.System.Address, frame, meta);
         });
     }
-
-    private int IndexOf(MessageRecord r) => _messages.FindLastIndex(m => ReferenceEquals(m, r));
 
     private MessageRecord Record(FrameMeta meta, Node from, Node to, long bytes, long sent, long txStart, long txEnd, long firstBit, long arrived, string? drop)
     {
