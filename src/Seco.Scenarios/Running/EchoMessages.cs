@@ -9,26 +9,22 @@ public sealed record EchoRequest(int Round, byte[] Payload);
 /// <summary>The answer to an <see cref="EchoRequest"/> coming back up.</summary>
 public sealed record EchoReply(int Round, byte[] Payload);
 
-internal sealed class EchoRequestCodec() : MessageCodec<EchoRequest>("echo.request", 2)
+internal sealed class EchoRequestCodec() : EchoCodec<EchoRequest>("echo.request", (round, payload) => new(round, payload), m => (m.Round, m.Payload));
+
+internal sealed class EchoReplyCodec() : EchoCodec<EchoReply>("echo.reply", (round, payload) => new(round, payload), m => (m.Round, m.Payload));
+
+/// <summary>Both echo messages are [round, payload].</summary>
+internal abstract class EchoCodec<T>(string kind, Func<int, byte[], T> create, Func<T, (int Round, byte[] Payload)> fields)
+    : MessageCodec<T>(kind, 2) where T : class
 {
-    public override void Write(ref MessagePackWriter writer, EchoRequest message)
+    public override void Write(ref MessagePackWriter writer, T message)
     {
-        writer.WriteInt32(message.Round);
-        writer.WriteBinary(message.Payload);
+        (int round, byte[] payload) = fields(message);
+        writer.WriteInt32(round);
+        writer.WriteBinary(payload);
     }
 
-    public override EchoRequest Read(ref MessagePackReader reader) => new(EchoCodecs.ReadRound(ref reader), reader.ReadBinary().ToArray());
-}
-
-internal sealed class EchoReplyCodec() : MessageCodec<EchoReply>("echo.reply", 2)
-{
-    public override void Write(ref MessagePackWriter writer, EchoReply message)
-    {
-        writer.WriteInt32(message.Round);
-        writer.WriteBinary(message.Payload);
-    }
-
-    public override EchoReply Read(ref MessagePackReader reader) => new(EchoCodecs.ReadRound(ref reader), reader.ReadBinary().ToArray());
+    public override T Read(ref MessagePackReader reader) => create(EchoCodecs.ReadRound(ref reader), reader.ReadBinary().ToArray());
 }
 
 internal static class EchoCodecs
