@@ -35,7 +35,20 @@ public sealed class BlockMatrix
     public double Sparsity => Weights.Count(w => w == 0) / (double)Weights.Length;
 
     /// <summary>Composes the linear layers of <paramref name="block"/>.</summary>
-    public static BlockMatrix Build(FixedPointBlock block)
+    public static BlockMatrix Build(FixedPointBlock block) => Compose(block, structural: false);
+
+    /// <summary>
+    /// The entries of the block's matrix that are non-zero for the layer <i>shapes</i>, whatever the weight values (every
+    /// weight taken as 1; the terms are all positive so nothing cancels). Weight shares are drawn uniformly on this
+    /// support (decision D10), so a share reveals the public layer structure but not which weights quantised to zero.
+    /// </summary>
+    public static bool[] StructuralSupport(FixedPointBlock block)
+    {
+        BlockMatrix ones = Compose(block, structural: true);
+        return Array.ConvertAll(ones.Weights, w => w != 0);
+    }
+
+    private static BlockMatrix Compose(FixedPointBlock block, bool structural)
     {
         ArgumentNullException.ThrowIfNull(block);
         IReadOnlyList<QuantizedLayer> layers = block.Layers;
@@ -56,7 +69,7 @@ public sealed class BlockMatrix
             long[] weights = q.Weights;
             q.Layer.VisitTerms((o, i, w) =>
             {
-                long coefficient = w < 0 ? 1 : weights[w];
+                long coefficient = w < 0 || structural ? 1 : weights[w];
                 if (coefficient == 0)
                 {
                     return;

@@ -1,0 +1,70 @@
+using Seco.Lattice.Bfv;
+using Seco.Lattice.Linear;
+using Seco.Lattice.Parameters;
+using Seco.Lattice.Serialization;
+using Seco.Nn.Field;
+
+namespace Seco.Protocol.Crypto;
+
+/// <summary>The BFV plumbing every role needs: encoding, slot packing and (de)serialisation with validation.</summary>
+public sealed class HeTools(BfvContext context)
+{
+    public BfvContext Context { get; } = context;
+
+    public BatchEncoder Encoder { get; } = new(context);
+
+    public Evaluator Evaluator { get; } = new(context);
+
+    public int N => Context.N;
+
+    public Plaintext Encode(ulong[] slots) => Encoder.Encode(slots);
+
+    /// <summary>The vector in slots 0..len−1 (row 0), zero elsewhere: the layout of the output ciphertexts.</summary>
+    public Plaintext EncodePrefix(ReadOnlySpan<ulong> values)
+    {
+        if (values.Length > N)
+            throw new ArgumentException($"{values.Length} values do not fit {N} slots");
+        var slots = new ulong[N];
+        values.CopyTo(slots);
+        return Encoder.Encode(slots);
+    }
+
+    public ulong[] DecodePrefix(Plaintext plain, int count) => Encoder.Decode(plain).AsSpan(0, count).ToArray();
+
+    /// <summary>The Lin-OP input packing of <paramref name="layout"/> (MatVecLayout.PackInput).</summary>
+    public Plaintext EncodeInput(MatVecLayout layout, ReadOnlySpan<ulong> x) => Encoder.Encode(layout.PackInput(x, PrimeField.P));
+
+    /// <summary>A vector in the Lin-OP output layout, to add to or subtract from a product.</summary>
+    public Plaintext EncodeOutput(MatVecLayout layout, ReadOnlySpan<ulong> v) => Encoder.Encode(layout.PackOutput(v, PrimeField.P));
+
+    public static byte[] Serialize(Ciphertext ciphertext) => BfvSerializer.Serialize(ciphertext);
+
+    /// <summary>Loads a ciphertext from the wire; it must be a size-2, coefficient-form ciphertext of this context.</summary>
+    public Ciphertext LoadCiphertext(byte[] bytes, string what)
+    {
+        Ciphertext ct;
+        try
+        {
+            ct = BfvSerializer.LoadCiphertextOrSeeded(Context, bytes);
+        }
+        catch (BfvFormatException e)
+        {
+            throw new InvalidDataException($"{what}: {e.Message}", e);
+        }
+        if (ct.Size != 2 || ct.IsNttForm)
+            throw new InvalidDataException($"{what}: expected a size-2 coefficient-form ciphertext, got size {ct.Size}{(ct.IsNttForm ? " in NTT form" : "")}");
+        return ct;
+    }
+
+    public T Load<T>(Func<BfvContext, byte[], T> load, byte[] bytes, string what)
+    {
+        try
+        {
+            return load(Context, bytes);
+        }
+        catch (BfvFormatException e)
+        {
+            throw new InvalidDataException($"{what}: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using Seco.Garbling.Circuits;
+using Seco.Garbling.Circuits.Gadgets;
+using Seco.Garbling.Crypto;
+using Seco.Garbling.Garbling;
+using Seco.Garbling.Ot;
+using Seco.Protocol.Messages;
+
+namespace Seco.Protocol.Crypto;
+
+/// <summary>
+/// One garbled circuit per ReLU layer (decision D14): the per-neuron circuits of <see cref="SecoReluCircuits"/>
+/// replicated over the layer's neurons. The circuits are public and deterministic, so each party builds (and caches)
+/// the same one.
+/// </summary>
+public static class ReluLayers
+{
+    private static readonly ConcurrentDictionary<(bool Gateway, int Shift, int Neurons), Circuit> Cache = new();
+
+    /// <summary>F_A layer (Alg. 11): groups u, neg_r_next (user), a, neg_d (A).</summary>
+    public static Circuit Gateway(int shift, int neurons) =>
+        Cache.GetOrAdd((true, shift, neurons), k => CircuitBatch.Replicate(SecoReluCircuits.Gateway(k.Shift), k.Neurons));
+
+    /// <summary>F_BC layer (Alg. 9): groups E1, neg_r1 (A), E2, neg_r2 (B), E3, neg_r3 (C).</summary>
+    public static Circuit Remote(int shift, int neurons) =>
+        Cache.GetOrAdd((false, shift, neurons), k => CircuitBatch.Replicate(SecoReluCircuits.RemoteTier(k.Shift, ["A", "B", "C"]), k.Neurons));
+
+    public static int Group(Circuit circuit, string name)
+    {
+        for (int g = 0; g < circuit.Inputs.Count; g++)
+            if (circuit.Inputs[g].Name == name) return g;
+        throw new ArgumentException($"the circuit has no input group '{name}'");
+    }
+
+    /// <summary>Little-endian bits of each value, concatenated (the group layout of a replicated circuit).</summary>
+    public static bool[] Bits(ReadOnlySpan<ulong> values, int width)
+    {
+        var bits = new bool[values.Length * width];
+        for (int v = 0; v < values.Length; v++)
+            for (int b = 0; b < width; b++)
+                bits[(v * width) + b] = ((values[v] >> b) & 1) != 0;
+        return bits;
+    }
+
+    public static ulong[] Values(ReadOnlySpan<bool> bits, int width)
+    {
+        var values = new ulong[bits.Length / width];
+        for (int v = 0; v < values.Length; v++)
+        {
+            ulong x = 0;
+            for (int b = 0; b < width; b++)
+                if (bits[(v * width) + b]) x |= 1UL << b;
+            values[v] = x;
+        }
+        return values;
+    }
+
+    public static int Width(Circuit circuit, int neurons) => circuit.Outputs[0].Width / neurons;
+
+    /// <summary>Garbles the whole layer into wire form with the garbler's own input labels.</summary>
+    public static GarbledLayer Package(int block, Garbler garbler, params (string Group, ulong[] Values)[] own)
+    {
+        Circuit c = garbler.Circuit;
+        int neurons = own.Length > 0 ? own[0].Values.Length : 0;
+        byte[][] labels = own.Select(o =>
+        {
+            int g = Group(c, o.Group);
+            int width = c.Inputs[g].Width / o.Values.Length;
+            return new InputLabels(g, garbler.InputEncoding.Encode(g, Bits(o.Values, width))).ToBytes();
+        }).ToArray();
+        byte[][] chunks = garbler.Chunks().Select(chunk => chunk.ToBytes()).ToArray();
+        _ = neurons;
+        return new GarbledLayer(block, chunks, garbler.OutputDecoding.ToBytes(), labels);
+    }
+
+    /// <summary>The OT sender's message pairs (W⁰, W⁰ ⊕ Δ) for the given groups, concatenated in order.</summary>
+    public static (Block[] X0, Block[] X1) LabelPairs(IEnumerable<(Garbler Garbler, string Group)> groups)
+    {
+        var x0 = new List<Block>();
+        foreach ((Garbler g, string name) in groups)
+            x0.AddRange(g.InputEncoding.ZeroLabels(name).ToArray());
+        var zero = x0.ToArray();
+        var one = new Block[zero.Length];
+        // Δ differs per garbler; recompute per group.
+        int at = 0;
+        foreach ((Garbler g, string name) in groups)
+        {
+            int count = g.InputEncoding.ZeroLabels(name).Length;
+            for (int i = 0; i < count; i++, at++) one[at] = zero[at] ^ g.InputEncoding.Delta;
+        }
+        return (zero, one);
+    }
+
+    /// <summary>Evaluates a layer and decodes its output vector.</summary>
+    public static ulong[] Evaluate(Circuit circuit, int neurons, IEnumerable<byte[]> inputLabels, IEnumerable<(int Group, Block[] Labels)> directLabels, GarbledLayer layer)
+    {
+        var evaluator = new Evaluator(circuit);
+        foreach (byte[] labels in inputLabels)
+            InputLabels.Read(labels).ApplyTo(evaluator);
+        foreach ((int group, Block[] labels) in directLabels)
+            evaluator.SetInput(group, labels);
+        foreach (byte[] chunk in layer.Chunks)
+            evaluator.Consume(chunk);
+        if (!evaluator.IsComplete)
+            throw new InvalidDataException($"block {layer.Block}: the garbled circuit is incomplete (missing tables or input labels)");
+        bool[] bits = OutputDecoding.Read(layer.Decoding, circuit.OutputWidth).Decode(evaluator.OutputLabels());
+        return Values(bits, Width(circuit, neurons));
+    }
+
+    public static byte[] Pack(bool[] bits) => OtBits.Pack(bits);
+}

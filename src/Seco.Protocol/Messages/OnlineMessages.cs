@@ -1,0 +1,33 @@
+namespace Seco.Protocol.Messages;
+
+// Online (protocol.md §3.5).
+
+/// <summary>x_i − r_i: user → A (i = 1), A → B, C (transition, i = l+1), C → B (i ≥ l+2). Uniform over Z_p.</summary>
+public sealed record MaskedActivation(int Query, int Block, ulong[] Values) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.Online;
+}
+
+/// <summary>The garbler's labels for its online input: A → user (F(x − r) + s), B → C (E²).</summary>
+public sealed record GarblerInput(int Query, int Block, byte[] Labels) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.Online;
+}
+
+/// <summary>User → A: z = x_{i+1} − r_{i+1} − d_{i+1}, the decoded output of A's circuit for block i (Alg. 15).</summary>
+public sealed record GatewayCircuitOutput(int Query, int Block, ulong[] Values) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.Online;
+}
+
+/// <summary>A → user when l = L: A's share F_L(x_L − r_L) + s_L + b_L of the logits (DELPHI output).</summary>
+public sealed record OutputShare(int Query, ulong[] Values) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.Output;
+}
+
+/// <summary>B, C → A: Enc_pk0(E_L^j); A → user: their sum plus E_L¹, re-randomised (§3.5.5, D17).</summary>
+public sealed record OutputCiphertext(int Query, byte[] Ciphertext) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.Output;
+}

@@ -1,0 +1,120 @@
+namespace Seco.Protocol.Messages;
+
+// Per-query preprocessing (protocol.md §3.3.2–§3.4.4). Block numbers are the paper's layer indices i (1-based).
+
+/// <summary>What an OT batch carries labels for (protocol.md §2.7).</summary>
+public enum OtPurpose
+{
+    /// <summary>A ← B, offline: A's E¹ and next-mask labels for every F_BC ReLU block.</summary>
+    ProviderLabels = 1,
+
+    /// <summary>C ← B, offline: C's next-mask labels for every F_BC ReLU block.</summary>
+    EvaluatorMasks = 2,
+
+    /// <summary>C ← B, online: C's E³ labels for one block.</summary>
+    EvaluatorShare = 3,
+
+    /// <summary>User ← A, offline: the user's labels (F r − s and its next mask) for every F_A ReLU block.</summary>
+    UserLabels = 4,
+}
+
+/// <summary>One layer's garbled ReLU circuit batch: tables in chunks, the output decoding, and the garbler's own input labels (one InputLabels blob per group).</summary>
+public sealed record GarbledLayer(int Block, byte[][] Chunks, byte[] Decoding, byte[][] GarblerLabels);
+
+/// <summary>
+/// User → A: Enc_pk0(r_i) for the F_A blocks i = 1..l (Alg. 12), and the transition mask r_{l+1} under cpk as two
+/// ciphertexts (row 0 and row 1 of the Lin-OP packing; A rotates row 1 so the user never learns F_BC's shape).
+/// </summary>
+public sealed record UserPreprocessing(int Query, byte[][] MaskCiphertexts, byte[][] TransitionMask) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.UserPreprocessing;
+}
+
+/// <summary>A → user: Enc_pk0(F_i r_i − s_i), mod-switched and flooded (D2), and A's garbled F_A ReLU circuits (Alg. 14).</summary>
+public sealed record GatewayPreprocessing(int Query, byte[][] ShareCiphertexts, GarbledLayer[] Circuits) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.UserPreprocessing;
+}
+
+/// <summary>A → B, C: start preparing F_BC for this query.</summary>
+public sealed record PreparationBegin(int Query) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>B, C → A: Enc_cpk(r_i^j) for the F_BC blocks i = l+2..L (Alg. 8).</summary>
+public sealed record MaskShares(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>A → B, C: Enc_cpk(r_i) for i = l+1..L (the user's transition mask first, then r¹+r²+r³).</summary>
+public sealed record MaskAggregate(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>B, C → A: Enc_cpk(F_i^j r_i − s_i^j) for i = l+1..L (decision D1: plaintext weight shares).</summary>
+public sealed record LinearShares(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>A → B, C: ct_E for i = l+1..L, mod-switched, to decrypt collectively (Alg. 7).</summary>
+public sealed record DecryptionRequest(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>B, C → A: smudged partial decryptions of each ct_E (Alg. 5).</summary>
+public sealed record DecryptionShares(int Query, byte[][] Shares) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>B → C: the garbled F_BC ReLU circuits with B's next-mask labels (Alg. 16).</summary>
+public sealed record GarbledCircuits(int Query, GarbledLayer[] Layers) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>A → C: A's input labels (E¹ and its next-mask share) obtained from B by OT.</summary>
+public sealed record ProviderLabels(int Query, byte[][] Labels) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>C → A: C holds every circuit and label it needs offline.</summary>
+public sealed record EvaluatorReady(int Query) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>A → user: F_BC is prepared; the user may send its masked input.</summary>
+public sealed record QueryReady(int Query) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>OT receiver → sender: the IKNP extension matrix for a chosen-message batch.</summary>
+public sealed record OtRequest(int Query, OtPurpose Purpose, int Block, byte[] Matrix) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => OtPurposes.PhaseOf(Purpose);
+}
+
+/// <summary>OT sender → receiver: the masked label pairs.</summary>
+public sealed record OtResponse(int Query, OtPurpose Purpose, int Block, byte[] Payload) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => OtPurposes.PhaseOf(Purpose);
+}
+
+public static class OtPurposes
+{
+    public static ProtocolPhase PhaseOf(OtPurpose purpose) => purpose switch
+    {
+        OtPurpose.ProviderLabels or OtPurpose.EvaluatorMasks => ProtocolPhase.ServerPreprocessing,
+        OtPurpose.UserLabels => ProtocolPhase.UserPreprocessing,
+        OtPurpose.EvaluatorShare => ProtocolPhase.Online,
+        _ => throw new ArgumentOutOfRangeException(nameof(purpose), $"unknown OT purpose {(int)purpose}"),
+    };
+}

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using Seco.MessagePack;
+using Seco.Nn.Field;
+
+namespace Seco.Protocol.Messages;
+
+/// <summary>
+/// Field encodings shared by the SECO codecs. Nothing from the wire is trusted: counts, lengths, indices and
+/// residues are range-checked here and the error names the field (design.md, wire format).
+/// </summary>
+internal static class Wire
+{
+    /// <summary>Largest vector of Z_p residues in one message (the largest block input is 4096 = n/2).</summary>
+    public const int MaxResidues = 1 << 16;
+
+    /// <summary>Largest number of blobs (ciphertexts, chunks, label groups) in one field.</summary>
+    public const int MaxBlobs = 1 << 12;
+
+    /// <summary>Largest number of garbled layers in one message.</summary>
+    public const int MaxLayers = 256;
+
+    /// <summary>Largest block index (1-based).</summary>
+    public const int MaxBlock = 256;
+
+    public static void WriteBlobs(ref MessagePackWriter writer, byte[][] blobs)
+    {
+        writer.WriteArrayHeader(blobs.Length);
+        foreach (byte[] blob in blobs)
+            writer.WriteBinary(blob);
+    }
+
+    public static byte[] ReadBlob(ref MessagePackReader reader) => reader.ReadBinary().ToArray();
+
+    public static byte[][] ReadBlobs(ref MessagePackReader reader, string field)
+    {
+        long at = reader.Consumed;
+        int count = reader.ReadArrayHeader();
+        if (count > MaxBlobs)
+            throw new MessagePackException(at, $"{field}: {count} entries exceed the limit of {MaxBlobs}");
+        var blobs = new byte[count][];
+        for (int i = 0; i < count; i++)
+            blobs[i] = reader.ReadBinary().ToArray();
+        return blobs;
+    }
+
+    /// <summary>Residues mod p as one bin of little-endian 64-bit words (8 bytes each, no per-value headers).</summary>
+    public static void WriteResidues(ref MessagePackWriter writer, ulong[] values)
+    {
+        var bytes = new byte[values.Length * 8];
+        for (int i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), values[i]);
+        writer.WriteBinary(bytes);
+    }
+
+    public static ulong[] ReadResidues(ref MessagePackReader reader, string field)
+    {
+        long at = reader.Consumed;
+        ReadOnlySpan<byte> bytes = reader.ReadBinary();
+        if (bytes.Length % 8 != 0)
+            throw new MessagePackException(at, $"{field}: {bytes.Length} bytes is not a whole number of 8-byte residues");
+        int count = bytes.Length / 8;
+        if (count > MaxResidues)
+            throw new MessagePackException(at, $"{field}: {count} residues exceed the limit of {MaxResidues}");
+        var values = new ulong[count];
+        for (int i = 0; i < count; i++)
+        {
+            ulong v = BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(i * 8));
+            if (v >= PrimeField.P)
+                throw new MessagePackException(at, $"{field}[{i}] = {v} is not a residue mod p = {PrimeField.P}");
+            values[i] = v;
+        }
+        return values;
+    }
+
+    public static int ReadQuery(ref MessagePackReader reader)
+    {
+        long at = reader.Consumed;
+        int query = reader.ReadInt32();
+        if (query < 0)
+            throw new MessagePackException(at, $"query {query} is negative");
+        return query;
+    }
+
+    public static int ReadBlock(ref MessagePackReader reader)
+    {
+        long at = reader.Consumed;
+        int block = reader.ReadInt32();
+        if (block is < 1 or > MaxBlock)
+            throw new MessagePackException(at, $"block {block} is out of range 1..{MaxBlock}");
+        return block;
+    }
+
+    public static OtPurpose ReadPurpose(ref MessagePackReader reader)
+    {
+        long at = reader.Consumed;
+        int purpose = reader.ReadInt32();
+        if (!Enum.IsDefined((OtPurpose)purpose))
+            throw new MessagePackException(at, $"unknown OT purpose {purpose}");
+        return (OtPurpose)purpose;
+    }
+
+    public static void WriteLayers(ref MessagePackWriter writer, GarbledLayer[] layers)
+    {
+        writer.WriteArrayHeader(layers.Length);
+        foreach (GarbledLayer layer in layers)
+        {
+            writer.WriteArrayHeader(4);
+            writer.WriteInt32(layer.Block);
+            WriteBlobs(ref writer, layer.Chunks);
+            writer.WriteBinary(layer.Decoding);
+            WriteBlobs(ref writer, layer.GarblerLabels);
+        }
+    }
+
+    public static GarbledLayer[] ReadLayers(ref MessagePackReader reader, string field)
+    {
+        long at = reader.Consumed;
+        int count = reader.ReadArrayHeader();
+        if (count > MaxLayers)
+            throw new MessagePackException(at, $"{field}: {count} layers exceed the limit of {MaxLayers}");
+        var layers = new GarbledLayer[count];
+        for (int i = 0; i < count; i++)
+        {
+            long itemAt = reader.Consumed;
+            int fields = reader.ReadArrayHeader();
+            if (fields != 4)
+                throw new MessagePackException(itemAt, $"{field}[{i}]: a garbled layer has 4 fields, not {fields}");
+            int block = ReadBlock(ref reader);
+            layers[i] = new GarbledLayer(block, ReadBlobs(ref reader, $"{field}[{i}].chunks"), ReadBlob(ref reader), ReadBlobs(ref reader, $"{field}[{i}].labels"));
+        }
+        return layers;
+    }
+}

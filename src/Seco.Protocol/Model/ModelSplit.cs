@@ -1,0 +1,66 @@
+using Seco.Nn.Field;
+using Seco.Nn.FixedPoint;
+using Seco.Protocol.Crypto;
+
+namespace Seco.Protocol.Model;
+
+/// <summary>A remote server's additive share of F_BC: per block l+1..L, F_i^j (row-major residues) and b_i^j.</summary>
+public sealed class RemoteShare(IReadOnlyDictionary<int, ulong[]> weights, IReadOnlyDictionary<int, ulong[]> biases)
+{
+    public ulong[] Weights(int block) => weights[block];
+
+    public ulong[] Bias(int block) => biases[block];
+}
+
+/// <summary>A's plaintext F_A: per block 1..l, the weights and bias as residues mod p.</summary>
+public sealed class GatewayModel(IReadOnlyDictionary<int, ulong[]> weights, IReadOnlyDictionary<int, ulong[]> biases)
+{
+    public ulong[] Weights(int block) => weights[block];
+
+    public ulong[] Bias(int block) => biases[block];
+}
+
+/// <summary>
+/// The model owner's deployment of one split (protocol.md §1.2, decisions D9 and D10): F_A stays in plaintext with A;
+/// every F_BC block's matrix and bias are split additively, F = F² + F³ mod p, F² uniform over Z_p on the block's
+/// structural support (so the share reveals the layer structure, not which weights are zero), from the OS CSPRNG.
+/// </summary>
+public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway, RemoteShare Garbler, RemoteShare Evaluator)
+{
+    public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var matrices = model.Blocks.Select(BlockMatrix.Build).ToArray();
+        var shapes = model.Blocks.Select((b, i) => new BlockShape(i + 1, matrices[i].Rows, matrices[i].Columns, b.Block.HasRelu, b.TruncationShift)).ToArray();
+        var parameters = new SecoParameters(context, shapes, split);
+
+        var gw = new Dictionary<int, ulong[]>();
+        var gb = new Dictionary<int, ulong[]>();
+        var w2 = new Dictionary<int, ulong[]>();
+        var w3 = new Dictionary<int, ulong[]>();
+        var b2 = new Dictionary<int, ulong[]>();
+        var b3 = new Dictionary<int, ulong[]>();
+        for (int i = 1; i <= shapes.Length; i++)
+        {
+            BlockMatrix m = matrices[i - 1];
+            ulong[] weights = Residues(m.Weights), bias = Residues(m.Bias);
+            if (i <= split)
+            {
+                gw[i] = weights;
+                gb[i] = bias;
+                continue;
+            }
+            bool[] support = BlockMatrix.StructuralSupport(model.Blocks[i - 1]);
+            ulong[] share2 = ZpRandom.Uniform(weights.Length);
+            for (int e = 0; e < share2.Length; e++)
+                if (!support[e]) share2[e] = 0;
+            w2[i] = share2;
+            w3[i] = ZpVector.Subtract(weights, share2);
+            b2[i] = ZpRandom.Uniform(bias.Length);
+            b3[i] = ZpVector.Subtract(bias, b2[i]);
+        }
+        return new ModelSplit(parameters, new GatewayModel(gw, gb), new RemoteShare(w2, b2), new RemoteShare(w3, b3));
+    }
+
+    private static ulong[] Residues(long[] values) => Array.ConvertAll(values, PrimeField.FromSigned);
+}

@@ -1,0 +1,48 @@
+using Seco.Protocol.Messages;
+
+namespace Seco.Protocol.Roles;
+
+/// <summary>The four SECO parties (protocol.md §1.1): the user, gateway A, and the remote tier's garbler B and evaluator C.</summary>
+public enum Party
+{
+    User,
+    Gateway,
+    Garbler,
+    Evaluator,
+}
+
+/// <summary>Something a role reports to its host besides messages (query progress, results).</summary>
+public abstract record ProtocolEvent;
+
+/// <summary>The user sends its masked input: the online phase (and the user's waiting time) of the query starts.</summary>
+public sealed record OnlineStarted(int Query) : ProtocolEvent;
+
+/// <summary>The user decrypted the query's logits (residues mod p in output order).</summary>
+public sealed record PredictionReady(int Query, ulong[] Logits) : ProtocolEvent;
+
+/// <summary>Where a role's messages and events go; the host delivers them (sans-IO, design.md).</summary>
+public sealed class Outbox
+{
+    public List<(Party To, SecoMessage Message)> Messages { get; } = [];
+
+    public List<ProtocolEvent> Events { get; } = [];
+
+    public void Send(Party to, SecoMessage message) => Messages.Add((to, message));
+
+    public void Raise(ProtocolEvent e) => Events.Add(e);
+}
+
+/// <summary>A SECO role: a state machine that takes one message at a time and emits messages into an outbox.</summary>
+public interface ISecoRole
+{
+    Party Self { get; }
+
+    /// <summary>Called once before any message.</summary>
+    void Start(Outbox outbox);
+
+    /// <summary>Handles one message; throws <see cref="ProtocolViolationException"/> (or InvalidDataException) on a message that does not fit the state.</summary>
+    void Handle(Party from, SecoMessage message, Outbox outbox);
+}
+
+/// <summary>A message that is well-formed but not what the protocol allows here (wrong sender, state or size).</summary>
+public sealed class ProtocolViolationException(string message) : Exception(message);

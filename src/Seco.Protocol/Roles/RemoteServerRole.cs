@@ -1,0 +1,239 @@
+using Seco.Lattice.Bfv;
+using Seco.Lattice.Linear;
+using Seco.Lattice.Multiparty;
+using Seco.Lattice.Serialization;
+using Seco.Protocol.Crypto;
+using Seco.Protocol.Messages;
+using Seco.Protocol.Model;
+
+namespace Seco.Protocol.Roles;
+
+/// <summary>
+/// A remote server of the tier (B or C, protocol.md §1.1): holds an additive share F^j, b^j of F_BC and an MPHE key
+/// share; contributes key shares (CKG, RTG), mask shares r_i^j and output masks s_i^j; computes F^j·Enc(r) − s^j with
+/// its plaintext share (decision D1) and partial decryptions with smudging (D2); online, its share
+/// E^j = F^j(x − r) + b^j + s^j of each layer. The garbler or evaluator duty (<see cref="GarblerRole"/>,
+/// <see cref="EvaluatorRole"/>) adds the circuit work.
+/// </summary>
+public abstract class RemoteServerRole : ISecoRole
+{
+    private readonly KeyGenerator _secret;
+    private readonly Dictionary<int, PlainDiagonalMatrix> _matrices = [];
+    private GaloisKeys? _rotations;
+    private bool _announced;
+
+    protected RemoteServerRole(SecoParameters parameters, RemoteShare share)
+    {
+        P = parameters;
+        Share = share;
+        He = new HeTools(parameters.Context);
+        _secret = new KeyGenerator(parameters.Context);
+        // The weights do not change between queries: encode the diagonals once (protocol.md §3.3.2 [I]).
+        for (int i = parameters.Split + 1; i <= parameters.BlockCount; i++)
+        {
+            BlockShape b = parameters.Block(i);
+            _matrices[i] = PlainDiagonalMatrix.Encode(parameters.Context, share.Weights(i), b.Rows, b.Columns);
+        }
+    }
+
+    public abstract Party Self { get; }
+
+    protected SecoParameters P { get; }
+
+    protected RemoteShare Share { get; }
+
+    protected HeTools He { get; }
+
+    protected Encryptor? Collective { get; private set; }
+
+    protected Encryptor? User { get; private set; }
+
+    protected int Split => P.Split;
+
+    protected int L => P.BlockCount;
+
+    protected Dictionary<int, RemoteQuery> Queries { get; } = [];
+
+    public virtual void Start(Outbox outbox)
+    {
+    }
+
+    public void Handle(Party from, SecoMessage message, Outbox outbox)
+    {
+        switch (message)
+        {
+            case SetupBegin m:
+                Expect(from, message, Party.Gateway);
+                OnSetupBegin(m, outbox);
+                break;
+            case CollectiveKeys m:
+                Expect(from, message, Party.Gateway);
+                Collective = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "collective public key"));
+                if (P.GaloisElements.Count > 0)
+                    _rotations = He.Load((c, b) => BfvSerializer.LoadGaloisKeys(c, b), m.GaloisKeys, "collective Galois keys");
+                TryAnnounce(outbox);
+                break;
+            case UserPublicKey m:
+                Expect(from, message, Party.Gateway);
+                User = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "user public key"));
+                TryAnnounce(outbox);
+                break;
+            case PreparationBegin m:
+                Expect(from, message, Party.Gateway);
+                OnPreparationBegin(Ensure(m.Query), outbox);
+                break;
+            case MaskAggregate m:
+                Expect(from, message, Party.Gateway);
+                OnMaskAggregate(Ensure(m.Query), m, outbox);
+                break;
+            case DecryptionRequest m:
+                Expect(from, message, Party.Gateway);
+                OnDecryptionRequest(m, outbox);
+                break;
+            case MaskedActivation m:
+                OnMaskedActivation(from, Ensure(m.Query), m, outbox);
+                break;
+            default:
+                HandleDuty(from, message, outbox);
+                break;
+        }
+    }
+
+    /// <summary>Messages of the garbler or evaluator duty.</summary>
+    protected abstract void HandleDuty(Party from, SecoMessage message, Outbox outbox);
+
+    /// <summary>The setup step of the duty (OT base setup); returns the payload for A in <see cref="ServerKeyShares"/>.</summary>
+    protected abstract byte[] SetupDuty(SetupBegin begin, Outbox outbox);
+
+    /// <summary>True once the duty's own setup (OT) is complete.</summary>
+    protected abstract bool DutyReady { get; }
+
+    /// <summary>Per-query offline work of the duty (garbling, or fetching mask labels).</summary>
+    protected abstract void PrepareDuty(RemoteQuery q, Outbox outbox);
+
+    /// <summary>The online step of a ReLU block once this server's share E^j_i is known.</summary>
+    protected abstract void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox);
+
+    protected static void Expect(Party from, SecoMessage message, params Party[] allowed)
+    {
+        if (!allowed.Contains(from))
+            throw new ProtocolViolationException($"{message.GetType().Name} must come from {string.Join(" or ", allowed)}, not {from}");
+    }
+
+    protected RemoteQuery Ensure(int query)
+    {
+        if (Queries.TryGetValue(query, out RemoteQuery? q)) return q;
+        if (!_announced)
+            throw new ProtocolViolationException($"query {query} before setup finished");
+        q = new RemoteQuery(query);
+        // r_i^j for the blocks after the transition, s_i^j for every F_BC block: uniform over Z_p, single use (D11).
+        for (int i = Split + 2; i <= L; i++) q.R[i] = ZpRandom.Uniform(P.Block(i).Columns);
+        for (int i = Split + 1; i <= L; i++) q.S[i] = ZpRandom.Uniform(P.Block(i).Rows);
+        Queries[query] = q;
+        CreateDuty(q);
+        return q;
+    }
+
+    /// <summary>Drops the duty's per-query state once the query's output has left.</summary>
+    protected abstract void Forget(int query);
+
+    /// <summary>Creates the duty's per-query state (the garbler's circuits) when a query is first seen.</summary>
+    protected virtual void CreateDuty(RemoteQuery q)
+    {
+    }
+
+    protected void TryAnnounce(Outbox outbox)
+    {
+        if (_announced || Collective is null || User is null || !DutyReady) return;
+        _announced = true;
+        outbox.Send(Party.Gateway, new ServerReady());
+    }
+
+    private void OnSetupBegin(SetupBegin m, Outbox outbox)
+    {
+        var ckg = new CollectivePublicKeyGeneration(P.Context, m.SessionSeed);
+        byte[] pkShare = ckg.GenShare(_secret.SecretKey).Serialize();
+        byte[][] rtgShares = P.GaloisElements
+            .Select(g => new CollectiveRotationKeyGeneration(P.Context, m.SessionSeed, g).GenShare(_secret.SecretKey).Serialize())
+            .ToArray();
+        byte[] duty = SetupDuty(m, outbox);
+        outbox.Send(Party.Gateway, new ServerKeyShares(pkShare, rtgShares, duty));
+    }
+
+    private void OnPreparationBegin(RemoteQuery q, Outbox outbox)
+    {
+        // Alg. 8: Enc_cpk(r_i^j) for the blocks whose mask is shared among the servers.
+        byte[][] masks = Enumerable.Range(Split + 2, L - Split - 1)
+            .Select(i => HeTools.Serialize(Collective!.Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
+            .ToArray();
+        outbox.Send(Party.Gateway, new MaskShares(q.Query, masks));
+        PrepareDuty(q, outbox);
+    }
+
+    private void OnMaskAggregate(RemoteQuery q, MaskAggregate m, Outbox outbox)
+    {
+        if (m.Ciphertexts.Length != L - Split)
+            throw new ProtocolViolationException($"expected {L - Split} mask ciphertexts, got {m.Ciphertexts.Length}");
+        var results = new byte[L - Split][];
+        for (int i = Split + 1; i <= L; i++)
+        {
+            Ciphertext r = He.LoadCiphertext(m.Ciphertexts[i - Split - 1], $"Enc(r_{i})");
+            Ciphertext product = MatVec.Multiply(He.Evaluator, _matrices[i], r, _rotations!); // D1: F^j · Enc(r)
+            He.Evaluator.SubPlainInplace(product, He.EncodeOutput(P.Layout(i), q.S[i]));
+            results[i - Split - 1] = HeTools.Serialize(product);
+        }
+        outbox.Send(Party.Gateway, new LinearShares(q.Query, results));
+    }
+
+    private void OnDecryptionRequest(DecryptionRequest m, Outbox outbox)
+    {
+        if (m.Ciphertexts.Length != L - Split)
+            throw new ProtocolViolationException($"expected {L - Split} ciphertexts to decrypt, got {m.Ciphertexts.Length}");
+        var shares = new byte[L - Split][];
+        for (int i = Split + 1; i <= L; i++)
+        {
+            // Alg. 5 with smudging sized from the public bound (D2): the share hides this server's key and the noise.
+            var decryption = new CollectiveDecryption(P.Context, 3, P.DecryptionNoiseBits(i));
+            shares[i - Split - 1] = decryption.GenShare(_secret.SecretKey, He.LoadCiphertext(m.Ciphertexts[i - Split - 1], $"ct_E of block {i}")).Serialize();
+        }
+        outbox.Send(Party.Gateway, new DecryptionShares(m.Query, shares));
+    }
+
+    private void OnMaskedActivation(Party from, RemoteQuery q, MaskedActivation m, Outbox outbox)
+    {
+        bool fromGateway = from == Party.Gateway && m.Block == Split + 1;
+        bool fromEvaluator = from == Party.Evaluator && Self == Party.Garbler && m.Block > Split + 1;
+        if ((!fromGateway && !fromEvaluator) || m.Block > L || m.Values.Length != P.Block(m.Block).Columns || !q.Seen.Add(m.Block))
+            throw new ProtocolViolationException($"unexpected masked activation for block {m.Block} from {from}");
+        Advance(q, m.Block, m.Values, outbox);
+    }
+
+    /// <summary>E^j_i from x_i − r_i (Alg. 10), then the layer's circuit step or, for block L, the output (§3.5.5).</summary>
+    protected void Advance(RemoteQuery q, int block, ulong[] masked, Outbox outbox)
+    {
+        BlockShape b = P.Block(block);
+        ulong[] share = ZpVector.MultiplyAdd(Share.Weights(block), b.Rows, b.Columns, masked, Share.Bias(block), q.S[block]);
+        if (block == L)
+        {
+            outbox.Send(Party.Gateway, new OutputCiphertext(q.Query, HeTools.Serialize(User!.Encrypt(He.EncodePrefix(share)))));
+            Queries.Remove(q.Query);
+            Forget(q.Query);
+            return;
+        }
+        OnShare(q, block, share, outbox);
+    }
+}
+
+/// <summary>A remote server's per-query state.</summary>
+public sealed class RemoteQuery(int query)
+{
+    public int Query { get; } = query;
+
+    /// <summary>r_i^j (blocks l+2..L).</summary>
+    public Dictionary<int, ulong[]> R { get; } = [];
+
+    /// <summary>s_i^j (blocks l+1..L).</summary>
+    public Dictionary<int, ulong[]> S { get; } = [];
+
+    public HashSet<int> Seen { get; } = [];
+}

@@ -1,0 +1,235 @@
+using Seco.Garbling.Crypto;
+using Seco.Garbling.Garbling;
+using Seco.Garbling.Ot;
+using Seco.Lattice.Bfv;
+using Seco.Lattice.Linear;
+using Seco.Lattice.Serialization;
+using Seco.Nn.Field;
+using Seco.Protocol.Crypto;
+using Seco.Protocol.Messages;
+using Seco.Protocol.Model;
+
+namespace Seco.Protocol.Roles;
+
+/// <summary>
+/// The user (protocol.md §3.4, §3.5): holds the input, knows only F_A's architecture (<see cref="UserView"/>), talks
+/// only to A. Per query: masks r_1..r_{l+1}, Enc(r_i) for DELPHI preprocessing of F_A and Enc_cpk(r_{l+1}) for the
+/// transition; then online x_1 − r_1, one garbled-circuit evaluation per F_A ReLU, and the output decryption.
+/// Queries run one after another; each query's material is used once (D11).
+/// </summary>
+public sealed class UserRole : ISecoRole
+{
+    private readonly UserView _view;
+    private readonly IReadOnlyList<ulong[]> _inputs;
+    private readonly HeTools _he;
+    private readonly KeyGenerator _keys;
+    private readonly PublicKey _publicKey;
+    private readonly IknpReceiver _ot = new();
+    private Encryptor? _collective;
+    private QueryState? _q;
+
+    /// <param name="inputs">Each query's input x_1 as residues mod p (fixed-point encoded).</param>
+    public UserRole(UserView view, IReadOnlyList<ulong[]> inputs)
+    {
+        _view = view;
+        _inputs = inputs;
+        foreach (ulong[] x in inputs)
+            if (x.Length != view.InputSize)
+                throw new ArgumentException($"an input has {x.Length} values, the model takes {view.InputSize}");
+        _he = new HeTools(view.Context);
+        _keys = new KeyGenerator(view.Context);
+        _publicKey = _keys.CreatePublicKey();
+    }
+
+    public Party Self => Party.User;
+
+    public void Start(Outbox outbox)
+    {
+        // §3.4.1: plain BFV keys, plus the rotation keys A needs for F_A's Lin-OPs (SEAL-style user keys, [C]).
+        uint[] elements = _view.GatewayBlocks.SelectMany(b => MatVec.GaloisElements(Layout(b), _view.Context.N)).Distinct().Order().ToArray();
+        byte[] galois = elements.Length == 0 ? [] : BfvSerializer.Serialize(_keys.CreateGaloisKeysFromElements(elements));
+        outbox.Send(Party.Gateway, new UserJoin(BfvSerializer.Serialize(_publicKey), galois, _ot.Start()));
+    }
+
+    public void Handle(Party from, SecoMessage message, Outbox outbox)
+    {
+        if (from != Party.Gateway)
+            throw new ProtocolViolationException($"the user talks only to the gateway, got {message.GetType().Name} from {from}");
+        switch (message)
+        {
+            case GatewayWelcome m:
+                _ot.ReceiveSetup(m.OtBase);
+                if (_view.HasRemoteTier)
+                    _collective = new Encryptor(_view.Context, _he.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.CollectivePublicKey, "collective public key"));
+                Begin(0, outbox);
+                break;
+            case GatewayPreprocessing m:
+                OnGatewayPreprocessing(Current(m.Query), m, outbox);
+                break;
+            case OtResponse { Purpose: OtPurpose.UserLabels } m:
+                OnLabels(Current(m.Query), m, outbox);
+                break;
+            case QueryReady m:
+                Current(m.Query).ServersReady = true;
+                TryGoOnline(Current(m.Query), outbox);
+                break;
+            case GarblerInput m:
+                OnGarblerInput(Current(m.Query), m, outbox);
+                break;
+            case OutputShare m:
+                {
+                    QueryState q = Current(m.Query);
+                    if (_view.HasRemoteTier || m.Values.Length != _view.OutputSize)
+                        throw new ProtocolViolationException($"unexpected output share of {m.Values.Length} values");
+                    Finish(q, ZpVector.Add(m.Values, q.Shares[_view.Split]), outbox);
+                    break;
+                }
+            case OutputCiphertext m:
+                {
+                    QueryState q = Current(m.Query);
+                    var decryptor = new Decryptor(_view.Context, _keys.SecretKey);
+                    Finish(q, _he.DecodePrefix(decryptor.Decrypt(_he.LoadCiphertext(m.Ciphertext, "output ciphertext")), _view.OutputSize), outbox);
+                    break;
+                }
+            default:
+                throw new ProtocolViolationException($"the user does not expect {message.GetType().Name}");
+        }
+    }
+
+    private MatVecLayout Layout(BlockShape b) => new(b.Rows, b.Columns, _view.Context.N);
+
+    private QueryState Current(int query) =>
+        _q is not null && _q.Query == query ? _q : throw new ProtocolViolationException($"query {query} is not the user's current query");
+
+    private void Begin(int query, Outbox outbox)
+    {
+        if (query >= _inputs.Count)
+            return;
+        var q = _q = new QueryState(query);
+        int l = _view.Split;
+        // Masks r_1..r_{l+1} uniform over Z_p (defect 3), r_i the size of block i's input.
+        for (int i = 1; i <= l; i++)
+            q.Masks[i] = ZpRandom.Uniform(_view.GatewayBlocks[i - 1].Columns);
+        if (_view.HasRemoteTier)
+            q.Masks[l + 1] = ZpRandom.Uniform(_view.TransitionSize);
+
+        using var own = new Encryptor(_view.Context, _publicKey);
+        byte[][] masks = Enumerable.Range(1, l)
+            .Select(i => HeTools.Serialize(own.Encrypt(_he.EncodeInput(Layout(_view.GatewayBlocks[i - 1]), q.Masks[i]))))
+            .ToArray();
+        byte[][] transition = [];
+        if (_view.HasRemoteTier)
+        {
+            (ulong[] row0, ulong[] row1) = TransitionPacking.Halves(q.Masks[l + 1], _view.Context.N);
+            transition = [HeTools.Serialize(_collective!.Encrypt(_he.Encode(row0))), HeTools.Serialize(_collective.Encrypt(_he.Encode(row1)))];
+        }
+        outbox.Send(Party.Gateway, new UserPreprocessing(query, masks, transition));
+    }
+
+    private void OnGatewayPreprocessing(QueryState q, GatewayPreprocessing m, Outbox outbox)
+    {
+        int l = _view.Split;
+        if (m.ShareCiphertexts.Length != l)
+            throw new ProtocolViolationException($"expected {l} share ciphertexts, got {m.ShareCiphertexts.Length}");
+        var decryptor = new Decryptor(_view.Context, _keys.SecretKey);
+        for (int i = 1; i <= l; i++)
+        {
+            MatVecLayout layout = Layout(_view.GatewayBlocks[i - 1]);
+            Ciphertext ct = _he.LoadCiphertext(m.ShareCiphertexts[i - 1], $"share ciphertext of block {i}");
+            q.Shares[i] = layout.UnpackOutput(_he.Encoder.Decode(decryptor.Decrypt(ct))); // F_i r_i − s_i
+        }
+
+        BlockShape[] relu = _view.GatewayBlocks.Where(b => b.HasRelu).ToArray();
+        if (m.Circuits.Length != relu.Length || m.Circuits.Select(c => c.Block).Except(relu.Select(b => b.Index)).Any())
+            throw new ProtocolViolationException($"expected garbled circuits for blocks [{string.Join(", ", relu.Select(b => b.Index))}]");
+        foreach (GarbledLayer c in m.Circuits)
+            q.Circuits[c.Block] = c;
+        if (relu.Length == 0)
+        {
+            q.LabelsReady = true;
+            TryGoOnline(q, outbox);
+            return;
+        }
+
+        // Alg. 14: the user's circuit inputs (F r − s and −r_{i+1}) are known now, so their labels come offline.
+        var choices = new List<bool>();
+        foreach (BlockShape b in relu)
+        {
+            var circuit = ReluLayers.Gateway(b.Shift, b.Rows);
+            int width = ReluLayers.Width(circuit, b.Rows);
+            choices.AddRange(ReluLayers.Bits(q.Shares[b.Index], width));
+            choices.AddRange(ReluLayers.Bits(ZpVector.Negate(q.Masks[b.Index + 1]), width));
+        }
+        q.ChoiceCount = choices.Count;
+        outbox.Send(Party.Gateway, new OtRequest(q.Query, OtPurpose.UserLabels, 0, _ot.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count)));
+    }
+
+    private void OnLabels(QueryState q, OtResponse m, Outbox outbox)
+    {
+        var labels = new Block[q.ChoiceCount];
+        _ot.ReceiveChosen(m.Payload, labels);
+        int at = 0;
+        foreach (BlockShape b in _view.GatewayBlocks.Where(b => b.HasRelu))
+        {
+            var circuit = ReluLayers.Gateway(b.Shift, b.Rows);
+            int count = circuit.Input("u").Width;
+            q.OwnLabels[b.Index] = (labels.AsSpan(at, count).ToArray(), labels.AsSpan(at + count, count).ToArray());
+            at += 2 * count;
+        }
+        q.LabelsReady = true;
+        TryGoOnline(q, outbox);
+    }
+
+    private void TryGoOnline(QueryState q, Outbox outbox)
+    {
+        if (!q.ServersReady || !q.LabelsReady || q.Online)
+            return;
+        q.Online = true;
+        outbox.Raise(new OnlineStarted(q.Query));
+        // §3.5.1: x_1 − r_1.
+        outbox.Send(Party.Gateway, new MaskedActivation(q.Query, 1, ZpVector.Subtract(_inputs[q.Query], q.Masks[1])));
+    }
+
+    private void OnGarblerInput(QueryState q, GarblerInput m, Outbox outbox)
+    {
+        if (!q.Online || m.Block < 1 || m.Block > _view.Split || !_view.GatewayBlocks[m.Block - 1].HasRelu)
+            throw new ProtocolViolationException($"no F_A circuit to evaluate for block {m.Block}");
+        BlockShape b = _view.GatewayBlocks[m.Block - 1];
+        var circuit = ReluLayers.Gateway(b.Shift, b.Rows);
+        GarbledLayer layer = q.Circuits[b.Index];
+        (Block[] u, Block[] negR) = q.OwnLabels[b.Index];
+        ulong[] z = ReluLayers.Evaluate(circuit, b.Rows, [m.Labels, .. layer.GarblerLabels],
+            [(ReluLayers.Group(circuit, "u"), u), (ReluLayers.Group(circuit, "neg_r_next"), negR)], layer);
+        outbox.Send(Party.Gateway, new GatewayCircuitOutput(q.Query, b.Index, z)); // x_{i+1} − r_{i+1} − d_{i+1}
+    }
+
+    private void Finish(QueryState q, ulong[] logits, Outbox outbox)
+    {
+        if (!q.Online)
+            throw new ProtocolViolationException($"an output for query {q.Query} before its online phase");
+        outbox.Raise(new PredictionReady(q.Query, logits));
+        Begin(q.Query + 1, outbox);
+    }
+
+    private sealed class QueryState(int query)
+    {
+        public int Query { get; } = query;
+
+        public Dictionary<int, ulong[]> Masks { get; } = [];
+
+        /// <summary>F_i r_i − s_i per F_A block.</summary>
+        public Dictionary<int, ulong[]> Shares { get; } = [];
+
+        public Dictionary<int, GarbledLayer> Circuits { get; } = [];
+
+        public Dictionary<int, (Block[] U, Block[] NegR)> OwnLabels { get; } = [];
+
+        public int ChoiceCount { get; set; }
+
+        public bool LabelsReady { get; set; }
+
+        public bool ServersReady { get; set; }
+
+        public bool Online { get; set; }
+    }
+}
