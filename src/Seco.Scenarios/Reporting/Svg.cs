@@ -37,7 +37,31 @@ internal static class Svg
         return root;
     }
 
-    public static XElement El(string name, params object?[] content) => new(Ns + name, content);
+    /// <summary>An SVG element; a later attribute of the same name replaces an earlier one, so callers can override defaults (a text's fill).</summary>
+    public static XElement El(string name, params object?[] content)
+    {
+        var e = new XElement(Ns + name);
+        Add(e, content);
+        return e;
+    }
+
+    private static void Add(XElement e, object? content)
+    {
+        switch (content)
+        {
+            case null:
+                break;
+            case XAttribute a:
+                e.SetAttributeValue(a.Name, a.Value);
+                break;
+            case object?[] many:
+                foreach (object? item in many) Add(e, item);
+                break;
+            default:
+                e.Add(content);
+                break;
+        }
+    }
 
     public static XAttribute A(string name, double value) => new(name, N(value));
 
