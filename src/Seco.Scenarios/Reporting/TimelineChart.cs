@@ -83,9 +83,12 @@ public static class TimelineChart
     {
         var order = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        // A dropped message's receiver may be an address no party has, so only delivered ones name lanes.
-        IEnumerable<string> all = (preferred ?? []).Concat(spans.Select(s => s.Party))
-            .Concat(messages.SelectMany(m => m.Dropped ? [m.From] : new[] { m.From, m.To }));
+        // Parties in the order they first send or receive: the request's path through the hierarchy (user,
+        // gateway, tier 1, ...), where span order would follow actor start-up. A dropped message's receiver
+        // may be an address no party has, so only delivered messages name a receiver's lane.
+        IEnumerable<string> all = (preferred ?? [])
+            .Concat(messages.OrderBy(m => m.SentNs).SelectMany(m => m.Dropped ? [m.From] : new[] { m.From, m.To }))
+            .Concat(spans.Select(s => s.Party));
         foreach (string p in all)
         {
             if (seen.Add(p)) order.Add(p);
@@ -124,10 +127,21 @@ public static class TimelineChart
                     : $"{group.Key} · {r.Summary}";
                 g.Add(Svg.Rect(x.Left + r.X0, y, Math.Max(1, r.X1 - r.X0), laneHeight - 2 * pad, palette.ColorOf(r.Phase),
                     Svg.A("class", r.Span is null ? "span merged" : "span"), Svg.A("data-party", group.Key), Svg.A("data-phase", r.Phase),
-                    r.Span is null ? Svg.A("data-count", r.Count) : null, Svg.Tooltip(tip)));
+                    r.Span is null ? Svg.A("data-count", r.Count) : null,
+                    r.Span is null ? Svg.A("fill-opacity", Occupancy(r, x)) : null, Svg.Tooltip(tip)));
             }
         }
         return g;
+    }
+
+    /// <summary>
+    /// A merged rectangle fills whole pixel columns however little of them its handlers used; its opacity
+    /// says how busy the party was there (0.3 nearly idle, 1 fully busy), so density is not overstated.
+    /// </summary>
+    private static double Occupancy(LaneRect r, TimeScale x)
+    {
+        double ns = (r.X1 - r.X0) * (x.To - x.From) / x.Width;
+        return Math.Round(0.3 + 0.7 * Math.Clamp(ns > 0 ? r.BusyNs / ns : 1, 0, 1), 2);
     }
 
     private static XElement Messages(List<MessageRecord> messages, Dictionary<string, int> lane, TimeScale x, double top, double laneHeight,

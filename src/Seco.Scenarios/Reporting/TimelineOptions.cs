@@ -6,7 +6,10 @@ public sealed record TimelineOptions
     /// <summary>The chart's heading, e.g. the scenario's name.</summary>
     public string Title { get; init; } = "Timeline";
 
-    /// <summary>Lanes to draw first, top to bottom, in this order; parties not listed follow in order of first appearance.</summary>
+    /// <summary>
+    /// Lanes to draw first, top to bottom, in this order; parties not listed follow in the order they first
+    /// send or receive a message, then any that only ran handlers.
+    /// </summary>
     public IReadOnlyList<string>? Parties { get; init; }
 
     /// <summary>Phases to colour first, in this order (pass the same list as <see cref="CostChartOptions.PhaseOrder"/>).</summary>

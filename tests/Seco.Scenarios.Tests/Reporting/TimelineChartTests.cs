@@ -66,6 +66,8 @@ public class TimelineChartTests
         Assert.True(rects.Count <= 40, $"{rects.Count} rects: adjacent columns of one phase should be one rect");
         Assert.Equal(100_000, rects.Sum(r => (int)Num(r, "data-count")));
         Assert.True(svg.Length < 200_000, $"{svg.Length} characters");
+        // Each party is busy a quarter of the time; the merged rects' opacity says so (0.3 + 0.7 × 0.25).
+        Assert.All(rects, r => Assert.InRange(Num(r, "fill-opacity"), 0.45, 0.5));
         Assert.Equal(phases, root.Descendants(SvgNs + "g").Where(g => (string?)g.Attribute("class") == "legend-item").Select(g => (string)g.Attribute("data-phase")!));
     }
 
