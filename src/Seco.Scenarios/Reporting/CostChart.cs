@@ -18,8 +18,8 @@ public static class CostChart
     {
         ArgumentNullException.ThrowIfNull(report);
         options ??= new CostChartOptions();
-        double width = Math.Max(320, Finite(options.Width, 960));
-        double panelHeight = Math.Max(120, Finite(options.PanelHeight, 300));
+        double width = Math.Clamp(Finite(options.Width, 960), 320, 20_000);
+        double panelHeight = Math.Clamp(Finite(options.PanelHeight, 300), 120, 5_000);
 
         if (report.Parties.Count == 0)
             return Svg.Serialize(Svg.NoData(width, 2 * panelHeight, options.Title, "no data: the report has no parties"));

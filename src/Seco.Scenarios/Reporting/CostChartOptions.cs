@@ -12,7 +12,7 @@ public sealed record CostChartOptions
     /// </summary>
     public IReadOnlyList<string>? PhaseOrder { get; init; }
 
-    /// <summary>Width of the whole image in pixels.</summary>
+    /// <summary>Width of the whole image in pixels (kept within 320–20,000).</summary>
     public double Width { get; init; } = 960;
 
     /// <summary>Height of each of the two panels in pixels.</summary>

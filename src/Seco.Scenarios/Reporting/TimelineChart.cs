@@ -19,7 +19,8 @@ public static class TimelineChart
         ArgumentNullException.ThrowIfNull(spans);
         ArgumentNullException.ThrowIfNull(messages);
         options ??= new TimelineOptions();
-        double width = double.IsFinite(options.Width) ? Math.Max(400, options.Width) : 1200;
+        // Bounded: the span merger allocates per pixel column.
+        double width = double.IsFinite(options.Width) ? Math.Clamp(options.Width, 400, 20_000) : 1200;
         double laneHeight = double.IsFinite(options.LaneHeight) ? Math.Clamp(options.LaneHeight, 8, 200) : 28;
 
         long from = Math.Max(0, options.FromNs ?? 0);

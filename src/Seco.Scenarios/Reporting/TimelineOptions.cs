@@ -21,7 +21,7 @@ public sealed record TimelineOptions
     /// <summary>End of the time window in virtual nanoseconds; default the last span's end or message's arrival.</summary>
     public long? ToNs { get; init; }
 
-    /// <summary>Width of the whole image in pixels.</summary>
+    /// <summary>Width of the whole image in pixels (kept within 400–20,000).</summary>
     public double Width { get; init; } = 1200;
 
     /// <summary>Height of one party's lane in pixels.</summary>
