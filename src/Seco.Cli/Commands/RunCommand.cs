@@ -51,30 +51,6 @@ public static class RunCommand
             return SimulatedRun.Echo(ctx, scenario, outRoot);
         ScenarioRequirements.EnsureSupportedByV1(scenario);
         PreparedScenario prepared = PreparedScenario.Prepare(scenario);
-        IAnsiConsole con = ctx.Console;
-        ValidateCommand.Describe(con, prepared);
-        con.Write(new Panel(new Markup(
-            "[bold yellow]The secure SECO protocol is not implemented yet[/] (the BFV engine exists; the packed HE layers, garbled circuits, OT, the actor runtime and the protocol roles are still to come).\n" +
-            "This run evaluates only the [bold]plaintext fixed-point reference[/]: the exact values a secure run must reproduce bit for bit.\n" +
-            "No costs (time, bytes, rounds) are reported because no protocol messages are exchanged."))
-        { Header = new PanelHeader("NOTE"), Border = BoxBorder.Heavy });
-
-        FixedPointModel fm = prepared.FixedModel;
-        var table = new Table { Title = new TableTitle("Queries: plaintext fixed-point reference") }
-            .AddColumns("query", "input", "label", "reference prediction", "float prediction", "top logit", "correct");
-        int correct = 0, labelled = 0;
-        foreach (Query q in prepared.Queries)
-        {
-            FixedPointResult r = FixedPointReference.Forward(fm, q.Input);
-            int floatPrediction = FloatReference.Predict(prepared.Model, q.Input);
-            string ok = q.Label is { } label ? (r.Prediction == label ? "yes" : "no") : "-";
-            if (q.Label is not null) { labelled++; if (r.Prediction == q.Label) correct++; }
-            table.AddRow(new[] { q.Index.ToString(), q.Source, q.Label?.ToString() ?? "-", r.Prediction.ToString(), floatPrediction.ToString(),
-                $"{fm.DecodeLogit(r.Logits[r.Prediction]):0.000}", ok }.Select(Markup.Escape).ToArray());
-        }
-        con.Write(table);
-        if (labelled > 0)
-            con.WriteLine($"Reference accuracy over {labelled} labelled queries: {(double)correct / labelled:0.000} ({correct}/{labelled})");
-        return ExitCodes.Ok;
+        return SecureRunCommand.Execute(ctx, prepared, outRoot);
     }
 }

@@ -38,10 +38,10 @@ public static class SimulatedRun
         return ok ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 
-    private static string Describe(Hierarchy h) =>
+    internal static string Describe(Hierarchy h) =>
         string.Join(" → ", new[] { "user", h.Gateway }.Concat(h.Tiers.Select(t => "[" + string.Join(", ", t.Servers) + "]")));
 
-    private static void PrintCosts(IAnsiConsole con, SimulationReport report)
+    internal static void PrintCosts(IAnsiConsole con, SimulationReport report)
     {
         var table = new Table { Title = new TableTitle("Costs per party and phase (virtual time; bytes are frame sizes)") }
             .AddColumns("party", "phase", "compute (s)", "sent", "received", "msgs sent", "msgs recv", "rounds", "allocated");
@@ -59,7 +59,7 @@ public static class SimulatedRun
         con.Write(table);
     }
 
-    private static void PrintQueries(IAnsiConsole con, SimulationReport report)
+    internal static void PrintQueries(IAnsiConsole con, SimulationReport report)
     {
         if (report.Queries.Count == 0) return;
         var table = new Table { Title = new TableTitle("Queries (protocol.md §5.4: waiting = query to result; participation = computing or on the wire)") }
@@ -73,7 +73,7 @@ public static class SimulatedRun
         con.Write(table);
     }
 
-    private static void PrintLinks(IAnsiConsole con, SimulationReport report)
+    internal static void PrintLinks(IAnsiConsole con, SimulationReport report)
     {
         var table = new Table { Title = new TableTitle("Links used") }
             .AddColumns("from", "to", "latency (ms)", "Mbit/s", "messages", "bytes", "busy (ms)", "max queued (ms)");
@@ -84,7 +84,7 @@ public static class SimulatedRun
         con.Write(table);
     }
 
-    private static void PrintProblems(IAnsiConsole con, SimulationReport report)
+    internal static void PrintProblems(IAnsiConsole con, SimulationReport report)
     {
         foreach (SessionFailure f in report.Failures)
             con.MarkupLine($"[red]session {f.Session} failed[/] at {Markup.Escape(f.Party + f.Actor)} ({Markup.Escape(f.Phase)}, {f.AtNs / 1e6:0.###} ms): {Markup.Escape(f.Error)}");
@@ -96,7 +96,7 @@ public static class SimulatedRun
             con.MarkupLine($"[yellow]{report.DeadLetterCount} dead letters[/] (messages no handler took; see report.json)");
     }
 
-    private static string OutputFolder(string root, string scenario)
+    internal static string OutputFolder(string root, string scenario)
     {
         string stem = $"{SafeName(scenario)}-{DateTime.Now:yyyyMMdd-HHmmss}";
         string dir = Path.Combine(root, stem);
@@ -107,11 +107,11 @@ public static class SimulatedRun
 
     private static string SafeName(string s) => new(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
 
-    private static string Seconds(double s) => s.ToString("0.000000", CultureInfo.InvariantCulture);
+    internal static string Seconds(double s) => s.ToString("0.000000", CultureInfo.InvariantCulture);
 
-    private static string Ms(double ms) => ms.ToString("0.000", CultureInfo.InvariantCulture);
+    internal static string Ms(double ms) => ms.ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static string Bytes(long b) => b switch
+    internal static string Bytes(long b) => b switch
     {
         < 10_000 => $"{b} B",
         < 10_000_000 => $"{b / 1e3:0.0} kB",

@@ -117,6 +117,8 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
         outbox.Send(Party.Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorShare, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
     }
 
+    private static int MaskWidth(BlockShape b) => ReluLayers.Remote(b.Shift, b.Rows).Input("neg_r3").Width;
+
     private Offline State(int query)
     {
         if (!_offline.TryGetValue(query, out Offline? state))
@@ -147,8 +149,9 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
         BlockShape b = P.Block(block);
         var circuit = ReluLayers.Remote(b.Shift, b.Rows);
         int k = block - Split - 1; // position among the F_BC ReLU layers
-        int maskCount = circuit.Input("neg_r3").Width;
-        Block[] maskLabels = state.MaskLabels!.AsSpan(k * maskCount, maskCount).ToArray();
+        // C's mask labels are concatenated over the layers in order; layers differ in width.
+        int maskAt = ReluBlocks.TakeWhile(i => i < block).Sum(i => MaskWidth(P.Block(i)));
+        Block[] maskLabels = state.MaskLabels!.AsSpan(maskAt, MaskWidth(b)).ToArray();
         GarbledLayer layer = state.Circuits![block];
         ulong[] next = ReluLayers.Evaluate(circuit, b.Rows,
             [state.ProviderLabels![2 * k], state.ProviderLabels[(2 * k) + 1], .. layer.GarblerLabels, step.GarblerLabels],

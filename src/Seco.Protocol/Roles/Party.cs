@@ -14,6 +14,9 @@ public enum Party
 /// <summary>Something a role reports to its host besides messages (query progress, results).</summary>
 public abstract record ProtocolEvent;
 
+/// <summary>The user starts a query's preprocessing (its offline part).</summary>
+public sealed record PreprocessingStarted(int Query) : ProtocolEvent;
+
 /// <summary>The user sends its masked input: the online phase (and the user's waiting time) of the query starts.</summary>
 public sealed record OnlineStarted(int Query) : ProtocolEvent;
 

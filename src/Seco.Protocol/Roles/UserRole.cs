@@ -106,6 +106,7 @@ public sealed class UserRole : ISecoRole
         if (query >= _inputs.Count)
             return;
         var q = _q = new QueryState(query);
+        outbox.Raise(new PreprocessingStarted(query));
         int l = _view.Split;
         // Masks r_1..r_{l+1} uniform over Z_p (defect 3), r_i the size of block i's input.
         for (int i = 1; i <= l; i++)

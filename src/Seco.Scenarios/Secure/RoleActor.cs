@@ -1,0 +1,52 @@
+using Seco.Actors.Messages;
+using Seco.Actors.Runtime;
+using Seco.Protocol.Messages;
+using Seco.Protocol.Roles;
+
+namespace Seco.Scenarios.Secure;
+
+/// <summary>
+/// Hosts one sans-IO SECO role in an actor: each incoming message is handed to the role under the message's phase
+/// (so its compute is charged there), and each outgoing message is sent under its own phase (so its bytes are) and
+/// in its query's session (so a failure stays with one query). Role events become query marks and results.
+/// </summary>
+internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, ActorRef> peers, Action<ActorContext, ProtocolEvent> onEvent) : Actor
+{
+    /// <summary>Setup traffic runs in session 1, query q in session q + 2.</summary>
+    public static SessionId SessionOf(SecoMessage message) => new(message is QueryMessage q ? (ulong)q.Query + 2 : 1);
+
+    protected override void PreStart(ActorContext context)
+    {
+        context.Phase = ProtocolPhases.Name(ProtocolPhase.Setup);
+        Flush(context, o => role.Start(o));
+    }
+
+    protected override void Receive(ActorContext context, object message)
+    {
+        if (message is not SecoMessage m)
+            throw new InvalidOperationException($"a SECO party does not handle {message.GetType().Name}");
+        Party from = PartyOf(context.Sender);
+        context.Phase = ProtocolPhases.Name(m.Phase);
+        Flush(context, o => role.Handle(from, m, o));
+    }
+
+    private Party PartyOf(ActorRef? sender)
+    {
+        foreach ((Party party, ActorRef peer) in peers)
+            if (peer.Equals(sender)) return party;
+        throw new ProtocolViolationException($"a message from {sender?.ToString() ?? "nobody"}, which is not a party of this session");
+    }
+
+    private void Flush(ActorContext context, Action<Outbox> act)
+    {
+        var outbox = new Outbox();
+        act(outbox);
+        foreach ((Party to, SecoMessage message) in outbox.Messages)
+        {
+            context.Phase = ProtocolPhases.Name(message.Phase);
+            context.Send(peers[to], message, SessionOf(message));
+        }
+        foreach (ProtocolEvent e in outbox.Events)
+            onEvent(context, e);
+    }
+}

@@ -1,0 +1,123 @@
+using Seco.Actors.Runtime;
+using Seco.Actors.Simulation;
+using Seco.Lattice.Parameters;
+using Seco.Nn.Field;
+using Seco.Nn.FixedPoint;
+using Seco.Protocol.Crypto;
+using Seco.Protocol.Model;
+using Seco.Protocol.Roles;
+using Seco.Scenarios.Running;
+
+namespace Seco.Scenarios.Secure;
+
+/// <summary>One query of a secure run: the user's decrypted logits beside the plaintext fixed-point reference's.</summary>
+public sealed record SecureQueryOutcome(Query Query, long[]? Logits, long[] ReferenceLogits)
+{
+    public bool Completed => Logits is not null;
+
+    public bool BitExact => Logits is not null && Logits.AsSpan().SequenceEqual(ReferenceLogits);
+
+    public int? Prediction => Logits is null ? null : Nn.ArgMax.Of<long>(Logits);
+
+    public int ReferencePrediction => Nn.ArgMax.Of<long>(ReferenceLogits);
+}
+
+/// <summary>The outcome of a secure run: the simulator (for traces), its report, and every query's outcome.</summary>
+public sealed record SecureRunResult(Simulator Simulator, SimulationReport Report, IReadOnlyList<SecureQueryOutcome> Queries, SecoParameters Parameters)
+{
+    public bool AllBitExact => Queries.All(q => q.BitExact);
+}
+
+/// <summary>Progress of a secure run, reported from inside the simulation (virtual time in ns).</summary>
+public abstract record SecureRunProgress(long AtNs);
+
+public sealed record SetupFinished(long AtNs) : SecureRunProgress(AtNs);
+
+public sealed record PreprocessingFinished(int Query, long AtNs) : SecureRunProgress(AtNs);
+
+public sealed record QueryFinished(int Query, long AtNs, bool BitExact) : SecureRunProgress(AtNs);
+
+/// <summary>
+/// Runs the SECO protocol for an inference scenario in the network simulator (design.md, data flow): the model
+/// owner splits the model at l (<see cref="ModelSplit"/>), the user, gateway A, garbler B and evaluator C run as
+/// actors on their own simulated machines, and every query's prediction is compared with the plaintext reference.
+/// Keys and OT base setups are made once; every query's masks, circuits and labels are fresh (D11), so the
+/// report separates setup, per-query preprocessing (offline) and online.
+/// </summary>
+public static class SecureRun
+{
+    /// <summary>The query marks: "q{i}-prep" spans the user's preprocessing, "q{i}" the online phase.</summary>
+    public static string OnlineQueryId(int query) => $"q{query}";
+
+    public static string PreprocessingQueryId(int query) => $"q{query}-prep";
+
+    public static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress = null, ComputeTiming timing = ComputeTiming.Measured)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        Scenario scenario = prepared.Scenario;
+        BfvContext context = ContextFor(scenario);
+        Hierarchy h = scenario.Hierarchy;
+        if (h.Tiers.Count != 1 || h.Tiers[0].Servers.Count != 2)
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy", "the secure protocol runs with exactly one remote tier of two servers (garbler, evaluator); deeper hierarchies run only the echo workload for now")]);
+
+        FixedPointModel model = prepared.FixedModel;
+        ModelSplit split = ModelSplit.Create(model, scenario.Split, context);
+        ulong[][] inputs = prepared.Queries.Select(q => q.Input.Select(v => PrimeField.FromSigned(model.Format.Encode(v))).ToArray()).ToArray();
+        long[][] reference = prepared.Queries.Select(q => FixedPointReference.Forward(model, q.Input).Logits).ToArray();
+        var logits = new long[]?[inputs.Length];
+
+        // The ReLU circuits are public and fixed per model and split: build them before the run (a one-time cost, like
+        // compiling the model), so whichever party touches one first is not charged for it.
+        foreach (BlockShape b in split.Parameters.Blocks.Where(b => b.HasRelu))
+            _ = b.Index <= scenario.Split ? ReluLayers.Gateway(b.Shift, b.Rows) : ReluLayers.Remote(b.Shift, b.Rows);
+
+        Simulator sim = SimulationBuilder.Build(scenario, SecoMessageCodecs.Registry(), timing);
+        var peers = new Dictionary<Party, ActorRef>();
+        void OnEvent(ActorContext ctx, ProtocolEvent e)
+        {
+            switch (e)
+            {
+                case PreprocessingStarted s:
+                    if (s.Query == 0) progress?.Invoke(new SetupFinished(ctx.NowNs));
+                    ctx.BeginQuery(PreprocessingQueryId(s.Query));
+                    break;
+                case OnlineStarted s:
+                    ctx.EndQuery(PreprocessingQueryId(s.Query));
+                    progress?.Invoke(new PreprocessingFinished(s.Query, ctx.NowNs));
+                    ctx.BeginQuery(OnlineQueryId(s.Query));
+                    break;
+                case PredictionReady r:
+                    ctx.EndQuery(OnlineQueryId(r.Query));
+                    logits[r.Query] = r.Logits.Select(PrimeField.ToSigned).ToArray();
+                    progress?.Invoke(new QueryFinished(r.Query, ctx.NowNs, logits[r.Query]!.AsSpan().SequenceEqual(reference[r.Query])));
+                    break;
+            }
+        }
+
+        // B and C first, then A (which starts the key generation), then the user (who joins A).
+        string garbler = h.Tiers[0].Servers[0], evaluator = h.Tiers[0].Servers[1];
+        peers[Party.Garbler] = Spawn(sim, garbler, new GarblerRole(split.Parameters, split.Garbler), peers, OnEvent);
+        peers[Party.Evaluator] = Spawn(sim, evaluator, new EvaluatorRole(split.Parameters, split.Evaluator), peers, OnEvent);
+        peers[Party.Gateway] = Spawn(sim, h.Gateway, new GatewayRole(split.Parameters, split.Gateway), peers, OnEvent);
+        peers[Party.User] = Spawn(sim, PartyName.User, new UserRole(split.Parameters.ForUser(), inputs), peers, OnEvent);
+        sim.Run();
+
+        var outcomes = prepared.Queries.Select((q, i) => new SecureQueryOutcome(q, logits[i], reference[i])).ToArray();
+        return new SecureRunResult(sim, sim.Report(), outcomes, split.Parameters);
+    }
+
+    /// <summary>The BFV context of the scenario's crypto preset; only seco-8192 carries the protocol (see docs/protocol-decisions.md, D4).</summary>
+    public static BfvContext ContextFor(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (scenario.Crypto != CryptoPreset.Seco8192)
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("crypto",
+                $"the secure protocol needs crypto preset '{CryptoPreset.Seco8192.Name}': with '{scenario.Crypto.Name}' the smudged collective decryption does not fit the noise budget (docs/noise.md)")]);
+        return Contexts.Value;
+    }
+
+    private static readonly Lazy<BfvContext> Contexts = new(() => BfvContext.Create(BfvPresets.Seco8192()));
+
+    private static ActorRef Spawn(Simulator sim, string party, ISecoRole role, IReadOnlyDictionary<Party, ActorRef> peers, Action<ActorContext, ProtocolEvent> onEvent) =>
+        sim.Party(party).Spawn(Props.Create(() => new RoleActor(role, peers, onEvent)).WithPhase("setup"), "seco");
+}
