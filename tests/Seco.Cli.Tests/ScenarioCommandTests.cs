@@ -76,20 +76,10 @@ public sealed class ScenarioCommandTests : IDisposable
     }
 
     [Fact]
-    public void RunSaysTheSecureProtocolIsAbsentAndPrintsTheReference()
+    public void RunRefusesTheInsecureTestPresetForTheSecureProtocol()
     {
-        var r = CliHarness.Run("run", Scenario(Valid));
-        Assert.True(r.ExitCode == 0, r.Error);
-        Assert.Contains("The secure SECO protocol is not implemented yet", r.Output);
-        Assert.Contains("Queries: plaintext fixed-point reference", r.Output);
-        Assert.Contains("image #1", r.Output);
-    }
-
-    [Fact]
-    public void TheDefaultScenarioRuns()
-    {
-        var r = CliHarness.Run("run", Path.Combine(RepoPaths.Root, "scenarios", "default.yaml"));
-        Assert.True(r.ExitCode == 0, r.Error);
-        Assert.Contains("Reference accuracy over 3 labelled queries", r.Output);
+        var r = CliHarness.Run("run", Scenario(Valid + "\ncrypto:\n  preset: test-4096\n"), "--out", _dir);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("the secure protocol needs crypto preset 'seco-8192'", r.Error);
     }
 }
