@@ -29,6 +29,8 @@ public static class SecureRunCommand
                        $"({s.Split} block(s) on gateway {Markup.Escape(s.Hierarchy.Gateway)}, {blocks - s.Split} shared by {Markup.Escape(string.Join(" and ", s.Hierarchy.Tiers[0].Servers))}), " +
                        $"{prepared.Queries.Count} queries, network {Markup.Escape(s.Network.Profile.Name)}, crypto {Markup.Escape(s.Crypto.Name)}");
 
+        if (s.Seed is not null)
+            con.MarkupLine("[yellow]note:[/] the scenario's [bold]seed[/] is ignored by the secure run: keys, masks, shares, garbling and OT use the OS CSPRNG (docs/protocol-decisions.md, D3).");
         SecureRunResult result = null!;
         var started = System.Diagnostics.Stopwatch.StartNew();
         con.Progress()
