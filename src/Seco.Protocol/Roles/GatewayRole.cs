@@ -128,11 +128,7 @@ public sealed partial class GatewayRole : ISecoRole
         }
     }
 
-    private static void Expect(Party from, SecoMessage message, params Party[] allowed)
-    {
-        if (!allowed.Contains(from))
-            throw new ProtocolViolationException($"{message.GetType().Name} must come from {string.Join(" or ", allowed)}, not {from}");
-    }
+    private static void Expect(Party from, SecoMessage message, params Party[] allowed) => Senders.Expect(from, message, allowed);
 
     private QueryState Query(int query) =>
         _queries.TryGetValue(query, out QueryState? q) ? q : throw new ProtocolViolationException($"query {query} is unknown at the gateway");

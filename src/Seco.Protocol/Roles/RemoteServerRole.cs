@@ -114,11 +114,7 @@ public abstract class RemoteServerRole : ISecoRole
     /// <summary>The online step of a ReLU block once this server's share E^j_i is known.</summary>
     protected abstract void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox);
 
-    protected static void Expect(Party from, SecoMessage message, params Party[] allowed)
-    {
-        if (!allowed.Contains(from))
-            throw new ProtocolViolationException($"{message.GetType().Name} must come from {string.Join(" or ", allowed)}, not {from}");
-    }
+    protected static void Expect(Party from, SecoMessage message, params Party[] allowed) => Senders.Expect(from, message, allowed);
 
     protected RemoteQuery Ensure(int query)
     {
