@@ -28,7 +28,8 @@ internal sealed class ProtocolLoopback
             if (++delivered > maxMessages) throw new InvalidOperationException("the protocol does not terminate");
             (Party from, Party to, byte[] bytes) = _wire.Dequeue();
             SecoMessage message = SecoCodecs.Decode(bytes);
-            Delivered.Add((from, to, message, bytes.Length));
+            // The record is a separate decode: what was on the wire, even if a handler modifies its copy's arrays.
+            Delivered.Add((from, to, SecoCodecs.Decode(bytes), bytes.Length));
             Flush(to, o => _roles[to].Handle(from, message, o));
         }
     }
