@@ -76,13 +76,13 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
                 Expect(from, message, Party.Gateway);
                 if (m.Labels.Length != 2 * ReluBlocks.Count())
                     throw new ProtocolViolationException($"expected {2 * ReluBlocks.Count()} label groups from A, got {m.Labels.Length}");
-                State(Ensure(m.Query).Query).ProviderLabels = m.Labels;
+                State(Existing(m.Query).Query).ProviderLabels = m.Labels;
                 TryReady(m.Query, outbox);
                 break;
             case OtResponse { Purpose: OtPurpose.EvaluatorMasks } m:
                 {
                     Expect(from, message, Party.Garbler);
-                    Offline state = State(m.Query);
+                    Offline state = State(Existing(m.Query).Query);
                     var labels = new Block[state.MaskChoices];
                     _otWithGarbler.ReceiveChosen(m.Payload, labels);
                     state.MaskLabels = labels;

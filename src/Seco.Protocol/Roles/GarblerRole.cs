@@ -66,7 +66,7 @@ public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : 
             case OtRequest { Purpose: OtPurpose.ProviderLabels } m:
                 {
                     Expect(from, message, Party.Gateway);
-                    var garblers = _garblers[Ensure(m.Query).Query];
+                    var garblers = _garblers[Existing(m.Query).Query];
                     var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "E1"), (g.Value, "neg_r1") }).ToArray());
                     outbox.Send(Party.Gateway, new OtResponse(m.Query, OtPurpose.ProviderLabels, 0, _otWithGateway.SendChosen(m.Matrix, pairs.X0, pairs.X1)));
                     break;

@@ -22,8 +22,10 @@ public sealed partial class GatewayRole
     {
         if (!_welcomed || _user is null)
             throw new ProtocolViolationException("user preprocessing before setup finished");
-        if (!_queries.TryAdd(m.Query, new QueryState(m.Query)))
-            throw new ProtocolViolationException($"query {m.Query} was already started");
+        // Queries start once each, in order: a replayed or skipped query number is refused.
+        if (m.Query != _nextQuery || !_queries.TryAdd(m.Query, new QueryState(m.Query)))
+            throw new ProtocolViolationException($"query {m.Query} cannot start: the next query is {_nextQuery}");
+        _nextQuery++;
         QueryState q = _queries[m.Query];
         if (m.MaskCiphertexts.Length != Split || m.TransitionMask.Length != (_p.HasRemoteTier ? 2 : 0))
             throw new ProtocolViolationException($"expected {Split} mask ciphertexts and {(_p.HasRemoteTier ? 2 : 0)} transition halves");

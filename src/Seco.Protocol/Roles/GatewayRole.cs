@@ -40,6 +40,7 @@ public sealed partial class GatewayRole : ISecoRole
     private GaloisKeys? _userRotations;
     private byte[]? _userOtReply;
     private int _serversReady;
+    private int _nextQuery;
     private bool _welcomed;
 
     public GatewayRole(SecoParameters parameters, GatewayModel model)

@@ -20,6 +20,7 @@ public abstract class RemoteServerRole : ISecoRole
     private readonly KeyGenerator _secret;
     private readonly Dictionary<int, PlainDiagonalMatrix> _matrices = [];
     private GaloisKeys? _rotations;
+    private readonly HashSet<int> _created = [];
     private bool _announced;
 
     protected RemoteServerRole(SecoParameters parameters, RemoteShare share)
@@ -84,14 +85,14 @@ public abstract class RemoteServerRole : ISecoRole
                 break;
             case MaskAggregate m:
                 Expect(from, message, Party.Gateway);
-                OnMaskAggregate(Ensure(m.Query), m, outbox);
+                OnMaskAggregate(Existing(m.Query), m, outbox);
                 break;
             case DecryptionRequest m:
                 Expect(from, message, Party.Gateway);
-                OnDecryptionRequest(m, outbox);
+                OnDecryptionRequest(Existing(m.Query), m, outbox);
                 break;
             case MaskedActivation m:
-                OnMaskedActivation(from, Ensure(m.Query), m, outbox);
+                OnMaskedActivation(from, Existing(m.Query), m, outbox);
                 break;
             default:
                 HandleDuty(from, message, outbox);
@@ -116,11 +117,17 @@ public abstract class RemoteServerRole : ISecoRole
 
     protected static void Expect(Party from, SecoMessage message, params Party[] allowed) => Senders.Expect(from, message, allowed);
 
+    /// <summary>
+    /// The query's state, created by the first preparation message that names it (A's PreparationBegin, or the other
+    /// remote server's preparation traffic, which may overtake it on another link). A finished query never returns.
+    /// </summary>
     protected RemoteQuery Ensure(int query)
     {
         if (Queries.TryGetValue(query, out RemoteQuery? q)) return q;
         if (!_announced)
             throw new ProtocolViolationException($"query {query} before setup finished");
+        if (!_created.Add(query))
+            throw new ProtocolViolationException($"query {query} has already run");
         q = new RemoteQuery(query);
         // r_i^j for the blocks after the transition, s_i^j for every F_BC block: uniform over Z_p, single use (D11).
         for (int i = Split + 2; i <= L; i++) q.R[i] = ZpRandom.Uniform(P.Block(i).Columns);
@@ -129,6 +136,10 @@ public abstract class RemoteServerRole : ISecoRole
         CreateDuty(q);
         return q;
     }
+
+    /// <summary>A query that preparation has created; online and later preparation steps never create one.</summary>
+    protected RemoteQuery Existing(int query) =>
+        Queries.TryGetValue(query, out RemoteQuery? q) ? q : throw new ProtocolViolationException($"query {query} is unknown here (never prepared, or finished)");
 
     /// <summary>Drops the duty's per-query state once the query's output has left.</summary>
     protected abstract void Forget(int query);
@@ -158,6 +169,9 @@ public abstract class RemoteServerRole : ISecoRole
 
     private void OnPreparationBegin(RemoteQuery q, Outbox outbox)
     {
+        if (q.Started)
+            throw new ProtocolViolationException($"query {q.Query} was already begun");
+        q.Started = true;
         // Alg. 8: Enc_cpk(r_i^j) for the blocks whose mask is shared among the servers.
         byte[][] masks = Enumerable.Range(Split + 2, L - Split - 1)
             .Select(i => HeTools.Serialize(Collective!.Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
@@ -181,8 +195,11 @@ public abstract class RemoteServerRole : ISecoRole
         outbox.Send(Party.Gateway, new LinearShares(q.Query, results));
     }
 
-    private void OnDecryptionRequest(DecryptionRequest m, Outbox outbox)
+    private void OnDecryptionRequest(RemoteQuery q, DecryptionRequest m, Outbox outbox)
     {
+        if (!q.Started || q.Decrypted)
+            throw new ProtocolViolationException($"unexpected decryption request for query {q.Query}");
+        q.Decrypted = true;
         if (m.Ciphertexts.Length != L - Split)
             throw new ProtocolViolationException($"expected {L - Split} ciphertexts to decrypt, got {m.Ciphertexts.Length}");
         var shares = new byte[L - Split][];
@@ -197,6 +214,8 @@ public abstract class RemoteServerRole : ISecoRole
 
     private void OnMaskedActivation(Party from, RemoteQuery q, MaskedActivation m, Outbox outbox)
     {
+        if (!q.Decrypted)
+            throw new ProtocolViolationException($"masked activation for query {q.Query} before its preparation finished");
         bool fromGateway = from == Party.Gateway && m.Block == Split + 1;
         bool fromEvaluator = from == Party.Evaluator && Self == Party.Garbler && m.Block > Split + 1;
         if ((!fromGateway && !fromEvaluator) || m.Block > L || m.Values.Length != P.Block(m.Block).Columns || !q.Seen.Add(m.Block))
@@ -232,4 +251,10 @@ public sealed class RemoteQuery(int query)
     public Dictionary<int, ulong[]> S { get; } = [];
 
     public HashSet<int> Seen { get; } = [];
+
+    /// <summary>A's PreparationBegin arrived.</summary>
+    public bool Started { get; set; }
+
+    /// <summary>This server sent its decryption shares: its part of the preparation is done.</summary>
+    public bool Decrypted { get; set; }
 }

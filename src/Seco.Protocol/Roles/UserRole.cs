@@ -99,7 +99,7 @@ public sealed class UserRole : ISecoRole
     private MatVecLayout Layout(BlockShape b) => new(b.Rows, b.Columns, _view.Context.N);
 
     private QueryState Current(int query) =>
-        _q is not null && _q.Query == query ? _q : throw new ProtocolViolationException($"query {query} is not the user's current query");
+        _q is not null && _q.Query == query && !_q.Finished ? _q : throw new ProtocolViolationException($"query {query} is not the user's current query");
 
     private void Begin(int query, Outbox outbox)
     {
@@ -208,6 +208,7 @@ public sealed class UserRole : ISecoRole
     {
         if (!q.Online)
             throw new ProtocolViolationException($"an output for query {q.Query} before its online phase");
+        q.Finished = true;
         outbox.Raise(new PredictionReady(q.Query, logits));
         Begin(q.Query + 1, outbox);
     }
@@ -232,5 +233,7 @@ public sealed class UserRole : ISecoRole
         public bool ServersReady { get; set; }
 
         public bool Online { get; set; }
+
+        public bool Finished { get; set; }
     }
 }
