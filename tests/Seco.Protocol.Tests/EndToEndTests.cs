@@ -45,6 +45,7 @@ public class EndToEndTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)] // l = L: DELPHI between the user and A
     public void Mlp_prediction_is_bit_exact_at_every_split(int split)
     {
         FixedPointModel model = Model("mlp.onnx");
