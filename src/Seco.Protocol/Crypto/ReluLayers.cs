@@ -61,7 +61,6 @@ public static class ReluLayers
     public static GarbledLayer Package(int block, Garbler garbler, params (string Group, ulong[] Values)[] own)
     {
         Circuit c = garbler.Circuit;
-        int neurons = own.Length > 0 ? own[0].Values.Length : 0;
         byte[][] labels = own.Select(o =>
         {
             int g = Group(c, o.Group);
@@ -69,7 +68,6 @@ public static class ReluLayers
             return new InputLabels(g, garbler.InputEncoding.Encode(g, Bits(o.Values, width))).ToBytes();
         }).ToArray();
         byte[][] chunks = garbler.Chunks().Select(chunk => chunk.ToBytes()).ToArray();
-        _ = neurons;
         return new GarbledLayer(block, chunks, garbler.OutputDecoding.ToBytes(), labels);
     }
 
@@ -77,18 +75,17 @@ public static class ReluLayers
     public static (Block[] X0, Block[] X1) LabelPairs(IEnumerable<(Garbler Garbler, string Group)> groups)
     {
         var x0 = new List<Block>();
-        foreach ((Garbler g, string name) in groups)
-            x0.AddRange(g.InputEncoding.ZeroLabels(name).ToArray());
-        var zero = x0.ToArray();
-        var one = new Block[zero.Length];
-        // Δ differs per garbler; recompute per group.
-        int at = 0;
+        var x1 = new List<Block>();
         foreach ((Garbler g, string name) in groups)
         {
-            int count = g.InputEncoding.ZeroLabels(name).Length;
-            for (int i = 0; i < count; i++, at++) one[at] = zero[at] ^ g.InputEncoding.Delta;
+            Block delta = g.InputEncoding.Delta; // each garbler (layer) has its own Δ
+            foreach (Block w in g.InputEncoding.ZeroLabels(name))
+            {
+                x0.Add(w);
+                x1.Add(w ^ delta);
+            }
         }
-        return (zero, one);
+        return (x0.ToArray(), x1.ToArray());
     }
 
     /// <summary>Evaluates a layer and decodes its output vector.</summary>

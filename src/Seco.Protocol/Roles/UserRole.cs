@@ -24,6 +24,7 @@ public sealed class UserRole : ISecoRole
     private readonly HeTools _he;
     private readonly KeyGenerator _keys;
     private readonly PublicKey _publicKey;
+    private readonly Decryptor _decryptor;
     private readonly IknpReceiver _ot = new();
     private Encryptor? _collective;
     private QueryState? _q;
@@ -39,6 +40,7 @@ public sealed class UserRole : ISecoRole
         _he = new HeTools(view.Context);
         _keys = new KeyGenerator(view.Context);
         _publicKey = _keys.CreatePublicKey();
+        _decryptor = new Decryptor(view.Context, _keys.SecretKey);
     }
 
     public Party Self => Party.User;
@@ -87,8 +89,7 @@ public sealed class UserRole : ISecoRole
             case OutputCiphertext m:
                 {
                     QueryState q = Current(m.Query);
-                    var decryptor = new Decryptor(_view.Context, _keys.SecretKey);
-                    Finish(q, _he.DecodePrefix(decryptor.Decrypt(_he.LoadCiphertext(m.Ciphertext, "output ciphertext")), _view.OutputSize), outbox);
+                    Finish(q, _he.DecodePrefix(_decryptor.Decrypt(_he.LoadCiphertext(m.Ciphertext, "output ciphertext")), _view.OutputSize), outbox);
                     break;
                 }
             default:
@@ -132,12 +133,11 @@ public sealed class UserRole : ISecoRole
         int l = _view.Split;
         if (m.ShareCiphertexts.Length != l)
             throw new ProtocolViolationException($"expected {l} share ciphertexts, got {m.ShareCiphertexts.Length}");
-        var decryptor = new Decryptor(_view.Context, _keys.SecretKey);
         for (int i = 1; i <= l; i++)
         {
             MatVecLayout layout = Layout(_view.GatewayBlocks[i - 1]);
             Ciphertext ct = _he.LoadCiphertext(m.ShareCiphertexts[i - 1], $"share ciphertext of block {i}");
-            q.Shares[i] = layout.UnpackOutput(_he.Encoder.Decode(decryptor.Decrypt(ct))); // F_i r_i − s_i
+            q.Shares[i] = layout.UnpackOutput(_he.Encoder.Decode(_decryptor.Decrypt(ct))); // F_i r_i − s_i
         }
 
         BlockShape[] relu = _view.GatewayBlocks.Where(b => b.HasRelu).ToArray();
