@@ -44,4 +44,19 @@ public sealed class RobustnessTests : IDisposable
             }
         }).QuickCheckThrowOnFailure();
     }
+
+    /// <summary>A mutation the property test found: "*>" at offset 285 left a tier whose roles could not be defaulted.</summary>
+    [Fact]
+    public void A_tier_without_two_distinct_servers_for_the_roles_is_a_positioned_error()
+    {
+        string text = Yaml.Full.Remove(285, 2).Insert(285, "*>\n");
+        try
+        {
+            _folder.Load(text);
+        }
+        catch (ScenarioValidationException ex)
+        {
+            Assert.All(ex.Errors, error => Assert.StartsWith($"{ScenarioFolder.SourceName}:{error.Line}:{error.Column}: ", error.ToString()));
+        }
+    }
 }

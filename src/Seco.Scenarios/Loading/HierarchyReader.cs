@@ -121,8 +121,15 @@ internal sealed class HierarchyReader
             return null;
 
         // Defaults: the first and second server, or, when one role is given, the first other server.
-        garbler ??= servers.First(s => s != evaluator);
-        evaluator ??= servers.First(s => s != garbler);
+        garbler ??= servers.FirstOrDefault(s => s != evaluator);
+        evaluator ??= servers.FirstOrDefault(s => s != garbler);
+        if (garbler is null || evaluator is null)
+        {
+            // e.g. the same server listed twice (a repeat is reported with the party list, later)
+            _context.Error(fields.Require("servers")!.Location, fields.PathOf("servers"),
+                $"a tier needs two different servers for garbler and evaluator, got [{string.Join(", ", servers)}]");
+            return null;
+        }
         if (garbler == evaluator)
         {
             _context.Error(fields.Get("evaluator")!.Location, fields.PathOf("evaluator"),
