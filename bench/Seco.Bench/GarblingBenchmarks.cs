@@ -72,8 +72,8 @@ public class RawAndGateBenchmarks
 
 /// <summary>
 /// The Bristol Fashion AES-128 circuit (6,400 AND, 28,176 XOR, 2,087 INV), garbled and evaluated; reference on this
-/// machine class: emp-tool garbles it at 17.8 M AND/s. Mean is per AND gate. The circuit file is read from
-/// shared/testdata beside the repository.
+/// machine class: emp-tool garbles it at 17.8 M AND/s. Mean is per AND gate. The circuit file is the copy committed
+/// in tests/data/bristol.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Config))]
@@ -87,7 +87,7 @@ public class AesCircuitGarblingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _circuit = BristolFashion.ReadFile(SharedTestData.Path("bristol", "aes_128.txt"));
+        _circuit = BristolFashion.ReadFile(RepositoryTestData.Path("bristol", "aes_128.txt"));
         if (_circuit.Statistics.AndCount != AndGates) throw new InvalidOperationException($"expected {AndGates} AND gates, the file has {_circuit.Statistics.AndCount}");
         var garbler = new Garbler(_circuit, Prg.ForTests(1));
         _labels = [garbler.InputEncoding.Encode(0, new bool[128]), garbler.InputEncoding.Encode(1, new bool[128])];
@@ -168,16 +168,16 @@ public class ReluGarblingBenchmarks
     }
 }
 
-/// <summary>Finds shared/testdata beside the repository (the folder holding Seco.Actors.sln).</summary>
-internal static class SharedTestData
+/// <summary>Finds a file under tests/data in the repository (the folder holding Seco.Actors.sln).</summary>
+internal static class RepositoryTestData
 {
     public static string Path(params string[] parts)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(System.IO.Path.Combine(dir.FullName, "Seco.Actors.sln")))
             {
-                string path = System.IO.Path.Combine([dir.FullName, "..", "shared", "testdata", .. parts]);
-                return File.Exists(path) ? path : throw new FileNotFoundException($"shared test data not found at {path}");
+                string path = System.IO.Path.Combine([dir.FullName, "tests", "data", .. parts]);
+                return File.Exists(path) ? path : throw new FileNotFoundException($"test data not found at {path} (it is committed under tests/data)");
             }
         throw new DirectoryNotFoundException("the repository root (Seco.Actors.sln) was not found above " + AppContext.BaseDirectory);
     }

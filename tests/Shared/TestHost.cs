@@ -10,6 +10,17 @@ internal static class TestHost
 
     public static string Root => RootLazy.Value;
 
+    /// <summary>
+    /// The path of a file under tests/data in the repository (e.g. <c>DataFile("bristol", "aes_128.txt")</c>). The
+    /// data is committed with the tests, so a missing file is a broken checkout and fails the test rather than
+    /// skipping it.
+    /// </summary>
+    public static string DataFile(params string[] parts)
+    {
+        string path = Path.Combine([Root, "tests", "data", .. parts]);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"test data file {path} is missing (it is committed under tests/data)", path);
+    }
+
     /// <summary>The full path of <paramref name="program"/> on PATH, or null.</summary>
     public static string? FindOnPath(string program)
     {

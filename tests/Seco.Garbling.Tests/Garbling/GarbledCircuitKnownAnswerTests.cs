@@ -2,7 +2,6 @@ using Seco.Garbling.Circuits;
 using Seco.Garbling.Circuits.Gadgets;
 using Seco.Garbling.Crypto;
 using Seco.Garbling.Garbling;
-using Seco.Tests.Shared;
 using Xunit;
 using static Seco.Garbling.Tests.Circuits.SecoReluCircuitsTests;
 using static Seco.Garbling.Tests.Circuits.ZpArithmeticTests;
@@ -12,16 +11,13 @@ namespace Seco.Garbling.Tests.Garbling;
 /// <summary>Garble + evaluate on the circuits that matter: AES-128 (FIPS-197) and the SECO ReLU circuits.</summary>
 public class GarbledCircuitKnownAnswerTests
 {
-    private static string AesPath => Path.Combine(TestHost.Root, "..", "shared", "testdata", "bristol", "aes_128.txt");
-
-    [SkippableTheory]
+    [Theory]
     [InlineData("000102030405060708090a0b0c0d0e0f", "00112233445566778899aabbccddeeff", "69c4e0d86a7b0430d8cdb78070b4c55a", false)]
     [InlineData("2b7e151628aed2a6abf7158809cf4f3c", "3243f6a8885a308d313198a2e0370734", "3925841d02dc09fbdc118597196a0b32", false)]
     [InlineData("000102030405060708090a0b0c0d0e0f", "00112233445566778899aabbccddeeff", "69c4e0d86a7b0430d8cdb78070b4c55a", true)]
     public void Aes128BristolCircuitGarblesToTheFips197Ciphertext(string key, string plaintext, string ciphertext, bool softwareAes)
     {
-        Skip.IfNot(File.Exists(AesPath), $"the Bristol AES-128 circuit is not at {AesPath} (it lives beside the repository in shared/testdata, as CI has it)");
-        var circuit = BristolFashion.ReadFile(AesPath);
+        var circuit = BristolFashion.ReadFile(Circuits.BristolFashionTests.AesPath);
         var inputs = BristolAes.Encode(Convert.FromHexString(key), Convert.FromHexString(plaintext));
         var options = new GarblingOptions(ChunkAndGates: 1000) { SoftwareAes = softwareAes };
         var outputs = HalfGatesTests.GarbleAndEvaluate(circuit, inputs, options, BlockRandom.Os);
