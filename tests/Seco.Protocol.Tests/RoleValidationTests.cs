@@ -182,7 +182,7 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
             AssertViolation(role, from, session.Delivered<SetupBegin>(Party.Garbler), $"SetupBegin must come from Gateway, not {from}");
             AssertViolation(role, from, new CollectiveKeys([], []), "must come from Gateway");
             AssertViolation(role, from, new UserPublicKey([]), "must come from Gateway");
-            AssertViolation(role, from, new DecryptionRequest(0, []), "must come from Gateway");
+            AssertViolation(role, from, new MaskAggregate(0, []), "must come from Gateway");
         }
     }
 

@@ -59,6 +59,10 @@ public static class SecureRunCommand
                             online.Increment(1);
                             online.Description = $"online + output ({f.Query + 1}/{n}), last bit-exact: {(f.BitExact ? "yes" : "NO")}";
                             break;
+                        case QueryAbandoned f:
+                            online.Increment(1);
+                            online.Description = $"online + output ({f.Query + 1}/{n}), query {f.Query} FAILED";
+                            break;
                     }
                 });
                 setup.StopTask();
@@ -96,7 +100,7 @@ public static class SecureRunCommand
         int correct = 0, labelled = 0;
         foreach (SecureQueryOutcome q in result.Queries)
         {
-            string exact = !q.Completed ? "[red]not finished[/]" : q.BitExact ? "[green]yes[/]" : "[red]NO[/]";
+            string exact = !q.Completed ? (q.FailureReason is null ? "[red]not finished[/]" : "[red]failed[/]") : q.BitExact ? "[green]yes[/]" : "[red]NO[/]";
             string ok = q.Query.Label is { } label && q.Prediction is { } pr ? (pr == label ? "yes" : "no") : "-";
             if (q.Query.Label is not null) { labelled++; if (q.Prediction == q.Query.Label) correct++; }
             table.AddRow(q.Query.Index.ToString(), Markup.Escape(q.Query.Source), q.Query.Label?.ToString() ?? "-",

@@ -34,8 +34,25 @@ public sealed class HeTools(BfvContext context)
     /// <summary>The Lin-OP input packing of <paramref name="layout"/> (MatVecLayout.PackInput).</summary>
     public Plaintext EncodeInput(MatVecLayout layout, ReadOnlySpan<ulong> x) => Encoder.Encode(layout.PackInput(x, PrimeField.P));
 
-    /// <summary>A vector in the Lin-OP output layout, to add to or subtract from a product.</summary>
-    public Plaintext EncodeOutput(MatVecLayout layout, ReadOnlySpan<ulong> v) => Encoder.Encode(layout.PackOutput(v, PrimeField.P));
+    /// <summary>
+    /// The mask a party adds to (or subtracts from) a ciphertext that another party will decrypt: <paramref name="values"/>
+    /// in the intended output slots 0..m−1 of row 0 (the Lin-OP output layout, <see cref="MatVecLayout.UnpackOutput"/>,
+    /// and the prefix layout of <see cref="EncodePrefix"/>), and a fresh uniform element of Z_p from the OS CSPRNG in
+    /// every other slot. A Lin-OP result holds more than its m outputs: the row swap and the folds of
+    /// <see cref="MatVec"/> leave partial sums of F·r in the other slots (and F·r itself in row 1), so masking only
+    /// slots 0..m−1 let the decrypting party read linear functions of r and F there (issue 15). Every party that
+    /// contributes a mask pads independently, so a decryptor colluding with one contributor still faces the honest
+    /// contributor's pad.
+    /// </summary>
+    public Plaintext EncodeOutputMask(ReadOnlySpan<ulong> values)
+    {
+        if (values.Length > N)
+            throw new ArgumentException($"{values.Length} values do not fit {N} slots");
+        ulong[] slots = ZpRandom.Uniform(N);
+        for (int i = 0; i < values.Length; i++)
+            slots[i] = values[i] < PrimeField.P ? values[i] : throw new ArgumentOutOfRangeException(nameof(values), $"entry {i} is not a residue mod p");
+        return Encoder.Encode(slots);
+    }
 
     public static byte[] Serialize(Ciphertext ciphertext) => BfvSerializer.Serialize(ciphertext);
 

@@ -54,19 +54,16 @@ public sealed record MaskAggregate(int Query, byte[][] Ciphertexts) : QueryMessa
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>B, C → A: Enc_cpk(F_i^j r_i − s_i^j) for i = l+1..L (decision D1: plaintext weight shares).</summary>
+/// <summary>
+/// B, C → A and to each other: Enc_cpk(F_i^j r_i − s_i^j ⊕ pad) for i = l+1..L (decision D1: plaintext weight shares).
+/// Each server decrypts only ct_E = ModSwitch(ct² + ct³) of these (Alg. 7, tied to the query and block).
+/// </summary>
 public sealed record LinearShares(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>A → B, C: ct_E for i = l+1..L, mod-switched, to decrypt collectively (Alg. 7).</summary>
-public sealed record DecryptionRequest(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
-{
-    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
-}
-
-/// <summary>B, C → A: smudged partial decryptions of each ct_E (Alg. 5).</summary>
+/// <summary>B, C → A: smudged partial decryptions of each ct_E = ModSwitch(ct² + ct³), i = l+1..L (Alg. 5).</summary>
 public sealed record DecryptionShares(int Query, byte[][] Shares) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;

@@ -46,7 +46,6 @@ public static class SecoCodecs
         QueryBlobs("seco.mask-shares", "ciphertexts", (q, b) => new MaskShares(q, b), m => m.Ciphertexts),
         QueryBlobs("seco.mask-aggregate", "ciphertexts", (q, b) => new MaskAggregate(q, b), m => m.Ciphertexts),
         QueryBlobs("seco.linear-shares", "ciphertexts", (q, b) => new LinearShares(q, b), m => m.Ciphertexts),
-        QueryBlobs("seco.decryption-request", "ciphertexts", (q, b) => new DecryptionRequest(q, b), m => m.Ciphertexts),
         QueryBlobs("seco.decryption-shares", "shares", (q, b) => new DecryptionShares(q, b), m => m.Shares),
         new ProtocolCodec<GarbledCircuits>("seco.garbled-circuits", 2,
             (ref MessagePackWriter w, GarbledCircuits m) => { w.WriteInt32(m.Query); WriteLayers(ref w, m.Layers); },
@@ -77,6 +76,11 @@ public static class SecoCodecs
         new ProtocolCodec<OutputCiphertext>("seco.output-ciphertext", 2,
             (ref MessagePackWriter w, OutputCiphertext m) => { w.WriteInt32(m.Query); w.WriteBinary(m.Ciphertext); },
             (ref MessagePackReader r) => new OutputCiphertext(ReadQuery(ref r), ReadBlob(ref r))),
+
+        // Failure of one query
+        new ProtocolCodec<QueryAborted>("seco.query-aborted", 3,
+            (ref MessagePackWriter w, QueryAborted m) => { w.WriteInt32(m.Query); w.WriteInt32((int)m.At); w.WriteString(Reason(m.Reason)); },
+            (ref MessagePackReader r) => new QueryAborted(ReadQuery(ref r), ReadPhase(ref r), ReadReason(ref r))),
     ];
 
     private static readonly Dictionary<Type, IProtocolCodec> ByType = All.ToDictionary(c => c.MessageType);
@@ -134,6 +138,34 @@ public static class SecoCodecs
         if (block is < 0 or > MaxBlock)
             throw new MessagePackException(at, $"block {block} is out of range 0..{MaxBlock}");
         return block;
+    }
+
+    private static ProtocolPhase ReadPhase(ref MessagePackReader reader)
+    {
+        long at = reader.Consumed;
+        int phase = reader.ReadInt32();
+        if (!Enum.IsDefined((ProtocolPhase)phase))
+            throw new MessagePackException(at, $"unknown protocol phase {phase}");
+        return (ProtocolPhase)phase;
+    }
+
+    /// <summary>A reason cut to <see cref="QueryAborted.MaxReasonLength"/> with control characters replaced (it reaches logs and terminals).</summary>
+    private static string Reason(string reason)
+    {
+        string cut = reason.Length > QueryAborted.MaxReasonLength ? reason[..QueryAborted.MaxReasonLength] : reason;
+        return string.Create(cut.Length, cut, (span, s) =>
+        {
+            for (int i = 0; i < s.Length; i++) span[i] = char.IsControl(s[i]) ? '?' : s[i];
+        });
+    }
+
+    private static string ReadReason(ref MessagePackReader reader)
+    {
+        long at = reader.Consumed;
+        ReadOnlySpan<byte> utf8 = reader.ReadStringUtf8();
+        if (utf8.Length > 4 * QueryAborted.MaxReasonLength)
+            throw new MessagePackException(at, $"abort reason of {utf8.Length} bytes exceeds {4 * QueryAborted.MaxReasonLength}");
+        return Reason(System.Text.Encoding.UTF8.GetString(utf8));
     }
 
     private static ProtocolCodec<T> QueryOnly<T>(string kind, Func<int, T> create) where T : QueryMessage =>

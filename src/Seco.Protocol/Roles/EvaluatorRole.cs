@@ -69,20 +69,28 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
                 Expect(from, message, Party.Garbler);
                 if (!m.Layers.Select(l => l.Block).SequenceEqual(ReluBlocks))
                     throw new ProtocolViolationException($"garbled circuits for blocks [{string.Join(", ", m.Layers.Select(l => l.Block))}], expected [{string.Join(", ", ReluBlocks)}]");
-                State(Ensure(m.Query).Query).Circuits = m.Layers.ToDictionary(l => l.Block);
+                Offline circuitsFor = State(Ensure(m.Query).Query);
+                if (circuitsFor.Circuits is not null)
+                    throw new ProtocolViolationException($"garbled circuits for query {m.Query} arrived twice");
+                circuitsFor.Circuits = m.Layers.ToDictionary(l => l.Block);
                 TryReady(m.Query, outbox);
                 break;
             case ProviderLabels m:
                 Expect(from, message, Party.Gateway);
                 if (m.Labels.Length != 2 * ReluBlocks.Count())
                     throw new ProtocolViolationException($"expected {2 * ReluBlocks.Count()} label groups from A, got {m.Labels.Length}");
-                State(Existing(m.Query).Query).ProviderLabels = m.Labels;
+                Offline providerFor = State(Existing(m.Query).Query);
+                if (providerFor.ProviderLabels is not null)
+                    throw new ProtocolViolationException($"A's labels for query {m.Query} arrived twice");
+                providerFor.ProviderLabels = m.Labels;
                 TryReady(m.Query, outbox);
                 break;
             case OtResponse { Purpose: OtPurpose.EvaluatorMasks } m:
                 {
                     Expect(from, message, Party.Garbler);
                     Offline state = State(Existing(m.Query).Query);
+                    if (state.MaskChoices == 0 || state.MaskLabels is not null)
+                        throw new ProtocolViolationException($"an OT response for C's mask labels of query {m.Query} that C did not request (or a second one)");
                     var labels = new Block[state.MaskChoices];
                     _otWithGarbler.ReceiveChosen(m.Payload, labels);
                     state.MaskLabels = labels;
@@ -93,6 +101,8 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
                 {
                     Expect(from, message, Party.Garbler);
                     Online step = Step(m.Query, m.Block);
+                    if (step.ShareLabels is not null)
+                        throw new ProtocolViolationException($"a second OT response for block {m.Block} of query {m.Query}");
                     var labels = new Block[step.Choices];
                     _otWithGarbler.ReceiveChosen(m.Payload, labels);
                     step.ShareLabels = labels;
@@ -101,7 +111,10 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
                 }
             case GarblerInput m:
                 Expect(from, message, Party.Garbler);
-                Step(m.Query, m.Block).GarblerLabels = m.Labels;
+                Online online = Step(m.Query, m.Block);
+                if (online.GarblerLabels is not null)
+                    throw new ProtocolViolationException($"B's labels for block {m.Block} of query {m.Query} arrived twice");
+                online.GarblerLabels = m.Labels;
                 TryEvaluate(m.Query, m.Block, outbox);
                 break;
             default:

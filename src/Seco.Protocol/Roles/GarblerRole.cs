@@ -19,6 +19,7 @@ public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : 
     private readonly Dictionary<int, Dictionary<int, Garbler>> _garblers = [];
     private readonly Dictionary<(int Query, int Block), ulong[]> _shares = [];
     private readonly Dictionary<(int Query, int Block), byte[]> _pendingRequests = [];
+    private readonly OtLedger _served = new();
     private bool _evaluatorOtReady;
 
     public override Party Self => Party.Garbler;
@@ -49,7 +50,9 @@ public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : 
     protected override void Forget(int query)
     {
         _garblers.Remove(query);
+        _served.Forget(query);
         foreach (var key in _shares.Keys.Where(k => k.Query == query).ToList()) _shares.Remove(key);
+        foreach (var key in _pendingRequests.Keys.Where(k => k.Query == query).ToList()) _pendingRequests.Remove(key);
     }
 
     protected override void HandleDuty(Party from, SecoMessage message, Outbox outbox)
@@ -66,7 +69,10 @@ public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : 
             case OtRequest { Purpose: OtPurpose.ProviderLabels } m:
                 {
                     Expect(from, message, Party.Gateway);
-                    var garblers = _garblers[Existing(m.Query).Query];
+                    RemoteQuery q = Existing(m.Query);
+                    if (!q.Decrypted || !_garblers.TryGetValue(q.Query, out var garblers))
+                        throw new ProtocolViolationException($"an OT request for A's labels of query {q.Query} before its preparation");
+                    _served.Claim(m);
                     var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "E1"), (g.Value, "neg_r1") }).ToArray());
                     outbox.Send(Party.Gateway, new OtResponse(m.Query, OtPurpose.ProviderLabels, 0, _otWithGateway.SendChosen(m.Matrix, pairs.X0, pairs.X1)));
                     break;
@@ -74,15 +80,19 @@ public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : 
             case OtRequest { Purpose: OtPurpose.EvaluatorMasks } m:
                 {
                     Expect(from, message, Party.Evaluator);
-                    var garblers = _garblers[Ensure(m.Query).Query];
+                    if (!_garblers.TryGetValue(Ensure(m.Query).Query, out var garblers))
+                        throw new ProtocolViolationException($"an OT request for C's mask labels of query {m.Query} that has no circuits");
+                    _served.Claim(m);
                     var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).Select(g => (g.Value, "neg_r3")).ToArray());
                     outbox.Send(Party.Evaluator, new OtResponse(m.Query, OtPurpose.EvaluatorMasks, 0, _otWithEvaluator.SendChosen(m.Matrix, pairs.X0, pairs.X1)));
                     break;
                 }
             case OtRequest { Purpose: OtPurpose.EvaluatorShare } m:
                 Expect(from, message, Party.Evaluator);
-                if (!_garblers.TryGetValue(m.Query, out var layer) || !layer.ContainsKey(m.Block) || !_pendingRequests.TryAdd((m.Query, m.Block), m.Matrix))
+                if (!_garblers.TryGetValue(m.Query, out var layer) || !layer.ContainsKey(m.Block))
                     throw new ProtocolViolationException($"unexpected OT request for block {m.Block} of query {m.Query}");
+                _served.Claim(m);
+                _pendingRequests.Add((m.Query, m.Block), m.Matrix);
                 TryServe(m.Query, m.Block, outbox);
                 break;
             default:

@@ -38,7 +38,7 @@ public sealed partial class GatewayRole
             Ciphertext ct = _he.LoadCiphertext(m.MaskCiphertexts[i - 1], $"Enc(r_{i})");
             q.S[i] = ZpRandom.Uniform(b.Rows);
             Ciphertext product = MatVec.Multiply(_he.Evaluator, _faMatrices[i], ct, _userRotations!);
-            _he.Evaluator.SubPlainInplace(product, _he.EncodeOutput(_p.Layout(i), q.S[i]));
+            _he.Evaluator.SubPlainInplace(product, _he.EncodeOutputMask(q.S[i]));
             _he.Evaluator.ModSwitchToNextInplace(product);
             CircuitPrivacy.FloodInplace(_p.Context, _user, product, _p.UserLinOpNoiseBits(i) + StatisticalSecurity);
             shares[i - 1] = HeTools.Serialize(product);
@@ -80,6 +80,9 @@ public sealed partial class GatewayRole
 
     private void OnUserLabelRequest(QueryState q, OtRequest m, Outbox outbox)
     {
+        if (!q.UserSideDone)
+            throw new ProtocolViolationException($"an OT request for query {q.Query} before its circuits were garbled");
+        _servedToUser.Claim(m);
         var groups = q.Garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "u"), (g.Value, "neg_r_next") });
         (Block[] x0, Block[] x1) = ReluLayers.LabelPairs(groups.ToArray());
         outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, 0, _otWithUser.SendChosen(m.Matrix, x0, x1)));
@@ -108,29 +111,32 @@ public sealed partial class GatewayRole
 
     private void OnLinearShares(QueryState q, Party from, LinearShares m, Outbox outbox)
     {
-        if (m.Ciphertexts.Length != L - Split || !q.LinearShares.TryAdd(from, m.Ciphertexts))
+        if (m.Ciphertexts.Length != L - Split || q.CtE.Count > 0 || q.E1.Count > 0 || !q.LinearShares.TryAdd(from, m.Ciphertexts))
             throw new ProtocolViolationException($"{from}: unexpected linear shares for query {q.Query}");
         if (q.LinearShares.Count < 2) return;
-        var requests = new byte[L - Split][];
         for (int i = Split + 1; i <= L; i++)
         {
             int k = i - Split - 1;
             Ciphertext e = _he.LoadCiphertext(q.LinearShares[Party.Garbler][k], $"F²r − s² of block {i}");
             _he.Evaluator.AddInplace(e, _he.LoadCiphertext(q.LinearShares[Party.Evaluator][k], $"F³r − s³ of block {i}"));
-            _he.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5
+            _he.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5; B and C compute the same ct_E themselves
             q.CtE[i] = e;
-            requests[k] = HeTools.Serialize(e);
         }
-        var message = new DecryptionRequest(q.Query, requests);
-        outbox.Send(Party.Garbler, message);
-        outbox.Send(Party.Evaluator, message);
+        q.LinearShares.Clear();
+        TryDecrypt(q, outbox);
     }
 
     private void OnDecryptionShares(QueryState q, Party from, DecryptionShares m, Outbox outbox)
     {
-        if (m.Shares.Length != L - Split || !q.DecryptionShares.TryAdd(from, m.Shares))
+        if (m.Shares.Length != L - Split || q.E1.Count > 0 || !q.DecryptionShares.TryAdd(from, m.Shares))
             throw new ProtocolViolationException($"{from}: unexpected decryption shares for query {q.Query}");
-        if (q.DecryptionShares.Count < 2) return;
+        TryDecrypt(q, outbox);
+    }
+
+    /// <summary>Alg. 6–7: once both partial products and both decryption shares are in, A learns E¹ of every F_BC block.</summary>
+    private void TryDecrypt(QueryState q, Outbox outbox)
+    {
+        if (q.CtE.Count == 0 || q.DecryptionShares.Count < 2) return;
         for (int i = Split + 1; i <= L; i++)
         {
             int k = i - Split - 1;
@@ -140,6 +146,7 @@ public sealed partial class GatewayRole
             q.E1[i] = _p.Layout(i).UnpackOutput(_he.Encoder.Decode(decryption.Finalize(q.CtE[i], aggregate)));
         }
         q.CtE.Clear();
+        q.DecryptionShares.Clear();
 
         // Alg. 16: A's inputs to each F_BC circuit (E¹_i and −r¹_{i+1}) by OT from the garbler B.
         var choices = new List<bool>();
@@ -161,7 +168,10 @@ public sealed partial class GatewayRole
 
     private void OnProviderLabels(QueryState q, OtResponse m, Outbox outbox)
     {
+        if (q.ProviderChoices == 0)
+            throw new ProtocolViolationException($"an OT response for query {q.Query} that A did not request (or a second one)");
         var labels = new Block[q.ProviderChoices];
+        q.ProviderChoices = 0;
         _otWithGarbler.ReceiveChosen(m.Payload, labels);
         var groups = new List<byte[]>();
         int at = 0;
@@ -208,6 +218,7 @@ public sealed partial class GatewayRole
         {
             outbox.Send(Party.User, new OutputShare(q.Query, a)); // l = L: DELPHI's output, the user adds its share
             _queries.Remove(q.Query);
+            _servedToUser.Forget(q.Query);
             return;
         }
         Garbler garbler = q.Garblers[i];
@@ -241,12 +252,13 @@ public sealed partial class GatewayRole
             throw new ProtocolViolationException($"{from}: unexpected output for query {q.Query}");
         if (q.Outputs.Count < 2) return;
         Ciphertext y = _he.Evaluator.Add(q.Outputs[Party.Garbler], q.Outputs[Party.Evaluator]);
-        _he.Evaluator.AddPlainInplace(y, _he.EncodePrefix(q.E1[L]));
+        _he.Evaluator.AddPlainInplace(y, _he.EncodeOutputMask(q.E1[L]));
         var zero = new Ciphertext(_p.Context);
         _user!.EncryptZero(zero); // D17: re-randomise before it leaves
         _he.Evaluator.AddInplace(y, zero);
         outbox.Send(Party.User, new OutputCiphertext(q.Query, HeTools.Serialize(y)));
         _queries.Remove(q.Query);
+        _servedToUser.Forget(q.Query);
     }
 
     private sealed class QueryState(int query)

@@ -39,7 +39,9 @@ public sealed partial class GatewayRole : ISecoRole
     private Encryptor? _user;
     private GaloisKeys? _userRotations;
     private byte[]? _userOtReply;
-    private int _serversReady;
+    private readonly HashSet<Party> _serversReady = [];
+    private readonly AbortedQueries _aborted = new();
+    private readonly OtLedger _servedToUser = new();
     private int _nextQuery;
     private bool _welcomed;
 
@@ -68,15 +70,22 @@ public sealed partial class GatewayRole : ISecoRole
 
     public void Handle(Party from, SecoMessage message, Outbox outbox)
     {
+        if (_aborted.Contains(message))
+            return;
         switch (message)
         {
+            case QueryAborted m:
+                Expect(from, message, Party.User, Party.Garbler, Party.Evaluator);
+                Abort(m.Query, m.At, m.Reason, outbox, from);
+                break;
             case ServerKeyShares m:
                 Expect(from, message, Party.Garbler, Party.Evaluator);
                 OnKeyShares(from, m, outbox);
                 break;
             case ServerReady:
                 Expect(from, message, Party.Garbler, Party.Evaluator);
-                _serversReady++;
+                if (!_serversReady.Add(from))
+                    throw new ProtocolViolationException($"{from} announced itself ready twice");
                 TryWelcome(outbox);
                 break;
             case UserJoin m:
@@ -131,6 +140,17 @@ public sealed partial class GatewayRole : ISecoRole
 
     private static void Expect(Party from, SecoMessage message, params Party[] allowed) => Senders.Expect(from, message, allowed);
 
+    public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
+    {
+        // A query A has begun, or the one the user is about to begin; anything else is not A's to abort.
+        if ((!_queries.ContainsKey(query) && query != _nextQuery) || !_aborted.Add(query, at, reason, outbox, from, Party.User, Party.Garbler, Party.Evaluator))
+            return;
+        _queries.Remove(query);
+        _servedToUser.Forget(query);
+        if (query == _nextQuery)
+            _nextQuery++;
+    }
+
     private QueryState Query(int query) =>
         _queries.TryGetValue(query, out QueryState? q) ? q : throw new ProtocolViolationException($"query {query} is unknown at the gateway");
 
@@ -184,7 +204,7 @@ public sealed partial class GatewayRole : ISecoRole
 
     private void TryWelcome(Outbox outbox)
     {
-        if (_welcomed || _collectiveKey is null || _userOtReply is null || _serversReady < 2)
+        if (_welcomed || _collectiveKey is null || _userOtReply is null || _serversReady.Count < 2)
             return;
         _welcomed = true;
         outbox.Send(Party.User, new GatewayWelcome(BfvSerializer.Serialize(_collectiveKey), _userOtReply));

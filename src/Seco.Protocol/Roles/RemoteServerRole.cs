@@ -21,7 +21,9 @@ public abstract class RemoteServerRole : ISecoRole
     private readonly Dictionary<int, PlainDiagonalMatrix> _matrices = [];
     private GaloisKeys? _rotations;
     private readonly HashSet<int> _created = [];
+    private readonly AbortedQueries _aborted = new();
     private bool _announced;
+    private bool _setupBegun;
 
     protected RemoteServerRole(SecoParameters parameters, RemoteShare share)
     {
@@ -38,6 +40,9 @@ public abstract class RemoteServerRole : ISecoRole
     }
 
     public abstract Party Self { get; }
+
+    /// <summary>The other server of the tier: B for C, C for B.</summary>
+    protected Party Peer => Self == Party.Garbler ? Party.Evaluator : Party.Garbler;
 
     protected SecoParameters P { get; }
 
@@ -61,14 +66,25 @@ public abstract class RemoteServerRole : ISecoRole
 
     public void Handle(Party from, SecoMessage message, Outbox outbox)
     {
+        if (_aborted.Contains(message))
+            return;
         switch (message)
         {
+            case QueryAborted m:
+                Expect(from, message, Party.Gateway, Peer);
+                Abort(m.Query, m.At, m.Reason, outbox, from);
+                break;
             case SetupBegin m:
                 Expect(from, message, Party.Gateway);
+                if (_setupBegun)
+                    throw new ProtocolViolationException("a second SetupBegin: the key set of a session is made once");
+                _setupBegun = true;
                 OnSetupBegin(m, outbox);
                 break;
             case CollectiveKeys m:
                 Expect(from, message, Party.Gateway);
+                if (!_setupBegun || Collective is not null)
+                    throw new ProtocolViolationException(Collective is null ? "collective keys before SetupBegin" : "a second copy of the collective keys: they are accepted once per session");
                 Collective = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "collective public key"));
                 if (P.GaloisElements.Count > 0)
                     _rotations = He.Load((c, b) => BfvSerializer.LoadGaloisKeys(c, b), m.GaloisKeys, "collective Galois keys");
@@ -76,6 +92,8 @@ public abstract class RemoteServerRole : ISecoRole
                 break;
             case UserPublicKey m:
                 Expect(from, message, Party.Gateway);
+                if (User is not null)
+                    throw new ProtocolViolationException("a second copy of the user's public key: it is accepted once per session");
                 User = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "user public key"));
                 TryAnnounce(outbox);
                 break;
@@ -87,9 +105,9 @@ public abstract class RemoteServerRole : ISecoRole
                 Expect(from, message, Party.Gateway);
                 OnMaskAggregate(Existing(m.Query), m, outbox);
                 break;
-            case DecryptionRequest m:
-                Expect(from, message, Party.Gateway);
-                OnDecryptionRequest(Existing(m.Query), m, outbox);
+            case LinearShares m:
+                Expect(from, message, Peer);
+                OnPeerProducts(Existing(m.Query), m, outbox);
                 break;
             case MaskedActivation m:
                 OnMaskedActivation(from, Existing(m.Query), m, outbox);
@@ -98,6 +116,16 @@ public abstract class RemoteServerRole : ISecoRole
                 HandleDuty(from, message, outbox);
                 break;
         }
+    }
+
+    public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
+    {
+        // A query that ran to its end here is over; one not seen yet is marked so it never starts.
+        if ((_created.Contains(query) && !Queries.ContainsKey(query)) || !_aborted.Add(query, at, reason, outbox, from, Party.Gateway, Peer))
+            return;
+        Queries.Remove(query);
+        _created.Add(query);
+        Forget(query);
     }
 
     /// <summary>Messages of the garbler or evaluator duty.</summary>
@@ -182,34 +210,59 @@ public abstract class RemoteServerRole : ISecoRole
 
     private void OnMaskAggregate(RemoteQuery q, MaskAggregate m, Outbox outbox)
     {
+        if (!q.Started || q.OwnProducts is not null)
+            throw new ProtocolViolationException($"unexpected mask aggregate for query {q.Query}");
         if (m.Ciphertexts.Length != L - Split)
             throw new ProtocolViolationException($"expected {L - Split} mask ciphertexts, got {m.Ciphertexts.Length}");
-        var results = new byte[L - Split][];
+        var products = new Ciphertext[L - Split];
         for (int i = Split + 1; i <= L; i++)
         {
             Ciphertext r = He.LoadCiphertext(m.Ciphertexts[i - Split - 1], $"Enc(r_{i})");
             Ciphertext product = MatVec.Multiply(He.Evaluator, _matrices[i], r, _rotations!); // D1: F^j · Enc(r)
-            He.Evaluator.SubPlainInplace(product, He.EncodeOutput(P.Layout(i), q.S[i]));
-            results[i - Split - 1] = HeTools.Serialize(product);
+            // s^j on the m outputs, a fresh uniform pad on every other slot (HeTools.EncodeOutputMask).
+            He.Evaluator.SubPlainInplace(product, He.EncodeOutputMask(q.S[i]));
+            products[i - Split - 1] = product;
         }
-        outbox.Send(Party.Gateway, new LinearShares(q.Query, results));
+        q.OwnProducts = products;
+        // To A (it combines and decrypts) and to the peer, so that each server decrypts only ct_E = ct² + ct³ it has
+        // checked itself, never a ciphertext A chose (Alg. 7 with the decryption tied to this query's blocks).
+        var message = new LinearShares(q.Query, products.Select(HeTools.Serialize).ToArray());
+        outbox.Send(Party.Gateway, message);
+        outbox.Send(Peer, message);
+        TryDecrypt(q, outbox);
     }
 
-    private void OnDecryptionRequest(RemoteQuery q, DecryptionRequest m, Outbox outbox)
+    private void OnPeerProducts(RemoteQuery q, LinearShares m, Outbox outbox)
     {
-        if (!q.Started || q.Decrypted)
-            throw new ProtocolViolationException($"unexpected decryption request for query {q.Query}");
-        q.Decrypted = true;
+        if (!q.Started || q.PeerProducts is not null)
+            throw new ProtocolViolationException($"unexpected linear shares from {Peer} for query {q.Query}");
         if (m.Ciphertexts.Length != L - Split)
-            throw new ProtocolViolationException($"expected {L - Split} ciphertexts to decrypt, got {m.Ciphertexts.Length}");
+            throw new ProtocolViolationException($"expected {L - Split} linear-share ciphertexts from {Peer}, got {m.Ciphertexts.Length}");
+        q.PeerProducts = m.Ciphertexts.Select((c, k) => He.LoadCiphertext(c, $"{Peer}'s F·r − s of block {Split + 1 + k}")).ToArray();
+        TryDecrypt(q, outbox);
+    }
+
+    /// <summary>
+    /// Alg. 5 with smudging (D2), once per query and block: ct_E = ModSwitch(own product + peer's product) — the
+    /// ciphertext A decrypts too — so the share can only open this query's E = F·r − s² − s³ (masked by this server's
+    /// own s^j and pad), never an arbitrary ciphertext.
+    /// </summary>
+    private void TryDecrypt(RemoteQuery q, Outbox outbox)
+    {
+        if (q.OwnProducts is null || q.PeerProducts is null || q.Decrypted)
+            return;
+        q.Decrypted = true;
         var shares = new byte[L - Split][];
         for (int i = Split + 1; i <= L; i++)
         {
-            // Alg. 5 with smudging sized from the public bound (D2): the share hides this server's key and the noise.
+            int k = i - Split - 1;
+            Ciphertext e = He.Evaluator.Add(q.OwnProducts[k], q.PeerProducts[k]);
+            He.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5, as A does
             var decryption = new CollectiveDecryption(P.Context, 3, P.DecryptionNoiseBits(i));
-            shares[i - Split - 1] = decryption.GenShare(_secret.SecretKey, He.LoadCiphertext(m.Ciphertexts[i - Split - 1], $"ct_E of block {i}")).Serialize();
+            shares[k] = decryption.GenShare(_secret.SecretKey, e).Serialize();
         }
-        outbox.Send(Party.Gateway, new DecryptionShares(m.Query, shares));
+        q.OwnProducts = q.PeerProducts = null;
+        outbox.Send(Party.Gateway, new DecryptionShares(q.Query, shares));
     }
 
     private void OnMaskedActivation(Party from, RemoteQuery q, MaskedActivation m, Outbox outbox)
@@ -257,4 +310,10 @@ public sealed class RemoteQuery(int query)
 
     /// <summary>This server sent its decryption shares: its part of the preparation is done.</summary>
     public bool Decrypted { get; set; }
+
+    /// <summary>This server's Enc(F^j r − s^j ⊕ pad) per F_BC block, until it has decrypted.</summary>
+    public Ciphertext[]? OwnProducts { get; set; }
+
+    /// <summary>The peer's products, until this server has decrypted.</summary>
+    public Ciphertext[]? PeerProducts { get; set; }
 }

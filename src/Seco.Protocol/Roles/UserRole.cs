@@ -26,8 +26,10 @@ public sealed class UserRole : ISecoRole
     private readonly PublicKey _publicKey;
     private readonly Decryptor _decryptor;
     private readonly IknpReceiver _ot = new();
+    private readonly AbortedQueries _aborted = new();
     private Encryptor? _collective;
     private QueryState? _q;
+    private bool _welcomed;
 
     /// <param name="inputs">Each query's input x_1 as residues mod p (fixed-point encoded).</param>
     public UserRole(UserView view, IReadOnlyList<ulong[]> inputs)
@@ -57,9 +59,17 @@ public sealed class UserRole : ISecoRole
     {
         if (from != Party.Gateway)
             throw new ProtocolViolationException($"the user talks only to the gateway, got {message.GetType().Name} from {from}");
+        if (_aborted.Contains(message))
+            return;
         switch (message)
         {
+            case QueryAborted m:
+                Abort(m.Query, m.At, m.Reason, outbox, from);
+                break;
             case GatewayWelcome m:
+                if (_welcomed)
+                    throw new ProtocolViolationException("a second GatewayWelcome: the collective key is accepted once per session");
+                _welcomed = true;
                 _ot.ReceiveSetup(m.OtBase);
                 if (_view.HasRemoteTier)
                     _collective = new Encryptor(_view.Context, _he.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.CollectivePublicKey, "collective public key"));
@@ -97,6 +107,16 @@ public sealed class UserRole : ISecoRole
         }
     }
 
+    public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
+    {
+        // Only the current, unfinished query can fail; the user then goes on with the next one.
+        if (_q is null || _q.Query != query || _q.Finished || !_aborted.Add(query, at, reason, outbox, from, Party.Gateway))
+            return;
+        _q.Finished = true;
+        outbox.Raise(new QueryFailed(query, reason));
+        Begin(query + 1, outbox);
+    }
+
     private MatVecLayout Layout(BlockShape b) => new(b.Rows, b.Columns, _view.Context.N);
 
     private QueryState Current(int query) =>
@@ -131,6 +151,9 @@ public sealed class UserRole : ISecoRole
     private void OnGatewayPreprocessing(QueryState q, GatewayPreprocessing m, Outbox outbox)
     {
         int l = _view.Split;
+        if (q.Preprocessed)
+            throw new ProtocolViolationException($"A's preprocessing for query {q.Query} arrived twice");
+        q.Preprocessed = true;
         if (m.ShareCiphertexts.Length != l)
             throw new ProtocolViolationException($"expected {l} share ciphertexts, got {m.ShareCiphertexts.Length}");
         for (int i = 1; i <= l; i++)
@@ -167,6 +190,8 @@ public sealed class UserRole : ISecoRole
 
     private void OnLabels(QueryState q, OtResponse m, Outbox outbox)
     {
+        if (q.ChoiceCount == 0 || q.LabelsReady)
+            throw new ProtocolViolationException($"an OT response for query {q.Query} that the user did not request (or a second one)");
         var labels = new Block[q.ChoiceCount];
         _ot.ReceiveChosen(m.Payload, labels);
         int at = 0;
@@ -227,6 +252,8 @@ public sealed class UserRole : ISecoRole
         public Dictionary<int, (Block[] U, Block[] NegR)> OwnLabels { get; } = [];
 
         public int ChoiceCount { get; set; }
+
+        public bool Preprocessed { get; set; }
 
         public bool LabelsReady { get; set; }
 

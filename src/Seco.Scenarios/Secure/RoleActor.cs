@@ -15,6 +15,9 @@ internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, Actor
     /// <summary>Setup traffic runs in session 1, query q in session q + 2.</summary>
     public static SessionId SessionOf(SecoMessage message) => new(message is QueryMessage q ? (ulong)q.Query + 2 : 1);
 
+    /// <summary>The query of a query session (null for setup).</summary>
+    public static int? QueryOf(SessionId session) => session.Value >= 2 ? (int)(session.Value - 2) : null;
+
     protected override void PreStart(ActorContext context)
     {
         context.Phase = ProtocolPhases.Name(ProtocolPhase.Setup);
@@ -28,6 +31,18 @@ internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, Actor
         Party from = PartyOf(context.Sender);
         context.Phase = ProtocolPhases.Name(m.Phase);
         Flush(context, o => role.Handle(from, m, o));
+    }
+
+    /// <summary>
+    /// A query's session failed here (a handler threw, a frame was malformed) or at the peer that told us: the role
+    /// aborts the query and tells its other peers, so every party drops it and the user goes on with its next query.
+    /// </summary>
+    protected override void OnSessionFailed(ActorContext context, SessionFailure failure)
+    {
+        if (QueryOf(failure.Session) is not int query)
+            return;
+        ProtocolPhase at = Enum.GetValues<ProtocolPhase>().FirstOrDefault(p => ProtocolPhases.Name(p) == failure.Phase, ProtocolPhase.Online);
+        Flush(context, o => role.Abort(query, at, failure.Error, o));
     }
 
     private Party PartyOf(ActorRef? sender)

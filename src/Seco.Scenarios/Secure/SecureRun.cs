@@ -11,7 +11,7 @@ using Seco.Scenarios.Running;
 namespace Seco.Scenarios.Secure;
 
 /// <summary>One query of a secure run: the user's decrypted logits beside the plaintext fixed-point reference's.</summary>
-public sealed record SecureQueryOutcome(Query Query, long[]? Logits, long[] ReferenceLogits)
+public sealed record SecureQueryOutcome(Query Query, long[]? Logits, long[] ReferenceLogits, string? FailureReason = null)
 {
     public bool Completed => Logits is not null;
 
@@ -36,6 +36,9 @@ public sealed record SetupFinished(long AtNs) : SecureRunProgress(AtNs);
 public sealed record PreprocessingFinished(int Query, long AtNs) : SecureRunProgress(AtNs);
 
 public sealed record QueryFinished(int Query, long AtNs, bool BitExact) : SecureRunProgress(AtNs);
+
+/// <summary>The query failed (a protocol violation somewhere aborted it); the user went on with the next one.</summary>
+public sealed record QueryAbandoned(int Query, long AtNs, string Reason) : SecureRunProgress(AtNs);
 
 /// <summary>
 /// Runs the SECO protocol for an inference scenario in the network simulator (design.md, data flow): the model
@@ -65,6 +68,8 @@ public static class SecureRun
         ulong[][] inputs = prepared.Queries.Select(q => q.Input.Select(v => PrimeField.FromSigned(model.Format.Encode(v))).ToArray()).ToArray();
         long[][] reference = prepared.Queries.Select(q => FixedPointReference.Forward(model, q.Input).Logits).ToArray();
         var logits = new long[]?[inputs.Length];
+        var failures = new string?[inputs.Length];
+        var openMarks = new HashSet<string>();
 
         // The ReLU circuits are public and fixed per model and split: build them before the run (a one-time cost, like
         // compiling the model), so whichever party touches one first is not charged for it.
@@ -79,19 +84,35 @@ public static class SecureRun
             {
                 case PreprocessingStarted s:
                     if (s.Query == 0) progress?.Invoke(new SetupFinished(ctx.NowNs));
-                    ctx.BeginQuery(PreprocessingQueryId(s.Query));
+                    Begin(ctx, PreprocessingQueryId(s.Query));
                     break;
                 case OnlineStarted s:
-                    ctx.EndQuery(PreprocessingQueryId(s.Query));
+                    End(ctx, PreprocessingQueryId(s.Query));
                     progress?.Invoke(new PreprocessingFinished(s.Query, ctx.NowNs));
-                    ctx.BeginQuery(OnlineQueryId(s.Query));
+                    Begin(ctx, OnlineQueryId(s.Query));
+                    break;
+                case QueryFailed f:
+                    End(ctx, PreprocessingQueryId(f.Query));
+                    End(ctx, OnlineQueryId(f.Query));
+                    failures[f.Query] = f.Reason;
+                    progress?.Invoke(new QueryAbandoned(f.Query, ctx.NowNs, f.Reason));
                     break;
                 case PredictionReady r:
-                    ctx.EndQuery(OnlineQueryId(r.Query));
+                    End(ctx, OnlineQueryId(r.Query));
                     logits[r.Query] = r.Logits.Select(PrimeField.ToSigned).ToArray();
                     progress?.Invoke(new QueryFinished(r.Query, ctx.NowNs, logits[r.Query]!.AsSpan().SequenceEqual(reference[r.Query])));
                     break;
             }
+        }
+
+        void Begin(ActorContext ctx, string mark)
+        {
+            if (openMarks.Add(mark)) ctx.BeginQuery(mark);
+        }
+
+        void End(ActorContext ctx, string mark)
+        {
+            if (openMarks.Remove(mark)) ctx.EndQuery(mark);
         }
 
         // B and C first, then A (which starts the key generation), then the user (who joins A).
@@ -102,7 +123,7 @@ public static class SecureRun
         peers[Party.User] = Spawn(sim, PartyName.User, new UserRole(split.Parameters.ForUser(), inputs), peers, OnEvent);
         sim.Run();
 
-        var outcomes = prepared.Queries.Select((q, i) => new SecureQueryOutcome(q, logits[i], reference[i])).ToArray();
+        var outcomes = prepared.Queries.Select((q, i) => new SecureQueryOutcome(q, logits[i], reference[i], failures[i])).ToArray();
         return new SecureRunResult(sim, sim.Report(), outcomes, split.Parameters);
     }
 

@@ -73,7 +73,6 @@ public class CodecRoundTripTests
         new MaskShares(1, Blobs(10, 20, 30)),
         new MaskAggregate(2, Blobs(11, 22)),
         new LinearShares(3, Blobs(12)),
-        new DecryptionRequest(4, Blobs(13, 0)),
         new DecryptionShares(5, Blobs(14, 15, 16)),
         new GarbledCircuits(6, [Layer(1), Layer(Wire.MaxBlock)]),
         new GarbledCircuits(6, [new GarbledLayer(3, [], [], [])]),
@@ -94,6 +93,10 @@ public class CodecRoundTripTests
         new GatewayCircuitOutput(16, 1, Residues(128)),
         new OutputShare(17, Residues(10)),
         new OutputCiphertext(18, Bytes(5000)),
+
+        // Failure of one query
+        new QueryAborted(19, ProtocolPhase.Online, "a second OT request for query 19"),
+        new QueryAborted(20, ProtocolPhase.ServerPreprocessing, ""),
     ];
 
     public static TheoryData<int> SampleIndices()
@@ -220,7 +223,6 @@ public class CodecRoundTripTests
         [typeof(MaskShares)] = ProtocolPhase.ServerPreprocessing,
         [typeof(MaskAggregate)] = ProtocolPhase.ServerPreprocessing,
         [typeof(LinearShares)] = ProtocolPhase.ServerPreprocessing,
-        [typeof(DecryptionRequest)] = ProtocolPhase.ServerPreprocessing,
         [typeof(DecryptionShares)] = ProtocolPhase.ServerPreprocessing,
         [typeof(GarbledCircuits)] = ProtocolPhase.ServerPreprocessing,
         [typeof(ProviderLabels)] = ProtocolPhase.ServerPreprocessing,
@@ -239,7 +241,7 @@ public class CodecRoundTripTests
     public void Every_kind_has_the_phase_of_protocol_md()
     {
         Assert.Equal(
-            SecoCodecs.All.Select(c => c.MessageType).Where(t => t != typeof(OtRequest) && t != typeof(OtResponse)).OrderBy(t => t.Name),
+            SecoCodecs.All.Select(c => c.MessageType).Where(t => t != typeof(OtRequest) && t != typeof(OtResponse) && t != typeof(QueryAborted)).OrderBy(t => t.Name),
             ExpectedPhase.Keys.OrderBy(t => t.Name));
         foreach (SecoMessage m in Samples())
         {
@@ -247,6 +249,7 @@ public class CodecRoundTripTests
             {
                 OtRequest r => PhaseOfOt(r.Purpose),
                 OtResponse r => PhaseOfOt(r.Purpose),
+                QueryAborted a => a.At, // an abort is charged to the phase in which the query failed
                 _ => ExpectedPhase[m.GetType()],
             };
             Assert.True(expected == m.Phase, $"{m.GetType().Name}: phase {m.Phase}, expected {expected}");
@@ -303,6 +306,19 @@ public class CodecRoundTripTests
     {
         var ex = Assert.Throws<MessagePackException>(() => SecoCodecs.Decode(bytes));
         Assert.Contains(expectedProblem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Abort_reasons_are_bounded_and_free_of_control_characters()
+    {
+        // The reason reaches logs and terminals: unknown phases and oversized reasons are refused, control
+        // characters never survive a round trip.
+        AssertRejected(Raw("seco.query-aborted", 4, (ref MessagePackWriter w) => { w.WriteInt32(1); w.WriteInt32(77); w.WriteString("x"); }), "unknown protocol phase 77");
+        AssertRejected(Raw("seco.query-aborted", 4, (ref MessagePackWriter w) => { w.WriteInt32(1); w.WriteInt32(3); w.WriteString(new string('a', 5000)); }), "abort reason of 5000 bytes exceeds 2048");
+        var hostile = (QueryAborted)SecoCodecs.Decode(Raw("seco.query-aborted", 4, (ref MessagePackWriter w) => { w.WriteInt32(1); w.WriteInt32(3); w.WriteString("\u001b]0;PWNED\u0007\u001b[2J"); }));
+        Assert.Equal("?]0;PWNED??[2J", hostile.Reason);
+        var cut = (QueryAborted)SecoCodecs.Decode(SecoCodecs.Encode(new QueryAborted(2, ProtocolPhase.Online, new string('b', 600))));
+        Assert.Equal(QueryAborted.MaxReasonLength, cut.Reason.Length);
     }
 
     [Fact]
