@@ -5,9 +5,10 @@ using X86Aes = System.Runtime.Intrinsics.X86.Aes;
 namespace Seco.Garbling.Crypto;
 
 /// <summary>
-/// AES-128 encryption (FIPS-197) of single blocks and of batches, through AES-NI where the processor has it and
-/// through a portable software implementation otherwise; both give identical results (tests check the FIPS-197
-/// vectors and cross-check the two paths on random data).
+/// AES-128 encryption (FIPS-197) of single blocks and of batches, through AES-NI. A portable software
+/// implementation gives identical results (tests check the FIPS-197 vectors and cross-check the two paths on random
+/// data), but it is table-based and not constant-time, so production paths refuse to run on it: see
+/// <see cref="EnsureConstantTime"/>.
 /// </summary>
 /// <remarks>
 /// Only the forward direction is needed: garbling hashes (half-gates), PRGs (CTR mode) and OT-extension hashes all
@@ -23,11 +24,18 @@ public sealed class Aes128
     /// <summary>How many blocks a batch step encrypts at once.</summary>
     public const int Lanes = 8;
 
+    /// <summary>Why garbling and OT refuse to run on a processor without AES-NI.</summary>
+    internal const string NoAesNiMessage =
+        "AES-NI is not available on this CPU: Seco.Garbling's portable AES is table-based and not constant-time, so " +
+        "garbling and OT refuse to run without AES-NI (its S-box lookups on secret labels and keys leak through the " +
+        "cache; only tests may opt in to the portable path, see docs/garbling.md)";
+
     private readonly Vector128<byte>[] _roundKeys;
     private readonly bool _hardware;
 
-    /// <summary>Expands <paramref name="key"/>; uses AES-NI when available.</summary>
-    public Aes128(Block key) : this(key, X86Aes.IsSupported) { }
+    /// <summary>Expands <paramref name="key"/> for AES-NI.</summary>
+    /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="EnsureConstantTime"/>).</exception>
+    public Aes128(Block key) : this(key, ConstantTimePath()) { }
 
     /// <summary>Expands <paramref name="key"/>; <paramref name="hardware"/> = false forces the software path (tests).</summary>
     internal Aes128(Block key, bool hardware)
@@ -39,6 +47,39 @@ public sealed class Aes128
 
     /// <summary>True when this instance runs on AES-NI.</summary>
     public bool IsHardwareAccelerated => _hardware;
+
+    /// <summary>True when AES runs on AES-NI in this process (the processor has it and no test pretends otherwise).</summary>
+    internal static bool HardwareAvailable => X86Aes.IsSupported && !PretendNoAesNiForTests;
+
+    /// <summary>
+    /// Test opt-in: lets garbling, OT and keyed AES run on the portable table-based AES where AES-NI is absent. Off
+    /// unless a test sets it; only the assemblies granted InternalsVisibleTo (Seco.Garbling.Tests, Seco.Bench) can.
+    /// </summary>
+    internal static bool AllowPortableForTests { get; set; }
+
+    /// <summary>Test seam: makes <see cref="HardwareAvailable"/> false, as on a processor without AES-NI.</summary>
+    internal static bool PretendNoAesNiForTests { get; set; }
+
+    /// <summary>
+    /// Throws <see cref="PlatformNotSupportedException"/> unless AES-NI is available (or a test opted in with
+    /// <see cref="AllowPortableForTests"/>). Called by every entry point that runs AES on secrets: the garbler, the
+    /// evaluator, the IKNP sender and receiver, the public hash and keyed AES (PRG) constructors.
+    /// </summary>
+    /// <remarks>
+    /// The portable path's S-box lookups are indexed by secret data (labels, Δ, OT seeds), so on a shared machine
+    /// their cache footprint leaks those secrets; a silent fallback would turn a missing CPU feature into a privacy
+    /// break, so it is refused instead.
+    /// </remarks>
+    internal static void EnsureConstantTime()
+    {
+        if (!HardwareAvailable && !AllowPortableForTests) throw new PlatformNotSupportedException(NoAesNiMessage);
+    }
+
+    private static bool ConstantTimePath()
+    {
+        EnsureConstantTime();
+        return HardwareAvailable;
+    }
 
     /// <summary>The 11 round keys (round 0 is the key itself).</summary>
     internal ReadOnlySpan<Vector128<byte>> RoundKeys => _roundKeys;

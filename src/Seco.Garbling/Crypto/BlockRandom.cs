@@ -58,10 +58,14 @@ public sealed class Prg : BlockRandom
     private ulong _counter;
 
     /// <summary>A generator whose stream is determined by <paramref name="seed"/>.</summary>
+    /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (the seed is usually secret).</exception>
     public Prg(Block seed) => _aes = new Aes128(seed);
 
-    /// <summary>A generator seeded from a small integer (tests only).</summary>
-    public static Prg ForTests(ulong seed) => new(new Block(seed, 0x5465737453656564UL));
+    private Prg(Aes128 aes) => _aes = aes;
+
+    /// <summary>A generator seeded from a small integer (tests only). Its seed is public, so it runs on the portable AES
+    /// where AES-NI is absent.</summary>
+    public static Prg ForTests(ulong seed) => new(new Aes128(new Block(seed, 0x5465737453656564UL), Aes128.HardwareAvailable));
 
     /// <inheritdoc />
     public override bool IsDeterministic => true;

@@ -8,8 +8,9 @@ namespace Seco.Garbling.Crypto;
 /// </summary>
 /// <remarks>
 /// This is a straightforward byte-oriented implementation with an S-box table. Table lookups indexed by secret data
-/// leak through the cache on a shared machine, so the fallback is for portability and for cross-checking AES-NI,
-/// not for production on hosts without AES-NI; <see cref="Aes128.IsHardwareAccelerated"/> tells which path runs.
+/// leak through the cache on a shared machine, so the fallback is for cross-checking AES-NI and for tests only:
+/// garbling, OT and keyed AES refuse to run without AES-NI (<see cref="Aes128.EnsureConstantTime"/>), and
+/// <see cref="Aes128.IsHardwareAccelerated"/> tells which path an instance runs.
 /// </remarks>
 internal static class SoftwareAes
 {

@@ -28,13 +28,22 @@ public static class TweakableHash
     public static readonly Block FixedKey = Block.FromHex("243f6a8885a308d313198a2e03707344");
 
     /// <summary>π = AES-128 under <see cref="FixedKey"/> (AES-NI when available).</summary>
-    public static readonly Aes128 Permutation = new(FixedKey);
+    /// <remarks>Built without the AES-NI check so that loading this type never throws; the hash entry points check.</remarks>
+    public static readonly Aes128 Permutation = new(FixedKey, X86Aes.IsSupported);
 
     /// <summary>The software-path π, for cross-checks.</summary>
     internal static readonly Aes128 SoftwarePermutation = new(FixedKey, hardware: false);
 
+    /// <summary>π on the path this process runs: AES-NI, or the portable AES where a test opted in.</summary>
+    private static Aes128 CurrentPermutation => Aes128.HardwareAvailable ? Permutation : SoftwarePermutation;
+
     /// <summary>H(x, i) = π(π(x) ⊕ i) ⊕ π(x).</summary>
-    public static Block Hash(Block x, ulong tweak) => Hash(Permutation, x, tweak);
+    /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
+    public static Block Hash(Block x, ulong tweak)
+    {
+        Aes128.EnsureConstantTime();
+        return Hash(CurrentPermutation, x, tweak);
+    }
 
     internal static Block Hash(Aes128 pi, Block x, ulong tweak)
     {
@@ -47,14 +56,16 @@ public static class TweakableHash
     /// x), eight lanes per pass through AES-NI so both AES passes keep the pipeline full. IKNP hashes its rows this
     /// way with the running OT index as tweak; the offset lets the sender hash q_j ⊕ s without materialising it.
     /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
     public static void Hash(ReadOnlySpan<Block> x, Block offset, ulong firstTweak, Span<Block> output)
     {
         if (output.Length < x.Length) throw new ArgumentException($"hash output holds {output.Length} blocks, input has {x.Length}", nameof(output));
-        var pi = Permutation;
+        Aes128.EnsureConstantTime();
+        var pi = CurrentPermutation;
         int n = x.Length, k = 0;
         if (pi.IsHardwareAccelerated)
             for (; k + 8 <= n; k += 8) Hash8(pi.RoundKeys, x.Slice(k, 8), offset.Vector, firstTweak + (ulong)k, output.Slice(k, 8));
-        for (; k < n; k++) output[k] = Hash(x[k] ^ offset, firstTweak + (ulong)k);
+        for (; k < n; k++) output[k] = Hash(pi, x[k] ^ offset, firstTweak + (ulong)k);
     }
 
     private static void Hash8(ReadOnlySpan<Vector128<byte>> rk, ReadOnlySpan<Block> x, Vector128<byte> offset, ulong tweak, Span<Block> output)

@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Seco.Garbling.Circuits;
 using Seco.Garbling.Crypto;
-using X86Aes = System.Runtime.Intrinsics.X86.Aes;
 
 namespace Seco.Garbling.Garbling;
 
@@ -34,13 +33,15 @@ public sealed class Evaluator
     private long _andGatesReceived;
 
     /// <summary>Prepares to evaluate a garbling of <paramref name="circuit"/>.</summary>
+    /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
     public Evaluator(Circuit circuit, GarblingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(circuit);
+        Aes128.EnsureConstantTime();
         _circuit = circuit;
         _options = options ?? GarblingOptions.Default;
         _options.Validate();
-        _hardware = X86Aes.IsSupported && !_options.SoftwareAes;
+        _hardware = Aes128.HardwareAvailable && !_options.SoftwareAes;
         _schedule = circuit.Schedule(GroupSize);
         _labels = new Block[circuit.WireCount];
         _inputSet = new bool[circuit.Inputs.Count];
@@ -51,6 +52,9 @@ public sealed class Evaluator
 
     /// <summary>True once every gate has been evaluated.</summary>
     public bool IsComplete => _position == _schedule.Order.Length && _inputSet.All(s => s);
+
+    /// <summary>True when this evaluator hashes on AES-NI (tests check the portable path really ran).</summary>
+    internal bool IsHardwareAccelerated => _hardware;
 
     /// <summary>Sets the labels of input group <paramref name="group"/> (one per wire, bit 0 first).</summary>
     public void SetInput(int group, ReadOnlySpan<Block> labels)

@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Seco.Garbling.Circuits;
 using Seco.Garbling.Crypto;
-using X86Aes = System.Runtime.Intrinsics.X86.Aes;
 
 namespace Seco.Garbling.Garbling;
 
@@ -38,6 +37,7 @@ public sealed class Garbler
 
     /// <summary>Prepares to garble <paramref name="circuit"/> with a fresh Δ and fresh input labels from
     /// <paramref name="random"/> (default: the OS CSPRNG).</summary>
+    /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
     public Garbler(Circuit circuit, BlockRandom? random = null, GarblingOptions? options = null)
         : this(circuit, null, random, options) { }
 
@@ -46,13 +46,14 @@ public sealed class Garbler
     public Garbler(Circuit circuit, Block? delta, BlockRandom? random = null, GarblingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(circuit);
+        Aes128.EnsureConstantTime();
+        random ??= BlockRandom.Os;
         _circuit = circuit;
         _options = options ?? GarblingOptions.Default;
         _options.Validate();
-        random ??= BlockRandom.Os;
         _delta = delta ?? random.Next().WithLsbSet();
         if (!_delta.Lsb) throw new ArgumentException("free-XOR needs Δ with its point-and-permute bit (lsb) set", nameof(delta));
-        _hardware = X86Aes.IsSupported && !_options.SoftwareAes;
+        _hardware = Aes128.HardwareAvailable && !_options.SoftwareAes;
         _schedule = circuit.Schedule(GroupSize);
         _labels = new Block[circuit.WireCount];
         var zero = new Block[circuit.Inputs.Count][];
@@ -116,6 +117,9 @@ public sealed class Garbler
     }
 
     private int AndGatesDone { get; set; }
+
+    /// <summary>True when this garbler hashes on AES-NI (tests check the portable path really ran).</summary>
+    internal bool IsHardwareAccelerated => _hardware;
 
     /// <summary>The 0-label of any wire (tests check the evaluator ends on the label matching the plaintext bit).</summary>
     internal Block WireZeroLabel(int wire) => _labels[wire];

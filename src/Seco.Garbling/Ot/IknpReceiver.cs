@@ -34,7 +34,12 @@ public sealed class IknpReceiver
     private byte[]? _pendingChoices;
 
     /// <summary>A receiver whose base-OT secrets come from <paramref name="random"/> (default: the OS CSPRNG).</summary>
-    public IknpReceiver(BlockRandom? random = null) => _base = new ChouOrlandiSender(Kappa, random);
+    /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
+    public IknpReceiver(BlockRandom? random = null)
+    {
+        Aes128.EnsureConstantTime();
+        _base = new ChouOrlandiSender(Kappa, random);
+    }
 
     /// <summary>Index of the next OT (the total extended so far).</summary>
     public ulong OtIndex => _index;

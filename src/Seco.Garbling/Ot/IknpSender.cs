@@ -27,7 +27,8 @@ public sealed class IknpSender
     private ulong _index;
 
     /// <summary>A sender with a uniform secret s; randomness from <paramref name="random"/> (default: the OS CSPRNG).</summary>
-    public IknpSender(BlockRandom? random = null) : this((random ?? BlockRandom.Os).Next(), random, checkLsb: false) { }
+    /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
+    public IknpSender(BlockRandom? random = null) : this(FreshSecret(random), random, checkLsb: false) { }
 
     /// <summary>
     /// A sender whose secret s is the garbler's free-XOR offset <paramref name="delta"/>, so random correlated OT
@@ -38,11 +39,19 @@ public sealed class IknpSender
 
     private IknpSender(Block s, BlockRandom? random, bool checkLsb)
     {
+        Aes128.EnsureConstantTime();
         if (checkLsb && !s.Lsb) throw new ArgumentException("IKNP sender: Δ must have its point-and-permute bit (bit 0) set", nameof(s));
         _s = s;
         var bits = new bool[IknpReceiver.Kappa];
         for (int i = 0; i < bits.Length; i++) bits[i] = Bit(s, i);
         _base = new ChouOrlandiReceiver(bits, random);
+    }
+
+    /// <summary>Checks the platform before s is drawn.</summary>
+    private static Block FreshSecret(BlockRandom? random)
+    {
+        Aes128.EnsureConstantTime();
+        return (random ?? BlockRandom.Os).Next();
     }
 
     /// <summary>The secret s: the correlation of random correlated OT (t_j = q_j ⊕ r_j·Δ with Δ = s).</summary>
