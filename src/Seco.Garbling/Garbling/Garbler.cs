@@ -36,8 +36,9 @@ public sealed class Garbler
     private OutputDecoding? _decoding;
 
     /// <summary>Prepares to garble <paramref name="circuit"/> with a fresh Δ and fresh input labels from
-    /// <paramref name="random"/> (default: the OS CSPRNG).</summary>
+    /// <paramref name="random"/> (default: the OS CSPRNG; a seeded <see cref="Prg"/> is refused outside tests).</summary>
     /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="random"/> is deterministic.</exception>
     public Garbler(Circuit circuit, BlockRandom? random = null, GarblingOptions? options = null)
         : this(circuit, null, random, options) { }
 
@@ -48,6 +49,7 @@ public sealed class Garbler
         ArgumentNullException.ThrowIfNull(circuit);
         Aes128.EnsureConstantTime();
         random ??= BlockRandom.Os;
+        BlockRandom.EnsureNonDeterministic(random, nameof(random));
         _circuit = circuit;
         _options = options ?? GarblingOptions.Default;
         _options.Validate();

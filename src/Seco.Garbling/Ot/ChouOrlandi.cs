@@ -24,12 +24,16 @@ public sealed class ChouOrlandiSender
     private Block[]? _keys0, _keys1;
     private bool _started;
 
-    /// <summary>A sender for <paramref name="count"/> OTs; secrets come from <paramref name="random"/> (default: the OS CSPRNG).</summary>
+    /// <summary>A sender for <paramref name="count"/> OTs; secrets come from <paramref name="random"/> (default: the OS
+    /// CSPRNG; a seeded <see cref="Prg"/> is refused outside tests).</summary>
+    /// <exception cref="ArgumentException"><paramref name="random"/> is deterministic.</exception>
     public ChouOrlandiSender(int count = 128, BlockRandom? random = null)
     {
         if (count is < 1 or > 1 << 16) throw new ArgumentOutOfRangeException(nameof(count), count, "base OT count must be in 1..65536");
+        random ??= BlockRandom.Os;
+        BlockRandom.EnsureNonDeterministic(random, nameof(random));
         _count = count;
-        _a = P256.RandomScalar(random ?? BlockRandom.Os);
+        _a = P256.RandomScalar(random);
         _pointA = P256.MultiplyBase(_a);
         P256.Encode(_pointA, _encodedA);
     }
@@ -103,12 +107,16 @@ public sealed class ChouOrlandiReceiver
     private readonly BlockRandom _random;
     private Block[]? _keys;
 
-    /// <summary>A receiver choosing <paramref name="choices"/>; secrets come from <paramref name="random"/> (default: the OS CSPRNG).</summary>
+    /// <summary>A receiver choosing <paramref name="choices"/>; secrets come from <paramref name="random"/> (default: the
+    /// OS CSPRNG; a seeded <see cref="Prg"/> is refused outside tests).</summary>
+    /// <exception cref="ArgumentException"><paramref name="random"/> is deterministic.</exception>
     public ChouOrlandiReceiver(ReadOnlySpan<bool> choices, BlockRandom? random = null)
     {
         if (choices.Length is < 1 or > 1 << 16) throw new ArgumentOutOfRangeException(nameof(choices), choices.Length, "base OT count must be in 1..65536");
+        random ??= BlockRandom.Os;
+        BlockRandom.EnsureNonDeterministic(random, nameof(random));
         _choices = choices.ToArray();
-        _random = random ?? BlockRandom.Os;
+        _random = random;
     }
 
     /// <summary>Number of OTs in the batch.</summary>

@@ -33,8 +33,10 @@ public sealed class IknpReceiver
     private Block[]? _pendingPads;
     private byte[]? _pendingChoices;
 
-    /// <summary>A receiver whose base-OT secrets come from <paramref name="random"/> (default: the OS CSPRNG).</summary>
+    /// <summary>A receiver whose base-OT secrets come from <paramref name="random"/> (default: the OS CSPRNG; a seeded
+    /// <see cref="Prg"/> is refused outside tests).</summary>
     /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="random"/> is deterministic.</exception>
     public IknpReceiver(BlockRandom? random = null)
     {
         Aes128.EnsureConstantTime();

@@ -26,8 +26,10 @@ public sealed class IknpSender
     private Prg[]? _g;
     private ulong _index;
 
-    /// <summary>A sender with a uniform secret s; randomness from <paramref name="random"/> (default: the OS CSPRNG).</summary>
+    /// <summary>A sender with a uniform secret s; randomness from <paramref name="random"/> (default: the OS CSPRNG; a
+    /// seeded <see cref="Prg"/> is refused outside tests).</summary>
     /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
+    /// <exception cref="ArgumentException"><paramref name="random"/> is deterministic.</exception>
     public IknpSender(BlockRandom? random = null) : this(FreshSecret(random), random, checkLsb: false) { }
 
     /// <summary>
@@ -47,11 +49,13 @@ public sealed class IknpSender
         _base = new ChouOrlandiReceiver(bits, random);
     }
 
-    /// <summary>Checks the platform before s is drawn.</summary>
+    /// <summary>Checks the platform and the source before s is drawn, so a refused source yields nothing.</summary>
     private static Block FreshSecret(BlockRandom? random)
     {
         Aes128.EnsureConstantTime();
-        return (random ?? BlockRandom.Os).Next();
+        random ??= BlockRandom.Os;
+        BlockRandom.EnsureNonDeterministic(random, nameof(random));
+        return random.Next();
     }
 
     /// <summary>The secret s: the correlation of random correlated OT (t_j = q_j ⊕ r_j·Δ with Δ = s).</summary>

@@ -33,10 +33,15 @@ public sealed class OtLoopback
 
     /// <summary>
     /// A fresh pair. <paramref name="delta"/>, when given, becomes the sender's s (for random correlated OT with the
-    /// garbler's free-XOR offset). Without random sources both parties use the OS CSPRNG.
+    /// garbler's free-XOR offset). Without random sources both parties use the OS CSPRNG; seeded sources are refused
+    /// outside tests.
     /// </summary>
-    public static OtLoopback Create(Block? delta = null, BlockRandom? senderRandom = null, BlockRandom? receiverRandom = null) =>
-        new(delta is { } d ? new IknpSender(d, senderRandom) : new IknpSender(senderRandom), new IknpReceiver(receiverRandom));
+    public static OtLoopback Create(Block? delta = null, BlockRandom? senderRandom = null, BlockRandom? receiverRandom = null)
+    {
+        BlockRandom.EnsureNonDeterministic(senderRandom ?? BlockRandom.Os, nameof(senderRandom));
+        BlockRandom.EnsureNonDeterministic(receiverRandom ?? BlockRandom.Os, nameof(receiverRandom));
+        return new(delta is { } d ? new IknpSender(d, senderRandom) : new IknpSender(senderRandom), new IknpReceiver(receiverRandom));
+    }
 
     /// <summary>Chosen-message OT: the receiver learns x_j^{r_j} into <paramref name="receiverOutput"/>.</summary>
     public void Chosen(ReadOnlySpan<Block> x0, ReadOnlySpan<Block> x1, ReadOnlySpan<byte> choices, Span<Block> receiverOutput)
