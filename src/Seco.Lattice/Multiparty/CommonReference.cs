@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -29,7 +30,7 @@ public static class CommonReference
         byte[] labelBytes = Encoding.UTF8.GetBytes(label);
         var input = new byte[16 + 4 + labelBytes.Length + SeedSize];
         "SECO-MPHE-CRP-v1"u8.CopyTo(input);
-        BitConverter.TryWriteBytes(input.AsSpan(16), labelBytes.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(input.AsSpan(16), labelBytes.Length); // LE32 on every host, as documented
         labelBytes.CopyTo(input, 20);
         sessionSeed.CopyTo(input.AsSpan(20 + labelBytes.Length));
         return SHA256.HashData(input);
