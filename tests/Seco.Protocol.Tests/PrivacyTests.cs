@@ -228,7 +228,8 @@ internal static class LeakDetector
 {
     private const int Window = 4;
 
-    public static List<string> Scan(IReadOnlyList<(string Name, ulong[] Values)> activations, IEnumerable<(string Label, SecoMessage Message)> messages)
+    /// <param name="tables">Also scan garbled-table chunks (AES outputs, tens of MB per layer: slow on large models).</param>
+    public static List<string> Scan(IReadOnlyList<(string Name, ulong[] Values)> activations, IEnumerable<(string Label, SecoMessage Message)> messages, bool tables = true)
     {
         var windows = new Dictionary<(ulong, ulong, ulong, ulong), string>();
         foreach ((string name, ulong[] x) in activations)
@@ -241,7 +242,7 @@ internal static class LeakDetector
         {
             var residues = new List<ulong[]>();
             var payloads = new List<byte[]>();
-            Collect(message, residues, payloads);
+            Collect(message, residues, payloads, tables);
             foreach (ulong[] v in residues)
             {
                 foreach ((string name, ulong[] x) in activations)
@@ -268,8 +269,24 @@ internal static class LeakDetector
         return findings;
     }
 
+    /// <summary>Run scan of plain Z_p vectors (decrypted plaintexts): a target verbatim or any run of 4 of its values.</summary>
+    public static List<string> ScanVectors(IReadOnlyList<(string Name, ulong[] Values)> targets, IEnumerable<(string Label, ulong[] Values)> vectors)
+    {
+        var windows = new Dictionary<(ulong, ulong, ulong, ulong), string>();
+        foreach ((string name, ulong[] x) in targets)
+            for (int i = 0; i + Window <= x.Length; i++)
+                if (x[i] != 0 || x[i + 1] != 0 || x[i + 2] != 0 || x[i + 3] != 0)
+                    windows.TryAdd((x[i], x[i + 1], x[i + 2], x[i + 3]), $"{name}[{i}..{i + Window - 1}]");
+        var findings = new List<string>();
+        foreach ((string label, ulong[] v) in vectors)
+            for (int i = 0; i + Window <= v.Length; i++)
+                if (windows.TryGetValue((v[i], v[i + 1], v[i + 2], v[i + 3]), out string? where))
+                    findings.Add($"{label}: slots [{i}..{i + Window - 1}] equal {where}");
+        return findings;
+    }
+
     /// <summary>Every Z_p vector and byte payload of a message, including nested garbled layers.</summary>
-    private static void Collect(object? value, List<ulong[]> residues, List<byte[]> payloads)
+    private static void Collect(object? value, List<ulong[]> residues, List<byte[]> payloads, bool tables)
     {
         switch (value)
         {
@@ -282,12 +299,12 @@ internal static class LeakDetector
                 payloads.Add(b);
                 return;
             case Array a:
-                foreach (object? item in a) Collect(item, residues, payloads);
+                foreach (object? item in a) Collect(item, residues, payloads, tables);
                 return;
             case SecoMessage or GarbledLayer:
                 foreach (var property in value.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
-                    if (property.PropertyType.IsArray || property.PropertyType == typeof(GarbledLayer))
-                        Collect(property.GetValue(value), residues, payloads);
+                    if ((property.PropertyType.IsArray || property.PropertyType == typeof(GarbledLayer)) && (tables || value is not GarbledLayer || property.Name != nameof(GarbledLayer.Chunks)))
+                        Collect(property.GetValue(value), residues, payloads, tables);
                 return;
             default:
                 return;

@@ -60,6 +60,9 @@ public sealed partial class GatewayRole : ISecoRole
 
     public Party Self => Party.Gateway;
 
+    /// <summary>A's MPHE key share sk_1, for the view audit's recipient-side decryptions (tests only).</summary>
+    internal SecretKey SecretKey => _secret.SecretKey;
+
     public void Start(Outbox outbox)
     {
         // D3: the CRP seed is public, fresh from the CSPRNG, and never used for secret or error sampling.

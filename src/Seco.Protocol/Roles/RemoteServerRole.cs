@@ -41,6 +41,9 @@ public abstract class RemoteServerRole : ISecoRole
 
     public abstract Party Self { get; }
 
+    /// <summary>This server's MPHE key share, for the view audit's recipient-side decryptions (tests only).</summary>
+    internal SecretKey SecretKey => _secret.SecretKey;
+
     /// <summary>The other server of the tier: B for C, C for B.</summary>
     protected Party Peer => Self == Party.Garbler ? Party.Evaluator : Party.Garbler;
 

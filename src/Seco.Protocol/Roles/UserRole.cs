@@ -47,6 +47,9 @@ public sealed class UserRole : ISecoRole
 
     public Party Self => Party.User;
 
+    /// <summary>sk0, for the view audit's recipient-side decryptions (tests only).</summary>
+    internal SecretKey SecretKey => _keys.SecretKey;
+
     public void Start(Outbox outbox)
     {
         // §3.4.1: plain BFV keys, plus the rotation keys A needs for F_A's Lin-OPs (SEAL-style user keys, [C]).
