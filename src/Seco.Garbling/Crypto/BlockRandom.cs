@@ -105,6 +105,14 @@ public sealed class Prg : BlockRandom
 
     internal override bool IsTestSource => _testSource;
 
+    /// <summary>Moves the stream to block <paramref name="position"/> (AES-CTR is random access); never backwards.</summary>
+    internal void Seek(ulong position)
+    {
+        if (position < _counter)
+            throw new InvalidOperationException($"a PRG stream moves forward only: it is at block {_counter}, not {position}");
+        _counter = position;
+    }
+
     /// <inheritdoc />
     public override void Fill(Span<Block> destination)
     {

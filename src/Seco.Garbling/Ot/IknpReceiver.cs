@@ -147,9 +147,25 @@ public sealed class IknpReceiver
             _pendingPads = pads;
             _pendingChoices = r;
         }
-        _index += (ulong)count;
+        _index = NextIndex(_index, count);
         return message;
     }
+
+    /// <summary>
+    /// The index after a batch of <paramref name="count"/> OTs starting at <paramref name="first"/>: batches use whole
+    /// stream blocks of κ OTs, so every batch starts at a multiple of κ and its seed-stream position is first / κ — which
+    /// lets a sender skip the batches a receiver cancelled.
+    /// </summary>
+    internal static ulong NextIndex(ulong first, int count) => first + ((ulong)((count + Kappa - 1) / Kappa) * Kappa);
+
+    /// <summary>True while a chosen-message or correlated batch waits for the sender's reply.</summary>
+    public bool HasPendingBatch => _pendingPads is not null;
+
+    /// <summary>
+    /// Gives up the pending batch (its query was aborted): its OT indices stay used, never reissued, and the sender
+    /// skips them when the next batch arrives. A reply to the cancelled batch must not be passed to this receiver.
+    /// </summary>
+    public void CancelPending() => ClearPending();
 
     private (Block[] Pads, byte[] Choices, int Count) TakePending(OtMessageKind kind, int outputLength, string step)
     {

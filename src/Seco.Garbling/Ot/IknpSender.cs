@@ -97,7 +97,7 @@ public sealed class IknpSender
                 y[2 * (start + k) + 1] = x1[start + k] ^ h1[k];
             }
         }
-        _index = first + (ulong)count;
+        _index = IknpReceiver.NextIndex(first, count);
         return reply;
     }
 
@@ -124,7 +124,7 @@ public sealed class IknpSender
             TweakableHash.Hash(rows, _s, tweak, dChunk);
             for (int k = 0; k < n; k++) dChunk[k] = dChunk[k] ^ x0[k] ^ delta;
         }
-        _index = first + (ulong)count;
+        _index = IknpReceiver.NextIndex(first, count);
         return reply;
     }
 
@@ -140,14 +140,19 @@ public sealed class IknpSender
             var rows = ExpandChunk(u, count, c0, buffers, out int start);
             rows.CopyTo(output[start..]);
         }
-        _index = first + (ulong)count;
+        _index = IknpReceiver.NextIndex(first, count);
     }
 
     private int OpenMatrix(ReadOnlySpan<byte> message, OtMessageKind kind, out ReadOnlySpan<byte> u, out ulong first)
     {
         if (_g is null) throw new InvalidOperationException("IKNP sender: run the base-OT setup (ReceiveSetup) before extending");
-        first = _index;
-        u = OtMessage.Open(message, kind, -1, _index, n => (long)IknpReceiver.Kappa * Width(n) * Block.Size, out int count);
+        u = OtMessage.Open(message, kind, -1, _index, IknpReceiver.Kappa, n => (long)IknpReceiver.Kappa * Width(n) * Block.Size, out int count, out first);
+        if (first > _index)
+        {
+            // The receiver burned the batches in between (it cancelled them, e.g. for an aborted query): move the seed
+            // streams to where its matrix starts. Batches start at multiples of κ, one stream block per κ OTs.
+            foreach (Prg g in _g!) g.Seek(first / IknpReceiver.Kappa);
+        }
         return count;
     }
 

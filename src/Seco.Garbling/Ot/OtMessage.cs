@@ -79,7 +79,17 @@ public static class OtMessage
     /// <paramref name="payloadLength"/> maps the count to the exact payload length.
     /// </summary>
     internal static ReadOnlySpan<byte> Open(ReadOnlySpan<byte> message, OtMessageKind expected, int expectedCount,
-        ulong expectedFirstIndex, Func<int, long> payloadLength, out int count)
+        ulong expectedFirstIndex, Func<int, long> payloadLength, out int count) =>
+        Open(message, expected, expectedCount, expectedFirstIndex, skipForwardAlignment: 0, payloadLength, out count, out _);
+
+    /// <summary>
+    /// Like <see cref="Open(ReadOnlySpan{byte}, OtMessageKind, int, ulong, Func{int, long}, out int)"/>, but with
+    /// <paramref name="skipForwardAlignment"/> &gt; 0 a batch may also start <i>after</i> this side's index, at a multiple of
+    /// the alignment (the receiver burned the batches in between, e.g. of an aborted query); never before it (an index
+    /// used twice would hand out both messages of an OT).
+    /// </summary>
+    internal static ReadOnlySpan<byte> Open(ReadOnlySpan<byte> message, OtMessageKind expected, int expectedCount,
+        ulong expectedFirstIndex, int skipForwardAlignment, Func<int, long> payloadLength, out int count, out ulong firstIndex)
     {
         var kind = PeekKind(message);
         if (kind != expected)
@@ -91,7 +101,12 @@ public static class OtMessage
         if (expectedCount >= 0 && count != expectedCount)
             throw new OtProtocolException($"{kind} message: wrong OT count {count}, expected {expectedCount}");
         ulong first = BinaryPrimitives.ReadUInt64LittleEndian(message[5..]);
-        if (first != expectedFirstIndex)
+        firstIndex = first;
+        if (skipForwardAlignment > 0 && first < expectedFirstIndex)
+            throw new OtProtocolException($"{kind} message reuses OT indices: it starts at {first}, this side is already at {expectedFirstIndex}");
+        if (skipForwardAlignment > 0 && first % (ulong)skipForwardAlignment != 0)
+            throw new OtProtocolException($"{kind} message starts at OT index {first}, not a multiple of {skipForwardAlignment}");
+        if (skipForwardAlignment == 0 && first != expectedFirstIndex)
             throw new OtProtocolException($"{kind} message out of order: it starts at OT index {first}, this side is at {expectedFirstIndex}");
         long want = payloadLength(count);
         long got = message.Length - HeaderSize;

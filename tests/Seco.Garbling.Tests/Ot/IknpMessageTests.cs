@@ -32,14 +32,14 @@ public class IknpMessageTests
         otherCount[1] = 100; // 100 OTs need 1 block per column, the payload has 2: a length mismatch, not silent misuse
         Assert.Contains("extra bytes", Assert.Throws<OtProtocolException>(() => s.SendChosen(otherCount, new Block[100], new Block[100])).Message);
         var ahead = (byte[])u.Clone();
-        ahead[5] = 7;
-        Assert.Contains("out of order", Assert.Throws<OtProtocolException>(() => s.SendChosen(ahead, x, x)).Message);
+        ahead[5] = 7; // a batch may start after the sender's index (cancelled batches), but only on the κ grid
+        Assert.Contains("not a multiple of 128", Assert.Throws<OtProtocolException>(() => s.SendChosen(ahead, x, x)).Message);
         Assert.Equal(0UL, s.OtIndex);
 
         var x1 = new Block[m];
         Prg.ForTests(3).Fill(x1);
         var y = s.SendChosen(u, x, x1);
-        Assert.Contains("out of order", Assert.Throws<OtProtocolException>(() => s.SendChosen(u, x, x1)).Message);
+        Assert.Contains("reuses OT indices", Assert.Throws<OtProtocolException>(() => s.SendChosen(u, x, x1)).Message);
 
         var got = new Block[m];
         var wrongCount = (byte[])y.Clone();
@@ -66,6 +66,35 @@ public class IknpMessageTests
         Assert.Contains("out of order", Assert.Throws<OtProtocolException>(() => ot.Receiver.ReceiveCorrelated(shifted, got)).Message);
         ot.Receiver.ReceiveCorrelated(d, got);
         Assert.Equal(zero, got);
+    }
+
+    [Fact]
+    public void A_cancelled_batch_is_skipped_by_the_sender_and_never_reissued()
+    {
+        // The receiver gives up a batch the sender never served (an aborted query): the next batch starts after it, the
+        // sender moves its seed streams there, and both sides still agree on every message.
+        var ot = NewPair(9);
+        ot.Receiver.ExtendChosen(new byte[40], 300); // never reaches the sender
+        Assert.True(ot.Receiver.HasPendingBatch);
+        ot.Receiver.CancelPending();
+        Assert.False(ot.Receiver.HasPendingBatch);
+        Assert.Equal(384UL, ot.Receiver.OtIndex);
+
+        var choices = new byte[2] { 0b1010_0110, 0b0000_0001 };
+        var x0 = Enumerable.Range(0, 9).Select(i => new Block((ulong)i, 1)).ToArray();
+        var x1 = Enumerable.Range(0, 9).Select(i => new Block((ulong)i, 2)).ToArray();
+        byte[] u = ot.Receiver.ExtendChosen(choices, 9);
+        byte[] y = ot.Sender.SendChosen(u, x0, x1);
+        var got = new Block[9];
+        ot.Receiver.ReceiveChosen(y, got);
+        for (int j = 0; j < 9; j++) Assert.Equal(OtBits.Get(choices, j) ? x1[j] : x0[j], got[j]);
+        Assert.Equal(512UL, ot.Sender.OtIndex);
+
+        // The served batch cannot be replayed, nor can any batch start inside used indices or off the κ grid.
+        Assert.Contains("reuses OT indices", Assert.Throws<OtProtocolException>(() => ot.Sender.SendChosen(u, x0, x1)).Message);
+        byte[] offGrid = ot.Receiver.ExtendChosen(choices, 9);
+        offGrid[5] = 7; // first index 512 + 7
+        Assert.Contains("not a multiple of 128", Assert.Throws<OtProtocolException>(() => ot.Sender.SendChosen(offGrid, x0, x1)).Message);
     }
 
     [Fact]
