@@ -5,7 +5,9 @@ namespace Seco.Protocol.Tests;
 
 /// <summary>
 /// A single-threaded host for the four roles: FIFO delivery of every message through its codec (encode, decode),
-/// so each run also exercises the wire form. Records what every party received, for the leakage tests.
+/// so each run also exercises the wire form. Records what every party received, for the leakage tests. Optionally
+/// it behaves like the actor runtime on errors (a handler's exception fails only that query: the role aborts it) and
+/// replays chosen messages, as a hostile network or party would.
 /// </summary>
 internal sealed class ProtocolLoopback
 {
@@ -17,6 +19,15 @@ internal sealed class ProtocolLoopback
     public List<(Party From, Party To, SecoMessage Message, int Bytes)> Delivered { get; } = [];
 
     public List<ProtocolEvent> Events { get; } = [];
+
+    /// <summary>When true, a handler's exception fails only the message's query (the role aborts it), as in the actor runtime; otherwise it propagates.</summary>
+    public bool FailQueriesOnError { get; init; }
+
+    /// <summary>How many extra copies of a message (from, to, message) the wire delivers right after it.</summary>
+    public Func<Party, Party, SecoMessage, int>? Replays { get; init; }
+
+    /// <summary>Handler errors turned into query failures (with <see cref="FailQueriesOnError"/>).</summary>
+    public List<(Party At, SecoMessage Message, Exception Error)> Failures { get; } = [];
 
     public void Run(int maxMessages = 1_000_000)
     {
@@ -30,7 +41,15 @@ internal sealed class ProtocolLoopback
             SecoMessage message = SecoCodecs.Decode(bytes);
             // The record is a separate decode: what was on the wire, even if a handler modifies its copy's arrays.
             Delivered.Add((from, to, SecoCodecs.Decode(bytes), bytes.Length));
-            Flush(to, o => _roles[to].Handle(from, message, o));
+            try
+            {
+                Flush(to, o => _roles[to].Handle(from, message, o));
+            }
+            catch (Exception e) when (FailQueriesOnError && message is QueryMessage q)
+            {
+                Failures.Add((to, message, e));
+                Flush(to, o => _roles[to].Abort(q.Query, q.Phase, e.Message, o));
+            }
         }
     }
 
@@ -39,7 +58,12 @@ internal sealed class ProtocolLoopback
         var outbox = new Outbox();
         act(outbox);
         foreach ((Party to, SecoMessage message) in outbox.Messages)
-            _wire.Enqueue((self, to, SecoCodecs.Encode(message)));
+        {
+            byte[] bytes = SecoCodecs.Encode(message);
+            int copies = 1 + (Replays?.Invoke(self, to, message) ?? 0);
+            for (int c = 0; c < copies; c++)
+                _wire.Enqueue((self, to, bytes));
+        }
         Events.AddRange(outbox.Events);
     }
 }

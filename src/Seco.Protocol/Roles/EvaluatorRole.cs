@@ -51,6 +51,11 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
 
     protected override void Forget(int query)
     {
+        // An aborted query may leave an OT batch with B pending (C's mask labels offline, or an E³ batch online).
+        bool pending = (_offline.TryGetValue(query, out Offline? state) && state.MaskChoices > 0 && state.MaskLabels is null)
+            || _online.Any(s => s.Key.Query == query && s.Value.ShareLabels is null);
+        if (pending && _otWithGarbler.HasPendingBatch)
+            _otWithGarbler.CancelPending(); // B skips the burned OT indices
         _offline.Remove(query);
         foreach (var key in _online.Keys.Where(k => k.Query == query).ToList()) _online.Remove(key);
     }

@@ -148,7 +148,8 @@ public sealed partial class GatewayRole : ISecoRole
         // A query A has begun, or the one the user is about to begin; anything else is not A's to abort.
         if ((!_queries.ContainsKey(query) && query != _nextQuery) || !_aborted.Add(query, at, reason, outbox, from, Party.User, Party.Garbler, Party.Evaluator))
             return;
-        _queries.Remove(query);
+        if (_queries.Remove(query, out QueryState? q) && q.ProviderChoices > 0 && _otWithGarbler.HasPendingBatch)
+            _otWithGarbler.CancelPending(); // B skips the burned OT indices
         _servedToUser.Forget(query);
         if (query == _nextQuery)
             _nextQuery++;

@@ -116,6 +116,8 @@ public sealed class UserRole : ISecoRole
         if (_q is null || _q.Query != query || _q.Finished || !_aborted.Add(query, at, reason, outbox, from, Party.Gateway))
             return;
         _q.Finished = true;
+        if (_ot.HasPendingBatch)
+            _ot.CancelPending(); // its reply (if any) is dropped with the query; A skips the burned OT indices
         outbox.Raise(new QueryFailed(query, reason));
         Begin(query + 1, outbox);
     }

@@ -54,7 +54,11 @@ public static class SecureRun
 
     public static string PreprocessingQueryId(int query) => $"q{query}-prep";
 
-    public static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress = null, ComputeTiming timing = ComputeTiming.Measured)
+    public static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress = null, ComputeTiming timing = ComputeTiming.Measured) =>
+        Run(prepared, progress, timing, role => role);
+
+    /// <param name="host">Wraps each role before it is hosted (tests: a party that misbehaves).</param>
+    internal static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress, ComputeTiming timing, Func<ISecoRole, ISecoRole> host)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         Scenario scenario = prepared.Scenario;
@@ -117,10 +121,10 @@ public static class SecureRun
 
         // B and C first, then A (which starts the key generation), then the user (who joins A).
         string garbler = h.Tiers[0].Servers[0], evaluator = h.Tiers[0].Servers[1];
-        peers[Party.Garbler] = Spawn(sim, garbler, new GarblerRole(split.Parameters, split.Garbler), peers, OnEvent);
-        peers[Party.Evaluator] = Spawn(sim, evaluator, new EvaluatorRole(split.Parameters, split.Evaluator), peers, OnEvent);
-        peers[Party.Gateway] = Spawn(sim, h.Gateway, new GatewayRole(split.Parameters, split.Gateway), peers, OnEvent);
-        peers[Party.User] = Spawn(sim, PartyName.User, new UserRole(split.Parameters.ForUser(), inputs), peers, OnEvent);
+        peers[Party.Garbler] = Spawn(sim, garbler, host(new GarblerRole(split.Parameters, split.Garbler)), peers, OnEvent);
+        peers[Party.Evaluator] = Spawn(sim, evaluator, host(new EvaluatorRole(split.Parameters, split.Evaluator)), peers, OnEvent);
+        peers[Party.Gateway] = Spawn(sim, h.Gateway, host(new GatewayRole(split.Parameters, split.Gateway)), peers, OnEvent);
+        peers[Party.User] = Spawn(sim, PartyName.User, host(new UserRole(split.Parameters.ForUser(), inputs)), peers, OnEvent);
         sim.Run();
 
         var outcomes = prepared.Queries.Select((q, i) => new SecureQueryOutcome(q, logits[i], reference[i], failures[i])).ToArray();
