@@ -33,7 +33,8 @@ public sealed record Scenario
         SourceMap source,
         WorkloadSpec? workload = null,
         IReadOnlyDictionary<string, PartySettings>? parties = null,
-        IEnumerable<FailureSpec>? failures = null)
+        IEnumerable<FailureSpec>? failures = null,
+        int? queryBudget = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentOutOfRangeException.ThrowIfNegative(split);
@@ -42,6 +43,8 @@ public sealed record Scenario
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(crypto);
         ArgumentNullException.ThrowIfNull(source);
+        if (queryBudget is < 1)
+            throw new ArgumentOutOfRangeException(nameof(queryBudget), $"a query budget of {queryBudget} serves no query");
         workload ??= InferenceWorkload.Instance;
         switch (workload)
         {
@@ -128,6 +131,7 @@ public sealed record Scenario
         Failures = failureList;
         Queries = queries;
         Crypto = crypto;
+        QueryBudget = queryBudget;
         Seed = seed;
         Source = source;
     }
@@ -168,6 +172,12 @@ public sealed record Scenario
 
     /// <summary>The BFV parameter preset; for echo always <see cref="CryptoPreset.Default"/> and unused.</summary>
     public CryptoPreset Crypto { get; }
+
+    /// <summary>
+    /// <c>crypto.query_budget</c>: queries per key set, below the most the smudging covers (null: that most). A secure
+    /// run re-keys (a new setup) after each budget's worth of queries (docs/noise.md).
+    /// </summary>
+    public int? QueryBudget { get; }
 
     /// <summary>
     /// Fixed seed for every random source — tests and replay only: it makes the run deterministic

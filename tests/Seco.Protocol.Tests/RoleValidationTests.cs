@@ -19,9 +19,15 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
     public sealed class Session
     {
         public Session()
+            : this(ModelSplit.Create(EndToEndTests.Model("mlp.onnx"), Split, EndToEndTests.Context.Value))
+        {
+        }
+
+        /// <summary>A session of <paramref name="deployment"/> (the MLP at l = <see cref="Split"/>) run for one query.</summary>
+        internal Session(ModelSplit deployment)
         {
             Model = EndToEndTests.Model("mlp.onnx");
-            Deployment = ModelSplit.Create(Model, Split, EndToEndTests.Context.Value);
+            Deployment = deployment;
             Input = EndToEndTests.Inputs(Model, 1)[0];
             User = new UserRole(Deployment.Parameters.ForUser(), [Input]);
             Gateway = new GatewayRole(Deployment.Parameters, Deployment.Gateway);

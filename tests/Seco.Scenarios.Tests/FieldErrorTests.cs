@@ -164,6 +164,22 @@ public sealed class FieldErrorTests : IDisposable
             _folder.Error(Yaml.Minimal + $"\ncrypto: {{ preset: {name} }}"));
     }
 
+    [Theory]
+    [InlineData("0", "scenarios/x.yaml:8:25: crypto.query_budget: out of range: got 0, must be between 1 and 1048576")]
+    [InlineData("two", "scenarios/x.yaml:8:25: crypto.query_budget: expected an integer, got a string 'two'")]
+    [InlineData("2, budget: 3", "scenarios/x.yaml:8:28: crypto.budget: unknown key (expected one of: preset, query_budget)")]
+    public void Query_budget_is_a_positive_integer(string value, string message)
+    {
+        Assert.Equal(message, _folder.Error(Yaml.Minimal + $"\ncrypto: {{ query_budget: {value} }}"));
+    }
+
+    [Fact]
+    public void Query_budget_is_read_and_optional()
+    {
+        Assert.Equal(7, _folder.Load(Yaml.Minimal + "\ncrypto: { preset: seco-8192, query_budget: 7 }").QueryBudget);
+        Assert.Null(_folder.Load(Yaml.Minimal).QueryBudget);
+    }
+
     [Fact]
     public void Multiple_errors_are_all_reported_in_file_order()
     {

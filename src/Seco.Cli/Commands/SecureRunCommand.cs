@@ -29,6 +29,10 @@ public static class SecureRunCommand
                        $"({s.Split} block(s) on gateway {Markup.Escape(s.Hierarchy.Gateway)}, {blocks - s.Split} shared by {Markup.Escape(string.Join(" and ", s.Hierarchy.Tiers[0].Servers))}), " +
                        $"{prepared.Queries.Count} queries, network {Markup.Escape(s.Network.Profile.Name)}, crypto {Markup.Escape(s.Crypto.Name)}");
 
+        int budget = SecureRun.Deploy(s, prepared.FixedModel, SecureRun.ContextFor(s)).Parameters.Budget.Queries;
+        con.MarkupLine($"One key set serves {budget} queries (the smudged decryptions are sized for that many, docs/noise.md)" +
+                       (prepared.Queries.Count > budget ? $"; this run re-keys {(prepared.Queries.Count - 1) / budget} time(s)." : "."));
+
         if (s.Seed is not null)
             con.MarkupLine("[yellow]note:[/] the scenario's [bold]seed[/] is ignored by the secure run: keys, masks, shares, garbling and OT use the OS CSPRNG (docs/protocol-decisions.md, D3).");
         SecureRunResult result = null!;
@@ -50,6 +54,9 @@ public static class SecureRunCommand
                         case SetupFinished:
                             setup.IsIndeterminate = false;
                             setup.Increment(1);
+                            break;
+                        case KeySetRenewed k:
+                            setup.Description = $"setup: MPHE keys (CKG, RTG), user keys, OT base — key set {k.KeySet + 1} (re-keyed after the query budget)";
                             break;
                         case PreprocessingFinished f:
                             prep.Increment(1);

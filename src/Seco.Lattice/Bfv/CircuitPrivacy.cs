@@ -28,9 +28,11 @@ public static class CircuitPrivacy
         if (ciphertext.Size != 2 || ciphertext.IsNttForm)
             throw new ArgumentException("Flooding takes a size-2, coefficient-form ciphertext.", nameof(ciphertext));
         LevelContext level = context.Level(ciphertext.Level);
-        int capacity = (int)Math.Floor((double)level.Q.GetBitLength() - 1 - 2 - Math.Log2(context.PlainModulus.Value));
-        if (smudgingBits < 1 || smudgingBits + 2 > capacity)
-            throw new ArgumentOutOfRangeException(nameof(smudgingBits), $"flooding with 2^{smudgingBits} does not fit the ciphertext's capacity 2^{capacity} (Q/(4t)) at level {ciphertext.Level}");
+        // The flood dominates the total (the caller sizes it λ bits above the ciphertext's noise, and a fresh encryption
+        // of zero adds far less): it must stay below Q/(4t), where the decryptor stops trusting a result.
+        double capacity = Linear.LinOpNoise.Capacity(context, ciphertext.Level);
+        if (smudgingBits < 1 || smudgingBits + 0.01 > capacity)
+            throw new ArgumentOutOfRangeException(nameof(smudgingBits), $"flooding with 2^{smudgingBits} does not fit the ciphertext's capacity 2^{capacity:F2} (Q/(4t)) at level {ciphertext.Level}");
 
         var evaluator = new Evaluator(context);
         var zero = new Ciphertext(context);

@@ -33,17 +33,23 @@ public sealed class CollectiveDecryption
 
     /// <summary>
     /// Sets up decryption among <paramref name="parties"/> parties of ciphertexts whose noise is below
-    /// 2^<paramref name="ciphertextNoiseBits"/>, with statistical security <paramref name="statisticalSecurity"/>.
+    /// 2^<paramref name="ciphertextNoiseBits"/>, with statistical security <paramref name="statisticalSecurity"/> over all
+    /// the coefficients the decryptor will see with this key set: 2^<paramref name="revealedCoefficientsLog2"/> of them
+    /// (n per ciphertext, times ciphertexts per query, times the key set's query budget). Each coefficient's smudging
+    /// hides its noise to statistical distance 2^(B − b), so b = B + λ + ⌈log2 revealed⌉ keeps the sum over all of them
+    /// below 2^−λ (docs/noise.md).
     /// </summary>
-    public CollectiveDecryption(BfvContext context, int parties, int ciphertextNoiseBits, int statisticalSecurity = DefaultStatisticalSecurity)
+    public CollectiveDecryption(BfvContext context, int parties, int ciphertextNoiseBits, int statisticalSecurity = DefaultStatisticalSecurity, double revealedCoefficientsLog2 = 0)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentOutOfRangeException.ThrowIfLessThan(parties, 2);
         ArgumentOutOfRangeException.ThrowIfNegative(ciphertextNoiseBits);
         ArgumentOutOfRangeException.ThrowIfLessThan(statisticalSecurity, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(revealedCoefficientsLog2);
         _context = context;
         Parties = parties;
-        SmudgingBits = ciphertextNoiseBits + statisticalSecurity;
+        CiphertextNoiseBits = ciphertextNoiseBits;
+        SmudgingBits = ciphertextNoiseBits + statisticalSecurity + (int)Math.Ceiling(revealedCoefficientsLog2);
         if (SmudgingBits > 120)
         {
             throw new ArgumentOutOfRangeException(nameof(ciphertextNoiseBits), $"Smudging width 2^{SmudgingBits} exceeds the supported 2^120.");
@@ -58,8 +64,14 @@ public sealed class CollectiveDecryption
     /// <summary>b: each party's smudging noise is uniform on [−2^b, 2^b).</summary>
     public int SmudgingBits { get; }
 
-    /// <summary>log2 of the bound on the total decryption noise: b + ⌈log2 N⌉ + 1.</summary>
-    public int TotalNoiseBits => SmudgingBits + (int)Math.Ceiling(Math.Log2(Parties)) + 1;
+    /// <summary>B: the bound on the ciphertexts' own noise, 2^B.</summary>
+    public int CiphertextNoiseBits { get; }
+
+    /// <summary>log2 of the bound on the total decryption noise, 2^B + N·2^b.</summary>
+    public double TotalNoiseLog2 => Math.Log2(Math.Pow(2, CiphertextNoiseBits) + (Parties * Math.Pow(2, SmudgingBits)));
+
+    /// <summary>⌈<see cref="TotalNoiseLog2"/>⌉.</summary>
+    public int TotalNoiseBits => (int)Math.Ceiling(TotalNoiseLog2);
 
     /// <summary>Party j's share d_j = s_j·c_1 + e_j (coefficient form over the ciphertext's primes).</summary>
     public PolyShare GenShare(SecretKey secretShare, Ciphertext ciphertext)
@@ -146,14 +158,13 @@ public sealed class CollectiveDecryption
 
     private void CheckBudget(int levelCount)
     {
-        LevelContext level = _context.Level(levelCount);
-        int available = level.QBitCount - 1 - _context.PlainModulus.BitCount - 2; // log2(Q/(4t)), rounded down
-        if (TotalNoiseBits > available)
+        double available = Linear.LinOpNoise.Capacity(_context, levelCount); // log2(Q/(4t)), exactly
+        if (TotalNoiseLog2 > available)
         {
             throw new ArgumentException(
-                $"Smudged decryption does not fit at level {levelCount}: noise up to 2^{TotalNoiseBits} " +
-                $"(2^{SmudgingBits} smudging × {Parties} parties) but only 2^{available} keeps ‖ν‖∞ < 1/4 with a " +
-                $"{level.QBitCount}-bit Q and {_context.PlainModulus.BitCount}-bit t.");
+                $"Smudged decryption does not fit at level {levelCount}: noise up to 2^{TotalNoiseLog2:F2} " +
+                $"(2^{CiphertextNoiseBits} + 2^{SmudgingBits} smudging × {Parties} parties) but only 2^{available:F2} keeps ‖ν‖∞ < 1/4 " +
+                $"with a {_context.Level(levelCount).QBitCount}-bit Q and {_context.PlainModulus.BitCount}-bit t.");
         }
     }
 }

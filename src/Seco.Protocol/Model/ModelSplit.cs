@@ -27,12 +27,13 @@ public sealed class GatewayModel(IReadOnlyDictionary<int, ulong[]> weights, IRea
 /// </summary>
 public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway, RemoteShare Garbler, RemoteShare Evaluator)
 {
-    public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context)
+    /// <param name="queryBudget">Queries per key set (null: the most the smudging covers, <see cref="NoiseBudget"/>).</param>
+    public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var matrices = model.Blocks.Select(BlockMatrix.Build).ToArray();
         var shapes = model.Blocks.Select((b, i) => new BlockShape(i + 1, matrices[i].Rows, matrices[i].Columns, b.Block.HasRelu, b.TruncationShift)).ToArray();
-        var parameters = new SecoParameters(context, shapes, split);
+        var parameters = new SecoParameters(context, shapes, split, queryBudget);
 
         var gw = new Dictionary<int, ulong[]>();
         var gb = new Dictionary<int, ulong[]>();

@@ -19,7 +19,8 @@ public sealed class SecoParameters
 {
     private readonly Dictionary<int, MatVecLayout> _layouts = [];
 
-    public SecoParameters(BfvContext context, IReadOnlyList<BlockShape> blocks, int split)
+    /// <param name="queryBudget">Queries per key set (null: the most the smudging can cover, <see cref="NoiseBudget"/>).</param>
+    public SecoParameters(BfvContext context, IReadOnlyList<BlockShape> blocks, int split, int? queryBudget = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(blocks);
@@ -47,7 +48,11 @@ public sealed class SecoParameters
             blocks.Skip(split).SelectMany(b => MatVec.GaloisElements(Layout(b.Index), context.N))
                 .Append(GaloisTool.ElementFromStep(TransitionRotation, context.N))
                 .Distinct().Order().ToArray();
+        Budget = new NoiseBudget(this, queryBudget);
     }
+
+    /// <summary>The smudging widths and the query budget of one key set (docs/noise.md).</summary>
+    public NoiseBudget Budget { get; }
 
     public BfvContext Context { get; }
 
@@ -70,12 +75,6 @@ public sealed class SecoParameters
 
     /// <summary>h of block l+1's layout: A rotates the user's row-1 half of the transition mask by this (see <see cref="Crypto.TransitionPacking"/>).</summary>
     public int TransitionRotation => Math.Max(1, Layout(Split + 1).Half);
-
-    /// <summary>The public noise bound of every F_BC Lin-OP output (docs/noise.md): three mask encryptions, D1, mod-switched.</summary>
-    public int DecryptionNoiseBits(int block) => LinOpNoise.BoundBits(Context, Layout(block), maskShares: 3, encryptedWeights: false, modSwitched: true);
-
-    /// <summary>The F_A Lin-OP bound for the user-facing flooding (one mask encryption under pk0).</summary>
-    public int UserLinOpNoiseBits(int block) => LinOpNoise.BoundBits(Context, Layout(block), maskShares: 1, encryptedWeights: false, modSwitched: true);
 
     /// <summary>What the user may know (protocol.md §1.3): F_A's shapes, the input, transition and output sizes.</summary>
     public UserView ForUser() => new(

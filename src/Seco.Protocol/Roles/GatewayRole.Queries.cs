@@ -25,6 +25,11 @@ public sealed partial class GatewayRole
         // Queries start once each, in order: a replayed or skipped query number is refused.
         if (m.Query != _nextQuery || !_queries.TryAdd(m.Query, new QueryState(m.Query)))
             throw new ProtocolViolationException($"query {m.Query} cannot start: the next query is {_nextQuery}");
+        if (_p.Budget.Refusal(m.Query) is { } refusal)
+        {
+            _queries.Remove(m.Query);
+            throw new ProtocolViolationException(refusal);
+        }
         _nextQuery++;
         QueryState q = _queries[m.Query];
         if (m.MaskCiphertexts.Length != Split || m.TransitionMask.Length != (_p.HasRemoteTier ? 2 : 0))
@@ -40,7 +45,7 @@ public sealed partial class GatewayRole
             Ciphertext product = MatVec.Multiply(_he.Evaluator, _faMatrices[i], ct, _userRotations!);
             _he.Evaluator.SubPlainInplace(product, _he.EncodeOutputMask(q.S[i]));
             _he.Evaluator.ModSwitchToNextInplace(product);
-            CircuitPrivacy.FloodInplace(_p.Context, _user, product, _p.UserLinOpNoiseBits(i) + StatisticalSecurity);
+            CircuitPrivacy.FloodInplace(_p.Context, _user, product, _p.Budget.FloodingBits(i)); // D2, sized for the key set's budget
             shares[i - 1] = HeTools.Serialize(product);
         }
 
@@ -140,7 +145,7 @@ public sealed partial class GatewayRole
         for (int i = Split + 1; i <= L; i++)
         {
             int k = i - Split - 1;
-            var decryption = new CollectiveDecryption(_p.Context, 3, _p.DecryptionNoiseBits(i), StatisticalSecurity);
+            CollectiveDecryption decryption = _p.Budget.Decryption(i);
             PolyShare aggregate = q.DecryptionShares.Values.Select(s => LoadShare(s[k], $"decryption share of block {i}"))
                 .Aggregate(decryption.GenShare(_secret.SecretKey, q.CtE[i]), CollectiveDecryption.Aggregate);
             q.E1[i] = _p.Layout(i).UnpackOutput(_he.Encoder.Decode(decryption.Finalize(q.CtE[i], aggregate)));

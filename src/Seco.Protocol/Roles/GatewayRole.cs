@@ -21,8 +21,6 @@ namespace Seco.Protocol.Roles;
 /// </summary>
 public sealed partial class GatewayRole : ISecoRole
 {
-    private const int StatisticalSecurity = CollectiveDecryption.DefaultStatisticalSecurity;
-
     private readonly SecoParameters _p;
     private readonly GatewayModel _model;
     private readonly HeTools _he;

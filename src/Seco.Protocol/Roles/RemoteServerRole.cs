@@ -157,6 +157,8 @@ public abstract class RemoteServerRole : ISecoRole
         if (Queries.TryGetValue(query, out RemoteQuery? q)) return q;
         if (!_announced)
             throw new ProtocolViolationException($"query {query} before setup finished");
+        if (P.Budget.Refusal(query) is { } refusal)
+            throw new ProtocolViolationException(refusal);
         if (!_created.Add(query))
             throw new ProtocolViolationException($"query {query} has already run");
         q = new RemoteQuery(query);
@@ -261,8 +263,7 @@ public abstract class RemoteServerRole : ISecoRole
             int k = i - Split - 1;
             Ciphertext e = He.Evaluator.Add(q.OwnProducts[k], q.PeerProducts[k]);
             He.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5, as A does
-            var decryption = new CollectiveDecryption(P.Context, 3, P.DecryptionNoiseBits(i));
-            shares[k] = decryption.GenShare(_secret.SecretKey, e).Serialize();
+            shares[k] = P.Budget.Decryption(i).GenShare(_secret.SecretKey, e).Serialize();
         }
         q.OwnProducts = q.PeerProducts = null;
         outbox.Send(Party.Gateway, new DecryptionShares(q.Query, shares));

@@ -43,6 +43,7 @@ internal static class ScenarioReader
         ModelSpec? model = null;
         int? split = 0;
         CryptoPreset? crypto = CryptoPreset.Default;
+        int? queryBudget = null;
         if (workload is null or InferenceWorkload)
         {
             bool required = workload is not null;
@@ -50,7 +51,7 @@ internal static class ScenarioReader
             model = m is null ? null : ModelReader.Read(context, m, "model");
             SourceNode? s = required ? fields.Require("split") : fields.Get("split");
             split = s is null ? 0 : context.ReadInt(s, "split", 0);
-            crypto = ReadCrypto(context, fields.Get("crypto"), "crypto");
+            (crypto, queryBudget) = ReadCrypto(context, fields.Get("crypto"), "crypto");
         }
         else
         {
@@ -70,7 +71,7 @@ internal static class ScenarioReader
             || hierarchy is null || network is null || settings is null || failures is null || queries is null || crypto is null)
             return null;
         return new Scenario(name, description, model, split.Value, hierarchy, network, queries, crypto, seed, context.SourceMap(),
-            workload, settings, failures);
+            workload, settings, failures, queryBudget);
     }
 
     private static bool UnsupportedVersion(LoadContext context, SourceMapping mapping)
@@ -86,24 +87,26 @@ internal static class ScenarioReader
         return false;
     }
 
-    private static CryptoPreset? ReadCrypto(LoadContext context, SourceNode? node, string path)
+    /// <summary>The preset and the optional query budget per key set.</summary>
+    private static (CryptoPreset? Preset, int? QueryBudget) ReadCrypto(LoadContext context, SourceNode? node, string path)
     {
         if (node is null)
-            return CryptoPreset.Default;
+            return (CryptoPreset.Default, null);
         if (node is not SourceMapping mapping)
         {
             context.TypeError(node, path, $"a mapping such as {{ preset: {CryptoPreset.Default.Name} }}");
-            return null;
+            return (null, null);
         }
-        var fields = new MappingReader(context, mapping, path, "preset");
+        var fields = new MappingReader(context, mapping, path, "preset", "query_budget");
+        int? budget = fields.Get("query_budget") is { } budgetNode ? context.ReadInt(budgetNode, fields.PathOf("query_budget"), 1, 1 << 20) : null;
         if (fields.Get("preset") is not { } presetNode)
-            return CryptoPreset.Default;
+            return (CryptoPreset.Default, budget);
         if (context.ReadString(presetNode, fields.PathOf("preset")) is not { } name)
-            return null;
+            return (null, budget);
         if (CryptoPreset.Find(name) is { } preset)
-            return preset;
+            return (preset, budget);
         context.Error(presetNode.Location, fields.PathOf("preset"),
             $"unknown preset '{name}'" + Spelling.Hint(name, CryptoPreset.All.Select(p => p.Name).ToList(), "known presets"));
-        return null;
+        return (null, budget);
     }
 }

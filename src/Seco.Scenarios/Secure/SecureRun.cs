@@ -37,6 +37,9 @@ public sealed record PreprocessingFinished(int Query, long AtNs) : SecureRunProg
 
 public sealed record QueryFinished(int Query, long AtNs, bool BitExact) : SecureRunProgress(AtNs);
 
+/// <summary>The previous key set served its query budget: the parties ran a new setup (docs/noise.md).</summary>
+public sealed record KeySetRenewed(int KeySet, long AtNs) : SecureRunProgress(AtNs);
+
 /// <summary>The query failed (a protocol violation somewhere aborted it); the user went on with the next one.</summary>
 public sealed record QueryAbandoned(int Query, long AtNs, string Reason) : SecureRunProgress(AtNs);
 
@@ -68,12 +71,13 @@ public static class SecureRun
             throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy", "the secure protocol runs with exactly one remote tier of two servers (garbler, evaluator); deeper hierarchies run only the echo workload for now")]);
 
         FixedPointModel model = prepared.FixedModel;
-        ModelSplit split = ModelSplit.Create(model, scenario.Split, context);
+        ModelSplit split = Deploy(scenario, model, context);
         ulong[][] inputs = prepared.Queries.Select(q => q.Input.Select(v => PrimeField.FromSigned(model.Format.Encode(v))).ToArray()).ToArray();
         long[][] reference = prepared.Queries.Select(q => FixedPointReference.Forward(model, q.Input).Logits).ToArray();
         var logits = new long[]?[inputs.Length];
         var failures = new string?[inputs.Length];
         var openMarks = new HashSet<string>();
+        int budget = split.Parameters.Budget.Queries;
 
         // The ReLU circuits are public and fixed per model and split: build them before the run (a one-time cost, like
         // compiling the model), so whichever party touches one first is not charged for it.
@@ -81,31 +85,59 @@ public static class SecureRun
             _ = b.Index <= scenario.Split ? ReluLayers.Gateway(b.Shift, b.Rows) : ReluLayers.Remote(b.Shift, b.Rows);
 
         Simulator sim = SimulationBuilder.Build(scenario, SecoMessageCodecs.Registry(), timing);
-        var peers = new Dictionary<Party, ActorRef>();
-        void OnEvent(ActorContext ctx, ProtocolEvent e)
+        string garbler = h.Tiers[0].Servers[0], evaluator = h.Tiers[0].Servers[1];
+        var actors = new List<(string Party, ActorRef Actor)>();
+
+        // One key set serves `budget` queries (docs/noise.md): key set k runs queries k·budget … as its own queries
+        // 0, 1, …, and when its last one is over the parties re-key — a new setup with new actors and fresh keys.
+        void StartKeySet(int keySet)
         {
-            switch (e)
+            int first = keySet * budget, count = Math.Min(budget, inputs.Length - first);
+            var peers = new Dictionary<Party, ActorRef>();
+            void OnEvent(ActorContext ctx, ProtocolEvent e)
             {
-                case PreprocessingStarted s:
-                    if (s.Query == 0) progress?.Invoke(new SetupFinished(ctx.NowNs));
-                    Begin(ctx, PreprocessingQueryId(s.Query));
-                    break;
-                case OnlineStarted s:
-                    End(ctx, PreprocessingQueryId(s.Query));
-                    progress?.Invoke(new PreprocessingFinished(s.Query, ctx.NowNs));
-                    Begin(ctx, OnlineQueryId(s.Query));
-                    break;
-                case QueryFailed f:
-                    End(ctx, PreprocessingQueryId(f.Query));
-                    End(ctx, OnlineQueryId(f.Query));
-                    failures[f.Query] = f.Reason;
-                    progress?.Invoke(new QueryAbandoned(f.Query, ctx.NowNs, f.Reason));
-                    break;
-                case PredictionReady r:
-                    End(ctx, OnlineQueryId(r.Query));
-                    logits[r.Query] = r.Logits.Select(PrimeField.ToSigned).ToArray();
-                    progress?.Invoke(new QueryFinished(r.Query, ctx.NowNs, logits[r.Query]!.AsSpan().SequenceEqual(reference[r.Query])));
-                    break;
+                switch (e)
+                {
+                    case PreprocessingStarted s:
+                        if (s.Query == 0) progress?.Invoke(keySet == 0 ? new SetupFinished(ctx.NowNs) : new KeySetRenewed(keySet, ctx.NowNs));
+                        Begin(ctx, PreprocessingQueryId(first + s.Query));
+                        break;
+                    case OnlineStarted s:
+                        End(ctx, PreprocessingQueryId(first + s.Query));
+                        progress?.Invoke(new PreprocessingFinished(first + s.Query, ctx.NowNs));
+                        Begin(ctx, OnlineQueryId(first + s.Query));
+                        break;
+                    case QueryFailed f:
+                        End(ctx, PreprocessingQueryId(first + f.Query));
+                        End(ctx, OnlineQueryId(first + f.Query));
+                        failures[first + f.Query] = f.Reason;
+                        progress?.Invoke(new QueryAbandoned(first + f.Query, ctx.NowNs, f.Reason));
+                        break;
+                    case PredictionReady r:
+                        int q = first + r.Query;
+                        End(ctx, OnlineQueryId(q));
+                        logits[q] = r.Logits.Select(PrimeField.ToSigned).ToArray();
+                        progress?.Invoke(new QueryFinished(q, ctx.NowNs, logits[q]!.AsSpan().SequenceEqual(reference[q])));
+                        break;
+                }
+                if (e is QueryFailed or PredictionReady && (e is QueryFailed qf ? qf.Query : ((PredictionReady)e).Query) == count - 1 && first + count < inputs.Length)
+                    StartKeySet(keySet + 1);
+            }
+
+            // The spent key set's actors stop; B and C first, then A (which starts the key generation), then the user.
+            foreach ((string party, ActorRef actor) in actors)
+                sim.Party(party).Stop(actor.Address);
+            actors.Clear();
+            string name = keySet == 0 ? "seco" : $"seco-k{keySet}";
+            Spawn(garbler, Party.Garbler, host(new GarblerRole(split.Parameters, split.Garbler)));
+            Spawn(evaluator, Party.Evaluator, host(new EvaluatorRole(split.Parameters, split.Evaluator)));
+            Spawn(h.Gateway, Party.Gateway, host(new GatewayRole(split.Parameters, split.Gateway)));
+            Spawn(PartyName.User, Party.User, host(new UserRole(split.Parameters.ForUser(), inputs[first..(first + count)])));
+
+            void Spawn(string party, Party role, ISecoRole hosted)
+            {
+                peers[role] = sim.Party(party).Spawn(Props.Create(() => new RoleActor(hosted, peers, OnEvent)).WithPhase("setup"), name);
+                actors.Add((party, peers[role]));
             }
         }
 
@@ -119,16 +151,25 @@ public static class SecureRun
             if (openMarks.Remove(mark)) ctx.EndQuery(mark);
         }
 
-        // B and C first, then A (which starts the key generation), then the user (who joins A).
-        string garbler = h.Tiers[0].Servers[0], evaluator = h.Tiers[0].Servers[1];
-        peers[Party.Garbler] = Spawn(sim, garbler, host(new GarblerRole(split.Parameters, split.Garbler)), peers, OnEvent);
-        peers[Party.Evaluator] = Spawn(sim, evaluator, host(new EvaluatorRole(split.Parameters, split.Evaluator)), peers, OnEvent);
-        peers[Party.Gateway] = Spawn(sim, h.Gateway, host(new GatewayRole(split.Parameters, split.Gateway)), peers, OnEvent);
-        peers[Party.User] = Spawn(sim, PartyName.User, host(new UserRole(split.Parameters.ForUser(), inputs)), peers, OnEvent);
+        StartKeySet(0);
         sim.Run();
 
         var outcomes = prepared.Queries.Select((q, i) => new SecureQueryOutcome(q, logits[i], reference[i], failures[i])).ToArray();
         return new SecureRunResult(sim, sim.Report(), outcomes, split.Parameters);
+    }
+
+    /// <summary>The model owner's split of the scenario's model, with the scenario's query budget per key set.</summary>
+    public static ModelSplit Deploy(Scenario scenario, FixedPointModel model, BfvContext context)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        try
+        {
+            return ModelSplit.Create(model, scenario.Split, context, scenario.QueryBudget);
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "limit")
+        {
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("crypto.query_budget", e.Message.Split(" (Parameter")[0])]);
+        }
     }
 
     /// <summary>The BFV context of the scenario's crypto preset; only seco-8192 carries the protocol (see docs/protocol-decisions.md, D4).</summary>
@@ -143,6 +184,4 @@ public static class SecureRun
 
     private static readonly Lazy<BfvContext> Contexts = new(() => BfvContext.Create(BfvPresets.Seco8192()));
 
-    private static ActorRef Spawn(Simulator sim, string party, ISecoRole role, IReadOnlyDictionary<Party, ActorRef> peers, Action<ActorContext, ProtocolEvent> onEvent) =>
-        sim.Party(party).Spawn(Props.Create(() => new RoleActor(role, peers, onEvent)).WithPhase("setup"), "seco");
 }

@@ -87,7 +87,7 @@ internal sealed class ViewAuditor(AuditedRun run)
                 int k = i - run.Split - 1;
                 Ciphertext e = evaluator.Add(run.Load(fromB.Ciphertexts[k]), run.Load(fromC.Ciphertexts[k]));
                 evaluator.ModSwitchToNextInplace(e);
-                var decryption = new CollectiveDecryption(run.P.Context, 3, run.P.DecryptionNoiseBits(i));
+                CollectiveDecryption decryption = run.P.Budget.Decryption(i);
                 PolyShare aggregate = new[] { sharesB.Shares[k], sharesC.Shares[k] }
                     .Select(b => PolyShare.Deserialize(run.P.Context, b))
                     .Aggregate(decryption.GenShare(run.Gateway.SecretKey, e), CollectiveDecryption.Aggregate);
