@@ -28,6 +28,12 @@ public static class SecoCli
             foreach (ScenarioError problem in e.Errors) error.WriteLine($"error: {problem}");
             return ExitCodes.UserError;
         }
+        catch (PlatformNotSupportedException e)
+        {
+            // This machine cannot run the protocol safely (no AES-NI: the portable AES is not constant-time).
+            error.WriteLine($"error: {OneLine(e.Message)}");
+            return ExitCodes.InternalError;
+        }
         catch (Exception e) when (IsUserError(e))
         {
             error.WriteLine($"error: {OneLine(e.Message)}");
