@@ -106,6 +106,35 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
         AssertViolation(own.User, Party.Gateway, own.Delivered<OutputCiphertext>(Party.User), "query 0");
     }
 
+    // ---- Setup messages are accepted once per session ----
+
+    [Fact]
+    public void Every_setup_message_is_accepted_once()
+    {
+        // The session ran setup: a second copy of any key (or of the setup start) would replace keys mid-session.
+        AssertViolation(session.User, Party.Gateway, session.Delivered<GatewayWelcome>(Party.User), "a second GatewayWelcome");
+        AssertViolation(session.Gateway, Party.Garbler, new ServerReady(), "Garbler announced itself ready twice");
+        foreach (ISecoRole server in new ISecoRole[] { session.Garbler, session.Evaluator })
+        {
+            Party self = server.Self;
+            AssertViolation(server, Party.Gateway, session.Delivered<SetupBegin>(self), "a second SetupBegin");
+            AssertViolation(server, Party.Gateway, session.Delivered<CollectiveKeys>(self), "a second copy of the collective keys");
+            AssertViolation(server, Party.Gateway, session.Delivered<UserPublicKey>(self), "a second copy of the user's public key");
+        }
+    }
+
+    [Fact]
+    public void Remote_servers_decrypt_only_their_own_query_products_once()
+    {
+        // B decrypts ModSwitch(own + C's product) for a query it prepared, once; C's products again, or for a query B
+        // never prepared, are refused — A cannot route ciphertexts of its choice to B's key share.
+        var own = new Session();
+        LinearShares fromC = own.Loop.Delivered.Where(d => d.From == Party.Evaluator && d.To == Party.Garbler).Select(d => d.Message).OfType<LinearShares>().First();
+        AssertViolation(own.Garbler, Party.Evaluator, fromC, "query 0 is unknown here");
+        AssertViolation(own.Garbler, Party.Gateway, fromC, "LinearShares must come from Evaluator, not Gateway");
+        AssertViolation(own.Garbler, Party.Evaluator, new LinearShares(5, fromC.Ciphertexts), "query 5 is unknown here");
+    }
+
     // ---- Gateway ----
 
     [Theory]
