@@ -31,15 +31,23 @@ public class EndToEndTests
 
     internal static ProtocolLoopback Run(FixedPointModel model, int split, ulong[][] inputs)
     {
-        ModelSplit deployment = ModelSplit.Create(model, split, Context.Value);
-        var loop = new ProtocolLoopback(
-            new UserRole(deployment.Parameters.ForUser(), inputs),
-            new GatewayRole(deployment.Parameters, deployment.Gateway),
-            new GarblerRole(deployment.Parameters, deployment.Garbler),
-            new EvaluatorRole(deployment.Parameters, deployment.Evaluator));
+        ProtocolLoopback loop = Loopback(ModelSplit.Create(model, split, Context.Value), inputs);
         loop.Run();
         return loop;
     }
+
+    /// <summary>The four roles of <paramref name="deployment"/> on a loopback, not yet run.</summary>
+    /// <param name="failQueries">Turn a handler's error into that query's failure, as the actor runtime does.</param>
+    /// <param name="replays">Extra copies of chosen messages on the wire (a hostile network or party).</param>
+    internal static ProtocolLoopback Loopback(ModelSplit deployment, ulong[][] inputs, bool failQueries = false, Func<Party, Party, Seco.Protocol.Messages.SecoMessage, int>? replays = null) =>
+        new(new UserRole(deployment.Parameters.ForUser(), inputs),
+            new GatewayRole(deployment.Parameters, deployment.Gateway),
+            new GarblerRole(deployment.Parameters, deployment.Garbler),
+            new EvaluatorRole(deployment.Parameters, deployment.Evaluator))
+        {
+            FailQueriesOnError = failQueries,
+            Replays = replays,
+        };
 
     [Theory]
     [InlineData(0)]

@@ -27,17 +27,9 @@ public class OtServedOnceTests
     {
         FixedPointModel model = EndToEndTests.Model("mlp.onnx");
         ulong[][] inputs = EndToEndTests.Inputs(model, 3);
-        ModelSplit deployment = ModelSplit.Create(model, Split, EndToEndTests.Context.Value);
-        var loop = new ProtocolLoopback(
-            new UserRole(deployment.Parameters.ForUser(), inputs),
-            new GatewayRole(deployment.Parameters, deployment.Gateway),
-            new GarblerRole(deployment.Parameters, deployment.Garbler),
-            new EvaluatorRole(deployment.Parameters, deployment.Evaluator))
-        {
-            FailQueriesOnError = true,
-            // Query 1's request goes out twice.
-            Replays = (from, to, m) => m is OtRequest r && r.Purpose == purpose && r.Query == 1 ? 1 : 0,
-        };
+        // Query 1's request goes out twice.
+        ProtocolLoopback loop = EndToEndTests.Loopback(ModelSplit.Create(model, Split, EndToEndTests.Context.Value), inputs, failQueries: true,
+            replays: (from, to, m) => m is OtRequest r && r.Purpose == purpose && r.Query == 1 ? 1 : 0);
         loop.Run();
 
         // The sender refused the copy with a named violation, and only that.
@@ -67,12 +59,7 @@ public class OtServedOnceTests
         // The control for the test above: the same run without a replayed request has no failure.
         FixedPointModel model = EndToEndTests.Model("mlp.onnx");
         ulong[][] inputs = EndToEndTests.Inputs(model, 3);
-        ModelSplit deployment = ModelSplit.Create(model, Split, EndToEndTests.Context.Value);
-        var loop = new ProtocolLoopback(
-            new UserRole(deployment.Parameters.ForUser(), inputs),
-            new GatewayRole(deployment.Parameters, deployment.Gateway),
-            new GarblerRole(deployment.Parameters, deployment.Garbler),
-            new EvaluatorRole(deployment.Parameters, deployment.Evaluator)) { FailQueriesOnError = true };
+        ProtocolLoopback loop = EndToEndTests.Loopback(ModelSplit.Create(model, Split, EndToEndTests.Context.Value), inputs, failQueries: true);
         loop.Run();
         Assert.Empty(loop.Failures);
         Assert.Equal([0, 1, 2], loop.Events.OfType<PredictionReady>().Select(p => p.Query));

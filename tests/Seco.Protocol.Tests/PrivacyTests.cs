@@ -231,11 +231,7 @@ internal static class LeakDetector
     /// <param name="tables">Also scan garbled-table chunks (AES outputs, tens of MB per layer: slow on large models).</param>
     public static List<string> Scan(IReadOnlyList<(string Name, ulong[] Values)> activations, IEnumerable<(string Label, SecoMessage Message)> messages, bool tables = true)
     {
-        var windows = new Dictionary<(ulong, ulong, ulong, ulong), string>();
-        foreach ((string name, ulong[] x) in activations)
-            for (int i = 0; i + Window <= x.Length; i++)
-                if (x[i] != 0 || x[i + 1] != 0 || x[i + 2] != 0 || x[i + 3] != 0)
-                    windows.TryAdd((x[i], x[i + 1], x[i + 2], x[i + 3]), $"{name}[{i}..{i + Window - 1}]");
+        Dictionary<(ulong, ulong, ulong, ulong), string> windows = Windows(activations);
 
         var findings = new List<string>();
         foreach ((string label, SecoMessage message) in messages)
@@ -272,17 +268,24 @@ internal static class LeakDetector
     /// <summary>Run scan of plain Z_p vectors (decrypted plaintexts): a target verbatim or any run of 4 of its values.</summary>
     public static List<string> ScanVectors(IReadOnlyList<(string Name, ulong[] Values)> targets, IEnumerable<(string Label, ulong[] Values)> vectors)
     {
-        var windows = new Dictionary<(ulong, ulong, ulong, ulong), string>();
-        foreach ((string name, ulong[] x) in targets)
-            for (int i = 0; i + Window <= x.Length; i++)
-                if (x[i] != 0 || x[i + 1] != 0 || x[i + 2] != 0 || x[i + 3] != 0)
-                    windows.TryAdd((x[i], x[i + 1], x[i + 2], x[i + 3]), $"{name}[{i}..{i + Window - 1}]");
+        Dictionary<(ulong, ulong, ulong, ulong), string> windows = Windows(targets);
         var findings = new List<string>();
         foreach ((string label, ulong[] v) in vectors)
             for (int i = 0; i + Window <= v.Length; i++)
                 if (windows.TryGetValue((v[i], v[i + 1], v[i + 2], v[i + 3]), out string? where))
                     findings.Add($"{label}: slots [{i}..{i + Window - 1}] equal {where}");
         return findings;
+    }
+
+    /// <summary>Every run of 4 values of every target (all-zero runs excluded: they are no evidence), with where it comes from.</summary>
+    private static Dictionary<(ulong, ulong, ulong, ulong), string> Windows(IReadOnlyList<(string Name, ulong[] Values)> targets)
+    {
+        var windows = new Dictionary<(ulong, ulong, ulong, ulong), string>();
+        foreach ((string name, ulong[] x) in targets)
+            for (int i = 0; i + Window <= x.Length; i++)
+                if (x[i] != 0 || x[i + 1] != 0 || x[i + 2] != 0 || x[i + 3] != 0)
+                    windows.TryAdd((x[i], x[i + 1], x[i + 2], x[i + 3]), $"{name}[{i}..{i + Window - 1}]");
+        return windows;
     }
 
     /// <summary>Every Z_p vector and byte payload of a message, including nested garbled layers.</summary>

@@ -17,12 +17,7 @@ public class QueryBudgetTests
     {
         FixedPointModel model = EndToEndTests.Model("mlp.onnx");
         ulong[][] inputs = EndToEndTests.Inputs(model, 3);
-        ModelSplit deployment = ModelSplit.Create(model, 1, EndToEndTests.Context.Value, queryBudget: 2);
-        var loop = new ProtocolLoopback(
-            new UserRole(deployment.Parameters.ForUser(), inputs),
-            new GatewayRole(deployment.Parameters, deployment.Gateway),
-            new GarblerRole(deployment.Parameters, deployment.Garbler),
-            new EvaluatorRole(deployment.Parameters, deployment.Evaluator)) { FailQueriesOnError = true };
+        ProtocolLoopback loop = EndToEndTests.Loopback(ModelSplit.Create(model, 1, EndToEndTests.Context.Value, queryBudget: 2), inputs, failQueries: true);
         loop.Run();
 
         Assert.Equal([0, 1], loop.Events.OfType<PredictionReady>().Select(p => p.Query));

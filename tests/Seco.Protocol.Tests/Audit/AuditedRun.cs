@@ -30,7 +30,7 @@ internal sealed class AuditedRun
         Gateway = new GatewayRole(P, Deployment.Gateway);
         Garbler = new GarblerRole(P, Deployment.Garbler);
         Evaluator = new EvaluatorRole(P, Deployment.Evaluator);
-        Loop = new ProtocolLoopback(User, Gateway, Garbler, Evaluator);
+        Loop = new ProtocolLoopback(User, Gateway, Garbler, Evaluator); // the roles are kept: the audit needs their keys
         Loop.Run();
 
         // The run is the real thing: every query finished, bit-exact against the plaintext reference.

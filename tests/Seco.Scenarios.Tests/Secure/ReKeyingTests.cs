@@ -1,7 +1,6 @@
 using Seco.Actors.Runtime;
 using Seco.Actors.Simulation;
 using Seco.Scenarios.Secure;
-using Seco.Tests.Shared;
 
 namespace Seco.Scenarios.Tests.Secure;
 
@@ -11,25 +10,7 @@ namespace Seco.Scenarios.Tests.Secure;
 /// </summary>
 public class ReKeyingTests
 {
-    private static string Mlp(string crypto) => $$"""
-        version: 1
-        name: mlp-rekey
-        model: ../models/mlp.onnx
-        split: 1
-        hierarchy:
-          tiers:
-            - name: remote
-              servers: [B, C]
-        network: { profile: lan }
-        queries:
-          count: 3
-          input:
-            images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
-        crypto: {{crypto}}
-        """;
-
-    private static Scenario Load(string crypto) =>
-        ScenarioLoader.Load(Mlp(crypto), "scenarios/mlp-rekey.yaml", Path.Combine(TestHost.Root, "scenarios"));
+    private static Scenario Load(string crypto) => MlpScenario.Load("mlp-rekey", crypto);
 
     [Fact]
     public void Past_the_budget_the_run_re_keys_and_every_query_is_bit_exact()

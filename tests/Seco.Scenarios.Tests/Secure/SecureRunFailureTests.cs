@@ -2,7 +2,6 @@ using Seco.Actors.Runtime;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
 using Seco.Scenarios.Secure;
-using Seco.Tests.Shared;
 
 namespace Seco.Scenarios.Tests.Secure;
 
@@ -12,23 +11,6 @@ namespace Seco.Scenarios.Tests.Secure;
 /// </summary>
 public class SecureRunFailureTests
 {
-    private const string Mlp = """
-        version: 1
-        name: mlp-failure
-        model: ../models/mlp.onnx
-        split: 1
-        hierarchy:
-          tiers:
-            - name: remote
-              servers: [B, C]
-        network: { profile: lan }
-        queries:
-          count: 3
-          input:
-            images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
-        crypto: { preset: seco-8192 }
-        """;
-
     /// <summary>A user that sends its OT request of query 1 twice, as a cheating receiver would to learn Δ.</summary>
     private sealed class ReplayingUser(ISecoRole inner) : ISecoRole
     {
@@ -50,7 +32,7 @@ public class SecureRunFailureTests
     [Fact]
     public void A_replayed_OT_request_fails_its_query_and_the_others_finish_bit_exact()
     {
-        Scenario scenario = ScenarioLoader.Load(Mlp, "scenarios/mlp-failure.yaml", Path.Combine(TestHost.Root, "scenarios"));
+        Scenario scenario = MlpScenario.Load("mlp-failure");
         SecureRunResult result = SecureRun.Run(PreparedScenario.Prepare(scenario), null, ComputeTiming.ChargedOnly,
             role => role.Self == Party.User ? new ReplayingUser(role) : role);
 
