@@ -140,15 +140,6 @@ public static class SecoCodecs
         return block;
     }
 
-    private static ProtocolPhase ReadPhase(ref MessagePackReader reader)
-    {
-        long at = reader.Consumed;
-        int phase = reader.ReadInt32();
-        if (!Enum.IsDefined((ProtocolPhase)phase))
-            throw new MessagePackException(at, $"unknown protocol phase {phase}");
-        return (ProtocolPhase)phase;
-    }
-
     /// <summary>A reason cut to <see cref="QueryAborted.MaxReasonLength"/> with control characters replaced (it reaches logs and terminals).</summary>
     private static string Reason(string reason)
     {

@@ -90,13 +90,19 @@ internal static class Wire
         return block;
     }
 
-    public static OtPurpose ReadPurpose(ref MessagePackReader reader)
+    public static OtPurpose ReadPurpose(ref MessagePackReader reader) => ReadEnum<OtPurpose>(ref reader, "OT purpose");
+
+    public static ProtocolPhase ReadPhase(ref MessagePackReader reader) => ReadEnum<ProtocolPhase>(ref reader, "protocol phase");
+
+    /// <summary>An int32 that must name a member of <typeparamref name="T"/>; the error names the field and the value.</summary>
+    private static T ReadEnum<T>(ref MessagePackReader reader, string field) where T : struct, Enum
     {
         long at = reader.Consumed;
-        int purpose = reader.ReadInt32();
-        if (!Enum.IsDefined((OtPurpose)purpose))
-            throw new MessagePackException(at, $"unknown OT purpose {purpose}");
-        return (OtPurpose)purpose;
+        int value = reader.ReadInt32();
+        T member = (T)(object)value;
+        if (!Enum.IsDefined(member))
+            throw new MessagePackException(at, $"unknown {field} {value}");
+        return member;
     }
 
     public static void WriteLayers(ref MessagePackWriter writer, GarbledLayer[] layers)
