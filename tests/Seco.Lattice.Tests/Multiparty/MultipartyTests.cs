@@ -109,13 +109,16 @@ public class MultipartyTests
         Assert.Equal(100, ok.SmudgingBits);
         Assert.Throws<ArgumentOutOfRangeException>(() => new CollectiveDecryption(seco, 3, ciphertextNoiseBits: 95));
 
-        // n = 4096: log2(Q/(4t)) = 72 − 1 − 20 − 2 = 49 bits, and 2^(8+40) smudging × 2 parties needs 50.
+        // n = 4096: log2(Q/(4t)) = 50.02 exactly (two 36-bit primes, a 20-bit t). B = 9 needs 2^9 + 2 × 2^49 = 2^50.00,
+        // which still fits; B = 10 needs 2^51.00 and is refused, with both sides of the inequality in the message.
         var small = BfvContext.Create(BfvPresets.Default4096());
-        var error = Assert.Throws<ArgumentException>(() => new CollectiveDecryption(small, 2, ciphertextNoiseBits: 8));
+        var error = Assert.Throws<ArgumentException>(() => new CollectiveDecryption(small, 2, ciphertextNoiseBits: 10));
         Assert.Contains("does not fit", error.Message);
-        Assert.Contains("2^50", error.Message);
-        Assert.Contains("2^49", error.Message);
-        Assert.Equal(49, new CollectiveDecryption(small, 2, ciphertextNoiseBits: 7).TotalNoiseBits);
+        Assert.Contains("2^51.00", error.Message);
+        Assert.Contains("2^50.02", error.Message);
+        Assert.Equal(50.0, new CollectiveDecryption(small, 2, ciphertextNoiseBits: 9).TotalNoiseLog2, 6);
+        // Sizing for many revealed coefficients widens b by ⌈log2⌉ of their number.
+        Assert.Equal(60 + 40 + 17, new CollectiveDecryption(seco, 3, ciphertextNoiseBits: 60, revealedCoefficientsLog2: 16.2).SmudgingBits);
     }
 
     [Fact]
