@@ -226,6 +226,13 @@ public abstract class RemoteServerRole : ISecoRole
             Ciphertext product = MatVec.Multiply(He.Evaluator, _matrices[i], r, _rotations!); // D1: F^j · Enc(r)
             // s^j on the m outputs, a fresh uniform pad on every other slot (HeTools.EncodeOutputMask).
             He.Evaluator.SubPlainInplace(product, He.EncodeOutputMask(q.S[i]));
+            // Re-randomise before it leaves: rotations and key switches draw no randomness, so A — which built ct(r), holds
+            // the rotation keys and dealt F^j — could recompute F^j·ct(r) exactly and subtract it from a bare product,
+            // leaving (Δ·mask, 0) that any key "decrypts". A fresh encryption of zero under cpk leaves a difference only
+            // the three key shares together can open (found by the adversarial review of issue 15).
+            var zero = new Ciphertext(P.Context);
+            Collective!.EncryptZero(zero);
+            He.Evaluator.AddInplace(product, zero);
             products[i - Split - 1] = product;
         }
         q.OwnProducts = products;

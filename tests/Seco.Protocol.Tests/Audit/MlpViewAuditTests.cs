@@ -40,6 +40,26 @@ public class MlpViewAuditTests(MlpViewAuditTests.Runs runs, ITestOutputHelper ou
     }
 
     [Fact]
+    public void Audit_finds_a_product_sent_without_fresh_randomness()
+    {
+        // The pre-review products: F^j·ct(r) minus the plaintext mask, nothing added. A recomputes F^j·ct(r) and the
+        // difference opens under any key; the real products (a fresh Enc_cpk(0) added) open under none of A's.
+        AuditedRun run = runs.At(1);
+        var auditor = new ViewAuditor(run);
+        var encoder = new Lattice.Bfv.BatchEncoder(run.P.Context);
+        foreach (Party server in new[] { Party.Garbler, Party.Evaluator })
+        {
+            int block = run.Split + 1;
+            Lattice.Bfv.Ciphertext bare = new Lattice.Bfv.Evaluator(run.P.Context).SubPlain(auditor.Recompute(server, 0, block), encoder.Encode(run.ServerMasks[(0, block, server)]));
+            Assert.Equal("Gateway's key", auditor.RecomputationOpens(Party.Gateway, server, 0, block, bare));
+            Party peer = server == Party.Garbler ? Party.Evaluator : Party.Garbler;
+            Assert.NotNull(auditor.RecomputationOpens(peer, server, 0, block, bare)); // c₁ = 0: the peer's own key opens it too
+        }
+        Assert.Empty(auditor.AuditRecomputation(Party.Gateway));
+        Assert.Empty(auditor.AuditRecomputation(Party.Garbler));
+    }
+
+    [Fact]
     public void Audit_finds_a_mask_missing_from_a_clear_vector_and_a_zero_padded_output()
     {
         AuditedRun run = runs.At(1);

@@ -30,6 +30,7 @@ internal static class PartyAudit
         var findings = new List<string>();
         findings.AddRange(auditor.AuditDecryptions(decryptions));
         findings.AddRange(auditor.AuditUndecryptable(party));
+        findings.AddRange(auditor.AuditRecomputation(party));
         findings.AddRange(auditor.AuditClearVectors(vectors));
         findings.AddRange(auditor.AuditPayloads(party, tables));
         output.WriteLine($"{party} at l = {l}: {received} messages received, {decryptions.Count} plaintexts decrypted ({decryptions.Sum(d => d.Slots.Length):N0} slots), {vectors.Count} clear Z_p vectors, {findings.Count} findings");

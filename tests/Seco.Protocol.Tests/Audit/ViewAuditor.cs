@@ -275,6 +275,53 @@ internal sealed class ViewAuditor(AuditedRun run)
         return findings;
     }
 
+    /// <summary>
+    /// (b) The recomputation attack (found by the adversarial review of issue 15): a ciphertext that is a deterministic
+    /// function of what the receiver knows, plus a plaintext mask, gives the mask away — recompute the function,
+    /// subtract, and what is left has c₁ = 0. A built ct(r), holds the rotation keys and dealt F² and F³, so it can
+    /// recompute B's and C's products F^j·ct(r); B or C can with A's help. The difference of each product received by
+    /// <paramref name="party"/> and its recomputation must open under neither its key nor A's and its keys together.
+    /// </summary>
+    public List<string> AuditRecomputation(Party party)
+    {
+        var findings = new List<string>();
+        foreach ((Party from, SecoMessage message) in run.ReceivedBy(party))
+        {
+            if (message is not LinearShares products)
+                continue;
+            for (int i = run.Split + 1; i <= run.L; i++)
+            {
+                if (RecomputationOpens(party, from, products.Query, i, run.Load(products.Ciphertexts[i - run.Split - 1])) is { } keys)
+                    findings.Add($"{party} q{products.Query} {from}'s product of block {i}: recomputed and subtracted, it opens under {keys} — the product carries no fresh randomness");
+            }
+        }
+        return findings;
+    }
+
+    /// <summary>F^j·ct(r) as <paramref name="party"/> (with A's knowledge) recomputes it: ct(r) from A's MaskAggregate, the rotation keys, the dealt share.</summary>
+    public Ciphertext Recompute(Party server, int query, int block)
+    {
+        _rotations ??= Lattice.Serialization.BfvSerializer.LoadGaloisKeys(run.P.Context, run.Received<CollectiveKeys>(Party.Garbler).First().GaloisKeys);
+        MaskAggregate aggregate = run.Received<MaskAggregate>(Party.Garbler).Single(m => m.Query == query);
+        Model.RemoteShare share = server == Party.Garbler ? run.Deployment.Garbler : run.Deployment.Evaluator;
+        Model.BlockShape b = run.P.Block(block);
+        return Lattice.Linear.MatVec.Multiply(new Evaluator(run.P.Context), Lattice.Linear.PlainDiagonalMatrix.Encode(run.P.Context, share.Weights(block), b.Rows, b.Columns),
+            run.Load(aggregate.Ciphertexts[block - run.Split - 1]), _rotations);
+    }
+
+    /// <summary>Which keys open (recomputation − <paramref name="product"/>), or null when none of the receiver's do.</summary>
+    public string? RecomputationOpens(Party party, Party server, int query, int block, Ciphertext product)
+    {
+        Ciphertext difference = new Evaluator(run.P.Context).Sub(Recompute(server, query, block), product);
+        if (Opens(() => new Decryptor(run.P.Context, KeyOf(party)).Decrypt(difference)))
+            return $"{party}'s key";
+        if (party != Party.Gateway && Opens(() => run.Open(difference, [run.Gateway.SecretKey, KeyOf(party)])))
+            return $"A's and {party}'s keys";
+        return null;
+    }
+
+    private GaloisKeys? _rotations;
+
     private SecretKey KeyOf(Party party) => party switch
     {
         Party.User => run.User.SecretKey,
