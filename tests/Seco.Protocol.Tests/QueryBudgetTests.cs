@@ -27,6 +27,34 @@ public class QueryBudgetTests
         Assert.Equal(Party.Gateway, Assert.Single(loop.Failures).At);
     }
 
+    [Fact]
+    public void The_gateway_refuses_queries_past_F_As_lifetime_budget_across_key_sets()
+    {
+        // F_A's weights outlive every key set: A counts the queries it has returned F_A shares for on its one model.
+        FixedPointModel model = EndToEndTests.Model("mlp.onnx");
+        ModelSplit deployment = ModelSplit.Create(model, 1, EndToEndTests.Context.Value);
+        int lifetime = deployment.Parameters.Budget.ModelLifetimeQueries;
+        Assert.Equal(8192, lifetime); // docs/noise.md: the MLP at l = 1
+        deployment.Gateway.ServedQueries = lifetime - 1; // as if earlier key sets had served all but one
+        ProtocolLoopback loop = EndToEndTests.Loopback(deployment, EndToEndTests.Inputs(model, 2), failQueries: true);
+        loop.Run();
+
+        Assert.Equal([0], loop.Events.OfType<PredictionReady>().Select(p => p.Query));
+        QueryFailed failed = Assert.Single(loop.Events.OfType<QueryFailed>());
+        Assert.Equal($"F_A has served its lifetime budget of {lifetime} queries (the flooding of A's returned shares is sized for that many, docs/noise.md): deploy new weights", failed.Reason);
+        Assert.Equal(lifetime, deployment.Gateway.ServedQueries);
+    }
+
+    [Fact]
+    public void The_flooding_is_the_widest_that_decrypts_and_covers_F_As_lifetime()
+    {
+        SecoParameters p = ModelSplit.Create(EndToEndTests.Model("minionn.onnx"), 2, EndToEndTests.Context.Value).Parameters;
+        Assert.Equal(87, p.Budget.FloodingBits); // ⌊log2(Q'/(4t)) − 0.01⌋ with Q'/(4t) = 2^87.09
+        Assert.Equal(2048, p.Budget.ModelLifetimeQueries);
+        for (int i = 1; i <= 2; i++)
+            Assert.True(p.Budget.FloodingBoundBits(i) + NoiseBudget.StatisticalSecurity + Math.Ceiling(p.Budget.UserCoefficientsLog2) <= p.Budget.FloodingBits);
+    }
+
     [Theory]
     [InlineData(Party.Garbler)]
     [InlineData(Party.Evaluator)]

@@ -4,6 +4,7 @@ using Seco.Actors.Metering;
 using Seco.Actors.Simulation;
 using Seco.Nn.FixedPoint;
 using Seco.Protocol.Messages;
+using Seco.Protocol.Model;
 using Seco.Scenarios;
 using Seco.Scenarios.Reporting;
 using Seco.Scenarios.Secure;
@@ -29,9 +30,12 @@ public static class SecureRunCommand
                        $"({s.Split} block(s) on gateway {Markup.Escape(s.Hierarchy.Gateway)}, {blocks - s.Split} shared by {Markup.Escape(string.Join(" and ", s.Hierarchy.Tiers[0].Servers))}), " +
                        $"{prepared.Queries.Count} queries, network {Markup.Escape(s.Network.Profile.Name)}, crypto {Markup.Escape(s.Crypto.Name)}");
 
-        int budget = SecureRun.Deploy(s, prepared.FixedModel, SecureRun.ContextFor(s)).Parameters.Budget.Queries;
-        con.MarkupLine($"One key set serves {budget} queries (the smudged decryptions are sized for that many, docs/noise.md)" +
-                       (prepared.Queries.Count > budget ? $"; this run re-keys {(prepared.Queries.Count - 1) / budget} time(s)." : "."));
+        NoiseBudget noise = SecureRun.Deploy(s, prepared.FixedModel, SecureRun.ContextFor(s)).Parameters.Budget;
+        string keySet = s.Split < blocks
+            ? $"One key set serves {noise.Queries:N0} queries (the smudged decryptions are sized for that many, docs/noise.md)" +
+              (prepared.Queries.Count > noise.Queries ? $"; this run re-keys {(prepared.Queries.Count - 1) / noise.Queries} time(s)" : "")
+            : "The servers decrypt nothing at l = L";
+        con.MarkupLine(keySet + (s.Split > 0 ? $"; F_A's weights may serve {noise.ModelLifetimeQueries:N0} queries in their life." : "."));
 
         if (s.Seed is not null)
             con.MarkupLine("[yellow]note:[/] the scenario's [bold]seed[/] is ignored by the secure run: keys, masks, shares, garbling and OT use the OS CSPRNG (docs/protocol-decisions.md, D3).");

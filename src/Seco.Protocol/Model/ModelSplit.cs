@@ -18,6 +18,12 @@ public sealed class GatewayModel(IReadOnlyDictionary<int, ulong[]> weights, IRea
     public ulong[] Weights(int block) => weights[block];
 
     public ulong[] Bias(int block) => biases[block];
+
+    /// <summary>
+    /// Queries whose F_A shares A has returned to a user, over the weights' whole life — across users and key sets, so
+    /// a deployment keeps one GatewayModel (NoiseBudget.ModelLifetimeQueries caps it).
+    /// </summary>
+    public long ServedQueries { get; internal set; }
 }
 
 /// <summary>

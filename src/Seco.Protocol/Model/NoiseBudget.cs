@@ -4,21 +4,27 @@ using Seco.Lattice.Multiparty;
 namespace Seco.Protocol.Model;
 
 /// <summary>
-/// How much one key set may decrypt (docs/noise.md, decision D2). Every smudged decryption reveals n noise
-/// coefficients to the decryptor, and each is hidden only to statistical distance 2^(B − b): so the smudging width
-/// must cover every coefficient revealed over the key set's life, b = B + λ + ⌈log2(n · ciphertexts per query ·
-/// queries)⌉, and it must still fit below Q/(4t). That caps the queries one key set may serve: the
-/// <see cref="Queries"/> budget. The servers' key set decrypts L − l ciphertexts per query (A learns E¹ of every F_BC
-/// block); the user's key set decrypts l flooded ciphertexts per query (F_A preprocessing). A node refuses a query past
-/// the budget, and the run re-keys (a new setup).
+/// How much may be decrypted before the smudging runs out (docs/noise.md, decision D2). Every smudged decryption
+/// reveals n noise coefficients to the decryptor, and each is hidden only to statistical distance 2^(B − b); so the
+/// widths must cover every coefficient revealed while the secret they protect lives, and still fit below Q′/(4t).
+/// <list type="bullet">
+/// <item><b>The servers' key set</b> (A's collective decryptions of E¹, L − l per query). The noise depends on the key
+/// shares' errors and the per-query masks, so a key set's life is what counts: b = B + λ + ⌈log2(n · (L − l) · Q)⌉
+/// caps the queries Q one key set may serve — <see cref="Queries"/>. A node refuses a query past it; the run
+/// re-keys (a new setup: new keys, new weight shares).</item>
+/// <item><b>A's weights F_A</b> (the flooded Enc_pk0(F_i r_i − s_i) the user decrypts, l per query). Their noise
+/// depends on F_A, which outlives every key set and every user — so the flooding is as wide as the capacity allows,
+/// and that width fixes how many queries F_A may ever serve, across all users and key sets:
+/// <see cref="ModelLifetimeQueries"/>. A refuses queries past it (<see cref="GatewayModel.ServedQueries"/>).</item>
+/// </list>
 /// </summary>
 public sealed class NoiseBudget
 {
-    /// <summary>λ: the statistical distance over the whole key set is at most 2^−λ from smudging plus 2^−λ from the tail of the bound.</summary>
+    /// <summary>λ: the statistical distance is at most 2^−λ from smudging plus 2^−λ from the tail of the bound, per secret's life.</summary>
     public const int StatisticalSecurity = CollectiveDecryption.DefaultStatisticalSecurity;
 
-    /// <summary>The largest budget considered (2^20 queries per key set).</summary>
-    public const int MaxBudgetLog2 = 20;
+    /// <summary>The largest budget considered (2^30 queries).</summary>
+    public const int MaxBudgetLog2 = 30;
 
     private const int Servers = 3;
 
@@ -29,35 +35,38 @@ public sealed class NoiseBudget
         _p = p;
         if (limit is < 1)
             throw new ArgumentOutOfRangeException(nameof(limit), $"a query budget of {limit} serves no query");
-        int max = -1;
-        for (int k = MaxBudgetLog2; k >= 0 && max < 0; k--)
-            if (Fits(1 << k, out _)) max = 1 << k;
-        if (max < 0)
-        {
-            Fits(1, out string? why);
-            throw new ArgumentException($"the smudged decryptions cannot be sized for even one query at these parameters: {why}");
-        }
-        MaxQueries = max;
-        if (limit > max)
-            throw new ArgumentOutOfRangeException(nameof(limit), $"a query budget of {limit} exceeds what the smudging can cover at these parameters ({max} queries per key set, docs/noise.md)");
-        Queries = limit ?? max;
+        MaxQueries = Largest(ServersFit, "the smudged collective decryptions");
+        if (limit > MaxQueries)
+            throw new ArgumentOutOfRangeException(nameof(limit), $"a query budget of {limit} exceeds what the smudging can cover at these parameters ({MaxQueries} queries per key set, docs/noise.md)");
+        Queries = limit ?? MaxQueries;
+        ModelLifetimeQueries = Largest(UserFits, "the flooding of A's returned shares");
     }
 
-    /// <summary>The most queries one key set can serve at these parameters (a power of two).</summary>
+    /// <summary>The most queries one servers' key set can serve at these parameters (a power of two).</summary>
     public int MaxQueries { get; }
 
     /// <summary>The queries one key set serves: the scenario's limit, or <see cref="MaxQueries"/>.</summary>
     public int Queries { get; }
 
+    /// <summary>
+    /// The most queries F_A may serve in its whole life, across users and key sets (a power of two; every query when
+    /// l = 0, which decrypts nothing of F_A): the flooding towards the user is sized for that many.
+    /// </summary>
+    public int ModelLifetimeQueries { get; }
+
     /// <summary>Why a node refuses query <paramref name="query"/> of this key set, or null while it is within the budget.</summary>
     public string? Refusal(int query) => query < Queries ? null :
         $"query {query} is past this key set's budget of {Queries} queries (the smudged decryptions are sized for that many, docs/noise.md): re-key with a new setup";
 
+    /// <summary>Why A refuses another query of F_A after <paramref name="served"/> of them, or null while F_A's lifetime budget lasts.</summary>
+    public string? LifetimeRefusal(long served) => served < ModelLifetimeQueries ? null :
+        $"F_A has served its lifetime budget of {ModelLifetimeQueries} queries (the flooding of A's returned shares is sized for that many, docs/noise.md): deploy new weights";
+
     /// <summary>log2 of the noise coefficients the decryptor A sees over the servers' key set (n per F_BC block per query).</summary>
     public double ServerCoefficientsLog2 => CoefficientsLog2(_p.BlockCount - _p.Split, Queries);
 
-    /// <summary>log2 of the noise coefficients the user sees over its key set (n per F_A block per query).</summary>
-    public double UserCoefficientsLog2 => CoefficientsLog2(_p.Split, Queries);
+    /// <summary>log2 of the noise coefficients users see of F_A over its life (n per F_A block per query).</summary>
+    public double UserCoefficientsLog2 => CoefficientsLog2(_p.Split, ModelLifetimeQueries);
 
     /// <summary>The collective decryption of F_BC block <paramref name="block"/>'s ct_E, smudged for this budget.</summary>
     public CollectiveDecryption Decryption(int block) => Decryption(block, Queries);
@@ -65,11 +74,13 @@ public sealed class NoiseBudget
     /// <summary>B of F_BC block <paramref name="block"/>: the public bound on its mod-switched ct_E's noise.</summary>
     public int DecryptionBoundBits(int block) => DecryptionBound(block, Queries);
 
-    /// <summary>b of the noise flooding of F_A block <paramref name="block"/>'s Enc_pk0(F r − s) towards the user.</summary>
-    public int FloodingBits(int block) => FloodingBound(block, Queries) + StatisticalSecurity + (int)Math.Ceiling(CoefficientsLog2(_p.Split, Queries));
+    /// <summary>b of the noise flooding of F_A blocks' Enc_pk0(F r − s) towards the user: the widest that decrypts.</summary>
+    public int FloodingBits => (int)Math.Floor(FloodingCapacity - 0.01);
 
-    /// <summary>B of F_A block <paramref name="block"/> on the user path.</summary>
-    public int FloodingBoundBits(int block) => FloodingBound(block, Queries);
+    /// <summary>B of F_A block <paramref name="block"/> on the user path, for F_A's lifetime budget.</summary>
+    public int FloodingBoundBits(int block) => FloodingBound(block, ModelLifetimeQueries);
+
+    private double FloodingCapacity => LinOpNoise.Capacity(_p.Context, _p.Context.MaxLevel - 1);
 
     private CollectiveDecryption Decryption(int block, int queries) =>
         new(_p.Context, Servers, DecryptionBound(block, queries), StatisticalSecurity, CoefficientsLog2(_p.BlockCount - _p.Split, queries));
@@ -84,10 +95,17 @@ public sealed class NoiseBudget
     private double CoefficientsLog2(int ciphertextsPerQuery, int queries) =>
         ciphertextsPerQuery == 0 ? 0 : Math.Log2((double)_p.Context.N * ciphertextsPerQuery * queries);
 
-    /// <summary>Whether every decryption of a key set serving <paramref name="queries"/> queries fits its capacity.</summary>
-    private bool Fits(int queries, out string? why)
+    /// <summary>The largest power of two that <paramref name="fits"/>; throws, naming what does not fit, when even 1 does not.</summary>
+    private static int Largest(Func<int, string?> fits, string what)
     {
-        why = null;
+        for (int k = MaxBudgetLog2; k >= 0; k--)
+            if (fits(1 << k) is null) return 1 << k;
+        throw new ArgumentException($"{what} cannot be sized for even one query at these parameters: {fits(1)}");
+    }
+
+    /// <summary>Null when every collective decryption of a key set serving <paramref name="queries"/> queries fits, else why not.</summary>
+    private string? ServersFit(int queries)
+    {
         double capacity = LinOpNoise.Capacity(_p.Context, _p.Context.MaxLevel - 1); // every decrypted ciphertext is mod-switched once
         for (int i = _p.Split + 1; i <= _p.BlockCount; i++)
         {
@@ -98,24 +116,23 @@ public sealed class NoiseBudget
             }
             catch (ArgumentException e)
             {
-                why = $"block {i}: {e.Message}";
-                return false;
+                return $"block {i}: {e.Message}";
             }
             if (d.TotalNoiseLog2 > capacity)
-            {
-                why = $"block {i}: 2^{d.CiphertextNoiseBits} + 3 × 2^{d.SmudgingBits} smudging exceeds Q'/(4t) = 2^{capacity:F2}";
-                return false;
-            }
+                return $"block {i}: 2^{d.CiphertextNoiseBits} + 3 × 2^{d.SmudgingBits} smudging exceeds Q'/(4t) = 2^{capacity:F2}";
         }
+        return null;
+    }
+
+    /// <summary>Null when the widest flooding covers F_A over <paramref name="queries"/> queries, else why not.</summary>
+    private string? UserFits(int queries)
+    {
         for (int i = 1; i <= _p.Split; i++)
         {
-            int b = FloodingBound(i, queries) + StatisticalSecurity + (int)Math.Ceiling(CoefficientsLog2(_p.Split, queries));
-            if (b + 0.01 > capacity)
-            {
-                why = $"block {i}: flooding with 2^{b} towards the user exceeds Q'/(4t) = 2^{capacity:F2}";
-                return false;
-            }
+            int needed = FloodingBound(i, queries) + StatisticalSecurity + (int)Math.Ceiling(CoefficientsLog2(_p.Split, queries));
+            if (needed > FloodingBits)
+                return $"block {i}: flooding must be 2^{needed}, above the widest that decrypts, 2^{FloodingBits}";
         }
-        return true;
+        return null;
     }
 }

@@ -25,11 +25,13 @@ public sealed partial class GatewayRole
         // Queries start once each, in order: a replayed or skipped query number is refused.
         if (m.Query != _nextQuery || !_queries.TryAdd(m.Query, new QueryState(m.Query)))
             throw new ProtocolViolationException($"query {m.Query} cannot start: the next query is {_nextQuery}");
-        if (_p.Budget.Refusal(m.Query) is { } refusal)
+        if ((_p.Budget.Refusal(m.Query) ?? (Split > 0 ? _p.Budget.LifetimeRefusal(_model.ServedQueries) : null)) is { } refusal)
         {
             _queries.Remove(m.Query);
             throw new ProtocolViolationException(refusal);
         }
+        if (Split > 0)
+            _model.ServedQueries++;
         _nextQuery++;
         QueryState q = _queries[m.Query];
         if (m.MaskCiphertexts.Length != Split || m.TransitionMask.Length != (_p.HasRemoteTier ? 2 : 0))
@@ -45,7 +47,7 @@ public sealed partial class GatewayRole
             Ciphertext product = MatVec.Multiply(_he.Evaluator, _faMatrices[i], ct, _userRotations!);
             _he.Evaluator.SubPlainInplace(product, _he.EncodeOutputMask(q.S[i]));
             _he.Evaluator.ModSwitchToNextInplace(product);
-            CircuitPrivacy.FloodInplace(_p.Context, _user, product, _p.Budget.FloodingBits(i)); // D2, sized for the key set's budget
+            CircuitPrivacy.FloodInplace(_p.Context, _user, product, _p.Budget.FloodingBits); // D2: as wide as decrypts (F_A's lifetime budget)
             shares[i - 1] = HeTools.Serialize(product);
         }
 

@@ -22,9 +22,12 @@ public sealed record SecureQueryOutcome(Query Query, long[]? Logits, long[] Refe
     public int ReferencePrediction => Nn.ArgMax.Of<long>(ReferenceLogits);
 }
 
-/// <summary>The outcome of a secure run: the simulator (for traces), its report, and every query's outcome.</summary>
-public sealed record SecureRunResult(Simulator Simulator, SimulationReport Report, IReadOnlyList<SecureQueryOutcome> Queries, SecoParameters Parameters)
+/// <summary>The outcome of a secure run: the simulator (for traces), its report, every query's outcome, and one deployment per key set.</summary>
+public sealed record SecureRunResult(Simulator Simulator, SimulationReport Report, IReadOnlyList<SecureQueryOutcome> Queries, IReadOnlyList<ModelSplit> KeySets)
 {
+    /// <summary>The protocol parameters (the same for every key set).</summary>
+    public SecoParameters Parameters => KeySets[0].Parameters;
+
     public bool AllBitExact => Queries.All(q => q.BitExact);
 }
 
@@ -87,12 +90,16 @@ public static class SecureRun
         Simulator sim = SimulationBuilder.Build(scenario, SecoMessageCodecs.Registry(), timing);
         string garbler = h.Tiers[0].Servers[0], evaluator = h.Tiers[0].Servers[1];
         var actors = new List<(string Party, ActorRef Actor)>();
+        var keySets = new List<ModelSplit>();
 
         // One key set serves `budget` queries (docs/noise.md): key set k runs queries k·budget … as its own queries
-        // 0, 1, …, and when its last one is over the parties re-key — a new setup with new actors and fresh keys.
+        // 0, 1, …, and when its last one is over the parties re-key — a new setup with new actors, fresh keys and fresh
+        // weight shares (D10). A keeps its one F_A (and the count of queries it has served, its lifetime budget).
         void StartKeySet(int keySet)
         {
             int first = keySet * budget, count = Math.Min(budget, inputs.Length - first);
+            ModelSplit deal = keySet == 0 ? split : Deploy(scenario, model, context) with { Gateway = split.Gateway };
+            keySets.Add(deal);
             var peers = new Dictionary<Party, ActorRef>();
             void OnEvent(ActorContext ctx, ProtocolEvent e)
             {
@@ -129,10 +136,10 @@ public static class SecureRun
                 sim.Party(party).Stop(actor.Address);
             actors.Clear();
             string name = keySet == 0 ? "seco" : $"seco-k{keySet}";
-            Spawn(garbler, Party.Garbler, host(new GarblerRole(split.Parameters, split.Garbler)));
-            Spawn(evaluator, Party.Evaluator, host(new EvaluatorRole(split.Parameters, split.Evaluator)));
-            Spawn(h.Gateway, Party.Gateway, host(new GatewayRole(split.Parameters, split.Gateway)));
-            Spawn(PartyName.User, Party.User, host(new UserRole(split.Parameters.ForUser(), inputs[first..(first + count)])));
+            Spawn(garbler, Party.Garbler, host(new GarblerRole(deal.Parameters, deal.Garbler)));
+            Spawn(evaluator, Party.Evaluator, host(new EvaluatorRole(deal.Parameters, deal.Evaluator)));
+            Spawn(h.Gateway, Party.Gateway, host(new GatewayRole(deal.Parameters, deal.Gateway)));
+            Spawn(PartyName.User, Party.User, host(new UserRole(deal.Parameters.ForUser(), inputs[first..(first + count)])));
 
             void Spawn(string party, Party role, ISecoRole hosted)
             {
@@ -155,7 +162,7 @@ public static class SecureRun
         sim.Run();
 
         var outcomes = prepared.Queries.Select((q, i) => new SecureQueryOutcome(q, logits[i], reference[i], failures[i])).ToArray();
-        return new SecureRunResult(sim, sim.Report(), outcomes, split.Parameters);
+        return new SecureRunResult(sim, sim.Report(), outcomes, keySets);
     }
 
     /// <summary>The model owner's split of the scenario's model, with the scenario's query budget per key set.</summary>

@@ -32,6 +32,11 @@ public class ReKeyingTests
         long SetupMessages(SecureRunResult r) => r.Report.Phases.Single(p => p.Phase == "setup").Messages;
         Assert.Equal(2 * SetupMessages(oneKeySet), SetupMessages(twoKeySets));
         Assert.Equal(0, twoKeySets.Report.FailureCount);
+        // Each key set deals fresh weight shares (D10); A keeps its one F_A, whose served queries count on across key sets.
+        Assert.Equal(2, twoKeySets.KeySets.Count);
+        Assert.NotEqual(twoKeySets.KeySets[0].Garbler.Weights(2), twoKeySets.KeySets[1].Garbler.Weights(2));
+        Assert.Same(twoKeySets.KeySets[0].Gateway, twoKeySets.KeySets[1].Gateway);
+        Assert.Equal(3, twoKeySets.KeySets[0].Gateway.ServedQueries);
     }
 
     [Fact]
