@@ -231,12 +231,13 @@ public sealed partial class GatewayRole
         Garbler garbler = q.Garblers[i];
         int group = ReluLayers.Group(garbler.Circuit, "a");
         int width = garbler.Circuit.Inputs[group].Width / b.Rows;
+        q.AwaitedCircuitOutput = i;
         outbox.Send(Party.User, new GarblerInput(q.Query, i, new InputLabels(group, garbler.InputEncoding.Encode(group, ReluLayers.Bits(a, width))).ToBytes()));
     }
 
     private void OnCircuitOutput(QueryState q, GatewayCircuitOutput m, Outbox outbox)
     {
-        if (!q.OnlineStarted || !q.D.TryGetValue(m.Block, out ulong[]? d) || m.Values.Length != d.Length || q.Done.Contains(m.Block))
+        if (!q.OnlineStarted || m.Block != q.AwaitedCircuitOutput || !q.D.TryGetValue(m.Block, out ulong[]? d) || m.Values.Length != d.Length || q.Done.Contains(m.Block))
             throw new ProtocolViolationException($"unexpected circuit output for block {m.Block} of query {q.Query}");
         q.Done.Add(m.Block);
         ulong[] masked = ZpVector.Add(m.Values, d); // x_{i+1} − r_{i+1}
@@ -305,6 +306,9 @@ public sealed partial class GatewayRole
         public bool OnlineStarted { get; set; }
 
         public HashSet<int> Done { get; } = [];
+
+        /// <summary>The F_A block whose circuit output A waits for (it sent that block's labels last); 0 for none.</summary>
+        public int AwaitedCircuitOutput { get; set; }
 
         public Dictionary<Party, Ciphertext> Outputs { get; } = [];
     }
