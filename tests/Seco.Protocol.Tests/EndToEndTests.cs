@@ -39,7 +39,9 @@ public class EndToEndTests
     /// <summary>The four roles of <paramref name="deployment"/> on a loopback, not yet run.</summary>
     /// <param name="failQueries">Turn a handler's error into that query's failure, as the actor runtime does.</param>
     /// <param name="replays">Extra copies of chosen messages on the wire (a hostile network or party).</param>
-    internal static ProtocolLoopback Loopback(ModelSplit deployment, ulong[][] inputs, bool failQueries = false, Func<Party, Party, Seco.Protocol.Messages.SecoMessage, int>? replays = null) =>
+    /// <param name="inject">Messages put on the wire after a given one was delivered (a replay later in the run).</param>
+    internal static ProtocolLoopback Loopback(ModelSplit deployment, ulong[][] inputs, bool failQueries = false, Func<Party, Party, Seco.Protocol.Messages.SecoMessage, int>? replays = null,
+        Func<Party, Party, Seco.Protocol.Messages.SecoMessage, IEnumerable<(Party, Party, Seco.Protocol.Messages.SecoMessage)>>? inject = null) =>
         new(new UserRole(deployment.Parameters.ForUser(), inputs),
             new GatewayRole(deployment.Parameters, deployment.Gateway),
             new GarblerRole(deployment.Parameters, deployment.Garbler),
@@ -47,6 +49,7 @@ public class EndToEndTests
         {
             FailQueriesOnError = failQueries,
             Replays = replays,
+            Inject = inject,
         };
 
     [Theory]

@@ -26,6 +26,9 @@ internal sealed class ProtocolLoopback
     /// <summary>How many extra copies of a message (from, to, message) the wire delivers right after it.</summary>
     public Func<Party, Party, SecoMessage, int>? Replays { get; init; }
 
+    /// <summary>Messages a hostile party or network puts on the wire after a given message was delivered.</summary>
+    public Func<Party, Party, SecoMessage, IEnumerable<(Party From, Party To, SecoMessage Message)>>? Inject { get; init; }
+
     /// <summary>Handler errors turned into query failures (with <see cref="FailQueriesOnError"/>).</summary>
     public List<(Party At, SecoMessage Message, Exception Error)> Failures { get; } = [];
 
@@ -50,6 +53,8 @@ internal sealed class ProtocolLoopback
                 Failures.Add((to, message, e));
                 Flush(to, o => _roles[to].Abort(q.Query, q.Phase, e.Message, o));
             }
+            foreach ((Party f, Party t, SecoMessage m) in Inject?.Invoke(from, to, message) ?? [])
+                _wire.Enqueue((f, t, SecoCodecs.Encode(m)));
         }
     }
 

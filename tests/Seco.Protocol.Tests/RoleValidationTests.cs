@@ -135,6 +135,32 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
         AssertViolation(own.Garbler, Party.Evaluator, new LinearShares(5, fromC.Ciphertexts), "query 5 is unknown here");
     }
 
+    [Theory]
+    [InlineData(nameof(MaskAggregate), "unexpected mask aggregate for query 0")]
+    [InlineData(nameof(LinearShares), "unexpected linear shares from Evaluator for query 0")]
+    public void A_server_multiplies_once_per_query_even_after_it_has_decrypted(string replayed, string refusal)
+    {
+        // Once B has sent its decryption shares, the same query's MaskAggregate (from A) or C's products arrive again (a
+        // replay): B refuses by name instead of multiplying again with the same s² (found by the second review); the
+        // query is aborted, the next one runs.
+        FixedPointModel model = EndToEndTests.Model("mlp.onnx");
+        var sent = new List<(Party From, Party To, SecoMessage Message)>();
+        ProtocolLoopback loop = EndToEndTests.Loopback(ModelSplit.Create(model, Split, EndToEndTests.Context.Value), EndToEndTests.Inputs(model, 2), failQueries: true,
+            inject: (from, to, m) =>
+            {
+                sent.Add((from, to, m));
+                if (from != Party.Garbler || m is not DecryptionShares { Query: 0 })
+                    return [];
+                return sent.Where(e => e.To == Party.Garbler && e.Message is QueryMessage { Query: 0 } && e.Message.GetType().Name == replayed).ToList();
+            });
+        loop.Run();
+
+        var failure = Assert.Single(loop.Failures);
+        Assert.Equal((Party.Garbler, refusal), (failure.At, failure.Error.Message));
+        Assert.Equal(2, loop.Delivered.Count(d => d.From == Party.Garbler && d.Message is LinearShares { Query: 0 })); // to A and to C, once
+        Assert.Equal([1], loop.Events.OfType<PredictionReady>().Select(p => p.Query));
+    }
+
     // ---- Gateway ----
 
     [Theory]

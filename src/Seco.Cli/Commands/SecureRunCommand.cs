@@ -35,7 +35,7 @@ public static class SecureRunCommand
             ? $"One key set serves {noise.Queries:N0} queries (the smudged decryptions are sized for that many, docs/noise.md)" +
               (prepared.Queries.Count > noise.Queries ? $"; this run re-keys {(prepared.Queries.Count - 1) / noise.Queries} time(s)" : "")
             : "The servers decrypt nothing at l = L";
-        con.MarkupLine(keySet + (s.Split > 0 ? $"; F_A's weights may serve {noise.ModelLifetimeQueries:N0} queries in their life." : "."));
+        con.MarkupLine(keySet + (s.Split > 0 ? $"; F_A's weights may serve {noise.ModelLifetimeQueries:N0} queries in their life (a run is one deployment: its count starts at 0)." : "."));
 
         if (s.Seed is not null)
             con.MarkupLine("[yellow]note:[/] the scenario's [bold]seed[/] is ignored by the secure run: keys, masks, shares, garbling and OT use the OS CSPRNG (docs/protocol-decisions.md, D3).");

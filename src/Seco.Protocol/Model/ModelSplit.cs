@@ -21,7 +21,8 @@ public sealed class GatewayModel(IReadOnlyDictionary<int, ulong[]> weights, IRea
 
     /// <summary>
     /// Queries whose F_A shares A has returned to a user, over the weights' whole life — across users and key sets, so
-    /// a deployment keeps one GatewayModel (NoiseBudget.ModelLifetimeQueries caps it).
+    /// a deployment keeps one GatewayModel (NoiseBudget.ModelLifetimeQueries caps it). It lives in memory: a deployment
+    /// that restarts must persist it with the weights, or the lifetime guarantee holds per process only (docs/noise.md).
     /// </summary>
     public long ServedQueries { get; internal set; }
 }

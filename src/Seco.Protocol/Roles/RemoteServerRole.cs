@@ -215,8 +215,9 @@ public abstract class RemoteServerRole : ISecoRole
 
     private void OnMaskAggregate(RemoteQuery q, MaskAggregate m, Outbox outbox)
     {
-        if (!q.Started || q.OwnProducts is not null)
+        if (!q.Started || q.Multiplied)
             throw new ProtocolViolationException($"unexpected mask aggregate for query {q.Query}");
+        q.Multiplied = true; // once per query: a second product would reuse s^j
         if (m.Ciphertexts.Length != L - Split)
             throw new ProtocolViolationException($"expected {L - Split} mask ciphertexts, got {m.Ciphertexts.Length}");
         var products = new Ciphertext[L - Split];
@@ -246,8 +247,9 @@ public abstract class RemoteServerRole : ISecoRole
 
     private void OnPeerProducts(RemoteQuery q, LinearShares m, Outbox outbox)
     {
-        if (!q.Started || q.PeerProducts is not null)
+        if (!q.Started || q.PeerReceived)
             throw new ProtocolViolationException($"unexpected linear shares from {Peer} for query {q.Query}");
+        q.PeerReceived = true;
         if (m.Ciphertexts.Length != L - Split)
             throw new ProtocolViolationException($"expected {L - Split} linear-share ciphertexts from {Peer}, got {m.Ciphertexts.Length}");
         q.PeerProducts = m.Ciphertexts.Select((c, k) => He.LoadCiphertext(c, $"{Peer}'s F·r − s of block {Split + 1 + k}")).ToArray();
@@ -321,6 +323,12 @@ public sealed class RemoteQuery(int query)
 
     /// <summary>This server sent its decryption shares: its part of the preparation is done.</summary>
     public bool Decrypted { get; set; }
+
+    /// <summary>This server computed its products (once per query; they stay set after decryption).</summary>
+    public bool Multiplied { get; set; }
+
+    /// <summary>The peer's products arrived (once per query).</summary>
+    public bool PeerReceived { get; set; }
 
     /// <summary>This server's Enc(F^j r − s^j ⊕ pad) per F_BC block, until it has decrypted.</summary>
     public Ciphertext[]? OwnProducts { get; set; }
