@@ -15,8 +15,8 @@ namespace Seco.Protocol.Tests;
 /// </summary>
 public class PrivacyTests(PrivacyTests.Runs runs) : IClassFixture<PrivacyTests.Runs>
 {
-    /// <summary>χ²(15) quantile for a p-value of 0.001: a uniform sample fails the bucket test with probability 0.001.</summary>
-    private const double ChiSquare15At001 = 37.697;
+    /// <summary>The audit's χ²(15) threshold (p ≈ 10⁻¹⁰ per test, Audit/ZpStatistics): the suite runs thousands of these.</summary>
+    private const double ChiSquareThreshold = Audit.ZpStatistics.Threshold;
 
     private const int Buckets = 16;
 
@@ -143,13 +143,13 @@ public class PrivacyTests(PrivacyTests.Runs runs) : IClassFixture<PrivacyTests.R
         ulong[] all = vectors.Values.SelectMany(v => v).ToArray();
         Assert.True(all.Length >= 16 * 20, $"only {all.Length} residues");
         double chi = ChiSquare(all);
-        Assert.True(chi < ChiSquare15At001, $"l = {split}: χ² = {chi:F1} over {all.Length} residues, threshold {ChiSquare15At001}");
+        Assert.True(chi < ChiSquareThreshold, $"l = {split}: χ² = {chi:F1} over {all.Length} residues, threshold {ChiSquareThreshold}");
 
         // Power: the same statistic on the unmasked activations of the same positions is far beyond the threshold.
         ulong[] plain = vectors.Keys.SelectMany(k => runs.Activations[k.Block - 1].Values).ToArray();
         Assert.Equal(all.Length, plain.Length);
         double chiPlain = ChiSquare(plain);
-        Assert.True(chiPlain > 100 * ChiSquare15At001, $"l = {split}: χ² of the plaintext is only {chiPlain:F1}");
+        Assert.True(chiPlain > 100 * ChiSquareThreshold, $"l = {split}: χ² of the plaintext is only {chiPlain:F1}");
 
         // Same input every query: the masks, hence the values at each position, change from query to query.
         foreach (int block in blocks)
@@ -181,7 +181,7 @@ public class PrivacyTests(PrivacyTests.Runs runs) : IClassFixture<PrivacyTests.R
             for (int q = 1; q < Runs.Queries; q++)
                 differences.AddRange(Crypto.ZpVector.Subtract(vectors[(q, block)], vectors[(0, block)]));
         double chi = ChiSquare([.. differences]);
-        Assert.True(chi < ChiSquare15At001, $"l = {split}: χ² of the query-to-query differences = {chi:F1}");
+        Assert.True(chi < ChiSquareThreshold, $"l = {split}: χ² of the query-to-query differences = {chi:F1}");
         Assert.True(differences.Distinct().Count() >= differences.Count * 0.99, $"l = {split}: repeated differences");
     }
 
@@ -215,11 +215,11 @@ public class PrivacyTests(PrivacyTests.Runs runs) : IClassFixture<PrivacyTests.R
     [Fact]
     public void Chi_square_helper_accepts_uniform_and_rejects_skewed_samples()
     {
-        Assert.True(ChiSquare(Crypto.ZpRandom.Uniform(5000)) < 2 * ChiSquare15At001); // loose: this checks the helper, not the RNG
+        Assert.True(ChiSquare(Crypto.ZpRandom.Uniform(5000)) < 2 * ChiSquareThreshold); // loose: this checks the helper, not the RNG
         ulong[] lowHalf = Crypto.ZpRandom.Uniform(5000).Select(v => v / 2).ToArray();
-        Assert.True(ChiSquare(lowHalf) > 10 * ChiSquare15At001);
+        Assert.True(ChiSquare(lowHalf) > 10 * ChiSquareThreshold);
         ulong[] small = Enumerable.Range(0, 5000).Select(i => (ulong)i).ToArray();
-        Assert.True(ChiSquare(small) > 100 * ChiSquare15At001);
+        Assert.True(ChiSquare(small) > 100 * ChiSquareThreshold);
     }
 }
 
