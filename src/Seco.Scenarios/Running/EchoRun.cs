@@ -4,7 +4,9 @@ using Seco.Actors.Simulation;
 namespace Seco.Scenarios.Running;
 
 /// <summary>The outcome of an echo scenario: the simulator (for traces) and its report, and which queries completed.</summary>
-public sealed record EchoRunResult(Simulator Simulator, SimulationReport Report, IReadOnlyList<string> Completed, IReadOnlyList<string> Failed, int Queries);
+/// <param name="Interrupted">The run was cancelled (Ctrl-C) before every query ended.</param>
+public sealed record EchoRunResult(Simulator Simulator, SimulationReport Report, IReadOnlyList<string> Completed, IReadOnlyList<string> Failed, int Queries,
+    bool Interrupted = false);
 
 /// <summary>
 /// Runs the echo workload (docs/scenarios.md) in the network simulator: the user sends each query's
@@ -20,17 +22,18 @@ public static class EchoRun
     /// With measured compute, first run one query unrecorded so that JIT compilation of the handlers is not
     /// charged to the first query (it would be: the simulator measures handlers as they run).
     /// </param>
-    public static EchoRunResult Run(Scenario scenario, ComputeTiming timing = ComputeTiming.Measured, bool warmUp = true)
+    /// <param name="cancel">Stops the simulation at its next event (Ctrl-C); the result holds what had finished.</param>
+    public static EchoRunResult Run(Scenario scenario, ComputeTiming timing = ComputeTiming.Measured, bool warmUp = true, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         if (scenario.Workload is not EchoWorkload workload)
             throw new ArgumentException($"scenario '{scenario.Name}' runs the {scenario.Workload.Name} workload, not echo", nameof(scenario));
         if (warmUp && timing == ComputeTiming.Measured)
-            RunOnce(scenario, workload, 1, timing);
-        return RunOnce(scenario, workload, scenario.Queries.Count, timing);
+            RunOnce(scenario, workload, 1, timing, CancellationToken.None);
+        return RunOnce(scenario, workload, scenario.Queries.Count, timing, cancel);
     }
 
-    private static EchoRunResult RunOnce(Scenario scenario, EchoWorkload workload, int queries, ComputeTiming timing)
+    private static EchoRunResult RunOnce(Scenario scenario, EchoWorkload workload, int queries, ComputeTiming timing, CancellationToken cancel)
     {
         Simulator sim = SimulationBuilder.Build(scenario, EchoCodecs.Registry(), timing);
 
@@ -52,8 +55,8 @@ public static class EchoRun
         ActorRef gateway = Spawn(sim, scenario.Hierarchy.Gateway, new EchoRelay(below, workload));
         var user = new EchoUser(gateway, workload, queries);
         Spawn(sim, PartyName.User, user);
-        sim.Run();
-        return new EchoRunResult(sim, sim.Report(), user.Completed, user.Failed, queries);
+        bool interrupted = sim.RunUntil(() => cancel.IsCancellationRequested);
+        return new EchoRunResult(sim, sim.Report(), user.Completed, user.Failed, queries, interrupted && user.Completed.Count + user.Failed.Count < queries);
     }
 
     private static ActorRef Spawn(Simulator sim, string party, Actor actor)

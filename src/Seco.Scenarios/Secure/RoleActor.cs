@@ -10,13 +10,19 @@ namespace Seco.Scenarios.Secure;
 /// (so its compute is charged there), and each outgoing message is sent under its own phase (so its bytes are) and
 /// in its query's session (so a failure stays with one query). Role events become query marks and results.
 /// </summary>
-internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, ActorRef> peers, Action<ActorContext, ProtocolEvent> onEvent) : Actor
+/// <param name="firstQuery">The run's index of the key set's query 0 (each key set numbers its queries from 0).</param>
+internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, ActorRef> peers, Action<ActorContext, ProtocolEvent> onEvent, int firstQuery = 0) : Actor
 {
-    /// <summary>Setup traffic runs in session 1, query q in session q + 2.</summary>
-    public static SessionId SessionOf(SecoMessage message) => new(message is QueryMessage q ? (ulong)q.Query + 2 : 1);
+    /// <summary>Setup traffic runs in session 1, the run's query q in session q + 2 (unique across key sets).</summary>
+    public static SessionId SessionOf(SecoMessage message, int firstQuery = 0) => message is QueryMessage q ? SessionOf(firstQuery + q.Query) : SetupSession;
 
-    /// <summary>The query of a query session (null for setup).</summary>
-    public static int? QueryOf(SessionId session) => session.Value >= 2 ? (int)(session.Value - 2) : null;
+    public static readonly SessionId SetupSession = new(1);
+
+    /// <summary>The session of the run's query <paramref name="query"/> (its preprocessing and its online phase).</summary>
+    public static SessionId SessionOf(int query) => new((ulong)query + 2);
+
+    /// <summary>The key set's own number of the query of a session (null for setup).</summary>
+    private int? QueryOf(SessionId session) => session.Value >= 2 ? (int)(session.Value - 2) - firstQuery : null;
 
     protected override void PreStart(ActorContext context)
     {
@@ -59,7 +65,7 @@ internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, Actor
         foreach ((Party to, SecoMessage message) in outbox.Messages)
         {
             context.Phase = ProtocolPhases.Name(message.Phase);
-            context.Send(peers[to], message, SessionOf(message));
+            context.Send(peers[to], message, SessionOf(message, firstQuery));
         }
         foreach (ProtocolEvent e in outbox.Events)
             onEvent(context, e);

@@ -23,12 +23,17 @@ public sealed record SecureQueryOutcome(Query Query, long[]? Logits, long[] Refe
 }
 
 /// <summary>The outcome of a secure run: the simulator (for traces), its report, every query's outcome, and one deployment per key set.</summary>
-public sealed record SecureRunResult(Simulator Simulator, SimulationReport Report, IReadOnlyList<SecureQueryOutcome> Queries, IReadOnlyList<ModelSplit> KeySets)
+/// <param name="Interrupted">The run was cancelled (Ctrl-C) before every query ended: the rest is what had happened by then.</param>
+public sealed record SecureRunResult(Simulator Simulator, SimulationReport Report, IReadOnlyList<SecureQueryOutcome> Queries, IReadOnlyList<ModelSplit> KeySets,
+    bool Interrupted = false)
 {
     /// <summary>The protocol parameters (the same for every key set).</summary>
     public SecoParameters Parameters => KeySets[0].Parameters;
 
     public bool AllBitExact => Queries.All(q => q.BitExact);
+
+    /// <summary>The actor session that carried query <paramref name="query"/>'s messages (preprocessing and online).</summary>
+    public static Actors.Messages.SessionId SessionOf(int query) => RoleActor.SessionOf(query);
 }
 
 /// <summary>Progress of a secure run, reported from inside the simulation (virtual time in ns).</summary>
@@ -60,11 +65,14 @@ public static class SecureRun
 
     public static string PreprocessingQueryId(int query) => $"q{query}-prep";
 
-    public static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress = null, ComputeTiming timing = ComputeTiming.Measured) =>
-        Run(prepared, progress, timing, role => role);
+    /// <param name="cancel">Stops the simulation at its next event (Ctrl-C); the result holds what had finished.</param>
+    public static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress = null, ComputeTiming timing = ComputeTiming.Measured,
+        CancellationToken cancel = default) =>
+        Run(prepared, progress, timing, role => role, cancel);
 
     /// <param name="host">Wraps each role before it is hosted (tests: a party that misbehaves).</param>
-    internal static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress, ComputeTiming timing, Func<ISecoRole, ISecoRole> host)
+    internal static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress, ComputeTiming timing, Func<ISecoRole, ISecoRole> host,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         Scenario scenario = prepared.Scenario;
@@ -143,7 +151,7 @@ public static class SecureRun
 
             void Spawn(string party, Party role, ISecoRole hosted)
             {
-                peers[role] = sim.Party(party).Spawn(Props.Create(() => new RoleActor(hosted, peers, OnEvent)).WithPhase("setup"), name);
+                peers[role] = sim.Party(party).Spawn(Props.Create(() => new RoleActor(hosted, peers, OnEvent, first)).WithPhase("setup"), name);
                 actors.Add((party, peers[role]));
             }
         }
@@ -159,10 +167,10 @@ public static class SecureRun
         }
 
         StartKeySet(0);
-        sim.Run();
+        bool interrupted = sim.RunUntil(() => cancel.IsCancellationRequested);
 
         var outcomes = prepared.Queries.Select((q, i) => new SecureQueryOutcome(q, logits[i], reference[i], failures[i])).ToArray();
-        return new SecureRunResult(sim, sim.Report(), outcomes, keySets);
+        return new SecureRunResult(sim, sim.Report(), outcomes, keySets, interrupted && outcomes.Any(o => !o.Completed && o.FailureReason is null));
     }
 
     /// <summary>The model owner's split of the scenario's model, with the scenario's query budget per key set.</summary>

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Seco.Actors.Messages;
+using Seco.Actors.Simulation;
+
+namespace Seco.Scenarios.Secure;
+
+/// <summary>
+/// Where a query that did not finish stopped, told from the simulator's record of messages (the runtime knows no
+/// protocol, the roles no network): the phase its last message belonged to and who was waiting for what —
+/// "stuck in fbc-prep: A waiting for LinearShares from B (lost: party B stopped)". A query that failed says where
+/// and why instead.
+/// </summary>
+public static class StallDiagnosis
+{
+    /// <summary>One line for query <paramref name="query"/>; null if it finished.</summary>
+    public static string? Describe(SecureRunResult run, int query)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        SecureQueryOutcome outcome = run.Queries[query];
+        if (outcome.Completed) return null;
+        SessionId session = SecureRunResult.SessionOf(query);
+        if (outcome.FailureReason is { } reason)
+        {
+            var failure = run.Report.Failures.Where(f => f.Session == session && !f.Remote).MinBy(f => f.AtNs);
+            return failure is null
+                ? $"failed: {reason}"
+                : $"failed in {failure.Phase} at {failure.Party} ({Ms(failure.AtNs)}): {reason}";
+        }
+        string verb = run.Interrupted ? "interrupted" : "stuck";
+        MessageRecord? last = LastOf(run.Simulator.Messages, session);
+        if (last is null)
+        {
+            MessageRecord? setup = LastOf(run.Simulator.Messages, RoleActor.SetupSession);
+            return setup is null
+                ? $"{verb} before it began: no message was sent"
+                : $"{verb} before it began: setup did not finish; {Waiting(setup)}";
+        }
+        return $"{verb} in {last.Phase}: {Waiting(last)}";
+    }
+
+    private static MessageRecord? LastOf(IReadOnlyList<MessageRecord> messages, SessionId session)
+    {
+        MessageRecord? last = null;
+        foreach (MessageRecord m in messages)
+            if (m.Session == session && (last is null || m.SentNs >= last.SentNs)) last = m;
+        return last;
+    }
+
+    private static string Waiting(MessageRecord m) => m.DropReason is { } lost
+        ? $"{m.To} waiting for {m.Kind} from {m.From} (lost at {Ms(m.ArrivedNs)}: {lost})"
+        : $"{m.To} received {m.Kind} from {m.From} at {Ms(m.ArrivedNs)} and nothing followed";
+
+    private static string Ms(long ns) => (ns / 1e6).ToString("0.###", CultureInfo.InvariantCulture) + " ms";
+}
