@@ -24,22 +24,9 @@ dotnet test Seco.Actors.sln -c Release --no-build -nologo --logger "trx" --resul
 status=$?
 set -e
 
-passed=0; failed=0; skipped=0; files=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  files=$((files + 1))
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  # Skipped tests: xunit's skips are results with outcome "NotExecuted", but the logger leaves the notExecuted
-  # counter at 0 (and counts them only in total), so count the results themselves.
-  s=$({ grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" || true; } | wc -l)
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
-done
-if [ "$files" -eq 0 ] || [ "$passed" -eq 0 ]; then
-  echo "no test results found (dotnet test exit code $status)"
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-echo "$passed passed, $failed failed, $skipped skipped"
-if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
+# The summary is the last line (CI reads it); a failing `dotnet test` fails the script even if every TRX says passed.
+set +e
+bash scripts/trx-summary.sh "$results"
+summary=$?
+set -e
+if [ "$status" -ne 0 ] || [ "$summary" -ne 0 ]; then exit 1; fi
