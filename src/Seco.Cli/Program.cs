@@ -1,3 +1,13 @@
+using System.Runtime.InteropServices;
 using Seco.Cli;
 
-return SecoCli.Run(args, Console.Out, Console.Error);
+// The first Ctrl-C (SIGINT) asks a running simulation to stop at its next event; `seco run` then reports and writes
+// what finished (exit code 130). A second Ctrl-C is not intercepted and ends the process at once.
+using var interrupt = new CancellationTokenSource();
+using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+{
+    if (interrupt.IsCancellationRequested) return;
+    signal.Cancel = true;
+    interrupt.Cancel();
+});
+return SecoCli.Run(args, Console.Out, Console.Error, interrupt.Token);

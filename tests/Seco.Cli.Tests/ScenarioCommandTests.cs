@@ -66,20 +66,27 @@ public sealed class ScenarioCommandTests : IDisposable
     }
 
     [Fact]
-    public void RunRefusesWhatV1CannotRunAndValidateOnlyNotesIt()
+    public void RunAndValidateBothRefuseWhatV1CannotRun()
     {
         string path = Scenario(Valid.Replace("servers: [B, C]", "servers: [B, C, D]"));
-        Assert.Equal(0, CliHarness.Run("validate", path).ExitCode);
-        var r = CliHarness.Run("run", path);
-        Assert.Equal(1, r.ExitCode);
-        Assert.Contains("v1 supports exactly one tier of two servers; tier 'remote' has 3 servers", r.Error);
+        foreach (string command in new[] { "validate", "run" })
+        {
+            var r = command == "run" ? CliHarness.Run(command, path, "--out", _dir) : CliHarness.Run(command, path);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("v1 supports exactly one tier of two servers; tier 'remote' has 3 servers", r.Error);
+        }
+        Assert.Empty(Directory.GetDirectories(_dir)); // refused before anything was made
     }
 
     [Fact]
     public void RunRefusesTheInsecureTestPresetForTheSecureProtocol()
     {
-        var r = CliHarness.Run("run", Scenario(Valid + "\ncrypto:\n  preset: test-4096\n"), "--out", _dir);
-        Assert.Equal(1, r.ExitCode);
-        Assert.Contains("the secure protocol needs crypto preset 'seco-8192'", r.Error);
+        string path = Scenario(Valid + "\ncrypto:\n  preset: test-4096\n");
+        foreach (string command in new[] { "validate", "run" })
+        {
+            var r = command == "run" ? CliHarness.Run(command, path, "--out", _dir) : CliHarness.Run(command, path);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("the secure protocol needs crypto preset 'seco-8192'", r.Error);
+        }
     }
 }

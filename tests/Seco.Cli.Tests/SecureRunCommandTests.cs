@@ -22,8 +22,10 @@ public sealed class SecureRunCommandTests : IDisposable
         CliHarness.Result r = CliHarness.Run("run", Path.Combine(TestHost.Root, "scenarios", "default.yaml"), "--out", _out);
 
         Assert.True(r.ExitCode == 0, r.Output + r.Error);
-        Assert.Contains("Bit-exact: 3/3.", r.Output);
-        Assert.Matches(@"│ 0 +│ image #0 +│ 9 +│ 9 +│ 9 +│ yes +│ yes +│", r.Output);
+        Assert.Contains("Bit-exact: 3/3 finished.", r.Output);
+        Assert.Matches(@"│ +0 │ image #0 +│ +9 │ +9 │ +9 │ bit-exact +│ yes +│", r.Output);
+        Assert.Contains("Links used", r.Output);
+        Assert.EndsWith("All 3 queries finished bit-exact.", r.Output.TrimEnd());
         foreach (string party in new[] { "user", "A", "B", "C" })
             Assert.Matches($@"│ {party} +│ online +│ +[0-9.]+ │", r.Output);
         Assert.Matches(@"│ B +│ fbc-prep +│", r.Output);
@@ -36,11 +38,15 @@ public sealed class SecureRunCommandTests : IDisposable
         using JsonDocument report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "report.json")));
         JsonElement root = report.RootElement;
         Assert.True(root.GetProperty("all_bit_exact").GetBoolean());
+        Assert.False(root.GetProperty("interrupted").GetBoolean());
+        Assert.Equal(3, root.GetProperty("finished").GetInt32());
         Assert.Equal(1, root.GetProperty("split").GetInt32());
         Assert.Equal(3, root.GetProperty("queries").GetArrayLength());
         foreach (JsonElement q in root.GetProperty("queries").EnumerateArray())
         {
             Assert.True(q.GetProperty("bit_exact").GetBoolean());
+            Assert.Equal("bit-exact", q.GetProperty("status").GetString());
+            Assert.True(q.GetProperty("online_inter_server_bytes").GetInt64() > 0);
             Assert.Equal(q.GetProperty("reference_logits").GetRawText(), q.GetProperty("logits").GetRawText());
             Assert.Equal(10, q.GetProperty("logits").GetArrayLength());
         }

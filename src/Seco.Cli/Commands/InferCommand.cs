@@ -4,6 +4,7 @@ using Seco.Nn.Data;
 using Seco.Nn.FixedPoint;
 using Seco.Nn.Layers;
 using Seco.Nn.Onnx;
+using Seco.Cli.Output;
 using Spectre.Console;
 
 namespace Seco.Cli.Commands;
@@ -17,13 +18,13 @@ public static class InferCommand
 {
     public static Command Create(Func<CommandContext> context)
     {
-        var model = new Option<FileInfo>("--model", "-m") { Description = "ONNX model file", Required = true };
-        var images = new Option<FileInfo>("--images", "-i") { Description = "IDX images file (raw or .gz), e.g. models/fashion-mnist-test-1000-images-idx3-ubyte", Required = true };
-        var labels = new Option<FileInfo?>("--labels", "-l") { Description = "IDX labels file (default: beside the images, 'images-idx3' → 'labels-idx1')" };
+        var model = CliArguments.ExistingFile(new Option<FileInfo>("--model", "-m") { Description = "ONNX model file", Required = true }, "model file");
+        var images = CliArguments.ExistingFile(new Option<FileInfo>("--images", "-i") { Description = "IDX images file (raw or .gz), e.g. models/fashion-mnist-test-1000-images-idx3-ubyte", Required = true }, "images file");
+        var labels = CliArguments.ExistingFile(new Option<FileInfo?>("--labels", "-l") { Description = "IDX labels file (default: beside the images, 'images-idx3' → 'labels-idx1')" }, "labels file");
         var useFixed = new Option<bool>("--fixed") { Description = "evaluate the fixed-point reference (the default)" };
         var useFloat = new Option<bool>("--float") { Description = "evaluate the float reference only" };
-        var bits = new Option<int>("--fractional-bits", "-f") { Description = "fixed-point fractional bits", DefaultValueFactory = _ => FixedPointFormat.DefaultFractionalBits };
-        var count = new Option<int?>("--count", "-n") { Description = "evaluate only the first N images" };
+        var bits = CliArguments.Int("--fractional-bits", "-f", "fixed-point fractional bits", 1, FixedPointFormat.MaxFractionalBits, FixedPointFormat.DefaultFractionalBits);
+        var count = CliArguments.OptionalInt("--count", "-n", "evaluate only the first N images (at least 1)", 1, int.MaxValue);
         var cmd = new Command("infer", "Run plaintext inference (fixed-point or float reference) over a labelled image set and report accuracy")
         {
             model, images, labels, useFixed, useFloat, bits, count,
@@ -46,8 +47,6 @@ public static class InferCommand
             throw new UserInputException($"{imagesPath}: no labels found; pass --labels");
         if (set.PixelsPerImage != model.Input.Size)
             throw new UserInputException($"{imagesPath}: images have {set.Rows}×{set.Columns} pixels but model '{model.Name}' expects input {model.Input}");
-        if (count is < 1)
-            throw new UserInputException("--count must be at least 1");
         int n = Math.Min(count ?? set.Count, set.Count);
         FixedPointModel? fixedModel = fixedPoint ? new FixedPointModel(model, new FixedPointFormat(fractionalBits)) : null;
 
@@ -63,23 +62,24 @@ public static class InferCommand
         int[] primary = fixedModel is null ? floatPred : fixedPred;
 
         IAnsiConsole con = ctx.Console;
-        con.MarkupLineInterpolated($"[bold]Model[/] {model.Name} ({modelPath}): {model.Blocks.Count} blocks, {model.ParameterCount:N0} parameters, input {model.Input}");
-        con.MarkupLineInterpolated($"[bold]Images[/] {n} of {set.Count} from {imagesPath}");
-        var summary = new Table().AddColumns("measure", "value");
+        con.MarkupLine($"[bold]Model[/] {FittedTable.Cell(model.Name)} ({FittedTable.Cell(modelPath)}): {Units.Count(model.Blocks.Count, "block", "blocks")}, " +
+                       $"{Units.Count(model.ParameterCount, "parameter", "parameters")}, input {FittedTable.Cell(model.Input.ToString())}");
+        con.MarkupLine($"[bold]Images[/] {n} of {set.Count} from {FittedTable.Cell(imagesPath)}");
+        var summary = new FittedTable("Accuracy").Text("measure").Text("value");
         if (fixedModel is not null)
         {
-            summary.AddRow("reference", $"fixed point, f = {fractionalBits} fractional bits, in Z_p (p = {Seco.Nn.Field.PrimeField.P})");
-            summary.AddRow("accuracy (fixed point)", Ratio(Correct(fixedPred, truth), n));
-            summary.AddRow("accuracy (float)", Ratio(Correct(floatPred, truth), n));
-            summary.AddRow("fixed = float prediction", Ratio(Correct(fixedPred, floatPred), n));
+            summary.Row("reference", $"fixed point, f = {fractionalBits} fractional bits, in Z_p (p = {Seco.Nn.Field.PrimeField.P})");
+            summary.Row("accuracy (fixed point)", Ratio(Correct(fixedPred, truth), n));
+            summary.Row("accuracy (float)", Ratio(Correct(floatPred, truth), n));
+            summary.Row("fixed = float prediction", Ratio(Correct(fixedPred, floatPred), n));
         }
         else
         {
-            summary.AddRow("reference", "float (double precision)");
-            summary.AddRow("accuracy (float)", Ratio(Correct(floatPred, truth), n));
+            summary.Row("reference", "float (double precision)");
+            summary.Row("accuracy (float)", Ratio(Correct(floatPred, truth), n));
         }
-        con.Write(summary);
-        con.Write(ConfusionSummary(primary, truth, model.Output.Size, Path.GetFileName(imagesPath)));
+        summary.Write(con);
+        ConfusionSummary(primary, truth, model.Output.Size, Path.GetFileName(imagesPath)).Write(con);
         return ExitCodes.Ok;
     }
 
@@ -90,17 +90,15 @@ public static class InferCommand
     private static readonly string[] FashionNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    private static Table ConfusionSummary(int[] predicted, int[] truth, int classes, string dataName)
+    private static FittedTable ConfusionSummary(int[] predicted, int[] truth, int classes, string dataName)
     {
         var matrix = new int[classes, classes];
         for (int i = 0; i < truth.Length; i++)
             if (predicted[i] < classes && truth[i] < classes) matrix[truth[i], predicted[i]]++;
         bool fashion = classes == 10 && dataName.Contains("fashion", StringComparison.OrdinalIgnoreCase);
-        var table = new Table { Title = new TableTitle("Confusion matrix (rows: true class, columns: predicted)") };
-        table.AddColumn("class");
-        for (int c = 0; c < classes; c++) table.AddColumn(new TableColumn(c.ToString()).RightAligned());
-        table.AddColumn(new TableColumn("recall").RightAligned());
-        table.AddColumn("most confused with");
+        var table = new FittedTable("Confusion matrix (rows: true class, columns: predicted)").Text("class");
+        for (int c = 0; c < classes; c++) table.Number(c.ToString());
+        table.Number("recall").Text("most confused with", 1);
         for (int t = 0; t < classes; t++)
         {
             int total = 0, worst = -1;
@@ -113,7 +111,7 @@ public static class InferCommand
             for (int p = 0; p < classes; p++) row.Add(matrix[t, p].ToString());
             row.Add(total == 0 ? "-" : $"{(double)matrix[t, t] / total:0.00}");
             row.Add(worst < 0 ? "-" : $"{(fashion ? FashionNames[worst] : worst.ToString())} ({matrix[t, worst]})");
-            table.AddRow(row.Select(Markup.Escape).ToArray());
+            table.Row(row.Select(FittedTable.Cell).ToArray());
         }
         return table;
     }

@@ -1,35 +1,35 @@
 using System.CommandLine;
-using Seco.Nn;
-using Seco.Nn.FixedPoint;
+using Seco.Cli.Output;
 using Seco.Scenarios;
-using Spectre.Console;
+using Seco.Scenarios.Running;
 
 namespace Seco.Cli.Commands;
 
 /// <summary>
-/// `seco run [scenario]` (default scenarios/default.yaml). An echo scenario runs in the network
-/// simulator with a cost table, report and trace. For inference the secure protocol is not built yet,
-/// so this evaluates — and says loudly that it evaluates — only the plaintext fixed-point reference
-/// each query's secure result will be compared with bit for bit.
+/// `seco run [scenario]` (default scenarios/default.yaml): an inference scenario runs the SECO protocol in the network
+/// simulator and checks every prediction against the plaintext fixed-point reference; an echo scenario runs the actor
+/// runtime without cryptography through any hierarchy. Both print cost tables and write report, trace and charts.
 /// </summary>
 public static class RunCommand
 {
     public const string DefaultScenario = "scenarios/default.yaml";
 
+    public const string Description =
+        "Run a scenario in the network simulator. An inference scenario runs the SECO protocol (MPHE keys, F_BC preparation, " +
+        "the user's preprocessing, online inference) among the user, gateway A and servers B and C, and checks every prediction " +
+        "bit for bit against the plaintext fixed-point reference; an echo scenario sends request/reply traffic through any " +
+        "hierarchy without cryptography. Prints cost tables; writes report.json, trace.json, costs.svg and timeline.svg.";
+
     public static Command Create(Func<CommandContext> context)
     {
-        var file = new Argument<FileInfo?>("scenario")
-        {
-            Description = $"scenario file (default: {DefaultScenario})",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
+        var file = CliArguments.OptionalExistingFile("scenario", $"scenario file (default: {DefaultScenario}, looked for here and in the folders above)", "scenario file");
         var outDir = new Option<DirectoryInfo>("--out")
         {
-            Description = "folder for the run's report.json and trace.json (a subfolder <scenario>-<timestamp> is made in it)",
+            Description = "folder for the run's outputs; a subfolder <scenario>-<time> is made in it before the run starts",
             DefaultValueFactory = _ => new DirectoryInfo("out"),
         };
-        var cmd = new Command("run", "Run a scenario: echo workloads in the network simulator; inference (today) as the plaintext fixed-point reference only") { file, outDir };
-        cmd.SetAction(parse => Execute(context(), parse.GetValue(file)?.ToString() ?? LocateDefault(), parse.GetValue(outDir)!.FullName));
+        var cmd = new Command("run", Description + "\n" + ExitCodes.Help) { file, outDir };
+        cmd.SetAction(parse => Execute(context(), parse.GetValue(file)?.ToString() ?? LocateDefault(), parse.GetValue(outDir)!.ToString()));
         return cmd;
     }
 
@@ -41,16 +41,16 @@ public static class RunCommand
             string candidate = Path.Combine(dir.FullName, DefaultScenario);
             if (File.Exists(candidate)) return Path.GetRelativePath(Environment.CurrentDirectory, candidate);
         }
-        throw new UserInputException($"no scenario given and {DefaultScenario} not found in {Environment.CurrentDirectory} or above");
+        throw new UserInputException($"no scenario given and {DefaultScenario} not found in {Printable.Escape(Environment.CurrentDirectory)} or above");
     }
 
+    /// <summary>Checks everything (<see cref="RunAdmission"/>, then --out), and only then runs.</summary>
     public static int Execute(CommandContext ctx, string path, string outRoot = "out")
     {
-        Scenario scenario = ScenarioLoader.LoadFile(path);
-        if (scenario.Workload is EchoWorkload)
-            return SimulatedRun.Echo(ctx, scenario, outRoot);
-        ScenarioRequirements.EnsureSupportedByV1(scenario);
-        PreparedScenario prepared = PreparedScenario.Prepare(scenario);
-        return SecureRunCommand.Execute(ctx, prepared, outRoot);
+        AdmittedRun admitted = RunAdmission.Admit(ScenarioLoader.LoadFile(path));
+        RunFolder folder = RunFolder.Create(outRoot, admitted.Scenario.Name);
+        return admitted.Prepared is null
+            ? SimulatedRun.Echo(ctx, admitted.Scenario, folder)
+            : SecureRunCommand.Execute(ctx, admitted, folder);
     }
 }

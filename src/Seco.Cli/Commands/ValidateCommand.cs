@@ -1,64 +1,95 @@
 using System.CommandLine;
+using Seco.Cli.Output;
 using Seco.Nn.FixedPoint;
 using Seco.Scenarios;
+using Seco.Scenarios.Running;
 using Spectre.Console;
 
 namespace Seco.Cli.Commands;
 
-/// <summary>`seco validate`: checks a scenario file and the model and images it names.</summary>
+/// <summary>
+/// `seco validate`: every check `seco run` makes before it starts (<see cref="RunAdmission"/>), without running — it
+/// accepts exactly what run accepts and refuses exactly what run refuses.
+/// </summary>
 public static class ValidateCommand
 {
     public static Command Create(Func<CommandContext> context)
     {
-        var file = new Argument<FileInfo>("scenario") { Description = "scenario file (YAML, docs/scenarios.md)" };
-        var cmd = new Command("validate", "Check a scenario file, the model and the images it names, and what protocol v1 can run") { file };
+        var file = CliArguments.ExistingFile("scenario", "scenario file (YAML, docs/scenarios.md)", "scenario file");
+        var cmd = new Command("validate",
+            "Check a scenario file exactly as `seco run` would before it starts: the file, the model and images it names, what the " +
+            "v1 protocol can run, the crypto preset and the query budget. Exit code 0: run will accept it; 1: run would refuse it (each reason on its own line).")
+        {
+            file,
+        };
         cmd.SetAction(parse => Execute(context(), parse.GetValue(file)!.ToString()));
         return cmd;
     }
 
     public static int Execute(CommandContext ctx, string path)
     {
-        PreparedScenario prepared = PreparedScenario.Prepare(ScenarioLoader.LoadFile(path));
-        Describe(ctx.Console, prepared);
-        IReadOnlyList<ScenarioError> v1 = ScenarioRequirements.CheckSupportedByV1(prepared.Scenario);
-        foreach (ScenarioError e in v1)
-            ctx.Console.WriteLine($"note: {e} (the file is valid; the v1 protocol cannot run it)");
-        ctx.Console.MarkupLineInterpolated($"[green]{path}: valid[/]");
+        AdmittedRun admitted = RunAdmission.Admit(ScenarioLoader.LoadFile(path));
+        if (admitted.Prepared is { } prepared)
+            Describe(ctx.Console, prepared, admitted);
+        else
+            DescribeEcho(ctx.Console, admitted.Scenario);
+        ctx.Console.MarkupLine($"[green]{FittedTable.Cell(path)}: valid[/] (`seco run` will run it)");
         return ExitCodes.Ok;
     }
 
-    /// <summary>A summary of what the scenario will run, shared with `seco run`.</summary>
-    public static void Describe(IAnsiConsole con, PreparedScenario p)
+    private static void DescribeEcho(IAnsiConsole con, Scenario s)
+    {
+        var echo = (EchoWorkload)s.Workload;
+        var table = Summary(s);
+        table.Row("workload", FittedTable.Cell($"echo: {Units.Count(echo.Rounds, "round", "rounds")} of {Units.Count(echo.RequestBytes, "byte", "bytes")} up, {Units.Count(echo.ReplyBytes, "byte", "bytes")} back; no cryptography"));
+        table.Row("hierarchy", FittedTable.Cell(SimulatedRun.Describe(s.Hierarchy)));
+        Common(table, s);
+        table.Row("queries", FittedTable.Cell(Units.Count(s.Queries.Count, "query", "queries")));
+        table.Write(con);
+    }
+
+    /// <summary>A summary of what the scenario will run.</summary>
+    private static void Describe(IAnsiConsole con, PreparedScenario p, AdmittedRun admitted)
     {
         Scenario s = p.Scenario;
         var model = p.Model;
-        var table = new Table { Title = new TableTitle(Markup.Escape($"Scenario '{s.Name}'")) }.AddColumns("", "");
-        table.HideHeaders();
-        void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
-        if (s.Description is not null) Row("description", s.Description);
-        // PreparedScenario.Prepare accepts only inference scenarios, which always have a model.
+        FittedTable table = Summary(s);
+        void Row(string k, string v) => table.Row(FittedTable.Cell(k), FittedTable.Cell(v));
+        // RunAdmission prepares only inference scenarios, which always have a model.
         ModelSpec spec = s.Model ?? throw new InvalidOperationException($"prepared scenario '{s.Name}' has no model");
-        Row("model", $"{model.Name} ({spec.Path}): {model.Blocks.Count} blocks, {model.ParameterCount:N0} parameters, f = {spec.FractionalBits}");
+        Row("model", $"{model.Name} ({spec.Path}): {Units.Count(model.Blocks.Count, "block", "blocks")}, {Units.Count(model.ParameterCount, "parameter", "parameters")}, f = {spec.FractionalBits}");
         string onGateway = Blocks(1, s.Split);
         string remote = s.Split == model.MaxSplit ? "none (DELPHI between user and gateway)" : Blocks(s.Split + 1, model.MaxSplit);
         Row("split", $"l = {s.Split}: gateway {s.Hierarchy.Gateway} runs {onGateway} in plaintext; remote tiers run {remote}");
         foreach (Tier t in s.Hierarchy.Tiers)
             Row($"tier {t.Name}", $"servers {string.Join(", ", t.Servers)} (garbler {t.Garbler}, evaluator {t.Evaluator})");
-        Row("network", $"{s.Network.Profile.Name}: {s.Network.Defaults.LatencyMs} ms, {s.Network.Defaults.BandwidthMbps} Mbit/s per link" +
-            (s.Network.Links.Count > 0 ? $", {s.Network.Links.Count} link override(s)" : ""));
+        Common(table, s);
         Row("queries", s.Queries.Input switch
         {
-            IdxInput idx => $"{s.Queries.Count} images of {Path.GetFileName(idx.ImagesPath)} from #{idx.Offset}",
-            _ => $"{s.Queries.Count} uniformly random inputs",
+            IdxInput idx => $"{Units.Count(s.Queries.Count, "image", "images")} of {Path.GetFileName(idx.ImagesPath)} from #{idx.Offset}",
+            _ => $"{Units.Count(s.Queries.Count, "uniformly random input", "uniformly random inputs")}",
         });
         Row("crypto", s.Crypto.Name);
-        if (s.Seed is { } seed) Row("seed", $"{seed} — deterministic randomness: for tests and replay only, NOT secure");
+        if (admitted.Budget is { } budget)
+            Row("query budget", $"{Units.Count(budget.Queries, "query", "queries")} per key set (re-keyed after that); F_A: {Units.Count(budget.ModelLifetimeQueries, "query", "queries")} in its life");
+        if (s.Seed is { } seed) Row("seed", $"{seed} — ignored by the secure run (keys, masks and shares use the OS CSPRNG)");
         var headroom = HeadroomAnalysis.Analyze(p.FixedModel);
         Row("overflow", headroom.All(h => h.IsSafe)
             ? $"impossible for inputs in [0, 1] (smallest margin {headroom.Min(h => h.MarginBits):0.0} bits below p/2)"
             : "POSSIBLE: some block can exceed p/2 (see seco models inspect)");
-        con.Write(table);
+        table.Write(con);
     }
+
+    private static FittedTable Summary(Scenario s)
+    {
+        var table = new FittedTable(FittedTable.Cell($"Scenario '{s.Name}'")).Text("field").Text("value").Headless();
+        if (s.Description is not null) table.Row("description", FittedTable.Cell(s.Description));
+        return table;
+    }
+
+    private static void Common(FittedTable table, Scenario s) =>
+        table.Row("network", FittedTable.Cell($"{s.Network.Profile.Name}: {s.Network.Defaults.LatencyMs} ms, {s.Network.Defaults.BandwidthMbps} Mbit/s per link" +
+            (s.Network.Links.Count > 0 ? $", {Units.Count(s.Network.Links.Count, "link override", "link overrides")}" : "")));
 
     private static string Blocks(int first, int last) =>
         last < first ? "none" : first == last ? $"block {first}" : $"blocks {first}–{last}";
