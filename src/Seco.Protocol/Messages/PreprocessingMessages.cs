@@ -1,8 +1,8 @@
 namespace Seco.Protocol.Messages;
 
-// Per-query preprocessing (protocol.md §3.3.2–§3.4.4). Block numbers are the paper's layer indices i (1-based).
+// Per-query preprocessing (paper §VI-A-2 and §VI-B, Algs. 8, 12–14 and 16). Block numbers are the paper's layer indices i (1-based).
 
-/// <summary>What an OT batch carries labels for (protocol.md §2.7).</summary>
+/// <summary>What an OT batch carries labels for (paper §III-B-3; decision D12).</summary>
 public enum OtPurpose
 {
     /// <summary>A ← B, offline: A's E¹ and next-mask labels for every F_BC ReLU block.</summary>

@@ -16,7 +16,7 @@ public sealed partial class GatewayRole
 
     private int Split => _p.Split;
 
-    // ---- User preprocessing (§3.4.2–§3.4.4, Algs. 12–14) ----
+    // ---- User preprocessing (paper §VI-B, Algs. 12–14) ----
 
     private void OnUserPreprocessing(UserPreprocessing m, Outbox outbox)
     {
@@ -95,7 +95,7 @@ public sealed partial class GatewayRole
         outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, 0, _otWithUser.SendChosen(m.Matrix, x0, x1)));
     }
 
-    // ---- F_BC preparation (§3.3.2, Alg. 8 with D1; Alg. 16) ----
+    // ---- F_BC preparation (paper §VI-A-2, Alg. 8 with D1; Alg. 16) ----
 
     private void OnMaskShares(QueryState q, Party from, MaskShares m, Outbox outbox)
     {
@@ -203,7 +203,7 @@ public sealed partial class GatewayRole
         outbox.Send(Party.User, new QueryReady(q.Query));
     }
 
-    // ---- Online (§3.5, Alg. 15) and output (§3.5.5) ----
+    // ---- Online (paper §VI-C, Alg. 15) and output (paper §VI-D) ----
 
     private void OnMaskedInput(QueryState q, MaskedActivation m, Outbox outbox)
     {
@@ -249,7 +249,7 @@ public sealed partial class GatewayRole
 
     private void Transition(QueryState q, ulong[] masked, Outbox outbox)
     {
-        var message = new MaskedActivation(q.Query, Split + 1, masked); // §3.5.3: to B and C directly (D16)
+        var message = new MaskedActivation(q.Query, Split + 1, masked); // paper §VI-C: to B and C directly (D16)
         outbox.Send(Party.Garbler, message);
         outbox.Send(Party.Evaluator, message);
     }

@@ -2,7 +2,7 @@ using Seco.Protocol.Messages;
 
 namespace Seco.Protocol.Roles;
 
-/// <summary>The four SECO parties (protocol.md §1.1): the user, gateway A, and the remote tier's garbler B and evaluator C.</summary>
+/// <summary>The four SECO parties (paper Fig. 1): the user, gateway A, and the remote tier's garbler B and evaluator C.</summary>
 public enum Party
 {
     User,

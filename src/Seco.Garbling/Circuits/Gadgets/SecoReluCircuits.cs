@@ -1,7 +1,7 @@
 namespace Seco.Garbling.Circuits.Gadgets;
 
 /// <summary>
-/// The two SECO activation circuits (protocol.md §2.8) with ReLU (not the prototype's ReLU6) and exact truncation
+/// The two SECO activation circuits (paper Algs. 11 and 9) with ReLU (not the prototype's ReLU6) and exact truncation
 /// inside the circuit (decision D7, docs/fixed-point.md step 4): the output is
 /// max(0, ⌊v / 2^shift⌋) − Σ masks mod p, v the centred lift of Σ shares mod p.
 /// </summary>
