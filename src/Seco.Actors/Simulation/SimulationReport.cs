@@ -30,8 +30,8 @@ public sealed record PhaseSummary(string Phase, double ComputeSeconds, long Mess
 
 /// <summary>
 /// One query as marked by the party that ran it. The paper compares the user's waiting and participation time
-/// with DELPHI's (paper §VIII-C-1, Figs. 4–5) without defining them precisely; these definitions are this
-/// repository's (docs/seco-run.md). Waiting time is query to result; participation time is the part of it in
+/// with DELPHI's (paper §VIII-C-1, Figs. 4–5); the exact definitions used here are this repository's
+/// (docs/seco-run.md). Waiting time is query to result; participation time is the part of it in
 /// which that party computes or has a message of its own on the wire (sending: until its last bit left;
 /// receiving: from its first bit's arrival).
 /// </summary>
