@@ -14,7 +14,7 @@ public sealed record GarblerInput(int Query, int Block, byte[] Labels) : QueryMe
     public override ProtocolPhase Phase => ProtocolPhase.Online;
 }
 
-/// <summary>User → A: z = x_{i+1} − r_{i+1} − d_{i+1}, the decoded output of A's circuit for block i (Alg. 15).</summary>
+/// <summary>User → A: z = x_{i+1} − r_{i+1} − d_{i+1}, the decoded output of A's circuit for block i (paper Alg. 15).</summary>
 public sealed record GatewayCircuitOutput(int Query, int Block, ulong[] Values) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.Online;

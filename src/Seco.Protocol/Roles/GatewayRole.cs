@@ -15,8 +15,8 @@ namespace Seco.Protocol.Roles;
 /// <summary>
 /// Gateway A (paper §VI): the model owner. Holds F_A in plaintext and runs DELPHI with the user for it (A garbles,
 /// the user evaluates); aggregates the MPHE keys of the servers (CKG, RTG — decision D1 needs no RKG); for F_BC it
-/// contributes mask shares r¹, drives the collective decryption that gives it E¹ = F r − s² − s³ (Alg. 8), obtains its
-/// circuit labels from B by OT and forwards them to C (Alg. 16); online it evaluates F_A's linear layers, hands
+/// contributes mask shares r¹, drives the collective decryption that gives it E¹ = F r − s² − s³ (paper Alg. 8), obtains its
+/// circuit labels from B by OT and forwards them to C (paper Alg. 16); online it evaluates F_A's linear layers, hands
 /// x_{l+1} − r_{l+1} to B and C, and returns the output ciphertext to the user (paper §VI-D).
 /// </summary>
 public sealed partial class GatewayRole : ISecoRole

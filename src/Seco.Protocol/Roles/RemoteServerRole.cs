@@ -205,7 +205,7 @@ public abstract class RemoteServerRole : ISecoRole
         if (q.Started)
             throw new ProtocolViolationException($"query {q.Query} was already begun");
         q.Started = true;
-        // Alg. 8: Enc_cpk(r_i^j) for the blocks whose mask is shared among the servers.
+        // Paper Alg. 8: Enc_cpk(r_i^j) for the blocks whose mask is shared among the servers.
         byte[][] masks = Enumerable.Range(Split + 2, L - Split - 1)
             .Select(i => HeTools.Serialize(Collective!.Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
             .ToArray();
@@ -238,7 +238,7 @@ public abstract class RemoteServerRole : ISecoRole
         }
         q.OwnProducts = products;
         // To A (it combines and decrypts) and to the peer, so that each server decrypts only ct_E = ct² + ct³ it has
-        // checked itself, never a ciphertext A chose (Alg. 7 with the decryption tied to this query's blocks).
+        // checked itself, never a ciphertext A chose (paper Alg. 7 with the decryption tied to this query's blocks).
         var message = new LinearShares(q.Query, products.Select(HeTools.Serialize).ToArray());
         outbox.Send(Party.Gateway, message);
         outbox.Send(Peer, message);
@@ -257,7 +257,7 @@ public abstract class RemoteServerRole : ISecoRole
     }
 
     /// <summary>
-    /// Alg. 5 with smudging (D2), once per query and block: ct_E = ModSwitch(own product + peer's product) — the
+    /// Paper Alg. 5 with smudging (D2), once per query and block: ct_E = ModSwitch(own product + peer's product) — the
     /// ciphertext A decrypts too — so the share can only open this query's E = F·r − s² − s³ (masked by this server's
     /// own s^j and pad), never an arbitrary ciphertext.
     /// </summary>
@@ -289,7 +289,7 @@ public abstract class RemoteServerRole : ISecoRole
         Advance(q, m.Block, m.Values, outbox);
     }
 
-    /// <summary>E^j_i from x_i − r_i (Alg. 10), then the layer's circuit step or, for block L, the output (paper §VI-D).</summary>
+    /// <summary>E^j_i from x_i − r_i (paper Alg. 10), then the layer's circuit step or, for block L, the output (paper §VI-D).</summary>
     protected void Advance(RemoteQuery q, int block, ulong[] masked, Outbox outbox)
     {
         BlockShape b = P.Block(block);

@@ -52,7 +52,7 @@ public sealed class UserRole : ISecoRole
 
     public void Start(Outbox outbox)
     {
-        // paper §VI-B: plain BFV keys, plus the rotation keys A needs for F_A's Lin-OPs (as the authors' prototype sends).
+        // Paper §VI-B: plain BFV keys, plus the rotation keys A needs for F_A's Lin-OPs (as the authors' prototype sends).
         uint[] elements = _view.GatewayBlocks.SelectMany(b => MatVec.GaloisElements(Layout(b), _view.Context.N)).Distinct().Order().ToArray();
         byte[] galois = elements.Length == 0 ? [] : BfvSerializer.Serialize(_keys.CreateGaloisKeysFromElements(elements));
         outbox.Send(Party.Gateway, new UserJoin(BfvSerializer.Serialize(_publicKey), galois, _ot.Start()));
@@ -180,7 +180,7 @@ public sealed class UserRole : ISecoRole
             return;
         }
 
-        // Alg. 14: the user's circuit inputs (F r − s and −r_{i+1}) are known now, so their labels come offline.
+        // Paper Alg. 14: the user's circuit inputs (F r − s and −r_{i+1}) are known now, so their labels come offline.
         var choices = new List<bool>();
         foreach (BlockShape b in relu)
         {
@@ -217,7 +217,7 @@ public sealed class UserRole : ISecoRole
             return;
         q.Online = true;
         outbox.Raise(new OnlineStarted(q.Query));
-        // paper §VI-C: x_1 − r_1.
+        // Paper §VI-C: x_1 − r_1.
         outbox.Send(Party.Gateway, new MaskedActivation(q.Query, 1, ZpVector.Subtract(_inputs[q.Query], q.Masks[1])));
     }
 

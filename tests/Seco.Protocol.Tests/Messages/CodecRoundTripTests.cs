@@ -262,7 +262,7 @@ public class CodecRoundTripTests
         Assert.False(ProtocolPhases.IsOffline(ProtocolPhase.Output));
     }
 
-    /// <summary>The online OT is C's E³ labels (paper Alg. 10); the user's labels come in user preprocessing (Alg. 14); A's and C's mask labels in model preparation (Alg. 16).</summary>
+    /// <summary>The online OT is C's E³ labels (paper Alg. 10); the user's labels come in user preprocessing (paper Alg. 14); A's and C's mask labels in model preparation (paper Alg. 16).</summary>
     private static ProtocolPhase PhaseOfOt(OtPurpose purpose) => purpose switch
     {
         OtPurpose.EvaluatorShare => ProtocolPhase.Online,
