@@ -2,7 +2,7 @@ namespace Seco.Scenarios;
 
 /// <summary>
 /// A named set of cryptographic parameters. Only the name is fixed here; Seco.Lattice turns it
-/// into validated BFV parameters (design.md, "Cryptographic defaults").
+/// into validated BFV parameters (decision D4, docs/protocol-decisions.md).
 /// </summary>
 public sealed record CryptoPreset(string Name, string Description)
 {

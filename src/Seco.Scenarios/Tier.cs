@@ -4,7 +4,7 @@ namespace Seco.Scenarios;
 
 /// <summary>
 /// One tier of remote servers. The servers hold additive shares of the same remote layers; for
-/// each ReLU, one of them garbles the circuit and one evaluates it (protocol.md §2.8).
+/// each ReLU, one of them garbles the circuit and one evaluates it (paper §III-B-4, Alg. 9).
 /// </summary>
 public sealed record Tier
 {

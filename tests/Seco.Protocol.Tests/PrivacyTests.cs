@@ -78,7 +78,7 @@ public class PrivacyTests(PrivacyTests.Runs runs) : IClassFixture<PrivacyTests.R
         foreach (PredictionReady p in predictions)
             Assert.Equal(runs.Logits, p.Logits.Select(PrimeField.ToSigned).ToArray());
 
-        // What B and C see online is what §3.5.3–§3.5.4 says, so the scan below inspects real traffic.
+        // What B and C see online is what paper §VI-C and Alg. 10 say, so the scan below inspects real traffic.
         var kinds = run.RemoteOnline.GroupBy(d => (d.To, d.Message.GetType().Name)).ToDictionary(g => g.Key, g => g.Count());
         // l < L: the transition x_{l+1} − r_{l+1} to both; per F_BC ReLU block (l+1..L−1) E² labels and the E³ OT to C,
         // and x_{i+1} − r_{i+1} from C to B. l = L: F_A is the whole model and the remote tier is idle online.

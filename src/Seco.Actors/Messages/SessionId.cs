@@ -1,8 +1,8 @@
 namespace Seco.Actors.Messages;
 
 /// <summary>
-/// The session a message belongs to (for SECO: one query). Every message carries one (design.md wire
-/// format <c>[kind, session, ...fields]</c>); a handler's sends inherit the session of the message being
+/// The session a message belongs to (for SECO: one query). Every message carries one (wire
+/// format <c>[kind, session, ...fields]</c>, docs/actors.md); a handler's sends inherit the session of the message being
 /// handled. A failure fails exactly one session (<see cref="None"/> is never failed as a whole).
 /// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(SessionIdJsonConverter))]

@@ -29,9 +29,11 @@ public sealed record LinkReport(string From, string To, double LatencyMs, double
 public sealed record PhaseSummary(string Phase, double ComputeSeconds, long Messages, long Bytes, int Rounds);
 
 /// <summary>
-/// One query as marked by the party that ran it (protocol.md §5.4): waiting time is query to result;
-/// participation time is the part of it in which that party computes or has a message of its own on the
-/// wire (sending: until its last bit left; receiving: from its first bit's arrival).
+/// One query as marked by the party that ran it. The paper compares the user's waiting and participation time
+/// with DELPHI's (paper §VIII-C-1, Figs. 4–5); the exact definitions used here are this repository's
+/// (docs/seco-run.md). Waiting time is query to result; participation time is the part of it in
+/// which that party computes or has a message of its own on the wire (sending: until its last bit left;
+/// receiving: from its first bit's arrival).
 /// </summary>
 public sealed record QueryReport(string Query, string Party, double BeginMs, double? EndMs, double? WaitingSeconds, double? ParticipationSeconds);
 

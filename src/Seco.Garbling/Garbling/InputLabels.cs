@@ -5,7 +5,7 @@ namespace Seco.Garbling.Garbling;
 
 /// <summary>
 /// The active labels of one input group, as they travel to the evaluator: sent by the garbler for its own inputs,
-/// or forwarded by a third input provider that obtained them from the garbler by OT (protocol.md §2.6: in SECO's
+/// or forwarded by a third input provider that obtained them from the garbler by OT (paper §III-B-4: in SECO's
 /// F_BC circuits garbler B, evaluator C and provider A; A's labels reveal nothing to C because labels are random and
 /// C never sees the other label of any wire).
 /// </summary>

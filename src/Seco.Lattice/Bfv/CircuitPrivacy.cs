@@ -6,11 +6,11 @@ using Seco.Lattice.Sampling;
 namespace Seco.Lattice.Bfv;
 
 /// <summary>
-/// Circuit privacy for a ciphertext handed back to the key owner after evaluation (protocol.md §3.4.2 and §4.3
-/// item 2, decision D2): the noise of Enc(F·r − s) depends on the evaluator's plaintext F, so before the owner
-/// decrypts it the evaluator adds a fresh encryption of zero (re-randomising c_1 and c_0) and floods c_0 with
-/// noise uniform on [−2^b, 2^b), b = B + λ, where 2^B is a public bound on the evaluated noise. The flooded
-/// noise hides the evaluated noise to statistical distance about 2^−λ (smudging lemma, Asharov et al. 2012).
+/// Circuit privacy for a ciphertext handed back to the key owner after evaluation (paper Alg. 12, which has none;
+/// decision D2): the noise of Enc(F·r − s) depends on the evaluator's plaintext F, so before the owner decrypts it
+/// the evaluator adds a fresh encryption of zero (re-randomising c_1 and c_0) and floods c_0 with noise uniform on
+/// [−2^b, 2^b), b = B + λ, where 2^B is a public bound on the evaluated noise. The flooded noise hides the evaluated
+/// noise to statistical distance about 2^−λ (smudging lemma, Asharov et al. 2012).
 /// </summary>
 public static class CircuitPrivacy
 {

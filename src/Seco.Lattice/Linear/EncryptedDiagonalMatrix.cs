@@ -6,7 +6,7 @@ namespace Seco.Lattice.Linear;
 /// <summary>
 /// An m×k matrix encrypted diagonal by diagonal in the layout of <see cref="PlainDiagonalMatrix"/> (one ciphertext per
 /// non-zero (giant, baby) pair of pre-rotated diagonals): the paper's encrypted weights ct(F_i^j) for the ct×ct Lin-OP
-/// (Alg. 8). Encrypted shares of one matrix add up (<see cref="Add"/>) to an encryption of their sum, as A forms
+/// (paper Alg. 8). Encrypted shares of one matrix add up (<see cref="Add"/>) to an encryption of their sum, as A forms
 /// ct(F^2) ⊕ ct(F^3). Which diagonals are zero is public (it is the layout of the ciphertext list); a weight holder
 /// that wants to hide its sparsity encrypts all of them (<paramref name="skipZeroDiagonals"/> = false).
 /// </summary>

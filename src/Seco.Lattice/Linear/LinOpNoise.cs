@@ -10,7 +10,7 @@ namespace Seco.Lattice.Linear;
 /// </summary>
 public sealed record LinOpInput(int FreshEncryptions, int KeyParties, bool PreRotated = false)
 {
-    /// <summary>Three servers' mask shares Enc_cpk(r^j) added by A (protocol.md §3.3.2, D1).</summary>
+    /// <summary>Three servers' mask shares Enc_cpk(r^j) added by A (paper Alg. 8; decision D1).</summary>
     public static LinOpInput MaskShares { get; } = new(3, 3);
 
     /// <summary>The user's transition mask: two ciphertexts under cpk, one rotated by A before adding (TransitionPacking).</summary>
@@ -137,7 +137,7 @@ public static class LinOpNoise
     }
 
     /// <summary>
-    /// The paper's ct×ct Lin-OP (encrypted weights, relinearised; protocol.md §2.4), which the protocol does not use:
+    /// The paper's ct×ct Lin-OP (encrypted weights, relinearised; paper Algs. 8 and 13), which the protocol does not use:
     /// a bound calibrated on measurements (docs/noise.md), kept so both variants can be compared.
     /// </summary>
     public static int EncryptedWeightsBoundBits(BfvContext context, MatVecLayout layout, int maskShares)

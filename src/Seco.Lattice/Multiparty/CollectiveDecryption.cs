@@ -6,7 +6,7 @@ using Seco.Lattice.Sampling;
 namespace Seco.Lattice.Multiparty;
 
 /// <summary>
-/// Collective decryption under the collective key s = Σ_j s_j (the paper's MPHE.Reconstruct / Dec, Alg. 5–6;
+/// Collective decryption under the collective key s = Σ_j s_j (the paper's MPHE.Reconstruct / Dec, Algs. 5–6;
 /// Mouchet et al. 2021, Protocol 3 (CKS) with a zero target key): party j sends d_j = s_j·c_1 + e_j, and the
 /// designated party computes round(t·[c_0 + Σ_j d_j]_Q / Q).
 /// </summary>

@@ -2,7 +2,7 @@ namespace Seco.Nn.Field;
 
 /// <summary>
 /// Z_p with p = 2061584302081 = 2^41 − 2^37 + 1, the field in which SECO's shares, masks and
-/// fixed-point values live (protocol.md §2.3: the same prime as the BFV plaintext modulus t, so
+/// fixed-point values live (paper §VIII-A; D6: the same prime as the BFV plaintext modulus t, so
 /// HE plaintext slots and secret shares are the same numbers). Negative values are represented
 /// as p − |x|, i.e. the signed representative lies in [−(p−1)/2, (p−1)/2].
 /// </summary>
@@ -30,7 +30,7 @@ public static class PrimeField
 
     /// <summary>
     /// The centred lift of a residue: the unique integer in [−(p−1)/2, (p−1)/2] congruent to it.
-    /// This is how the ReLU circuit reads a reconstructed share sum (compare with p/2, §2.8).
+    /// This is how the ReLU circuit reads a reconstructed share sum (compare with p/2, D7).
     /// </summary>
     public static long ToSigned(ulong residue)
     {

@@ -5,7 +5,7 @@ namespace Seco.Nn.FixedPoint;
 /// <summary>
 /// A block's linear part as one integer affine map y = W·x + b: the block's quantised layers (conv, sum-pool, flatten,
 /// dense) composed into a dense row-major <see cref="Rows"/>×<see cref="Columns"/> matrix. This is the matrix F_i of
-/// the paper's Lin-OP (Alg. 8 and 11): the HE layers multiply it into an encrypted (masked) input, and the result mod p
+/// the paper's Lin-OP (Algs. 8 and 11): the HE layers multiply it into an encrypted (masked) input, and the result mod p
 /// is exactly the fixed-point reference's pre-truncation block output, because the composition is computed over the
 /// integers (checked) before any reduction.
 /// </summary>

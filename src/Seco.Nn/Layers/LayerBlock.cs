@@ -2,7 +2,7 @@ namespace Seco.Nn.Layers;
 
 /// <summary>
 /// A <i>linear block</i>: the run of linear layers between two ReLUs (e.g. conv + avg-pool),
-/// followed by its ReLU — what the SECO paper calls "layer i" (protocol.md §1.2: Algs. 10 and 15
+/// followed by its ReLU — what the SECO paper calls "layer i" (paper Algs. 10 and 15
 /// process F_i and its ReLU together). The last block of a model produces the logits and has no
 /// ReLU. Split points fall between blocks.
 /// </summary>

@@ -61,7 +61,7 @@ public sealed class NeuralModel
         }
         if (run.Count == 0 || run.All(l => !l.HasWeights))
             throw new ModelFormatException(
-                $"{name}: the model must end with a Dense or Conv layer producing the logits (the last layer of SECO is linear, protocol.md §1.2)");
+                $"{name}: the model must end with a Dense or Conv layer producing the logits (the last layer of SECO is linear, paper §VI-D)");
         blocks.Add(new LayerBlock(blocks.Count + 1, run.ToArray(), relu: null));
         return blocks;
     }

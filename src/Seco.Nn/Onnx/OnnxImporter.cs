@@ -8,7 +8,7 @@ namespace Seco.Nn.Onnx;
 /// Imports a feed-forward CNN from an ONNX file into a <see cref="NeuralModel"/>. The graph must be
 /// a single chain from the input to the output; supported operators are listed in
 /// <see cref="SupportedOperators"/>. Anything else is rejected with a one-line error naming the
-/// file, the node, its op type and the reason (what users of such tools ask for most: style.md).
+/// file, the node, its op type and the reason (what users of such tools ask for most).
 /// BatchNormalization, a bias Add and a zero Pad are folded into the neighbouring layer here, in
 /// floating point, before any quantisation.
 /// </summary>

@@ -17,11 +17,11 @@ public static class ReluLayers
 {
     private static readonly ConcurrentDictionary<(bool Gateway, int Shift, int Neurons), Circuit> Cache = new();
 
-    /// <summary>F_A layer (Alg. 11): groups u, neg_r_next (user), a, neg_d (A).</summary>
+    /// <summary>F_A layer (paper Alg. 11): groups u, neg_r_next (user), a, neg_d (A).</summary>
     public static Circuit Gateway(int shift, int neurons) =>
         Cache.GetOrAdd((true, shift, neurons), k => CircuitBatch.Replicate(SecoReluCircuits.Gateway(k.Shift), k.Neurons));
 
-    /// <summary>F_BC layer (Alg. 9): groups E1, neg_r1 (A), E2, neg_r2 (B), E3, neg_r3 (C).</summary>
+    /// <summary>F_BC layer (paper Alg. 9): groups E1, neg_r1 (A), E2, neg_r2 (B), E3, neg_r3 (C).</summary>
     public static Circuit Remote(int shift, int neurons) =>
         Cache.GetOrAdd((false, shift, neurons), k => CircuitBatch.Replicate(SecoReluCircuits.RemoteTier(k.Shift, ["A", "B", "C"]), k.Neurons));
 

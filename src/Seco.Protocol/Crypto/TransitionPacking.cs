@@ -8,7 +8,7 @@ namespace Seco.Protocol.Crypto;
 /// The transition mask r_{l+1} must reach B and C in the Lin-OP input packing of block l+1: row 0 holds r repeated
 /// with period k' (k' = the input size rounded up to a power of two) and row 1 the same rotated left by h, where h
 /// depends on block l+1's <i>output</i> size — part of F_BC's architecture, which the user must not learn
-/// (protocol.md §1.3). So the user encrypts the two rows separately (each holding the period-k' repetition, the other
+/// (paper §V-A, Table I). So the user encrypts the two rows separately (each holding the period-k' repetition, the other
 /// row zero), and A, which knows h, computes ct_row0 + rot(ct_row1, h) under the collective rotation keys.
 /// </summary>
 public static class TransitionPacking

@@ -4,8 +4,8 @@ using Seco.Nn.Field;
 namespace Seco.Protocol.Crypto;
 
 /// <summary>
-/// Uniform elements of Z_p from the OS CSPRNG (prototype defects 3 and 4 of protocol.md §4.3: masks must be uniform
-/// over Z_p, never from a small range or a fixed seed). Rejection sampling on 41-bit words: p/2^41 ≈ 0.94 accept.
+/// Uniform elements of Z_p from the OS CSPRNG (docs/protocol-decisions.md, "Prototype defects fixed": masks must be
+/// uniform over Z_p, never from a small range or a fixed seed). Rejection sampling on 41-bit words: p/2^41 ≈ 0.94 accept.
 /// </summary>
 public static class ZpRandom
 {

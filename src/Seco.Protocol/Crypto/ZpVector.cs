@@ -2,7 +2,7 @@ using Seco.Nn.Field;
 
 namespace Seco.Protocol.Crypto;
 
-/// <summary>Vector arithmetic over Z_p for shares and masks (protocol.md §2.5).</summary>
+/// <summary>Vector arithmetic over Z_p for shares and masks (paper §III-B-5).</summary>
 public static class ZpVector
 {
     public static ulong[] Add(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)

@@ -1,6 +1,6 @@
 namespace Seco.Protocol.Messages;
 
-// Online (protocol.md §3.5).
+// Online (paper §VI-C, Algs. 15 and 10) and output (paper §VI-D).
 
 /// <summary>x_i − r_i: user → A (i = 1), A → B, C (transition, i = l+1), C → B (i ≥ l+2). Uniform over Z_p.</summary>
 public sealed record MaskedActivation(int Query, int Block, ulong[] Values) : QueryMessage(Query)
@@ -14,7 +14,7 @@ public sealed record GarblerInput(int Query, int Block, byte[] Labels) : QueryMe
     public override ProtocolPhase Phase => ProtocolPhase.Online;
 }
 
-/// <summary>User → A: z = x_{i+1} − r_{i+1} − d_{i+1}, the decoded output of A's circuit for block i (Alg. 15).</summary>
+/// <summary>User → A: z = x_{i+1} − r_{i+1} − d_{i+1}, the decoded output of A's circuit for block i (paper Alg. 15).</summary>
 public sealed record GatewayCircuitOutput(int Query, int Block, ulong[] Values) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.Online;
@@ -26,7 +26,7 @@ public sealed record OutputShare(int Query, ulong[] Values) : QueryMessage(Query
     public override ProtocolPhase Phase => ProtocolPhase.Output;
 }
 
-/// <summary>B, C → A: Enc_pk0(E_L^j); A → user: their sum plus E_L¹, re-randomised (§3.5.5, D17).</summary>
+/// <summary>B, C → A: Enc_pk0(E_L^j); A → user: their sum plus E_L¹, re-randomised (paper §VI-D; D17).</summary>
 public sealed record OutputCiphertext(int Query, byte[] Ciphertext) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.Output;

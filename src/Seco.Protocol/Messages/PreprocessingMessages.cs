@@ -1,8 +1,8 @@
 namespace Seco.Protocol.Messages;
 
-// Per-query preprocessing (protocol.md §3.3.2–§3.4.4). Block numbers are the paper's layer indices i (1-based).
+// Per-query preprocessing (paper §VI-A-2 and §VI-B, Algs. 8, 12–14 and 16). Block numbers are the paper's layer indices i (1-based).
 
-/// <summary>What an OT batch carries labels for (protocol.md §2.7).</summary>
+/// <summary>What an OT batch carries labels for (paper §III-B-3; decision D12).</summary>
 public enum OtPurpose
 {
     /// <summary>A ← B, offline: A's E¹ and next-mask labels for every F_BC ReLU block.</summary>
@@ -22,7 +22,7 @@ public enum OtPurpose
 public sealed record GarbledLayer(int Block, byte[][] Chunks, byte[] Decoding, byte[][] GarblerLabels);
 
 /// <summary>
-/// User → A: Enc_pk0(r_i) for the F_A blocks i = 1..l (Alg. 12), and the transition mask r_{l+1} under cpk as two
+/// User → A: Enc_pk0(r_i) for the F_A blocks i = 1..l (paper Alg. 12), and the transition mask r_{l+1} under cpk as two
 /// ciphertexts (row 0 and row 1 of the Lin-OP packing; A rotates row 1 so the user never learns F_BC's shape).
 /// </summary>
 public sealed record UserPreprocessing(int Query, byte[][] MaskCiphertexts, byte[][] TransitionMask) : QueryMessage(Query)
@@ -30,7 +30,7 @@ public sealed record UserPreprocessing(int Query, byte[][] MaskCiphertexts, byte
     public override ProtocolPhase Phase => ProtocolPhase.UserPreprocessing;
 }
 
-/// <summary>A → user: Enc_pk0(F_i r_i − s_i), mod-switched and flooded (D2), and A's garbled F_A ReLU circuits (Alg. 14).</summary>
+/// <summary>A → user: Enc_pk0(F_i r_i − s_i), mod-switched and flooded (D2), and A's garbled F_A ReLU circuits (paper Alg. 14).</summary>
 public sealed record GatewayPreprocessing(int Query, byte[][] ShareCiphertexts, GarbledLayer[] Circuits) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.UserPreprocessing;
@@ -42,7 +42,7 @@ public sealed record PreparationBegin(int Query) : QueryMessage(Query)
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>B, C → A: Enc_cpk(r_i^j) for the F_BC blocks i = l+2..L (Alg. 8).</summary>
+/// <summary>B, C → A: Enc_cpk(r_i^j) for the F_BC blocks i = l+2..L (paper Alg. 8).</summary>
 public sealed record MaskShares(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
@@ -56,20 +56,20 @@ public sealed record MaskAggregate(int Query, byte[][] Ciphertexts) : QueryMessa
 
 /// <summary>
 /// B, C → A and to each other: Enc_cpk(F_i^j r_i − s_i^j ⊕ pad) for i = l+1..L (decision D1: plaintext weight shares).
-/// Each server decrypts only ct_E = ModSwitch(ct² + ct³) of these (Alg. 7, tied to the query and block).
+/// Each server decrypts only ct_E = ModSwitch(ct² + ct³) of these (paper Alg. 7, tied to the query and block).
 /// </summary>
 public sealed record LinearShares(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>B, C → A: smudged partial decryptions of each ct_E = ModSwitch(ct² + ct³), i = l+1..L (Alg. 5).</summary>
+/// <summary>B, C → A: smudged partial decryptions of each ct_E = ModSwitch(ct² + ct³), i = l+1..L (paper Alg. 5).</summary>
 public sealed record DecryptionShares(int Query, byte[][] Shares) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>B → C: the garbled F_BC ReLU circuits with B's next-mask labels (Alg. 16).</summary>
+/// <summary>B → C: the garbled F_BC ReLU circuits with B's next-mask labels (paper Alg. 16).</summary>
 public sealed record GarbledCircuits(int Query, GarbledLayer[] Layers) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;

@@ -4,7 +4,7 @@ namespace Seco.Protocol.Messages;
 
 /// <summary>
 /// The wire form of one SECO message kind: a stable name and a fixed number of MessagePack fields. Hosts put
-/// them after their own header (the actor runtime writes <c>[kind, session, ...fields]</c>, design.md).
+/// them after their own header (the actor runtime writes <c>[kind, session, ...fields]</c>, docs/actors.md).
 /// </summary>
 public interface IProtocolCodec
 {

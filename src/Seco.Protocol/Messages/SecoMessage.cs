@@ -1,6 +1,9 @@
 namespace Seco.Protocol.Messages;
 
-/// <summary>The protocol phases of protocol.md §3.2 that costs are reported under.</summary>
+/// <summary>
+/// The protocol phases that costs are reported under: the paper's setup, preprocessing and online phases (paper Fig. 3,
+/// §VI), with preprocessing split by who takes part and the per-query part of the paper's setup counted per query (D11).
+/// </summary>
 public enum ProtocolPhase
 {
     /// <summary>Once per server set and user: MPHE key generation (CKG, RTG), the user's keys, OT base setups.</summary>

@@ -1,6 +1,6 @@
 namespace Seco.Protocol.Messages;
 
-// Setup (protocol.md §3.3.1 and §3.4.1): once per server set and user.
+// Setup (paper §VI-A-1 and the user keys of §VI-B): once per server set and user.
 
 /// <summary>A → B, C: the public session seed the CRPs derive from (decision D3), and A's IKNP base-OT start towards B (empty towards C).</summary>
 public sealed record SetupBegin(byte[] SessionSeed, byte[] OtBase) : SecoMessage
@@ -38,7 +38,7 @@ public sealed record UserJoin(byte[] PublicKey, byte[] GaloisKeys, byte[] OtBase
     public override ProtocolPhase Phase => ProtocolPhase.Setup;
 }
 
-/// <summary>A → B, C: pk0, under which B and C encrypt their output shares (§3.5.5).</summary>
+/// <summary>A → B, C: pk0, under which B and C encrypt their output shares (paper §VI-D).</summary>
 public sealed record UserPublicKey(byte[] PublicKey) : SecoMessage
 {
     public override ProtocolPhase Phase => ProtocolPhase.Setup;

@@ -28,7 +28,7 @@ public sealed class GatewayModel(IReadOnlyDictionary<int, ulong[]> weights, IRea
 }
 
 /// <summary>
-/// The model owner's deployment of one split (protocol.md §1.2, decisions D9 and D10): F_A stays in plaintext with A;
+/// The model owner's deployment of one split (paper §III-A; decisions D9 and D10): F_A stays in plaintext with A;
 /// every F_BC block's matrix and bias are split additively, F = F² + F³ mod p, F² uniform over Z_p on the block's
 /// structural support (so the share reveals the layer structure, not which weights are zero), from the OS CSPRNG.
 /// </summary>

@@ -12,7 +12,7 @@ public sealed record BlockShape(int Index, int Rows, int Columns, bool HasRelu, 
 
 /// <summary>
 /// What the three servers share publicly: the HE parameters, every block's shape and the split point l
-/// (protocol.md §1.2: F_A = blocks 1..l on A in plaintext, F_BC = blocks l+1..L as shares on B and C).
+/// (paper §III-A: F_A = blocks 1..l on A in plaintext, F_BC = blocks l+1..L as shares on B and C).
 /// The user gets only <see cref="UserView"/>.
 /// </summary>
 public sealed class SecoParameters
@@ -76,7 +76,7 @@ public sealed class SecoParameters
     /// <summary>h of block l+1's layout: A rotates the user's row-1 half of the transition mask by this (see <see cref="Crypto.TransitionPacking"/>).</summary>
     public int TransitionRotation => Math.Max(1, Layout(Split + 1).Half);
 
-    /// <summary>What the user may know (protocol.md §1.3): F_A's shapes, the input, transition and output sizes.</summary>
+    /// <summary>What the user may know (paper §V-A, Table I): F_A's shapes, the input, transition and output sizes.</summary>
     public UserView ForUser() => new(
         Context,
         Blocks.Take(Split).ToArray(),

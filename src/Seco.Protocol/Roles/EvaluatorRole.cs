@@ -7,7 +7,7 @@ using Seco.Protocol.Model;
 namespace Seco.Protocol.Roles;
 
 /// <summary>
-/// C, the evaluator of the remote tier (protocol.md §2.6, Alg. 10): offline it receives B's garbled circuits, A's labels
+/// C, the evaluator of the remote tier (paper §III-B-4, Alg. 10): offline it receives B's garbled circuits, A's labels
 /// and (by OT from B) the labels of its own next-mask share; online, per ReLU layer, it fetches the labels of its share
 /// E³ by OT, evaluates, and sends x_{i+1} − r_{i+1} to B. Only B and C are online for F_BC.
 /// </summary>

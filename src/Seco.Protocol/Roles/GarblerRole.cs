@@ -8,9 +8,9 @@ using Seco.Protocol.Model;
 namespace Seco.Protocol.Roles;
 
 /// <summary>
-/// B, the garbler of the remote tier (protocol.md §2.6, Alg. 16): garbles one circuit per F_BC ReLU layer per query,
+/// B, the garbler of the remote tier (paper §III-B-4, Alg. 16): garbles one circuit per F_BC ReLU layer per query,
 /// sends it to C with the labels of its own next-mask share, and is the OT sender for A's labels (offline) and C's
-/// labels (its mask share offline, its E³ online). Online it sends C the labels of its share E² (Alg. 10).
+/// labels (its mask share offline, its E³ online). Online it sends C the labels of its share E² (paper Alg. 10).
 /// </summary>
 public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : RemoteServerRole(parameters, share)
 {

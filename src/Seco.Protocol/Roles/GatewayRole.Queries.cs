@@ -16,7 +16,7 @@ public sealed partial class GatewayRole
 
     private int Split => _p.Split;
 
-    // ---- User preprocessing (§3.4.2–§3.4.4, Algs. 12–14) ----
+    // ---- User preprocessing (paper §VI-B, Algs. 12–14) ----
 
     private void OnUserPreprocessing(UserPreprocessing m, Outbox outbox)
     {
@@ -37,7 +37,7 @@ public sealed partial class GatewayRole
         if (m.MaskCiphertexts.Length != Split || m.TransitionMask.Length != (_p.HasRemoteTier ? 2 : 0))
             throw new ProtocolViolationException($"expected {Split} mask ciphertexts and {(_p.HasRemoteTier ? 2 : 0)} transition halves");
 
-        // Alg. 12 with circuit privacy (D2): Enc(F_i r_i − s_i), mod-switched and flooded before it goes back.
+        // Paper Alg. 12 with circuit privacy (D2): Enc(F_i r_i − s_i), mod-switched and flooded before it goes back.
         var shares = new byte[Split][];
         for (int i = 1; i <= Split; i++)
         {
@@ -51,7 +51,7 @@ public sealed partial class GatewayRole
             shares[i - 1] = HeTools.Serialize(product);
         }
 
-        // Alg. 14: one garbled circuit per F_A ReLU layer; A's pad d_{i+1} enters negated (SecoReluCircuits convention).
+        // Paper Alg. 14: one garbled circuit per F_A ReLU layer; A's pad d_{i+1} enters negated (SecoReluCircuits convention).
         var circuits = new List<GarbledLayer>();
         for (int i = 1; i <= Split; i++)
         {
@@ -71,7 +71,7 @@ public sealed partial class GatewayRole
             return;
         }
 
-        // Alg. 13: the user's transition mask, re-packed for block l+1 (TransitionPacking), then F_BC preparation.
+        // Paper Alg. 13: the user's transition mask, re-packed for block l+1 (TransitionPacking), then F_BC preparation.
         q.TransitionMask = TransitionPacking.Combine(_he.Evaluator,
             _he.LoadCiphertext(m.TransitionMask[0], "transition mask (row 0)"),
             _he.LoadCiphertext(m.TransitionMask[1], "transition mask (row 1)"),
@@ -95,7 +95,7 @@ public sealed partial class GatewayRole
         outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, 0, _otWithUser.SendChosen(m.Matrix, x0, x1)));
     }
 
-    // ---- F_BC preparation (§3.3.2, Alg. 8 with D1; Alg. 16) ----
+    // ---- F_BC preparation (paper §VI-A-2, Alg. 8 with D1; Alg. 16) ----
 
     private void OnMaskShares(QueryState q, Party from, MaskShares m, Outbox outbox)
     {
@@ -140,7 +140,7 @@ public sealed partial class GatewayRole
         TryDecrypt(q, outbox);
     }
 
-    /// <summary>Alg. 6–7: once both partial products and both decryption shares are in, A learns E¹ of every F_BC block.</summary>
+    /// <summary>Paper Algs. 6–7: once both partial products and both decryption shares are in, A learns E¹ of every F_BC block.</summary>
     private void TryDecrypt(QueryState q, Outbox outbox)
     {
         if (q.CtE.Count == 0 || q.DecryptionShares.Count < 2) return;
@@ -155,7 +155,7 @@ public sealed partial class GatewayRole
         q.CtE.Clear();
         q.DecryptionShares.Clear();
 
-        // Alg. 16: A's inputs to each F_BC circuit (E¹_i and −r¹_{i+1}) by OT from the garbler B.
+        // Paper Alg. 16: A's inputs to each F_BC circuit (E¹_i and −r¹_{i+1}) by OT from the garbler B.
         var choices = new List<bool>();
         for (int i = Split + 1; i < L; i++)
         {
@@ -203,7 +203,7 @@ public sealed partial class GatewayRole
         outbox.Send(Party.User, new QueryReady(q.Query));
     }
 
-    // ---- Online (§3.5, Alg. 15) and output (§3.5.5) ----
+    // ---- Online (paper §VI-C, Alg. 15) and output (paper §VI-D) ----
 
     private void OnMaskedInput(QueryState q, MaskedActivation m, Outbox outbox)
     {
@@ -249,7 +249,7 @@ public sealed partial class GatewayRole
 
     private void Transition(QueryState q, ulong[] masked, Outbox outbox)
     {
-        var message = new MaskedActivation(q.Query, Split + 1, masked); // §3.5.3: to B and C directly (D16)
+        var message = new MaskedActivation(q.Query, Split + 1, masked); // Paper §VI-C: to B and C directly (D16)
         outbox.Send(Party.Garbler, message);
         outbox.Send(Party.Evaluator, message);
     }

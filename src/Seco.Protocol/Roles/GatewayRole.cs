@@ -13,11 +13,11 @@ using Seco.Protocol.Model;
 namespace Seco.Protocol.Roles;
 
 /// <summary>
-/// Gateway A (protocol.md §3): the model owner. Holds F_A in plaintext and runs DELPHI with the user for it (A garbles,
+/// Gateway A (paper §VI): the model owner. Holds F_A in plaintext and runs DELPHI with the user for it (A garbles,
 /// the user evaluates); aggregates the MPHE keys of the servers (CKG, RTG — decision D1 needs no RKG); for F_BC it
-/// contributes mask shares r¹, drives the collective decryption that gives it E¹ = F r − s² − s³ (Alg. 8), obtains its
-/// circuit labels from B by OT and forwards them to C (Alg. 16); online it evaluates F_A's linear layers, hands
-/// x_{l+1} − r_{l+1} to B and C, and returns the output ciphertext to the user (§3.5.5).
+/// contributes mask shares r¹, drives the collective decryption that gives it E¹ = F r − s² − s³ (paper Alg. 8), obtains its
+/// circuit labels from B by OT and forwards them to C (paper Alg. 16); online it evaluates F_A's linear layers, hands
+/// x_{l+1} − r_{l+1} to B and C, and returns the output ciphertext to the user (paper §VI-D).
 /// </summary>
 public sealed partial class GatewayRole : ISecoRole
 {
@@ -156,7 +156,7 @@ public sealed partial class GatewayRole : ISecoRole
     private QueryState Query(int query) =>
         _queries.TryGetValue(query, out QueryState? q) ? q : throw new ProtocolViolationException($"query {query} is unknown at the gateway");
 
-    // ---- Setup (§3.3.1, §3.4.1) ----
+    // ---- Setup (paper §VI-A-1; the user keys of §VI-B) ----
 
     private void OnKeyShares(Party from, ServerKeyShares m, Outbox outbox)
     {

@@ -2,7 +2,7 @@ using Seco.Protocol.Messages;
 
 namespace Seco.Protocol.Roles;
 
-/// <summary>The four SECO parties (protocol.md §1.1): the user, gateway A, and the remote tier's garbler B and evaluator C.</summary>
+/// <summary>The four SECO parties (paper Fig. 1): the user, gateway A, and the remote tier's garbler B and evaluator C.</summary>
 public enum Party
 {
     User,
@@ -26,7 +26,7 @@ public sealed record PredictionReady(int Query, ulong[] Logits) : ProtocolEvent;
 /// <summary>The user gave up on a query: it failed somewhere (<see cref="Messages.QueryAborted"/>); the user moved on.</summary>
 public sealed record QueryFailed(int Query, string Reason) : ProtocolEvent;
 
-/// <summary>Where a role's messages and events go; the host delivers them (sans-IO, design.md).</summary>
+/// <summary>Where a role's messages and events go; the host delivers them (sans-IO, docs/seco-run.md).</summary>
 public sealed class Outbox
 {
     public List<(Party To, SecoMessage Message)> Messages { get; } = [];

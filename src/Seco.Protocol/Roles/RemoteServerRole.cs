@@ -9,7 +9,7 @@ using Seco.Protocol.Model;
 namespace Seco.Protocol.Roles;
 
 /// <summary>
-/// A remote server of the tier (B or C, protocol.md §1.1): holds an additive share F^j, b^j of F_BC and an MPHE key
+/// A remote server of the tier (B or C, paper Fig. 1): holds an additive share F^j, b^j of F_BC and an MPHE key
 /// share; contributes key shares (CKG, RTG), mask shares r_i^j and output masks s_i^j; computes F^j·Enc(r) − s^j with
 /// its plaintext share (decision D1) and partial decryptions with smudging (D2); online, its share
 /// E^j = F^j(x − r) + b^j + s^j of each layer. The garbler or evaluator duty (<see cref="GarblerRole"/>,
@@ -31,7 +31,7 @@ public abstract class RemoteServerRole : ISecoRole
         Share = share;
         He = new HeTools(parameters.Context);
         _secret = new KeyGenerator(parameters.Context);
-        // The weights do not change between queries: encode the diagonals once (protocol.md §3.3.2 [I]).
+        // The weights do not change between queries: encode the diagonals once (D10; paper Alg. 8 re-sends them encrypted).
         for (int i = parameters.Split + 1; i <= parameters.BlockCount; i++)
         {
             BlockShape b = parameters.Block(i);
@@ -205,7 +205,7 @@ public abstract class RemoteServerRole : ISecoRole
         if (q.Started)
             throw new ProtocolViolationException($"query {q.Query} was already begun");
         q.Started = true;
-        // Alg. 8: Enc_cpk(r_i^j) for the blocks whose mask is shared among the servers.
+        // Paper Alg. 8: Enc_cpk(r_i^j) for the blocks whose mask is shared among the servers.
         byte[][] masks = Enumerable.Range(Split + 2, L - Split - 1)
             .Select(i => HeTools.Serialize(Collective!.Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
             .ToArray();
@@ -238,7 +238,7 @@ public abstract class RemoteServerRole : ISecoRole
         }
         q.OwnProducts = products;
         // To A (it combines and decrypts) and to the peer, so that each server decrypts only ct_E = ct² + ct³ it has
-        // checked itself, never a ciphertext A chose (Alg. 7 with the decryption tied to this query's blocks).
+        // checked itself, never a ciphertext A chose (paper Alg. 7 with the decryption tied to this query's blocks).
         var message = new LinearShares(q.Query, products.Select(HeTools.Serialize).ToArray());
         outbox.Send(Party.Gateway, message);
         outbox.Send(Peer, message);
@@ -257,7 +257,7 @@ public abstract class RemoteServerRole : ISecoRole
     }
 
     /// <summary>
-    /// Alg. 5 with smudging (D2), once per query and block: ct_E = ModSwitch(own product + peer's product) — the
+    /// Paper Alg. 5 with smudging (D2), once per query and block: ct_E = ModSwitch(own product + peer's product) — the
     /// ciphertext A decrypts too — so the share can only open this query's E = F·r − s² − s³ (masked by this server's
     /// own s^j and pad), never an arbitrary ciphertext.
     /// </summary>
@@ -289,7 +289,7 @@ public abstract class RemoteServerRole : ISecoRole
         Advance(q, m.Block, m.Values, outbox);
     }
 
-    /// <summary>E^j_i from x_i − r_i (Alg. 10), then the layer's circuit step or, for block L, the output (§3.5.5).</summary>
+    /// <summary>E^j_i from x_i − r_i (paper Alg. 10), then the layer's circuit step or, for block L, the output (paper §VI-D).</summary>
     protected void Advance(RemoteQuery q, int block, ulong[] masked, Outbox outbox)
     {
         BlockShape b = P.Block(block);

@@ -12,7 +12,7 @@ using Seco.Protocol.Model;
 namespace Seco.Protocol.Roles;
 
 /// <summary>
-/// The user (protocol.md §3.4, §3.5): holds the input, knows only F_A's architecture (<see cref="UserView"/>), talks
+/// The user (paper §VI-B, §VI-C): holds the input, knows only F_A's architecture (<see cref="UserView"/>), talks
 /// only to A. Per query: masks r_1..r_{l+1}, Enc(r_i) for DELPHI preprocessing of F_A and Enc_cpk(r_{l+1}) for the
 /// transition; then online x_1 − r_1, one garbled-circuit evaluation per F_A ReLU, and the output decryption.
 /// Queries run one after another; each query's material is used once (D11).
@@ -52,7 +52,7 @@ public sealed class UserRole : ISecoRole
 
     public void Start(Outbox outbox)
     {
-        // §3.4.1: plain BFV keys, plus the rotation keys A needs for F_A's Lin-OPs (SEAL-style user keys, [C]).
+        // Paper §VI-B: plain BFV keys, plus the rotation keys A needs for F_A's Lin-OPs (as the authors' prototype sends).
         uint[] elements = _view.GatewayBlocks.SelectMany(b => MatVec.GaloisElements(Layout(b), _view.Context.N)).Distinct().Order().ToArray();
         byte[] galois = elements.Length == 0 ? [] : BfvSerializer.Serialize(_keys.CreateGaloisKeysFromElements(elements));
         outbox.Send(Party.Gateway, new UserJoin(BfvSerializer.Serialize(_publicKey), galois, _ot.Start()));
@@ -180,7 +180,7 @@ public sealed class UserRole : ISecoRole
             return;
         }
 
-        // Alg. 14: the user's circuit inputs (F r − s and −r_{i+1}) are known now, so their labels come offline.
+        // Paper Alg. 14: the user's circuit inputs (F r − s and −r_{i+1}) are known now, so their labels come offline.
         var choices = new List<bool>();
         foreach (BlockShape b in relu)
         {
@@ -217,7 +217,7 @@ public sealed class UserRole : ISecoRole
             return;
         q.Online = true;
         outbox.Raise(new OnlineStarted(q.Query));
-        // §3.5.1: x_1 − r_1.
+        // Paper §VI-C: x_1 − r_1.
         outbox.Send(Party.Gateway, new MaskedActivation(q.Query, 1, ZpVector.Subtract(_inputs[q.Query], q.Masks[1])));
     }
 

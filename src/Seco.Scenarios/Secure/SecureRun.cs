@@ -52,7 +52,7 @@ public sealed record KeySetRenewed(int KeySet, long AtNs) : SecureRunProgress(At
 public sealed record QueryAbandoned(int Query, long AtNs, string Reason) : SecureRunProgress(AtNs);
 
 /// <summary>
-/// Runs the SECO protocol for an inference scenario in the network simulator (design.md, data flow): the model
+/// Runs the SECO protocol for an inference scenario in the network simulator (docs/seco-run.md): the model
 /// owner splits the model at l (<see cref="ModelSplit"/>), the user, gateway A, garbler B and evaluator C run as
 /// actors on their own simulated machines, and every query's prediction is compared with the plaintext reference.
 /// Keys and OT base setups are made once; every query's masks, circuits and labels are fresh (D11), so the

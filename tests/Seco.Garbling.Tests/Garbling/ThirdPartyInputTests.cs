@@ -10,7 +10,7 @@ using static Seco.Garbling.Tests.Circuits.ZpArithmeticTests;
 namespace Seco.Garbling.Tests.Garbling;
 
 /// <summary>
-/// The F_BC label flow of protocol.md §2.6 and §3.3.3 with real OT: garbler B, evaluator C, third input provider A.
+/// The F_BC label flow of paper §III-B-4 and Alg. 16 with real OT: garbler B, evaluator C, third input provider A.
 /// A obtains the labels of its inputs from B by OT before garbling (random correlated OT under B's Δ; B adopts the
 /// OT outputs as the 0-labels) and forwards them to C; B sends its own labels directly; C gets its labels online,
 /// after garbling, by chosen-message OT on (W⁰, W⁰ ⊕ Δ). Everything crosses as bytes.

@@ -8,7 +8,7 @@ namespace Seco.Lattice.Tests.Linear;
 
 /// <summary>
 /// The two forms of SECO's Lin-OP on weights F = F² + F³ held as shares by two servers: ct×ct (encrypted shares,
-/// added, times the encrypted mask) and protocol.md decision D1 (each server multiplies its plaintext share into the
+/// added, times the encrypted mask) and decision D1 of docs/protocol-decisions.md (each server multiplies its plaintext share into the
 /// encrypted mask; the products are added). Both must give F·r mod t.
 /// </summary>
 public sealed class EncryptedMatVecTests(KeysSecoFixture fixture, ITestOutputHelper output) : IClassFixture<KeysSecoFixture>

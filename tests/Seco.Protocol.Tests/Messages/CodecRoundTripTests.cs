@@ -11,7 +11,7 @@ namespace Seco.Protocol.Tests.Messages;
 
 /// <summary>
 /// The wire form of every SECO message kind: round trips field by field, the <c>[kind, ...fields]</c> framing, the
-/// phase each kind is accounted under (protocol.md §3.2), and rejection of malformed input with an error that names
+/// phase each kind is accounted under (paper Fig. 3, §VI, as split by D11), and rejection of malformed input with an error that names
 /// the problem.
 /// </summary>
 public class CodecRoundTripTests
@@ -202,11 +202,11 @@ public class CodecRoundTripTests
             AssertStructurallyEqual(property.GetValue(expected), property.GetValue(actual), $"{path}.{property.Name}");
     }
 
-    // ---- Phases (protocol.md §3.2, §3.3–§3.5) ----
+    // ---- Phases (paper Fig. 3, §VI-A to §VI-D) ----
 
     private static readonly Dictionary<Type, ProtocolPhase> ExpectedPhase = new()
     {
-        // Once per server set and user: keys and OT base setups (§3.3.1, §3.4.1).
+        // Once per server set and user: keys and OT base setups (paper §VI-A-1, §VI-B).
         [typeof(SetupBegin)] = ProtocolPhase.Setup,
         [typeof(ServerKeyShares)] = ProtocolPhase.Setup,
         [typeof(CollectiveKeys)] = ProtocolPhase.Setup,
@@ -215,10 +215,10 @@ public class CodecRoundTripTests
         [typeof(UserJoin)] = ProtocolPhase.Setup,
         [typeof(UserPublicKey)] = ProtocolPhase.Setup,
         [typeof(GatewayWelcome)] = ProtocolPhase.Setup,
-        // With the user, input unknown: DELPHI preprocessing of F_A and the transition mask (§3.4.2–§3.4.4).
+        // With the user, input unknown: DELPHI preprocessing of F_A and the transition mask (paper §VI-B, Algs. 12–14).
         [typeof(UserPreprocessing)] = ProtocolPhase.UserPreprocessing,
         [typeof(GatewayPreprocessing)] = ProtocolPhase.UserPreprocessing,
-        // Servers only: model preparation of F_BC (§3.3.2, §3.3.3), and A's "prepared" signal.
+        // Servers only: model preparation of F_BC (paper §VI-A-2, Algs. 8 and 16), and A's "prepared" signal.
         [typeof(PreparationBegin)] = ProtocolPhase.ServerPreprocessing,
         [typeof(MaskShares)] = ProtocolPhase.ServerPreprocessing,
         [typeof(MaskAggregate)] = ProtocolPhase.ServerPreprocessing,
@@ -228,17 +228,17 @@ public class CodecRoundTripTests
         [typeof(ProviderLabels)] = ProtocolPhase.ServerPreprocessing,
         [typeof(EvaluatorReady)] = ProtocolPhase.ServerPreprocessing,
         [typeof(QueryReady)] = ProtocolPhase.ServerPreprocessing,
-        // Input known (§3.5.1–§3.5.4).
+        // Input known (paper §VI-C, Algs. 15 and 10).
         [typeof(MaskedActivation)] = ProtocolPhase.Online,
         [typeof(GarblerInput)] = ProtocolPhase.Online,
         [typeof(GatewayCircuitOutput)] = ProtocolPhase.Online,
-        // §3.5.5.
+        // Output (paper §VI-D).
         [typeof(OutputShare)] = ProtocolPhase.Output,
         [typeof(OutputCiphertext)] = ProtocolPhase.Output,
     };
 
     [Fact]
-    public void Every_kind_has_the_phase_of_protocol_md()
+    public void Every_kind_has_its_protocol_phase()
     {
         Assert.Equal(
             SecoCodecs.All.Select(c => c.MessageType).Where(t => t != typeof(OtRequest) && t != typeof(OtResponse) && t != typeof(QueryAborted)).OrderBy(t => t.Name),
@@ -262,7 +262,7 @@ public class CodecRoundTripTests
         Assert.False(ProtocolPhases.IsOffline(ProtocolPhase.Output));
     }
 
-    /// <summary>The online OT is C's E³ labels (§3.5.4); the user's labels come in user preprocessing (Alg. 14); A's and C's mask labels in model preparation (Alg. 16).</summary>
+    /// <summary>The online OT is C's E³ labels (paper Alg. 10); the user's labels come in user preprocessing (paper Alg. 14); A's and C's mask labels in model preparation (paper Alg. 16).</summary>
     private static ProtocolPhase PhaseOfOt(OtPurpose purpose) => purpose switch
     {
         OtPurpose.EvaluatorShare => ProtocolPhase.Online,

@@ -1,7 +1,7 @@
 namespace Seco.Garbling.Circuits.Gadgets;
 
 /// <summary>
-/// The two SECO activation circuits (protocol.md §2.8) with ReLU (not the prototype's ReLU6) and exact truncation
+/// The two SECO activation circuits (paper Algs. 11 and 9) with ReLU (not the prototype's ReLU6) and exact truncation
 /// inside the circuit (decision D7, docs/fixed-point.md step 4): the output is
 /// max(0, ⌊v / 2^shift⌋) − Σ masks mod p, v the centred lift of Σ shares mod p.
 /// </summary>
@@ -18,7 +18,7 @@ namespace Seco.Garbling.Circuits.Gadgets;
 public static class SecoReluCircuits
 {
     /// <summary>
-    /// The F_A ReLU circuit (Alg. 11): gateway A garbles, the user evaluates. Inputs in order: "u" = F r − s and
+    /// The F_A ReLU circuit (paper Alg. 11): gateway A garbles, the user evaluates. Inputs in order: "u" = F r − s and
     /// "neg_r_next" = −r' mod p from the user (<paramref name="evaluator"/>); "a" = F(x − r) + s and "neg_d" = −d mod p
     /// from A (<paramref name="garbler"/>). Output "y" to the user: ReLU(⌊v / 2^shift⌋) − r' − d mod p.
     /// </summary>
@@ -35,7 +35,7 @@ public static class SecoReluCircuits
     }
 
     /// <summary>
-    /// The F_BC ReLU circuit (Alg. 9) for k = <paramref name="owners"/>.Count shares: owner j (1-based) inputs "E{j}",
+    /// The F_BC ReLU circuit (paper Alg. 9) for k = <paramref name="owners"/>.Count shares: owner j (1-based) inputs "E{j}",
     /// its pre-activation share, and "neg_r{j}" = −r^j mod p, its share of the next mask, in owner order. Output "y" to
     /// <paramref name="outputOwner"/>: ReLU(⌊v / 2^shift⌋) − Σ r^j mod p. For SECO, owners = A, B, C (B garbles, C
     /// evaluates, A's labels come by OT from B).

@@ -11,7 +11,7 @@ namespace Seco.Garbling.Circuits.Gadgets;
 /// </summary>
 public sealed class ZpArithmetic
 {
-    /// <summary>The SECO plaintext modulus p = 2^41 − 2^37 + 1 (protocol.md §2.3).</summary>
+    /// <summary>The SECO plaintext modulus p = 2^41 − 2^37 + 1 (paper §VIII-A).</summary>
     public const ulong DefaultModulus = 2061584302081;
 
     private readonly CircuitBuilder _cb;
@@ -210,7 +210,7 @@ public sealed class ZpArithmetic
     }
 
     /// <summary>
-    /// The larger of two residues by centred lift (for max-pooling on reconstructed values, protocol.md §2.8). Within
+    /// The larger of two residues by centred lift (for max-pooling on reconstructed values, which the paper does not use; D15). Within
     /// one sign the residue order is the lift order; across signs the non-negative one wins.
     /// </summary>
     public Bit[] MaxSigned(ReadOnlySpan<Bit> a, ReadOnlySpan<Bit> b)
