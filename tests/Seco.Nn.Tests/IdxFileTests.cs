@@ -67,7 +67,9 @@ public sealed class IdxFileTests : IDisposable
         string tiny = Write("c", [0, 0, 8]);
         Assert.Contains("too short for an IDX header", Assert.Throws<InvalidDataException>(() => IdxFile.Load(tiny)).Message);
         string labels = Write("d", Labels(1));
-        Assert.Contains("1 labels for 2 images", Assert.Throws<InvalidDataException>(() => IdxFile.Load(Write("e", images), labels)).Message);
+        Assert.Contains("1 label for 2 images", Assert.Throws<InvalidDataException>(() => IdxFile.Load(Write("e", images), labels)).Message);
+        // A labels file that is not one: the expected rank is said in the singular.
+        Assert.Contains("(unsigned bytes, 1 dimension)", Assert.Throws<InvalidDataException>(() => IdxFile.Load(Write("f", images), Write("g", images))).Message);
         string badLabel = Write("f", Labels(1, 12));
         Assert.Contains("label 12 is outside 0..9", Assert.Throws<InvalidDataException>(() => IdxFile.Load(Write("g", images), badLabel)).Message);
         Assert.Throws<FileNotFoundException>(() => IdxFile.Load(Path.Combine(_dir, "missing")));

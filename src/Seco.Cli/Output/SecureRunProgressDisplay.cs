@@ -18,7 +18,7 @@ internal static class SecureRunProgressDisplay
     {
         IAnsiConsole con = ctx.Console;
         int n = prepared.Queries.Count, done = 0, exact = 0;
-        con.WriteLine($"progress: setup (MPHE keys, user keys, OT base) …");
+        con.WriteLine("progress: setup started (MPHE keys, user keys, OT base)");
         SecureRunResult result = SecureRun.Run(prepared, p =>
         {
             string at = $"{p.AtNs / 1e9:0.000} s";

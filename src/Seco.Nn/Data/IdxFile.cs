@@ -28,7 +28,7 @@ public static class IdxFile
             byte[] raw = ReadAll(labelsPath);
             int[] ldims = Header(raw, labelsPath, expectedRank: 1);
             if (ldims[0] != dims[0])
-                throw new InvalidDataException($"{labelsPath}: {ldims[0]} labels for {dims[0]} images in {imagesPath}");
+                throw new InvalidDataException($"{labelsPath}: {ldims[0]} {(ldims[0] == 1 ? "label" : "labels")} for {dims[0]} {(dims[0] == 1 ? "image" : "images")} in {imagesPath}");
             labels = raw.AsSpan(8).ToArray();
             foreach (byte l in labels)
                 if (l > 9) throw new InvalidDataException($"{labelsPath}: label {l} is outside 0..9");
@@ -71,7 +71,7 @@ public static class IdxFile
         uint magic = BinaryPrimitives.ReadUInt32BigEndian(data);
         uint expected = 0x0800u | (uint)expectedRank;
         if (magic != expected)
-            throw new InvalidDataException($"{path}: IDX magic 0x{magic:x8}, expected 0x{expected:x8} (unsigned bytes, {expectedRank} dimensions)");
+            throw new InvalidDataException($"{path}: IDX magic 0x{magic:x8}, expected 0x{expected:x8} (unsigned bytes, {expectedRank} {(expectedRank == 1 ? "dimension" : "dimensions")})");
         if (data.Length < 4 + 4 * expectedRank)
             throw new InvalidDataException($"{path}: {data.Length} bytes is too short for an IDX header");
         var dims = new int[expectedRank];

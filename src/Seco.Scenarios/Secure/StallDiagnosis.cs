@@ -27,9 +27,16 @@ public static class StallDiagnosis
                 : $"failed in {failure.Phase} at {failure.Party} ({Ms(failure.AtNs)}): {reason}";
         }
         string verb = run.Interrupted ? "interrupted" : "stuck";
+        return Where(run, query, session, verb) + Injected(run);
+    }
+
+    private static string Where(SecureRunResult run, int query, SessionId session, string verb)
+    {
         MessageRecord? last = LastOf(run.Simulator.Messages, session);
         if (last is null)
         {
+            if (run.Queries.Where((q, i) => i < query).Any(q => !q.Completed && q.FailureReason is null))
+                return $"{verb} before it began: queries run one after another, and an earlier one did not finish";
             MessageRecord? setup = LastOf(run.Simulator.Messages, RoleActor.SetupSession);
             return setup is null
                 ? $"{verb} before it began: no message was sent"
@@ -37,6 +44,10 @@ public static class StallDiagnosis
         }
         return $"{verb} in {last.Phase}: {Waiting(last)}";
     }
+
+    /// <summary>The failures the scenario injected, which are usually why a query is stuck.</summary>
+    private static string Injected(SecureRunResult run) => run.Report.InjectedFailures.Count == 0 ? ""
+        : "; injected: " + string.Join(", ", run.Report.InjectedFailures.Select(f => $"{f.What} at {Ms(f.AtNs)}"));
 
     private static MessageRecord? LastOf(IReadOnlyList<MessageRecord> messages, SessionId session)
     {
@@ -46,9 +57,12 @@ public static class StallDiagnosis
         return last;
     }
 
-    private static string Waiting(MessageRecord m) => m.DropReason is { } lost
-        ? $"{m.To} waiting for {m.Kind} from {m.From} (lost at {Ms(m.ArrivedNs)}: {lost})"
-        : $"{m.To} received {m.Kind} from {m.From} at {Ms(m.ArrivedNs)} and nothing followed";
+    private static string Waiting(MessageRecord m) => m.DropReason switch
+    {
+        null => $"{m.To} received {m.Kind} from {m.From} at {Ms(m.ArrivedNs)} and nothing followed",
+        var lost when lost == $"party {m.To} stopped" => $"{m.From} sent {m.Kind} to {m.To}, which had stopped (lost at {Ms(m.ArrivedNs)})",
+        var lost => $"{m.To} waiting for {m.Kind} from {m.From} (lost at {Ms(m.ArrivedNs)}: {lost})",
+    };
 
     private static string Ms(long ns) => (ns / 1e6).ToString("0.###", CultureInfo.InvariantCulture) + " ms";
 }

@@ -1,0 +1,56 @@
+using Seco.Tests.Shared;
+using Xunit;
+
+namespace Seco.Cli.Tests;
+
+/// <summary>
+/// Issue 16, item 1: `seco validate` accepts exactly what `seco run` accepts and refuses exactly what it refuses
+/// (both go through RunAdmission; run's refusals are tested in ScenarioCommandTests and here).
+/// </summary>
+public sealed class ValidateRunParityTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("seco-parity-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    public static TheoryData<string> ShippedScenarios() =>
+        [.. Directory.GetFiles(Path.Combine(TestHost.Root, "scenarios"), "*.yaml").Select(f => Path.GetFileName(f)).Order()];
+
+    [Theory]
+    [MemberData(nameof(ShippedScenarios))]
+    public void EveryShippedScenarioIsValid(string file)
+    {
+        CliHarness.Result r = CliHarness.Run("validate", Path.Combine(TestHost.Root, "scenarios", file));
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Contains("valid (`seco run` will run it)", r.Output);
+    }
+
+    [Fact]
+    public void AQueryBudgetTheSmudgingCannotCoverIsRefusedByBoth()
+    {
+        string path = Path.Combine(_dir, "budget.yaml");
+        File.WriteAllText(path, File.ReadAllText(Path.Combine(TestHost.Root, "scenarios", "default.yaml"))
+            .Replace("../models/", Path.Combine(TestHost.Root, "models") + "/")
+            .Replace("preset: seco-8192", "preset: seco-8192\n  query_budget: 1000000"));
+        foreach (string[] args in new[] { new[] { "validate", path }, ["run", path, "--out", _dir] })
+        {
+            CliHarness.Result r = CliHarness.Run(args);
+            Assert.Equal(1, r.ExitCode);
+            Assert.Matches(@"budget\.yaml:\d+:\d+: crypto\.query_budget: a query budget of 1000000 exceeds", r.Error);
+        }
+        Assert.Empty(Directory.GetDirectories(_dir));
+    }
+
+    [Fact]
+    public void AllReasonsARunWouldBeRefusedComeTogether()
+    {
+        string path = Path.Combine(_dir, "both.yaml");
+        File.WriteAllText(path, File.ReadAllText(Path.Combine(TestHost.Root, "scenarios", "default.yaml"))
+            .Replace("../models/", Path.Combine(TestHost.Root, "models") + "/")
+            .Replace("servers: [B, C]", "servers: [B, C, D]").Replace("preset: seco-8192", "preset: test-4096"));
+        CliHarness.Result r = CliHarness.Run("validate", path);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("v1 supports exactly one tier of two servers", r.Error);
+        Assert.Contains("needs crypto preset 'seco-8192'", r.Error);
+    }
+}
