@@ -58,7 +58,8 @@ internal sealed class BarPanel
             g.Add(Svg.Text(px + pw / 2, py + ph / 2, $"no {Quantity} recorded", "middle", 13, Svg.A("fill", "#666666")));
 
         double group = pw / Math.Max(1, Parties.Count);
-        double slot = group * 0.8 / Math.Max(1, Phases.Count);
+        // 90% of a group for bars, the rest a gap between groups: wide enough for "42.2 MB" over a bar with 5 phases and 4 parties at 960 px.
+        double slot = group * 0.9 / Math.Max(1, Phases.Count);
         for (int p = 0; p < Parties.Count; p++)
         {
             double gx = px + p * group;
@@ -70,7 +71,7 @@ internal sealed class BarPanel
                 if (value <= 0) continue;
                 // At least a pixel: a cost far below the axis maximum is still visibly not zero.
                 double bh = Math.Max(1, ph * Axis.Fraction(value));
-                double bx = gx + group * 0.1 + f * slot;
+                double bx = gx + group * 0.05 + f * slot;
                 string label = Axis.BarLabel(value);
                 g.Add(Svg.Rect(bx + 1, py + ph - bh, slot - 2, bh, Palette.ColorOf(Phases[f]),
                     Svg.A("class", "bar"), Svg.A("data-party", Parties[p]), Svg.A("data-phase", Phases[f]),

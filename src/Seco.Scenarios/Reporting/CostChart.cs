@@ -37,7 +37,7 @@ public static class CostChart
             palette, options);
         double[][] compute = Table(report, data.Phases, c => c.ComputeSeconds);
         double[][] sent = Table(report, data.Phases, c => c.BytesSent);
-        CostLayout layout = Resolve(options.Layout, compute, sent);
+        CostLayout layout = Resolve(options.Layout, options.Scale, compute, sent);
 
         double inner = width - 2 * Margin;
         XElement legend = palette.Legend(Margin, LegendTop, inner, out double legendHeight, present);
@@ -71,10 +71,14 @@ public static class CostChart
     /// <summary>What every panel of one chart shares.</summary>
     private sealed record Data(List<string> Parties, List<string> Phases, PhasePalette Palette, CostChartOptions Options);
 
-    /// <summary>The layout <see cref="CostLayout.Auto"/> stands for, given the values of both quantities.</summary>
-    internal static CostLayout Resolve(CostLayout requested, params double[][][] quantities)
+    /// <summary>
+    /// The layout <see cref="CostLayout.Auto"/> stands for, given the values of both quantities. A log axis
+    /// already keeps a party 1000× smaller readable, and one shared axis then still compares parties.
+    /// </summary>
+    internal static CostLayout Resolve(CostLayout requested, CostScale scale, params double[][][] quantities)
     {
         if (requested != CostLayout.Auto) return requested;
+        if (scale == CostScale.Log) return CostLayout.Shared;
         foreach (double[][] values in quantities)
         {
             double max = Max(values);

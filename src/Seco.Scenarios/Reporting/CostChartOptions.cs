@@ -34,7 +34,8 @@ public enum CostLayout
 {
     /// <summary>
     /// <see cref="PerParty"/> when some party's largest cost would be under 1/50 of a shared axis (a bar of a
-    /// few pixels, as the user's next to the servers' in a secure run), else <see cref="Shared"/>.
+    /// few pixels, as the user's next to the servers' in a secure run), else <see cref="Shared"/>; always
+    /// <see cref="Shared"/> with <see cref="CostScale.Log"/>, which keeps such a party readable on one axis.
     /// </summary>
     Auto,
 

@@ -49,8 +49,9 @@ internal static class TimelineMarkers
     {
         var g = Svg.El("g", Svg.A("class", "queries"));
         bool guides = packed.Count <= MaxGuides;
-        foreach (var (q, row) in packed)
+        for (int i = 0; i < packed.Count; i++)
         {
+            var (q, row) = packed[i];
             double x0 = x.X(q.BeginNs), x1 = q.EndNs is { } e ? x.X(e) : x.Left + x.Width;
             double y = top + row * RowHeight + 1, h = RowHeight - 3;
             bool done = q.EndNs is not null;
@@ -62,8 +63,10 @@ internal static class TimelineMarkers
                 Svg.A("class", done ? "query" : "query unfinished"), Svg.A("data-query", q.Name), Svg.A("data-party", q.Party),
                 Svg.A("fill-opacity", 0.8), Svg.A("stroke", done ? BandStroke : Red), Svg.A("stroke-width", 0.8),
                 done ? null : Svg.A("stroke-dasharray", "4 2"), Svg.Tooltip(tip)));
-            // The name inside its band when it fits, else after a short band's start (the tooltip always has it).
-            if (Svg.TextWidth(label.Length, 10) <= Math.Max(x1 - x0 - 4, 40))
+            // The name where it fits before the next band of its row starts (a short band's name may run past
+            // its end into free space); otherwise only the tooltip names it, rather than two names overprinting.
+            double room = packed.Skip(i + 1).Where(n => n.Row == row).Select(n => x.X(n.Query.BeginNs)).DefaultIfEmpty(x.Left + x.Width).First() - x0 - 4;
+            if (Svg.TextWidth(label.Length, 10) <= Math.Max(room, x1 - x0 - 4))
                 g.Add(Svg.Text(x0 + 3, y + h - 3, label, "start", 10, Svg.A("class", "query-label"), Svg.A("pointer-events", "none")));
             if (!guides) continue;
             g.Add(Svg.Line(x0, lanesTop, x0, lanesBottom, BandStroke, 0.8, Svg.A("class", "query-start"), Svg.A("data-query", q.Name),

@@ -60,6 +60,17 @@ public class TimelineMarksTests
     }
 
     [Fact]
+    public void AShortBandsNameIsLeftToItsTooltipWhenTheNextBandOfItsRowFollowsClosely()
+    {
+        // q0 lasts 1 ms (8 px) and q1 begins 0.5 ms later: "q0" would run into q1's band and name.
+        TimelineQuery[] queries = [new("q0", "user", 0, Ms), new("q1", "user", 3 * Ms / 2, 50 * Ms), new("q2", "user", 90 * Ms, 91 * Ms)];
+        XElement root = Parse(TimelineChart.Render(Spans, [], new TimelineOptions { Width = 1000, Queries = queries }));
+        Assert.Equal(3, Rects(root, "query").Count);
+        Assert.Single(Rects(root, "query").Select(b => Num(b, "y")).Distinct());   // one row
+        Assert.Equal(["q1", "q2"], Labels(root, "query-label"));   // q2 is as short as q0 but has room after it
+    }
+
+    [Fact]
     public void AFailureIsARedMarkerOnTheFailingPartysLaneAtItsTimeWithTheErrorInItsTooltip()
     {
         TimelineFailure[] failures = [new(75 * Ms, "A", "session 1 failed at A: MAC check <failed> & aborted")];
