@@ -93,8 +93,8 @@ public static class SecureRunCommand
         string costsPath = Path.Combine(dir, "costs.svg"), timelinePath = Path.Combine(dir, "timeline.svg");
         File.WriteAllText(reportPath, Json(prepared, result, correct));
         ChromeTrace.WriteFile(result.Simulator, tracePath);
-        CostChart.Write(report, costsPath, new CostChartOptions { Title = $"{s.Name}: costs per party and phase", PhaseOrder = PhaseOrder });
-        TimelineChart.Write(result.Simulator.Spans, result.Simulator.Messages, timelinePath,
+        CostChart.Write(report, costsPath, new CostChartOptions { Title = $"{s.Name}: costs per party and phase", PhaseOrder = PhaseOrder, Scale = CostScale.Log });
+        TimelineChart.Write(report, result.Simulator.Spans, result.Simulator.Messages, timelinePath,
             new TimelineOptions { Title = $"{s.Name}: timeline", PhaseOrder = PhaseOrder, Parties = ["user", s.Hierarchy.Gateway, .. s.Hierarchy.Tiers[0].Servers] });
         con.MarkupLine($"Virtual time {report.VirtualSeconds:0.000} s, {report.Events:N0} events; wall time {started.Elapsed.TotalSeconds:0.0} s.");
         con.MarkupLine($"Wrote [bold]{Markup.Escape(reportPath)}[/], [bold]{Markup.Escape(tracePath)}[/] (https://ui.perfetto.dev), [bold]{Markup.Escape(costsPath)}[/] and [bold]{Markup.Escape(timelinePath)}[/].");

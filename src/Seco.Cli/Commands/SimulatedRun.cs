@@ -31,7 +31,7 @@ public static class SimulatedRun
         File.WriteAllText(Path.Combine(dir, "report.json"), report.ToJson());
         ChromeTrace.WriteFile(result.Simulator, Path.Combine(dir, "trace.json"));
         CostChart.Write(report, Path.Combine(dir, "costs.svg"), new CostChartOptions { Title = $"{scenario.Name}: costs per party" });
-        TimelineChart.Write(result.Simulator.Spans, result.Simulator.Messages, Path.Combine(dir, "timeline.svg"), new TimelineOptions { Title = $"{scenario.Name}: timeline" });
+        TimelineChart.Write(report, result.Simulator.Spans, result.Simulator.Messages, Path.Combine(dir, "timeline.svg"), new TimelineOptions { Title = $"{scenario.Name}: timeline" });
         con.MarkupLine($"Virtual time {report.VirtualSeconds * 1e3:0.000} ms, {report.Events:N0} events, compute {report.ComputeTiming.ToLowerInvariant()}.");
         con.MarkupLine($"Wrote [bold]{Markup.Escape(Path.Combine(dir, "report.json"))}[/], [bold]{Markup.Escape(Path.Combine(dir, "trace.json"))}[/], costs.svg and timeline.svg (open the trace in https://ui.perfetto.dev or chrome://tracing).");
         bool ok = result.Completed.Count == result.Queries && report.FailureCount == 0;
