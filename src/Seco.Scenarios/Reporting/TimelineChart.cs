@@ -26,6 +26,7 @@ public static class TimelineChart
 
         IReadOnlyList<TimelineQuery> queries = options.Queries ?? [];
         IReadOnlyList<TimelineFailure> failures = options.Failures ?? [];
+        IReadOnlyList<TimelineIncident> incidents = options.Incidents ?? [];
         long from = Math.Max(0, options.FromNs ?? 0);
         // The default window also reaches the last query mark and failure: a failure after the last message is the news.
         long end = new[]
@@ -34,11 +35,13 @@ public static class TimelineChart
             messages.Select(m => m.Dropped ? m.SentNs : m.ArrivedNs).DefaultIfEmpty(0).Max(),
             queries.Select(q => q.EndNs ?? q.BeginNs).DefaultIfEmpty(0).Max(),
             failures.Select(f => f.AtNs).DefaultIfEmpty(0).Max(),
+            incidents.Select(i => i.AtNs).DefaultIfEmpty(0).Max(),
         }.Max();
         long to = options.ToNs ?? end;
         var inWindow = spans.Where(s => s.EndNs >= from && s.StartNs <= to).ToList();
         var sent = messages.Where(m => m.SentNs <= to && (m.Dropped ? m.SentNs : m.ArrivedNs) >= from).ToList();
         var failed = failures.Where(f => f.AtNs >= from && f.AtNs <= to).ToList();
+        var injected = incidents.Where(i => i.AtNs >= from && i.AtNs <= to).ToList();
         var packed = TimelineMarkers.Pack(queries, from, to);
         if (to < from || (inWindow.Count == 0 && sent.Count == 0 && failed.Count == 0 && packed.Count == 0))
         {
@@ -85,8 +88,11 @@ public static class TimelineChart
         root.Add(TimelineMarkers.Queries(packed, x, stripTop, top, bottom));
         root.Add(Messages(sent, lane, x, top, laneHeight, Math.Max(0, options.MaxMessages), out string note));
         root.Add(TimelineMarkers.Failures(failed, lane, x, top, laneHeight));
+        root.Add(TimelineMarkers.Incidents(injected, x, top, bottom));
         if (failed.Count > 0) note += $"; {failed.Count} failure{(failed.Count == 1 ? "" : "s")} (red diamonds)";
-        if (packed.Any(p => p.Query.EndNs is null)) note += $"; {packed.Count(p => p.Query.EndNs is null)} queries not finished (dashed bands)";
+        int open = packed.Count(p => p.Query.EndNs is null);
+        if (open > 0) note += $"; {open} quer{(open == 1 ? "y" : "ies")} not finished (dashed bands)";
+        if (injected.Count > 0) note += $"; {injected.Count} injected failure{(injected.Count == 1 ? "" : "s")} (dashed orange lines)";
         root.Add(Svg.Text(Left, bottom + 58, note, "start", 11, Svg.A("class", "note"), Svg.A("fill", "#555555")));
         return Svg.Serialize(root);
     }
@@ -95,8 +101,9 @@ public static class TimelineChart
         Svg.Write(path, Render(spans, messages, options));
 
     /// <summary>
-    /// The timeline with the report's queries and session failures marked, unless <paramref name="options"/>
-    /// already lists them (<see cref="TimelineOptions.Queries"/>, <see cref="TimelineOptions.Failures"/>).
+    /// The timeline with the report's queries, session failures and injected failures marked, unless
+    /// <paramref name="options"/> already lists them (<see cref="TimelineOptions.Queries"/>,
+    /// <see cref="TimelineOptions.Failures"/>, <see cref="TimelineOptions.Incidents"/>).
     /// </summary>
     public static string Render(SimulationReport report, IReadOnlyList<HandlerSpan> spans, IReadOnlyList<MessageRecord> messages, TimelineOptions? options = null)
     {
@@ -106,6 +113,7 @@ public static class TimelineChart
         {
             Queries = options.Queries ?? [.. report.Queries.Select(TimelineQuery.From)],
             Failures = options.Failures ?? [.. report.Failures.Select(TimelineFailure.From)],
+            Incidents = options.Incidents ?? [.. report.InjectedFailures.Select(TimelineIncident.From)],
         });
     }
 

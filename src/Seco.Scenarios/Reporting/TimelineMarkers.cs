@@ -18,7 +18,7 @@ internal static class TimelineMarkers
 {
     public const double RowHeight = 16;
     private const int MaxRows = 6, MaxGuides = 40;
-    private const string Band = "#c6dbef", BandStroke = "#4e79a7", Unfinished = "#fdd0a2", Red = "#d62728";
+    private const string Band = "#c6dbef", BandStroke = "#4e79a7", Unfinished = "#fdd0a2", Red = "#d62728", Orange = "#e8710a";
 
     /// <summary>The queries overlapping the window, by begin time, each with its row in the strip.</summary>
     public static List<(TimelineQuery Query, int Row)> Pack(IReadOnlyList<TimelineQuery> queries, long from, long to)
@@ -88,6 +88,22 @@ internal static class TimelineMarkers
             g.Add(Svg.El("path", Svg.A("class", "failure"), Svg.A("data-party", f.Party),
                 Svg.A("d", $"M{Svg.N(cx)},{Svg.N(cy - r)} L{Svg.N(cx + r)},{Svg.N(cy)} L{Svg.N(cx)},{Svg.N(cy + r)} L{Svg.N(cx - r)},{Svg.N(cy)} Z"),
                 Svg.A("fill", Red), Svg.A("stroke", "#ffffff"), Svg.A("stroke-width", 1), Svg.Tooltip(f.What)));
+        }
+        return g;
+    }
+
+    /// <summary>A dashed orange line through all lanes per injected failure in the window, its description in the tooltip.</summary>
+    public static XElement Incidents(IEnumerable<TimelineIncident> incidents, TimeScale x, double top, double bottom)
+    {
+        var g = Svg.El("g", Svg.A("class", "incidents"));
+        foreach (TimelineIncident i in incidents)
+        {
+            double ix = x.X(i.AtNs);
+            // Wide transparent stroke under the visible one: a 1.5 px line is hard to hover for its tooltip.
+            g.Add(Svg.El("g", Svg.A("class", "incident"),
+                Svg.Line(ix, top, ix, bottom, "#ffffff", 8, Svg.A("stroke-opacity", 0)),
+                Svg.Line(ix, top, ix, bottom, Orange, 1.5, Svg.A("stroke-dasharray", "5 3")),
+                Svg.Tooltip(i.What)));
         }
         return g;
     }

@@ -20,6 +20,19 @@ public sealed record TimelineQuery(string Name, string Party, long BeginNs, long
     private static long MsToNs(double ms) => double.IsFinite(ms) ? (long)Math.Round(Math.Clamp(ms, 0, 9e12) * 1e6) : 0;
 }
 
+/// <summary>
+/// Something injected into the whole run (a party stopped, a link dropped), marked by a dashed orange line
+/// through every lane at <see cref="AtNs"/>; <see cref="What"/> is its tooltip.
+/// </summary>
+public sealed record TimelineIncident(long AtNs, string What)
+{
+    public static TimelineIncident From(InjectedFailure f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return new TimelineIncident(f.AtNs, $"injected at {(f.AtNs / 1e6).ToString("0.###", CultureInfo.InvariantCulture)} ms: {f.What}");
+    }
+}
+
 /// <summary>A failure to mark on <see cref="Party"/>'s lane at <see cref="AtNs"/>; <see cref="What"/> is its tooltip.</summary>
 public sealed record TimelineFailure(long AtNs, string Party, string What)
 {

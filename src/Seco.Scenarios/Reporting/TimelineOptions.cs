@@ -42,4 +42,7 @@ public sealed record TimelineOptions
 
     /// <summary>Failures to mark with a red diamond on their party's lane; none by default (the report overload fills them).</summary>
     public IReadOnlyList<TimelineFailure>? Failures { get; init; }
+
+    /// <summary>Injected failures to mark with a dashed orange line through all lanes; none by default (the report overload fills them).</summary>
+    public IReadOnlyList<TimelineIncident>? Incidents { get; init; }
 }

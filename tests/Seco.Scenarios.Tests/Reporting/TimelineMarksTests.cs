@@ -56,7 +56,7 @@ public class TimelineMarksTests
         Assert.Equal(1000 - Right, Num(open, "x") + Num(open, "width"), 0);
         Assert.Contains("q1 not finished", Labels(root, "query-label"));
         Assert.Single(Lines(root, "query-end"));   // only q0 has an end
-        Assert.Contains(Texts(root), t => t.Contains("1 queries not finished", StringComparison.Ordinal));
+        Assert.Contains(Texts(root), t => t.Contains("1 query not finished", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -95,6 +95,7 @@ public class TimelineMarksTests
         {
             Queries = [new QueryReport("q0", "user", 0, 40, 0.04, 0.01), new QueryReport("q1", "user", 50, null, null, null)],
             Failures = [new SessionFailure(150 * Ms, "node-7", "/seco", new SessionId(3), "online", "seco.step", "peer vanished", false)],
+            InjectedFailures = [new InjectedFailure(120 * Ms, "party B stopped")],
         };
         XElement root = Parse(TimelineChart.Render(report, Spans, []));
 
@@ -104,6 +105,13 @@ public class TimelineMarksTests
         Assert.Contains("peer vanished", marker.Element(SvgNs + "title")!.Value, StringComparison.Ordinal);
         Assert.Contains("node-7", Labels(root, "lane-label"));   // a party that only failed still gets its lane
         Assert.Contains(Texts(root), t => t.Contains("and 150 ms of virtual time", StringComparison.Ordinal));
+        // The injected stop is a line through all lanes at 120 of 150 ms.
+        XElement incident = Assert.Single(root.Descendants(SvgNs + "g"), g => (string?)g.Attribute("class") == "incident");
+        Assert.Equal("injected at 120 ms: party B stopped", incident.Element(SvgNs + "title")!.Value);
+        XElement line = incident.Elements(SvgNs + "line").Last();
+        Assert.Equal(Left + (1200 - Left - Right) * 0.8, Num(line, "x1"), 0);
+        Assert.True(Num(line, "y1") <= Rects(root, "span").Min(s => Num(s, "y")));
+        Assert.True(Num(line, "y2") >= Rects(root, "span").Max(s => Num(s, "y") + Num(s, "height")));
     }
 
     [Fact]
