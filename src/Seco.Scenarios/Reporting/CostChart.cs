@@ -7,16 +7,13 @@ namespace Seco.Scenarios.Reporting;
 /// <summary>
 /// costs.svg: what each party paid in each phase — compute seconds (virtual, i.e. after the party's CPU
 /// slowdown) and bytes sent — as bars coloured by <see cref="PhasePalette"/> with one legend. Parties share
-/// one axis per quantity, or get a small panel each when one party's costs would vanish next to another's
+/// one axis per quantity, linear or log (<see cref="CostScale"/>), or get a small panel each
 /// (<see cref="CostLayout"/>). Phases are in <see cref="CostChartOptions.PhaseOrder"/>, then the report's
 /// order, the same order the cost tables use (docs/charts.md).
 /// </summary>
 public static class CostChart
 {
     private const double HeaderTop = 28, LegendTop = 78, Margin = 16, PanelGap = 12, SectionHeading = 24, MinSmallPanel = 220;
-
-    /// <summary>Auto layout goes per party when a party's largest bar would be under this fraction of a shared axis.</summary>
-    internal const double ReadableFraction = 1.0 / 50;
 
     public static string Render(SimulationReport report, CostChartOptions? options = null)
     {
@@ -37,7 +34,7 @@ public static class CostChart
             palette, options);
         double[][] compute = Table(report, data.Phases, c => c.ComputeSeconds);
         double[][] sent = Table(report, data.Phases, c => c.BytesSent);
-        CostLayout layout = Resolve(options.Layout, options.Scale, compute, sent);
+        CostLayout layout = options.Layout;
 
         double inner = width - 2 * Margin;
         XElement legend = palette.Legend(Margin, LegendTop, inner, out double legendHeight, present);
@@ -70,23 +67,6 @@ public static class CostChart
 
     /// <summary>What every panel of one chart shares.</summary>
     private sealed record Data(List<string> Parties, List<string> Phases, PhasePalette Palette, CostChartOptions Options);
-
-    /// <summary>
-    /// The layout <see cref="CostLayout.Auto"/> stands for, given the values of both quantities. A log axis
-    /// already keeps a party 1000× smaller readable, and one shared axis then still compares parties.
-    /// </summary>
-    internal static CostLayout Resolve(CostLayout requested, CostScale scale, params double[][][] quantities)
-    {
-        if (requested != CostLayout.Auto) return requested;
-        if (scale == CostScale.Log) return CostLayout.Shared;
-        foreach (double[][] values in quantities)
-        {
-            double max = Max(values);
-            if (values.Length > 1 && values.Any(v => v.DefaultIfEmpty(0).Max() is var m && m > 0 && m < max * ReadableFraction))
-                return CostLayout.PerParty;
-        }
-        return CostLayout.Shared;
-    }
 
     private static XElement Shared(Data d, double[][] values, string name, Quantity kind, string heading,
         double top, double width, double height, out double used)

@@ -13,8 +13,8 @@ public sealed record CostChartOptions
     /// </summary>
     public IReadOnlyList<string>? PhaseOrder { get; init; }
 
-    /// <summary>One shared axis per quantity, one small panel per party, or whichever keeps every party readable (the default).</summary>
-    public CostLayout Layout { get; init; } = CostLayout.Auto;
+    /// <summary>One shared axis per quantity (the default), or one small panel per party.</summary>
+    public CostLayout Layout { get; init; } = CostLayout.Shared;
 
     /// <summary>Linear (the default: bar heights compare as the values do) or log (every decade the same height).</summary>
     public CostScale Scale { get; init; } = CostScale.Linear;
@@ -32,17 +32,14 @@ public sealed record CostChartOptions
 /// <summary>How <see cref="CostChart"/> arranges parties.</summary>
 public enum CostLayout
 {
-    /// <summary>
-    /// <see cref="PerParty"/> when some party's largest cost would be under 1/50 of a shared axis (a bar of a
-    /// few pixels, as the user's next to the servers' in a secure run), else <see cref="Shared"/>; always
-    /// <see cref="Shared"/> with <see cref="CostScale.Log"/>, which keeps such a party readable on one axis.
-    /// </summary>
-    Auto,
-
     /// <summary>One panel per quantity, every party on the same axis: compare parties by bar height.</summary>
     Shared,
 
-    /// <summary>Per quantity, one small panel per party, each with its own axis: every party's phases are readable.</summary>
+    /// <summary>
+    /// Per quantity, one small panel per party, each with its own axis and unit: how a party's costs split
+    /// over phases is readable however small they are next to another party's, but bar heights no longer
+    /// compare across parties (read the axes). Not chosen automatically: with one phase every bar fills its panel.
+    /// </summary>
     PerParty,
 }
 

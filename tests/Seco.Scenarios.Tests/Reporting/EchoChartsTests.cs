@@ -34,7 +34,7 @@ public class EchoChartsTests
         SimulationReport report = result.Report;
         Assert.Empty(result.Failed);
 
-        XElement costs = Parse(CostChart.Render(report, new CostChartOptions { Title = "echo-charts", Layout = CostLayout.Shared }));
+        XElement costs = Parse(CostChart.Render(report, new CostChartOptions { Title = "echo-charts" }));
         List<XElement> sent = Panel(costs, "sent");
         Assert.Equal(report.Parties.Count(p => p.BytesSent > 0), sent.Count);
         PartyReport user = report.Parties.Single(p => p.Party == "user"), a = report.Parties.Single(p => p.Party == "A");
