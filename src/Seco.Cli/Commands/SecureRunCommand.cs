@@ -54,8 +54,9 @@ public static class SecureRunCommand
 
         File.WriteAllText(folder.File("report.json"), SecureRunJson.Write(prepared, result, outcomes));
         ChromeTrace.WriteFile(result.Simulator, folder.File("trace.json"));
-        CostChart.Write(report, folder.File("costs.svg"), new CostChartOptions { Title = $"{s.Name}: costs per party and phase", PhaseOrder = PhaseOrder });
-        TimelineChart.Write(result.Simulator.Spans, result.Simulator.Messages, folder.File("timeline.svg"),
+        // A log axis: the user's online kilobytes sit beside the servers' setup megabytes (docs/charts.md).
+        CostChart.Write(report, folder.File("costs.svg"), new CostChartOptions { Title = $"{s.Name}: costs per party and phase", PhaseOrder = PhaseOrder, Scale = CostScale.Log });
+        TimelineChart.Write(report, result.Simulator.Spans, result.Simulator.Messages, folder.File("timeline.svg"),
             new TimelineOptions { Title = $"{s.Name}: timeline", PhaseOrder = PhaseOrder, Parties = ["user", s.Hierarchy.Gateway, .. s.Hierarchy.Tiers[0].Servers] });
         folder.WriteClosing(con, report, started.Elapsed, result.Interrupted);
 

@@ -30,7 +30,7 @@ public static class SimulatedRun
         File.WriteAllText(folder.File("report.json"), report.ToJson());
         ChromeTrace.WriteFile(result.Simulator, folder.File("trace.json"));
         CostChart.Write(report, folder.File("costs.svg"), new CostChartOptions { Title = $"{scenario.Name}: costs per party" });
-        TimelineChart.Write(result.Simulator.Spans, result.Simulator.Messages, folder.File("timeline.svg"), new TimelineOptions { Title = $"{scenario.Name}: timeline" });
+        TimelineChart.Write(report, result.Simulator.Spans, result.Simulator.Messages, folder.File("timeline.svg"), new TimelineOptions { Title = $"{scenario.Name}: timeline" });
         folder.WriteClosing(con, report, started.Elapsed, result.Interrupted);
 
         int finished = result.Completed.Count;

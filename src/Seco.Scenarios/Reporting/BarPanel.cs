@@ -5,15 +5,16 @@ namespace Seco.Scenarios.Reporting;
 
 /// <summary>
 /// One grouped bar chart: a group per party along x, within it a slot per phase (always the same slot for
-/// the same phase, so a reader can compare a phase across parties by position), a linear y axis from 0.
+/// the same phase, so a reader can compare a phase across parties by position), a y axis from
+/// <see cref="Axis"/> (linear from 0, or log). With one party it is one small multiple of the per-party layout.
 /// </summary>
 internal sealed class BarPanel
 {
-    private const double Left = 72, Right = 16, Top = 30, Bottom = 34, LabelSize = 12, ValueSize = 9;
+    private const double Left = 72, Right = 16, Top = 30, Bottom = 34, LabelSize = 12, ValueSize = 9, TickSize = 11;
 
     public required string Heading { get; init; }
 
-    /// <summary>What the y axis measures, without unit ("compute", "sent").</summary>
+    /// <summary>What the panel measures, without unit ("compute", "sent"); also its data-quantity.</summary>
     public required string Quantity { get; init; }
 
     public required IReadOnlyList<string> Parties { get; init; }
@@ -23,38 +24,42 @@ internal sealed class BarPanel
     /// <summary>values[party][phase] in base units (seconds, bytes); already finite and non-negative.</summary>
     public required double[][] Values { get; init; }
 
-    public required DisplayUnit Unit { get; init; }
+    public required ValueAxis Axis { get; init; }
 
     public required PhasePalette Palette { get; init; }
 
     public bool ShowValues { get; init; } = true;
 
     /// <summary>The panel drawn in the box at (<paramref name="x"/>, <paramref name="y"/>) of the given size.</summary>
-    public XElement Draw(double x, double y, double width, double height)
+    public XElement Draw(double x, double y, double width, double height, params object?[] attributes)
     {
-        var g = Svg.El("g", Svg.A("class", "panel"), Svg.A("data-quantity", Quantity));
-        g.Add(Svg.Text(x, y + 16, Heading, "start", 14, Svg.A("font-weight", "bold")));
+        var g = Svg.El("g", Svg.A("class", "panel"), Svg.A("data-quantity", Quantity), attributes);
+        g.Add(Svg.Text(x, y + 16, Svg.Fit(Heading, width, 14), "start", 14, Svg.A("font-weight", "bold"), Svg.A("class", "panel-heading")));
 
         double px = x + Left, py = y + Top, pw = Math.Max(10, width - Left - Right), ph = Math.Max(10, height - Top - Bottom);
-        double max = Values.SelectMany(v => v).DefaultIfEmpty(0).Max() / Unit.Scale;
-        NiceScale scale = NiceScale.For(0, max);
+        bool any = Values.SelectMany(v => v).Any(v => v > 0);
 
-        foreach (double tick in scale.Ticks)
+        var ticks = Axis.Ticks;
+        // Skip every other label when they would overlap (many decades on a short log axis).
+        int every = ticks.Count > 1 && ph / (ticks.Count - 1) < TickSize + 3 ? 2 : 1;
+        for (int i = 0; i < ticks.Count; i++)
         {
-            double ty = py + ph - ph * tick / scale.Max;
-            g.Add(Svg.Line(px, ty, px + pw, ty, tick == 0 ? "#444444" : "#e3e3e3"));
-            g.Add(Svg.Text(px - 6, ty + 4, scale.Label(tick), "end", 11));
+            double ty = py + ph - ph * Axis.Fraction(ticks[i].Value);
+            g.Add(Svg.Line(px, ty, px + pw, ty, i == 0 ? "#444444" : "#e3e3e3"));
+            if (i % every == 0)
+                g.Add(Svg.Text(px - 6, ty + 4, ticks[i].Label, "end", TickSize, Svg.A("class", "tick")));
         }
         g.Add(Svg.Line(px, py, px, py + ph, "#444444"));
         double ay = py + ph / 2;
-        g.Add(Svg.Text(x + 14, ay, $"{Quantity} ({Unit.Name})", "middle", LabelSize,
+        g.Add(Svg.Text(x + 14, ay, Axis.Title, "middle", LabelSize, Svg.A("class", "axis-title"),
             Svg.A("transform", $"rotate(-90 {Svg.N(x + 14)} {Svg.N(ay)})")));
 
-        if (max <= 0)
+        if (!any)
             g.Add(Svg.Text(px + pw / 2, py + ph / 2, $"no {Quantity} recorded", "middle", 13, Svg.A("fill", "#666666")));
 
         double group = pw / Math.Max(1, Parties.Count);
-        double slot = group * 0.8 / Math.Max(1, Phases.Count);
+        // 90% of a group for bars, the rest a gap between groups: wide enough for "42.2 MB" over a bar with 5 phases and 4 parties at 960 px.
+        double slot = group * 0.9 / Math.Max(1, Phases.Count);
         for (int p = 0; p < Parties.Count; p++)
         {
             double gx = px + p * group;
@@ -63,15 +68,15 @@ internal sealed class BarPanel
             for (int f = 0; f < Phases.Count; f++)
             {
                 double value = Values[p][f];
-                if (value <= 0 || max <= 0) continue;
-                double shown = value / Unit.Scale;
-                double bh = ph * shown / scale.Max;
-                double bx = gx + group * 0.1 + f * slot;
-                string label = NiceScale.Short(shown);
+                if (value <= 0) continue;
+                // At least a pixel: a cost far below the axis maximum is still visibly not zero.
+                double bh = Math.Max(1, ph * Axis.Fraction(value));
+                double bx = gx + group * 0.05 + f * slot;
+                string label = Axis.BarLabel(value);
                 g.Add(Svg.Rect(bx + 1, py + ph - bh, slot - 2, bh, Palette.ColorOf(Phases[f]),
                     Svg.A("class", "bar"), Svg.A("data-party", Parties[p]), Svg.A("data-phase", Phases[f]),
                     Svg.A("data-value", value.ToString("R", CultureInfo.InvariantCulture)),
-                    Svg.Tooltip($"{Parties[p]} · {Phases[f]}: {label} {Unit.Name}")));
+                    Svg.Tooltip($"{Parties[p]} · {Phases[f]}: {Axis.WithUnit(value)}")));
                 // A label only where it fits over its own bar; otherwise the tooltip carries the value.
                 if (ShowValues && Svg.TextWidth(label.Length, ValueSize) <= slot + 2)
                     g.Add(Svg.Text(bx + slot / 2, py + ph - bh - 3, label, "middle", ValueSize, Svg.A("class", "value")));

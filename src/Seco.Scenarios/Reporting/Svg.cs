@@ -100,12 +100,15 @@ internal static class Svg
     }
 
     /// <summary>
-    /// Replaces characters XML cannot carry at all (control characters, lone surrogates) with U+FFFD:
-    /// XElement escapes &amp; and &lt; itself but throws on those when written.
+    /// User text made safe for an SVG: <see cref="Printable.Escape"/> turns control characters, C1 and bidi
+    /// overrides into visible escapes (a scenario or party name must not reorder or hide the chart's text,
+    /// and XML 1.0 forbids most controls even as character references); whatever XML still cannot carry
+    /// (lone surrogates, U+FFFE/U+FFFF) becomes U+FFFD. XElement escapes &amp; and &lt; itself.
     /// </summary>
     public static string Clean(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        text = Printable.Escape(text);
         StringBuilder? sb = null;
         for (int i = 0; i < text.Length; i++)
         {

@@ -8,7 +8,8 @@ namespace Seco.Scenarios.Reporting;
 /// timeline.svg: one lane per party; each handler run on the party's CPU is a rectangle coloured by phase
 /// (spans narrower than a pixel merged, <see cref="SpanMerger"/>); each message is a thin arrow from the
 /// sender's lane at its send time to the receiver's lane at its arrival; dropped messages are red crosses
-/// on the sender's lane. Time runs left to right in virtual time (docs/charts.md).
+/// on the sender's lane. Queries are named bands in a strip above the lanes, failures red diamonds on the
+/// failing party's lane (<see cref="TimelineMarkers"/>). Time runs left to right in virtual time (docs/charts.md).
 /// </summary>
 public static class TimelineChart
 {
@@ -23,26 +24,42 @@ public static class TimelineChart
         double width = double.IsFinite(options.Width) ? Math.Clamp(options.Width, 400, 20_000) : 1200;
         double laneHeight = double.IsFinite(options.LaneHeight) ? Math.Clamp(options.LaneHeight, 8, 200) : 28;
 
+        IReadOnlyList<TimelineQuery> queries = options.Queries ?? [];
+        IReadOnlyList<TimelineFailure> failures = options.Failures ?? [];
+        IReadOnlyList<TimelineIncident> incidents = options.Incidents ?? [];
         long from = Math.Max(0, options.FromNs ?? 0);
-        long end = Math.Max(spans.Select(s => s.EndNs).DefaultIfEmpty(0).Max(),
-            messages.Select(m => m.Dropped ? m.SentNs : m.ArrivedNs).DefaultIfEmpty(0).Max());
+        // The default window also reaches the last query mark and failure: a failure after the last message is the news.
+        long end = new[]
+        {
+            spans.Select(s => s.EndNs).DefaultIfEmpty(0).Max(),
+            messages.Select(m => m.Dropped ? m.SentNs : m.ArrivedNs).DefaultIfEmpty(0).Max(),
+            queries.Select(q => q.EndNs ?? q.BeginNs).DefaultIfEmpty(0).Max(),
+            failures.Select(f => f.AtNs).DefaultIfEmpty(0).Max(),
+            incidents.Select(i => i.AtNs).DefaultIfEmpty(0).Max(),
+        }.Max();
         long to = options.ToNs ?? end;
         var inWindow = spans.Where(s => s.EndNs >= from && s.StartNs <= to).ToList();
         var sent = messages.Where(m => m.SentNs <= to && (m.Dropped ? m.SentNs : m.ArrivedNs) >= from).ToList();
-        if (to < from || (inWindow.Count == 0 && sent.Count == 0))
+        var failed = failures.Where(f => f.AtNs >= from && f.AtNs <= to).ToList();
+        var injected = incidents.Where(i => i.AtNs >= from && i.AtNs <= to).ToList();
+        var packed = TimelineMarkers.Pack(queries, from, to);
+        if (to < from || (inWindow.Count == 0 && sent.Count == 0 && failed.Count == 0 && packed.Count == 0))
         {
-            string why = spans.Count == 0 && messages.Count == 0 ? "no data: nothing was recorded" : "no data in the chosen time window";
+            string why = spans.Count == 0 && messages.Count == 0 && queries.Count == 0 && failures.Count == 0
+                ? "no data: nothing was recorded" : "no data in the chosen time window";
             return Svg.Serialize(Svg.NoData(width, 240, options.Title, why));
         }
         if (to == from) to = from + 1_000_000;   // everything at one instant: show a millisecond around it rather than divide by zero
 
-        List<string> lanes = Lanes(options.Parties, inWindow, sent);
+        List<string> lanes = Lanes(options.Parties, inWindow, sent, failed);
         var lane = lanes.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i, StringComparer.Ordinal);
         var palette = new PhasePalette(options.PhaseOrder, inWindow.Select(s => s.Phase));
         var drawnPhases = inWindow.Select(s => s.Phase).ToHashSet(StringComparer.Ordinal);
 
         XElement legend = palette.Legend(16, LegendTop, width - 32, out double legendHeight, drawnPhases);
-        double top = LegendTop + legendHeight + 10, plotWidth = width - Left - Right;
+        double stripTop = LegendTop + legendHeight + 10, plotWidth = width - Left - Right;
+        int stripRows = packed.Count == 0 ? 0 : packed.Max(p => p.Row) + 1;
+        double top = stripTop + (stripRows == 0 ? 0 : stripRows * TimelineMarkers.RowHeight + 6);
         double plotHeight = lanes.Count * laneHeight, bottom = top + plotHeight;
         double height = bottom + 70;
         var x = new TimeScale(from, to, Left, plotWidth);
@@ -53,7 +70,7 @@ public static class TimelineChart
             Svg.El("path", Svg.A("d", "M0,0 L6,3 L0,6 z"), Svg.A("fill", "#333333")))));
         root.Add(Svg.Text(16, HeaderTop, options.Title, "start", 18, Svg.A("font-weight", "bold")));
         root.Add(Svg.Text(16, HeaderTop + 18, string.Create(CultureInfo.InvariantCulture,
-            $"{inWindow.Count} handler spans and {sent.Count} messages between {Ms(from)} and {Ms(to)} ms of virtual time"),
+            $"{inWindow.Count} handler spans, {sent.Count} messages, {packed.Count} queries and {failed.Count} failures between {Ms(from)} and {Ms(to)} ms of virtual time"),
             "start", 12, Svg.A("fill", "#555555")));
         root.Add(legend);
 
@@ -64,9 +81,18 @@ public static class TimelineChart
             root.Add(Svg.Text(Left - 8, ly + laneHeight / 2 + 4, Svg.Fit(lanes[i], Left - 20, LabelSize), "end", LabelSize,
                 Svg.A("class", "lane-label"), Svg.Tooltip(lanes[i])));
         }
+        if (stripRows > 0)
+            root.Add(Svg.Text(Left - 8, stripTop + TimelineMarkers.RowHeight - 4, "queries", "end", LabelSize, Svg.A("fill", "#555555")));
         root.Add(Axis(x, top, bottom));
         root.Add(Spans(inWindow, lane, palette, x, top, laneHeight));
+        root.Add(TimelineMarkers.Queries(packed, x, stripTop, top, bottom));
         root.Add(Messages(sent, lane, x, top, laneHeight, Math.Max(0, options.MaxMessages), out string note));
+        root.Add(TimelineMarkers.Failures(failed, lane, x, top, laneHeight));
+        root.Add(TimelineMarkers.Incidents(injected, x, top, bottom));
+        if (failed.Count > 0) note += $"; {failed.Count} failure{(failed.Count == 1 ? "" : "s")} (red diamonds)";
+        int open = packed.Count(p => p.Query.EndNs is null);
+        if (open > 0) note += $"; {open} quer{(open == 1 ? "y" : "ies")} not finished (dashed bands)";
+        if (injected.Count > 0) note += $"; {injected.Count} injected failure{(injected.Count == 1 ? "" : "s")} (dashed orange lines)";
         root.Add(Svg.Text(Left, bottom + 58, note, "start", 11, Svg.A("class", "note"), Svg.A("fill", "#555555")));
         return Svg.Serialize(root);
     }
@@ -74,13 +100,28 @@ public static class TimelineChart
     public static void Write(IReadOnlyList<HandlerSpan> spans, IReadOnlyList<MessageRecord> messages, string path, TimelineOptions? options = null) =>
         Svg.Write(path, Render(spans, messages, options));
 
-    /// <summary>Maps virtual nanoseconds in [From, To] to pixels in [Left, Left + Width].</summary>
-    private readonly record struct TimeScale(long From, long To, double Left, double Width)
+    /// <summary>
+    /// The timeline with the report's queries, session failures and injected failures marked, unless
+    /// <paramref name="options"/> already lists them (<see cref="TimelineOptions.Queries"/>,
+    /// <see cref="TimelineOptions.Failures"/>, <see cref="TimelineOptions.Incidents"/>).
+    /// </summary>
+    public static string Render(SimulationReport report, IReadOnlyList<HandlerSpan> spans, IReadOnlyList<MessageRecord> messages, TimelineOptions? options = null)
     {
-        public double X(long ns) => Left + (Math.Clamp(ns, From, To) - From) * (Width / (To - From));
+        ArgumentNullException.ThrowIfNull(report);
+        options ??= new TimelineOptions();
+        return Render(spans, messages, options with
+        {
+            Queries = options.Queries ?? [.. report.Queries.Select(TimelineQuery.From)],
+            Failures = options.Failures ?? [.. report.Failures.Select(TimelineFailure.From)],
+            Incidents = options.Incidents ?? [.. report.InjectedFailures.Select(TimelineIncident.From)],
+        });
     }
 
-    private static List<string> Lanes(IReadOnlyList<string>? preferred, List<HandlerSpan> spans, List<MessageRecord> messages)
+    public static void Write(SimulationReport report, IReadOnlyList<HandlerSpan> spans, IReadOnlyList<MessageRecord> messages, string path,
+        TimelineOptions? options = null) =>
+        Svg.Write(path, Render(report, spans, messages, options));
+
+    private static List<string> Lanes(IReadOnlyList<string>? preferred, List<HandlerSpan> spans, List<MessageRecord> messages, List<TimelineFailure> failures)
     {
         var order = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -89,7 +130,8 @@ public static class TimelineChart
         // may be an address no party has, so only delivered messages name a receiver's lane.
         IEnumerable<string> all = (preferred ?? [])
             .Concat(messages.OrderBy(m => m.SentNs).SelectMany(m => m.Dropped ? [m.From] : new[] { m.From, m.To }))
-            .Concat(spans.Select(s => s.Party));
+            .Concat(spans.Select(s => s.Party))
+            .Concat(failures.Select(f => f.Party));   // a party that failed before doing anything still gets a lane for its marker
         foreach (string p in all)
         {
             if (seen.Add(p)) order.Add(p);
@@ -184,5 +226,5 @@ public static class TimelineChart
 
     private static string Ordinal(int n) => n + (n % 100 is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
 
-    private static string Ms(long ns) => NiceScale.Short(ns / 1e6);
+    private static string Ms(long ns) => TimelineMarkers.Ms(ns);
 }

@@ -32,4 +32,17 @@ public sealed record TimelineOptions
     /// thousands of overlapping lines hide the spans and add nothing a reader can follow.
     /// </summary>
     public int MaxMessages { get; init; } = 2000;
+
+    /// <summary>
+    /// Queries to draw as named bands above the lanes (an unfinished one open to the right edge); none by
+    /// default. <see cref="TimelineChart.Render(Seco.Actors.Simulation.SimulationReport, IReadOnlyList{Seco.Actors.Simulation.HandlerSpan}, IReadOnlyList{Seco.Actors.Simulation.MessageRecord}, TimelineOptions?)"/>
+    /// fills them from the report's queries.
+    /// </summary>
+    public IReadOnlyList<TimelineQuery>? Queries { get; init; }
+
+    /// <summary>Failures to mark with a red diamond on their party's lane; none by default (the report overload fills them).</summary>
+    public IReadOnlyList<TimelineFailure>? Failures { get; init; }
+
+    /// <summary>Injected failures to mark with a dashed orange line through all lanes; none by default (the report overload fills them).</summary>
+    public IReadOnlyList<TimelineIncident>? Incidents { get; init; }
 }

@@ -32,9 +32,29 @@ internal static partial class ChartXml
     public static List<XElement> Rects(XElement root, string cls) =>
         root.Descendants(SvgNs + "rect").Where(r => (r.Attribute("class")?.Value ?? "").Split(' ').Contains(cls)).ToList();
 
+    /// <summary>The bars of a quantity's panel, or of all its per-party panels.</summary>
     public static List<XElement> Panel(XElement root, string quantity) =>
-        root.Descendants(SvgNs + "g").Single(g => (string?)g.Attribute("data-quantity") == quantity).Descendants(SvgNs + "rect")
+        Panels(root, quantity).SelectMany(g => g.Descendants(SvgNs + "rect"))
             .Where(r => (string?)r.Attribute("class") == "bar").ToList();
+
+    public static List<XElement> Panels(XElement root, string quantity) =>
+        root.Descendants(SvgNs + "g").Where(g => (string?)g.Attribute("class") == "panel" && (string?)g.Attribute("data-quantity") == quantity).ToList();
+
+    /// <summary>
+    /// Characters that must not reach an SVG from user text: C0 controls (even tab and newline, which would
+    /// split a label), DEL, C1 and the bidi overrides that reorder what a reader sees.
+    /// </summary>
+    public static bool IsControl(char c) =>
+        c < ' ' || c is >= '\u007f' and <= '\u009f' || c is >= '\u202a' and <= '\u202e' || c is >= '\u2066' and <= '\u2069';
+
+    /// <summary>Every text node and attribute value of the chart is free of <see cref="IsControl"/> characters.</summary>
+    public static void AssertNoControlCharacters(XElement root)
+    {
+        foreach (XText t in root.DescendantNodes().OfType<XText>())
+            Assert.DoesNotContain(t.Value, IsControl);
+        foreach (XAttribute a in root.DescendantsAndSelf().Attributes())
+            Assert.DoesNotContain(a.Value, IsControl);
+    }
 
     public static XElement Bar(List<XElement> bars, string party, string phase) =>
         bars.Single(b => (string?)b.Attribute("data-party") == party && (string?)b.Attribute("data-phase") == phase);

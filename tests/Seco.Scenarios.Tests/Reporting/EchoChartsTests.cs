@@ -52,6 +52,12 @@ public class EchoChartsTests
         int messages = timeline.Descendants(SvgNs + "g").Single(g => (string?)g.Attribute("class") == "messages").Elements(SvgNs + "line").Count();
         Assert.Equal(result.Simulator.Messages.Count, messages);
         Assert.Equal(60, messages);   // 3 queries × 2 rounds × 10 messages
+        // With the report, each query the user marked is a band; all finished, nothing failed.
+        XElement marked = Parse(TimelineChart.Render(report, result.Simulator.Spans, result.Simulator.Messages));
+        Assert.Equal(3, report.Queries.Count);
+        Assert.Equal(report.Queries.Select(q => q.Query), Rects(marked, "query").Select(b => (string)b.Attribute("data-query")!));
+        Assert.Empty(Rects(marked, "unfinished"));
+        Assert.DoesNotContain(marked.Descendants(SvgNs + "path"), p => (string?)p.Attribute("class") == "failure");
         Assert.Equal(result.Simulator.Spans.Count, Rects(timeline, "span").Sum(r => r.Attribute("data-count") is { } c ? int.Parse(c.Value, System.Globalization.CultureInfo.InvariantCulture) : 1));
     }
 
