@@ -68,16 +68,9 @@ internal static class HalfGatesKernelsGenerator
     private static void Garble(Output o, int n)
     {
         var gates = Enumerable.Range(0, n).ToArray();
-        o.Line($"    /// <summary>Garbles {n} independent AND gate(s): {4 * n} TMMO hashes in one pipelined pass, tables to <paramref name=\"table\"/>.</summary>");
-        o.Line("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        o.Line($"    public static void Garble{n}(ref Block w, {GateParameters(gates)}, Vector128<byte> d, ref Vector128<byte> rk, ref Block table)");
-        o.Line("    {");
-        o.Line("        var rk0 = rk; Vector128<byte> k;");
-        foreach (int i in gates)
-        {
-            o.Line(LoadInputs(i));
-            o.Line($"        var ta{i} = {Tweak(i, 0)}; var tb{i} = {Tweak(i, 1)};");
-        }
+        Begin(o, $"Garbles {n} independent AND gate(s): {4 * n} TMMO hashes in one pipelined pass, tables to <paramref name=\"table\"/>.",
+            $"Garble{n}(ref Block w, {GateParameters(gates)}, Vector128<byte> d, ref Vector128<byte> rk, ref Block table)",
+            gates, i => $"        var ta{i} = {Tweak(i, 0)}; var tb{i} = {Tweak(i, 1)};"); // each tweak serves two lanes
 
         // Two lanes per input label, each hashed under the tweak its half-gate uses.
         var lanes = gates.SelectMany(i => new[]
@@ -102,15 +95,8 @@ internal static class HalfGatesKernelsGenerator
     private static void Evaluate(Output o, int n)
     {
         var gates = Enumerable.Range(0, n).ToArray();
-        o.Line($"    /// <summary>Evaluates {n} independent AND gate(s): {2 * n} TMMO hashes in one pipelined pass.</summary>");
-        o.Line("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        o.Line($"    public static void Evaluate{n}(ref Block w, {GateParameters(gates)}, ref Vector128<byte> rk, ref Block table)");
-        o.Line("    {");
-        o.Line("        var rk0 = rk; Vector128<byte> k;");
-        foreach (int i in gates)
-        {
-            o.Line(LoadInputs(i));
-        }
+        Begin(o, $"Evaluates {n} independent AND gate(s): {2 * n} TMMO hashes in one pipelined pass.",
+            $"Evaluate{n}(ref Block w, {GateParameters(gates)}, ref Vector128<byte> rk, ref Block table)", gates);
 
         var lanes = gates.SelectMany(i => new[] { new Lane($"a{i}", Tweak(i, 0)), new Lane($"b{i}", Tweak(i, 1)) }).ToArray();
         Tmmo(o, lanes);
@@ -122,6 +108,27 @@ internal static class HalfGatesKernelsGenerator
         }
 
         o.Line("    }");
+    }
+
+    /// <summary>
+    /// A kernel's doc line, attribute and signature, then the loads of each gate's input labels, each followed by
+    /// <paramref name="perGate"/>'s line for that gate if given.
+    /// </summary>
+    private static void Begin(Output o, string summary, string signature, int[] gates, Func<int, string>? perGate = null)
+    {
+        o.Line($"    /// <summary>{summary}</summary>");
+        o.Line("    [MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        o.Line($"    public static void {signature}");
+        o.Line("    {");
+        o.Line("        var rk0 = rk; Vector128<byte> k;");
+        foreach (int i in gates)
+        {
+            o.Line($"        var a{i} = Unsafe.Add(ref w, g{i}.A).Vector; var b{i} = Unsafe.Add(ref w, g{i}.B).Vector;");
+            if (perGate is not null)
+            {
+                o.Line(perGate(i));
+            }
+        }
     }
 
     /// <summary>
@@ -163,8 +170,6 @@ internal static class HalfGatesKernelsGenerator
     }
 
     private static string GateParameters(int[] gates) => string.Join(", ", gates.Select(i => $"Gate g{i}, ulong id{i}"));
-
-    private static string LoadInputs(int i) => $"        var a{i} = Unsafe.Add(ref w, g{i}.A).Vector; var b{i} = Unsafe.Add(ref w, g{i}.B).Vector;";
 
     /// <summary>The tweak of gate <paramref name="i"/>'s half-gate <paramref name="half"/>: j = 2·id, j′ = 2·id + 1.</summary>
     private static string Tweak(int i, int half) => half == 0
