@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace Seco.MessagePack;
@@ -45,6 +46,10 @@ public ref partial struct MessagePackReader
     private static void ThrowIntegerOutOfRange(string expected, long offset, byte code, string value) =>
         throw new MessagePackException(offset,
             $"expected {expected}, found {value} ({MessagePackCode.ToFormatName(code)}, 0x{code:x2}) which is out of range (overflow)");
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotInRange(string field, long offset, string value, long min, long max) =>
+        throw new MessagePackException(offset, string.Create(CultureInfo.InvariantCulture, $"{field} {value} is out of range {min}..{max}"));
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowInvalidUtf8(long valueOffset, byte code, long invalidOffset, byte invalidByte) =>

@@ -54,8 +54,8 @@ public static class Frame
                 throw new MessagePackException(at, $"a frame is [to, from, request-id, in-reply-to, message]; got an array of {count}");
             header.ToPath = ReadPath(ref reader);
             header.FromPath = reader.TryReadNil() ? null : ReadPath(ref reader);
-            header.RequestId = ReadId(ref reader);
-            header.InReplyTo = ReadId(ref reader);
+            header.RequestId = reader.ReadInt64InRange(0, long.MaxValue, "request id");
+            header.InReplyTo = reader.ReadInt64InRange(0, long.MaxValue, "in-reply-to request id");
             (IMessageCodec codec, SessionId session) = registry.ReadHead(ref reader, (kind, s) =>
             {
                 header.Kind = kind;
@@ -80,15 +80,6 @@ public static class Frame
         if (ActorAddress.ProblemWithPath(path) is { } problem)
             throw new MessagePackException(at, problem);
         return path;
-    }
-
-    private static long ReadId(ref MessagePackReader reader)
-    {
-        long at = reader.Consumed;
-        long id = reader.ReadInt64();
-        if (id < 0)
-            throw new MessagePackException(at, $"request ids are >= 0, got {id}");
-        return id;
     }
 }
 

@@ -131,14 +131,7 @@ public static class SecoCodecs
         return seed;
     }
 
-    private static int ReadBlockOrZero(ref MessagePackReader reader)
-    {
-        long at = reader.Consumed;
-        int block = reader.ReadInt32();
-        if (block is < 0 or > MaxBlock)
-            throw new MessagePackException(at, $"block {block} is out of range 0..{MaxBlock}");
-        return block;
-    }
+    private static int ReadBlockOrZero(ref MessagePackReader reader) => reader.ReadInt32InRange(0, MaxBlock, "block");
 
     /// <summary>A reason cut to <see cref="QueryAborted.MaxReasonLength"/> with control characters replaced (it reaches logs and terminals).</summary>
     private static string Reason(string reason)

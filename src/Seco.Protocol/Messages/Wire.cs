@@ -72,37 +72,36 @@ internal static class Wire
         return values;
     }
 
-    public static int ReadQuery(ref MessagePackReader reader)
-    {
-        long at = reader.Consumed;
-        int query = reader.ReadInt32();
-        if (query < 0)
-            throw new MessagePackException(at, $"query {query} is negative");
-        return query;
-    }
+    public static int ReadQuery(ref MessagePackReader reader) => reader.ReadInt32InRange(0, int.MaxValue, "query");
 
-    public static int ReadBlock(ref MessagePackReader reader)
-    {
-        long at = reader.Consumed;
-        int block = reader.ReadInt32();
-        if (block is < 1 or > MaxBlock)
-            throw new MessagePackException(at, $"block {block} is out of range 1..{MaxBlock}");
-        return block;
-    }
+    public static int ReadBlock(ref MessagePackReader reader) => reader.ReadInt32InRange(1, MaxBlock, "block");
 
     public static OtPurpose ReadPurpose(ref MessagePackReader reader) => ReadEnum<OtPurpose>(ref reader, "OT purpose");
 
     public static ProtocolPhase ReadPhase(ref MessagePackReader reader) => ReadEnum<ProtocolPhase>(ref reader, "protocol phase");
 
-    /// <summary>An int32 that must name a member of <typeparamref name="T"/>; the error names the field and the value.</summary>
-    private static T ReadEnum<T>(ref MessagePackReader reader, string field) where T : struct, Enum
+    /// <summary>An int32 that must name a member of <typeparamref name="T"/>; the error names the field, the value and the members' range.</summary>
+    private static T ReadEnum<T>(ref MessagePackReader reader, string field) where T : struct, Enum =>
+        (T)(object)reader.ReadInt32InRange(Members<T>.Min, Members<T>.Max, field);
+
+    /// <summary>
+    /// The least and greatest member of an int-backed enum whose members are consecutive, so that the range check
+    /// admits exactly the defined members; an enum with a gap fails here, at first use, rather than accepting the gap.
+    /// </summary>
+    internal static class Members<T> where T : struct, Enum
     {
-        long at = reader.Consumed;
-        int value = reader.ReadInt32();
-        T member = (T)(object)value;
-        if (!Enum.IsDefined(member))
-            throw new MessagePackException(at, $"unknown {field} {value}");
-        return member;
+        public static readonly int Min;
+        public static readonly int Max;
+
+        static Members()
+        {
+            if (Enum.GetUnderlyingType(typeof(T)) != typeof(int))
+                throw new InvalidOperationException($"{typeof(T).Name} is not int-backed: its members are written as int32");
+            int[] values = Enum.GetValues<T>().Select(v => Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order().ToArray();
+            (Min, Max) = (values[0], values[^1]);
+            if (values.Length != Max - Min + 1)
+                throw new InvalidOperationException($"{typeof(T).Name} has gaps between {Min} and {Max}: a range check would accept undefined values");
+        }
     }
 
     public static void WriteLayers(ref MessagePackWriter writer, GarbledLayer[] layers)

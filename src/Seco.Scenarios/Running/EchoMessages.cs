@@ -31,12 +31,5 @@ internal static class EchoCodecs
 {
     public static MessageRegistry Registry() => new MessageRegistry().Register(new EchoRequestCodec()).Register(new EchoReplyCodec());
 
-    public static int ReadRound(ref MessagePackReader reader)
-    {
-        long at = reader.Consumed;
-        int round = reader.ReadInt32();
-        if (round is < 0 or >= EchoWorkload.MaxRounds)
-            throw new MessagePackException(at, $"echo round {round} is out of range 0..{EchoWorkload.MaxRounds - 1}");
-        return round;
-    }
+    public static int ReadRound(ref MessagePackReader reader) => reader.ReadInt32InRange(0, EchoWorkload.MaxRounds - 1, "echo round");
 }

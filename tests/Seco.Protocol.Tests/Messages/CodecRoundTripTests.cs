@@ -313,7 +313,7 @@ public class CodecRoundTripTests
     {
         // The reason reaches logs and terminals: unknown phases and oversized reasons are refused, control
         // characters never survive a round trip.
-        AssertRejected(Raw("seco.query-aborted", 4, (ref MessagePackWriter w) => { w.WriteInt32(1); w.WriteInt32(77); w.WriteString("x"); }), "unknown protocol phase 77");
+        AssertRejected(Raw("seco.query-aborted", 4, (ref MessagePackWriter w) => { w.WriteInt32(1); w.WriteInt32(77); w.WriteString("x"); }), "protocol phase 77 is out of range 0..4");
         AssertRejected(Raw("seco.query-aborted", 4, (ref MessagePackWriter w) => { w.WriteInt32(1); w.WriteInt32(3); w.WriteString(new string('a', 5000)); }), "abort reason of 5000 bytes exceeds 2048");
         var hostile = (QueryAborted)SecoCodecs.Decode(Raw("seco.query-aborted", 4, (ref MessagePackWriter w) => { w.WriteInt32(1); w.WriteInt32(3); w.WriteString("\u001b]0;PWNED\u0007\u001b[2J"); }));
         Assert.Equal("?]0;PWNED??[2J", hostile.Reason);
@@ -456,18 +456,18 @@ public class CodecRoundTripTests
             w.WriteInt32(-1);
             for (int f = 1; f < codec.FieldCount; f++) w.WriteNil();
         });
-        AssertRejected(bytes, "query -1 is negative");
+        AssertRejected(bytes, "query -1 is out of range 0..2147483647");
         AssertRejected(Raw(kind, 1 + codec.FieldCount, (ref MessagePackWriter w) =>
         {
             w.WriteInt32(int.MinValue);
             for (int f = 1; f < codec.FieldCount; f++) w.WriteNil();
-        }), $"query {int.MinValue} is negative");
+        }), $"query {int.MinValue} is out of range 0..2147483647");
     }
 
     [Fact]
     public void Query_beyond_int32_is_rejected()
     {
-        AssertRejected(Raw("seco.query-ready", 2, (ref MessagePackWriter w) => w.WriteInt64(1L << 32)), "out of range");
+        AssertRejected(Raw("seco.query-ready", 2, (ref MessagePackWriter w) => w.WriteInt64(1L << 32)), "query 4294967296 is out of range 0..2147483647");
     }
 
     [Theory]
@@ -513,7 +513,24 @@ public class CodecRoundTripTests
     {
         foreach (string kind in new[] { "seco.ot-request", "seco.ot-response" })
             AssertRejected(Raw(kind, 5, (ref MessagePackWriter w) => { w.WriteInt32(0); w.WriteInt32(purpose); w.WriteInt32(0); w.WriteBinary([1]); }),
-                $"unknown OT purpose {purpose}");
+                $"OT purpose {purpose} is out of range 1..4");
+    }
+
+    private enum Gapped { One = 1, Three = 3 }
+
+    private enum Wide : long { Zero, One }
+
+    [Fact]
+    public void Enum_fields_are_checked_by_the_range_of_consecutive_members()
+    {
+        // The codecs check OT purposes and phases by range: that equals "is defined" only for consecutive members,
+        // so an enum with a gap (or not written as int32) is refused before any message is read with it.
+        Assert.Equal((1, 4), (Wire.Members<OtPurpose>.Min, Wire.Members<OtPurpose>.Max));
+        Assert.Equal((0, 4), (Wire.Members<ProtocolPhase>.Min, Wire.Members<ProtocolPhase>.Max));
+        var gap = Assert.Throws<TypeInitializationException>(() => Wire.Members<Gapped>.Min);
+        Assert.Contains("Gapped has gaps between 1 and 3", gap.InnerException!.Message, StringComparison.Ordinal);
+        var wide = Assert.Throws<TypeInitializationException>(() => Wire.Members<Wide>.Max);
+        Assert.Contains("Wide is not int-backed", wide.InnerException!.Message, StringComparison.Ordinal);
     }
 
     [Theory]
