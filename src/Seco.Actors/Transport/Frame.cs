@@ -14,7 +14,7 @@ namespace Seco.Actors.Transport;
 /// </summary>
 public static class Frame
 {
-    /// <summary>Largest frame any transport accepts (design.md: 256 MiB), checked before decoding.</summary>
+    /// <summary>Largest frame any transport accepts (256 MiB, docs/actors.md), checked before decoding.</summary>
     public const int DefaultMaxBytes = 256 << 20;
 
     public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session) =>

@@ -85,19 +85,27 @@ internal sealed class FittedTable(string title, string? elsewhere = null)
 
     /// <summary>
     /// Widths for the kept columns within <paramref name="content"/> characters: each its minimum, then the spare
-    /// room to the columns whose text would wrap, a character at a time to the one furthest from its natural width.
+    /// room a character at a time to the column furthest from its natural width — text columns before headers.
     /// </summary>
     private int[] Allocate(IReadOnlyList<int> kept, int content)
     {
         int[] widths = kept.Select(ColumnMin).ToArray();
         int[] natural = kept.Select(ColumnMax).ToArray();
-        for (int spare = content - widths.Sum(); spare > 0; spare--)
+        int spare = content - widths.Sum();
+        // Text cells first (a wrapped "image #0" is harder to read than a header on two lines), then headers.
+        foreach (bool textOnly in new[] { true, false })
         {
-            int best = -1;
-            for (int k = 0; k < widths.Length; k++)
-                if (widths[k] < natural[k] && (best < 0 || natural[k] - widths[k] > natural[best] - widths[best])) best = k;
-            if (best < 0) break;
-            widths[best]++;
+            for (; spare > 0; spare--)
+            {
+                int best = -1;
+                for (int k = 0; k < widths.Length; k++)
+                {
+                    if (widths[k] >= natural[k] || (textOnly && _columns[kept[k]].Numeric)) continue;
+                    if (best < 0 || natural[k] - widths[k] > natural[best] - widths[best]) best = k;
+                }
+                if (best < 0) break;
+                widths[best]++;
+            }
         }
         return widths;
     }

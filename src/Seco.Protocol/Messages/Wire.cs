@@ -6,7 +6,7 @@ namespace Seco.Protocol.Messages;
 
 /// <summary>
 /// Field encodings shared by the SECO codecs. Nothing from the wire is trusted: counts, lengths, indices and
-/// residues are range-checked here and the error names the field (design.md, wire format).
+/// residues are range-checked here and the error names the field.
 /// </summary>
 internal static class Wire
 {
