@@ -67,5 +67,18 @@ public sealed class SecureRunCommandTests : IDisposable
         string costs = File.ReadAllText(Path.Combine(dir, "costs.svg"));
         foreach (string phase in new[] { "setup", "fbc-prep", "user-prep", "online", "output" })
             Assert.Contains(phase, costs);
+        // Issue 16, item 10: a readable subtitle, a log axis (the user's kilobytes beside the servers' megabytes),
+        // and the legend in protocol order, as the tables list the phases.
+        Assert.Contains("compute: measured wall time of each handler", costs);
+        Assert.DoesNotContain("compute Measured", costs);
+        Assert.Contains("(log scale)", costs);
+        int[] legend = [.. new[] { "setup", "fbc-prep", "user-prep", "online", "output" }.Select(p => costs.IndexOf($">{p}<", StringComparison.Ordinal))];
+        Assert.All(legend, i => Assert.True(i >= 0));
+        Assert.Equal(legend.Order(), legend);
+        // The timeline names each query's span.
+        XDocument timeline = XDocument.Parse(File.ReadAllText(Path.Combine(dir, "timeline.svg")));
+        var labels = timeline.Descendants(svg + "text").Where(t => (string?)t.Attribute("class") == "query-label").Select(t => t.Value).ToList();
+        foreach (string q in new[] { "q0", "q1", "q2" })
+            Assert.Contains(labels, l => l.StartsWith(q, StringComparison.Ordinal));
     }
 }
