@@ -37,6 +37,21 @@ public sealed class DocumentErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_syntax_error_is_reported_alone_even_after_other_errors()
+    {
+        // The alias on line 4 and the unknown key on line 5 are errors, but the syntax error on line 6 replaces them.
+        Assert.Equal("scenarios/x.yaml:6:7: malformed YAML: While scanning a quoted scalar, found unexpected end of stream.",
+            _folder.Error("version: 1\nsplit: &s 0\nmodel: x\nseed: *s\ncolour: red\nname: \"unterminated\n"));
+    }
+
+    [Fact]
+    public void Too_deep_nesting_after_other_errors_is_reported_alone()
+    {
+        Assert.Equal("scenarios/x.yaml:3:67: nested deeper than 64 levels (lists and mappings inside each other)",
+            _folder.Error("version: 1\nseed: *nothing\nx: " + new string('[', 100)));
+    }
+
+    [Fact]
     public void Tab_indentation()
     {
         Assert.Equal("scenarios/x.yaml:4:1: malformed YAML: While scanning a mapping, found invalid tab as indentation.",
