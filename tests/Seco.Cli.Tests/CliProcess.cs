@@ -17,7 +17,8 @@ internal static class CliProcess
 
     public static Result Run(TimeSpan timeout, params string[] args)
     {
-        string cli = Path.ChangeExtension(typeof(SecoCli).Assembly.Location, ".dll");
+        // The test project references Seco.Cli, so the built Seco.Cli.dll and its runtimeconfig sit next to the tests.
+        string cli = typeof(SecoCli).Assembly.Location;
         string? timeFile = File.Exists(Time) ? Path.GetTempFileName() : null;
         var start = new ProcessStartInfo(timeFile is null ? "dotnet" : Time)
         {

@@ -30,6 +30,7 @@ internal sealed class HostileScenarioCorpus : IDisposable
         ["just-over-the-size-limit.yaml"] = () => PadTo(ValidMinimal, (1 << 20) + 1),
         ["exactly-at-the-size-limit.yaml"] = () => PadTo(ValidMinimal, 1 << 20),
         ["unknown-keys-filling-the-limit.yaml"] = () => Lines(ValidMinimal, i => $"k{i}: 1", (1 << 20) - 64),
+        ["one-key-repeated-filling-the-limit.yaml"] = () => Lines("", _ => "a: 1", 1 << 20),
         ["unknown-keys-1.5-million.yaml"] = () => Lines(ValidMinimal, i => $"k{i}: 1", long.MaxValue, 1_500_000),
         ["very-long-line.yaml"] = () => ValidMinimal + "seed: [" + string.Join(", ", Enumerable.Repeat("1", 100_000)) + "]\n",
         ["key-100kb.yaml"] = () => ValidMinimal + new string('k', 100_000) + ": 1\n",

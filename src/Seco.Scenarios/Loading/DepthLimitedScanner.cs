@@ -38,7 +38,8 @@ internal sealed class DepthLimitedScanner(IScanner inner, int maxDepth) : IScann
                     throw new NestingTooDeepException(inner.Current.Start, maxDepth);
                 break;
             case FlowSequenceEnd or FlowMappingEnd or BlockEnd:
-                _depth--;
+                // A stray ']' (malformed, and refused by the parser) must not buy extra depth.
+                _depth = Math.Max(0, _depth - 1);
                 break;
         }
         return more;
