@@ -34,7 +34,10 @@ public static class SecoCli
         }
         catch (ScenarioValidationException e)
         {
-            foreach (ScenarioError problem in e.Errors) error.WriteLine($"error: {Printable.Escape(problem.ToString())}");
+            // ScenarioError.ToString escapes control characters; the loader keeps only the first
+            // errors (ScenarioLimits.MaxErrors) and counts the rest.
+            foreach (ScenarioError problem in e.Errors) error.WriteLine($"error: {problem}");
+            if (e.OmittedLine is { } more) error.WriteLine(more);
             return ExitCodes.UserError;
         }
         catch (PlatformNotSupportedException e)

@@ -38,7 +38,12 @@ public sealed record Hierarchy
         Gateway = gateway;
         Tiers = list;
         Parties = ImmutableArray.CreateRange(list.SelectMany(t => t.Servers).Prepend(gateway).Prepend(PartyName.User));
+        _parties = new HashSet<string>(Parties, StringComparer.Ordinal);
     }
+
+    // For Contains: scenarios built from files may name tens of thousands of parties and look each
+    // link and failure up; a list scan per lookup made loading quadratic.
+    private readonly HashSet<string> _parties;
 
     public string Gateway { get; }
 
@@ -48,5 +53,5 @@ public sealed record Hierarchy
     public IReadOnlyList<string> Parties { get; }
 
     /// <summary>True for "user", the gateway or any server (exact, case-sensitive match).</summary>
-    public bool Contains(string party) => Parties.Contains(party, StringComparer.Ordinal);
+    public bool Contains(string party) => _parties.Contains(party);
 }

@@ -33,6 +33,9 @@ public sealed record LinkSpec
     public double? BandwidthMbps { get; }
 
     /// <summary>True if this link joins <paramref name="a"/> and <paramref name="b"/>, in either order.</summary>
+    /// <summary>The unordered pair {a, b} as a key for sets: the same for (a, b) and (b, a).</summary>
+    internal static (string, string) PairKey(string a, string b) => string.CompareOrdinal(a, b) <= 0 ? (a, b) : (b, a);
+
     public bool Joins(string a, string b) =>
         (First == a && Second == b) || (First == b && Second == a);
 

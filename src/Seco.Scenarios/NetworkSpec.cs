@@ -14,13 +14,12 @@ public sealed record NetworkSpec
         ArgumentNullException.ThrowIfNull(defaults);
         ArgumentNullException.ThrowIfNull(links);
         ImmutableArray<LinkSpec> list = [.. links];
-        for (int i = 0; i < list.Length; i++)
+        // A set, not a scan of the earlier links: a file may hold tens of thousands.
+        var seen = new HashSet<(string, string)>();
+        foreach (LinkSpec link in list)
         {
-            for (int j = 0; j < i; j++)
-            {
-                if (list[j].Joins(list[i].First, list[i].Second))
-                    throw new ArgumentException($"duplicate link {list[i].First}-{list[i].Second}", nameof(links));
-            }
+            if (!seen.Add(LinkSpec.PairKey(link.First, link.Second)))
+                throw new ArgumentException($"duplicate link {link.First}-{link.Second}", nameof(links));
         }
         Profile = profile;
         Defaults = defaults;

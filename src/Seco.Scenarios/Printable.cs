@@ -44,6 +44,20 @@ public static class Printable
         return escaped.Length <= max ? escaped : escaped[..(max - 1)] + "…";
     }
 
+    /// <summary>
+    /// The index of the first character <see cref="Escape"/> would change, other than those in
+    /// <paramref name="allowed"/>; -1 if none. Lets a validator refuse such text where it must be
+    /// printable (a scenario's name).
+    /// </summary>
+    public static int IndexOfUnsafe(string text, string allowed = "")
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        for (int i = 0; i < text.Length; i++)
+            if (IsUnsafe(text[i]) && !allowed.Contains(text[i]))
+                return i;
+        return -1;
+    }
+
     private static bool NeedsEscape(string text)
     {
         foreach (char c in text)

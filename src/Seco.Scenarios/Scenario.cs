@@ -93,6 +93,9 @@ public sealed record Scenario
         }
 
         ImmutableArray<FailureSpec> failureList = failures is null ? [] : [.. failures];
+        // What each failure stops or drops → its index; a dictionary rather than a scan of the
+        // earlier failures, which made a file of thousands of failures quadratic.
+        var first = new Dictionary<(string, string), int>();
         for (int i = 0; i < failureList.Length; i++)
         {
             FailureSpec failure = failureList[i] ?? throw new ArgumentException($"failure {i} is null", nameof(failures));
@@ -107,17 +110,10 @@ public sealed record Scenario
                 if (!hierarchy.Contains(party))
                     throw new ArgumentException($"failure {i}: unknown party '{party}' (parties: {PartyList()})", nameof(failures));
             }
-            for (int j = 0; j < i; j++)
-            {
-                bool repeated = (failure, failureList[j]) switch
-                {
-                    (StopParty a, StopParty b) => a.Party == b.Party,
-                    (DropLink a, DropLink b) => a.Joins(b.First, b.Second),
-                    _ => false,
-                };
-                if (repeated)
-                    throw new ArgumentException($"failure {i} repeats failure {j} ({failureList[j]})", nameof(failures));
-            }
+            // A stop is keyed ("", party): party names are never empty, so it cannot collide with a link.
+            (string, string) key = failure is DropLink d ? LinkSpec.PairKey(d.First, d.Second) : ("", named[0]);
+            if (!first.TryAdd(key, i))
+                throw new ArgumentException($"failure {i} repeats failure {first[key]} ({failureList[first[key]]})", nameof(failures));
         }
 
         Name = name;

@@ -7,13 +7,24 @@ namespace Seco.Scenarios;
 /// <c>scenarios/x.yaml:7:3: hierarchy.tiers[0].servrs: unknown key (did you mean 'servers'?)</c>,
 /// so editors and CI logs can jump to it.
 /// </summary>
+/// <remarks>
+/// The properties hold the text as found, which may come from a hostile file. <see cref="ToString"/>
+/// is what goes to a terminal: it escapes control characters (<see cref="Printable.Escape"/>) in
+/// every part, so a key holding <c>ESC ] 0 ; … BEL</c> cannot retitle the terminal, and it cuts an
+/// overlong path or message so that one error stays one readable line.
+/// </remarks>
 public sealed record ScenarioError(string File, int Line, int Column, string Path, string Message)
 {
+    /// <summary>Longest path and message shown by <see cref="ToString"/>, in characters.</summary>
+    public const int MaxShownPath = 200, MaxShownMessage = 600;
+
     public SourceLocation Location => new(Line, Column);
 
     public override string ToString()
     {
-        string where = Line > 0 ? $"{File}:{Line}:{Column}" : File;
-        return Path.Length == 0 ? $"{where}: {Message}" : $"{where}: {Path}: {Message}";
+        string file = Printable.Escape(File);
+        string where = Line > 0 ? $"{file}:{Line}:{Column}" : file;
+        string message = Printable.Shorten(Message, MaxShownMessage);
+        return Path.Length == 0 ? $"{where}: {message}" : $"{where}: {Printable.Shorten(Path, MaxShownPath)}: {message}";
     }
 }

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Collections.ObjectModel;
 
 namespace Seco.Scenarios;
 
@@ -10,13 +10,15 @@ namespace Seco.Scenarios;
 /// </summary>
 public sealed class SourceMap
 {
-    private readonly ImmutableDictionary<string, SourceLocation> _locations;
+    // A private copy behind a read-only view: an ImmutableDictionary (a balanced tree) cost a
+    // large file of links or failures far more to build than the rest of loading.
+    private readonly ReadOnlyDictionary<string, SourceLocation> _locations;
 
     public SourceMap(string file, IEnumerable<KeyValuePair<string, SourceLocation>> locations)
     {
         ArgumentNullException.ThrowIfNull(file);
         File = file;
-        _locations = ImmutableDictionary.CreateRange(StringComparer.Ordinal, locations);
+        _locations = new Dictionary<string, SourceLocation>(locations, StringComparer.Ordinal).AsReadOnly();
     }
 
     /// <summary>A map for a scenario built in code: every lookup gives <see cref="SourceLocation.None"/>.</summary>

@@ -13,6 +13,7 @@ public sealed class OptionValidationTests
 
     private static readonly string Minionn = Models("minionn.onnx");
     private static readonly string Images = Models("fashion-mnist-test-1000-images-idx3-ubyte");
+    private static readonly string DefaultScenario = Path.Combine(TestHost.Root, "scenarios", "default.yaml");
 
     public static TheoryData<string[], string> BadArguments() => new()
     {
@@ -34,6 +35,9 @@ public sealed class OptionValidationTests
         { ["models", "inspect", "/nonexistent/m.onnx"], "model file not found: /nonexistent/m.onnx" },
         { ["models", "inspect", Models("")], "is a directory, not a file" },
         { ["run", "/nonexistent/\u001b]0;PWNED\u0007.yaml"], "scenario file not found: /nonexistent/\\e]0;PWNED\\a.yaml" },
+        { ["validate", DefaultScenario, "--max-scenario-bytes", "abc"], "--max-scenario-bytes: 'abc' is not a byte count between 1,024 and 1,073,741,824" },
+        { ["run", DefaultScenario, "--max-scenario-bytes", "2GiB"], "--max-scenario-bytes: '2GiB' is not a byte count" },
+        { ["validate", DefaultScenario, "--max-scenario-bytes", "100"], "--max-scenario-bytes must be at least 1,024 bytes; got 100" },
     };
 
     [Theory]
@@ -52,6 +56,16 @@ public sealed class OptionValidationTests
         Assert.DoesNotContain("   at ", r.Error);
         Assert.DoesNotContain('\u001b', r.Error + r.Output);
         Assert.DoesNotContain('\u0007', r.Error + r.Output);
+    }
+
+    [Fact]
+    public void TheScenarioSizeCapCanBeLoweredAndRaised()
+    {
+        string echo = Path.Combine(TestHost.Root, "scenarios", "echo-3tier.yaml"); // 1.5 kB
+        CliHarness.Result small = CliHarness.Run("validate", echo, "--max-scenario-bytes", "1KiB");
+        Assert.Equal(1, small.ExitCode);
+        Assert.Contains("scenario files are limited to 1,024 bytes (1 KiB)", small.Error);
+        Assert.Equal(0, CliHarness.Run("validate", echo, "--max-scenario-bytes", "4MiB").ExitCode);
     }
 
     [Fact]

@@ -37,6 +37,21 @@ public sealed class DocumentErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_syntax_error_is_reported_alone_even_after_other_errors()
+    {
+        // The alias on line 4 and the unknown key on line 5 are errors, but the syntax error on line 6 replaces them.
+        Assert.Equal("scenarios/x.yaml:6:7: malformed YAML: While scanning a quoted scalar, found unexpected end of stream.",
+            _folder.Error("version: 1\nsplit: &s 0\nmodel: x\nseed: *s\ncolour: red\nname: \"unterminated\n"));
+    }
+
+    [Fact]
+    public void Too_deep_nesting_after_other_errors_is_reported_alone()
+    {
+        Assert.Equal("scenarios/x.yaml:3:67: nested deeper than 64 levels (lists and mappings inside each other)",
+            _folder.Error("version: 1\nseed: *nothing\nx: " + new string('[', 100)));
+    }
+
+    [Fact]
     public void Tab_indentation()
     {
         Assert.Equal("scenarios/x.yaml:4:1: malformed YAML: While scanning a mapping, found invalid tab as indentation.",
@@ -97,10 +112,11 @@ public sealed class DocumentErrorTests : IDisposable
     }
 
     [Fact]
-    public void Deep_nesting_is_refused_without_overflowing_the_stack()
+    public void Deep_nesting_is_refused_alone_at_the_bracket_that_goes_too_deep()
     {
+        // Line 8 is "seed: [[[…": the root mapping is level 1, so the 64th '[' (column 6 + 63) is level 65.
         string deep = new string('[', 5000) + new string(']', 5000);
-        IReadOnlyList<string> errors = _folder.Errors(Yaml.Minimal + "\nseed: " + deep);
-        Assert.Contains(errors, e => e.EndsWith(": malformed YAML: nested deeper than 64 levels", StringComparison.Ordinal));
+        Assert.Equal("scenarios/x.yaml:8:70: nested deeper than 64 levels (lists and mappings inside each other)",
+            _folder.Error(Yaml.Minimal + "\nseed: " + deep));
     }
 }

@@ -93,7 +93,9 @@ public sealed class FieldErrorTests : IDisposable
 
     [Theory]
     [InlineData("split: -3", "scenarios/x.yaml:3:8: split: out of range: got -3, must be >= 0")]
-    [InlineData("split: 99999999999", "scenarios/x.yaml:3:8: split: out of range: got 99999999999, must be >= 0")]
+    [InlineData("split: 99999999999", "scenarios/x.yaml:3:8: split: out of range: got 99999999999, too large: the largest allowed is 2,147,483,647")]
+    [InlineData("split: 99999999999999999999", "scenarios/x.yaml:3:8: split: out of range: got 99999999999999999999, too large: the largest allowed is 2,147,483,647")]
+    [InlineData("split: -99999999999999999999", "scenarios/x.yaml:3:8: split: out of range: got -99999999999999999999, must be >= 0")]
     [InlineData("split: 0\nseed: -1", "scenarios/x.yaml:4:7: seed: out of range: got -1, must be between 0 and 18446744073709551615")]
     [InlineData("split: 0\nseed: 18446744073709551616", "scenarios/x.yaml:4:7: seed: out of range: got 18446744073709551616, must be between 0 and 18446744073709551615")]
     [InlineData("split: 0\nqueries: { count: 0 }", "scenarios/x.yaml:4:19: queries.count: out of range: got 0, must be between 1 and 100000")]

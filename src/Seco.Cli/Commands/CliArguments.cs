@@ -37,6 +37,14 @@ internal static class CliArguments
             CustomParser = r => ParseBytes(r, name, min, max) ?? defaultValue,
         };
 
+    /// <summary>`--max-scenario-bytes`: the size cap for scenario files (a hostile or broken file is refused before it is read).</summary>
+    public static Option<long> MaxScenarioBytes() =>
+        Bytes("--max-scenario-bytes", "largest scenario file read, e.g. 1048576 or 4MiB (default 1 MiB; at most 1 GiB)",
+            1 << 10, 1 << 30, ScenarioLimits.Default.MaxFileBytes);
+
+    /// <summary>The loader's limits with the size cap from `--max-scenario-bytes`.</summary>
+    public static ScenarioLimits Limits(long maxBytes) => ScenarioLimits.Default with { MaxFileBytes = maxBytes };
+
     /// <summary>An existing regular file (a directory, a missing file or something that looks like an option is refused by name).</summary>
     public static Argument<FileInfo> ExistingFile(string name, string description, string what) =>
         Checked(new Argument<FileInfo>(name) { Description = description }, what);

@@ -28,8 +28,10 @@ public static class RunCommand
             Description = "folder for the run's outputs; a subfolder <scenario>-<time> is made in it before the run starts",
             DefaultValueFactory = _ => new DirectoryInfo("out"),
         };
-        var cmd = new Command("run", Description + "\n" + ExitCodes.Help) { file, outDir };
-        cmd.SetAction(parse => Execute(context(), parse.GetValue(file)?.ToString() ?? LocateDefault(), parse.GetValue(outDir)!.ToString()));
+        var maxBytes = CliArguments.MaxScenarioBytes();
+        var cmd = new Command("run", Description + "\n" + ExitCodes.Help) { file, outDir, maxBytes };
+        cmd.SetAction(parse => Execute(context(), parse.GetValue(file)?.ToString() ?? LocateDefault(), parse.GetValue(outDir)!.ToString(),
+            CliArguments.Limits(parse.GetValue(maxBytes))));
         return cmd;
     }
 
@@ -45,9 +47,9 @@ public static class RunCommand
     }
 
     /// <summary>Checks everything (<see cref="RunAdmission"/>, then --out), and only then runs.</summary>
-    public static int Execute(CommandContext ctx, string path, string outRoot = "out")
+    public static int Execute(CommandContext ctx, string path, string outRoot = "out", ScenarioLimits? limits = null)
     {
-        AdmittedRun admitted = RunAdmission.Admit(ScenarioLoader.LoadFile(path));
+        AdmittedRun admitted = RunAdmission.Admit(ScenarioLoader.LoadFile(path, limits));
         RunFolder folder = RunFolder.Create(outRoot, admitted.Scenario.Name);
         return admitted.Prepared is null
             ? SimulatedRun.Echo(ctx, admitted.Scenario, folder)

@@ -16,19 +16,20 @@ public static class ValidateCommand
     public static Command Create(Func<CommandContext> context)
     {
         var file = CliArguments.ExistingFile("scenario", "scenario file (YAML, docs/scenarios.md)", "scenario file");
+        var maxBytes = CliArguments.MaxScenarioBytes();
         var cmd = new Command("validate",
             "Check a scenario file exactly as `seco run` would before it starts: the file, the model and images it names, what the " +
             "v1 protocol can run, the crypto preset and the query budget. Exit code 0: run will accept it; 1: run would refuse it (each reason on its own line).")
         {
-            file,
+            file, maxBytes,
         };
-        cmd.SetAction(parse => Execute(context(), parse.GetValue(file)!.ToString()));
+        cmd.SetAction(parse => Execute(context(), parse.GetValue(file)!.ToString(), CliArguments.Limits(parse.GetValue(maxBytes))));
         return cmd;
     }
 
-    public static int Execute(CommandContext ctx, string path)
+    public static int Execute(CommandContext ctx, string path, ScenarioLimits? limits = null)
     {
-        AdmittedRun admitted = RunAdmission.Admit(ScenarioLoader.LoadFile(path));
+        AdmittedRun admitted = RunAdmission.Admit(ScenarioLoader.LoadFile(path, limits));
         if (admitted.Prepared is { } prepared)
             Describe(ctx.Console, prepared, admitted);
         else
@@ -62,7 +63,7 @@ public static class ValidateCommand
         string remote = s.Split == model.MaxSplit ? "none (DELPHI between user and gateway)" : Blocks(s.Split + 1, model.MaxSplit);
         Row("split", $"l = {s.Split}: gateway {s.Hierarchy.Gateway} runs {onGateway} in plaintext; remote tiers run {remote}");
         foreach (Tier t in s.Hierarchy.Tiers)
-            Row($"tier {t.Name}", $"servers {string.Join(", ", t.Servers)} (garbler {t.Garbler}, evaluator {t.Evaluator})");
+            Row($"tier {t.Name}", $"servers {Few(t.Servers)} (garbler {t.Garbler}, evaluator {t.Evaluator})");
         Common(table, s);
         Row("queries", s.Queries.Input switch
         {
@@ -72,7 +73,7 @@ public static class ValidateCommand
         Row("crypto", s.Crypto.Name);
         if (admitted.Budget is { } budget)
             Row("query budget", $"{Units.Count(budget.Queries, "query", "queries")} per key set (re-keyed after that); F_A: {Units.Count(budget.ModelLifetimeQueries, "query", "queries")} in its life");
-        if (s.Seed is { } seed) Row("seed", $"{seed} — ignored by the secure run (keys, masks and shares use the OS CSPRNG)");
+        if (s.Seed is { } seed) Row("seed", $"{seed} — makes random query inputs replayable (tests only); the secure run's keys, masks and shares ignore it (OS CSPRNG)");
         var headroom = HeadroomAnalysis.Analyze(p.FixedModel);
         Row("overflow", headroom.All(h => h.IsSafe)
             ? $"impossible for inputs in [0, 1] (smallest margin {headroom.Min(h => h.MarginBits):0.0} bits below p/2)"
@@ -83,13 +84,18 @@ public static class ValidateCommand
     private static FittedTable Summary(Scenario s)
     {
         var table = new FittedTable(FittedTable.Cell($"Scenario '{s.Name}'")).Text("field").Text("value").Headless();
-        if (s.Description is not null) table.Row("description", FittedTable.Cell(s.Description));
+        // A description may be 4,096 characters: the summary shows its start.
+        if (s.Description is not null) table.Row("description", FittedTable.Cell(Printable.Shorten(s.Description, 300)));
         return table;
     }
 
     private static void Common(FittedTable table, Scenario s) =>
         table.Row("network", FittedTable.Cell($"{s.Network.Profile.Name}: {s.Network.Defaults.LatencyMs} ms, {s.Network.Defaults.BandwidthMbps} Mbit/s per link" +
             (s.Network.Links.Count > 0 ? $", {Units.Count(s.Network.Links.Count, "link override", "link overrides")}" : "")));
+
+    /// <summary>At most 16 names, then how many more (a valid hierarchy may have thousands of servers).</summary>
+    private static string Few(IReadOnlyList<string> names) =>
+        names.Count <= 16 ? string.Join(", ", names) : string.Join(", ", names.Take(16)) + $" and {names.Count - 16} more";
 
     private static string Blocks(int first, int last) =>
         last < first ? "none" : first == last ? $"block {first}" : $"blocks {first}–{last}";

@@ -39,8 +39,7 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
     {
         ArgumentNullException.ThrowIfNull(model);
         var matrices = model.Blocks.Select(BlockMatrix.Build).ToArray();
-        var shapes = model.Blocks.Select((b, i) => new BlockShape(i + 1, matrices[i].Rows, matrices[i].Columns, b.Block.HasRelu, b.TruncationShift)).ToArray();
-        var parameters = new SecoParameters(context, shapes, split, queryBudget);
+        var parameters = new SecoParameters(context, Shapes(model, matrices), split, queryBudget);
 
         var gw = new Dictionary<int, ulong[]>();
         var gb = new Dictionary<int, ulong[]>();
@@ -48,7 +47,7 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
         var w3 = new Dictionary<int, ulong[]>();
         var b2 = new Dictionary<int, ulong[]>();
         var b3 = new Dictionary<int, ulong[]>();
-        for (int i = 1; i <= shapes.Length; i++)
+        for (int i = 1; i <= matrices.Length; i++)
         {
             BlockMatrix m = matrices[i - 1];
             ulong[] weights = Residues(m.Weights), bias = Residues(m.Bias);
@@ -69,6 +68,22 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
         }
         return new ModelSplit(parameters, new GatewayModel(gw, gb), new RemoteShare(w2, b2), new RemoteShare(w3, b3));
     }
+
+    /// <summary>
+    /// The parameters a split would have (shapes, noise and query budgets) without dealing any weights: what a
+    /// deployment is checked against before it is made (`seco validate`).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The query budget exceeds what the smudging covers.</exception>
+    public static SecoParameters ParametersOf(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        // The shapes only: block i's matrix is output × input (BlockMatrix), so no matrix is composed.
+        BlockShape[] shapes = [.. model.Blocks.Select((b, i) => new BlockShape(i + 1, b.Block.Output.Size, b.Block.Input.Size, b.Block.HasRelu, b.TruncationShift))];
+        return new SecoParameters(context, shapes, split, queryBudget);
+    }
+
+    private static BlockShape[] Shapes(FixedPointModel model, BlockMatrix[] matrices) =>
+        [.. model.Blocks.Select((b, i) => new BlockShape(i + 1, matrices[i].Rows, matrices[i].Columns, b.Block.HasRelu, b.TruncationShift))];
 
     private static ulong[] Residues(long[] values) => Array.ConvertAll(values, PrimeField.FromSigned);
 }

@@ -8,7 +8,7 @@ namespace Seco.Scenarios.Loading;
 internal static class FailureReader
 {
     /// <param name="parties">The hierarchy's parties, or null if they could not all be read (then names are not checked).</param>
-    public static IReadOnlyList<FailureSpec>? Read(LoadContext context, SourceNode? node, string path, IReadOnlyList<string>? parties)
+    public static IReadOnlyList<FailureSpec>? Read(LoadContext context, SourceNode? node, string path, PartyList? parties)
     {
         if (node is null)
             return [];
@@ -16,7 +16,8 @@ internal static class FailureReader
             return null;
         int before = context.ErrorCount;
         var failures = new List<FailureSpec>();
-        var seen = new List<(FailureSpec Failure, SourceLocation At)>();
+        // What each failure stops or drops (see Key) → where it was first given.
+        var seen = new Dictionary<(string, string), SourceLocation>();
         for (int i = 0; i < list.Items.Count; i++)
         {
             string itemPath = FieldPath.Index(path, i);
@@ -27,8 +28,8 @@ internal static class FailureReader
         return context.ErrorCount == before ? failures : null;
     }
 
-    private static FailureSpec? ReadFailure(LoadContext context, SourceNode node, string path, IReadOnlyList<string>? parties,
-        List<(FailureSpec Failure, SourceLocation At)> seen)
+    private static FailureSpec? ReadFailure(LoadContext context, SourceNode node, string path, PartyList? parties,
+        Dictionary<(string, string), SourceLocation> seen)
     {
         if (node is not SourceMapping mapping)
         {
@@ -63,21 +64,20 @@ internal static class FailureReader
         FailureSpec failure = party is not null
             ? new StopParty(at.Value, party)
             : new DropLink(at.Value, link!.Value.First, link.Value.Second);
-        foreach (var (earlier, earlierAt) in seen)
+        if (!seen.TryAdd(Key(failure), target.Location))
         {
-            string? repeat = (failure, earlier) switch
-            {
-                (StopParty f, StopParty e) when f.Party == e.Party => $"party '{f.Party}' already stops",
-                (DropLink f, DropLink e) when f.Joins(e.First, e.Second) => $"link {f.First}-{f.Second} already goes down",
-                _ => null,
-            };
-            if (repeat is not null)
-            {
-                context.Error(target.Location, fields.PathOf(stops ? "stop" : "drop_link"), $"{repeat} (first given at {earlierAt})");
-                return null;
-            }
+            string repeat = failure is StopParty stop ? $"party '{stop.Party}' already stops" : $"link {link!.Value.First}-{link.Value.Second} already goes down";
+            context.Error(target.Location, fields.PathOf(stops ? "stop" : "drop_link"), $"{repeat} (first given at {seen[Key(failure)]})");
+            return null;
         }
-        seen.Add((failure, target.Location));
         return failure;
     }
+
+    /// <summary>A stop is keyed ("", party): party names are never empty, so it cannot equal a link's key.</summary>
+    private static (string, string) Key(FailureSpec failure) => failure switch
+    {
+        DropLink d => LinkSpec.PairKey(d.First, d.Second),
+        StopParty s => ("", s.Party),
+        _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, "unknown kind of failure"),
+    };
 }

@@ -22,11 +22,11 @@ internal sealed class HierarchyReader
     /// </summary>
     public List<string>? Parties { get; private set; } = [PartyName.User];
 
-    public static (Hierarchy? Hierarchy, IReadOnlyList<string>? Parties) Read(LoadContext context, SourceNode node, string path)
+    public static (Hierarchy? Hierarchy, PartyList? Parties) Read(LoadContext context, SourceNode node, string path)
     {
         var reader = new HierarchyReader(context);
         Hierarchy? hierarchy = reader.ReadHierarchy(node, path);
-        return (hierarchy, reader.Parties);
+        return (hierarchy, reader.Parties is { } parties ? new PartyList(parties) : null);
     }
 
     private Hierarchy? ReadHierarchy(SourceNode node, string path)
@@ -146,7 +146,7 @@ internal sealed class HierarchyReader
         if (!servers.Contains(name, StringComparer.Ordinal))
         {
             _context.Error(node.Location, fields.PathOf(role),
-                $"'{name}' is not a server of this tier" + Spelling.Hint(name, servers, "servers"));
+                () => $"'{SourceScalar.Shorten(name)}' is not a server of this tier" + Spelling.Hint(name, servers, "servers"));
             return null;
         }
         return name;
@@ -158,7 +158,7 @@ internal sealed class HierarchyReader
             return null;
         if (!PartyName.IsValid(name))
         {
-            _context.Error(node.Location, path, $"invalid name '{name}': must match {PartyName.Pattern} (a letter, then up to 31 letters, digits, '_' or '-')");
+            _context.Error(node.Location, path, $"invalid name '{SourceScalar.Shorten(name)}': must match {PartyName.Pattern} (a letter, then up to 31 letters, digits, '_' or '-')");
             return null;
         }
         if (_tierNames.TryGetValue(name, out SourceLocation first))

@@ -7,22 +7,40 @@ namespace Seco.Scenarios.Loading;
 /// paths resolve against. Its Read* methods convert a node to a typed value or report why not
 /// (and return null); they stay silent for a node that was already reported.
 /// </summary>
-internal sealed class LoadContext(string file, string baseDirectory)
+internal sealed class LoadContext(string file, string baseDirectory, ScenarioLimits limits)
 {
-    private readonly List<ScenarioError> _errors = [];
+    private readonly ErrorList _errors = new(limits.MaxErrors);
     private readonly Dictionary<string, SourceLocation> _locations = new(StringComparer.Ordinal);
 
     public string File { get; } = file;
 
     public string BaseDirectory { get; } = baseDirectory;
 
+    public ScenarioLimits Limits { get; } = limits;
+
+    /// <summary>How many errors were found, including those not kept; readers compare it before and after.</summary>
     public int ErrorCount => _errors.Count;
 
-    /// <summary>The errors sorted by position (stable, so same-position errors keep their order).</summary>
-    public IReadOnlyList<ScenarioError> Errors => [.. _errors.OrderBy(e => e.Line).ThenBy(e => e.Column)];
+    /// <summary>
+    /// The first <see cref="ScenarioLimits.MaxErrors"/> errors by position (stable, so
+    /// same-position errors keep their order); <see cref="OmittedErrors"/> counts the rest.
+    /// </summary>
+    public IReadOnlyList<ScenarioError> Errors => _errors.Sorted();
+
+    public int OmittedErrors => _errors.Omitted;
 
     public void Error(SourceLocation at, string path, string message) =>
         _errors.Add(new ScenarioError(File, at.Line, at.Column, path, message));
+
+    /// <summary>
+    /// Reports an error whose message is costly to compose (a spelling hint over many names)
+    /// only if it would be kept; otherwise it is just counted.
+    /// </summary>
+    public void Error(SourceLocation at, string path, Func<string> message) =>
+        _errors.Add(new ScenarioError(File, at.Line, at.Column, path, _errors.WouldKeep(at) ? message() : ""));
+
+    /// <summary>Forgets the errors found so far: a syntax error is reported alone.</summary>
+    public void DiscardErrors() => _errors.Clear();
 
     public void Record(string path, SourceNode node) => _locations.TryAdd(path, node.Location);
 
@@ -85,11 +103,16 @@ internal sealed class LoadContext(string file, string baseDirectory)
             TypeError(node, path, "an integer");
             return null;
         }
-        if (!long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value)
-            || value < min || value > max)
+        bool parsed = long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value);
+        // Too many digits for a long is too large (or too small, with a minus sign), not "must be >= 0".
+        bool tooSmall = parsed ? value < min : scalar.Value.StartsWith('-');
+        if (!parsed || value < min || value > max)
         {
-            string range = max == int.MaxValue ? $">= {min}" : $"between {min} and {max}";
-            Error(node.Location, path, $"out of range: got {scalar.Value}, must be {range}");
+            string got = SourceScalar.Shorten(scalar.Value);
+            string rule = max != int.MaxValue ? $"must be between {min} and {max}"
+                : tooSmall ? $"must be >= {min}"
+                : $"too large: the largest allowed is {max.ToString("N0", CultureInfo.InvariantCulture)}";
+            Error(node.Location, path, $"out of range: got {got}, {rule}");
             return null;
         }
         return (int)value;
@@ -104,7 +127,7 @@ internal sealed class LoadContext(string file, string baseDirectory)
         }
         if (!ulong.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out ulong value))
         {
-            Error(node.Location, path, $"out of range: got {scalar.Value}, must be between 0 and {ulong.MaxValue}");
+            Error(node.Location, path, $"out of range: got {SourceScalar.Shorten(scalar.Value)}, must be between 0 and {ulong.MaxValue}");
             return null;
         }
         return value;
@@ -120,12 +143,12 @@ internal sealed class LoadContext(string file, string baseDirectory)
         }
         if (!double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
         {
-            Error(node.Location, path, $"expected a finite number, got {scalar.Value}");
+            Error(node.Location, path, $"expected a finite number, got {SourceScalar.Shorten(scalar.Value)}");
             return null;
         }
         if (exclusive ? value <= min : value < min)
         {
-            Error(node.Location, path, $"out of range: got {scalar.Value}, must be {(exclusive ? ">" : ">=")} {min.ToString(CultureInfo.InvariantCulture)}");
+            Error(node.Location, path, $"out of range: got {SourceScalar.Shorten(scalar.Value)}, must be {(exclusive ? ">" : ">=")} {min.ToString(CultureInfo.InvariantCulture)}");
             return null;
         }
         return value;
@@ -147,17 +170,17 @@ internal sealed class LoadContext(string file, string baseDirectory)
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            Error(node.Location, path, $"invalid path '{text}': {e.Message}");
+            Error(node.Location, path, $"invalid path '{SourceScalar.Shorten(text)}': {e.Message}");
             return null;
         }
         if (Directory.Exists(full))
         {
-            Error(node.Location, path, $"expected a file, found a directory: {full}");
+            Error(node.Location, path, $"expected a file, found a directory: {Printable.Shorten(full, 300)}");
             return null;
         }
         if (!System.IO.File.Exists(full))
         {
-            Error(node.Location, path, $"file not found: {full}");
+            Error(node.Location, path, $"file not found: {Printable.Shorten(full, 300)}");
             return null;
         }
         return full;

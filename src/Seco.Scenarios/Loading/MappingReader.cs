@@ -25,7 +25,7 @@ internal sealed class MappingReader
             }
             string keyPath = FieldPath.Key(path, key.Value);
             if (!keys.Contains(key.Value, StringComparer.Ordinal))
-                context.Error(key.Location, keyPath, "unknown key" + Spelling.Hint(key.Value, keys));
+                context.Error(key.Location, keyPath, () => "unknown key" + Spelling.Hint(key.Value, keys));
             else if (_entries.TryGetValue(key.Value, out var first))
                 context.Error(key.Location, keyPath, $"duplicate key (first given at {first.Key.Location})");
             else

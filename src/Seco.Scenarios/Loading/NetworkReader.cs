@@ -7,7 +7,7 @@ namespace Seco.Scenarios.Loading;
 internal static class NetworkReader
 {
     /// <param name="parties">The hierarchy's parties, or null if they could not all be read (then endpoints are not checked).</param>
-    public static NetworkSpec? Read(LoadContext context, SourceNode? node, string path, IReadOnlyList<string>? parties)
+    public static NetworkSpec? Read(LoadContext context, SourceNode? node, string path, PartyList? parties)
     {
         if (node is null)
             return NetworkSpec.Default;
@@ -22,7 +22,7 @@ internal static class NetworkReader
             profile = NetworkProfile.Find(name);
             if (profile is null)
                 context.Error(profileNode.Location, fields.PathOf("profile"),
-                    $"unknown profile '{name}'" + Spelling.Hint(name, NetworkProfile.All.Select(p => p.Name).ToList(), "known profiles"));
+                    $"unknown profile '{SourceScalar.Shorten(name)}'" + Spelling.Hint(name, NetworkProfile.All.Select(p => p.Name).ToList(), "known profiles"));
         }
         double? latency = fields.Get("latency_ms") is { } l ? context.ReadNumber(l, fields.PathOf("latency_ms"), 0, exclusive: false) : null;
         double? bandwidth = fields.Get("bandwidth_mbps") is { } b ? context.ReadNumber(b, fields.PathOf("bandwidth_mbps"), 0, exclusive: true) : null;
@@ -30,7 +30,8 @@ internal static class NetworkReader
         var links = new List<LinkSpec>();
         if (fields.Get("links") is { } linksNode && context.ExpectSequence(linksNode, fields.PathOf("links")) is { } list)
         {
-            var seen = new List<(string First, string Second, SourceLocation At)>();
+            // Where each unordered pair was first given; a dictionary, as a file may hold thousands of links.
+            var seen = new Dictionary<(string, string), SourceLocation>();
             for (int i = 0; i < list.Items.Count; i++)
             {
                 string linkPath = FieldPath.Index(fields.PathOf("links"), i);
@@ -46,8 +47,8 @@ internal static class NetworkReader
         return new NetworkSpec(profile, defaults, links);
     }
 
-    private static LinkSpec? ReadLink(LoadContext context, SourceNode node, string path, IReadOnlyList<string>? parties,
-        List<(string First, string Second, SourceLocation At)> seen)
+    private static LinkSpec? ReadLink(LoadContext context, SourceNode node, string path, PartyList? parties,
+        Dictionary<(string, string), SourceLocation> seen)
     {
         if (context.ExpectMapping(node, path) is not { } mapping)
             return null;
@@ -65,20 +66,16 @@ internal static class NetworkReader
         return new LinkSpec(first, second, latency, bandwidth);
     }
 
-    private static (string, string)? ReadEnds(LoadContext context, SourceNode node, string path, IReadOnlyList<string>? parties,
-        List<(string First, string Second, SourceLocation At)> seen)
+    private static (string, string)? ReadEnds(LoadContext context, SourceNode node, string path, PartyList? parties,
+        Dictionary<(string, string), SourceLocation> seen)
     {
         if (PartyReference.ReadPair(context, node, path, parties) is not var (first, second))
             return null;
-        foreach (var earlier in seen)
+        if (!seen.TryAdd(LinkSpec.PairKey(first, second), node.Location))
         {
-            if ((earlier.First == first && earlier.Second == second) || (earlier.First == second && earlier.Second == first))
-            {
-                context.Error(node.Location, path, $"duplicate link {first}-{second} (first given at {earlier.At})");
-                return null;
-            }
+            context.Error(node.Location, path, $"duplicate link {first}-{second} (first given at {seen[LinkSpec.PairKey(first, second)]})");
+            return null;
         }
-        seen.Add((first, second, node.Location));
         return (first, second);
     }
 }

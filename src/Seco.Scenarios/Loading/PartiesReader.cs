@@ -7,7 +7,7 @@ namespace Seco.Scenarios.Loading;
 internal static class PartiesReader
 {
     /// <param name="parties">The hierarchy's parties, or null if they could not all be read (then names are not checked).</param>
-    public static IReadOnlyDictionary<string, PartySettings>? Read(LoadContext context, SourceNode? node, string path, IReadOnlyList<string>? parties)
+    public static IReadOnlyDictionary<string, PartySettings>? Read(LoadContext context, SourceNode? node, string path, PartyList? parties)
     {
         var settings = new Dictionary<string, PartySettings>(StringComparer.Ordinal);
         if (node is null)
@@ -32,9 +32,9 @@ internal static class PartiesReader
                 continue;
             }
             seen.Add(party, key.Location);
-            bool known = parties is null || parties.Contains(party, StringComparer.Ordinal);
+            bool known = parties is null || parties.Contains(party);
             if (!known)
-                context.Error(key.Location, partyPath, PartyReference.UnknownParty(party, parties!));
+                context.Error(key.Location, partyPath, () => PartyReference.UnknownParty(party, parties!));
             context.Record(partyPath, value);
             // The settings are checked even for an unknown party, so that one run reports everything.
             if (ReadSettings(context, value, partyPath) is { } read && known)

@@ -9,13 +9,14 @@ namespace Seco.Scenarios.Loading;
 internal static class PartyReference
 {
     /// <summary>A known party's name, or null (reported).</summary>
-    public static string? ReadParty(LoadContext context, SourceNode node, string path, IReadOnlyList<string>? parties)
+    public static string? ReadParty(LoadContext context, SourceNode node, string path, PartyList? parties)
     {
         if (context.ReadString(node, path) is not { } name)
             return null;
-        if (parties is not null && !parties.Contains(name, StringComparer.Ordinal))
+        if (parties is not null && !parties.Contains(name))
         {
-            context.Error(node.Location, path, UnknownParty(name, parties));
+            // The nearest-name search runs over every party: only for errors that will be shown.
+            context.Error(node.Location, path, () => UnknownParty(name, parties));
             return null;
         }
         return name;
@@ -23,10 +24,10 @@ internal static class PartyReference
 
     /// <summary>"unknown party 'D' (parties: user, A, B, C)" or "... (did you mean 'user'?)".</summary>
     public static string UnknownParty(string name, IReadOnlyList<string> parties) =>
-        $"unknown party '{name}'" + Spelling.Hint(name, parties, "parties");
+        $"unknown party '{SourceScalar.Shorten(name)}'" + Spelling.Hint(name, parties, "parties");
 
     /// <summary>A list of two different known parties, or null (reported).</summary>
-    public static (string First, string Second)? ReadPair(LoadContext context, SourceNode node, string path, IReadOnlyList<string>? parties)
+    public static (string First, string Second)? ReadPair(LoadContext context, SourceNode node, string path, PartyList? parties)
     {
         if (context.ExpectSequence(node, path) is not { } list)
             return null;

@@ -8,6 +8,13 @@ internal static class ScenarioReader
     private static readonly string[] TopLevelKeys =
         ["version", "name", "description", "workload", "model", "split", "hierarchy", "network", "parties", "failures", "queries", "crypto", "seed"];
 
+    /// <summary>
+    /// A name becomes an output folder's name and a report's title; a description is printed by
+    /// `seco validate`. Both are shown on terminals, so neither may hold control characters or
+    /// bidi overrides (a description may hold line breaks and tabs), and both are short.
+    /// </summary>
+    public const int MaxNameLength = 100, MaxDescriptionLength = 4096;
+
     /// <summary>Top-level keys that only the inference workload uses.</summary>
     private static readonly string[] InferenceOnlyKeys = ["model", "split", "crypto"];
 
@@ -27,15 +34,11 @@ internal static class ScenarioReader
             context.TypeError(version, "version", "an integer");
 
         string name = Path.GetFileNameWithoutExtension(context.File) is { Length: > 0 } stem ? stem : "scenario";
-        if (fields.Get("name") is { } nameNode && context.ReadString(nameNode, "name") is { } given)
-        {
-            if (given.Any(char.IsControl))
-                context.Error(nameNode.Location, "name", "must be a single line without control characters");
+        if (fields.Get("name") is { } nameNode && ReadText(context, nameNode, "name", MaxNameLength, "", "printable text on one line") is { } given)
             name = given.Trim();
-        }
-        string? description = null;
-        if (fields.Get("description") is { } descriptionNode)
-            description = context.ReadString(descriptionNode, "description");
+        string? description = fields.Get("description") is { } descriptionNode
+            ? ReadText(context, descriptionNode, "description", MaxDescriptionLength, "\n\t", "text; only line breaks and tabs are allowed")
+            : null;
 
         // An unreadable workload (null) leaves open which keys it needs: model, split and crypto are
         // then checked if present but neither required nor refused, to avoid false alarms.
@@ -58,7 +61,7 @@ internal static class ScenarioReader
             foreach (string key in InferenceOnlyKeys)
                 fields.Reject(key, $"not used by the {workload.Name} workload; remove it");
         }
-        (Hierarchy? hierarchy, IReadOnlyList<string>? parties) =
+        (Hierarchy? hierarchy, PartyList? parties) =
             fields.Require("hierarchy") is { } h ? HierarchyReader.Read(context, h, "hierarchy") : (null, null);
         NetworkSpec? network = NetworkReader.Read(context, fields.Get("network"), "network", parties);
         IReadOnlyDictionary<string, PartySettings>? settings = PartiesReader.Read(context, fields.Get("parties"), "parties", parties);
@@ -74,13 +77,31 @@ internal static class ScenarioReader
             workload, settings, failures, queryBudget);
     }
 
+    /// <summary>A string of at most <paramref name="max"/> characters, printable but for <paramref name="allowed"/>.</summary>
+    private static string? ReadText(LoadContext context, SourceNode node, string path, int max, string allowed, string what)
+    {
+        if (context.ReadString(node, path) is not { } text)
+            return null;
+        if (text.Length > max)
+        {
+            context.Error(node.Location, path, $"too long: {text.Length:N0} characters, at most {max:N0}");
+            return null;
+        }
+        int bad = Printable.IndexOfUnsafe(text, allowed);
+        if (bad < 0)
+            return text;
+        string kind = text[bad] is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069' ? "a bidirectional-text control" : "a control character";
+        context.Error(node.Location, path, $"must be {what}; character {bad + 1} is {kind} ({Printable.Escape(text[bad].ToString())})");
+        return null;
+    }
+
     private static bool UnsupportedVersion(LoadContext context, SourceMapping mapping)
     {
         foreach (var (key, value) in mapping.Entries)
         {
             if (key is SourceScalar { Value: "version" } && value is SourceScalar { Kind: ScalarKind.Integer } v && v.Value != SupportedVersion.ToString())
             {
-                context.Error(v.Location, "version", $"unsupported version {v.Value} (this build reads version {SupportedVersion})");
+                context.Error(v.Location, "version", $"unsupported version {SourceScalar.Shorten(v.Value)} (this build reads version {SupportedVersion})");
                 return true;
             }
         }
@@ -106,7 +127,7 @@ internal static class ScenarioReader
         if (CryptoPreset.Find(name) is { } preset)
             return (preset, budget);
         context.Error(presetNode.Location, fields.PathOf("preset"),
-            $"unknown preset '{name}'" + Spelling.Hint(name, CryptoPreset.All.Select(p => p.Name).ToList(), "known presets"));
+            $"unknown preset '{SourceScalar.Shorten(name)}'" + Spelling.Hint(name, CryptoPreset.All.Select(p => p.Name).ToList(), "known presets"));
         return (null, budget);
     }
 }

@@ -25,8 +25,8 @@ internal sealed partial class SourceScalar : SourceNode
     {
         ScalarKind.Null => "an empty value (null)",
         ScalarKind.Boolean => $"a boolean ({Value})",
-        ScalarKind.Integer => $"an integer ({Value})",
-        ScalarKind.Float => $"a number ({Value})",
+        ScalarKind.Integer => $"an integer ({Shorten(Value)})",
+        ScalarKind.Float => $"a number ({Shorten(Value)})",
         _ => IsQuoted ? $"a quoted string \"{Shorten(Value)}\"" : $"a string '{Shorten(Value)}'",
     };
 
@@ -43,7 +43,8 @@ internal sealed partial class SourceScalar : SourceNode
         return ScalarKind.String;
     }
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..37] + "...";
+    /// <summary>The value as quoted in messages: escaped (it may hold control characters) and at most 40 characters.</summary>
+    public static string Shorten(string value) => Printable.Shorten(value, 40);
 
     [GeneratedRegex("^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex IntegerRegex();

@@ -5,17 +5,18 @@ namespace Seco.Scenarios.Loading;
 
 /// <summary>
 /// Turns YAML text into a <see cref="SourceNode"/> tree with positions, from YamlDotNet's parser
-/// events. A syntax error is reported at YamlDotNet's position and ends the load (nothing after
-/// it can be trusted). Aliases are refused: they are never needed in a scenario, and refusing
-/// them rules out "billion laughs" expansion.
+/// events. A syntax error is reported at YamlDotNet's position and ends the load: it replaces any
+/// error found before it and is the only one reported (nothing after it can be trusted, and a
+/// report of a broken file should point at the break). Nesting deeper than
+/// <see cref="ScenarioLimits.MaxDepth"/> is treated the same way. Aliases are refused: they are
+/// never needed in a scenario, and refusing them rules out "billion laughs" expansion. Scalars
+/// longer than <see cref="ScenarioLimits.MaxScalarLength"/> are reported and not kept.
 /// </summary>
 internal static class SourceTreeReader
 {
-    private const int MaxDepth = 64;
-
-    public static SourceNode? Read(string text, LoadContext context)
+    public static SourceNode? Read(string text, LoadContext context, ScenarioLimits limits)
     {
-        var parser = new Parser(new StringReader(text));
+        var parser = new Parser(new DepthLimitedScanner(new Scanner(new StringReader(text)), limits.MaxDepth));
         Mark last = Mark.Empty;
         try
         {
@@ -27,7 +28,7 @@ internal static class SourceTreeReader
                 return null;
             }
             Expect<DocumentStart>(parser, ref last);
-            SourceNode root = ReadNode(parser, context, 0, ref last);
+            SourceNode root = ReadNode(parser, context, limits, 0, ref last);
             Expect<DocumentEnd>(parser, ref last);
             if (parser.Current is DocumentStart second)
             {
@@ -36,8 +37,15 @@ internal static class SourceTreeReader
             }
             return root;
         }
+        catch (NestingTooDeepException e)
+        {
+            context.DiscardErrors();
+            context.Error(At(e.Start), "", e.Message);
+            return null;
+        }
         catch (YamlException e)
         {
+            context.DiscardErrors();
             context.Error(TabPosition(text, e) ?? At(e.Start), "", $"malformed YAML: {e.Message}");
             return null;
         }
@@ -45,23 +53,26 @@ internal static class SourceTreeReader
         {
             // YamlDotNet's scanner throws this instead of a YamlException on some unterminated
             // flow collections ("a: [1, 2" followed by more lines). Point at the last good event.
+            context.DiscardErrors();
             context.Error(At(last), "", "malformed YAML: unexpected text after this point (an unclosed '[' or '{'?)");
             return null;
         }
     }
 
-    private static SourceNode ReadNode(IParser parser, LoadContext context, int depth, ref Mark last)
+    private static SourceNode ReadNode(IParser parser, LoadContext context, ScenarioLimits limits, int depth, ref Mark last)
     {
         ParsingEvent current = parser.Current ?? throw new YamlException(last, last, "unexpected end of input");
         SourceLocation at = At(current.Start);
-        if (depth > MaxDepth)
-        {
-            context.Error(at, "", $"malformed YAML: nested deeper than {MaxDepth} levels");
-            Skip(parser, ref last);
-            return new SourceInvalid(at);
-        }
+        // The scanner counts collections by their tokens; an indentless sequence ("key:" then
+        // "- item" at the same indentation) has none, so the events are checked too.
+        if (depth >= limits.MaxDepth && current is SequenceStart or MappingStart)
+            throw new NestingTooDeepException(current.Start, limits.MaxDepth);
         switch (current)
         {
+            case Scalar scalar when scalar.Value.Length > limits.MaxScalarLength:
+                Next(parser, ref last);
+                context.Error(at, "", $"a value of {scalar.Value.Length:N0} characters; keys and values are limited to {limits.MaxScalarLength:N0} characters");
+                return new SourceInvalid(at);
             case Scalar scalar:
                 Next(parser, ref last);
                 bool forcedString = !scalar.Tag.IsEmpty && scalar.Tag.Value == "tag:yaml.org,2002:str";
@@ -71,7 +82,7 @@ internal static class SourceTreeReader
                 Next(parser, ref last);
                 var items = new List<SourceNode>();
                 while (parser.Current is not SequenceEnd)
-                    items.Add(ReadNode(parser, context, depth + 1, ref last));
+                    items.Add(ReadNode(parser, context, limits, depth + 1, ref last));
                 Next(parser, ref last);
                 return new SourceSequence(at, items);
             }
@@ -81,33 +92,20 @@ internal static class SourceTreeReader
                 var entries = new List<KeyValuePair<SourceNode, SourceNode>>();
                 while (parser.Current is not MappingEnd)
                 {
-                    SourceNode key = ReadNode(parser, context, depth + 1, ref last);
-                    SourceNode value = ReadNode(parser, context, depth + 1, ref last);
+                    SourceNode key = ReadNode(parser, context, limits, depth + 1, ref last);
+                    SourceNode value = ReadNode(parser, context, limits, depth + 1, ref last);
                     entries.Add(new(key, value));
                 }
                 Next(parser, ref last);
                 return new SourceMapping(at, entries);
             }
             case AnchorAlias alias:
-                context.Error(at, "", $"aliases (*{alias.Value}) are not supported in scenario files; write the value out");
+                context.Error(at, "", $"aliases (*{Printable.Shorten(alias.Value.Value, 40)}) are not supported in scenario files; write the value out");
                 Next(parser, ref last);
                 return new SourceInvalid(at);
             default:
                 throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
         }
-    }
-
-    /// <summary>Skips one node and everything inside it.</summary>
-    private static void Skip(IParser parser, ref Mark last)
-    {
-        int open = 0;
-        do
-        {
-            if (parser.Current is SequenceStart or MappingStart) open++;
-            else if (parser.Current is SequenceEnd or MappingEnd) open--;
-            Next(parser, ref last);
-        }
-        while (open > 0);
     }
 
     private static void Expect<T>(IParser parser, ref Mark last) where T : ParsingEvent

@@ -6,16 +6,23 @@ namespace Seco.Scenarios.Loading;
 /// "model"), ignoring case. A name is suggested only when it is close: at most 1 edit for names
 /// of up to 4 letters, 2 for longer ones, and never by replacing every letter ("D" is not a
 /// misspelling of "A") — or when one is a prefix of the other ("latency" → "latency_ms").
+/// Hostile input stays cheap: the edit distance is computed only for names of similar length
+/// (no more than 2 apart, the most it may be), and a list of allowed names is cut after
+/// <see cref="MaxListed"/>.
 /// </summary>
 internal static class Spelling
 {
+    /// <summary>How many allowed names a hint lists before "…".</summary>
+    public const int MaxListed = 16;
+
     public static string? Nearest(string given, IEnumerable<string> known)
     {
         string? best = null;
         int bestScore = int.MaxValue;
+        string a = given.ToLowerInvariant();
         foreach (string candidate in known)
         {
-            int score = Score(given, candidate);
+            int score = Score(a, candidate.ToLowerInvariant());
             if (score < bestScore)
             {
                 best = candidate;
@@ -25,14 +32,13 @@ internal static class Spelling
         return best;
     }
 
-    /// <summary>Lower is closer; <see cref="int.MaxValue"/> when too far to suggest.</summary>
-    private static int Score(string given, string candidate)
+    /// <summary>Lower is closer; <see cref="int.MaxValue"/> when too far to suggest. Both in lower case.</summary>
+    private static int Score(string a, string b)
     {
-        string a = given.ToLowerInvariant();
-        string b = candidate.ToLowerInvariant();
-        int distance = Distance(a, b);
         int shorter = Math.Min(a.Length, b.Length);
         int allowed = shorter <= 4 ? 1 : 2;
+        // The distance is at least the difference in length; past the allowed edits, don't compute it.
+        int distance = Math.Abs(a.Length - b.Length) <= allowed ? Distance(a, b) : int.MaxValue;
         // distance < shorter: replacing every letter ("D" for "A") is no misspelling.
         if (distance <= allowed && distance < shorter)
             return 2 * distance;
@@ -64,6 +70,9 @@ internal static class Spelling
     public static string Hint(string given, IReadOnlyCollection<string> known, string listLabel = "expected one of")
     {
         string? nearest = Nearest(given, known);
-        return nearest is not null ? $" (did you mean '{nearest}'?)" : $" ({listLabel}: {string.Join(", ", known)})";
+        if (nearest is not null)
+            return $" (did you mean '{nearest}'?)";
+        string list = string.Join(", ", known.Take(MaxListed));
+        return known.Count <= MaxListed ? $" ({listLabel}: {list})" : $" ({listLabel}: {list}, … {known.Count:N0} in all)";
     }
 }

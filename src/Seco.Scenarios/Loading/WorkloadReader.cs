@@ -21,7 +21,7 @@ internal static class WorkloadReader
                     case InferenceWorkload.WorkloadName: return InferenceWorkload.Instance;
                     case EchoWorkload.WorkloadName: return EchoWorkload.Default;
                 }
-                context.Error(node.Location, path, $"unknown workload '{name}'" + Spelling.Hint(name, WorkloadSpec.Names, "known workloads"));
+                context.Error(node.Location, path, $"unknown workload '{SourceScalar.Shorten(name)}'" + Spelling.Hint(name, WorkloadSpec.Names, "known workloads"));
                 return null;
             case SourceMapping mapping:
                 return ReadMapping(context, mapping, path);

@@ -27,7 +27,7 @@ public static class RunAdmission
         Collect(errors, () => SecureRun.ContextFor(scenario));
         if (errors.Count > 0 || prepared is null)
             throw new ScenarioValidationException([.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
-        NoiseBudget budget = SecureRun.Deploy(scenario, prepared.FixedModel, SecureRun.ContextFor(scenario)).Parameters.Budget;
+        NoiseBudget budget = SecureRun.Budget(scenario, prepared.FixedModel, SecureRun.ContextFor(scenario));
         return new AdmittedRun(scenario, prepared, budget);
     }
 

@@ -174,12 +174,20 @@ public static class SecureRun
     }
 
     /// <summary>The model owner's split of the scenario's model, with the scenario's query budget per key set.</summary>
-    public static ModelSplit Deploy(Scenario scenario, FixedPointModel model, BfvContext context)
+    public static ModelSplit Deploy(Scenario scenario, FixedPointModel model, BfvContext context) =>
+        AtQueryBudget(scenario, () => ModelSplit.Create(model, scenario.Split, context, scenario.QueryBudget));
+
+    /// <summary>The budgets a deployment would have (no weights dealt): what `seco validate` and `seco run` check first.</summary>
+    public static NoiseBudget Budget(Scenario scenario, FixedPointModel model, BfvContext context) =>
+        AtQueryBudget(scenario, () => ModelSplit.ParametersOf(model, scenario.Split, context, scenario.QueryBudget)).Budget;
+
+    /// <summary>A query budget the smudging cannot cover is the scenario's error, at <c>crypto.query_budget</c>.</summary>
+    private static T AtQueryBudget<T>(Scenario scenario, Func<T> make)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         try
         {
-            return ModelSplit.Create(model, scenario.Split, context, scenario.QueryBudget);
+            return make();
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "limit")
         {
