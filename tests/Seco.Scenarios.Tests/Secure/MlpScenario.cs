@@ -5,7 +5,8 @@ namespace Seco.Scenarios.Tests.Secure;
 /// <summary>A small secure-run scenario on the repository's real MLP and images: the MLP at l = 1, three queries, LAN.</summary>
 internal static class MlpScenario
 {
-    public static Scenario Load(string name, string crypto = "{ preset: seco-8192 }") =>
+    /// <param name="extra">More top-level YAML (e.g. a failures section).</param>
+    public static Scenario Load(string name, string crypto = "{ preset: seco-8192 }", string extra = "") =>
         ScenarioLoader.Load($$"""
             version: 1
             name: {{name}}
@@ -21,5 +22,6 @@ internal static class MlpScenario
               input:
                 images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
             crypto: {{crypto}}
+            {{extra}}
             """, $"scenarios/{name}.yaml", Path.Combine(TestHost.Root, "scenarios"));
 }

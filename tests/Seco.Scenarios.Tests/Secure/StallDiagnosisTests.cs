@@ -1,6 +1,5 @@
 using Seco.Actors.Runtime;
 using Seco.Scenarios.Secure;
-using Seco.Tests.Shared;
 
 namespace Seco.Scenarios.Tests.Secure;
 
@@ -10,22 +9,7 @@ namespace Seco.Scenarios.Tests.Secure;
 /// </summary>
 public class StallDiagnosisTests
 {
-    private static Scenario Mlp(string failures) => ScenarioLoader.Load($$"""
-        version: 1
-        name: mlp-stall
-        model: ../models/mlp.onnx
-        split: 1
-        hierarchy:
-          tiers:
-            - name: remote
-              servers: [B, C]
-        network: { profile: lan }
-        queries:
-          count: 3
-          input:
-            images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
-        {{failures}}
-        """, "scenarios/mlp-stall.yaml", Path.Combine(TestHost.Root, "scenarios"));
+    private static Scenario Mlp(string failures) => MlpScenario.Load("mlp-stall", extra: failures);
 
     [Fact]
     public void A_server_that_stops_mid_query_leaves_a_stuck_query_that_says_where_it_stopped()
