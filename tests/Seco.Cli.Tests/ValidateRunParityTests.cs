@@ -53,4 +53,26 @@ public sealed class ValidateRunParityTests : IDisposable
         Assert.Contains("v1 supports exactly one tier of two servers", r.Error);
         Assert.Contains("needs crypto preset 'seco-8192'", r.Error);
     }
+
+    /// <summary>
+    /// The loader keeps 20 errors, but RunAdmission's own checks were not capped: an inference scenario with 300
+    /// tiers of three servers printed 302 lines (one per tier). Both commands now print 20 and "… and N more errors".
+    /// </summary>
+    [Fact]
+    public void TheReasonsARunWouldBeRefusedAreCappedLikeTheLoadersErrors()
+    {
+        string path = Path.Combine(_dir, "tiers.yaml");
+        string tiers = string.Concat(Enumerable.Range(0, 300).Select(i => $"    - {{name: t{i}, servers: [s{i}a, s{i}b, s{i}c]}}\n"));
+        File.WriteAllText(path, $"version: 1\nmodel: {Path.Combine(TestHost.Root, "models", "minionn.onnx")}\nsplit: 0\nhierarchy:\n  tiers:\n{tiers}");
+        foreach (string[] args in new[] { new[] { "validate", path }, ["run", path, "--out", _dir] })
+        {
+            CliHarness.Result r = CliHarness.Run(args);
+            Assert.Equal(1, r.ExitCode);
+            string[] lines = r.Error.TrimEnd().Split('\n');
+            Assert.Equal(21, lines.Length);
+            Assert.Contains("v1 supports exactly one tier of two servers; this scenario has 300 tiers", lines[0]);
+            Assert.Equal("… and 281 more errors", lines[^1].TrimEnd());
+        }
+        Assert.Empty(Directory.GetDirectories(_dir));
+    }
 }

@@ -74,4 +74,28 @@ public sealed class IdxFileTests : IDisposable
         Assert.Contains("label 12 is outside 0..9", Assert.Throws<InvalidDataException>(() => IdxFile.Load(Write("g", images), badLabel)).Message);
         Assert.Throws<FileNotFoundException>(() => IdxFile.Load(Path.Combine(_dir, "missing")));
     }
+
+    /// <summary>
+    /// IdxFile read the whole file before checking anything: a file of 2 GB or more threw an
+    /// IOException (an internal error in `seco validate`), and /dev/zero was read until memory ran
+    /// out. Files are now refused by their length first, and read at most one byte past the limit.
+    /// </summary>
+    [Fact]
+    public void A_file_larger_than_the_limit_is_refused_by_its_length_before_it_is_read()
+    {
+        string huge = Path.Combine(_dir, "huge-images-idx3-ubyte");
+        using (var f = File.Create(huge)) f.SetLength(3L << 30); // sparse: takes no space
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.Load(huge));
+        Assert.Equal($"{huge}: 3,221,225,472 bytes is larger than the 268,435,456-byte limit for IDX files", e.Message);
+    }
+
+    [SkippableFact]
+    public void An_endless_device_is_refused_without_being_read()
+    {
+        Skip.IfNot(File.Exists("/dev/zero"), "needs /dev/zero");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.Load("/dev/zero"));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+        Assert.Equal("/dev/zero: the file is empty (a device or pipe, with no length, is not read)", e.Message);
+    }
 }

@@ -184,4 +184,15 @@ public class OnnxImporterTests
         var gemm = b.Node("Gemm", ["not_a_constant"], Int("transB", 1));
         Assert.Contains($"node '{gemm.Name}' (Gemm): weight 'not_a_constant' must be an initializer or a Constant", ImportError(b).Message);
     }
+
+    /// <summary>/dev/zero reports a length of 0: it was read to the 2 GB array limit (17 s, 4 GB, then an IOException).</summary>
+    [SkippableFact]
+    public void An_endless_device_is_refused_without_being_read()
+    {
+        Skip.IfNot(File.Exists("/dev/zero"), "needs /dev/zero");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Load("/dev/zero"));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+        Assert.Equal("/dev/zero: the file is empty (a device or pipe, with no length, is not read)", e.Message);
+    }
 }

@@ -132,4 +132,34 @@ public sealed class LimitTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => ScenarioLoader.Load(Yaml.Minimal, "x.yaml", _folder.Scenarios, new ScenarioLimits { MaxErrors = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => ScenarioLoader.LoadFile("x.yaml", new ScenarioLimits { MaxFileBytes = 0 }));
     }
+
+    /// <summary>
+    /// A scenario may name any path as its model or images. /dev/zero used to be read to the 2 GB
+    /// array limit (17 s, 4 GB of memory, then an internal error); a FIFO or /dev/tty blocked
+    /// validate for ever. Such files report a length of 0, and no model or IDX file is empty, so
+    /// they are refused by their length before they are opened.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("model: /dev/zero", "model")]
+    [InlineData("model: {path: /dev/zero}", "model.path")]
+    [InlineData("queries: {input: {images: /dev/zero}}", "queries.input.images")]
+    [InlineData("queries: {input: {images: ../models/images-idx3-ubyte, labels: /dev/zero}}", "queries.input.labels")]
+    public void A_model_or_images_path_naming_a_device_is_refused_without_reading_it(string line, string path)
+    {
+        Skip.IfNot(File.Exists("/dev/zero"), "needs /dev/zero");
+        string text = Yaml.Minimal.Replace("model: ../models/minionn.onnx", line.StartsWith("model", StringComparison.Ordinal) ? line : "model: ../models/minionn.onnx\n" + line);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        string error = _folder.Error(text);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+        Assert.Contains($": {path}: ", error);
+        Assert.Contains("/dev/zero: the file is empty (a device or pipe, with no length, is not read)", error);
+    }
+
+    [Fact]
+    public void An_empty_model_file_is_refused_when_the_scenario_is_loaded()
+    {
+        File.WriteAllBytes(_folder.Model("empty.onnx"), []);
+        Assert.Equal($"scenarios/x.yaml:2:8: model: {_folder.Model("empty.onnx")}: the file is empty (a device or pipe, with no length, is not read)",
+            _folder.Error(Yaml.Minimal.Replace("minionn.onnx", "empty.onnx")));
+    }
 }

@@ -59,4 +59,20 @@ public sealed class RobustnessTests : IDisposable
             Assert.All(ex.Errors, error => Assert.StartsWith($"{ScenarioFolder.SourceName}:{error.Line}:{error.Column}: ", error.ToString()));
         }
     }
+    /// <summary>
+    /// YamlDotNet throws ArgumentException (not YamlException) for a verbatim tag that is empty or
+    /// not a URI; it escaped the loader and `seco validate` printed an internal error (exit 2).
+    /// </summary>
+    [Theory]
+    [InlineData("a: !<> 1", 1, 4)]
+    [InlineData("version: 1\nb: !<%1b%5d0;PWNED%07> 1", 2, 4)]
+    [InlineData("version: 1\nb: [1, !<> 2]", 2, 8)]
+    public void An_invalid_verbatim_tag_is_a_positioned_syntax_error(string text, int line, int column)
+    {
+        var ex = Assert.Throws<ScenarioValidationException>(() => _folder.Load(text));
+        ScenarioError error = Assert.Single(ex.Errors);
+        Assert.Equal((line, column), (error.Line, error.Column));
+        Assert.Contains("malformed YAML", error.Message);
+        Assert.DoesNotContain('\u001b', error.ToString());
+    }
 }

@@ -47,7 +47,7 @@ public static class IdxFile
     private static byte[] ReadAll(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
-        byte[] data = File.ReadAllBytes(path);
+        byte[] data = BoundedFile.Read(path, MaxBytes, "IDX", message => new InvalidDataException(message));
         if (data.Length >= 2 && data[0] == 0x1f && data[1] == 0x8b)
         {
             using var gz = new GZipStream(new MemoryStream(data), CompressionMode.Decompress);

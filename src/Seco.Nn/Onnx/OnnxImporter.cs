@@ -27,8 +27,8 @@ public static class OnnxImporter
     {
         FileInfo file = new(path);
         if (!file.Exists) throw new ModelFormatException($"{path}: model file not found");
-        if (file.Length > MaxFileBytes) throw new ModelFormatException($"{path}: {file.Length} bytes is larger than the {MaxFileBytes}-byte limit for model files");
-        return Parse(File.ReadAllBytes(path), path, Path.GetFileNameWithoutExtension(path));
+        byte[] bytes = BoundedFile.Read(path, MaxFileBytes, "model", message => new ModelFormatException(message));
+        return Parse(bytes, path, Path.GetFileNameWithoutExtension(path));
     }
 
     public static NeuralModel Parse(byte[] bytes, string source, string? modelName = null)

@@ -183,6 +183,13 @@ internal sealed class LoadContext(string file, string baseDirectory, ScenarioLim
             Error(node.Location, path, $"file not found: {Printable.Shorten(full, 300)}");
             return null;
         }
+        if (new FileInfo(full).Length == 0)
+        {
+            // Models and IDX files are never empty; /dev/zero, /dev/tty or a FIFO would be read
+            // for ever or block validate, so they are refused here without being opened.
+            Error(node.Location, path, $"{Printable.Shorten(full, 300)}: the file is empty (a device or pipe, with no length, is not read)");
+            return null;
+        }
         return full;
     }
 

@@ -16,7 +16,8 @@ internal static class SourceTreeReader
 {
     public static SourceNode? Read(string text, LoadContext context, ScenarioLimits limits)
     {
-        var parser = new Parser(new DepthLimitedScanner(new Scanner(new StringReader(text)), limits.MaxDepth));
+        var scanner = new DepthLimitedScanner(new Scanner(new StringReader(text)), limits.MaxDepth);
+        var parser = new Parser(scanner);
         Mark last = Mark.Empty;
         try
         {
@@ -47,6 +48,14 @@ internal static class SourceTreeReader
         {
             context.DiscardErrors();
             context.Error(TabPosition(text, e) ?? At(e.Start), "", $"malformed YAML: {e.Message}");
+            return null;
+        }
+        catch (ArgumentException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(Parser).Assembly)
+        {
+            // YamlDotNet throws this, not a YamlException, for a verbatim tag that is empty or not
+            // a URI ("!<>", "!<%1b>"). Its message names no position: point at the token.
+            context.DiscardErrors();
+            context.Error(At(scanner.Current?.Start ?? last), "", "malformed YAML: a tag that is empty or not a valid URI");
             return null;
         }
         catch (InvalidOperationException)

@@ -26,7 +26,11 @@ public static class RunAdmission
         PreparedScenario? prepared = Collect(errors, () => PreparedScenario.Prepare(scenario));
         Collect(errors, () => SecureRun.ContextFor(scenario));
         if (errors.Count > 0 || prepared is null)
-            throw new ScenarioValidationException([.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
+        {
+            // Capped like the loader's errors: one per tier, say, must not flood the terminal.
+            int keep = ScenarioLimits.Default.MaxErrors;
+            throw new ScenarioValidationException([.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).Take(keep)], Math.Max(0, errors.Count - keep));
+        }
         NoiseBudget budget = SecureRun.Budget(scenario, prepared.FixedModel, SecureRun.ContextFor(scenario));
         return new AdmittedRun(scenario, prepared, budget);
     }
