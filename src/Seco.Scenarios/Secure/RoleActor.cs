@@ -11,7 +11,9 @@ namespace Seco.Scenarios.Secure;
 /// in its query's session (so a failure stays with one query). Role events become query marks and results.
 /// </summary>
 /// <param name="firstQuery">The run's index of the key set's query 0 (each key set numbers its queries from 0).</param>
-internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, ActorRef> peers, Action<ActorContext, ProtocolEvent> onEvent, int firstQuery = 0) : Actor
+/// <param name="queryCount">How many queries the key set runs (a session outside them is not this key set's).</param>
+internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, ActorRef> peers, Action<ActorContext, ProtocolEvent> onEvent,
+    int firstQuery = 0, int queryCount = int.MaxValue) : Actor
 {
     /// <summary>Setup traffic runs in session 1, the run's query q in session q + 2 (unique across key sets).</summary>
     public static SessionId SessionOf(SecoMessage message, int firstQuery = 0) => message is QueryMessage q ? SessionOf(firstQuery + q.Query) : SetupSession;
@@ -21,8 +23,13 @@ internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, Actor
     /// <summary>The session of the run's query <paramref name="query"/> (its preprocessing and its online phase).</summary>
     public static SessionId SessionOf(int query) => new((ulong)query + 2);
 
-    /// <summary>The key set's own number of the query of a session (null for setup).</summary>
-    private int? QueryOf(SessionId session) => session.Value >= 2 ? (int)(session.Value - 2) - firstQuery : null;
+    /// <summary>The key set's own number of the query of a session (null for setup, or a session of another key set).</summary>
+    internal int? QueryOf(SessionId session)
+    {
+        if (session.Value < 2 || session.Value - 2 > int.MaxValue) return null;
+        long local = (long)(session.Value - 2) - firstQuery;
+        return local >= 0 && local < queryCount ? (int)local : null;
+    }
 
     protected override void PreStart(ActorContext context)
     {

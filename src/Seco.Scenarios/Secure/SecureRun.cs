@@ -151,7 +151,7 @@ public static class SecureRun
 
             void Spawn(string party, Party role, ISecoRole hosted)
             {
-                peers[role] = sim.Party(party).Spawn(Props.Create(() => new RoleActor(hosted, peers, OnEvent, first)).WithPhase("setup"), name);
+                peers[role] = sim.Party(party).Spawn(Props.Create(() => new RoleActor(hosted, peers, OnEvent, first, count)).WithPhase("setup"), name);
                 actors.Add((party, peers[role]));
             }
         }
