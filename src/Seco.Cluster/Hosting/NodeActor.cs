@@ -1,0 +1,243 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Seco.Cluster.Wire;
+using Seco.Protocol.Roles;
+
+namespace Seco.Cluster.Hosting;
+
+/// <summary>
+/// The one long-lived actor of a server node (/user/seco). It finds the other servers by cluster role as they come up,
+/// watches them, and runs the protocol in runs: the gateway starts run n when a user is admitted at its door (every
+/// server then makes a fresh role, so each run repeats the setup with new keys), and ends it when the user leaves.
+/// Failures (docs/cluster.md): a party unreachable past the grace period fails the run's queries in flight with a
+/// reason naming it; a party removed from the cluster (or whose node actor stopped) fails the run.
+/// </summary>
+internal sealed class NodeActor : UntypedActor, IWithTimers
+{
+    public const string Name = "seco";
+
+    private readonly NodeSettings _settings;
+    private readonly ServerDeployment _deployment;
+    private readonly Action<string> _log;
+    private readonly Action<long, RunMeter> _runStarted;
+    private readonly TaskCompletionSource _ready;
+    private readonly Dictionary<Party, IActorRef> _peers = [];
+    private readonly Dictionary<Party, UniqueAddress> _members = [];
+    private readonly List<LinkOffer> _early = [];
+    private readonly ILoggingAdapter _akkaLog = Context.GetLogger();
+    private long _run;
+    private IActorRef? _host;
+    private IUserChannel? _user;
+
+    public NodeActor(NodeSettings settings, ServerDeployment deployment, Action<string> log, Action<long, RunMeter> runStarted, TaskCompletionSource ready)
+    {
+        _ready = ready;
+        _settings = settings;
+        _deployment = deployment;
+        _log = log;
+        _runStarted = runStarted;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private ServerEndpoint Me => _settings.Self;
+
+    private bool IsGateway => Me.Role == Party.Gateway;
+
+    protected override void PreStart() =>
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+
+    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ClusterEvent.MemberUp up:
+                OnMemberUp(up.Member);
+                break;
+            case PeerResolved r:
+                if (!_members.TryGetValue(r.Party, out UniqueAddress? current) || !current.Equals(r.Member)) break;
+                _peers[r.Party] = r.Node;
+                Context.Watch(r.Node);
+                _log($"joined: {_settings.ServerOf(r.Party)} at {r.Member.Address}");
+                if (_peers.Count == _settings.Servers.Count - 1 && _ready.TrySetResult())
+                    _log("ready: every server of the deployment is up");
+                break;
+            case PeerNotFound nf:
+                _log($"warning: {_settings.ServerOf(nf.Party)} is a member but its SECO node did not answer: {nf.Problem}");
+                break;
+            case ClusterEvent.UnreachableMember u when PartyOf(u.Member) is Party p:
+                _log($"suspect: {_settings.ServerOf(p)} is unreachable; its queries fail in {Durations.Show(_settings.Failure.UnreachableGrace)} unless it comes back");
+                Timers.StartSingleTimer($"grace-{p}", new GraceOver(p, _run), _settings.Failure.UnreachableGrace);
+                break;
+            case ClusterEvent.ReachableMember r when PartyOf(r.Member) is Party p:
+                Timers.Cancel($"grace-{p}");
+                _log($"reachable again: {_settings.ServerOf(p)}");
+                break;
+            case GraceOver g when g.Run == _run && _host is not null:
+                string why = $"{_settings.ServerOf(g.Party)} has been unreachable for {Durations.Show(_settings.Failure.UnreachableGrace)}";
+                _log($"failing the queries in flight of run {_run}: {why}");
+                _host.Tell(new FailOpenQueries(why));
+                break;
+            case ClusterEvent.MemberRemoved removed:
+                OnRemoved(removed.Member, "was removed from the cluster");
+                break;
+            case ClusterEvent.MemberExited exited:
+                OnRemoved(exited.Member, "left the cluster");
+                break;
+            case Terminated t when _peers.FirstOrDefault(kv => kv.Value.Equals(t.ActorRef)) is { Value: not null } kv:
+                _peers.Remove(kv.Key);
+                FailRun($"{_settings.ServerOf(kv.Key)} stopped");
+                break;
+            case UserArrived a:
+                OnUserArrived(a);
+                break;
+            case UserLeft left when left.Run == _run && IsGateway:
+                EndRun(left.Problem is null ? "the user finished" : $"the user's connection ended: {left.Problem}", tellUser: false);
+                break;
+            case RunStart start:
+                OnRunStart(start);
+                break;
+            case LinkOffer offer:
+                if (offer.Run == _run && _host is not null) _host.Forward(offer);
+                else if (offer.Run > _run) _early.Add(offer);
+                break;
+            case RunStop stop when stop.Run == _run:
+                if (IsGateway) FailRun(stop.Reason);
+                else EndRun(stop.Reason, tellUser: false);
+                break;
+            case RunFailed failed when failed.Run == _run:
+                FailRun(failed.Reason);
+                break;
+            case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.CurrentClusterState or RunStop or RunFailed or GraceOver or UserLeft
+                or Terminated:
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private Party? PartyOf(Member member)
+    {
+        foreach (ServerEndpoint s in _settings.Servers)
+            if (member.HasRole(s.ClusterRole) && member.Address.Host == s.Host && member.Address.Port == s.Port)
+                return s.Role;
+        return null;
+    }
+
+    private void OnMemberUp(Member member)
+    {
+        if (PartyOf(member) is not Party party)
+        {
+            _log($"warning: member {member.Address} with roles [{string.Join(", ", member.Roles)}] is not a server of this deployment; ignored");
+            return;
+        }
+        if (party == Me.Role) return;
+        _members[party] = member.UniqueAddress;
+        ActorSelection selection = Context.ActorSelection(new RootActorPath(member.Address) / "user" / Name);
+        UniqueAddress who = member.UniqueAddress;
+        selection.ResolveOne(TimeSpan.FromSeconds(10)).PipeTo(Self,
+            success: node => new PeerResolved(party, node, who),
+            failure: e => new PeerNotFound(party, e.Message));
+    }
+
+    private void OnRemoved(Member member, string what)
+    {
+        if (member.UniqueAddress.Equals(Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress)) return;
+        if (PartyOf(member) is not Party p || !_members.TryGetValue(p, out UniqueAddress? known) || !known.Equals(member.UniqueAddress)) return;
+        _members.Remove(p);
+        _peers.Remove(p);
+        Timers.Cancel($"grace-{p}");
+        _log($"down: {_settings.ServerOf(p)} {what}");
+        FailRun($"{_settings.ServerOf(p)} {what}");
+    }
+
+    private void OnUserArrived(UserArrived a)
+    {
+        if (!IsGateway)
+        {
+            a.Channel.Close("this server has no user door");
+            return;
+        }
+        if (_host is not null)
+        {
+            a.Channel.Close("the gateway serves one user at a time and is busy; try again later");
+            return;
+        }
+        var missing = _settings.Servers.Where(s => s.Role != Party.Gateway && !_peers.ContainsKey(s.Role)).ToArray();
+        if (missing.Length > 0)
+        {
+            a.Channel.Close($"the deployment is not complete: {string.Join(" and ", missing.Select(m => m.ToString()))} not up");
+            return;
+        }
+        _run++;
+        foreach (IActorRef peer in _peers.Values)
+            peer.Tell(new RunStart(_run, _deployment.DeploymentId));
+        _user = a.Channel;
+        StartHost(a.Channel);
+        a.Admitted.TrySetResult(_host!);
+    }
+
+    private void OnRunStart(RunStart start)
+    {
+        if (IsGateway || !_peers.TryGetValue(Party.Gateway, out IActorRef? gateway) || !Sender.Equals(gateway))
+        {
+            _log($"warning: run {start.Run} started by {Sender.Path.Address}, which is not this deployment's gateway; ignored");
+            return;
+        }
+        if (start.Deployment != _deployment.DeploymentId)
+        {
+            Sender.Tell(new RunStop(start.Run, $"{Me} holds deployment {_deployment.DeploymentId}, the gateway {start.Deployment}"));
+            return;
+        }
+        if (_host is not null) EndRun($"run {start.Run} replaces it", tellUser: false);
+        _run = start.Run;
+        StartHost(null);
+    }
+
+    private void StartHost(IUserChannel? user)
+    {
+        var peers = _peers.Where(kv => kv.Key != Me.Role).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var meter = new RunMeter(Me.Name);
+        ISecoRole role = _deployment.NewRole();
+        long run = _run;
+        TimeSpan deadline = _settings.Failure.QueryDeadline;
+        _host = Context.ActorOf(Props.Create(() => new PartyHost(role, run, peers, user, meter, deadline)), $"run-{run}");
+        _runStarted(run, meter);
+        _log($"run {run}: started ({Me})");
+        foreach (LinkOffer offer in _early.Where(o => o.Run == run))
+            _host.Tell(offer);
+        _early.RemoveAll(o => o.Run <= run);
+    }
+
+    private void FailRun(string reason)
+    {
+        if (_host is null) return;
+        _log($"run {_run} failed: {reason}");
+        EndRun(reason, tellUser: true);
+    }
+
+    private void EndRun(string reason, bool tellUser)
+    {
+        if (_host is null) return;
+        Context.Stop(_host);
+        _host = null;
+        if (IsGateway)
+        {
+            foreach (IActorRef peer in _peers.Values) peer.Tell(new RunStop(_run, reason));
+            if (tellUser) _user?.Close(reason);
+            _user = null;
+        }
+        _log($"run {_run}: ended ({reason})");
+    }
+
+    private sealed record PeerResolved(Party Party, IActorRef Node, UniqueAddress Member);
+
+    private sealed record PeerNotFound(Party Party, string Problem);
+
+    private sealed record GraceOver(Party Party, long Run);
+}

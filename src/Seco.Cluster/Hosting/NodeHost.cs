@@ -1,0 +1,163 @@
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
+using Akka.Remote.Transport.DotNetty;
+using Seco.Cluster.Wire;
+
+namespace Seco.Cluster.Hosting;
+
+/// <summary>
+/// The one host builder of a SECO server node, used by `seco node`, `seco run --runtime cluster` and the tests: an Akka
+/// ActorSystem with the cluster provider, the SECO serializer, Delivery links chunked at 64 KiB with flow control only,
+/// mutual TLS with pinned peers, the failure detector and split-brain resolver of <see cref="FailureSettings"/>, and the
+/// node actor (docs/cluster.md).
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    /// <summary>The ActorSystem name every server uses (it is part of every address).</summary>
+    public const string SystemName = "seco";
+
+    /// <summary>Delivery chunk size: below the 85 KB large-object-heap threshold (../shared/cluster.md).</summary>
+    public const int ChunkBytes = 64 * 1024;
+
+    /// <summary>Chunks in flight per link: 16 × 64 KiB = 1 MiB (../shared/cluster.md measured 83 Mbit/s on a 100 Mbit/s link).</summary>
+    public const int FlowControlWindow = 16;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<long, RunMeter> _meters = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private NodeHost(NodeSettings settings, ActorSystem system)
+    {
+        Settings = settings;
+        System = system;
+    }
+
+    public NodeSettings Settings { get; }
+
+    public ActorSystem System { get; }
+
+    public IActorRef Node { get; private set; } = ActorRefs.Nobody;
+
+    /// <summary>Completes when this node has found every other server of the deployment (they are up and answer).</summary>
+    public Task WhenReady => _ready.Task;
+
+    /// <summary>Completes when the ActorSystem has terminated (Ctrl-C, or this node was downed).</summary>
+    public Task WhenTerminated => System.WhenTerminated;
+
+    /// <summary>The meters of the runs this node took part in (run number → its costs).</summary>
+    public IReadOnlyDictionary<long, RunMeter> Runs
+    {
+        get
+        {
+            lock (_gate) return new Dictionary<long, RunMeter>(_meters);
+        }
+    }
+
+    public static NodeHost Start(NodeSettings settings, ServerDeployment deployment, Action<string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(deployment);
+        Config config = ConfigurationFactory.ParseString(Hocon(settings));
+        BootstrapSetup bootstrap = BootstrapSetup.Create().WithConfig(config);
+        ActorSystemSetup setup = settings.Tls is { } tls
+            ? ActorSystemSetup.Create(bootstrap, TlsSetup.For(tls))
+            : ActorSystemSetup.Create(bootstrap);
+        ActorSystem system = ActorSystem.Create(SystemName, setup);
+        var host = new NodeHost(settings, system);
+        Action<string> sink = log ?? (_ => { });
+        host.Node = system.ActorOf(Props.Create(() => new NodeActor(settings, deployment, line => sink($"[{settings.Self}] {line}"), host.OnRunStarted, host._ready)),
+            NodeActor.Name);
+        return host;
+    }
+
+    /// <summary>Admits a user at the gateway: a new run starts and its host is returned (the door feeds it).</summary>
+    internal Task<IActorRef> AdmitUser(IUserChannel channel)
+    {
+        var admitted = new TaskCompletionSource<IActorRef>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Node.Tell(new UserArrived(channel, admitted));
+        return admitted.Task;
+    }
+
+    internal void UserLeft(long run, string? problem) => Node.Tell(new UserLeft(run, problem));
+
+    private void OnRunStarted(long run, RunMeter meter)
+    {
+        lock (_gate) _meters[run] = meter;
+    }
+
+    /// <summary>Leaves the cluster gracefully and stops (coordinated shutdown).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+    }
+
+    /// <summary>The node's HOCON: everything but the TLS certificate and validator (those go in <see cref="TlsSetup"/>).</summary>
+    internal static string Hocon(NodeSettings s)
+    {
+        ServerEndpoint me = s.Self;
+        string scheme = s.Tls is null ? "akka.tcp" : "akka.ssl.tcp";
+        string seeds = string.Join(", ", s.Servers.Select(x => $"\"{scheme}://{SystemName}@{x.Host}:{x.Port}\""));
+        FailureSettings f = s.Failure;
+        return $$"""
+            akka {
+              loglevel = WARNING
+              stdout-loglevel = WARNING
+              log-dead-letters = 0
+              log-dead-letters-during-shutdown = off
+              actor {
+                provider = cluster
+                serializers { seco = "{{typeof(SecoSerializer).AssemblyQualifiedName}}" }
+                serialization-bindings {
+                  "{{typeof(ILinkPayload).AssemblyQualifiedName}}" = seco
+                  "{{typeof(Protocol.Messages.SecoMessage).AssemblyQualifiedName}}" = seco
+                  "{{typeof(IHostMessage).AssemblyQualifiedName}}" = seco
+                }
+              }
+              remote {
+                log-remote-lifecycle-events = off
+                dot-netty.tcp {
+                  hostname = "{{me.Host}}"
+                  port = {{me.Port}}
+                  enable-ssl = {{(s.Tls is null ? "false" : "true")}}
+                  # Chunks are 64 KiB; nothing larger is ever sent whole.
+                  maximum-frame-size = 1MiB
+                }
+              }
+              cluster {
+                seed-nodes = [{{seeds}}]
+                roles = ["{{me.ClusterRole}}"]
+                min-nr-of-members = 1
+                failure-detector {
+                  heartbeat-interval = {{Ms(f.HeartbeatInterval)}}
+                  acceptable-heartbeat-pause = {{Ms(f.AcceptableHeartbeatPause)}}
+                }
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-majority
+                  stable-after = {{Ms(f.StableAfter)}}
+                }
+                log-info = off
+              }
+              reliable-delivery {
+                producer-controller.chunk-large-messages = {{ChunkBytes}}b
+                # No resend: with it, a chunked message is confirmed only after its last chunk and every unconfirmed
+                # chunk is resent each resend interval, forever (../shared/cluster.md). TCP and the failure
+                # detector cover loss; a lost party fails its queries instead.
+                consumer-controller {
+                  only-flow-control = true
+                  flow-control-window = {{FlowControlWindow}}
+                  # Akka.NET 1.5.75's consumer asks for more chunks of a large message only when exactly half the window
+                  # is left; after a retry the counts no longer line up and every further window waits for this timer
+                  # (docs/cluster.md, "Delivery"). With flow control only, a retry is one small Request message.
+                  resend-interval-min = 100ms
+                  resend-interval-max = 500ms
+                }
+              }
+              coordinated-shutdown.exit-clr = off
+            }
+            """;
+    }
+
+    private static string Ms(TimeSpan t) => $"{(long)t.TotalMilliseconds}ms";
+}

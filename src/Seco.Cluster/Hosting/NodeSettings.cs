@@ -1,0 +1,61 @@
+using System.Security.Cryptography.X509Certificates;
+using Seco.Protocol.Roles;
+
+namespace Seco.Cluster.Hosting;
+
+/// <summary>One server of the deployment: its name (A, B, …), protocol role and Akka endpoint.</summary>
+public sealed record ServerEndpoint(string Name, Party Role, string Host, int Port)
+{
+    /// <summary>The cluster role name members announce ("gateway", "garbler", "evaluator").</summary>
+    public string ClusterRole => ClusterRoles.Of(Role);
+
+    public override string ToString() => $"{ClusterRole} {Name}";
+}
+
+/// <summary>Mutual TLS among the servers: this node's certificate, the deployment CA, and every server's pinned fingerprint.</summary>
+/// <param name="Pins">Server name → SHA-256 fingerprint (lowercase hex) of the certificate it must present.</param>
+public sealed record ServerTls(X509Certificate2 Certificate, X509Certificate2 DeploymentCa, IReadOnlyDictionary<string, string> Pins);
+
+/// <summary>Failure detection and handling (docs/cluster.md, "Failures"): the defaults suit a LAN.</summary>
+public sealed record FailureSettings
+{
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The split-brain resolver (keep-majority) downs an unreachable member after this.</summary>
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(7);
+
+    /// <summary>A suspected (unreachable) party's in-flight queries fail after this.</summary>
+    public TimeSpan UnreachableGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The backstop: a query not finished after this fails wherever it is.</summary>
+    public TimeSpan QueryDeadline { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Everything a server node needs to run, whatever its source (a config file, a test, `seco run --runtime cluster`).</summary>
+/// <param name="Servers">Every server, gateway first (the seed order).</param>
+/// <param name="Tls">Null only in tests of the plumbing: the node then talks plain TCP.</param>
+public sealed record NodeSettings(string Name, IReadOnlyList<ServerEndpoint> Servers, ServerTls? Tls, FailureSettings Failure)
+{
+    public ServerEndpoint Self => Servers.Single(s => s.Name == Name);
+
+    public ServerEndpoint Gateway => Servers[0];
+
+    public ServerEndpoint ServerOf(Party role) => Servers.Single(s => s.Role == role);
+}
+
+public static class ClusterRoles
+{
+    public static string Of(Party role) => role switch
+    {
+        Party.Gateway => "gateway",
+        Party.Garbler => "garbler",
+        Party.Evaluator => "evaluator",
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "only servers join the cluster"),
+    };
+}
+
+/// <summary>What a server brings to every run: a fresh role per run over the same model share, and the deployment id.</summary>
+/// <param name="NewRole">Makes the role for a new run (new keys, new setup; the share — and A's lifetime query count — stay).</param>
+public sealed record ServerDeployment(string DeploymentId, Func<ISecoRole> NewRole);

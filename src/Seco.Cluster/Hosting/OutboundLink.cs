@@ -1,0 +1,62 @@
+using Akka.Actor;
+using Akka.Delivery;
+using Akka.Util;
+using Seco.Cluster.Wire;
+
+namespace Seco.Cluster.Hosting;
+
+/// <summary>
+/// The producer end of one directed server-to-server link of a run: an Akka.Delivery ProducerController that chunks each
+/// message into 64 KiB pieces and sends no faster than the consumer's flow-control window (../shared/cluster.md: whole
+/// multi-MiB messages starve the failure detector's heartbeats). Messages wait here, in order, until the controller
+/// asks for the next one.
+/// </summary>
+internal sealed class OutboundLink : UntypedActor
+{
+    private readonly string _producerId;
+    private readonly Queue<EncodedSecoMessage> _waiting = new();
+    private IActorRef? _controller;
+    private IActorRef? _demand;
+
+    public OutboundLink(string producerId) => _producerId = producerId;
+
+    /// <summary>Messages not yet handed to the controller (a link whose consumer never registered keeps them all).</summary>
+    public int Waiting => _waiting.Count;
+
+    protected override void PreStart()
+    {
+        _controller = Context.ActorOf(
+            ProducerController.Create<ILinkPayload>(Context.System, _producerId, Option<Props>.None), "producer");
+        _controller.Tell(new ProducerController.Start<ILinkPayload>(Self));
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ProducerController.RequestNext<ILinkPayload> next:
+                if (_waiting.TryDequeue(out EncodedSecoMessage? first))
+                    next.SendNextTo.Tell(first);
+                else
+                    _demand = next.SendNextTo;
+                break;
+            case EncodedSecoMessage m:
+                if (_demand is { } to)
+                {
+                    _demand = null;
+                    to.Tell(m);
+                }
+                else
+                {
+                    _waiting.Enqueue(m);
+                }
+                break;
+            case LinkOffer offer:
+                _controller!.Tell(new ProducerController.RegisterConsumer<ILinkPayload>(offer.Consumer));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+}

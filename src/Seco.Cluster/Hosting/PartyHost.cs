@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Delivery;
+using Akka.Event;
+using Akka.Util;
+using Seco.Cluster.Wire;
+using Seco.Protocol.Messages;
+using Seco.Protocol.Roles;
+
+namespace Seco.Cluster.Hosting;
+
+/// <summary>
+/// Hosts one sans-IO SECO role for one run on a server node (the cluster's counterpart of the simulator's RoleActor):
+/// one inbound Delivery link (ConsumerController) and one outbound link (<see cref="OutboundLink"/>) per other server,
+/// and for the gateway the user's door. Each message is handed to the role; what the role emits is encoded once,
+/// metered, and sent. A message that is malformed or that the role rejects fails its query (every party drops it, the
+/// user moves on), or the run when it belongs to the setup.
+/// </summary>
+internal sealed class PartyHost : UntypedActor, IWithTimers
+{
+    private readonly ISecoRole _role;
+    private readonly long _run;
+    private readonly IReadOnlyDictionary<Party, IActorRef> _peerNodes;
+    private readonly IUserChannel? _user;
+    private readonly RunMeter _meter;
+    private readonly TimeSpan _queryDeadline;
+    private readonly Dictionary<Party, IActorRef> _outbound = [];
+    private readonly Dictionary<IActorRef, Party> _inbound = [];
+    private readonly Dictionary<int, DateTime> _open = [];
+    private readonly HashSet<int> _closed = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public PartyHost(ISecoRole role, long run, IReadOnlyDictionary<Party, IActorRef> peerNodes, IUserChannel? user, RunMeter meter, TimeSpan queryDeadline)
+    {
+        _role = role;
+        _run = run;
+        _peerNodes = peerNodes;
+        _user = user;
+        _meter = meter;
+        _queryDeadline = queryDeadline;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private Party Self_ => _role.Self;
+
+    protected override void PreStart()
+    {
+        foreach ((Party peer, IActorRef node) in _peerNodes)
+        {
+            IActorRef consumer = Context.ActorOf(ConsumerController.Create<ILinkPayload>(Context.System, Option<IActorRef>.None), $"in-{peer}");
+            consumer.Tell(new ConsumerController.Start<ILinkPayload>(Self));
+            _inbound[consumer] = peer;
+            _outbound[peer] = Context.ActorOf(Props.Create(() => new OutboundLink($"run{_run}:{Self_}->{peer}")), $"out-{peer}");
+            node.Tell(new LinkOffer(_run, Self_, consumer));
+        }
+        Timers.StartPeriodicTimer("deadline", DeadlineTick.Instance, TimeSpan.FromSeconds(1));
+        Run(ProtocolPhase.Setup, o => _role.Start(o));
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ConsumerController.Delivery<ILinkPayload> d:
+                if (_inbound.TryGetValue(d.ConfirmTo, out Party from) && d.Message is ReceivedSecoMessage received)
+                    Handle(from, received);
+                else
+                    _log.Warning("run {0}: a delivery on an unknown link ({1}) dropped", _run, d.Message.Kind);
+                d.ConfirmTo.Tell(ConsumerController.Confirmed.Instance);
+                break;
+            case LinkOffer offer when _outbound.TryGetValue(offer.From, out IActorRef? link):
+                link.Tell(offer);
+                break;
+            case FromUser u:
+                Handle(Party.User, u.Message);
+                break;
+            case FailOpenQueries f:
+                foreach (int q in _open.Keys.ToArray())
+                    Abort(q, f.Reason);
+                break;
+            case DeadlineTick:
+                DateTime now = DateTime.UtcNow;
+                foreach ((int q, DateTime since) in _open.ToArray())
+                    if (now - since > _queryDeadline)
+                        Abort(q, $"query {q} did not finish within the deadline of {Durations.Show(_queryDeadline)}");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Handle(Party from, ReceivedSecoMessage received)
+    {
+        if (received.Message is not { } m)
+        {
+            string reason = $"{from} sent a malformed message: {received.Problem}";
+            if (received.Query is int q) Abort(q, reason);
+            else Fail(reason);
+            return;
+        }
+        _meter.Received(m.Phase, received.BodyBytes);
+        if (m is QueryMessage qm && !_closed.Contains(qm.Query)) _open.TryAdd(qm.Query, DateTime.UtcNow);
+        try
+        {
+            Run(m.Phase, o => _role.Handle(from, m, o));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            string reason = $"{Self_} rejected {received.Kind} from {from}: {e.Message}";
+            _log.Warning("run {0}: {1}", _run, reason);
+            if (m is QueryMessage bad) Abort(bad.Query, reason);
+            else Fail(reason);
+        }
+    }
+
+    private void Abort(int query, string reason)
+    {
+        ProtocolPhase at = ProtocolPhase.Online;
+        Run(at, o => _role.Abort(query, at, reason, o));
+        Close(query);
+    }
+
+    private void Fail(string reason) => Context.Parent.Tell(new RunFailed(_run, reason));
+
+    /// <summary>Runs the role under <paramref name="phase"/> (its time is charged there) and sends what it emitted.</summary>
+    private void Run(ProtocolPhase phase, Action<Outbox> act)
+    {
+        var outbox = new Outbox();
+        long start = Stopwatch.GetTimestamp();
+        act(outbox);
+        _meter.Computed(phase, Stopwatch.GetElapsedTime(start));
+        foreach ((Party to, SecoMessage message) in outbox.Messages)
+        {
+            EncodedSecoMessage encoded = EncodedSecoMessage.Of(message);
+            _meter.Sent(message.Phase, encoded.Kind, encoded.Body.Length);
+            if (to == Party.User)
+                _user?.Send(encoded);
+            else if (_outbound.TryGetValue(to, out IActorRef? link))
+                link.Tell(encoded);
+            else
+                _log.Warning("run {0}: {1} has no link to {2}; {3} dropped", _run, Self_, to, encoded.Kind);
+            if (message is QueryAborted a) Close(a.Query);
+            else if (to == Party.User && message is OutputCiphertext or OutputShare) Close(((QueryMessage)message).Query);
+        }
+    }
+
+    private void Close(int query)
+    {
+        _open.Remove(query);
+        _closed.Add(query);
+    }
+}

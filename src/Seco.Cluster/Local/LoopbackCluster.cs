@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Seco.Cluster.Door;
+using Seco.Cluster.Hosting;
+using Seco.Cluster.Security;
+using Seco.Lattice.Parameters;
+using Seco.Nn.Field;
+using Seco.Nn.FixedPoint;
+using Seco.Protocol.Model;
+using Seco.Protocol.Roles;
+using Seco.Scenarios;
+using Seco.Scenarios.Secure;
+
+namespace Seco.Cluster.Local;
+
+/// <summary>Options of a one-machine cluster run.</summary>
+public sealed record LoopbackOptions
+{
+    /// <summary>Mutual TLS among the servers (the door always uses it). Off only for transport measurements.</summary>
+    public bool ServerTls { get; init; } = true;
+
+    public FailureSettings Failure { get; init; } = new();
+
+    /// <summary>How long the three servers may take to form the cluster.</summary>
+    public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Node log lines (joins, suspicions, failures, runs).</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>The user's protocol events as they happen (for a progress display).</summary>
+    public Action<ProtocolEvent>? Progress { get; init; }
+}
+
+/// <summary>What a one-machine cluster run produced: the user's session, each server's costs, and the plaintext reference.</summary>
+public sealed record LoopbackResult(UserSessionResult User, IReadOnlyList<PartyCosts> Servers, ModelSplit Split, long[][] Reference,
+    double JoinSeconds, double SessionSeconds)
+{
+    public bool AllBitExact => User.Queries.All(q => q.Logits is not null && q.Logits.Select(PrimeField.ToSigned).SequenceEqual(Reference[q.Query]));
+}
+
+/// <summary>
+/// `seco run --runtime cluster`: the scenario's servers as three Akka ActorSystems in this process, joined over
+/// loopback with mutual TLS and a throw-away development CA, and the user as a door client — the real transport, the
+/// real certificates checks, wall-clock costs (docs/cluster.md, "One machine").
+/// </summary>
+public static class LoopbackCluster
+{
+    public static async Task<LoopbackResult> RunAsync(PreparedScenario prepared, LoopbackOptions? options = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        options ??= new LoopbackOptions();
+        Scenario scenario = prepared.Scenario;
+        BfvContext context = SecureRun.ContextFor(scenario);
+        Hierarchy h = scenario.Hierarchy;
+        if (h.Tiers.Count != 1 || h.Tiers[0].Servers.Count != 2)
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy", "cluster mode runs the secure protocol with exactly one remote tier of two servers (garbler, evaluator)")]);
+        FixedPointModel model = prepared.FixedModel;
+        ModelSplit split = SecureRun.Deploy(scenario, model, context);
+        if (prepared.Queries.Count > split.Parameters.Budget.Queries)
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("queries.count",
+                $"a cluster session serves one key set: at most {split.Parameters.Budget.Queries} queries (docs/noise.md); this scenario asks {prepared.Queries.Count}")]);
+        ulong[][] inputs = prepared.Queries.Select(q => q.Input.Select(v => PrimeField.FromSigned(model.Format.Encode(v))).ToArray()).ToArray();
+        long[][] reference = prepared.Queries.Select(q => FixedPointReference.Forward(model, q.Input).Logits).ToArray();
+
+        string gateway = h.Gateway, garbler = h.Tiers[0].Servers[0], evaluator = h.Tiers[0].Servers[1];
+        using DevDeployment pki = DevCertificates.Create(DevCertificatePlan.Create([gateway, garbler, evaluator], ["user"]));
+        int[] ports = FreePorts(3);
+        ServerEndpoint[] servers =
+        [
+            new(gateway, Party.Gateway, "127.0.0.1", ports[0]),
+            new(garbler, Party.Garbler, "127.0.0.1", ports[1]),
+            new(evaluator, Party.Evaluator, "127.0.0.1", ports[2]),
+        ];
+        string deploymentId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+        var roles = new Dictionary<Party, Func<ISecoRole>>
+        {
+            [Party.Gateway] = () => new GatewayRole(split.Parameters, split.Gateway),
+            [Party.Garbler] = () => new GarblerRole(split.Parameters, split.Garbler),
+            [Party.Evaluator] = () => new EvaluatorRole(split.Parameters, split.Evaluator),
+        };
+
+        var clock = Stopwatch.StartNew();
+        var hosts = new List<NodeHost>();
+        UserDoor? door = null;
+        try
+        {
+            foreach (ServerEndpoint s in servers)
+            {
+                ServerTls? tls = options.ServerTls
+                    ? new ServerTls(pki.Servers.Single(c => c.Name == s.Name).Certificate, pki.DeploymentCa, pki.ServerPins)
+                    : null;
+                hosts.Add(NodeHost.Start(new NodeSettings(s.Name, servers, tls, options.Failure), new ServerDeployment(deploymentId, roles[s.Role]), options.Log));
+            }
+            await Task.WhenAll(hosts.Select(n => n.WhenReady)).WaitAsync(options.JoinTimeout, cancel).ConfigureAwait(false);
+            double joined = clock.Elapsed.TotalSeconds;
+            IssuedCertificate a = pki.Servers.Single(c => c.Name == gateway);
+            door = UserDoor.Open(hosts[0], new DoorSettings("127.0.0.1", 0, a.Certificate, pki.UserCa, null), options.Log);
+            var user = new UserClientSettings("127.0.0.1", door.Port, "127.0.0.1", pki.Users[0].Certificate, pki.DeploymentCa, a.Fingerprint)
+            {
+                QueryDeadline = options.Failure.QueryDeadline,
+            };
+            UserSessionResult session = await UserClient.RunAsync(user, split.Parameters.ForUser(), inputs, options.Progress, cancel).ConfigureAwait(false);
+            double sessionSeconds = clock.Elapsed.TotalSeconds - joined;
+            // The gateway ends the run when the user leaves; give the servers a moment to book the last messages.
+            await Task.Delay(200, cancel).ConfigureAwait(false);
+            var costs = hosts.Select(n => n.Runs.Values.LastOrDefault()?.Snapshot() ?? new PartyCosts(n.Settings.Name, [], [])).ToArray();
+            return new LoopbackResult(session, costs, split, reference, joined, sessionSeconds);
+        }
+        finally
+        {
+            if (door is not null) await door.DisposeAsync().ConfigureAwait(false);
+            await Task.WhenAll(hosts.Select(n => n.DisposeAsync().AsTask())).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ports the OS has free now (bound to port 0 and released; a tiny race a test can live with).</summary>
+    internal static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
+        foreach (TcpListener l in listeners) l.Start();
+        int[] ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        foreach (TcpListener l in listeners) l.Stop();
+        return ports;
+    }
+}

@@ -1,0 +1,56 @@
+using Seco.Protocol.Messages;
+using Seco.Protocol.Roles;
+using Seco.Scenarios;
+using Seco.Scenarios.Secure;
+using Seco.Tests.Shared;
+
+namespace Seco.Cluster.Tests;
+
+/// <summary>The shipped scenarios the cluster tests run, and the simulator's per-party, per-kind traffic for them.</summary>
+internal static class ClusterScenarios
+{
+    public static PreparedScenario Load(string file) =>
+        PreparedScenario.Prepare(ScenarioLoader.LoadFile(Path.Combine(TestHost.Root, "scenarios", file)));
+
+    /// <summary>The MLP at split 1 (three queries): the smallest secure scenario.</summary>
+    public static PreparedScenario Mlp() => PreparedScenario.Prepare(ScenarioLoader.Load("""
+        version: 1
+        name: cluster-mlp
+        model: ../models/mlp.onnx
+        split: 1
+        hierarchy:
+          tiers:
+            - name: remote
+              servers: [B, C]
+        network: { profile: lan }
+        queries:
+          count: 2
+          input:
+            images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
+        crypto: { preset: seco-8192 }
+        """, "scenarios/cluster-mlp.yaml", Path.Combine(TestHost.Root, "scenarios")));
+
+    /// <summary>Per sending party ("user", "gateway", …) and kind: messages and body bytes in a simulator run.</summary>
+    public static SortedDictionary<string, (long Messages, long Bytes)> SimulatorTraffic(PreparedScenario prepared, out bool bitExact)
+    {
+        var sent = new List<(Party From, SecoMessage Message)>();
+        SecureRunResult result = SecureRun.Run(prepared, null, Actors.Runtime.ComputeTiming.Measured, role => new RecordingRole(role, sent));
+        bitExact = result.AllBitExact;
+        var traffic = new SortedDictionary<string, (long, long)>(StringComparer.Ordinal);
+        foreach ((Party from, SecoMessage m) in sent)
+        {
+            string key = $"{Name(from)} {SecoCodecs.For(m.GetType()).Kind}";
+            (long n, long b) = traffic.GetValueOrDefault(key);
+            traffic[key] = (n + 1, b + SecoCodecs.Size(m));
+        }
+        return traffic;
+    }
+
+    public static string Name(Party p) => p switch
+    {
+        Party.User => "user",
+        Party.Gateway => "gateway",
+        Party.Garbler => "garbler",
+        _ => "evaluator",
+    };
+}
