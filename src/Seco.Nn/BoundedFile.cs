@@ -12,21 +12,25 @@ internal static class BoundedFile
 {
     /// <param name="kind">"model", "IDX": names the limit in the message.</param>
     /// <param name="fail">Makes the exception to throw from a one-line message.</param>
-    public static byte[] Read(string path, long maxBytes, string kind, Func<string, Exception> fail)
+    public static byte[] Read(string path, long maxBytes, string kind, Func<string, Exception> fail) =>
+        Read(path, maxBytes, kind, (file, problem) => fail($"{file}: {problem}"));
+
+    /// <param name="fail">Makes the exception to throw from the path and the problem (for exceptions that keep both).</param>
+    public static byte[] Read(string path, long maxBytes, string kind, Func<string, string, Exception> fail)
     {
         long length = new FileInfo(path).Length;
         if (length == 0)
-            throw fail($"{path}: {EmptyReason}");
+            throw fail(path, EmptyReason);
         if (length > maxBytes)
-            throw fail($"{path}: {length.ToString("N0", CultureInfo.InvariantCulture)} bytes is larger than the " +
-                       $"{maxBytes.ToString("N0", CultureInfo.InvariantCulture)}-byte limit for {kind} files");
+            throw fail(path, $"{length.ToString("N0", CultureInfo.InvariantCulture)} bytes is larger than the " +
+                             $"{maxBytes.ToString("N0", CultureInfo.InvariantCulture)}-byte limit for {kind} files");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
         var buffer = new byte[length + 1];
         int total = 0;
         for (int read; total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0;)
             total += read;
         if (total > length)
-            throw fail($"{path}: the file grew while it was read");
+            throw fail(path, "the file grew while it was read");
         return total == buffer.Length ? buffer : buffer[..total];
     }
 

@@ -23,12 +23,21 @@ public static class OnnxImporter
         "BatchNormalization", "Identity", "Dropout", "Constant",
     ];
 
-    public static NeuralModel Load(string path)
+    public static NeuralModel Load(string path) => Parse(ReadFile(path), path, Path.GetFileNameWithoutExtension(path));
+
+    /// <summary>Loads a model and gives the SHA-256 of exactly the bytes it was parsed from (a deployment names its model by it).</summary>
+    public static NeuralModel Load(string path, out byte[] sha256)
+    {
+        byte[] bytes = ReadFile(path);
+        sha256 = System.Security.Cryptography.SHA256.HashData(bytes);
+        return Parse(bytes, path, Path.GetFileNameWithoutExtension(path));
+    }
+
+    private static byte[] ReadFile(string path)
     {
         FileInfo file = new(path);
         if (!file.Exists) throw new ModelFormatException($"{path}: model file not found");
-        byte[] bytes = BoundedFile.Read(path, MaxFileBytes, "model", message => new ModelFormatException(message));
-        return Parse(bytes, path, Path.GetFileNameWithoutExtension(path));
+        return BoundedFile.Read(path, MaxFileBytes, "model", message => new ModelFormatException(message));
     }
 
     public static NeuralModel Parse(byte[] bytes, string source, string? modelName = null)

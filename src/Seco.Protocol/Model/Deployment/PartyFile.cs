@@ -1,0 +1,292 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using Seco.Lattice.Linear;
+using Seco.Lattice.Parameters;
+using Seco.MessagePack;
+using Seco.Nn;
+using Seco.Nn.Field;
+using Seco.Nn.FixedPoint;
+using static Seco.Protocol.Model.Deployment.PartyFileFormat;
+
+namespace Seco.Protocol.Model.Deployment;
+
+/// <summary>A party file that passed every check.</summary>
+public abstract record PartyFileContents(PartyFileHeader Header);
+
+/// <summary>A's file: the parameters every server shares and F_A (blocks 1..l).</summary>
+public sealed record GatewayPartyFile(PartyFileHeader Header, SecoParameters Parameters, GatewayModel Model) : PartyFileContents(Header);
+
+/// <summary>B's or C's file: the parameters every server shares and the server's share of F_BC (blocks l+1..L).</summary>
+public sealed record RemotePartyFile(PartyFileHeader Header, SecoParameters Parameters, RemoteShare Share) : PartyFileContents(Header);
+
+/// <summary>The user's file: F_A's architecture and the sizes the user handles, nothing else.</summary>
+public sealed record UserPartyFile(PartyFileHeader Header, UserView View) : PartyFileContents(Header);
+
+/// <summary>
+/// Reads the files <see cref="PartyFiles"/> writes. Nothing in a file is trusted: the size is bounded before it is
+/// read, then the magic, the format version, the party kind the caller expects, the file length, every field's range,
+/// the deployment id against the header's fields, F_BC's shapes against their commitment, the HE parameters against
+/// the caller's context, the body's SHA-256, the shapes' consistency (the checks of <see cref="SecoParameters"/>), each
+/// vector's length against its block's shape and every residue against p. Any failure is a
+/// <see cref="PartyFileException"/> naming the file and the problem.
+/// </summary>
+public static class PartyFile
+{
+    /// <summary>The largest party file read unless the caller says otherwise (1 GiB).</summary>
+    public const long DefaultMaxBytes = 1L << 30;
+
+    /// <exception cref="PartyFileException">The file is not A's valid file for <paramref name="context"/>.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static GatewayPartyFile ReadGateway(string path, BfvContext context, long maxBytes = DefaultMaxBytes) =>
+        (GatewayPartyFile)Read(path, PartyKind.Gateway, context, maxBytes);
+
+    /// <param name="party"><see cref="PartyKind.Garbler"/> or <see cref="PartyKind.Evaluator"/>: the file must be that server's.</param>
+    /// <exception cref="PartyFileException">The file is not that server's valid file for <paramref name="context"/>.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static RemotePartyFile ReadRemote(string path, PartyKind party, BfvContext context, long maxBytes = DefaultMaxBytes)
+    {
+        if (party is not (PartyKind.Garbler or PartyKind.Evaluator))
+            throw new ArgumentException($"a remote server is the garbler or the evaluator, not the {Name(party)}", nameof(party));
+        return (RemotePartyFile)Read(path, party, context, maxBytes);
+    }
+
+    /// <exception cref="PartyFileException">The file is not the user's valid file for <paramref name="context"/>.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static UserPartyFile ReadUser(string path, BfvContext context, long maxBytes = DefaultMaxBytes) =>
+        (UserPartyFile)Read(path, PartyKind.User, context, maxBytes);
+
+    /// <summary>Reads <paramref name="party"/>'s file: a <see cref="GatewayPartyFile"/>, <see cref="RemotePartyFile"/> or <see cref="UserPartyFile"/>.</summary>
+    public static PartyFileContents Read(string path, PartyKind party, BfvContext context, long maxBytes = DefaultMaxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: party file not found", path);
+        byte[] bytes = BoundedFile.Read(path, maxBytes, "party", (file, problem) => new PartyFileException(file, problem));
+        return Decode(bytes, path, party, context);
+    }
+
+    /// <summary>Checks and decodes a party file's bytes; <paramref name="source"/> names them in errors.</summary>
+    public static PartyFileContents Decode(byte[] bytes, string source, PartyKind party, BfvContext context)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!Enum.IsDefined(party))
+            throw new ArgumentOutOfRangeException(nameof(party), party, "not a party");
+        return new Decoder(bytes, source, party, context).Run();
+    }
+
+    /// <summary>Where the body starts (tests: they re-seal a body they modified).</summary>
+    internal static int BodyOffset(byte[] bytes)
+    {
+        var r = new MessagePackReader(bytes);
+        r.ReadRawBytes(PrefixBytes);
+        r.Skip();
+        return r.Consumed;
+    }
+
+    private sealed class Decoder(byte[] bytes, string source, PartyKind expected, BfvContext context)
+    {
+        private PartyFileException Fail(string problem) => new(source, problem);
+
+        public PartyFileContents Run()
+        {
+            if (bytes.Length < PrefixBytes || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+                throw Fail(bytes.Length >= Magic.Length && !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic)
+                    ? "not a SECO party file (it does not start with the magic bytes \"SECOPART\")"
+                    : $"truncated: {bytes.Length} bytes is shorter than a party file's {PrefixBytes}-byte prefix");
+            int version = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
+            if (version != FormatVersion)
+                throw Fail($"format version {version} is not supported (this build reads version {FormatVersion})");
+            ulong length = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(10));
+            if (length != (ulong)bytes.Length)
+                throw Fail(length > (ulong)bytes.Length
+                    ? $"truncated: the header says the file has {length:N0} bytes, it has {bytes.Length:N0}"
+                    : $"the header says the file has {length:N0} bytes, it has {bytes.Length:N0} (extra bytes, or a corrupted length)");
+            try
+            {
+                return Parse();
+            }
+            catch (MessagePackException e)
+            {
+                bool truncated = e.Problem.Contains("end of data", StringComparison.Ordinal) || e.Problem.Contains("truncated", StringComparison.Ordinal);
+                throw new PartyFileException(source, $"{(truncated ? "truncated or corrupted" : "malformed")} at byte {e.Offset}: {e.Problem}", e);
+            }
+        }
+
+        private PartyFileContents Parse()
+        {
+            var r = new MessagePackReader(bytes);
+            r.ReadRawBytes(PrefixBytes);
+
+            // The header.
+            int fields = r.ReadArrayHeader();
+            if (fields != HeaderFields)
+                throw Fail($"header: {fields} fields, expected {HeaderFields}");
+            var party = (PartyKind)r.ReadInt32InRange(0, 3, "party kind");
+            if (party != expected)
+                throw Fail($"this is the {Name(party)}'s file, not the {Name(expected)}'s");
+            byte[] id = ReadFixed(ref r, IdBytes, "deployment id", Fail);
+            SharedFields shared = ReadShared(ref r);
+            BlockShape[]? remote = null;
+            if (party == PartyKind.User)
+            {
+                if (!r.TryReadNil())
+                    throw Fail("the user's file must not carry F_BC's block shapes");
+            }
+            else
+            {
+                int count = r.CreatePeekReader().ReadArrayHeader();
+                if (shared.Split + count > MaxBlocks)
+                    throw Fail($"{shared.Split} + {count} blocks exceed the limit of {MaxBlocks}");
+                if (shared.Split + count == 0)
+                    throw Fail("a model has at least one block");
+                remote = ReadShapes(ref r, "F_BC's shapes", shared.Split + 1, count, Fail);
+            }
+            byte[] bodyHash = ReadFixed(ref r, HashBytes, "body SHA-256", Fail);
+
+            // The header's integrity: the id covers every shared field, the commitment F_BC's shapes.
+            if (!shared.Id().AsSpan().SequenceEqual(id))
+                throw Fail("the deployment id does not match the header's fields (the header is corrupted or was modified)");
+            if (remote is not null && !RemoteCommitment(shared.Nonce, remote).AsSpan().SequenceEqual(shared.RemoteCommitment))
+                throw Fail("F_BC's block shapes do not match their commitment in the header (the header is corrupted or was modified)");
+            if (!SHA256.HashData(r.UnreadSpan).AsSpan().SequenceEqual(bodyHash))
+                throw Fail("the body's SHA-256 does not match the header (the file is corrupted or was modified)");
+
+            // The parameter set: the caller's context must be the one the file was made for.
+            if (shared.N != context.N || shared.PlainModulus != context.PlainModulus.Value || !context.ParameterHash.AsSpan().SequenceEqual(shared.ParameterHash))
+                throw Fail($"made for HE parameters n = {shared.N}, t = {shared.PlainModulus}, hash {Convert.ToHexStringLower(shared.ParameterHash)[..16]}… " +
+                           $"(crypto preset '{shared.CryptoPreset}'), but this node uses n = {context.N}, t = {context.PlainModulus.Value}, hash {context.ParameterHashHex[..16]}…");
+            if (shared.PlainModulus != PrimeField.P)
+                throw Fail($"the plaintext modulus {shared.PlainModulus} is not the share field p = {PrimeField.P}");
+
+            var header = new PartyFileHeader(FormatVersion, party, Convert.ToHexStringLower(id), Convert.ToHexStringLower(shared.ModelSha256), shared.FractionalBits,
+                shared.CryptoPreset, shared.N, shared.PlainModulus, Convert.ToHexStringLower(shared.ParameterHash), shared.Split, shared.QueryBudget,
+                shared.InputSize, shared.TransitionSize, shared.OutputSize, shared.GatewayBlocks, remote, Convert.ToHexStringLower(bodyHash));
+            SecoParameters? parameters = remote is null ? null : Parameters(shared, remote);
+            UserView? view = remote is null ? UserViewOf(shared) : null;
+
+            // The body: the blocks this party holds.
+            int bodyFields = r.ReadArrayHeader();
+            if (bodyFields != 3)
+                throw Fail($"body: {bodyFields} fields, expected 3");
+            if ((PartyKind)r.ReadInt32InRange(0, 3, "body party kind") != party)
+                throw Fail("the body belongs to another party's file");
+            if (!ReadFixed(ref r, IdBytes, "body deployment id", Fail).AsSpan().SequenceEqual(id))
+                throw Fail("the body belongs to another deployment");
+            (int first, int last) = party switch
+            {
+                PartyKind.Gateway => (1, shared.Split),
+                PartyKind.Garbler or PartyKind.Evaluator => (shared.Split + 1, parameters!.BlockCount),
+                _ => (1, 0),
+            };
+            int blocks = r.ReadArrayHeader();
+            if (blocks != last - first + 1)
+                throw Fail($"body: {blocks} blocks, expected {last - first + 1} (blocks {first}..{last})");
+            var weights = new Dictionary<int, ulong[]>();
+            var biases = new Dictionary<int, ulong[]>();
+            for (int i = first; i <= last; i++)
+            {
+                int blockFields = r.ReadArrayHeader();
+                if (blockFields != 5)
+                    throw Fail($"body: block {i} has {blockFields} fields, expected 5");
+                int index = r.ReadInt32InRange(1, MaxBlocks, "block index");
+                if (index != i)
+                    throw Fail($"body: block {index} where block {i} was expected");
+                BlockShape shape = parameters!.Block(i);
+                weights[i] = ReadResidues(ref r, shape.Rows * shape.Columns, $"block {i} weights", Fail);
+                biases[i] = ReadResidues(ref r, shape.Rows, $"block {i} bias", Fail);
+            }
+            r.EnsureEnd();
+
+            return party switch
+            {
+                // GatewayModel.ServedQueries (F_A's lifetime count) is runtime state and is not in the file: a loaded
+                // model starts at 0, so a node that restarts must persist the count itself (docs/noise.md).
+                PartyKind.Gateway => new GatewayPartyFile(header, parameters!, new GatewayModel(weights, biases)),
+                PartyKind.Garbler or PartyKind.Evaluator => new RemotePartyFile(header, parameters!, new RemoteShare(weights, biases)),
+                _ => new UserPartyFile(header, view!),
+            };
+        }
+
+        private SharedFields ReadShared(ref MessagePackReader r)
+        {
+            byte[] nonce = ReadFixed(ref r, NonceBytes, "nonce", Fail);
+            byte[] model = ReadFixed(ref r, HashBytes, "model SHA-256", Fail);
+            int bits = r.ReadInt32InRange(1, FixedPointFormat.MaxFractionalBits, "fractional bits");
+            string preset = r.ReadString();
+            if (!IsPresetName(preset))
+                throw Fail($"crypto preset '{Printable(preset)}' is not a preset name (1..{MaxPresetNameLength} characters of a-z, 0-9, '.', '_', '-')");
+            int n = r.ReadInt32InRange(BfvContext.MinPolyModulusDegree, BfvContext.MaxPolyModulusDegree, "n");
+            ulong t = r.ReadUInt64();
+            byte[] parameterHash = ReadFixed(ref r, HashBytes, "parameter hash", Fail);
+            int split = r.ReadInt32InRange(0, MaxBlocks, "split l");
+            int budget = r.ReadInt32InRange(1, 1 << NoiseBudget.MaxBudgetLog2, "query budget");
+            int input = r.ReadInt32InRange(1, MaxSide, "input size");
+            int transition = r.ReadInt32InRange(0, MaxSide, "transition size");
+            int output = r.ReadInt32InRange(1, MaxSide, "output size");
+            BlockShape[] gateway = ReadShapes(ref r, "F_A's shapes", 1, split, Fail);
+            byte[] commitment = ReadFixed(ref r, HashBytes, "F_BC commitment", Fail);
+            return new SharedFields(nonce, model, bits, preset, n, t, parameterHash, split, budget, input, transition, output, gateway, commitment);
+        }
+
+        /// <summary>The servers' parameters, rebuilt from every block's shape; their sizes must be the header's.</summary>
+        private SecoParameters Parameters(SharedFields shared, BlockShape[] remote)
+        {
+            BlockShape[] blocks = [.. shared.GatewayBlocks, .. remote];
+            SecoParameters p;
+            try
+            {
+                p = new SecoParameters(context, blocks, shared.Split, shared.QueryBudget);
+            }
+            catch (ArgumentException e)
+            {
+                throw Fail($"the parameters do not hold together: {e.Message.Split(" (Parameter")[0]}");
+            }
+            UserView view = p.ForUser();
+            if (view.InputSize != shared.InputSize || view.TransitionSize != shared.TransitionSize || view.OutputSize != shared.OutputSize)
+                throw Fail($"the header's sizes (input {shared.InputSize}, transition {shared.TransitionSize}, output {shared.OutputSize}) are not the blocks' " +
+                           $"({view.InputSize}, {view.TransitionSize}, {view.OutputSize})");
+            return p;
+        }
+
+        /// <summary>The user's view, checked as far as the user can: F_A's blocks chain from the input to the transition (or the output).</summary>
+        private UserView UserViewOf(SharedFields s)
+        {
+            int half = context.N / 2;
+            if (s.InputSize > half || s.TransitionSize > half || s.OutputSize > half)
+                throw Fail($"a size (input {s.InputSize}, transition {s.TransitionSize}, output {s.OutputSize}) exceeds the {half} slots of a batching row");
+            bool remoteTier = s.TransitionSize > 0;
+            if (!remoteTier && s.Split == 0)
+                throw Fail("no block on the gateway and no remote tier: the model would have no block");
+            int size = s.InputSize;
+            foreach (BlockShape b in s.GatewayBlocks)
+            {
+                if (b.Columns != size)
+                    throw Fail($"block {b.Index} takes {b.Columns} inputs but receives {size}");
+                bool last = b.Index == s.Split;
+                if (b.HasRelu != (remoteTier || !last))
+                    throw Fail($"block {b.Index} {(b.HasRelu ? "has" : "lacks")} a ReLU, but {(b.HasRelu ? "the model's last block is linear only" : "every block but the model's last ends in one")}");
+                try
+                {
+                    _ = new MatVecLayout(b.Rows, b.Columns, context.N);
+                }
+                catch (ArgumentException e)
+                {
+                    throw Fail($"block {b.Index}: {e.Message.Split(" (Parameter")[0]}");
+                }
+                size = b.Rows;
+            }
+            if (size != (remoteTier ? s.TransitionSize : s.OutputSize))
+                throw Fail(remoteTier
+                    ? $"F_A gives {size} values but the transition size is {s.TransitionSize}"
+                    : $"the last block gives {size} values but the output size is {s.OutputSize}");
+            return new UserView(context, s.GatewayBlocks, s.InputSize, s.TransitionSize, s.OutputSize);
+        }
+
+        private static string Printable(string text) =>
+            string.Concat(text.Take(MaxPresetNameLength).Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString(CultureInfo.InvariantCulture)));
+    }
+}

@@ -1,0 +1,218 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Security.Cryptography;
+using Seco.MessagePack;
+using Seco.Nn.Field;
+
+namespace Seco.Protocol.Model.Deployment;
+
+/// <summary>
+/// The layout of a party file (format version 1; docs/cluster.md, "Model files"). All integers inside the
+/// MessagePack part are written by value (Seco.MessagePack); residues are little-endian 64-bit words.
+/// <code>
+/// offset 0   8 bytes  magic "SECOPART"
+/// offset 8   2 bytes  format version, uint16 little-endian
+/// offset 10  8 bytes  length of the whole file, uint64 little-endian
+/// offset 18  header   MessagePack array of 18:
+///                       party kind, deployment id (bin 8),
+///                       the shared fields (<see cref="SharedFields"/>, 14 values),
+///                       F_BC's block shapes (array; nil in the user's file),
+///                       SHA-256 of the body (bin 32)
+///            body     MessagePack array of 3: party kind, deployment id (bin 8), blocks (array)
+///                       block = [index, weights bitmap, weights values, bias bitmap, bias values]
+/// </code>
+/// A residue vector is stored sparsely: a bitmap of its non-zero entries (bit e of byte e/8, least significant
+/// first; the padding bits of the last byte are zero) and the non-zero residues in order. A share F² is uniform on
+/// the block's structural support (D10) and F³ = F − F² is non-zero there except with probability 1/p, so a share's
+/// bitmap is the layer structure B and C know anyway; it does not say which weights are zero.
+/// </summary>
+internal static class PartyFileFormat
+{
+    public static ReadOnlySpan<byte> Magic => "SECOPART"u8;
+
+    public const int FormatVersion = 1;
+
+    /// <summary>Magic, version, file length.</summary>
+    public const int PrefixBytes = 18;
+
+    public const int HeaderFields = 18;
+
+    public const int IdBytes = 8;
+
+    public const int NonceBytes = 16;
+
+    public const int HashBytes = 32;
+
+    /// <summary>Most blocks in a model (the wire's block index limit).</summary>
+    public const int MaxBlocks = Messages.Wire.MaxBlock;
+
+    public const int MaxPresetNameLength = 64;
+
+    /// <summary>The largest block side any HE parameter set can hold (n/2 slots of n ≤ 32768).</summary>
+    public const int MaxSide = 1 << 14;
+
+    public static string Name(PartyKind party) => party switch
+    {
+        PartyKind.User => "user",
+        PartyKind.Gateway => "gateway",
+        PartyKind.Garbler => "garbler",
+        PartyKind.Evaluator => "evaluator",
+        _ => $"party {(int)party}",
+    };
+
+    /// <summary>A crypto preset name: 1..64 characters of [a-z0-9._-].</summary>
+    public static bool IsPresetName(string name) =>
+        name.Length is >= 1 and <= MaxPresetNameLength && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '.' or '_' or '-');
+
+    /// <summary>
+    /// The header fields every file of a deployment carries. <see cref="Id"/> is computed from them; the nonce makes it
+    /// unique per split, and <see cref="RemoteCommitment"/> = SHA-256(domain, nonce, F_BC's shapes) binds F_BC's
+    /// architecture into the id without showing it to the user (the nonce hides it from guessing).
+    /// </summary>
+    public sealed record SharedFields(
+        byte[] Nonce, byte[] ModelSha256, int FractionalBits, string CryptoPreset, int N, ulong PlainModulus, byte[] ParameterHash,
+        int Split, int QueryBudget, int InputSize, int TransitionSize, int OutputSize, BlockShape[] GatewayBlocks, byte[] RemoteCommitment)
+    {
+        public void Write(ref MessagePackWriter w)
+        {
+            w.WriteBinary(Nonce);
+            w.WriteBinary(ModelSha256);
+            w.WriteInt32(FractionalBits);
+            w.WriteString(CryptoPreset);
+            w.WriteInt32(N);
+            w.WriteUInt64(PlainModulus);
+            w.WriteBinary(ParameterHash);
+            w.WriteInt32(Split);
+            w.WriteInt32(QueryBudget);
+            w.WriteInt32(InputSize);
+            w.WriteInt32(TransitionSize);
+            w.WriteInt32(OutputSize);
+            WriteShapes(ref w, GatewayBlocks);
+            w.WriteBinary(RemoteCommitment);
+        }
+
+        /// <summary>The first 8 bytes of SHA-256("seco-deployment-id", the 14 fields).</summary>
+        public byte[] Id()
+        {
+            var buffer = new ArrayBufferWriter<byte>();
+            var w = new MessagePackWriter(buffer);
+            w.WriteString("seco-deployment-id");
+            Write(ref w);
+            w.Flush();
+            return SHA256.HashData(buffer.WrittenSpan)[..IdBytes];
+        }
+    }
+
+    public static byte[] RemoteCommitment(byte[] nonce, IReadOnlyList<BlockShape> remoteBlocks)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new MessagePackWriter(buffer);
+        w.WriteString("seco-remote-blocks");
+        w.WriteBinary(nonce);
+        WriteShapes(ref w, remoteBlocks);
+        w.Flush();
+        return SHA256.HashData(buffer.WrittenSpan);
+    }
+
+    /// <summary>Each shape as [rows, columns, hasRelu, shift]; the index is the position (blocks are numbered 1..L in order).</summary>
+    public static void WriteShapes(ref MessagePackWriter w, IReadOnlyList<BlockShape> shapes)
+    {
+        w.WriteArrayHeader(shapes.Count);
+        foreach (BlockShape b in shapes)
+        {
+            w.WriteArrayHeader(4);
+            w.WriteInt32(b.Rows);
+            w.WriteInt32(b.Columns);
+            w.Write(b.HasRelu);
+            w.WriteInt32(b.Shift);
+        }
+    }
+
+    /// <summary>Shapes numbered from <paramref name="firstIndex"/>; sides 1..<see cref="MaxSide"/>, shift 0..62 and 0 without a ReLU.</summary>
+    public static BlockShape[] ReadShapes(ref MessagePackReader r, string field, int firstIndex, int expectedCount, Func<string, Exception> fail)
+    {
+        int count = r.ReadArrayHeader();
+        if (count != expectedCount)
+            throw fail($"{field}: {count} block shapes, expected {expectedCount}");
+        var shapes = new BlockShape[count];
+        for (int i = 0; i < count; i++)
+        {
+            int index = firstIndex + i;
+            int fields = r.ReadArrayHeader();
+            if (fields != 4)
+                throw fail($"{field}: block {index}'s shape has {fields} fields, not 4");
+            int rows = r.ReadInt32InRange(1, MaxSide, $"block {index} rows");
+            int columns = r.ReadInt32InRange(1, MaxSide, $"block {index} columns");
+            bool relu = r.ReadBoolean();
+            int shift = r.ReadInt32InRange(0, 62, $"block {index} truncation shift");
+            if (!relu && shift != 0)
+                throw fail($"{field}: block {index} has no ReLU but a truncation shift of {shift}");
+            shapes[i] = new BlockShape(index, rows, columns, relu, shift);
+        }
+        return shapes;
+    }
+
+    public static byte[] ReadFixed(ref MessagePackReader r, int length, string field, Func<string, Exception> fail)
+    {
+        ReadOnlySpan<byte> bytes = r.ReadBinary();
+        if (bytes.Length != length)
+            throw fail($"{field}: {bytes.Length} bytes, expected {length}");
+        return bytes.ToArray();
+    }
+
+    /// <summary>A residue vector as its bitmap of non-zero entries and the non-zero residues (see the class summary).</summary>
+    public static void WriteResidues(ref MessagePackWriter w, ulong[] values)
+    {
+        var bitmap = new byte[(values.Length + 7) / 8];
+        int nonZero = 0;
+        for (int e = 0; e < values.Length; e++)
+        {
+            if (values[e] >= PrimeField.P)
+                throw new ArgumentException($"entry {e} = {values[e]} is not a residue mod p", nameof(values));
+            if (values[e] == 0) continue;
+            bitmap[e >> 3] |= (byte)(1 << (e & 7));
+            nonZero++;
+        }
+        var words = new byte[nonZero * 8];
+        int k = 0;
+        foreach (ulong v in values)
+            if (v != 0) BinaryPrimitives.WriteUInt64LittleEndian(words.AsSpan(8 * k++), v);
+        w.WriteBinary(bitmap);
+        w.WriteBinary(words);
+    }
+
+    /// <summary>
+    /// Reads a vector of exactly <paramref name="count"/> residues: the bitmap must have ⌈count/8⌉ bytes and zero
+    /// padding, the values one 8-byte word per set bit, each in 1..p−1 (a zero is stored as a clear bit, so the
+    /// encoding is canonical).
+    /// </summary>
+    public static ulong[] ReadResidues(ref MessagePackReader r, int count, string field, Func<string, Exception> fail)
+    {
+        ReadOnlySpan<byte> bitmap = r.ReadBinary();
+        if (bitmap.Length != (count + 7) / 8)
+            throw fail($"{field}: a bitmap of {bitmap.Length} bytes, expected {(count + 7) / 8} for {count} entries");
+        if (count % 8 != 0 && bitmap[^1] >> (count % 8) != 0)
+            throw fail($"{field}: the bitmap marks entries past the {count} the block has");
+        int nonZero = 0;
+        foreach (byte b in bitmap)
+            nonZero += BitOperations.PopCount(b);
+        ReadOnlySpan<byte> words = r.ReadBinary();
+        if (words.Length != nonZero * 8L)
+            throw fail($"{field}: {words.Length} bytes of values, expected {nonZero * 8L} for the {nonZero} non-zero entries of the bitmap");
+        var values = new ulong[count];
+        int k = 0;
+        for (int e = 0; e < count; e++)
+        {
+            if ((bitmap[e >> 3] & (1 << (e & 7))) == 0) continue;
+            ulong v = BinaryPrimitives.ReadUInt64LittleEndian(words.Slice(k * 8));
+            if (v >= PrimeField.P)
+                throw fail($"{field}: entry {e} = {v} is not a residue mod p = {PrimeField.P}");
+            if (v == 0)
+                throw fail($"{field}: entry {e} is stored as 0 but the bitmap marks it non-zero");
+            values[e] = v;
+            k++;
+        }
+        return values;
+    }
+}
