@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Seco.Cli.Commands;
+using Seco.Cluster.Security;
 using Seco.Nn;
 using Seco.Scenarios;
 
@@ -24,6 +25,7 @@ public static class SecoCli
             ValidateCommand.Create(() => ctx.Value),
             InferCommand.Create(() => ctx.Value),
             ModelsCommand.Create(() => ctx.Value),
+            CertsCommand.Create(() => ctx.Value),
         };
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
@@ -82,7 +84,7 @@ public static class SecoCli
         return names;
     }
 
-    private static bool IsUserError(Exception e) => e is ModelFormatException or UserInputException
+    private static bool IsUserError(Exception e) => e is ModelFormatException or UserInputException or DevCertificateException
         or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException;
 
     /// <summary>A message on one line with every control character escaped: it may quote a file name or file contents.</summary>

@@ -13,6 +13,7 @@ public sealed class HelpTruthTests
     [InlineData("validate", "--help")]
     [InlineData("infer", "--help")]
     [InlineData("models", "inspect", "--help")]
+    [InlineData("certs", "--help")]
     public void UsageNamesTheCommandUsersType(params string[] args)
     {
         CliHarness.Result r = CliHarness.Run(args);
