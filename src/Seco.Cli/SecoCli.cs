@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Seco.Cli.Commands;
+using Seco.Cluster.Security;
 using Seco.Nn;
 using Seco.Protocol.Model.Deployment;
 using Seco.Scenarios;
@@ -26,6 +27,7 @@ public static class SecoCli
             InferCommand.Create(() => ctx.Value),
             ModelsCommand.Create(() => ctx.Value),
             SplitCommand.Create(() => ctx.Value),
+            CertsCommand.Create(() => ctx.Value),
         };
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
@@ -84,7 +86,7 @@ public static class SecoCli
         return names;
     }
 
-    private static bool IsUserError(Exception e) => e is ModelFormatException or UserInputException or PartyFileException
+    private static bool IsUserError(Exception e) => e is ModelFormatException or UserInputException or PartyFileException or DevCertificateException
         or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException;
 
     /// <summary>A message on one line with every control character escaped: it may quote a file name or file contents.</summary>

@@ -11,6 +11,7 @@ public class CommandLineTests
     [InlineData("infer", "--help")]
     [InlineData("models", "--help")]
     [InlineData("models", "inspect", "--help")]
+    [InlineData("certs", "--help")]
     public void EveryCommandHasHelp(params string[] args)
     {
         var r = CliHarness.Run(args);

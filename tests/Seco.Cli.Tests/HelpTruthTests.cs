@@ -14,6 +14,7 @@ public sealed class HelpTruthTests
     [InlineData("infer", "--help")]
     [InlineData("models", "inspect", "--help")]
     [InlineData("split", "--help")]
+    [InlineData("certs", "--help")]
     public void UsageNamesTheCommandUsersType(params string[] args)
     {
         CliHarness.Result r = CliHarness.Run(args);

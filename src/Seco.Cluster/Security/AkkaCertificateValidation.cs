@@ -8,6 +8,8 @@ namespace Seco.Cluster.Security;
 /// The server-to-server check as Akka.Remote's DotNetty TLS wants it: a <see cref="CertificateValidationCallback"/> for
 /// <c>DotNettySslSetup(certificate, suppressValidation: false, requireMutualAuthentication: true, customValidator)</c>.
 /// Akka calls it on both sides of every association, instead of its own validation (which would trust the OS store).
+/// Beware what a refusal does in Akka.Remote 1.5.75: on a connection this node dialled, the failed handshake runs
+/// CoordinatedShutdown and the ActorSystem stops; a refused inbound connection is only logged (AkkaTlsTests).
 /// </summary>
 public static class AkkaCertificateValidation
 {
