@@ -13,8 +13,10 @@ namespace Seco.Cluster.Door;
 
 /// <summary>How the user reaches the gateway's door and whom it trusts there.</summary>
 /// <param name="ServerName">The name the gateway's certificate must carry (its SAN: a DNS name or IP address).</param>
-/// <param name="GatewayPin">The gateway certificate's SHA-256 fingerprint (null: any server certificate of the deployment CA).</param>
-public sealed record UserClientSettings(string Host, int Port, string ServerName, X509Certificate2 Certificate, X509Certificate2 DeploymentCa, string? GatewayPin)
+/// <param name="GatewayName">The gateway's party name (for messages).</param>
+/// <param name="GatewayPin">The gateway certificate's SHA-256 fingerprint.</param>
+public sealed record UserClientSettings(string Host, int Port, string ServerName, X509Certificate2 Certificate, X509Certificate2 DeploymentCa,
+    string GatewayName, string GatewayPin)
 {
     /// <summary>A query with no progress for this long fails the session (the servers' own deadline is the backstop).</summary>
     public TimeSpan QueryDeadline { get; init; } = TimeSpan.FromMinutes(10);
@@ -56,7 +58,7 @@ public static class UserClient
             throw new UserSessionException($"cannot reach the gateway's door at {settings.Host}:{settings.Port}: {e.Message}");
         }
         string? refusal = null;
-        await using var tls = new SslStream(tcp.GetStream(), false, DoorTls.GatewayValidator(settings.DeploymentCa, settings.GatewayPin, p => refusal = p));
+        await using var tls = new SslStream(tcp.GetStream(), false, DoorTls.GatewayValidator(settings.DeploymentCa, settings.GatewayName, settings.GatewayPin, p => refusal = p));
         try
         {
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions

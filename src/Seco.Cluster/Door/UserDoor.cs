@@ -10,7 +10,8 @@ using Seco.Cluster.Wire;
 namespace Seco.Cluster.Door;
 
 /// <summary>The gateway's user door: where it listens, its certificate, the users' CA and pins, and its limits.</summary>
-public sealed record DoorSettings(string Host, int Port, X509Certificate2 Certificate, X509Certificate2 UserCa, IReadOnlyCollection<string>? UserPins)
+/// <param name="Users">User name → pinned certificate fingerprint: who may come in.</param>
+public sealed record DoorSettings(string Host, int Port, X509Certificate2 Certificate, X509Certificate2 UserCa, IReadOnlyDictionary<string, string> Users)
 {
     public int MaxFrameBytes { get; init; } = DoorFrames.DefaultMaxBytes;
 
@@ -76,7 +77,7 @@ public sealed class UserDoor : IAsyncDisposable
         {
             string? refusal = null;
             await using var tls = new SslStream(client.GetStream(), leaveInnerStreamOpen: false,
-                DoorTls.UserValidator(_settings.UserCa, _settings.UserPins, problem => refusal = problem));
+                DoorTls.UserValidator(_settings.UserCa, _settings.Users, problem => refusal = problem));
             try
             {
                 using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);

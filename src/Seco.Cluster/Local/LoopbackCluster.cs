@@ -95,8 +95,8 @@ public static class LoopbackCluster
             await Task.WhenAll(hosts.Select(n => n.WhenReady)).WaitAsync(options.JoinTimeout, cancel).ConfigureAwait(false);
             double joined = clock.Elapsed.TotalSeconds;
             IssuedCertificate a = pki.Servers.Single(c => c.Name == gateway);
-            door = UserDoor.Open(hosts[0], new DoorSettings("127.0.0.1", 0, a.Certificate, pki.UserCa, null), options.Log);
-            var user = new UserClientSettings("127.0.0.1", door.Port, "127.0.0.1", pki.Users[0].Certificate, pki.DeploymentCa, a.Fingerprint)
+            door = UserDoor.Open(hosts[0], new DoorSettings("127.0.0.1", 0, a.Certificate, pki.UserCa, pki.UserPins), options.Log);
+            var user = new UserClientSettings("127.0.0.1", door.Port, "127.0.0.1", pki.Users[0].Certificate, pki.DeploymentCa, gateway, a.Fingerprint)
             {
                 QueryDeadline = options.Failure.QueryDeadline,
             };
