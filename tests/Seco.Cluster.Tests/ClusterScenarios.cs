@@ -33,15 +33,15 @@ internal static class ClusterScenarios
     /// <summary>Per sending party ("user", "gateway", …) and kind: messages and body bytes in a simulator run.</summary>
     public static SortedDictionary<string, (long Messages, long Bytes)> SimulatorTraffic(PreparedScenario prepared, out bool bitExact)
     {
-        var sent = new List<(Party From, SecoMessage Message)>();
-        SecureRunResult result = SecureRun.Run(prepared, null, Actors.Runtime.ComputeTiming.Measured, role => new RecordingRole(role, sent));
+        var tally = new MessageTally();
+        SecureRunResult result = SecureRun.Run(prepared, null, Actors.Runtime.ComputeTiming.Measured, tally.Wrap);
         bitExact = result.AllBitExact;
         var traffic = new SortedDictionary<string, (long, long)>(StringComparer.Ordinal);
-        foreach ((Party from, SecoMessage m) in sent)
+        foreach (((Party from, string _, string kind), (long n, long b)) in tally.Counts)
         {
-            string key = $"{Name(from)} {SecoCodecs.For(m.GetType()).Kind}";
-            (long n, long b) = traffic.GetValueOrDefault(key);
-            traffic[key] = (n + 1, b + SecoCodecs.Size(m));
+            string key = $"{Name(from)} {kind}";
+            (long n0, long b0) = traffic.GetValueOrDefault(key);
+            traffic[key] = (n0 + n, b0 + b);
         }
         return traffic;
     }

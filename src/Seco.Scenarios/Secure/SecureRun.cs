@@ -70,8 +70,8 @@ public static class SecureRun
         CancellationToken cancel = default) =>
         Run(prepared, progress, timing, role => role, cancel);
 
-    /// <param name="host">Wraps each role before it is hosted (tests: a party that misbehaves).</param>
-    internal static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress, ComputeTiming timing, Func<ISecoRole, ISecoRole> host,
+    /// <param name="host">Wraps each role before it is hosted (a <see cref="MessageTally"/>; tests: a party that misbehaves).</param>
+    public static SecureRunResult Run(PreparedScenario prepared, Action<SecureRunProgress>? progress, ComputeTiming timing, Func<ISecoRole, ISecoRole> host,
         CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(prepared);
