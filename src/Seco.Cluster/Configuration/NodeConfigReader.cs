@@ -52,7 +52,8 @@ internal sealed class NodeConfigReader(ConfigReader reader)
 
         Draft? self = servers?.FirstOrDefault(e => e.Name == node);
         if (node is not null && servers is not null && self is null && allNamesRead)
-            Context.Error(nodeNode!.Location, "node", $"'{node}' is not one of the servers" + Spelling.Hint(node, servers.Select(e => e.Name).ToList(), "servers"));
+            // The nearest-name search runs over every server: only for an error that will be shown.
+            Context.Error(nodeNode!.Location, "node", () => $"'{node}' is not one of the servers" + Spelling.Hint(node, servers.Select(e => e.Name).ToList(), "servers"));
         DoorConfig? door = ReadDoor(fields, self, servers ?? []);
 
         List<ServerEntry> entries = servers?.Select(e => e.Entry).OfType<ServerEntry>().ToList() ?? [];

@@ -29,7 +29,8 @@ public static class PinnedFingerprint
     /// <exception cref="CryptographicException">The file holds no PEM certificate.</exception>
     public static string OfPemFile(string path)
     {
-        using X509Certificate2 certificate = X509Certificate2.CreateFromPemFile(path);
+        // CreateFromPemFile would look for a private key in the file too; a pinned peer's file has none.
+        using X509Certificate2 certificate = X509Certificate2.CreateFromPem(File.ReadAllText(path));
         return Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
     }
 }
