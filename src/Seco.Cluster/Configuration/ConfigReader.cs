@@ -43,30 +43,7 @@ internal sealed class ConfigReader(LoadContext context, Func<string, string?> en
     /// </summary>
     public List<(string Name, SourceScalar Key, SourceNode Value)> ReadNamedEntries(SourceMapping mapping, string path, bool servers, out bool allNamesRead)
     {
-        var entries = new List<(string, SourceScalar, SourceNode)>();
-        var seen = new Dictionary<string, SourceScalar>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (keyNode, value) in mapping.Entries)
-        {
-            if (keyNode is not SourceScalar { Kind: not ScalarKind.Null } key)
-            {
-                if (keyNode is not SourceInvalid)
-                    context.Error(keyNode.Location, path, $"keys must be names, got {keyNode.Describe()}");
-                continue;
-            }
-            string entryPath = FieldPath.Key(path, key.Value);
-            if (NameProblem(key.Value, servers) is { } problem)
-                context.Error(key.Location, entryPath, problem);
-            else if (seen.TryGetValue(key.Value, out SourceScalar? first))
-                context.Error(key.Location, entryPath, first.Value == key.Value
-                    ? $"duplicate key (first given at {first.Location})"
-                    : $"'{first.Value}' (at {first.Location}) differs from this name only in case; names must differ in more than case");
-            else
-            {
-                seen.Add(key.Value, key);
-                context.Record(entryPath, value);
-                entries.Add((key.Value, key, value));
-            }
-        }
+        var entries = NamedEntries.Read(context, mapping, path, "names", StringComparer.OrdinalIgnoreCase, name => NameProblem(name, servers));
         allNamesRead = entries.Count == mapping.Entries.Count;
         return entries;
     }
