@@ -81,6 +81,13 @@ internal sealed class ConfigFolder : IDisposable
         return UserErrors(relative);
     }
 
+    /// <summary><paramref name="text"/> with <paramref name="from"/> (which it must hold) replaced by <paramref name="to"/>.</summary>
+    public static string Change(string text, string from, string to)
+    {
+        Xunit.Assert.Contains(from, text);
+        return text.Replace(from, to, StringComparison.Ordinal);
+    }
+
     public string Cut(string text) => text.Replace(Root + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
 
     public void Dispose() => Directory.Delete(Root, recursive: true);

@@ -41,11 +41,7 @@ public sealed class NodeConfigErrorTests : IDisposable
 
     private string ErrorsOf(string text) => _folder.NodeErrorsOf(text, X);
 
-    private static string Change(string from, string to)
-    {
-        Assert.Contains(from, Gateway);
-        return Gateway.Replace(from, to, StringComparison.Ordinal);
-    }
+    private static string Change(string from, string to) => ConfigFolder.Change(Gateway, from, to);
 
     [Fact]
     public void The_base_file_is_valid()

@@ -23,11 +23,7 @@ public sealed class UserConfigErrorTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static string Change(string from, string to)
-    {
-        Assert.Contains(from, User);
-        return User.Replace(from, to, StringComparison.Ordinal);
-    }
+    private static string Change(string from, string to) => ConfigFolder.Change(User, from, to);
 
     [Fact]
     public void Optional_keys_take_their_defaults_and_server_name_defaults_to_the_host()
