@@ -1,9 +1,10 @@
 namespace Seco.Scenarios;
 
 /// <summary>
-/// One problem in a scenario file: where it is (file, 1-based line and column), which field
-/// (a path such as <c>hierarchy.tiers[0].servers[1]</c>, empty for a problem with the file as a
-/// whole) and what is wrong. <see cref="ToString"/> gives the one-line form that compilers use,
+/// One problem in a scenario file (or a cluster configuration file): where it is (file, 1-based
+/// line and column), which field (a path such as <c>hierarchy.tiers[0].servers[1]</c>, empty for
+/// a problem with the file as a whole) and what is wrong. <see cref="ToString"/> gives the
+/// one-line form that compilers use,
 /// <c>scenarios/x.yaml:7:3: hierarchy.tiers[0].servrs: unknown key (did you mean 'servers'?)</c>,
 /// so editors and CI logs can jump to it.
 /// </summary>

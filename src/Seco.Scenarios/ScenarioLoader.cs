@@ -27,13 +27,7 @@ public static class ScenarioLoader
         limits = (limits ?? ScenarioLimits.Default).Validated();
         string full = Path.GetFullPath(path);
         var context = new LoadContext(path, Path.GetDirectoryName(full) ?? full, limits);
-        if (Directory.Exists(full))
-            context.Error(SourceLocation.None, "", "is a directory; expected a scenario file (YAML)");
-        else if (!File.Exists(full))
-            throw new FileNotFoundException($"scenario file not found: {Printable.Escape(path)}", full);
-        else if (ScenarioText.ReadFile(full, context, limits.MaxFileBytes) is { } text)
-            return Load(text, context);
-        throw Failure(context);
+        return Read(SourceDocument.ReadFile(full, context), context);
     }
 
     /// <summary>
@@ -52,14 +46,12 @@ public static class ScenarioLoader
         if (!ScenarioText.CheckSize(yamlText, context, limits.MaxFileBytes))
             throw Failure(context);
         // File.ReadAllText would have dropped a byte-order mark; a caller's text may still hold one.
-        return Load(yamlText.StartsWith('\uFEFF') ? yamlText[1..] : yamlText, context);
+        return Read(SourceDocument.Parse(yamlText.StartsWith('\uFEFF') ? yamlText[1..] : yamlText, context), context);
     }
 
-    private static Scenario Load(string text, LoadContext context)
+    private static Scenario Read(SourceNode? root, LoadContext context)
     {
-        Scenario? scenario = ScenarioText.CheckCharacters(text, context) && SourceTreeReader.Read(text, context, context.Limits) is { } root
-            ? ScenarioReader.Read(context, root)
-            : null;
+        Scenario? scenario = root is null ? null : ScenarioReader.Read(context, root);
         if (context.ErrorCount > 0 || scenario is null)
             throw Failure(context);
         return scenario;

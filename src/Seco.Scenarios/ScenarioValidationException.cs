@@ -3,11 +3,11 @@ using System.Globalization;
 namespace Seco.Scenarios;
 
 /// <summary>
-/// A scenario file that cannot be used. <see cref="Errors"/> holds the problems found (the loader
-/// collects them instead of stopping at the first), sorted by position: the first
-/// <see cref="ScenarioLimits.MaxErrors"/> of them, with <see cref="Omitted"/> counting the rest.
-/// The message is their one-line forms joined by newlines, then <see cref="OmittedLine"/> if any
-/// were left out.
+/// A scenario file (or a cluster configuration file, Seco.Cluster.Configuration) that cannot be
+/// used. <see cref="Errors"/> holds the problems found (the loader collects them instead of
+/// stopping at the first), sorted by position: the first <see cref="ScenarioLimits.MaxErrors"/>
+/// of them, with <see cref="Omitted"/> counting the rest. The message is their one-line forms
+/// joined by newlines, then <see cref="OmittedLine"/> if any were left out.
 /// </summary>
 public sealed class ScenarioValidationException : Exception
 {

@@ -1,3 +1,4 @@
+using Seco.Cluster.Configuration;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;

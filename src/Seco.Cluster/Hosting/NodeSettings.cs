@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Seco.Cluster.Configuration;
 using Seco.Protocol.Roles;
 
 namespace Seco.Cluster.Hosting;
@@ -15,23 +16,6 @@ public sealed record ServerEndpoint(string Name, Party Role, string Host, int Po
 /// <summary>Mutual TLS among the servers: this node's certificate, the deployment CA, and every server's pinned fingerprint.</summary>
 /// <param name="Pins">Server name → SHA-256 fingerprint (lowercase hex) of the certificate it must present.</param>
 public sealed record ServerTls(X509Certificate2 Certificate, X509Certificate2 DeploymentCa, IReadOnlyDictionary<string, string> Pins);
-
-/// <summary>Failure detection and handling (docs/cluster.md, "Failures"): the defaults suit a LAN.</summary>
-public sealed record FailureSettings
-{
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
-
-    public TimeSpan AcceptableHeartbeatPause { get; init; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>The split-brain resolver (keep-majority) downs an unreachable member after this.</summary>
-    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(7);
-
-    /// <summary>A suspected (unreachable) party's in-flight queries fail after this.</summary>
-    public TimeSpan UnreachableGrace { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>The backstop: a query not finished after this fails wherever it is.</summary>
-    public TimeSpan QueryDeadline { get; init; } = TimeSpan.FromMinutes(10);
-}
 
 /// <summary>Everything a server node needs to run, whatever its source (a config file, a test, `seco run --runtime cluster`).</summary>
 /// <param name="Servers">Every server, gateway first (the seed order).</param>

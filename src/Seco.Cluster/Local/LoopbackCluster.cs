@@ -1,3 +1,4 @@
+using Seco.Cluster.Configuration;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -20,7 +21,7 @@ public sealed record LoopbackOptions
     /// <summary>Mutual TLS among the servers (the door always uses it). Off only for transport measurements.</summary>
     public bool ServerTls { get; init; } = true;
 
-    public FailureSettings Failure { get; init; } = new();
+    public FailureSettings Failure { get; init; } = FailureSettings.Default;
 
     /// <summary>How long the three servers may take to form the cluster.</summary>
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -7,7 +7,8 @@ namespace Seco.Scenarios.Loading;
 /// paths resolve against. Its Read* methods convert a node to a typed value or report why not
 /// (and return null); they stay silent for a node that was already reported.
 /// </summary>
-internal sealed class LoadContext(string file, string baseDirectory, ScenarioLimits limits)
+/// <param name="kind">Null means <see cref="DocumentKind.Scenario"/>.</param>
+internal sealed class LoadContext(string file, string baseDirectory, ScenarioLimits limits, DocumentKind? kind = null)
 {
     private readonly ErrorList _errors = new(limits.MaxErrors);
     private readonly Dictionary<string, SourceLocation> _locations = new(StringComparer.Ordinal);
@@ -17,6 +18,8 @@ internal sealed class LoadContext(string file, string baseDirectory, ScenarioLim
     public string BaseDirectory { get; } = baseDirectory;
 
     public ScenarioLimits Limits { get; } = limits;
+
+    public DocumentKind Kind { get; } = kind ?? DocumentKind.Scenario;
 
     /// <summary>How many errors were found, including those not kept; readers compare it before and after.</summary>
     public int ErrorCount => _errors.Count;
@@ -158,39 +161,64 @@ internal sealed class LoadContext(string file, string baseDirectory, ScenarioLim
     /// A path to an existing file, resolved against <see cref="BaseDirectory"/> when relative;
     /// the returned path is absolute.
     /// </summary>
-    public string? ReadExistingFile(SourceNode node, string path)
+    public string? ReadExistingFile(SourceNode node, string path) =>
+        ReadString(node, path) is { } text ? CheckExistingFile(text, BaseDirectory, node.Location, path) : null;
+
+    /// <summary>
+    /// <see cref="ReadExistingFile"/> for a path that did not come from the file (an environment
+    /// variable that overrides a key): resolved against <paramref name="baseDirectory"/>, and
+    /// reported at <paramref name="at"/> with <paramref name="origin"/> (such as
+    /// "SECO_TLS_CERTIFICATE (overrides this key): ") before the reason.
+    /// </summary>
+    public string? CheckExistingFile(string text, string baseDirectory, SourceLocation at, string path, string origin = "")
     {
-        string? text = ReadString(node, path);
-        if (text is null)
-            return null;
         string full;
         try
         {
-            full = Path.GetFullPath(Path.Combine(BaseDirectory, text));
+            full = Path.GetFullPath(Path.Combine(baseDirectory, text));
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            Error(node.Location, path, $"invalid path '{SourceScalar.Shorten(text)}': {e.Message}");
+            Error(at, path, $"{origin}invalid path '{SourceScalar.Shorten(text)}': {e.Message}");
             return null;
         }
         if (Directory.Exists(full))
         {
-            Error(node.Location, path, $"expected a file, found a directory: {Printable.Shorten(full, 300)}");
+            Error(at, path, $"{origin}expected a file, found a directory: {Printable.Shorten(full, 300)}");
             return null;
         }
         if (!System.IO.File.Exists(full))
         {
-            Error(node.Location, path, $"file not found: {Printable.Shorten(full, 300)}");
+            Error(at, path, $"{origin}file not found: {Printable.Shorten(full, 300)}");
             return null;
         }
         if (new FileInfo(full).Length == 0)
         {
             // Models and IDX files are never empty; /dev/zero, /dev/tty or a FIFO would be read
             // for ever or block validate, so they are refused here without being opened.
-            Error(node.Location, path, $"{Printable.Shorten(full, 300)}: the file is empty (a device or pipe, with no length, is not read)");
+            Error(at, path, $"{origin}{Printable.Shorten(full, 300)}: the file is empty (a device or pipe, with no length, is not read)");
             return null;
         }
         return full;
+    }
+
+    /// <summary>A string of at most <paramref name="max"/> characters, printable but for <paramref name="allowed"/>.</summary>
+    /// <param name="what">What the value must be, as in "must be {what}": "printable text on one line".</param>
+    public string? ReadText(SourceNode node, string path, int max, string allowed, string what)
+    {
+        if (ReadString(node, path) is not { } text)
+            return null;
+        if (text.Length > max)
+        {
+            Error(node.Location, path, $"too long: {text.Length:N0} characters, at most {max:N0}");
+            return null;
+        }
+        int bad = Printable.IndexOfUnsafe(text, allowed);
+        if (bad < 0)
+            return text;
+        string kind = text[bad] is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069' ? "a bidirectional-text control" : "a control character";
+        Error(node.Location, path, $"must be {what}; character {bad + 1} is {kind} ({Printable.Escape(text[bad].ToString())})");
+        return null;
     }
 
     /// <summary>What a quoted string would be without its quotes, in the words of "expected ..." messages.</summary>

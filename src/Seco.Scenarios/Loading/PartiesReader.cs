@@ -15,27 +15,12 @@ internal static class PartiesReader
         if (context.ExpectMapping(node, path) is not { } mapping)
             return null;
         int before = context.ErrorCount;
-        var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-        foreach (var (keyNode, value) in mapping.Entries)
+        foreach (var (party, key, value) in NamedEntries.Read(context, mapping, path, "party names", StringComparer.Ordinal))
         {
-            if (keyNode is not SourceScalar { Kind: not ScalarKind.Null } key)
-            {
-                if (keyNode is not SourceInvalid)
-                    context.Error(keyNode.Location, path, $"keys must be party names, got {keyNode.Describe()}");
-                continue;
-            }
-            string party = key.Value;
             string partyPath = FieldPath.Key(path, party);
-            if (seen.TryGetValue(party, out SourceLocation first))
-            {
-                context.Error(key.Location, partyPath, $"duplicate key (first given at {first})");
-                continue;
-            }
-            seen.Add(party, key.Location);
             bool known = parties is null || parties.Contains(party);
             if (!known)
                 context.Error(key.Location, partyPath, () => PartyReference.UnknownParty(party, parties!));
-            context.Record(partyPath, value);
             // The settings are checked even for an unknown party, so that one run reports everything.
             if (ReadSettings(context, value, partyPath) is { } read && known)
                 settings.Add(party, read);

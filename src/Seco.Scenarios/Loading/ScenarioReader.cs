@@ -34,10 +34,10 @@ internal static class ScenarioReader
             context.TypeError(version, "version", "an integer");
 
         string name = Path.GetFileNameWithoutExtension(context.File) is { Length: > 0 } stem ? stem : "scenario";
-        if (fields.Get("name") is { } nameNode && ReadText(context, nameNode, "name", MaxNameLength, "", "printable text on one line") is { } given)
+        if (fields.Get("name") is { } nameNode && context.ReadText(nameNode, "name", MaxNameLength, "", "printable text on one line") is { } given)
             name = given.Trim();
         string? description = fields.Get("description") is { } descriptionNode
-            ? ReadText(context, descriptionNode, "description", MaxDescriptionLength, "\n\t", "text; only line breaks and tabs are allowed")
+            ? context.ReadText(descriptionNode, "description", MaxDescriptionLength, "\n\t", "text; only line breaks and tabs are allowed")
             : null;
 
         // An unreadable workload (null) leaves open which keys it needs: model, split and crypto are
@@ -75,24 +75,6 @@ internal static class ScenarioReader
             return null;
         return new Scenario(name, description, model, split.Value, hierarchy, network, queries, crypto, seed, context.SourceMap(),
             workload, settings, failures, queryBudget);
-    }
-
-    /// <summary>A string of at most <paramref name="max"/> characters, printable but for <paramref name="allowed"/>.</summary>
-    private static string? ReadText(LoadContext context, SourceNode node, string path, int max, string allowed, string what)
-    {
-        if (context.ReadString(node, path) is not { } text)
-            return null;
-        if (text.Length > max)
-        {
-            context.Error(node.Location, path, $"too long: {text.Length:N0} characters, at most {max:N0}");
-            return null;
-        }
-        int bad = Printable.IndexOfUnsafe(text, allowed);
-        if (bad < 0)
-            return text;
-        string kind = text[bad] is >= '\u202a' and <= '\u202e' or >= '\u2066' and <= '\u2069' ? "a bidirectional-text control" : "a control character";
-        context.Error(node.Location, path, $"must be {what}; character {bad + 1} is {kind} ({Printable.Escape(text[bad].ToString())})");
-        return null;
     }
 
     private static bool UnsupportedVersion(LoadContext context, SourceMapping mapping)

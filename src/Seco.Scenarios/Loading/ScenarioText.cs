@@ -5,28 +5,28 @@ using System.Text.Unicode;
 namespace Seco.Scenarios.Loading;
 
 /// <summary>
-/// Gets a scenario's text safely before YAML sees it: the file is read only up to the size limit
-/// (its length is checked first, and a device or FIFO that reports no length is read at most one
-/// byte past the limit), decoded as strict UTF-8 (a BOM is skipped), and refused with one
-/// positioned error if it holds a raw control character — YamlDotNet would take a NUL for the
-/// end of the file and silently ignore the rest.
+/// Gets a scenario's (or a configuration file's) text safely before YAML sees it: the file is
+/// read only up to the size limit (its length is checked first, and a device or FIFO that reports
+/// no length is read at most one byte past the limit), decoded as strict UTF-8 (a BOM is
+/// skipped), and refused with one positioned error if it holds a raw control character —
+/// YamlDotNet would take a NUL for the end of the file and silently ignore the rest.
 /// </summary>
 internal static class ScenarioText
 {
-    /// <summary>The file's text, or null after reporting why it cannot be read as a scenario.</summary>
+    /// <summary>The file's text, or null after reporting why it cannot be read as YAML text.</summary>
     public static string? ReadFile(string fullPath, LoadContext context, long maxBytes)
     {
         long length = new FileInfo(fullPath).Length;
         if (length > maxBytes)
         {
-            context.Error(SourceLocation.None, "", TooLarge($"is {length:N0} bytes", maxBytes));
+            context.Error(SourceLocation.None, "", TooLarge($"is {length:N0} bytes", maxBytes, context));
             return null;
         }
         byte[] bytes = ReadAtMost(fullPath, maxBytes + 1, length);
         if (bytes.Length > maxBytes)
         {
             // The length said otherwise: a device, a FIFO or a file that grew while being read.
-            context.Error(SourceLocation.None, "", TooLarge($"is more than {maxBytes:N0} bytes", maxBytes));
+            context.Error(SourceLocation.None, "", TooLarge($"is more than {maxBytes:N0} bytes", maxBytes, context));
             return null;
         }
         return Decode(bytes, context);
@@ -39,7 +39,7 @@ internal static class ScenarioText
         long bytes = text.Length > maxBytes ? text.Length : Encoding.UTF8.GetByteCount(text);
         if (bytes <= maxBytes)
             return true;
-        context.Error(SourceLocation.None, "", TooLarge(text.Length > maxBytes ? $"is more than {maxBytes:N0} bytes" : $"is {bytes:N0} bytes", maxBytes));
+        context.Error(SourceLocation.None, "", TooLarge(text.Length > maxBytes ? $"is more than {maxBytes:N0} bytes" : $"is {bytes:N0} bytes", maxBytes, context));
         return false;
     }
 
@@ -63,8 +63,8 @@ internal static class ScenarioText
         return true;
     }
 
-    private static string TooLarge(string size, long maxBytes) =>
-        $"the file {size}; scenario files are limited to {ScenarioLimits.Bytes(maxBytes)}";
+    private static string TooLarge(string size, long maxBytes, LoadContext context) =>
+        $"the file {size}; {context.Kind.Noun} files are limited to {ScenarioLimits.Bytes(maxBytes)}";
 
     private static byte[] ReadAtMost(string fullPath, long cap, long expected)
     {
@@ -90,7 +90,7 @@ internal static class ScenarioText
             span = span[3..];
         else if (OtherEncoding(span) is { } encoding)
         {
-            context.Error(new SourceLocation(1, 1), "", $"the file is {encoding} (it starts with a byte-order mark); scenario files are UTF-8");
+            context.Error(new SourceLocation(1, 1), "", $"the file is {encoding} (it starts with a byte-order mark); {context.Kind.Noun} files are UTF-8");
             return null;
         }
         char[] chars = ArrayPool<char>.Shared.Rent(span.Length);
@@ -100,7 +100,7 @@ internal static class ScenarioText
             var text = new string(chars, 0, written);
             if (status == OperationStatus.Done)
                 return text;
-            context.Error(Position(text, written), "", $"invalid UTF-8 (byte 0x{span[read]:x2}); scenario files are UTF-8 text");
+            context.Error(Position(text, written), "", $"invalid UTF-8 (byte 0x{span[read]:x2}); {context.Kind.Noun} files are UTF-8 text");
             return null;
         }
         finally

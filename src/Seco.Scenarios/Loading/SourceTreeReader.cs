@@ -9,8 +9,9 @@ namespace Seco.Scenarios.Loading;
 /// error found before it and is the only one reported (nothing after it can be trusted, and a
 /// report of a broken file should point at the break). Nesting deeper than
 /// <see cref="ScenarioLimits.MaxDepth"/> is treated the same way. Aliases are refused: they are
-/// never needed in a scenario, and refusing them rules out "billion laughs" expansion. Scalars
-/// longer than <see cref="ScenarioLimits.MaxScalarLength"/> are reported and not kept.
+/// never needed in a scenario or a configuration file, and refusing them rules out "billion
+/// laughs" expansion. Scalars longer than <see cref="ScenarioLimits.MaxScalarLength"/> are
+/// reported and not kept.
 /// </summary>
 internal static class SourceTreeReader
 {
@@ -25,7 +26,7 @@ internal static class SourceTreeReader
             Expect<StreamStart>(parser, ref last);
             if (parser.Current is StreamEnd)
             {
-                context.Error(new SourceLocation(1, 1), "", "the file is empty; a scenario needs at least 'version: 1'");
+                context.Error(new SourceLocation(1, 1), "", $"the file is empty; {context.Kind.EmptyHint}");
                 return null;
             }
             Expect<DocumentStart>(parser, ref last);
@@ -33,7 +34,7 @@ internal static class SourceTreeReader
             Expect<DocumentEnd>(parser, ref last);
             if (parser.Current is DocumentStart second)
             {
-                context.Error(At(second.Start), "", "a scenario file holds exactly one YAML document (found a second '---')");
+                context.Error(At(second.Start), "", $"a {context.Kind.Noun} file holds exactly one YAML document (found a second '---')");
                 return null;
             }
             return root;
@@ -109,7 +110,7 @@ internal static class SourceTreeReader
                 return new SourceMapping(at, entries);
             }
             case AnchorAlias alias:
-                context.Error(at, "", $"aliases (*{Printable.Shorten(alias.Value.Value, 40)}) are not supported in scenario files; write the value out");
+                context.Error(at, "", $"aliases (*{Printable.Shorten(alias.Value.Value, 40)}) are not supported in {context.Kind.Noun} files; write the value out");
                 Next(parser, ref last);
                 return new SourceInvalid(at);
             default:

@@ -1,0 +1,233 @@
+using System.Net;
+using Seco.Scenarios;
+using Seco.Scenarios.Loading;
+
+namespace Seco.Cluster.Configuration;
+
+/// <summary>Reads a server's node file into a <see cref="NodeConfig"/>, collecting every error (format: docs/cluster.md).</summary>
+internal sealed class NodeConfigReader(ConfigReader reader)
+{
+    private const string OneOfEach =
+        "a deployment has exactly one gateway, one garbler and one evaluator (the protocol runs one tier of two remote servers)";
+
+    private static readonly string[] Keys = ["node", "deployment", "servers", "tls", "model", "door", "failure"];
+
+    private static readonly string[] RoleNames = ["gateway", "garbler", "evaluator"];
+
+    /// <summary>The <c>failure</c> keys: default, least and largest value.</summary>
+    private static readonly (string Key, TimeSpan Default, TimeSpan Min, TimeSpan Max)[] FailureKeys =
+    [
+        ("heartbeat_interval", FailureSettings.Default.HeartbeatInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)),
+        ("acceptable_heartbeat_pause", FailureSettings.Default.AcceptableHeartbeatPause, TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10)),
+        ("stable_after", FailureSettings.Default.StableAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+        ("unreachable_grace", FailureSettings.Default.UnreachableGrace, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)),
+        ("query_deadline", FailureSettings.Default.QueryDeadline, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)),
+    ];
+
+    private LoadContext Context => reader.Context;
+
+    /// <summary>What could be read of one <c>servers</c> entry; an <see cref="ServerEntry"/> once complete.</summary>
+    private sealed record Draft(string Name, SourceScalar Key, ServerRole? Role, SourceNode? RoleNode, string? Host, int? Port, SourceNode? PortNode, PeerPin? Pin)
+    {
+        public ServerEntry? Entry => Role is { } role && Host is { } host && Port is { } port && Pin is { } pin ? new ServerEntry(Name, role, host, port, pin) : null;
+    }
+
+    public NodeConfig? Read(SourceNode root)
+    {
+        if (root is not SourceMapping mapping)
+        {
+            Context.TypeError(root, "", "a mapping of node keys (node, deployment, servers, tls, model, door, failure)");
+            return null;
+        }
+        var fields = new MappingReader(Context, mapping, "", Keys);
+        SourceNode? nodeNode = fields.Require("node");
+        string? node = nodeNode is null ? null : reader.ReadName(nodeNode, "node", server: true);
+        string? deployment = fields.Require("deployment") is { } d
+            ? Context.ReadText(d, "deployment", ConfigReader.MaxLabelLength, "", "printable text on one line")
+            : null;
+        (List<Draft>? servers, bool allNamesRead) = fields.Require("servers") is { } s ? ReadServers(s, "servers") : (null, false);
+        TlsConfig? tls = fields.Require("tls") is { } t ? reader.ReadTls(t, "tls") : null;
+        string? model = fields.Require("model") is { } m ? Context.ReadExistingFile(m, "model") : null;
+        FailureSettings? failure = ReadFailure(fields.Get("failure"), "failure");
+
+        Draft? self = servers?.FirstOrDefault(e => e.Name == node);
+        if (node is not null && servers is not null && self is null && allNamesRead)
+            // The nearest-name search runs over every server: only for an error that will be shown.
+            Context.Error(nodeNode!.Location, "node", () => $"'{node}' is not one of the servers" + Spelling.Hint(node, servers.Select(e => e.Name).ToList(), "servers"));
+        DoorConfig? door = ReadDoor(fields, self, servers ?? []);
+
+        List<ServerEntry> entries = servers?.Select(e => e.Entry).OfType<ServerEntry>().ToList() ?? [];
+        if (Context.ErrorCount > 0 || node is null || deployment is null || tls is null || model is null || failure is null)
+            return null;
+        return new NodeConfig(node, deployment, entries, tls, model, door, failure, Context.SourceMap());
+    }
+
+    private (List<Draft>? Servers, bool AllNamesRead) ReadServers(SourceNode node, string path)
+    {
+        if (Context.ExpectMapping(node, path) is not { } mapping)
+            return (null, false);
+        var drafts = new List<Draft>();
+        var entries = reader.ReadNamedEntries(mapping, path, servers: true, out bool allNamesRead);
+        foreach (var (name, key, value) in entries)
+            drafts.Add(ReadServer(name, key, value, FieldPath.Key(path, name)));
+        CheckRoles(drafts, mapping, path, allNamesRead);
+        CheckAddresses(drafts, path);
+        return (drafts, allNamesRead);
+    }
+
+    private Draft ReadServer(string name, SourceScalar key, SourceNode node, string path)
+    {
+        if (node is not SourceMapping mapping)
+        {
+            Context.TypeError(node, path, "a mapping such as { role: garbler, host: 10.0.0.11, port: 25521, certificate: certs/B.crt }");
+            return new Draft(name, key, null, null, null, null, null, null);
+        }
+        var fields = new MappingReader(Context, mapping, path, "role", "host", "port", "certificate", "fingerprint");
+        SourceNode? roleNode = fields.Require("role");
+        ServerRole? role = roleNode is null ? null : ReadRole(roleNode, fields.PathOf("role"));
+        string? host = fields.Require("host") is { } h ? reader.ReadHost(h, fields.PathOf("host"), listen: false) : null;
+        SourceNode? portNode = fields.Require("port");
+        int? port = portNode is null ? null : reader.ReadPort(portNode, fields.PathOf("port"));
+        PeerPin? pin = reader.ReadPin(fields, $"{name}'s certificate");
+        return new Draft(name, key, role, roleNode, host, port, portNode, pin);
+    }
+
+    private ServerRole? ReadRole(SourceNode node, string path)
+    {
+        if (Context.ReadString(node, path) is not { } text)
+            return null;
+        int index = Array.IndexOf(RoleNames, text);
+        if (index >= 0)
+            return (ServerRole)index;
+        Context.Error(node.Location, path, $"unknown role '{SourceScalar.Shorten(text)}'" + Spelling.Hint(text, RoleNames, "roles"));
+        return null;
+    }
+
+    /// <summary>Exactly one server of each role, the gateway first (the seed nodes' order).</summary>
+    private void CheckRoles(List<Draft> drafts, SourceMapping mapping, string path, bool allNamesRead)
+    {
+        var holders = new Dictionary<ServerRole, Draft>();
+        foreach (Draft draft in drafts)
+        {
+            if (draft.Role is not { } role)
+                continue;
+            if (holders.TryGetValue(role, out Draft? first))
+                Context.Error(draft.RoleNode!.Location, FieldPath.Key(FieldPath.Key(path, draft.Name), "role"),
+                    $"a second {RoleNames[(int)role]} ({path}.{first.Name} is the {RoleNames[(int)role]}); {OneOfEach}");
+            else
+                holders.Add(role, draft);
+        }
+        // An entry whose role could not be read may hold the missing one: say nothing then.
+        string[] missing = [.. RoleNames.Where((_, i) => !holders.ContainsKey((ServerRole)i))];
+        if (missing.Length > 0 && allNamesRead && drafts.All(d => d.Role is not null))
+            Context.Error(mapping.Location, path, $"no {Join(missing)} among the servers; {OneOfEach}");
+        if (holders.TryGetValue(ServerRole.Gateway, out Draft? gateway) && drafts[0] != gateway)
+            Context.Error(drafts[0].Key.Location, FieldPath.Key(path, drafts[0].Name),
+                $"the gateway ({path}.{gateway.Name}) must be listed first: the servers are the cluster's seed nodes in this order, and only the first seed starts a new cluster");
+    }
+
+    /// <summary>Every server listens at a host:port of its own.</summary>
+    private void CheckAddresses(List<Draft> drafts, string path)
+    {
+        var seen = new Dictionary<(string, int), Draft>();
+        foreach (Draft draft in drafts)
+        {
+            if (draft.Host is not { } host || draft.Port is not { } port)
+                continue;
+            if (!seen.TryAdd((host.ToLowerInvariant(), port), draft))
+                Context.Error(draft.PortNode!.Location, FieldPath.Key(FieldPath.Key(path, draft.Name), "port"),
+                    $"{host}:{port} is also {path}.{seen[(host.ToLowerInvariant(), port)].Name}'s address; every server needs a host:port of its own");
+        }
+    }
+
+    /// <summary>
+    /// <c>door</c>: required in the gateway's file, refused in the others'. When this node is not
+    /// a known server, a door that is there is still read (its errors are reported).
+    /// </summary>
+    private DoorConfig? ReadDoor(MappingReader fields, Draft? self, List<Draft> servers)
+    {
+        SourceNode? node = fields.Get("door");
+        if (self?.Role is { } role && role != ServerRole.Gateway)
+        {
+            if (!ConfigReader.IsAbsent(node))
+                fields.Reject("door", $"only the gateway's file has a door (where users connect); node {self.Name} is the {RoleNames[(int)role]}");
+            return null;
+        }
+        if (ConfigReader.IsAbsent(node))
+        {
+            if (self?.Role == ServerRole.Gateway)
+                Context.Error(fields.Mapping.Location, "door",
+                    $"required key is missing: node {self.Name} is the gateway, whose file says where users connect (door: {{ host, port, user_ca }})");
+            return null;
+        }
+        if (Context.ExpectMapping(node!, "door") is not { } mapping)
+            return null;
+        var door = new MappingReader(Context, mapping, "door", "host", "port", "user_ca", "users");
+        string? host = door.Require("host") is { } h ? reader.ReadHost(h, door.PathOf("host"), listen: true) : null;
+        SourceNode? portNode = door.Require("port");
+        int? port = portNode is null ? null : reader.ReadPort(portNode, door.PathOf("port"));
+        string? userCa = door.Require("user_ca") is { } ca ? Context.ReadExistingFile(ca, door.PathOf("user_ca")) : null;
+        Dictionary<string, PeerPin>? users = ReadUsers(door.Get("users"), door.PathOf("users"));
+        if (host is not null && port is not null)
+        {
+            // A wildcard door listens on every address of this machine, this server's own among them.
+            bool wildcard = IPAddress.TryParse(host, out IPAddress? address) && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any));
+            Draft? clash = servers.FirstOrDefault(s => s.Port == port && (string.Equals(s.Host, host, StringComparison.OrdinalIgnoreCase) || (wildcard && s == self)));
+            if (clash is not null)
+                Context.Error(portNode!.Location, door.PathOf("port"), $"{host}:{port} is also servers.{clash.Name}'s address; the door needs a port of its own");
+        }
+        return host is null || port is null || userCa is null || users is null ? null : new DoorConfig(host, port.Value, userCa, users);
+    }
+
+    /// <summary><c>door.users</c>: user name → pin; absent (or null) is every user of the user CA.</summary>
+    private Dictionary<string, PeerPin>? ReadUsers(SourceNode? node, string path)
+    {
+        var users = new Dictionary<string, PeerPin>(StringComparer.Ordinal);
+        if (ConfigReader.IsAbsent(node))
+            return users;
+        if (Context.ExpectMapping(node!, path) is not { } mapping)
+            return null;
+        if (mapping.Entries.Count == 0)
+        {
+            Context.Error(mapping.Location, path, "lists no user; leave 'users' out to accept every user whose certificate chains to door.user_ca");
+            return null;
+        }
+        foreach (var (name, _, value) in reader.ReadNamedEntries(mapping, path, servers: false, out _))
+        {
+            string userPath = FieldPath.Key(path, name);
+            if (value is not SourceMapping entry)
+            {
+                Context.TypeError(value, userPath, "a mapping such as { certificate: certs/user.crt } or { fingerprint: <SHA-256> }");
+                continue;
+            }
+            if (reader.ReadPin(new MappingReader(Context, entry, userPath, "certificate", "fingerprint"), $"user {name}'s certificate") is { } pin)
+                users.Add(name, pin);
+        }
+        return users;
+    }
+
+    private FailureSettings? ReadFailure(SourceNode? node, string path)
+    {
+        if (ConfigReader.IsAbsent(node))
+            return FailureSettings.Default;
+        if (Context.ExpectMapping(node!, path) is not { } mapping)
+            return null;
+        var fields = new MappingReader(Context, mapping, path, [.. FailureKeys.Select(k => k.Key)]);
+        var values = new TimeSpan?[FailureKeys.Length];
+        for (int i = 0; i < FailureKeys.Length; i++)
+        {
+            var (key, fallback, min, max) = FailureKeys[i];
+            values[i] = fields.Get(key) is { } value ? reader.ReadDuration(value, fields.PathOf(key), min, max) : fallback;
+        }
+        if (values[0] is { } interval && values[1] is { } pause && pause <= interval)
+            Context.Error(fields.Get("acceptable_heartbeat_pause")?.Location ?? mapping.Location, fields.PathOf("acceptable_heartbeat_pause"),
+                $"must be longer than the heartbeat interval ({ConfigDuration.Format(interval)}): the failure detector would suspect a healthy peer between two heartbeats");
+        return values.All(v => v is not null)
+            ? new FailureSettings(values[0]!.Value, values[1]!.Value, values[2]!.Value, values[3]!.Value, values[4]!.Value)
+            : null;
+    }
+
+    /// <summary>"gateway", "garbler or evaluator", "gateway, garbler or evaluator".</summary>
+    private static string Join(string[] names) =>
+        names.Length == 1 ? names[0] : string.Join(", ", names[..^1]) + " or " + names[^1];
+}
