@@ -157,7 +157,7 @@ internal sealed class NodeConfigReader(ConfigReader reader)
         {
             if (self?.Role == ServerRole.Gateway)
                 Context.Error(fields.Mapping.Location, "door",
-                    $"required key is missing: node {self.Name} is the gateway, whose file says where users connect (door: {{ host, port, user_ca }})");
+                    $"required key is missing: node {self.Name} is the gateway, whose file says where users connect (door: {{ host, port, user_ca, users }})");
             return null;
         }
         if (Context.ExpectMapping(node!, "door") is not { } mapping)
@@ -167,7 +167,7 @@ internal sealed class NodeConfigReader(ConfigReader reader)
         SourceNode? portNode = door.Require("port");
         int? port = portNode is null ? null : reader.ReadPort(portNode, door.PathOf("port"));
         string? userCa = door.Require("user_ca") is { } ca ? Context.ReadExistingFile(ca, door.PathOf("user_ca")) : null;
-        Dictionary<string, PeerPin>? users = ReadUsers(door.Get("users"), door.PathOf("users"));
+        Dictionary<string, PeerPin>? users = door.Require("users") is { } u ? ReadUsers(u, door.PathOf("users")) : null;
         if (host is not null && port is not null)
         {
             // A wildcard door listens on every address of this machine, this server's own among them.
@@ -179,17 +179,18 @@ internal sealed class NodeConfigReader(ConfigReader reader)
         return host is null || port is null || userCa is null || users is null ? null : new DoorConfig(host, port.Value, userCa, users);
     }
 
-    /// <summary><c>door.users</c>: user name → pin; absent (or null) is every user of the user CA.</summary>
-    private Dictionary<string, PeerPin>? ReadUsers(SourceNode? node, string path)
+    /// <summary>
+    /// <c>door.users</c>: user name → pin. Required: the door admits pinned users only — a certificate that merely chains
+    /// to the user CA is not enough, as the servers pin each other (docs/cluster.md, "Certificates").
+    /// </summary>
+    private Dictionary<string, PeerPin>? ReadUsers(SourceNode node, string path)
     {
         var users = new Dictionary<string, PeerPin>(StringComparer.Ordinal);
-        if (ConfigReader.IsAbsent(node))
-            return users;
-        if (Context.ExpectMapping(node!, path) is not { } mapping)
+        if (Context.ExpectMapping(node, path) is not { } mapping)
             return null;
         if (mapping.Entries.Count == 0)
         {
-            Context.Error(mapping.Location, path, "lists no user; leave 'users' out to accept every user whose certificate chains to door.user_ca");
+            Context.Error(mapping.Location, path, "lists no user; the door admits pinned users only (name: { certificate: <file> } or { fingerprint: <SHA-256> })");
             return null;
         }
         foreach (var (name, _, value) in reader.ReadNamedEntries(mapping, path, servers: false, out _))

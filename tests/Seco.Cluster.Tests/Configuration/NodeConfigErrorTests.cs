@@ -10,7 +10,7 @@ namespace Seco.Cluster.Tests.Configuration;
 /// </summary>
 public sealed class NodeConfigErrorTests : IDisposable
 {
-    /// <summary>A valid gateway file, 14 lines; each test changes a piece of it.</summary>
+    /// <summary>A valid gateway file, 15 lines; each test changes a piece of it.</summary>
     private const string Gateway =
         """
         node: A
@@ -27,8 +27,14 @@ public sealed class NodeConfigErrorTests : IDisposable
           host: 127.0.0.1
           port: 25500
           user_ca: ../../deploy/certs/user-ca.crt
+          users: { user: { certificate: ../../deploy/certs/user.crt } }
 
         """;
+
+    private const string UsersLine = "  users: { user: { certificate: ../../deploy/certs/user.crt } }\n";
+
+    /// <summary>The gateway file with <paramref name="users"/> in place of its door.users line.</summary>
+    private static string WithUsers(string users) => Gateway.Replace(UsersLine, users, StringComparison.Ordinal);
 
     private const string X = "config/local/x.yaml";
 
@@ -60,7 +66,7 @@ public sealed class NodeConfigErrorTests : IDisposable
             config/local/x.yaml:9:3: tls.certficate: unknown key (did you mean 'certificate'?)
             """, ErrorsOf(Change("  certificate: ../../deploy/certs/A.pfx", "  certficate: ../../deploy/certs/A.pfx")));
         Assert.Equal(
-            "config/local/x.yaml:15:1: falure: unknown key (did you mean 'failure'?)",
+            "config/local/x.yaml:16:1: falure: unknown key (did you mean 'failure'?)",
             ErrorsOf(Gateway + "falure: { query_deadline: 1m }\n"));
     }
 
@@ -171,7 +177,7 @@ public sealed class NodeConfigErrorTests : IDisposable
     [InlineData("acceptable_heartbeat_pause: 1s", "failure.acceptable_heartbeat_pause: must be longer than the heartbeat interval (1s): the failure detector would suspect a healthy peer between two heartbeats")]
     public void A_bad_duration_is_refused_at_its_value(string entry, string error)
     {
-        Assert.Equal($"config/local/x.yaml:15:{entry.IndexOf(':') + 14}: {error}", ErrorsOf(Gateway + $"failure: {{ {entry} }}\n"));
+        Assert.Equal($"config/local/x.yaml:16:{entry.IndexOf(':') + 14}: {error}", ErrorsOf(Gateway + $"failure: {{ {entry} }}\n"));
     }
 
     [Fact]
@@ -196,7 +202,7 @@ public sealed class NodeConfigErrorTests : IDisposable
     {
         string withoutDoor = Gateway[..Gateway.IndexOf("door:", StringComparison.Ordinal)];
         Assert.Equal(
-            "config/local/x.yaml:1:1: door: required key is missing: node A is the gateway, whose file says where users connect (door: { host, port, user_ca })",
+            "config/local/x.yaml:1:1: door: required key is missing: node A is the gateway, whose file says where users connect (door: { host, port, user_ca, users })",
             ErrorsOf(withoutDoor));
     }
 
@@ -214,20 +220,20 @@ public sealed class NodeConfigErrorTests : IDisposable
     [Fact]
     public void Door_users_are_pinned_by_name()
     {
-        _folder.Write(X, Gateway + $"  users: {{ alice: {{ certificate: ../../deploy/certs/user.crt }}, bob: {{ fingerprint: {new string('C', 64)} }} }}\n");
+        _folder.Write(X, WithUsers($"  users: {{ alice: {{ certificate: ../../deploy/certs/user.crt }}, bob: {{ fingerprint: {new string('C', 64)} }} }}\n"));
         Assert.Equal(
             [new("alice", new PeerPin.Certificate(_folder.PathOf("deploy/certs/user.crt"))), new KeyValuePair<string, PeerPin>("bob", new PeerPin.Fingerprint(new string('c', 64)))],
             _folder.LoadNode(X).Door!.PinnedUsers.OrderBy(u => u.Key));
 
         Assert.Equal(
             """
-            config/local/x.yaml:15:10: door.users: lists no user; leave 'users' out to accept every user whose certificate chains to door.user_ca
-            """, ErrorsOf(Gateway + "  users: {}\n"));
+            config/local/x.yaml:15:10: door.users: lists no user; the door admits pinned users only (name: { certificate: <file> } or { fingerprint: <SHA-256> })
+            """, ErrorsOf(WithUsers("  users: {}\n")));
         Assert.Equal(
             """
             config/local/x.yaml:15:17: door.users.bob: pin user bob's certificate: set 'certificate' (the path of its PEM file) or 'fingerprint' (its SHA-256, 64 hex digits)
             config/local/x.yaml:15:19: door.users.bob.fingerprnt: unknown key (did you mean 'fingerprint'?)
-            """, ErrorsOf(Gateway + "  users: { bob: { fingerprnt: x } }\n"));
+            """, ErrorsOf(WithUsers("  users: { bob: { fingerprnt: x } }\n")));
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class ShippedConfigTests : IDisposable
         UserConfig user = _folder.LoadUser("config/local/user.yaml");
 
         Assert.Equal("user", user.User);
-        Assert.Equal(new DoorAddress("127.0.0.1", 25500, "A", new PeerPin.Certificate(_folder.PathOf("deploy/certs/A.crt"))), user.Door);
+        Assert.Equal(new DoorAddress("127.0.0.1", 25500, "127.0.0.1", new PeerPin.Certificate(_folder.PathOf("deploy/certs/A.crt"))), user.Door);
         Assert.Equal(new TlsConfig(_folder.PathOf("deploy/certs/ca.crt"), _folder.PathOf("deploy/certs/user.pfx"), null), user.Tls);
         Assert.Equal(_folder.PathOf("deploy/model/user.party"), user.ModelFile);
         Assert.Equal(_folder.PathOf("models/minionn.onnx"), user.ReferenceModelFile);
@@ -97,8 +97,12 @@ public sealed class ShippedConfigTests : IDisposable
             config/example-vms/{file}:13:18: servers.A.fingerprint: {string.Format(reason, "A")}
             config/example-vms/{file}:18:18: servers.B.fingerprint: {string.Format(reason, "B")}
             config/example-vms/{file}:23:18: servers.C.fingerprint: {string.Format(reason, "C")}
-            """, _folder.NodeErrors($"config/example-vms/{file}"));
+            """ + (file == "A.yaml" ? "\n" + DoorUserPlaceholder : ""), _folder.NodeErrors($"config/example-vms/{file}"));
     }
+
+    /// <summary>The gateway's file also pins the user at its door.</summary>
+    private const string DoorUserPlaceholder = "config/example-vms/A.yaml:34:26: door.users.user.fingerprint: placeholder not replaced: paste the SHA-256 "
+        + "fingerprint of user user's certificate here (64 hex digits; `seco certs` lists them in fingerprints.txt)";
 
     [Fact]
     public void The_example_user_file_is_refused_until_the_gateway_fingerprint_is_replaced()
@@ -132,12 +136,13 @@ public sealed class ShippedConfigTests : IDisposable
             new ServerEntry("C", ServerRole.Evaluator, "10.0.0.12", 25520, new PeerPin.Fingerprint(new string('0', 64))),
         ], a.Servers);
         Assert.Equal(_folder.PathOf("config/example-vms/certs/A.password"), a.Tls.PasswordFile);
-        Assert.Empty(Assert.IsType<DoorConfig>(a.Door).PinnedUsers);
+        // The door's user pin is the fourth placeholder of A.yaml.
+        Assert.Equal(new PeerPin.Fingerprint(fingerprints[0]), Assert.Single(Assert.IsType<DoorConfig>(a.Door).PinnedUsers, u => u.Key == "user").Value);
         Assert.Equal(FailureSettings.Default, a.Failure);
         Assert.Equal(ServerRole.Garbler, _folder.LoadNode("config/example-vms/B.yaml").Self.Role);
         Assert.Equal(ServerRole.Evaluator, _folder.LoadNode("config/example-vms/C.yaml").Self.Role);
         UserConfig user = _folder.LoadUser("config/example-vms/user.yaml");
-        Assert.Equal(new DoorAddress("10.0.0.10", 25500, "A", new PeerPin.Fingerprint(fingerprints[0])), user.Door);
+        Assert.Equal(new DoorAddress("10.0.0.10", 25500, "10.0.0.10", new PeerPin.Fingerprint(fingerprints[0])), user.Door);
         Assert.Null(user.ReferenceModelFile);
         Assert.Null(user.ImagesFile);
     }
