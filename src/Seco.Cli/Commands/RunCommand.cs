@@ -29,9 +29,20 @@ public static class RunCommand
             DefaultValueFactory = _ => new DirectoryInfo("out"),
         };
         var maxBytes = CliArguments.MaxScenarioBytes();
-        var cmd = new Command("run", Description + "\n" + ExitCodes.Help) { file, outDir, maxBytes };
+        var runtime = new Option<string>("--runtime")
+        {
+            Description = "simulator (default): the deterministic network simulator; cluster: the servers as Akka ActorSystems on loopback " +
+                          "with mutual TLS and the user through the gateway's door, costs on the wall clock (inference scenarios only)",
+            DefaultValueFactory = _ => Simulator,
+        };
+        runtime.AcceptOnlyFromAmong(Simulator, Cluster);
+        var compare = new Option<bool>("--compare-simulator")
+        {
+            Description = "with --runtime cluster: also run the simulator and print both side by side per party and phase (fidelity.csv)",
+        };
+        var cmd = new Command("run", Description + "\n" + ExitCodes.Help) { file, outDir, maxBytes, runtime, compare };
         cmd.SetAction(parse => Execute(context(), parse.GetValue(file)?.ToString() ?? LocateDefault(), parse.GetValue(outDir)!.ToString(),
-            CliArguments.Limits(parse.GetValue(maxBytes))));
+            CliArguments.Limits(parse.GetValue(maxBytes)), parse.GetValue(runtime)!, parse.GetValue(compare)));
         return cmd;
     }
 
@@ -46,11 +57,21 @@ public static class RunCommand
         throw new UserInputException($"no scenario given and {DefaultScenario} not found in {Printable.Escape(Environment.CurrentDirectory)} or above");
     }
 
+    public const string Simulator = "simulator";
+
+    public const string Cluster = "cluster";
+
     /// <summary>Checks everything (<see cref="RunAdmission"/>, then --out), and only then runs.</summary>
-    public static int Execute(CommandContext ctx, string path, string outRoot = "out", ScenarioLimits? limits = null)
+    public static int Execute(CommandContext ctx, string path, string outRoot = "out", ScenarioLimits? limits = null, string runtime = Simulator, bool compare = false)
     {
         AdmittedRun admitted = RunAdmission.Admit(ScenarioLoader.LoadFile(path, limits));
+        if (runtime == Cluster && admitted.Prepared is null)
+            throw new UserInputException($"--runtime cluster runs inference scenarios; '{Printable.Escape(admitted.Scenario.Name)}' is an echo scenario, which only the simulator runs");
+        if (compare && runtime != Cluster)
+            throw new UserInputException("--compare-simulator goes with --runtime cluster");
         RunFolder folder = RunFolder.Create(outRoot, admitted.Scenario.Name);
+        if (runtime == Cluster)
+            return ClusterRunCommand.Execute(ctx, admitted, folder, compare);
         return admitted.Prepared is null
             ? SimulatedRun.Echo(ctx, admitted.Scenario, folder)
             : SecureRunCommand.Execute(ctx, admitted, folder);

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Seco.Cli.Output;
+using Seco.Cluster.Hosting;
+using Seco.Cluster.Local;
+using Seco.Protocol.Roles;
+using Seco.Scenarios;
+using Seco.Scenarios.Running;
+using Seco.Scenarios.Secure;
+using Spectre.Console;
+
+namespace Seco.Cli.Commands;
+
+/// <summary>
+/// `seco run --runtime cluster`: the scenario's servers as three Akka ActorSystems in this process on loopback, with
+/// mutual TLS and a throw-away development CA, and the user through the gateway's door (docs/cluster.md, "One
+/// machine"). The same correctness table as a simulated run; costs on the wall clock. With --compare-simulator the
+/// scenario also runs in the simulator and the two are set side by side per party and phase (the fidelity check).
+/// </summary>
+internal static class ClusterRunCommand
+{
+    public static int Execute(CommandContext ctx, AdmittedRun admitted, RunFolder folder, bool compare)
+    {
+        IAnsiConsole con = ctx.Console;
+        PreparedScenario prepared = admitted.Prepared!;
+        Scenario s = prepared.Scenario;
+        Hierarchy h = s.Hierarchy;
+        con.MarkupLine($"[bold]{FittedTable.Cell(s.Name)}[/]: SECO on [bold]{FittedTable.Cell(prepared.Model.Name)}[/], split l = {s.Split}, " +
+                       $"{Units.Count(prepared.Queries.Count, "query", "queries")}; runtime [bold]cluster[/]: {FittedTable.Cell(h.Gateway)}, " +
+                       $"{FittedTable.Cell(h.Tiers[0].Servers[0])} and {FittedTable.Cell(h.Tiers[0].Servers[1])} as three Akka ActorSystems on 127.0.0.1 " +
+                       "with mutual TLS (a throw-away development CA), the user through the gateway's door. The scenario's network profile does not apply: this is loopback.");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var options = new LoopbackOptions
+        {
+            Log = line => ctx.Output.WriteLine($"cluster: {line}"),
+            Progress = e => ctx.Output.WriteLine($"progress: {Describe(e)}"),
+        };
+        LoopbackResult result;
+        try
+        {
+            result = LoopbackCluster.RunAsync(prepared, options, ctx.Cancel).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (ctx.Cancel.IsCancellationRequested)
+        {
+            con.MarkupLine("[yellow]Interrupted[/]: the cluster was shut down; nothing was written.");
+            return ExitCodes.Interrupted;
+        }
+
+        var queries = prepared.Queries.Select((q, i) => new ClusterQuery(q.Index, q.Source, q.Label, result.Reference[i], result.User.Queries[i])).ToArray();
+        ClusterTables.Correctness(con, queries);
+        con.MarkupLine($"Bit-exact: {queries.Count(q => q.Status == RunOutcomes.BitExact)}/{queries.Length}. The cluster formed in {result.JoinSeconds:0.0} s; " +
+                       $"the user's session (setup and every query) took {result.SessionSeconds:0.0} s on the wall clock.");
+        if (result.User.SessionFailure is { } failure)
+            con.MarkupLine($"[red]The session ended early[/]: {FittedTable.Cell(failure)}");
+        ClusterTables.UserTimes(con, result.User);
+        IReadOnlyList<PartyCosts> parties = [result.User.Costs, .. result.Servers];
+        ClusterTables.Costs(con, parties);
+        if (compare)
+            Fidelity(con, prepared, parties, result, folder);
+
+        var header = new JsonObject
+        {
+            ["scenario"] = s.Name,
+            ["model"] = prepared.Model.Name,
+            ["blocks"] = prepared.FixedModel.Blocks.Count,
+            ["split"] = s.Split,
+            ["crypto"] = s.Crypto.Name,
+            ["join_seconds"] = result.JoinSeconds,
+            ["session_seconds"] = result.SessionSeconds,
+        };
+        File.WriteAllText(folder.File("report.json"), ClusterTables.Json(header, queries, result.User, parties));
+        con.MarkupLine($"Wall time {started.Elapsed.TotalSeconds:0.0} s. Wrote [bold]{FittedTable.Cell(folder.Path + Path.DirectorySeparatorChar)}[/]: report.json" +
+                       (compare ? ", fidelity.csv." : "."));
+        return ClusterTables.ExitCode(queries);
+    }
+
+    private static string Describe(ProtocolEvent e) => e switch
+    {
+        PreprocessingStarted p => $"q{p.Query} preprocessing",
+        OnlineStarted o => $"q{o.Query} online",
+        PredictionReady r => $"q{r.Query} logits decrypted",
+        QueryFailed f => $"q{f.Query} failed: {f.Reason}",
+        _ => e.GetType().Name,
+    };
+
+    /// <summary>
+    /// The simulator's fidelity: the same scenario in the simulator, per party and phase — body bytes sent (they must be
+    /// equal: the protocol is the same, only the transport differs) and compute time (virtual time charges each handler's
+    /// measured time; the cluster's is the wall-clock time of the same handlers, on a machine shared by all parties).
+    /// </summary>
+    private static void Fidelity(IAnsiConsole con, PreparedScenario prepared, IReadOnlyList<PartyCosts> cluster, LoopbackResult result, RunFolder folder)
+    {
+        var tally = new MessageTally();
+        SecureRunResult sim = SecureRun.Run(prepared, null, Actors.Runtime.ComputeTiming.Measured, tally.Wrap);
+        Hierarchy h = prepared.Scenario.Hierarchy;
+        var names = new Dictionary<Party, string> { [Party.User] = "user", [Party.Gateway] = h.Gateway, [Party.Garbler] = h.Tiers[0].Servers[0], [Party.Evaluator] = h.Tiers[0].Servers[1] };
+        var simBytes = tally.Counts.GroupBy(c => (names[c.Key.Party], c.Key.Phase)).ToDictionary(g => g.Key, g => g.Sum(c => c.Value.Bytes));
+        var table = new FittedTable("Fidelity: the simulator beside the cluster, per party and phase (bytes: SECO bodies sent; compute: handler time)", "fidelity.csv has every figure")
+            .Text("party").Text("phase").Number("simulated sent (B)").Number("cluster sent (B)").Text("bytes").Number("simulated compute (s)").Number("cluster compute (s)");
+        var csv = new List<string> { "party,phase,simulated_bytes_sent,cluster_bytes_sent,simulated_compute_s,cluster_compute_s" };
+        foreach (PartyCosts party in cluster)
+        {
+            var simParty = sim.Report.Parties.FirstOrDefault(p => p.Party == party.Party);
+            foreach (PhaseCost ph in party.Phases)
+            {
+                long simulated = simBytes.GetValueOrDefault((party.Party, ph.Phase));
+                double simCompute = simParty?.Phases.FirstOrDefault(x => x.Phase == ph.Phase)?.ComputeSeconds ?? 0;
+                table.Row(FittedTable.Cell(party.Party), ph.Phase, simulated.ToString(CultureInfo.InvariantCulture), ph.BytesSent.ToString(CultureInfo.InvariantCulture),
+                    simulated == ph.BytesSent ? "[green]equal[/]" : "[red]differ[/]", simCompute.ToString("0.000", CultureInfo.InvariantCulture),
+                    ph.ComputeSeconds.ToString("0.000", CultureInfo.InvariantCulture));
+                csv.Add(string.Create(CultureInfo.InvariantCulture, $"{party.Party},{ph.Phase},{simulated},{ph.BytesSent},{simCompute:0.######},{ph.ComputeSeconds:0.######}"));
+            }
+        }
+        table.Write(con);
+        con.MarkupLine($"Simulated: {sim.Report.VirtualSeconds:0.000} s of virtual time for setup and every query (network profile {FittedTable.Cell(prepared.Scenario.Network.Profile.Name)}); " +
+                       $"cluster: {result.SessionSeconds:0.000} s on the wall clock over loopback, with every party sharing this machine's cores.");
+        File.WriteAllLines(folder.File("fidelity.csv"), csv);
+    }
+}
