@@ -37,10 +37,13 @@ public class ProtocolFeatureTests
         sim.Run();
         Assert.Equal(new Pong(42), await answer);
 
+        long askedAt = sim.NowNs;
         Task<object> unanswered = sim.Party("A").Ask(sim.Party("A").RefFor(b.Address), new Pong(0), TimeSpan.FromMilliseconds(50));
         sim.Run();
         TimeoutException e = await Assert.ThrowsAsync<TimeoutException>(() => unanswered);
-        Assert.Contains("no reply from seco://sim@B:7101/echo to 'test.pong'", e.Message);
+        Assert.Contains("no reply from seco://sim@B:7101/echo to 'test.pong' within", e.Message);
+        Assert.Equal(askedAt + TestKit.Ms(50), sim.NowNs);   // at exactly its virtual timeout
+        Assert.Equal(2, sim.Party("B").Meter.Snapshot().MessagesReceived);   // the request did arrive
     }
 
     [Fact]

@@ -45,12 +45,17 @@ public class SupervisionTests
         // The sender (the driver on A) was told: its session 2 is failed there too (remote failure).
         SessionFailure told = Assert.Single(sim.Party("A").Failures);
         Assert.True(told.Remote);
+        Assert.Equal("/driver", told.Actor);
         Assert.Equal(new SessionId(2), told.Session);
         Assert.Contains("hop 2 is poison", told.Error);
         DeadLetter dead = Assert.Single(sim.Party("B").DeadLetters);
         Assert.Equal(new SessionId(2), dead.Session);
         Assert.Contains("session s2 failed here earlier", dead.Reason);
         Assert.Equal(3, bActor.Received.Count);   // hops 1, 2 (threw), 3; not 7
+        // Nothing else failed: not C, which served session 2 too, and no message was lost at A.
+        Assert.Empty(sim.Party("C").Failures);
+        Assert.Empty(sim.Party("A").DeadLetters);
+        Assert.All(sim.Parties, p => Assert.Empty(p.RejectedFrames));
         _ = starter; _ = driver; _ = aActor;
     }
 
@@ -115,7 +120,9 @@ public class SupervisionTests
         Assert.Equal(new Pong(2), await reply);   // the sender's handler went on after the lost frame
         Assert.Empty(sim.Party("A").Failures);
         Assert.Equal(1, sim.MessagesDropped);
-        Assert.Equal("no party at seco://sim@Z:7999", sim.Messages.Single(m => m.Dropped).DropReason);
+        MessageRecord lost = sim.Messages.Single(m => m.Dropped);
+        Assert.Equal(("no party at seco://sim@Z:7999", "test.pong", new SessionId(5)), (lost.DropReason, lost.Kind, lost.Session));
+        Assert.Equal(2, sim.Party("A").Meter.Snapshot().MessagesSent);   // the lost frame did leave A, as did the reply
         _ = bActor;
     }
 

@@ -58,6 +58,22 @@ public sealed class HelpTruthTests
         Assert.Empty(offenders);
     }
 
+    /// <summary>Issue 17: the in-process real-time runtime is gone (real time is Akka.Cluster); nothing may present it as current.</summary>
+    [Fact]
+    public void NoDocOrSourceNamesTheRetiredRealTimeRuntime()
+    {
+        var offenders = new List<string>();
+        foreach (string file in Directory.EnumerateFiles(TestHost.Root, "*.*", SearchOption.AllDirectories)
+                     .Where(f => f.EndsWith(".md") || f.EndsWith(".cs") || f.EndsWith(".yaml") || f.EndsWith(".sh"))
+                     .Where(f => !Regex.IsMatch(f, @"[/\\](bin|obj|node_modules|TestResults|\.git)[/\\]"))
+                     .Where(f => !f.EndsWith("HelpTruthTests.cs")))
+        {
+            if (Regex.IsMatch(File.ReadAllText(file), @"\b(ThreadPoolDispatcher|InMemoryTransport|LocalCluster|Seco\.Actors\.RealTime)\b"))
+                offenders.Add(Path.GetRelativePath(TestHost.Root, file));
+        }
+        Assert.Empty(offenders);
+    }
+
     [Theory]
     [InlineData("docs/scenarios.md", "a later step")]
     [InlineData("scenarios/minionn-split-0.yaml", "blocks 1..0")]

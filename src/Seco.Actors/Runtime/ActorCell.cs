@@ -41,9 +41,6 @@ public sealed class ActorCell
 
     internal bool Stopped { get; set; }
 
-    /// <summary>Real-time dispatcher: 1 while a drain of this mailbox is queued or running.</summary>
-    internal int Scheduled;
-
     internal string Phase { get; set; } = ActorSystem.DefaultPhase;
 
     internal List<ActorCell> Children { get; } = [];

@@ -1,9 +1,10 @@
 namespace Seco.Actors.Runtime;
 
 /// <summary>
-/// Decides when handlers run and what time it is: virtual time in the <see cref="Simulation.Simulator"/>,
-/// wall-clock time in <see cref="RealTime.ThreadPoolDispatcher"/>. Either way an actor handles one message at a time.
-/// Times are nanoseconds since the dispatcher started.
+/// Decides when handlers run and what time it is. The <see cref="Simulation.Simulator"/> is the one implementation
+/// (virtual time); the seam keeps the runtime free of its clock and scheduling. An actor handles one message
+/// at a time. Times are nanoseconds since the dispatcher started. (The real-time, multi-machine mode does not plug in
+/// here: it is Akka.Cluster hosting the sans-IO roles directly, src/Seco.Cluster and docs/cluster.md.)
 /// </summary>
 public interface IDispatcher
 {

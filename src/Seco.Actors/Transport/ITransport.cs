@@ -4,10 +4,10 @@ using Seco.Actors.Messages;
 namespace Seco.Actors.Transport;
 
 /// <summary>
-/// Carries encoded frames between nodes. The runtime does not care which transport it is: the in-memory
-/// simulated network (<see cref="Simulation.Simulator"/>), the in-process real-time one
-/// (<see cref="RealTime.InMemoryTransport"/>), later TCP/TLS. A transport must keep the frames from one node to
-/// another in order; it may lose them (a dropped link, a stopped party) and reports such losses itself.
+/// Carries encoded frames between nodes. The runtime does not care which transport it is; the simulated network
+/// (<see cref="Simulation.Simulator"/>) is the one implementation. A transport must keep the frames from one node to
+/// another in order; it may lose them (a dropped link, a stopped party) and reports such losses itself. (Frames between
+/// machines do not go through this seam: the real-time mode is Akka.Cluster, src/Seco.Cluster and docs/cluster.md.)
 /// </summary>
 public interface ITransport
 {
