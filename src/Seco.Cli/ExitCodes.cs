@@ -17,6 +17,9 @@ public static class ExitCodes
     /// <summary>Every query that finished is correct, but some did not finish (failed or stuck; the report says where).</summary>
     public const int NotFinished = 4;
 
+    /// <summary>`seco node`: the cluster removed this node (downed by the others' split-brain resolver); restart it to rejoin.</summary>
+    public const int Downed = 5;
+
     /// <summary>Interrupted (Ctrl-C / SIGINT): what finished was reported and written to a partial report.json.</summary>
     public const int Interrupted = 130;
 
@@ -27,5 +30,5 @@ public static class ExitCodes
     public const string Help =
         "Exit codes: 0 success; 1 bad input (options, scenario, model or image files; nothing ran); 2 internal error or " +
         "unsuitable machine; 3 a query's result differs from the plaintext reference; 4 a query did not finish (every " +
-        "finished one is correct); 130 interrupted (a partial report.json is written).";
+        "finished one is correct); 5 (seco node) the cluster downed this node; 130 interrupted (a partial report.json is written).";
 }

@@ -10,4 +10,11 @@ using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSigna
     signal.Cancel = true;
     interrupt.Cancel();
 });
+// SIGTERM (systemd stop, kill) does the same: `seco node` then leaves the cluster gracefully before it exits.
+using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+{
+    if (interrupt.IsCancellationRequested) return;
+    signal.Cancel = true;
+    interrupt.Cancel();
+});
 return SecoCli.Run(args, Console.Out, Console.Error, interrupt.Token);

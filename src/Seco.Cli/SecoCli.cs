@@ -28,6 +28,8 @@ public static class SecoCli
             ModelsCommand.Create(() => ctx.Value),
             SplitCommand.Create(() => ctx.Value),
             CertsCommand.Create(() => ctx.Value),
+            NodeCommand.Create(() => ctx.Value),
+            UserCommand.Create(() => ctx.Value),
         };
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)

@@ -33,7 +33,7 @@ internal static class ClusterRunCommand
         var options = new LoopbackOptions
         {
             Log = line => ctx.Output.WriteLine($"cluster: {line}"),
-            Progress = e => ctx.Output.WriteLine($"progress: {Describe(e)}"),
+            Progress = e => ctx.Output.WriteLine($"progress: {UserCommand.Describe(e)}"),
         };
         LoopbackResult result;
         try
@@ -73,15 +73,6 @@ internal static class ClusterRunCommand
                        (compare ? ", fidelity.csv." : "."));
         return ClusterTables.ExitCode(queries);
     }
-
-    private static string Describe(ProtocolEvent e) => e switch
-    {
-        PreprocessingStarted p => $"q{p.Query} preprocessing",
-        OnlineStarted o => $"q{o.Query} online",
-        PredictionReady r => $"q{r.Query} logits decrypted",
-        QueryFailed f => $"q{f.Query} failed: {f.Reason}",
-        _ => e.GetType().Name,
-    };
 
     /// <summary>
     /// The simulator's fidelity: the same scenario in the simulator, per party and phase — body bytes sent (they must be
