@@ -207,7 +207,9 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         ISecoRole role = _deployment.NewRole();
         long run = _run;
         TimeSpan deadline = _settings.Failure.QueryDeadline;
-        _host = Context.ActorOf(Props.Create(() => new PartyHost(role, run, peers, user, meter, deadline)), $"run-{run}");
+        NodeSettings settings = _settings;
+        _host = Context.ActorOf(Props.Create(() => new PartyHost(role, run, peers, user, meter, deadline,
+            p => p == Party.User ? "the user" : settings.ServerOf(p).ToString())), $"run-{run}");
         _runStarted(run, meter);
         _log($"run {run}: started ({Me})");
         foreach (LinkOffer offer in _early.Where(o => o.Run == run))

@@ -24,14 +24,18 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private readonly IUserChannel? _user;
     private readonly RunMeter _meter;
     private readonly TimeSpan _queryDeadline;
+    private readonly Func<Party, string> _name;
     private readonly Dictionary<Party, IActorRef> _outbound = [];
     private readonly Dictionary<IActorRef, Party> _inbound = [];
     private readonly Dictionary<int, DateTime> _open = [];
     private readonly HashSet<int> _closed = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public PartyHost(ISecoRole role, long run, IReadOnlyDictionary<Party, IActorRef> peerNodes, IUserChannel? user, RunMeter meter, TimeSpan queryDeadline)
+    /// <param name="name">How a party is named in reasons and logs ("garbler B", "the user").</param>
+    public PartyHost(ISecoRole role, long run, IReadOnlyDictionary<Party, IActorRef> peerNodes, IUserChannel? user, RunMeter meter, TimeSpan queryDeadline,
+        Func<Party, string> name)
     {
+        _name = name;
         _role = role;
         _run = run;
         _peerNodes = peerNodes;
@@ -95,7 +99,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     {
         if (received.Message is not { } m)
         {
-            string reason = $"{from} sent a malformed message: {received.Problem}";
+            string reason = $"{_name(from)} sent a malformed message: {received.Problem}";
             if (received.Query is int q) Abort(q, reason);
             else Fail(reason);
             return;
@@ -108,7 +112,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            string reason = $"{Self_} rejected {received.Kind} from {from}: {e.Message}";
+            string reason = $"{_name(Self_)} rejected {received.Kind} from {_name(from)}: {e.Message}";
             _log.Warning("run {0}: {1}", _run, reason);
             if (m is QueryMessage bad) Abort(bad.Query, reason);
             else Fail(reason);

@@ -64,55 +64,15 @@ public static class LoopbackCluster
         ulong[][] inputs = prepared.Queries.Select(q => q.Input.Select(v => PrimeField.FromSigned(model.Format.Encode(v))).ToArray()).ToArray();
         long[][] reference = prepared.Queries.Select(q => FixedPointReference.Forward(model, q.Input).Logits).ToArray();
 
-        string gateway = h.Gateway, garbler = h.Tiers[0].Servers[0], evaluator = h.Tiers[0].Servers[1];
-        using DevDeployment pki = DevCertificates.Create(DevCertificatePlan.Create([gateway, garbler, evaluator], ["user"]));
-        int[] ports = FreePorts(3);
-        ServerEndpoint[] servers =
-        [
-            new(gateway, Party.Gateway, "127.0.0.1", ports[0]),
-            new(garbler, Party.Garbler, "127.0.0.1", ports[1]),
-            new(evaluator, Party.Evaluator, "127.0.0.1", ports[2]),
-        ];
-        string deploymentId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-        var roles = new Dictionary<Party, Func<ISecoRole>>
-        {
-            [Party.Gateway] = () => new GatewayRole(split.Parameters, split.Gateway),
-            [Party.Garbler] = () => new GarblerRole(split.Parameters, split.Garbler),
-            [Party.Evaluator] = () => new EvaluatorRole(split.Parameters, split.Evaluator),
-        };
-
         var clock = Stopwatch.StartNew();
-        var hosts = new List<NodeHost>();
-        UserDoor? door = null;
-        try
-        {
-            foreach (ServerEndpoint s in servers)
-            {
-                ServerTls? tls = options.ServerTls
-                    ? new ServerTls(pki.Servers.Single(c => c.Name == s.Name).Certificate, pki.DeploymentCa, pki.ServerPins)
-                    : null;
-                hosts.Add(NodeHost.Start(new NodeSettings(s.Name, servers, tls, options.Failure), new ServerDeployment(deploymentId, roles[s.Role]), options.Log));
-            }
-            await Task.WhenAll(hosts.Select(n => n.WhenReady)).WaitAsync(options.JoinTimeout, cancel).ConfigureAwait(false);
-            double joined = clock.Elapsed.TotalSeconds;
-            IssuedCertificate a = pki.Servers.Single(c => c.Name == gateway);
-            door = UserDoor.Open(hosts[0], new DoorSettings("127.0.0.1", 0, a.Certificate, pki.UserCa, pki.UserPins), options.Log);
-            var user = new UserClientSettings("127.0.0.1", door.Port, "127.0.0.1", pki.Users[0].Certificate, pki.DeploymentCa, gateway, a.Fingerprint)
-            {
-                QueryDeadline = options.Failure.QueryDeadline,
-            };
-            UserSessionResult session = await UserClient.RunAsync(user, split.Parameters.ForUser(), inputs, options.Progress, cancel).ConfigureAwait(false);
-            double sessionSeconds = clock.Elapsed.TotalSeconds - joined;
-            // The gateway ends the run when the user leaves; give the servers a moment to book the last messages.
-            await Task.Delay(200, cancel).ConfigureAwait(false);
-            var costs = hosts.Select(n => n.Runs.Values.LastOrDefault()?.Snapshot() ?? new PartyCosts(n.Settings.Name, [], [])).ToArray();
-            return new LoopbackResult(session, costs, split, reference, joined, sessionSeconds);
-        }
-        finally
-        {
-            if (door is not null) await door.DisposeAsync().ConfigureAwait(false);
-            await Task.WhenAll(hosts.Select(n => n.DisposeAsync().AsTask())).ConfigureAwait(false);
-        }
+        await using LoopbackDeployment deployment = await LoopbackDeployment.StartAsync(split, [h.Gateway, h.Tiers[0].Servers[0], h.Tiers[0].Servers[1]], options, cancel)
+            .ConfigureAwait(false);
+        double joined = clock.Elapsed.TotalSeconds;
+        UserSessionResult session = await deployment.RunUserAsync(inputs, options.Progress, cancel).ConfigureAwait(false);
+        double sessionSeconds = clock.Elapsed.TotalSeconds - joined;
+        // The gateway ends the run when the user leaves; give the servers a moment to book the last messages.
+        await Task.Delay(200, cancel).ConfigureAwait(false);
+        return new LoopbackResult(session, deployment.LastRunCosts(), split, reference, joined, sessionSeconds);
     }
 
     /// <summary>Ports the OS has free now (bound to port 0 and released; a tiny race a test can live with).</summary>
