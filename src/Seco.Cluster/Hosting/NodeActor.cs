@@ -25,9 +25,10 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     private readonly TaskCompletionSource _ready;
     private readonly Dictionary<Party, IActorRef> _peers = [];
     private readonly Dictionary<Party, UniqueAddress> _members = [];
-    private readonly List<LinkOffer> _early = [];
     private readonly ILoggingAdapter _akkaLog = Context.GetLogger();
+    private readonly HashSet<Party> _notStarted = [];
     private long _run;
+    private DateTime _runStartedAt;
     private IActorRef? _host;
     private IUserChannel? _user;
 
@@ -103,8 +104,20 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                 OnRunStart(start);
                 break;
             case LinkOffer offer:
+                // An offer for a run this node has not started yet is dropped: the offering side resends it.
                 if (offer.Run == _run && _host is not null) _host.Forward(offer);
-                else if (offer.Run > _run) _early.Add(offer);
+                break;
+            case RunStarted started when started.Run == _run && IsGateway:
+                _notStarted.Remove(started.From);
+                break;
+            case StartTick when _host is not null && IsGateway && _notStarted.Count > 0:
+                if (DateTime.UtcNow - _runStartedAt > StartTimeout)
+                {
+                    FailRun($"{string.Join(" and ", _notStarted.Select(p => _settings.ServerOf(p).ToString()))} did not start run {_run} within {Durations.Show(StartTimeout)}");
+                    break;
+                }
+                foreach (Party p in _notStarted)
+                    if (_peers.TryGetValue(p, out IActorRef? peer)) peer.Tell(new RunStart(_run, _deployment.DeploymentId));
                 break;
             case RunStop stop when stop.Run == _run:
                 if (IsGateway) FailRun(stop.Reason);
@@ -114,7 +127,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                 FailRun(failed.Reason);
                 break;
             case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.CurrentClusterState or RunStop or RunFailed or GraceOver or UserLeft
-                or Terminated:
+                or Terminated or RunStarted or StartTick:
                 break;
             default:
                 Unhandled(message);
@@ -176,8 +189,14 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             return;
         }
         _run++;
-        foreach (IActorRef peer in _peers.Values)
+        _runStartedAt = DateTime.UtcNow;
+        _notStarted.Clear();
+        foreach ((Party p, IActorRef peer) in _peers)
+        {
+            _notStarted.Add(p);
             peer.Tell(new RunStart(_run, _deployment.DeploymentId));
+        }
+        Timers.StartPeriodicTimer("start", StartTick.Instance, TimeSpan.FromSeconds(1));
         _user = a.Channel;
         StartHost(a.Channel);
         a.Admitted.TrySetResult(_host!);
@@ -195,9 +214,14 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             Sender.Tell(new RunStop(start.Run, $"{Me} holds deployment {_deployment.DeploymentId}, the gateway {start.Deployment}"));
             return;
         }
-        if (_host is not null) EndRun($"run {start.Run} replaces it", tellUser: false);
-        _run = start.Run;
-        StartHost(null);
+        if (start.Run != _run || _host is null)
+        {
+            if (start.Run < _run) return; // a late resend of a run already replaced
+            if (_host is not null) EndRun($"run {start.Run} replaces it", tellUser: false);
+            _run = start.Run;
+            StartHost(null);
+        }
+        Sender.Tell(new RunStarted(start.Run, Me.Role));
     }
 
     private void StartHost(IUserChannel? user)
@@ -212,9 +236,6 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             p => p == Party.User ? "the user" : settings.ServerOf(p).ToString())), $"run-{run}");
         _runStarted(run, meter);
         _log($"run {run}: started ({Me})");
-        foreach (LinkOffer offer in _early.Where(o => o.Run == run))
-            _host.Tell(offer);
-        _early.RemoveAll(o => o.Run <= run);
     }
 
     private void FailRun(string reason)
@@ -229,6 +250,8 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         if (_host is null) return;
         Context.Stop(_host);
         _host = null;
+        _notStarted.Clear();
+        Timers.Cancel("start");
         if (IsGateway)
         {
             foreach (IActorRef peer in _peers.Values) peer.Tell(new RunStop(_run, reason));
@@ -243,4 +266,12 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     private sealed record PeerNotFound(Party Party, string Problem);
 
     private sealed record GraceOver(Party Party, long Run);
+
+    private sealed record StartTick
+    {
+        public static readonly StartTick Instance = new();
+    }
+
+    /// <summary>How long the gateway waits for the other servers to start a run (RunStart is resent every second).</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 }

@@ -28,6 +28,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private readonly Dictionary<Party, IActorRef> _outbound = [];
     private readonly Dictionary<IActorRef, Party> _inbound = [];
     private readonly Dictionary<int, DateTime> _open = [];
+    private readonly HashSet<Party> _unaccepted = [];
     private readonly HashSet<int> _closed = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -56,8 +57,9 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             consumer.Tell(new ConsumerController.Start<ILinkPayload>(Self));
             _inbound[consumer] = peer;
             _outbound[peer] = Context.ActorOf(Props.Create(() => new OutboundLink($"run{_run}:{Self_}->{peer}")), $"out-{peer}");
-            node.Tell(new LinkOffer(_run, Self_, consumer));
+            _unaccepted.Add(peer);
         }
+        OfferLinks();
         Timers.StartPeriodicTimer("deadline", DeadlineTick.Instance, TimeSpan.FromSeconds(1));
         Run(ProtocolPhase.Setup, o => _role.Start(o));
     }
@@ -74,7 +76,12 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                 d.ConfirmTo.Tell(ConsumerController.Confirmed.Instance);
                 break;
             case LinkOffer offer when _outbound.TryGetValue(offer.From, out IActorRef? link):
+                // Registering the same consumer again is harmless, so a resent offer is simply answered again.
                 link.Tell(offer);
+                Sender.Tell(new LinkAccepted(_run, Self_));
+                break;
+            case LinkAccepted accepted when accepted.Run == _run:
+                _unaccepted.Remove(accepted.From);
                 break;
             case FromUser u:
                 Handle(Party.User, u.Message);
@@ -84,6 +91,8 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                     Abort(q, f.Reason);
                 break;
             case DeadlineTick:
+                // Plain Tells between nodes can be lost (a restarted peer's address is gated for a while): offer again.
+                OfferLinks();
                 DateTime now = DateTime.UtcNow;
                 foreach ((int q, DateTime since) in _open.ToArray())
                     if (now - since > _queryDeadline)
@@ -93,6 +102,12 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void OfferLinks()
+    {
+        foreach (Party peer in _unaccepted)
+            _peerNodes[peer].Tell(new LinkOffer(_run, Self_, _inbound.First(kv => kv.Value == peer).Key));
     }
 
     private void Handle(Party from, ReceivedSecoMessage received)

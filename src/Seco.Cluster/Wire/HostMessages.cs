@@ -18,6 +18,12 @@ public sealed record RunStart(long Run, string Deployment) : IHostMessage;
 /// </summary>
 public sealed record LinkOffer(long Run, Party From, IActorRef Consumer) : IHostMessage;
 
+/// <summary>A server's answer to <see cref="RunStart"/>: its role for the run exists (the gateway resends the start until it hears this).</summary>
+public sealed record RunStarted(long Run, Party From) : IHostMessage;
+
+/// <summary>The answer to a <see cref="LinkOffer"/>: the producer registered (the offering side resends until it hears this).</summary>
+public sealed record LinkAccepted(long Run, Party From) : IHostMessage;
+
 /// <summary>Run <paramref name="Run"/> is over (finished, or failed for <paramref name="Reason"/>): drop its role and links.</summary>
 public sealed record RunStop(long Run, string Reason) : IHostMessage;
 
@@ -34,6 +40,8 @@ internal static class HostMessages
         RunStart => Prefix + "run-start",
         LinkOffer => Prefix + "link-offer",
         RunStop => Prefix + "run-stop",
+        RunStarted => Prefix + "run-started",
+        LinkAccepted => Prefix + "link-accepted",
         _ => throw new ArgumentException($"no host kind for {message.GetType().Name}"),
     };
 
@@ -53,6 +61,16 @@ internal static class HostMessages
                 w.WriteInt64(m.Run);
                 w.WriteInt32((int)m.From);
                 w.WriteString(Akka.Serialization.Serialization.SerializedActorPath(m.Consumer));
+                break;
+            case RunStarted m:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(m.Run);
+                w.WriteInt32((int)m.From);
+                break;
+            case LinkAccepted m:
+                w.WriteArrayHeader(2);
+                w.WriteInt64(m.Run);
+                w.WriteInt32((int)m.From);
                 break;
             case RunStop m:
                 w.WriteArrayHeader(2);
@@ -79,6 +97,14 @@ internal static class HostMessages
             case Prefix + "link-offer":
                 Fields(ref r, 3);
                 message = new LinkOffer(Run(ref r), PartyOf(ref r), Ref(ref r, system));
+                break;
+            case Prefix + "run-started":
+                Fields(ref r, 2);
+                message = new RunStarted(Run(ref r), PartyOf(ref r));
+                break;
+            case Prefix + "link-accepted":
+                Fields(ref r, 2);
+                message = new LinkAccepted(Run(ref r), PartyOf(ref r));
                 break;
             case Prefix + "run-stop":
                 Fields(ref r, 2);

@@ -73,7 +73,11 @@ public sealed class SecoSerializerTests : IDisposable
     public void Host_messages_round_trip_with_actor_references()
     {
         IActorRef probe = _system.ActorOf(Props.Empty, "probe");
-        IHostMessage[] messages = [new RunStart(3, "abc123"), new LinkOffer(3, Party.Garbler, probe), new RunStop(3, "the user finished")];
+        IHostMessage[] messages =
+        [
+            new RunStart(3, "abc123"), new RunStarted(3, Party.Evaluator), new LinkOffer(3, Party.Garbler, probe), new LinkAccepted(3, Party.Gateway),
+            new RunStop(3, "the user finished"),
+        ];
         foreach (IHostMessage m in messages)
         {
             object back = _serializer.FromBinary(_serializer.ToBinary(m), _serializer.Manifest(m));
@@ -90,7 +94,7 @@ public sealed class SecoSerializerTests : IDisposable
     public void Nothing_from_the_wire_throws_anything_but_SerializationException()
     {
         var random = new Random(17);
-        string[] manifests = [.. SecoCodecs.All.Select(c => c.Kind), "seco-host.run-start", "seco-host.link-offer", "seco-host.run-stop", "", "x"];
+        string[] manifests = [.. SecoCodecs.All.Select(c => c.Kind), "seco-host.run-start", "seco-host.link-offer", "seco-host.run-stop", "seco-host.run-started", "seco-host.link-accepted", "", "x"];
         var bodies = Samples.Select(SecoCodecs.Encode).ToList();
         for (int i = 0; i < 4000; i++)
         {
