@@ -214,6 +214,12 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             Sender.Tell(new RunStop(start.Run, $"{Me} holds deployment {_deployment.DeploymentId}, the gateway {start.Deployment}"));
             return;
         }
+        if (_settings.Servers.Any(x => x.Role != Me.Role && !_peers.ContainsKey(x.Role)))
+        {
+            // This node has not seen every server up yet (a restarted peer it has not met): no answer, so the
+            // gateway resends the start, and the run begins here once the peer is known.
+            return;
+        }
         if (start.Run != _run || _host is null)
         {
             if (start.Run < _run) return; // a late resend of a run already replaced
