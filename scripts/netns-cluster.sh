@@ -34,9 +34,13 @@ work=$(mktemp -d /tmp/seco-netns.XXXXXX)
 pids=()
 cleanup() {
   set +e
-  # A .NET process running Akka can outlive SIGTERM by ~10 s: kill -9.
+  # A .NET process running Akka can outlive SIGTERM by ~10 s: kill -9 every process in each namespace
+  # (`ip netns exec` and `timeout` fork, so the PIDs we started are not the only ones), then the namespaces.
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  for ns in a b c u sw; do ip netns del "$tag-$ns" 2>/dev/null; done
+  for ns in a b c u sw; do
+    ip netns pids "$tag-$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+    ip netns del "$tag-$ns" 2>/dev/null
+  done
   if [ -n "$keep" ]; then mkdir -p "$keep" && cp "$work"/*.log "$keep"/ 2>/dev/null; fi
   rm -rf "$work"
 }
@@ -96,6 +100,7 @@ for n in a b c; do
   N=${n^^}
   ip netns exec "$tag-$n" timeout "$limit" "${seco[@]}" node --config "$work/$N.yaml" > "$work/$N.log" 2>&1 &
   pids+=($!)
+  disown $!   # the cleanup kills it; no "Killed" line from the shell
 done
 deadline=$((SECONDS + 120))
 for N in A B C; do
