@@ -12,7 +12,7 @@ namespace Seco.Cli.Tests;
 /// shipped config/local files (ports moved to free ones) and files made by `seco certs` and `seco split`. The user's
 /// results are bit-exact; a node with a certificate from another CA is refused and the deployment carries on; kill -9
 /// of the garbler mid-query makes `seco user` exit non-zero, naming B, within detection + grace + the resolver's
-/// stable-after; A and C keep running; after B restarts, a new session succeeds.
+/// stable-after; A and C keep running; after B restarts, a new session succeeds; Ctrl-C makes a node leave and exit 0.
 /// </summary>
 [Collection(TimedCollection.Name)]
 public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
@@ -83,6 +83,15 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
         Assert.True(again.WaitForExit(TimeSpan.FromSeconds(180)), $"the user did not finish after B's restart\n{again}");
         Assert.Equal(0, again.ExitCode);
         Assert.Contains("1/1 queries finished, 1 bit-exact", again.Output, StringComparison.Ordinal);
+
+        // Ctrl-C: a node leaves the cluster gracefully and exits 0; the others see it leave, not fail.
+        c.Interrupt();
+        Assert.True(c.WaitForExit(TimeSpan.FromSeconds(30)), $"C did not stop on Ctrl-C\n{c}");
+        Assert.Equal(0, c.ExitCode);
+        // The signal is seen by seco's handler ("leaving the cluster") or, when it races the runtime's own exit path, by
+        // Akka's coordinated shutdown ("left the cluster"); either way the node leaves gracefully.
+        Assert.Matches("leaving the cluster|left the cluster", c.Output);
+        Assert.True(a.WaitFor("down: evaluator C", TimeSpan.FromSeconds(30)), $"A did not see C leave\n{a}");
     }
 
     private NodeProcess Start(string name, params string[] args)

@@ -65,6 +65,9 @@ internal sealed class NodeProcess : IDisposable
         return true;
     }
 
+    /// <summary>SIGINT, what Ctrl-C sends.</summary>
+    public void Interrupt() => CliProcess.Interrupt(_process);
+
     /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
 

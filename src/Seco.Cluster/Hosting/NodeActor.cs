@@ -161,7 +161,10 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
 
     private void OnRemoved(Member member, string what)
     {
-        if (member.UniqueAddress.Equals(Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress)) return;
+        Akka.Cluster.Cluster cluster = Akka.Cluster.Cluster.Get(Context.System);
+        // This node leaving sees every other member go: not their failure.
+        if (member.UniqueAddress.Equals(cluster.SelfUniqueAddress) || cluster.SelfMember.Status is MemberStatus.Leaving or MemberStatus.Exiting or MemberStatus.Down or MemberStatus.Removed)
+            return;
         if (PartyOf(member) is not Party p || !_members.TryGetValue(p, out UniqueAddress? known) || !known.Equals(member.UniqueAddress)) return;
         _members.Remove(p);
         _peers.Remove(p);
