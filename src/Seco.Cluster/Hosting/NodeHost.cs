@@ -59,12 +59,7 @@ public sealed class NodeHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(deployment);
-        Config config = ConfigurationFactory.ParseString(Hocon(settings));
-        BootstrapSetup bootstrap = BootstrapSetup.Create().WithConfig(config);
-        ActorSystemSetup setup = settings.Tls is { } tls
-            ? ActorSystemSetup.Create(bootstrap, TlsSetup.For(tls))
-            : ActorSystemSetup.Create(bootstrap);
-        ActorSystem system = ActorSystem.Create(SystemName, setup);
+        ActorSystem system = CreateSystem(settings);
         var host = new NodeHost(settings, system);
         Action<string> sink = log ?? (_ => { });
         host.Node = system.ActorOf(Props.Create(() => new NodeActor(settings, deployment, line => sink($"[{settings.Self}] {line}"), host.OnRunStarted, host._ready)),
@@ -93,9 +88,26 @@ public sealed class NodeHost : IAsyncDisposable
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
     }
 
-    /// <summary>The node's HOCON: everything but the TLS certificate and validator (those go in <see cref="TlsSetup"/>).</summary>
-    internal static string Hocon(NodeSettings s)
+    /// <summary>
+    /// The node's ActorSystem as <see cref="Start"/> makes it (HOCON, TLS), without the node actor: the transport
+    /// benchmarks (bench/Seco.Bench, DeliveryLinkBenchmarks) run their links on it, with <paramref name="delivery"/>
+    /// varied to compare settings.
+    /// </summary>
+    internal static ActorSystem CreateSystem(NodeSettings settings, DeliveryTuning? delivery = null)
     {
+        Config config = ConfigurationFactory.ParseString(Hocon(settings, delivery));
+        BootstrapSetup bootstrap = BootstrapSetup.Create().WithConfig(config);
+        ActorSystemSetup setup = settings.Tls is { } tls
+            ? ActorSystemSetup.Create(bootstrap, TlsSetup.For(tls))
+            : ActorSystemSetup.Create(bootstrap);
+        return ActorSystem.Create(SystemName, setup);
+    }
+
+    /// <summary>The node's HOCON: everything but the TLS certificate and validator (those go in <see cref="TlsSetup"/>).</summary>
+    /// <param name="delivery">The Delivery link settings; null: <see cref="DeliveryTuning.Product"/>.</param>
+    internal static string Hocon(NodeSettings s, DeliveryTuning? delivery = null)
+    {
+        DeliveryTuning d = delivery ?? DeliveryTuning.Product;
         ServerEndpoint me = s.Self;
         string scheme = s.Tls is null ? "akka.tcp" : "akka.ssl.tcp";
         string seeds = string.Join(", ", s.Servers.Select(x => $"\"{scheme}://{SystemName}@{x.Host}:{x.Port}\""));
@@ -141,18 +153,20 @@ public sealed class NodeHost : IAsyncDisposable
                 log-info = off
               }
               reliable-delivery {
-                producer-controller.chunk-large-messages = {{ChunkBytes}}b
+                producer-controller.chunk-large-messages = {{d.ChunkBytes}}b
                 # No resend: with it, a chunked message is confirmed only after its last chunk and every unconfirmed
                 # chunk is resent each resend interval, forever (../shared/cluster.md). TCP and the failure
                 # detector cover loss; a lost party fails its queries instead.
                 consumer-controller {
                   only-flow-control = true
-                  flow-control-window = {{FlowControlWindow}}
+                  flow-control-window = {{d.FlowControlWindow}}
                   # Akka.NET 1.5.75's consumer asks for more chunks of a large message only when exactly half the window
                   # is left; after a retry the counts no longer line up and every further window waits for this timer
-                  # (docs/cluster.md, "Delivery"). With flow control only, a retry is one small Request message.
-                  resend-interval-min = 100ms
-                  resend-interval-max = 500ms
+                  # (docs/cluster.md, "Delivery"). With flow control only, a retry is one small Request message. The retry
+                  # also fires whenever a link sits idle this long, so a run's links are in that state nearly always:
+                  # half a window per interval, 8 × 64 KiB / 100 ms ≈ 5 MB/s (docs/cluster.md, "Transport measurements").
+                  resend-interval-min = {{Ms(d.ResendIntervalMin)}}
+                  resend-interval-max = {{Ms(d.ResendIntervalMax)}}
                 }
               }
               coordinated-shutdown.exit-clr = off
@@ -161,4 +175,18 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     private static string Ms(TimeSpan t) => $"{(long)t.TotalMilliseconds}ms";
+}
+
+/// <summary>
+/// The settings of every server-to-server Akka.Delivery link (<see cref="NodeHost.Hocon"/>). Nodes always run
+/// <see cref="Product"/>; the transport benchmarks vary it (docs/cluster.md, "Transport measurements").
+/// </summary>
+/// <param name="ChunkBytes">Producer chunk size; keep it below the 85 KB large-object-heap threshold.</param>
+/// <param name="FlowControlWindow">Consumer flow-control window, in chunks.</param>
+/// <param name="ResendIntervalMin">Consumer retry interval (a Request again, with flow control only).</param>
+/// <param name="ResendIntervalMax">Its back-off limit.</param>
+internal sealed record DeliveryTuning(int ChunkBytes, int FlowControlWindow, TimeSpan ResendIntervalMin, TimeSpan ResendIntervalMax)
+{
+    public static DeliveryTuning Product { get; } =
+        new(NodeHost.ChunkBytes, NodeHost.FlowControlWindow, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500));
 }
