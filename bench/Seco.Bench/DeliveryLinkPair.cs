@@ -52,7 +52,7 @@ internal sealed class DeliveryLinkPair : IAsyncDisposable
         ActorSystem Node(string name)
         {
             ServerTls? t = pki is null ? null : new ServerTls(pki.Servers.Single(s => s.Name == name).Certificate, pki.DeploymentCa, pki.ServerPins);
-            return NodeHost.CreateSystem(new NodeSettings(name, servers, t, new FailureSettings()), tuning);
+            return NodeHost.CreateSystem(new NodeSettings(name, servers, t, Seco.Cluster.Configuration.FailureSettings.Default), tuning);
         }
         ActorSystem a = Node("A"), b = Node("B");
         var watcher = new Watcher();

@@ -160,11 +160,12 @@ public sealed class NodeHost : IAsyncDisposable
                 consumer-controller {
                   only-flow-control = true
                   flow-control-window = {{d.FlowControlWindow}}
-                  # Akka.NET 1.5.75's consumer asks for more chunks of a large message only when exactly half the window
-                  # is left; after a retry the counts no longer line up and every further window waits for this timer
-                  # (docs/cluster.md, "Delivery"). With flow control only, a retry is one small Request message. The retry
-                  # also fires whenever a link sits idle this long, so a run's links are in that state nearly always:
-                  # half a window per interval, 8 × 64 KiB / 100 ms ≈ 5 MB/s (docs/cluster.md, "Transport measurements").
+                  # Akka.NET 1.5.75's consumer asks for more only when exactly half the window is left. Its retry (a
+                  # Request up to received + window/2) fires whenever a link sits idle this long, and after one retry
+                  # the counts never line up again: every half window then waits for the timer — 5 MB/s at 100 ms,
+                  # 0.26 MB/s at the default 2 s (docs/cluster.md, "Transport measurements"). With flow control only,
+                  # the retry would only matter if a Request were lost, which on TCP means the association failed:
+                  # the failure detector and the query deadline handle that. So it never fires.
                   resend-interval-min = {{Ms(d.ResendIntervalMin)}}
                   resend-interval-max = {{Ms(d.ResendIntervalMax)}}
                 }
@@ -188,5 +189,5 @@ public sealed class NodeHost : IAsyncDisposable
 internal sealed record DeliveryTuning(int ChunkBytes, int FlowControlWindow, TimeSpan ResendIntervalMin, TimeSpan ResendIntervalMax)
 {
     public static DeliveryTuning Product { get; } =
-        new(NodeHost.ChunkBytes, NodeHost.FlowControlWindow, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500));
+        new(NodeHost.ChunkBytes, NodeHost.FlowControlWindow, TimeSpan.FromHours(1), TimeSpan.FromHours(1));
 }
