@@ -28,6 +28,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     private readonly ILoggingAdapter _akkaLog = Context.GetLogger();
     private readonly HashSet<Party> _notStarted = [];
     private long _run;
+    private IActorRef? _runGateway;
     private DateTime _runStartedAt;
     private IActorRef? _host;
     private IUserChannel? _user;
@@ -119,7 +120,8 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                 foreach (Party p in _notStarted)
                     if (_peers.TryGetValue(p, out IActorRef? peer)) peer.Tell(new RunStart(_run, _deployment.DeploymentId));
                 break;
-            case RunStop stop when stop.Run == _run:
+            // Only the run's gateway (on a server) or one of the run's servers (on the gateway) may stop it.
+            case RunStop stop when stop.Run == _run && _peers.ContainsValue(Sender) && (IsGateway || Sender.Equals(_runGateway)):
                 if (IsGateway) FailRun(stop.Reason);
                 else EndRun(stop.Reason, tellUser: false);
                 break;
@@ -223,11 +225,13 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             // gateway resends the start, and the run begins here once the peer is known.
             return;
         }
-        if (start.Run != _run || _host is null)
+        if (start.Run != _run || _host is null || !Sender.Equals(_runGateway))
         {
-            if (start.Run < _run) return; // a late resend of a run already replaced
+            // A late resend of a run already replaced — unless a restarted gateway (a new incarnation) numbers from 1 again.
+            if (start.Run < _run && Sender.Equals(_runGateway)) return;
             if (_host is not null) EndRun($"run {start.Run} replaces it", tellUser: false);
             _run = start.Run;
+            _runGateway = Sender;
             StartHost(null);
         }
         Sender.Tell(new RunStarted(start.Run, Me.Role));
