@@ -28,7 +28,7 @@ public class DeliveryLinkBenchmarks
     private EncodedSecoMessage _payload = null!;
 
     /// <summary>Transport and Delivery settings (<see cref="LinkCases"/>): "tcp" and "tls" are the product's settings.</summary>
-    [Params("tcp", "tls", "tls-w64", "tcp-retry100ms", "tls-retry100ms", "tls-retry100ms-w32", "tls-retry100ms-w64", "tls-retry100ms-c80k", "tls-retry100ms-w64-c80k")]
+    [Params("tcp", "tls", "tls-w32", "tls-w64", "tls-c80k", "tls-w64-c80k", "tcp-noretry", "tls-noretry", "tls-w64-noretry")]
     public string Case { get; set; } = "tls";
 
     [Params(1, 64)]
@@ -80,7 +80,7 @@ public class DeliveryLinkDelayBenchmarks
     private long _loadBytes;
     private DateTime _loadStart;
 
-    [Params("tls", "tls-w64", "tls-retry100ms")]
+    [Params("tcp", "tls", "tls-w64", "tcp-noretry", "tls-noretry", "tls-w64-noretry")]
     public string Case { get; set; } = "tls";
 
     [Params(0, 64)]
@@ -159,27 +159,27 @@ internal static class LinkCases
 {
     public static (bool Tls, DeliveryTuning Tuning) Of(string name)
     {
-        // The product's consumer retry never fires (1 h); "retry100ms" is the setting before issue 17 measured the stall.
         DeliveryTuning product = DeliveryTuning.Product;
-        DeliveryTuning retry100 = product with { ResendIntervalMin = TimeSpan.FromMilliseconds(100), ResendIntervalMax = TimeSpan.FromMilliseconds(500) };
         return name switch
         {
             "tcp" => (false, product),
             "tls" => (true, product),
+            "tls-w32" => (true, product with { FlowControlWindow = 32 }),
             "tls-w64" => (true, product with { FlowControlWindow = 64 }),
-            "tcp-retry100ms" => (false, retry100),
-            "tls-retry100ms" => (true, retry100),
-            "tls-retry100ms-w32" => (true, retry100 with { FlowControlWindow = 32 }),
-            "tls-retry100ms-w64" => (true, retry100 with { FlowControlWindow = 64 }),
             // 80 KiB = 81,920 bytes: the largest round chunk below the 85,000-byte large-object-heap threshold.
-            "tls-retry100ms-c80k" => (true, retry100 with { ChunkBytes = 80 * 1024 }),
-            "tls-retry100ms-w64-c80k" => (true, retry100 with { FlowControlWindow = 64, ChunkBytes = 80 * 1024 }),
+            "tls-c80k" => (true, product with { ChunkBytes = 80 * 1024 }),
+            "tls-w64-c80k" => (true, product with { FlowControlWindow = 64, ChunkBytes = 80 * 1024 }),
             // Akka.NET's defaults for the consumer's retry: 2 s, backing off to 30 s.
             "tls-resend2s" => (true, product with { ResendIntervalMin = TimeSpan.FromSeconds(2), ResendIntervalMax = TimeSpan.FromSeconds(30) }),
+            // The consumer's retry never fires within a benchmark, so the link never leaves its initial request pattern.
+            "tcp-noretry" => (false, NoRetry(product)),
+            "tls-noretry" => (true, NoRetry(product)),
+            "tls-w64-noretry" => (true, NoRetry(product) with { FlowControlWindow = 64 }),
             _ => throw new ArgumentException($"unknown link case '{name}'", nameof(name)),
         };
     }
 
+    private static DeliveryTuning NoRetry(DeliveryTuning t) => t with { ResendIntervalMin = TimeSpan.FromHours(1), ResendIntervalMax = TimeSpan.FromHours(1) };
 }
 
 /// <summary>"MB/s" = the benchmark's MiB parameter in bytes / mean time per operation (MB = 10^6 bytes).</summary>
@@ -221,7 +221,7 @@ public class DeliveryStallBenchmarks
     private DeliveryLinkPair _pair = null!;
     private EncodedSecoMessage _payload = null!;
 
-    [Params("tls", "tls-retry100ms", "tls-resend2s")]
+    [Params("tls", "tls-resend2s", "tls-noretry")]
     public string Case { get; set; } = "tls";
 
     [Params(64)]

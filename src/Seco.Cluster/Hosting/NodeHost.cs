@@ -163,9 +163,10 @@ public sealed class NodeHost : IAsyncDisposable
                   # Akka.NET 1.5.75's consumer asks for more only when exactly half the window is left. Its retry (a
                   # Request up to received + window/2) fires whenever a link sits idle this long, and after one retry
                   # the counts never line up again: every half window then waits for the timer — 5 MB/s at 100 ms,
-                  # 0.26 MB/s at the default 2 s (docs/cluster.md, "Transport measurements"). With flow control only,
-                  # the retry would only matter if a Request were lost, which on TCP means the association failed:
-                  # the failure detector and the query deadline handle that. So it never fires.
+                  # 0.26 MB/s at the default 2 s (docs/cluster.md, "Transport measurements"). The counts also drift
+                  # without any retry (a slow confirmation of the first message makes the producer resend it, and the
+                  # consumer answers a repeated first with a retry request), and then only the timer moves the link:
+                  # a retry that never fires hung a MiniONN session under CI load. So the retry stays, short.
                   resend-interval-min = {{Ms(d.ResendIntervalMin)}}
                   resend-interval-max = {{Ms(d.ResendIntervalMax)}}
                 }
@@ -189,5 +190,5 @@ public sealed class NodeHost : IAsyncDisposable
 internal sealed record DeliveryTuning(int ChunkBytes, int FlowControlWindow, TimeSpan ResendIntervalMin, TimeSpan ResendIntervalMax)
 {
     public static DeliveryTuning Product { get; } =
-        new(NodeHost.ChunkBytes, NodeHost.FlowControlWindow, TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+        new(NodeHost.ChunkBytes, NodeHost.FlowControlWindow, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500));
 }
