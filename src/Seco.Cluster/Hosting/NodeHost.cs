@@ -120,7 +120,7 @@ public sealed class NodeHost : IAsyncDisposable
               log-dead-letters-during-shutdown = off
               actor {
                 provider = cluster
-                serializers { seco = "{{typeof(SecoSerializer).AssemblyQualifiedName}}" }
+                serializers { seco = "{{typeof(SecoSerializer).AssemblyQualifiedName}}", json = "{{typeof(RefusingSerializer).AssemblyQualifiedName}}" }
                 serialization-bindings {
                   "{{typeof(ILinkPayload).AssemblyQualifiedName}}" = seco
                   "{{typeof(Protocol.Messages.SecoMessage).AssemblyQualifiedName}}" = seco
