@@ -75,6 +75,12 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                     _log.Warning("run {0}: a delivery on an unknown link ({1}) dropped", _run, d.Message.Kind);
                 d.ConfirmTo.Tell(ConsumerController.Confirmed.Instance);
                 break;
+            case LinkOffer offer when _peerNodes.TryGetValue(offer.From, out IActorRef? node) && !offer.Consumer.Path.Address.Equals(node.Path.Address):
+                // A link to a party ends at that party's node: an offer naming a consumer elsewhere (another server
+                // offering itself as this party, or any other address) would hand it this party's messages.
+                _log.Warning("run {0}: a link offer as {1} with a consumer at {2}, not {1}'s node {3}; refused", _run, _name(offer.From),
+                    offer.Consumer.Path.Address, node.Path.Address);
+                break;
             case LinkOffer offer when _outbound.TryGetValue(offer.From, out IActorRef? link):
                 // Registering the same consumer again is harmless, so a resent offer is simply answered again.
                 link.Tell(offer);
