@@ -129,6 +129,10 @@ public sealed class NodeHost : IAsyncDisposable
               }
               remote {
                 log-remote-lifecycle-events = off
+                # Each node sends to a peer only over a connection it dialled itself, to the peer's configured address,
+                # where the TLS validator checks the certificate: a pinned server that connects claiming another's
+                # address (Akka does not bind the claim to the certificate) is never answered on that connection.
+                use-passive-connections = off
                 dot-netty.tcp {
                   hostname = "{{me.Host}}"
                   port = {{me.Port}}
