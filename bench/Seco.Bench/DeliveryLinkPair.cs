@@ -69,9 +69,9 @@ internal sealed class DeliveryLinkPair : IAsyncDisposable
             IActorRef receiver = b.ActorOf(Props.Create(() => new Receiver(sink)), $"bench-receiver-{i}");
             IActorRef consumer = b.ActorOf(ConsumerController.Create<ILinkPayload>(b, Option<IActorRef>.None), $"bench-in-{i}");
             consumer.Tell(new ConsumerController.Start<ILinkPayload>(receiver));
-            producers[i] = a.ActorOf(Props.Create(() => new OutboundLink($"bench:A->B:{i}")), $"bench-out-{i}");
+            producers[i] = a.ActorOf(Props.Create(() => new OutboundLink()), $"bench-out-{i}");
             IActorRef remote = await a.ActorSelection(new RootActorPath(addressB) / "user" / $"bench-in-{i}").ResolveOne(Patience).ConfigureAwait(false);
-            producers[i].Tell(new LinkOffer(0, Party.Garbler, remote));
+            producers[i].Tell(new LinkOffer(0, Party.Garbler, remote, $"bench:A->B:{i}"));
         }
         var pair = new DeliveryLinkPair(pki, a, b, producers, sinks, watcher);
         EncodedSecoMessage hello = EncodedSecoMessage.Of(new QueryReady(0));

@@ -13,22 +13,12 @@ namespace Seco.Cluster.Hosting;
 /// </summary>
 internal sealed class OutboundLink : UntypedActor
 {
-    private readonly string _producerId;
     private readonly Queue<EncodedSecoMessage> _waiting = new();
     private IActorRef? _controller;
     private IActorRef? _demand;
 
-    public OutboundLink(string producerId) => _producerId = producerId;
-
     /// <summary>Messages not yet handed to the controller (a link whose consumer never registered keeps them all).</summary>
     public int Waiting => _waiting.Count;
-
-    protected override void PreStart()
-    {
-        _controller = Context.ActorOf(
-            ProducerController.Create<ILinkPayload>(Context.System, _producerId, Option<Props>.None), "producer");
-        _controller.Tell(new ProducerController.Start<ILinkPayload>(Self));
-    }
 
     protected override void OnReceive(object message)
     {
@@ -52,7 +42,14 @@ internal sealed class OutboundLink : UntypedActor
                 }
                 break;
             case LinkOffer offer:
-                _controller!.Tell(new ProducerController.RegisterConsumer<ILinkPayload>(offer.Consumer));
+                // The consumer chose this link's producer id (it accepts no other): the controller is made with it on
+                // the first offer; a resent offer only registers the same consumer again.
+                if (_controller is null)
+                {
+                    _controller = Context.ActorOf(ProducerController.Create<ILinkPayload>(Context.System, offer.ProducerId, Option<Props>.None), "producer");
+                    _controller.Tell(new ProducerController.Start<ILinkPayload>(Self));
+                }
+                _controller.Tell(new ProducerController.RegisterConsumer<ILinkPayload>(offer.Consumer));
                 break;
             default:
                 Unhandled(message);

@@ -27,6 +27,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private readonly Func<Party, string> _name;
     private readonly Dictionary<Party, IActorRef> _outbound = [];
     private readonly Dictionary<IActorRef, Party> _inbound = [];
+    private readonly Dictionary<Party, string> _producerIds = [];
     private readonly Dictionary<int, DateTime> _open = [];
     private readonly HashSet<Party> _unaccepted = [];
     private readonly HashSet<int> _closed = [];
@@ -56,7 +57,8 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             IActorRef consumer = Context.ActorOf(ConsumerController.Create<ILinkPayload>(Context.System, Option<IActorRef>.None), $"in-{peer}");
             consumer.Tell(new ConsumerController.Start<ILinkPayload>(Self));
             _inbound[consumer] = peer;
-            _outbound[peer] = Context.ActorOf(Props.Create(() => new OutboundLink($"run{_run}:{Self_}->{peer}")), $"out-{peer}");
+            _producerIds[peer] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            _outbound[peer] = Context.ActorOf(Props.Create(() => new OutboundLink()), $"out-{peer}");
             _unaccepted.Add(peer);
         }
         OfferLinks();
@@ -69,7 +71,9 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         switch (message)
         {
             case ConsumerController.Delivery<ILinkPayload> d:
-                if (_inbound.TryGetValue(d.ConfirmTo, out Party from) && d.Message is ReceivedSecoMessage received)
+                if (_inbound.TryGetValue(d.ConfirmTo, out Party from) && d.ProducerId != _producerIds[from])
+                    _log.Warning("run {0}: a delivery on {1}'s link from a producer it was not offered to; dropped", _run, _name(from));
+                else if (_inbound.ContainsKey(d.ConfirmTo) && d.Message is ReceivedSecoMessage received)
                     Handle(from, received);
                 else
                     _log.Warning("run {0}: a delivery on an unknown link ({1}) dropped", _run, d.Message.Kind);
@@ -113,7 +117,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private void OfferLinks()
     {
         foreach (Party peer in _unaccepted)
-            _peerNodes[peer].Tell(new LinkOffer(_run, Self_, _inbound.First(kv => kv.Value == peer).Key));
+            _peerNodes[peer].Tell(new LinkOffer(_run, Self_, _inbound.First(kv => kv.Value == peer).Key, _producerIds[peer]));
     }
 
     private void Handle(Party from, ReceivedSecoMessage received)

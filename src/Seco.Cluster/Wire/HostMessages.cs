@@ -16,7 +16,10 @@ public sealed record RunStart(long Run, string Deployment) : IHostMessage;
 /// A server's half of a Delivery link for run <paramref name="Run"/>: the ConsumerController that takes what the
 /// recipient sends to <paramref name="From"/>. The recipient registers its ProducerController with it.
 /// </summary>
-public sealed record LinkOffer(long Run, Party From, IActorRef Consumer) : IHostMessage;
+/// <param name="ProducerId">A random id the recipient's producer must use: the consumer accepts deliveries carrying it
+/// only. It travels to the recipient alone, over the connection the offering node dialled to the recipient's configured
+/// address, so another server cannot learn it and feed the link (Delivery accepts any new producer).</param>
+public sealed record LinkOffer(long Run, Party From, IActorRef Consumer, string ProducerId) : IHostMessage;
 
 /// <summary>A server's answer to <see cref="RunStart"/>: its role for the run exists (the gateway resends the start until it hears this).</summary>
 public sealed record RunStarted(long Run, Party From) : IHostMessage;
@@ -57,10 +60,11 @@ internal static class HostMessages
                 w.WriteString(m.Deployment);
                 break;
             case LinkOffer m:
-                w.WriteArrayHeader(3);
+                w.WriteArrayHeader(4);
                 w.WriteInt64(m.Run);
                 w.WriteInt32((int)m.From);
                 w.WriteString(Akka.Serialization.Serialization.SerializedActorPath(m.Consumer));
+                w.WriteString(m.ProducerId);
                 break;
             case RunStarted m:
                 w.WriteArrayHeader(2);
@@ -95,8 +99,8 @@ internal static class HostMessages
                 message = new RunStart(Run(ref r), Text(ref r, "deployment"));
                 break;
             case Prefix + "link-offer":
-                Fields(ref r, 3);
-                message = new LinkOffer(Run(ref r), PartyOf(ref r), Ref(ref r, system));
+                Fields(ref r, 4);
+                message = new LinkOffer(Run(ref r), PartyOf(ref r), Ref(ref r, system), Text(ref r, "producer id"));
                 break;
             case Prefix + "run-started":
                 Fields(ref r, 2);

@@ -75,7 +75,7 @@ public sealed class SecoSerializerTests : IDisposable
         IActorRef probe = _system.ActorOf(Props.Empty, "probe");
         IHostMessage[] messages =
         [
-            new RunStart(3, "abc123"), new RunStarted(3, Party.Evaluator), new LinkOffer(3, Party.Garbler, probe), new LinkAccepted(3, Party.Gateway),
+            new RunStart(3, "abc123"), new RunStarted(3, Party.Evaluator), new LinkOffer(3, Party.Garbler, probe, "5f0c"), new LinkAccepted(3, Party.Gateway),
             new RunStop(3, "the user finished"),
         ];
         foreach (IHostMessage m in messages)
@@ -84,7 +84,7 @@ public sealed class SecoSerializerTests : IDisposable
             Assert.Equal(m, back);
         }
         Assert.Throws<SerializationException>(() => _serializer.FromBinary([0x92, 0x01], "seco-host.run-start"));
-        Assert.Throws<SerializationException>(() => _serializer.FromBinary([0x93, 0x01, 0x07, 0xa1, 0x78], "seco-host.link-offer"));
+        Assert.Throws<SerializationException>(() => _serializer.FromBinary([0x94, 0x01, 0x07, 0xa1, 0x78, 0xa1, 0x78], "seco-host.link-offer"));
         Assert.Throws<SerializationException>(() => _serializer.FromBinary([], "seco-host.other"));
         Assert.Throws<SerializationException>(() => _serializer.Manifest("a string"));
     }
