@@ -33,7 +33,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Three_node_processes_and_a_user_process_survive_a_rogue_node_and_a_killed_garbler()
     {
-        int[] ports = FreePorts(5);
+        int[] ports = FreePorts(9);
         Deploy(ports);
         string Config(string file) => Path.Combine(_root, "config", "local", file);
         TimeSpan ready = TimeSpan.FromSeconds(90);
@@ -117,13 +117,17 @@ public sealed class ClusterProcessTests(ITestOutputHelper output) : IDisposable
                 .Replace("25521", ports[1].ToString(), StringComparison.Ordinal)
                 .Replace("25522", ports[2].ToString(), StringComparison.Ordinal)
                 .Replace("25500", ports[3].ToString(), StringComparison.Ordinal)
+                .Replace("25620", ports[5].ToString(), StringComparison.Ordinal)
+                .Replace("25621", ports[6].ToString(), StringComparison.Ordinal)
+                .Replace("25622", ports[7].ToString(), StringComparison.Ordinal)
                 .Replace("../../models/minionn.onnx", Path.Combine(models, "mlp.onnx"), StringComparison.Ordinal)
                 .Replace("../../models/", models + "/", StringComparison.Ordinal);
             File.WriteAllText(Path.Combine(local, file), text);
         }
         // The rogue: B's file, its own port, and a certificate from a second `seco certs` (another CA).
         string rogue = File.ReadAllText(Path.Combine(local, "B.yaml"))
-            .Replace($"port: {ports[1]}", $"port: {ports[4]}", StringComparison.Ordinal)
+            .Replace($" port: {ports[1]}", $" port: {ports[4]}", StringComparison.Ordinal)
+            .Replace($"bulk_port: {ports[6]}", $"bulk_port: {ports[8]}", StringComparison.Ordinal)
             .Replace("../../deploy/certs/B.pfx", "../../rogue/B.pfx", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(local, "rogue.yaml"), rogue);
 

@@ -1,3 +1,4 @@
+using Seco.Cluster.Configuration;
 using Akka.Actor;
 using Akka.Configuration;
 using Seco.Cluster.Hosting;
@@ -62,12 +63,16 @@ public sealed class PartyHostTests : IDisposable
         return parent.Ask<IActorRef>("host", TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>A gateway alone (the host under test has no peers, so no link or bulk connection is made).</summary>
+    private static readonly NodeSettings Settings =
+        new("A", [new ServerEndpoint("A", Party.Gateway, "127.0.0.1", 1)], null, FailureSettings.Default);
+
     /// <summary>Stands in for the node actor: makes the host a child (as the node does) and hears its RunFailed.</summary>
     private sealed class Parent : ReceiveActor
     {
         public Parent(ISecoRole role, IUserChannel user, TimeSpan deadline, TaskCompletionSource<RunFailed>? failed)
         {
-            IActorRef host = Context.ActorOf(Props.Create(() => new PartyHost(role, 1, new Dictionary<Party, IActorRef>(), user, new RunMeter("A"), deadline,
+            IActorRef host = Context.ActorOf(Props.Create(() => new PartyHost(Settings, role, 1, new Dictionary<Party, IActorRef>(), user, new RunMeter("A"), deadline,
                 p => p == Party.User ? "the user" : p.ToString())));
             Receive<string>(_ => Sender.Tell(host));
             Receive<RunFailed>(f => failed?.TrySetResult(f));

@@ -27,9 +27,12 @@ internal sealed class NodeConfigReader(ConfigReader reader)
     private LoadContext Context => reader.Context;
 
     /// <summary>What could be read of one <c>servers</c> entry; an <see cref="ServerEntry"/> once complete.</summary>
-    private sealed record Draft(string Name, SourceScalar Key, ServerRole? Role, SourceNode? RoleNode, string? Host, int? Port, SourceNode? PortNode, PeerPin? Pin)
+    private sealed record Draft(string Name, SourceScalar Key, ServerRole? Role, SourceNode? RoleNode, string? Host, int? Port, SourceNode? PortNode, PeerPin? Pin,
+        int? BulkPort = null, SourceNode? BulkPortNode = null)
     {
-        public ServerEntry? Entry => Role is { } role && Host is { } host && Port is { } port && Pin is { } pin ? new ServerEntry(Name, role, host, port, pin) : null;
+        public ServerEntry? Entry => Role is { } role && Host is { } host && Port is { } port && BulkPort is { } bulk && Pin is { } pin
+            ? new ServerEntry(Name, role, host, port, pin) { BulkPort = bulk }
+            : null;
     }
 
     public NodeConfig? Read(SourceNode root)
@@ -82,14 +85,19 @@ internal sealed class NodeConfigReader(ConfigReader reader)
             Context.TypeError(node, path, "a mapping such as { role: garbler, host: 10.0.0.11, port: 25521, certificate: certs/B.crt }");
             return new Draft(name, key, null, null, null, null, null, null);
         }
-        var fields = new MappingReader(Context, mapping, path, "role", "host", "port", "certificate", "fingerprint");
+        var fields = new MappingReader(Context, mapping, path, "role", "host", "port", "bulk_port", "certificate", "fingerprint");
         SourceNode? roleNode = fields.Require("role");
         ServerRole? role = roleNode is null ? null : ReadRole(roleNode, fields.PathOf("role"));
         string? host = fields.Require("host") is { } h ? reader.ReadHost(h, fields.PathOf("host"), listen: false) : null;
         SourceNode? portNode = fields.Require("port");
         int? port = portNode is null ? null : reader.ReadPort(portNode, fields.PathOf("port"));
+        SourceNode? bulkNode = fields.Get("bulk_port");
+        int? bulk = bulkNode is not null ? reader.ReadPort(bulkNode, fields.PathOf("bulk_port"))
+            : port + ServerEntry.BulkPortOffset is <= 65535 and int p ? p : null;
+        if (bulkNode is null && port is not null && bulk is null)
+            Context.Error(portNode!.Location, fields.PathOf("port"), $"port {port} leaves no room for the default bulk_port (port + {ServerEntry.BulkPortOffset}); give bulk_port explicitly");
         PeerPin? pin = reader.ReadPin(fields, $"{name}'s certificate");
-        return new Draft(name, key, role, roleNode, host, port, portNode, pin);
+        return new Draft(name, key, role, roleNode, host, port, portNode, pin, bulk, bulkNode ?? portNode);
     }
 
     private ServerRole? ReadRole(SourceNode node, string path)
@@ -126,17 +134,22 @@ internal sealed class NodeConfigReader(ConfigReader reader)
                 $"the gateway ({path}.{gateway.Name}) must be listed first: the servers are the cluster's seed nodes in this order, and only the first seed starts a new cluster");
     }
 
-    /// <summary>Every server listens at a host:port of its own.</summary>
+    /// <summary>Every server listens at a host:port of its own, and its bulk lane at another.</summary>
     private void CheckAddresses(List<Draft> drafts, string path)
     {
-        var seen = new Dictionary<(string, int), Draft>();
+        var seen = new Dictionary<(string, int), string>();
         foreach (Draft draft in drafts)
         {
-            if (draft.Host is not { } host || draft.Port is not { } port)
+            if (draft.Host is not { } host)
                 continue;
-            if (!seen.TryAdd((host.ToLowerInvariant(), port), draft))
-                Context.Error(draft.PortNode!.Location, FieldPath.Key(FieldPath.Key(path, draft.Name), "port"),
-                    $"{host}:{port} is also {path}.{seen[(host.ToLowerInvariant(), port)].Name}'s address; every server needs a host:port of its own");
+            foreach ((int? port, SourceNode? at, string key) in new[] { (draft.Port, draft.PortNode, "port"), (draft.BulkPort, draft.BulkPortNode, "bulk_port") })
+            {
+                if (port is not { } p) continue;
+                string here = $"{path}.{draft.Name}.{key}";
+                if (!seen.TryAdd((host.ToLowerInvariant(), p), here))
+                    Context.Error(at!.Location, FieldPath.Key(FieldPath.Key(path, draft.Name), key),
+                        $"{host}:{p} is also {seen[(host.ToLowerInvariant(), p)]}; every server needs a host:port of its own for the cluster and another for its bulk lane");
+            }
         }
     }
 
@@ -172,9 +185,10 @@ internal sealed class NodeConfigReader(ConfigReader reader)
         {
             // A wildcard door listens on every address of this machine, this server's own among them.
             bool wildcard = IPAddress.TryParse(host, out IPAddress? address) && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any));
-            Draft? clash = servers.FirstOrDefault(s => s.Port == port && (string.Equals(s.Host, host, StringComparison.OrdinalIgnoreCase) || (wildcard && s == self)));
+            Draft? clash = servers.FirstOrDefault(s => (s.Port == port || s.BulkPort == port) && (string.Equals(s.Host, host, StringComparison.OrdinalIgnoreCase) || (wildcard && s == self)));
             if (clash is not null)
-                Context.Error(portNode!.Location, door.PathOf("port"), $"{host}:{port} is also servers.{clash.Name}'s address; the door needs a port of its own");
+                Context.Error(portNode!.Location, door.PathOf("port"),
+                    $"{host}:{port} is also servers.{clash.Name}.{(clash.Port == port ? "port" : "bulk_port")}; the door needs a port of its own");
         }
         return host is null || port is null || userCa is null || users is null ? null : new DoorConfig(host, port.Value, userCa, users);
     }

@@ -5,4 +5,11 @@ namespace Seco.Cluster.Configuration;
 /// listens at and peers reach it at (<paramref name="Host"/>: an IP address or a DNS name, never
 /// a wildcard), and the pin of its certificate.
 /// </summary>
-public sealed record ServerEntry(string Name, ServerRole Role, string Host, int Port, PeerPin Pin);
+/// <remarks><see cref="BulkPort"/>: where its bulk lane listens (docs/cluster.md, "Bulk lane"); <c>bulk_port</c> in the
+/// file, <see cref="BulkPortOffset"/> above <paramref name="Port"/> when left out.</remarks>
+public sealed record ServerEntry(string Name, ServerRole Role, string Host, int Port, PeerPin Pin)
+{
+    public const int BulkPortOffset = 100;
+
+    public int BulkPort { get; init; } = Port + BulkPortOffset;
+}

@@ -25,7 +25,7 @@ public static class NodeLauncher
         X509Certificate2 ca = DeploymentFiles.Ca(config.Source, "tls.ca", config.Tls.CaFile);
         var pins = config.Servers.ToDictionary(s => s.Name, s => DeploymentFiles.Pin(config.Source, $"servers.{s.Name}", s.Pin), StringComparer.Ordinal);
         Party role = RoleOf(me.Role);
-        var servers = config.Servers.Select(s => new ServerEndpoint(s.Name, RoleOf(s.Role), s.Host, s.Port)).ToArray();
+        var servers = config.Servers.Select(s => new ServerEndpoint(s.Name, RoleOf(s.Role), s.Host, s.Port) { BulkPort = s.BulkPort }).ToArray();
 
         PartyKind kind = role switch { Party.Gateway => PartyKind.Gateway, Party.Garbler => PartyKind.Garbler, _ => PartyKind.Evaluator };
         PartyFileContents file = DeploymentFiles.At(config.Source, "model", () => PartyFile.Read(config.ModelFile, kind, DeploymentFiles.Context));

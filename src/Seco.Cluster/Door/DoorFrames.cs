@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
+using Seco.Cluster.Wire;
 using Seco.MessagePack;
 using Seco.Protocol.Messages;
 
@@ -11,8 +11,7 @@ public sealed class DoorFrameException(string message) : IOException(message);
 /// <summary>
 /// The user door's framing: a 4-byte big-endian length, then that many bytes — a SECO message as
 /// <see cref="SecoCodecs.Encode"/> writes it (<c>[kind, ...fields]</c>), or the door's own <c>["door.closed", reason]</c>.
-/// A length over the limit is refused before anything is allocated, and the body is read in pieces of at most 1 MiB,
-/// so a peer that announces 256 MiB and sends nothing costs 1 MiB, not 256.
+/// The framing and its allocation bound are <see cref="LengthPrefixedFrames"/>'s.
 /// </summary>
 public static class DoorFrames
 {
@@ -21,40 +20,13 @@ public static class DoorFrames
 
     public const string ClosedKind = "door.closed";
 
-    private const int Piece = 1 << 20;
-
-    public static async ValueTask WriteAsync(Stream stream, ReadOnlyMemory<byte> payload, CancellationToken cancel)
-    {
-        var header = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)payload.Length);
-        await stream.WriteAsync(header, cancel).ConfigureAwait(false);
-        await stream.WriteAsync(payload, cancel).ConfigureAwait(false);
-        await stream.FlushAsync(cancel).ConfigureAwait(false);
-    }
+    public static ValueTask WriteAsync(Stream stream, ReadOnlyMemory<byte> payload, CancellationToken cancel) =>
+        LengthPrefixedFrames.WriteAsync(stream, payload, cancel);
 
     /// <summary>The next frame, or null at a clean end of stream (between frames).</summary>
     /// <exception cref="DoorFrameException">An over-long length, or the stream ended inside a frame.</exception>
-    public static async ValueTask<byte[]?> ReadAsync(Stream stream, int maxBytes, CancellationToken cancel)
-    {
-        var header = new byte[4];
-        int got = await ReadUpTo(stream, header, cancel).ConfigureAwait(false);
-        if (got == 0) return null;
-        if (got < 4) throw new DoorFrameException($"the stream ended inside a frame's length ({got} of 4 bytes)");
-        uint length = BinaryPrimitives.ReadUInt32BigEndian(header);
-        if (length > (uint)maxBytes)
-            throw new DoorFrameException($"a frame of {length} bytes exceeds the door's limit of {maxBytes}");
-        var body = new ArrayBufferWriter<byte>((int)Math.Min(length, Piece));
-        long remaining = length;
-        while (remaining > 0)
-        {
-            Memory<byte> into = body.GetMemory((int)Math.Min(remaining, Piece))[..(int)Math.Min(remaining, Piece)];
-            int n = await stream.ReadAsync(into, cancel).ConfigureAwait(false);
-            if (n == 0) throw new DoorFrameException($"the stream ended inside a frame ({length - remaining} of {length} bytes)");
-            body.Advance(n);
-            remaining -= n;
-        }
-        return body.WrittenSpan.ToArray();
-    }
+    public static ValueTask<byte[]?> ReadAsync(Stream stream, int maxBytes, CancellationToken cancel) =>
+        LengthPrefixedFrames.ReadAsync(stream, maxBytes, problem => new DoorFrameException(problem), cancel);
 
     /// <summary>The kind a frame starts with (<c>[kind, …</c>), or null if it does not read as one.</summary>
     public static string? KindOf(byte[] frame)
@@ -91,17 +63,5 @@ public static class DoorFrames
         if (reader.TryReadNil()) return null;
         string reason = reader.ReadString();
         return new string(reason.Take(1024).Select(c => char.IsControl(c) ? '?' : c).ToArray());
-    }
-
-    private static async ValueTask<int> ReadUpTo(Stream stream, Memory<byte> buffer, CancellationToken cancel)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = await stream.ReadAsync(buffer[total..], cancel).ConfigureAwait(false);
-            if (n == 0) break;
-            total += n;
-        }
-        return total;
     }
 }

@@ -2,6 +2,7 @@ using Seco.Cluster.Configuration;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using Seco.Cluster.Bulk;
 using Seco.Cluster.Wire;
 using Seco.Protocol.Roles;
 
@@ -103,6 +104,13 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                 break;
             case RunStart start:
                 OnRunStart(start);
+                break;
+            // The bulk lane's bodies go to their run; those of a run already over (or not begun here) are dropped.
+            case BulkBody b:
+                if (b.Run == _run) _host?.Tell(b);
+                break;
+            case BulkEnded e:
+                if (e.Run == _run) _host?.Tell(e);
                 break;
             case LinkOffer offer:
                 // An offer for a run this node has not started yet is dropped: the offering side resends it.
@@ -245,7 +253,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         long run = _run;
         TimeSpan deadline = _settings.Failure.QueryDeadline;
         NodeSettings settings = _settings;
-        _host = Context.ActorOf(Props.Create(() => new PartyHost(role, run, peers, user, meter, deadline,
+        _host = Context.ActorOf(Props.Create(() => new PartyHost(settings, role, run, peers, user, meter, deadline,
             p => p == Party.User ? "the user" : settings.ServerOf(p).ToString())), $"run-{run}");
         _runStarted(run, meter);
         _log($"run {run}: started ({Me})");

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Remote.Transport.DotNetty;
+using Seco.Cluster.Bulk;
 using Seco.Cluster.Wire;
 
 namespace Seco.Cluster.Hosting;
@@ -59,11 +60,24 @@ public sealed class NodeHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(deployment);
+        Action<string> sink = log ?? (_ => { });
+        Action<string> tagged = line => sink($"[{settings.Self}] {line}");
         ActorSystem system = CreateSystem(settings);
         var host = new NodeHost(settings, system);
-        Action<string> sink = log ?? (_ => { });
-        host.Node = system.ActorOf(Props.Create(() => new NodeActor(settings, deployment, line => sink($"[{settings.Self}] {line}"), host.OnRunStarted, host._ready)),
-            NodeActor.Name);
+        host.Node = system.ActorOf(Props.Create(() => new NodeActor(settings, deployment, tagged, host.OnRunStarted, host._ready)), NodeActor.Name);
+        BulkListener bulk;
+        try
+        {
+            IActorRef node = host.Node;
+            bulk = BulkListener.Start(settings, m => node.Tell(m), tagged);
+        }
+        catch (IOException)
+        {
+            system.Terminate().Wait(TimeSpan.FromSeconds(10));
+            throw;
+        }
+        // The bulk lane lives as long as the ActorSystem (Ctrl-C, downing and DisposeAsync all end there).
+        system.WhenTerminated.ContinueWith(_ => bulk.DisposeAsync().AsTask(), TaskScheduler.Default);
         return host;
     }
 

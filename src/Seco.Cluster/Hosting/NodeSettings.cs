@@ -4,9 +4,12 @@ using Seco.Protocol.Roles;
 
 namespace Seco.Cluster.Hosting;
 
-/// <summary>One server of the deployment: its name (A, B, …), protocol role and Akka endpoint.</summary>
+/// <summary>One server of the deployment: its name (A, B, …), protocol role, Akka endpoint and bulk lane port.</summary>
 public sealed record ServerEndpoint(string Name, Party Role, string Host, int Port)
 {
+    /// <summary>Where this server's bulk lane listens (docs/cluster.md, "Bulk lane").</summary>
+    public int BulkPort { get; init; } = Port + Configuration.ServerEntry.BulkPortOffset;
+
     /// <summary>The cluster role name members announce ("gateway", "garbler", "evaluator").</summary>
     public string ClusterRole => ClusterRoles.Of(Role);
 

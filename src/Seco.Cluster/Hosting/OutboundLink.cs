@@ -8,12 +8,13 @@ namespace Seco.Cluster.Hosting;
 /// <summary>
 /// The producer end of one directed server-to-server link of a run: an Akka.Delivery ProducerController that chunks each
 /// message into 64 KiB pieces and sends no faster than the consumer's flow-control window (../shared/cluster.md: whole
-/// multi-MiB messages starve the failure detector's heartbeats). Messages wait here, in order, until the controller
+/// multi-MiB messages starve the failure detector's heartbeats) — in practice only small messages and the
+/// announcements of bodies that travel on the bulk lane. Messages wait here, in order, until the controller
 /// asks for the next one.
 /// </summary>
 internal sealed class OutboundLink : UntypedActor
 {
-    private readonly Queue<EncodedSecoMessage> _waiting = new();
+    private readonly Queue<ILinkPayload> _waiting = new();
     private IActorRef? _controller;
     private IActorRef? _demand;
 
@@ -25,12 +26,13 @@ internal sealed class OutboundLink : UntypedActor
         switch (message)
         {
             case ProducerController.RequestNext<ILinkPayload> next:
-                if (_waiting.TryDequeue(out EncodedSecoMessage? first))
+                if (_waiting.TryDequeue(out ILinkPayload? first))
                     next.SendNextTo.Tell(first);
                 else
                     _demand = next.SendNextTo;
                 break;
-            case EncodedSecoMessage m:
+            case EncodedSecoMessage or BulkAnnouncement:
+                ILinkPayload m = (ILinkPayload)message;
                 if (_demand is { } to)
                 {
                     _demand = null;

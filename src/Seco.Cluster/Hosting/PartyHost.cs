@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Delivery;
 using Akka.Event;
 using Akka.Util;
+using Seco.Cluster.Bulk;
 using Seco.Cluster.Wire;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
@@ -12,12 +14,16 @@ namespace Seco.Cluster.Hosting;
 /// <summary>
 /// Hosts one sans-IO SECO role for one run on a server node (the cluster's counterpart of the simulator's RoleActor):
 /// one inbound Delivery link (ConsumerController) and one outbound link (<see cref="OutboundLink"/>) per other server,
-/// and for the gateway the user's door. Each message is handed to the role; what the role emits is encoded once,
+/// one bulk connection to each other server for bodies of <see cref="BulkThresholdBytes"/> or more (announced on the
+/// Delivery link, put back in order by <see cref="InboundLink"/>), and for the gateway the user's door. Each message is handed to the role; what the role emits is encoded once,
 /// metered, and sent. A message that is malformed or that the role rejects fails its query (every party drops it, the
 /// user moves on), or the run when it belongs to the setup.
 /// </summary>
 internal sealed class PartyHost : UntypedActor, IWithTimers
 {
+    /// <summary>Bodies this large or larger go on the bulk lane; smaller ones whole on the Delivery link (never chunked).</summary>
+    public const int BulkThresholdBytes = 16 * 1024;
+
     private readonly ISecoRole _role;
     private readonly long _run;
     private readonly IReadOnlyDictionary<Party, IActorRef> _peerNodes;
@@ -25,7 +31,10 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private readonly RunMeter _meter;
     private readonly TimeSpan _queryDeadline;
     private readonly Func<Party, string> _name;
+    private readonly NodeSettings _settings;
     private readonly Dictionary<Party, IActorRef> _outbound = [];
+    private readonly Dictionary<Party, BulkSender> _bulkOut = [];
+    private readonly Dictionary<Party, InboundLink> _in = [];
     private readonly Dictionary<IActorRef, Party> _inbound = [];
     private readonly Dictionary<Party, string> _producerIds = [];
     private readonly Dictionary<int, DateTime> _open = [];
@@ -34,9 +43,10 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <param name="name">How a party is named in reasons and logs ("garbler B", "the user").</param>
-    public PartyHost(ISecoRole role, long run, IReadOnlyDictionary<Party, IActorRef> peerNodes, IUserChannel? user, RunMeter meter, TimeSpan queryDeadline,
-        Func<Party, string> name)
+    public PartyHost(NodeSettings settings, ISecoRole role, long run, IReadOnlyDictionary<Party, IActorRef> peerNodes, IUserChannel? user, RunMeter meter,
+        TimeSpan queryDeadline, Func<Party, string> name)
     {
+        _settings = settings;
         _name = name;
         _role = role;
         _run = run;
@@ -59,6 +69,10 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             _inbound[consumer] = peer;
             _producerIds[peer] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
             _outbound[peer] = Context.ActorOf(Props.Create(() => new OutboundLink()), $"out-{peer}");
+            IActorRef self = Self;
+            ServerEndpoint endpoint = _settings.ServerOf(peer);
+            _bulkOut[peer] = new BulkSender(_settings, endpoint, _run, reason => self.Tell(new BulkFailed(reason)));
+            _in[peer] = new InboundLink();
             _unaccepted.Add(peer);
         }
         OfferLinks();
@@ -73,8 +87,11 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             case ConsumerController.Delivery<ILinkPayload> d:
                 if (_inbound.TryGetValue(d.ConfirmTo, out Party from) && d.ProducerId != _producerIds[from])
                     _log.Warning("run {0}: a delivery on {1}'s link from a producer it was not offered to; dropped", _run, _name(from));
-                else if (_inbound.ContainsKey(d.ConfirmTo) && d.Message is ReceivedSecoMessage received)
-                    Handle(from, received);
+                else if (_inbound.ContainsKey(d.ConfirmTo) && d.Message is ReceivedSecoMessage or BulkAnnouncement)
+                {
+                    _in[from].Delivered(d.Message);
+                    HandleReady(from);
+                }
                 else
                     _log.Warning("run {0}: a delivery on an unknown link ({1}) dropped", _run, d.Message.Kind);
                 d.ConfirmTo.Tell(ConsumerController.Confirmed.Instance);
@@ -88,7 +105,19 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             case LinkOffer offer when _outbound.TryGetValue(offer.From, out IActorRef? link):
                 // Registering the same consumer again is harmless, so a resent offer is simply answered again.
                 link.Tell(offer);
+                _bulkOut[offer.From].Open();
                 Sender.Tell(new LinkAccepted(_run, Self_));
+                break;
+            case BulkBody b when PartyOf(b.From) is Party sender:
+                _in[sender].Body(b);
+                HandleReady(sender);
+                break;
+            case BulkEnded e when PartyOf(e.From) is Party ended:
+                _in[ended].Ended(e);
+                HandleReady(ended);
+                break;
+            case BulkFailed f:
+                Fail(f.Reason);
                 break;
             case LinkAccepted accepted when accepted.Run == _run:
                 _unaccepted.Remove(accepted.From);
@@ -118,6 +147,15 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     {
         foreach (Party peer in _unaccepted)
             _peerNodes[peer].Tell(new LinkOffer(_run, Self_, _inbound.First(kv => kv.Value == peer).Key, _producerIds[peer]));
+    }
+
+    private Party? PartyOf(string server) =>
+        _settings.Servers.FirstOrDefault(s => s.Name == server) is { } s && _in.ContainsKey(s.Role) ? s.Role : null;
+
+    private void HandleReady(Party from)
+    {
+        foreach (ReceivedSecoMessage received in _in[from].Ready())
+            Handle(from, received);
     }
 
     private void Handle(Party from, ReceivedSecoMessage received)
@@ -166,10 +204,12 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             _meter.Sent(message.Phase, encoded.Kind, encoded.Body.Length);
             if (to == Party.User)
                 _user?.Send(encoded);
-            else if (_outbound.TryGetValue(to, out IActorRef? link))
-                link.Tell(encoded);
-            else
+            else if (!_outbound.TryGetValue(to, out IActorRef? link))
                 _log.Warning("run {0}: {1} has no link to {2}; {3} dropped", _run, Self_, to, encoded.Kind);
+            else if (encoded.Body.Length >= BulkThresholdBytes)
+                link.Tell(new BulkAnnouncement(encoded.Kind, encoded.Body.Length, SHA256.HashData(encoded.Body), _bulkOut[to].Send(encoded.Body)));
+            else
+                link.Tell(encoded);
             if (message is QueryAborted a) Close(a.Query);
             else if (to == Party.User && message is OutputCiphertext or OutputShare) Close(((QueryMessage)message).Query);
         }
@@ -180,4 +220,13 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         _open.Remove(query);
         _closed.Add(query);
     }
+
+    protected override void PostStop()
+    {
+        // The run is over: its bulk connections close (what is still queued on them is dropped with the run).
+        foreach (BulkSender sender in _bulkOut.Values)
+            _ = sender.DisposeAsync().AsTask();
+    }
+
+    private sealed record BulkFailed(string Reason);
 }

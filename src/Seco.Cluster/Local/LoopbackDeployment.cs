@@ -42,9 +42,9 @@ public sealed class LoopbackDeployment : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(split);
         DevDeployment pki = DevCertificates.Create(DevCertificatePlan.Create(names, ["user"]));
-        int[] ports = LoopbackCluster.FreePorts(3);
+        int[] ports = LoopbackCluster.FreePorts(6);
         Party[] roles = [Party.Gateway, Party.Garbler, Party.Evaluator];
-        ServerEndpoint[] servers = [.. names.Select((n, i) => new ServerEndpoint(n, roles[i], "127.0.0.1", ports[i]))];
+        ServerEndpoint[] servers = [.. names.Select((n, i) => new ServerEndpoint(n, roles[i], "127.0.0.1", ports[i]) { BulkPort = ports[3 + i] })];
         string deploymentId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var newRole = new Dictionary<Party, Func<ISecoRole>>
         {

@@ -34,3 +34,17 @@ public sealed record ReceivedSecoMessage(string Kind, int BodyBytes, SecoMessage
 {
     public bool IsMalformed => Message is null;
 }
+
+/// <summary>
+/// A large SECO body announced on a Delivery link: the body itself travels on the bulk lane (docs/cluster.md, "Bulk
+/// lane"), as the <paramref name="Index"/>-th frame of the sender's bulk connection for the run. The receiver hands the
+/// body to its role here, in Delivery order, once it has arrived and its size and SHA-256 match.
+/// </summary>
+/// <param name="SecoKind">The announced message's SECO kind (checked against the body's own).</param>
+public sealed record BulkAnnouncement(string SecoKind, int Bytes, byte[] Sha256, long Index) : ILinkPayload
+{
+    /// <summary>The Akka manifest of an announcement.</summary>
+    public const string Manifest = "seco-bulk.announce";
+
+    public string Kind => Manifest;
+}

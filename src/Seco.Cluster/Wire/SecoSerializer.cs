@@ -42,6 +42,7 @@ public sealed class SecoSerializer(ExtendedActorSystem system) : SerializerWithS
             return obj switch
             {
                 EncodedSecoMessage e => e.Body,
+                BulkAnnouncement a => EncodeAnnouncement(a),
                 SecoMessage m => SecoCodecs.Encode(m),
                 IHostMessage h => HostMessages.Encode(h, system),
                 _ => throw new SerializationException($"the SECO serializer does not carry {obj.GetType().Name}"),
@@ -70,7 +71,46 @@ public sealed class SecoSerializer(ExtendedActorSystem system) : SerializerWithS
                 throw new SerializationException($"malformed '{Printable(manifest)}' control message: {e.Message}", e);
             }
         }
+        if (manifest == BulkAnnouncement.Manifest)
+            return ReadAnnouncement(bytes);
         return Receive(bytes, manifest);
+    }
+
+    private static byte[] EncodeAnnouncement(BulkAnnouncement a)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(96);
+        var w = new MessagePackWriter(buffer);
+        w.WriteArrayHeader(4);
+        w.WriteString(a.SecoKind);
+        w.WriteInt32(a.Bytes);
+        w.WriteBinary(a.Sha256);
+        w.WriteInt64(a.Index);
+        w.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// An announcement arrives on a Delivery link, so a bad one is not an exception either: it becomes a
+    /// <see cref="ReceivedSecoMessage"/> naming the problem, and the run fails (the bulk lane's order is lost).
+    /// </summary>
+    internal static ILinkPayload ReadAnnouncement(byte[] bytes)
+    {
+        try
+        {
+            var r = new MessagePackReader(bytes);
+            if (r.ReadArrayHeader() != 4) throw new FormatException("not an array of 4");
+            string kind = r.ReadString();
+            if (!SecoCodecs.All.Any(c => c.Kind == kind)) throw new FormatException($"unknown SECO message kind '{Printable(kind)}'");
+            int size = r.ReadInt32InRange(1, MaxBodyBytes, "bytes");
+            byte[] hash = r.ReadBinary().ToArray();
+            if (hash.Length != 32) throw new FormatException($"a SHA-256 of {hash.Length} bytes");
+            long index = r.ReadInt64InRange(0, long.MaxValue, "index");
+            return new BulkAnnouncement(kind, size, hash, index);
+        }
+        catch (Exception e)
+        {
+            return new ReceivedSecoMessage(BulkAnnouncement.Manifest, bytes.Length, null, $"malformed bulk announcement: {e.Message}", null);
+        }
     }
 
     /// <summary>Decodes a protocol body; anything wrong becomes a <see cref="ReceivedSecoMessage"/> naming the problem.</summary>

@@ -111,8 +111,15 @@ public sealed class NodeConfigErrorTests : IDisposable
     public void Two_servers_at_one_host_and_port_are_refused()
     {
         Assert.Equal(
-            "config/local/x.yaml:6:48: servers.C.port: 127.0.0.1:25521 is also servers.B's address; every server needs a host:port of its own",
+            """
+            config/local/x.yaml:6:48: servers.C.port: 127.0.0.1:25521 is also servers.B.port; every server needs a host:port of its own for the cluster and another for its bulk lane
+            config/local/x.yaml:6:48: servers.C.bulk_port: 127.0.0.1:25621 is also servers.B.bulk_port; every server needs a host:port of its own for the cluster and another for its bulk lane
+            """,
             ErrorsOf(Change("port: 25522", "port: 25521")));
+        // A bulk lane's port is an address too (its default is port + 100).
+        Assert.Equal(
+            "config/local/x.yaml:6:48: servers.C.port: 127.0.0.1:25621 is also servers.B.bulk_port; every server needs a host:port of its own for the cluster and another for its bulk lane",
+            ErrorsOf(Change("port: 25522", "port: 25621")));
         // The same port on another host is fine.
         _folder.Write(X, Change("host: 127.0.0.1, port: 25522", "host: 127.0.0.2, port: 25521"));
         Assert.Equal(25521, _folder.LoadNode(X).Servers[2].Port);
@@ -210,10 +217,10 @@ public sealed class NodeConfigErrorTests : IDisposable
     public void The_door_needs_a_port_of_its_own()
     {
         Assert.Equal(
-            "config/local/x.yaml:13:9: door.port: 127.0.0.1:25521 is also servers.B's address; the door needs a port of its own",
+            "config/local/x.yaml:13:9: door.port: 127.0.0.1:25521 is also servers.B.port; the door needs a port of its own",
             ErrorsOf(Change("port: 25500", "port: 25521")));
         Assert.Equal(
-            "config/local/x.yaml:13:9: door.port: 0.0.0.0:25520 is also servers.A's address; the door needs a port of its own",
+            "config/local/x.yaml:13:9: door.port: 0.0.0.0:25520 is also servers.A.port; the door needs a port of its own",
             ErrorsOf(Change("port: 25500", "port: 25520").Replace("host: 127.0.0.1\n", "host: 0.0.0.0\n", StringComparison.Ordinal)));
     }
 

@@ -24,7 +24,7 @@ public sealed class ShippedConfigTests : IDisposable
         Assert.Equal("local", a.Deployment);
         Assert.Equal(
         [
-            new ServerEntry("A", ServerRole.Gateway, "127.0.0.1", 25520, new PeerPin.Certificate(_folder.PathOf("deploy/certs/A.crt"))),
+            new ServerEntry("A", ServerRole.Gateway, "127.0.0.1", 25520, new PeerPin.Certificate(_folder.PathOf("deploy/certs/A.crt"))) { BulkPort = 25620 },
             new ServerEntry("B", ServerRole.Garbler, "127.0.0.1", 25521, new PeerPin.Certificate(_folder.PathOf("deploy/certs/B.crt"))),
             new ServerEntry("C", ServerRole.Evaluator, "127.0.0.1", 25522, new PeerPin.Certificate(_folder.PathOf("deploy/certs/C.crt"))),
         ], a.Servers);
@@ -74,9 +74,9 @@ public sealed class ShippedConfigTests : IDisposable
 
         Assert.Equal(
             """
-            config/local/B.yaml:9:68: servers.A.certificate: file not found: deploy/certs/A.crt
-            config/local/B.yaml:10:68: servers.B.certificate: file not found: deploy/certs/B.crt
-            config/local/B.yaml:11:68: servers.C.certificate: file not found: deploy/certs/C.crt
+            config/local/B.yaml:9:86: servers.A.certificate: file not found: deploy/certs/A.crt
+            config/local/B.yaml:10:86: servers.B.certificate: file not found: deploy/certs/B.crt
+            config/local/B.yaml:11:86: servers.C.certificate: file not found: deploy/certs/C.crt
             config/local/B.yaml:13:7: tls.ca: file not found: deploy/certs/ca.crt
             config/local/B.yaml:14:16: tls.certificate: file not found: deploy/certs/B.pfx
             config/local/B.yaml:16:8: model: file not found: deploy/model/garbler.party
@@ -94,14 +94,14 @@ public sealed class ShippedConfigTests : IDisposable
 
         Assert.Equal(
             $"""
-            config/example-vms/{file}:13:18: servers.A.fingerprint: {string.Format(reason, "A")}
-            config/example-vms/{file}:18:18: servers.B.fingerprint: {string.Format(reason, "B")}
-            config/example-vms/{file}:23:18: servers.C.fingerprint: {string.Format(reason, "C")}
+            config/example-vms/{file}:14:18: servers.A.fingerprint: {string.Format(reason, "A")}
+            config/example-vms/{file}:20:18: servers.B.fingerprint: {string.Format(reason, "B")}
+            config/example-vms/{file}:26:18: servers.C.fingerprint: {string.Format(reason, "C")}
             """ + (file == "A.yaml" ? "\n" + DoorUserPlaceholder : ""), _folder.NodeErrors($"config/example-vms/{file}"));
     }
 
     /// <summary>The gateway's file also pins the user at its door.</summary>
-    private const string DoorUserPlaceholder = "config/example-vms/A.yaml:34:26: door.users.user.fingerprint: placeholder not replaced: paste the SHA-256 "
+    private const string DoorUserPlaceholder = "config/example-vms/A.yaml:37:26: door.users.user.fingerprint: placeholder not replaced: paste the SHA-256 "
         + "fingerprint of user user's certificate here (64 hex digits; `seco certs` lists them in fingerprints.txt)";
 
     [Fact]

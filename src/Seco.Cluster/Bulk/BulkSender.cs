@@ -1,0 +1,108 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading.Channels;
+using Seco.Cluster.Hosting;
+
+namespace Seco.Cluster.Bulk;
+
+/// <summary>
+/// One directed bulk connection of a run (docs/cluster.md, "Bulk lane"): this server to <see cref="Peer"/>. Bodies are
+/// numbered in the order they are given (the number goes into their announcement on the Delivery link) and written in
+/// that order once <see cref="Open"/> says the peer's side of the run exists. The connection is dialled to the peer's
+/// configured bulk port, and the peer must present its own pinned certificate. If the connection cannot be made or
+/// breaks, <c>failed</c> hears why, once.
+/// </summary>
+internal sealed class BulkSender : IAsyncDisposable
+{
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly NodeSettings _settings;
+    private readonly long _run;
+    private readonly Action<string> _failed;
+    private readonly Channel<byte[]> _bodies = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pump;
+    private long _next;
+
+    public BulkSender(NodeSettings settings, ServerEndpoint peer, long run, Action<string> failed)
+    {
+        _settings = settings;
+        Peer = peer;
+        _run = run;
+        _failed = failed;
+        _pump = Task.Run(Pump);
+    }
+
+    public ServerEndpoint Peer { get; }
+
+    /// <summary>Queues <paramref name="body"/>; returns its index on this connection.</summary>
+    public long Send(byte[] body)
+    {
+        _bodies.Writer.TryWrite(body);
+        return _next++;
+    }
+
+    /// <summary>The peer's side of the run exists (its link offer arrived): dial and start writing.</summary>
+    public void Open() => _open.TrySetResult();
+
+    private async Task Pump()
+    {
+        CancellationToken stop = _stop.Token;
+        string? refusal = null;
+        try
+        {
+            await _open.Task.WaitAsync(stop).ConfigureAwait(false);
+            using var tcp = new TcpClient { NoDelay = true };
+            using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(stop))
+            {
+                connecting.CancelAfter(ConnectTimeout);
+                await tcp.ConnectAsync(Peer.Host, Peer.BulkPort, connecting.Token).ConfigureAwait(false);
+                Stream stream = tcp.GetStream();
+                if (_settings.Tls is { } tls)
+                {
+                    var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                    await ssl.AuthenticateAsClientAsync(BulkTls.Dialling(tls, Peer, r => refusal = r), connecting.Token).ConfigureAwait(false);
+                    stream = ssl;
+                }
+                await using (stream.ConfigureAwait(false))
+                {
+                    await BulkFrames.WriteAsync(stream, BulkFrames.Hello(_settings.Name, _run), connecting.Token).ConfigureAwait(false);
+                    await Write(stream, stop).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The run ended.
+        }
+        catch (Exception e) when (e is IOException or SocketException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
+        {
+            string why = refusal ?? (e is OperationCanceledException ? $"no connection within {Durations.Show(ConnectTimeout)}" : e.Message);
+            _failed($"the bulk lane to {Peer} at {Peer.Host}:{Peer.BulkPort} failed: {why}");
+        }
+    }
+
+    private async Task Write(Stream stream, CancellationToken stop)
+    {
+        while (await _bodies.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
+            while (_bodies.Reader.TryRead(out byte[]? body))
+                await BulkFrames.WriteAsync(stream, body, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops writing and closes the connection (the run is over; what is still queued is dropped).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _bodies.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _pump.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using Seco.Cluster.Bulk;
+using Seco.Cluster.Wire;
+
+namespace Seco.Cluster.Hosting;
+
+/// <summary>
+/// What one peer sends a run, put back in order (docs/cluster.md, "Bulk lane"): small messages arrive whole on the
+/// Delivery link, large ones as an announcement there and a body on the peer's bulk connection. The Delivery order
+/// is the order: an announcement holds back everything after it until its body has come, with the size and SHA-256
+/// it announced. A body that does not match, a second bulk connection, a body never announced, or more than
+/// <see cref="MaxBufferedBytes"/> waiting, and the run's order is lost: the message handed on then names the problem.
+/// </summary>
+internal sealed class InboundLink
+{
+    /// <summary>Bodies waiting for their announcements, at most (a peer far ahead of its Delivery link is misbehaving).</summary>
+    public const long MaxBufferedBytes = 1L << 30;
+
+    private readonly Queue<ILinkPayload> _items = new();
+    private readonly Queue<(long Index, byte[] Body)> _bodies = new();
+    private long _buffered;
+    private long? _connection;
+    private string? _ended;
+    private string? _broken;
+
+    /// <summary>A message from the Delivery link.</summary>
+    public void Delivered(ILinkPayload item) => _items.Enqueue(item);
+
+    /// <summary>A body from the bulk lane.</summary>
+    public void Body(BulkBody b)
+    {
+        if (_broken is not null) return;
+        _connection ??= b.Connection;
+        if (_connection != b.Connection)
+            _broken = "it opened a second bulk connection for the run";
+        else if ((_buffered += b.Body.Length) > MaxBufferedBytes)
+            _broken = $"it sent more than {MaxBufferedBytes >> 20} MiB on the bulk lane ahead of its announcements";
+        else
+            _bodies.Enqueue((b.Index, b.Body));
+    }
+
+    /// <summary>The bulk connection ended (a later announcement then fails the run at once, not at the deadline).</summary>
+    public void Ended(BulkEnded e)
+    {
+        if (_connection is null || _connection == e.Connection)
+            _ended = e.Problem is null ? "its bulk connection closed" : $"its bulk connection broke: {e.Problem}";
+    }
+
+    /// <summary>The messages that can be handed to the role now, in order.</summary>
+    public IEnumerable<ReceivedSecoMessage> Ready()
+    {
+        while (_items.TryPeek(out ILinkPayload? head))
+        {
+            if (_broken is not null)
+            {
+                _items.Clear();
+                yield return Broken(_broken);
+                yield break;
+            }
+            if (head is not BulkAnnouncement a)
+            {
+                _items.Dequeue();
+                if (head is ReceivedSecoMessage r) yield return r;
+                continue;
+            }
+            if (!_bodies.TryDequeue(out (long Index, byte[] Body) next))
+            {
+                if (_ended is not null) _broken = $"{_ended} before the body of {a.SecoKind} #{a.Index} arrived";
+                if (_broken is null) yield break;
+                continue;
+            }
+            _items.Dequeue();
+            _buffered -= next.Body.Length;
+            string? mismatch = next.Index != a.Index ? $"body #{next.Index} arrived where #{a.Index} ({a.SecoKind}) was announced"
+                : next.Body.Length != a.Bytes ? $"the body of {a.SecoKind} #{a.Index} has {next.Body.Length} bytes, not the {a.Bytes} announced"
+                : !SHA256.HashData(next.Body).AsSpan().SequenceEqual(a.Sha256) ? $"the body of {a.SecoKind} #{a.Index} does not match its announced SHA-256"
+                : null;
+            if (mismatch is not null)
+            {
+                _broken = mismatch;
+                continue;
+            }
+            yield return SecoSerializer.Receive(next.Body, a.SecoKind);
+        }
+    }
+
+    private static ReceivedSecoMessage Broken(string problem) => new(BulkAnnouncement.Manifest, 0, null, $"bulk lane: {problem}", null);
+}
