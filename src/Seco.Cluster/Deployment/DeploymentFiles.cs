@@ -27,6 +27,10 @@ internal static class DeploymentFiles
         return certificate;
     }
 
+    /// <summary>The certificate of a server pinned by <c>certificate:</c> (PEM); null for a <c>fingerprint:</c> pin.</summary>
+    public static X509Certificate2? PinnedCertificate(SourceMap source, string key, PeerPin pin) =>
+        pin is PeerPin.Certificate file ? At(source, key, () => X509Certificate2.CreateFromPem(File.ReadAllText(file.File))) : null;
+
     /// <summary>A CA certificate (PEM).</summary>
     public static X509Certificate2 Ca(SourceMap source, string key, string file) =>
         At(source, key, () => X509Certificate2.CreateFromPem(File.ReadAllText(file)));
