@@ -8,7 +8,11 @@ using Seco.Protocol.Roles;
 namespace Seco.Cluster.Deployment;
 
 /// <summary>A server node ready to start: its settings, its share of the model, and (for the gateway) its door.</summary>
-public sealed record NodeLaunch(NodeSettings Settings, ServerDeployment Deployment, DoorSettings? Door, PartyFileHeader Model);
+public sealed record NodeLaunch(NodeSettings Settings, ServerDeployment Deployment, DoorSettings? Door, PartyFileHeader Model)
+{
+    /// <summary>Problems that do not stop the node (a private-key file others can read), one line each, for stderr.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Turns a node file (<see cref="NodeConfigLoader"/>) into a <see cref="NodeLaunch"/>: opens the certificate, the CAs
@@ -47,7 +51,10 @@ public static class NodeLauncher
             door = new DoorSettings(d.Host, d.Port, certificate, userCa, users);
         }
         var settings = new NodeSettings(me.Name, servers, new ServerTls(certificate, ca, pins, peerCertificates), config.Failure);
-        return new NodeLaunch(settings, new ServerDeployment(file.Header.DeploymentId, newRole), door, file.Header);
+        return new NodeLaunch(settings, new ServerDeployment(file.Header.DeploymentId, newRole), door, file.Header)
+        {
+            Warnings = DeploymentFiles.KeyFileWarnings(config.Source, config.Tls),
+        };
     }
 
     public static Party RoleOf(ServerRole role) => role switch
