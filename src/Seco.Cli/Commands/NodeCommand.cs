@@ -30,6 +30,7 @@ public static class NodeCommand
     public static int Execute(CommandContext ctx, string path)
     {
         NodeLaunch launch = NodeLauncher.Prepare(NodeConfigLoader.Load(path));
+        foreach (string warning in launch.Warnings) ctx.Error.WriteLine(warning);
         NodeSettings s = launch.Settings;
         void Log(string line)
         {

@@ -38,6 +38,7 @@ public static class UserCommand
         IAnsiConsole con = ctx.Console;
         UserConfig config = UserConfigLoader.Load(path);
         UserLaunch launch = UserLauncher.Prepare(config, images, queryCount);
+        foreach (string warning in launch.Warnings) ctx.Error.WriteLine(warning);
         RunFolder folder = RunFolder.Create(outRoot, $"user-{config.User}");
         con.MarkupLine($"user [bold]{FittedTable.Cell(config.User)}[/]: {Units.Count(launch.Queries.Count, "query", "queries")} to the gateway's door at " +
                        $"{FittedTable.Cell(config.Door.Host)}:{config.Door.Port}, deployment {launch.Model.Header.DeploymentId} (split {launch.Model.Header.Split}); " +

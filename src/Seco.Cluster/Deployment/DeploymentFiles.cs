@@ -27,6 +27,43 @@ internal static class DeploymentFiles
         return certificate;
     }
 
+    /// <summary>
+    /// A warning for each private-key file of <paramref name="tls"/> (the PKCS#12 certificate and key, the password
+    /// file) whose Unix mode lets the group or others read or write it, as <c>file:line:column: key: warning: …</c>.
+    /// None on Windows (ACLs, not modes).
+    /// </summary>
+    public static IReadOnlyList<string> KeyFileWarnings(SourceMap source, TlsConfig tls)
+    {
+        if (OperatingSystem.IsWindows()) return [];
+        var warnings = new List<string>();
+        Check("tls.certificate", tls.CertificateFile, "a private key");
+        if (tls.PasswordFile is { } passwordFile) Check("tls.password_file", passwordFile, "the password of a private key");
+        return warnings;
+
+        void Check(string key, string path, string holds)
+        {
+            UnixFileMode mode;
+            try
+            {
+                mode = File.GetUnixFileMode(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+            const UnixFileMode Shared = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+            if ((mode & Shared) == 0) return;
+            string who = (mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0 ? "every user of this machine" : "its group";
+            warnings.Add(source.ErrorAt(key,
+                $"warning: {Path.GetFileName(path)} holds {holds} but its mode {Convert.ToString((int)mode & 0x1ff, 8).PadLeft(3, '0')} lets {who} read or write it; " +
+                $"chmod 600 {path}").ToString());
+        }
+    }
+
+    /// <summary>The certificate of a server pinned by <c>certificate:</c> (PEM); null for a <c>fingerprint:</c> pin.</summary>
+    public static X509Certificate2? PinnedCertificate(SourceMap source, string key, PeerPin pin) =>
+        pin is PeerPin.Certificate file ? At(source, key, () => X509Certificate2.CreateFromPem(File.ReadAllText(file.File))) : null;
+
     /// <summary>A CA certificate (PEM).</summary>
     public static X509Certificate2 Ca(SourceMap source, string key, string file) =>
         At(source, key, () => X509Certificate2.CreateFromPem(File.ReadAllText(file)));

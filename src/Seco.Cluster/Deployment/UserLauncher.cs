@@ -14,7 +14,11 @@ namespace Seco.Cluster.Deployment;
 public sealed record UserQuery(int Index, string Source, ulong[] Input, int? Label, long[]? ReferenceLogits);
 
 /// <summary>A user session ready to start: where the door is, whom to trust, the user's view of the model, and the queries.</summary>
-public sealed record UserLaunch(UserClientSettings Client, UserPartyFile Model, IReadOnlyList<UserQuery> Queries, string? ReferenceModel);
+public sealed record UserLaunch(UserClientSettings Client, UserPartyFile Model, IReadOnlyList<UserQuery> Queries, string? ReferenceModel)
+{
+    /// <summary>Problems that do not stop the session (a private-key file others can read), one line each, for stderr.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Turns a user file (<see cref="UserConfigLoader"/>) into a <see cref="UserLaunch"/>: the certificates, the user's party
@@ -79,6 +83,6 @@ public static class UserLauncher
         {
             QueryDeadline = config.QueryDeadline,
         };
-        return new UserLaunch(client, file, queries, config.ReferenceModelFile);
+        return new UserLaunch(client, file, queries, config.ReferenceModelFile) { Warnings = DeploymentFiles.KeyFileWarnings(config.Source, config.Tls) };
     }
 }

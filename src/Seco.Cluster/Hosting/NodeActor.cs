@@ -33,6 +33,8 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     private DateTime _runStartedAt;
     private IActorRef? _host;
     private IUserChannel? _user;
+    private readonly RunControl _control;
+    private readonly PendingStops _stops = new(StopSends);
 
     public NodeActor(NodeSettings settings, ServerDeployment deployment, Action<string> log, Action<long, RunMeter> runStarted, TaskCompletionSource ready)
     {
@@ -41,6 +43,8 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         _deployment = deployment;
         _log = log;
         _runStarted = runStarted;
+        _control = new RunControl(settings);
+        if (_control.KeyProblem is { } problem) _log($"warning: {problem}: the other servers will drop this node's run-control messages");
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -102,6 +106,10 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             case UserLeft left when left.Run == _run && IsGateway:
                 EndRun(left.Problem is null ? "the user finished" : $"the user's connection ended: {left.Problem}", tellUser: false);
                 break;
+            // Run control is authenticated per party: signed by the claimed sender's TLS key for this node (RunControl).
+            case IRunControl control when _control.Problem(control, GatewayUid, control is RunStart s ? s.Deployment : _deployment.DeploymentId) is { } problem:
+                _log($"warning: dropped {control.GetType().Name} of run {control.Run} in the name of {_settings.ServerOf(control.From)}: {problem}");
+                break;
             case RunStart start:
                 OnRunStart(start);
                 break;
@@ -126,18 +134,34 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                     break;
                 }
                 foreach (Party p in _notStarted)
-                    if (_peers.TryGetValue(p, out IActorRef? peer)) peer.Tell(new RunStart(_run, _deployment.DeploymentId));
+                    if (_peers.TryGetValue(p, out IActorRef? peer)) peer.Tell(StartFor(p));
                 break;
             // Only the run's gateway (on a server) or one of the run's servers (on the gateway) may stop it.
-            case RunStop stop when stop.Run == _run && _peers.ContainsValue(Sender) && (IsGateway || Sender.Equals(_runGateway)):
+            case RunStop stop when IsGateway ? stop.From != Party.Gateway : stop.From == Party.Gateway:
+                // A server acknowledges every stop of the gateway's (a resent one too), so the gateway stops resending.
+                if (!IsGateway && _peers.TryGetValue(Party.Gateway, out IActorRef? runGateway))
+                    runGateway.Tell(_control.Sealed(new RunStopped(stop.Run, Me.Role), Party.Gateway, GatewayUid, _deployment.DeploymentId));
+                if (stop.Run != _run || !_peers.ContainsValue(Sender) || !(IsGateway || Sender.Equals(_runGateway))) break;
                 if (IsGateway) FailRun(stop.Reason);
                 else EndRun(stop.Reason, tellUser: false);
+                break;
+            case RunStopped stopped when IsGateway:
+                _stops.Acknowledged(stopped.From, stopped.Run);
+                if (!_stops.Any) Timers.Cancel("stop");
+                break;
+            case StopTick when IsGateway:
+                var (resend, givenUp) = _stops.Tick();
+                foreach ((Party to, RunStop stop) in resend)
+                    if (_peers.TryGetValue(to, out IActorRef? peer)) peer.Tell(stop);
+                foreach ((Party to, RunStop stop) in givenUp)
+                    _log($"warning: {_settings.ServerOf(to)} did not acknowledge the end of run {stop.Run} ({StopSends} sends); its next run replaces it");
+                if (!_stops.Any) Timers.Cancel("stop");
                 break;
             case RunFailed failed when failed.Run == _run:
                 FailRun(failed.Reason);
                 break;
             case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.CurrentClusterState or RunStop or RunFailed or GraceOver or UserLeft
-                or Terminated or RunStarted or StartTick:
+                or Terminated or RunStarted or StartTick or RunStopped or StopTick:
                 break;
             default:
                 Unhandled(message);
@@ -207,7 +231,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         foreach ((Party p, IActorRef peer) in _peers)
         {
             _notStarted.Add(p);
-            peer.Tell(new RunStart(_run, _deployment.DeploymentId));
+            peer.Tell(StartFor(p));
         }
         Timers.StartPeriodicTimer("start", StartTick.Instance, TimeSpan.FromSeconds(1));
         _user = a.Channel;
@@ -224,7 +248,8 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         }
         if (start.Deployment != _deployment.DeploymentId)
         {
-            Sender.Tell(new RunStop(start.Run, $"{Me} holds deployment {_deployment.DeploymentId}, the gateway {start.Deployment}"));
+            Sender.Tell(_control.Sealed(new RunStop(start.Run, Me.Role, $"{Me} holds deployment {_deployment.DeploymentId}, the gateway {start.Deployment}"),
+                Party.Gateway, GatewayUid, start.Deployment));
             return;
         }
         if (_settings.Servers.Any(x => x.Role != Me.Role && !_peers.ContainsKey(x.Role)))
@@ -242,7 +267,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             _runGateway = Sender;
             StartHost(null);
         }
-        Sender.Tell(new RunStarted(start.Run, Me.Role));
+        Sender.Tell(_control.Sealed(new RunStarted(start.Run, Me.Role), Party.Gateway, GatewayUid, start.Deployment));
     }
 
     private void StartHost(IUserChannel? user)
@@ -275,12 +300,27 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         Timers.Cancel("start");
         if (IsGateway)
         {
-            foreach (IActorRef peer in _peers.Values) peer.Tell(new RunStop(_run, reason));
+            // Resent until acknowledged (StopTick): a lost stop would leave the run's role on that server.
+            foreach ((Party p, IActorRef peer) in _peers)
+            {
+                RunStop stop = _control.Sealed(new RunStop(_run, Me.Role, reason), p, GatewayUid, _deployment.DeploymentId);
+                _stops.Sent(p, stop);
+                peer.Tell(stop);
+            }
+            if (_stops.Any) Timers.StartPeriodicTimer("stop", StopTick.Instance, StopResend);
             if (tellUser) _user?.Close(reason);
             _user = null;
         }
         _log($"run {_run}: ended ({reason})");
     }
+
+    /// <summary>The gateway's RunStart for run <see cref="_run"/> to <paramref name="to"/>, signed for it.</summary>
+    private RunStart StartFor(Party to) => _control.Sealed(new RunStart(_run, _deployment.DeploymentId), to, GatewayUid, _deployment.DeploymentId);
+
+    /// <summary>The uid of the gateway incarnation this node knows (its own on the gateway): run-control messages are signed for it.</summary>
+    private long GatewayUid => IsGateway
+        ? Akka.Cluster.Cluster.Get(Context.System).SelfUniqueAddress.Uid
+        : _members.TryGetValue(Party.Gateway, out UniqueAddress? gateway) ? gateway.Uid : 0;
 
     private sealed record PeerResolved(Party Party, IActorRef Node, UniqueAddress Member);
 
@@ -292,6 +332,16 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     {
         public static readonly StartTick Instance = new();
     }
+
+    private sealed record StopTick
+    {
+        public static readonly StopTick Instance = new();
+    }
+
+    /// <summary>The gateway resends an unacknowledged RunStop this often, <see cref="StopSends"/> times in all.</summary>
+    private static readonly TimeSpan StopResend = TimeSpan.FromSeconds(1);
+
+    private const int StopSends = 5;
 
     /// <summary>How long the gateway waits for the other servers to start a run (RunStart is resent every second).</summary>
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);

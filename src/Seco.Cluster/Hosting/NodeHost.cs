@@ -93,7 +93,12 @@ public sealed class NodeHost : IAsyncDisposable
 
     private void OnRunStarted(long run, RunMeter meter)
     {
-        lock (_gate) _meters[run] = meter;
+        lock (_gate)
+        {
+            _meters[run] = meter;
+            // The 64 most recent runs: older ones, and a previous gateway incarnation's (whose runs numbered higher), go.
+            foreach (long old in _meters.Keys.Where(r => r <= run - 64 || r > run).ToList()) _meters.Remove(old);
+        }
     }
 
     /// <summary>Leaves the cluster gracefully and stops (coordinated shutdown).</summary>

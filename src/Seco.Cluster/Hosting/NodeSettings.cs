@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Seco.Cluster.Configuration;
+using Seco.Cluster.Security;
 using Seco.Protocol.Roles;
 
 namespace Seco.Cluster.Hosting;
@@ -18,7 +19,15 @@ public sealed record ServerEndpoint(string Name, Party Role, string Host, int Po
 
 /// <summary>Mutual TLS among the servers: this node's certificate, the deployment CA, and every server's pinned fingerprint.</summary>
 /// <param name="Pins">Server name → SHA-256 fingerprint (lowercase hex) of the certificate it must present.</param>
-public sealed record ServerTls(X509Certificate2 Certificate, X509Certificate2 DeploymentCa, IReadOnlyDictionary<string, string> Pins);
+/// <param name="PeerCertificates">The servers' certificates where the configuration has them (pinned by <c>certificate:</c>);
+/// each must match a pin. They verify the servers' signed run-control messages; a server pinned by fingerprint alone
+/// is verified with the certificate it presents in a TLS handshake (<see cref="Known"/>).</param>
+public sealed record ServerTls(X509Certificate2 Certificate, X509Certificate2 DeploymentCa, IReadOnlyDictionary<string, string> Pins,
+    IReadOnlyCollection<X509Certificate2>? PeerCertificates = null)
+{
+    /// <summary>The servers' certificates known so far: configured, or seen in an accepted TLS handshake (TlsSetup).</summary>
+    public PinnedCertificates Known { get; } = new(Pins, PeerCertificates);
+}
 
 /// <summary>Everything a server node needs to run, whatever its source (a config file, a test, `seco run --runtime cluster`).</summary>
 /// <param name="Servers">Every server, gateway first (the seed order).</param>

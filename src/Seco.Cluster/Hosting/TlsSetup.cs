@@ -13,5 +13,7 @@ internal static class TlsSetup
 {
     public static DotNettySslSetup For(ServerTls tls) =>
         new(tls.Certificate, suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: true,
-            customValidator: AkkaCertificateValidation.ForClusterPeers(tls.DeploymentCa, tls.Pins, requireHostNameMatch: true));
+            customValidator: AkkaCertificateValidation.ForClusterPeers(tls.DeploymentCa, tls.Pins, requireHostNameMatch: true,
+                // A peer pinned by fingerprint alone: its signed run-control messages are verified with the certificate it presented.
+                accepted: certificate => tls.Known.Learn(certificate)));
 }

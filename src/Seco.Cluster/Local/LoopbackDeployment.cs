@@ -57,7 +57,9 @@ public sealed class LoopbackDeployment : IAsyncDisposable
         {
             foreach (ServerEndpoint s in servers)
             {
-                ServerTls? tls = options.ServerTls ? new ServerTls(pki.Servers.Single(c => c.Name == s.Name).Certificate, pki.DeploymentCa, pki.ServerPins) : null;
+                ServerTls? tls = options.ServerTls
+                    ? new ServerTls(pki.Servers.Single(c => c.Name == s.Name).Certificate, pki.DeploymentCa, pki.ServerPins, [.. pki.Servers.Select(c => c.Certificate)])
+                    : null;
                 hosts.Add(NodeHost.Start(new NodeSettings(s.Name, servers, tls, options.Failure), new ServerDeployment(deploymentId, newRole[s.Role]), options.Log));
             }
             await Task.WhenAll(hosts.Select(n => n.WhenReady)).WaitAsync(options.JoinTimeout, cancel).ConfigureAwait(false);

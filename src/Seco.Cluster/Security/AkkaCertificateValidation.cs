@@ -25,8 +25,9 @@ public static class AkkaCertificateValidation
     /// (Akka passes that host to SslStream as targetHost). Inbound connections have no expected host.
     /// </param>
     /// <param name="clock">The time certificates are checked at.</param>
+    /// <param name="accepted">Told each certificate accepted (a pinned peer's), e.g. to learn its public key.</param>
     public static CertificateValidationCallback ForClusterPeers(X509Certificate2 deploymentCa, IReadOnlyDictionary<string, string> pinnedPeers,
-        bool requireHostNameMatch, TimeProvider? clock = null)
+        bool requireHostNameMatch, TimeProvider? clock = null, Action<X509Certificate>? accepted = null)
     {
         var asServer = new PeerCertificateValidator(deploymentCa, pinnedPeers, KeyPurpose.ServerAuth, clock);
         var asClient = new PeerCertificateValidator(deploymentCa, pinnedPeers, KeyPurpose.ClientAuth, clock);
@@ -36,6 +37,7 @@ public static class AkkaCertificateValidation
             if (result.Accepted) result = asClient.ValidateHandshake(certificate, chain, errors, requireHostNameMatch: false);
             // Akka logs only that the handshake failed; the reason is ours to give.
             if (!result.Accepted) log?.Warning("TLS peer {0} refused: {1}", remotePeer, result.Reason);
+            else if (certificate is not null) accepted?.Invoke(certificate);
             return result.Accepted;
         };
     }

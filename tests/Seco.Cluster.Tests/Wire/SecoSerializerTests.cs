@@ -76,7 +76,8 @@ public sealed class SecoSerializerTests : IDisposable
         IHostMessage[] messages =
         [
             new RunStart(3, "abc123"), new RunStarted(3, Party.Evaluator), new LinkOffer(3, Party.Garbler, probe, "5f0c"), new LinkAccepted(3, Party.Gateway),
-            new RunStop(3, "the user finished"),
+            new RunStop(3, Party.Gateway, "the user finished"), new RunStopped(3, Party.Garbler),
+            new RunStart(4, "abc123") { Seal = new ControlSeal(-77, [1, 2, 3]) }, new RunStop(4, Party.Evaluator, "no") { Seal = new ControlSeal(5, new byte[384]) },
         ];
         foreach (IHostMessage m in messages)
         {
@@ -86,6 +87,10 @@ public sealed class SecoSerializerTests : IDisposable
         Assert.Throws<SerializationException>(() => _serializer.FromBinary([0x92, 0x01], "seco-host.run-start"));
         Assert.Throws<SerializationException>(() => _serializer.FromBinary([0x94, 0x01, 0x07, 0xa1, 0x78, 0xa1, 0x78], "seco-host.link-offer"));
         Assert.Throws<SerializationException>(() => _serializer.FromBinary([], "seco-host.other"));
+        // A seal's signature is bounded; the seal is part of the message's value.
+        var oversized = new RunStarted(3, Party.Garbler) { Seal = new ControlSeal(1, new byte[HostMessages.MaxSignature + 1]) };
+        Assert.Throws<SerializationException>(() => _serializer.FromBinary(_serializer.ToBinary(oversized), "seco-host.run-started"));
+        Assert.NotEqual(new RunStarted(3, Party.Garbler) { Seal = new ControlSeal(1, [1]) }, new RunStarted(3, Party.Garbler) { Seal = new ControlSeal(1, [2]) });
         Assert.Throws<SerializationException>(() => _serializer.Manifest("a string"));
     }
 
@@ -94,8 +99,10 @@ public sealed class SecoSerializerTests : IDisposable
     public void Nothing_from_the_wire_throws_anything_but_SerializationException()
     {
         var random = new Random(17);
-        string[] manifests = [.. SecoCodecs.All.Select(c => c.Kind), "seco-host.run-start", "seco-host.link-offer", "seco-host.run-stop", "seco-host.run-started", "seco-host.link-accepted", "", "x"];
+        string[] manifests = [.. SecoCodecs.All.Select(c => c.Kind), "seco-host.run-start", "seco-host.link-offer", "seco-host.run-stop", "seco-host.run-started", "seco-host.link-accepted", "seco-host.run-stopped", "", "x"];
         var bodies = Samples.Select(SecoCodecs.Encode).ToList();
+        foreach (IHostMessage h in new IHostMessage[] { new RunStart(9, "d") { Seal = new ControlSeal(3, new byte[40]) }, new RunStop(9, Party.Gateway, "r"), new RunStopped(9, Party.Evaluator) })
+            bodies.Add(_serializer.ToBinary(h));
         for (int i = 0; i < 4000; i++)
         {
             byte[] bytes;
