@@ -101,6 +101,19 @@ internal sealed class DeliveryLinkPair : IAsyncDisposable
         return done.Task;
     }
 
+    /// <summary>Sends a bulk body's announcement on link <paramref name="link"/>; completes when B's consumer holds it.</summary>
+    public Task AnnounceAsync(int link, BulkAnnouncement announcement)
+    {
+        Sink sink = _sinks[link];
+        var done = new TaskCompletionSource<ReceivedSecoMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (sink)
+        {
+            sink.Waiting.Enqueue((done, -1));
+            _producers[link].Tell(announcement);
+        }
+        return done.Task;
+    }
+
     /// <summary>As <see cref="SendAsync"/>, failing after <paramref name="timeout"/> (a downed node never delivers).</summary>
     public async Task<ReceivedSecoMessage> SendAndWaitAsync(int link, EncodedSecoMessage message, TimeSpan timeout) =>
         await SendAsync(link, message).WaitAsync(timeout).ConfigureAwait(false);
@@ -173,6 +186,8 @@ internal sealed class DeliveryLinkPair : IAsyncDisposable
                 return;
             if (d.Message is ReceivedSecoMessage { IsMalformed: false } received && received.BodyBytes == waiting.Bytes)
                 waiting.Done.TrySetResult(received);
+            else if (d.Message is BulkAnnouncement && waiting.Bytes == -1)
+                waiting.Done.TrySetResult(null!);
             else
                 waiting.Done.TrySetException(new InvalidOperationException($"link delivered {d.Message.Kind} ({(d.Message as ReceivedSecoMessage)?.Problem ?? "wrong size"})"));
         }

@@ -54,10 +54,10 @@ internal sealed class AttackCluster : IAsyncDisposable
         PreparedScenario prepared = ClusterScenarios.Mlp();
         ModelSplit split = SecureRun.Deploy(prepared.Scenario, prepared.FixedModel, SecureRun.ContextFor(prepared.Scenario));
         DevDeployment pki = DevCertificates.Create(DevCertificatePlan.Create(["A", "B", "C"], ["user"]));
-        int[] ports = LoopbackCluster.FreePorts(3);
+        int[] ports = LoopbackCluster.FreePorts(6);
         Party[] roles = [Party.Gateway, Party.Garbler, Party.Evaluator];
         string[] names = ["A", "B", "C"];
-        ServerEndpoint[] servers = [.. names.Select((n, i) => new ServerEndpoint(n, roles[i], "127.0.0.1", ports[i]))];
+        ServerEndpoint[] servers = [.. names.Select((n, i) => new ServerEndpoint(n, roles[i], "127.0.0.1", ports[i]) { BulkPort = ports[3 + i] })];
         string id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var cluster = new AttackCluster(prepared, split, pki, servers, id);
         try
