@@ -3,7 +3,9 @@ using Seco.Cli;
 
 // The first Ctrl-C (SIGINT) asks a running simulation to stop at its next event; `seco run` then reports and writes
 // what finished (exit code 130). A second Ctrl-C is not intercepted and ends the process at once.
-using var interrupt = new CancellationTokenSource();
+// Never disposed: a signal can be handled on the runtime's signal thread while Main is already returning, and
+// cancelling a disposed source would crash the process on its way out (exit 134 instead of the command's own code).
+var interrupt = new CancellationTokenSource();
 using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
 {
     if (interrupt.IsCancellationRequested) return;

@@ -23,10 +23,15 @@ internal sealed class DoorConnection : IUserChannel
 
     public void Close(string? reason)
     {
-        if (!_closed.TrySetResult(reason)) return;
+        if (Interlocked.Exchange(ref _closing, 1) == 1) return;
+        // The closing frame is queued before Closed completes: the door's reader, woken by Closed, abandons the queue,
+        // and a frame queued after that would be lost (the user would hear only that the connection closed).
         _out.Writer.TryWrite(DoorFrames.Closed(reason));
         _out.Writer.TryComplete();
+        _closed.TrySetResult(reason);
     }
+
+    private int _closing;
 
     /// <summary>Writes queued frames until the session is closed (then the closing frame is the last).</summary>
     public async Task WriteLoop(Stream stream, CancellationToken cancel)

@@ -115,13 +115,15 @@ public sealed class UserDoor : IAsyncDisposable
         (IActorRef host, long run) = (admitted.Result, RunOf(admitted.Result));
         _log($"door: {who} admitted (run {run})");
         string? problem = null;
+        Task<byte[]?>? reading = null;
         try
         {
             while (!connection.Closed.IsCompleted)
             {
-                Task<byte[]?> reading = DoorFrames.ReadAsync(tls, _settings.MaxFrameBytes, stop.Token).AsTask();
+                reading = DoorFrames.ReadAsync(tls, _settings.MaxFrameBytes, stop.Token).AsTask();
                 if (await Task.WhenAny(reading, connection.Closed).ConfigureAwait(false) != reading) break;
                 byte[]? frame = await reading.ConfigureAwait(false);
+                reading = null;
                 if (frame is null) break;
                 string kind = DoorFrames.KindOf(frame) ?? "?";
                 host.Tell(new FromUser(SecoSerializer.Receive(frame, kind)));
@@ -130,12 +132,36 @@ public sealed class UserDoor : IAsyncDisposable
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
             problem = e.Message;
+            reading = null;
         }
         if (!connection.Closed.IsCompleted) _node.UserLeft(run, problem);
         connection.Abandon();
         await Finish(writer).ConfigureAwait(false);
+        if (reading is not null) await Drain(tls, reading, stop).ConfigureAwait(false);
         _log($"door: {who} left (run {run}){(problem is null ? "" : $": {problem}")}");
     }
+
+    /// <summary>
+    /// The run ended the session while the user may still be writing (a failure can end a run in the middle of the
+    /// user's preprocessing upload): keep reading, and dropping, what it sends for a little while, so its writes finish
+    /// and it reads the closing frame with the reason — instead of a reset that loses it.
+    /// </summary>
+    private async Task Drain(SslStream tls, Task<byte[]?> reading, CancellationTokenSource stop)
+    {
+        stop.CancelAfter(LingerAfterClose);
+        try
+        {
+            while (await reading.ConfigureAwait(false) is not null)
+                reading = DoorFrames.ReadAsync(tls, _settings.MaxFrameBytes, stop.Token).AsTask();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The user hung up, or the linger is over.
+        }
+    }
+
+    /// <summary>How long the door keeps reading after the run closed a session (<see cref="Drain"/>).</summary>
+    private static readonly TimeSpan LingerAfterClose = TimeSpan.FromSeconds(5);
 
     private static long RunOf(IActorRef host) => long.Parse(host.Path.Name.AsSpan("run-".Length), System.Globalization.CultureInfo.InvariantCulture);
 

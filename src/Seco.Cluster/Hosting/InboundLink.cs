@@ -5,10 +5,11 @@ using Seco.Cluster.Wire;
 namespace Seco.Cluster.Hosting;
 
 /// <summary>
-/// What one peer sends a run, put back in order (docs/cluster.md, "Bulk lane"): small messages arrive whole on the
-/// Delivery link, large ones as an announcement there and a body on the peer's bulk connection. The Delivery order
-/// is the order: an announcement holds back everything after it until its body has come, with the size and SHA-256
-/// it announced. A body that does not match, a second bulk connection, a body never announced, or more than
+/// What one peer sends a run, put back in order (docs/cluster.md, "Bulk lane"): each message arrives as an
+/// announcement on the Delivery link and a body on the peer's bulk connection, the one connection authenticated as
+/// that peer. The Delivery order is the order: an announcement holds back everything after it until its body has come,
+/// with the size and SHA-256 it announced. A body on the Delivery link itself is refused (it would come from whoever
+/// holds the link, not from the authenticated connection). A body that does not match, a second bulk connection, a body never announced, or more than
 /// <see cref="MaxBufferedBytes"/> waiting, and the run's order is lost: the message handed on then names the problem.
 /// </summary>
 internal sealed class InboundLink
@@ -24,7 +25,10 @@ internal sealed class InboundLink
     private string? _broken;
 
     /// <summary>A message from the Delivery link.</summary>
-    public void Delivered(ILinkPayload item) => _items.Enqueue(item);
+    public void Delivered(ILinkPayload item) =>
+        _items.Enqueue(item is ReceivedSecoMessage { IsMalformed: false } whole
+            ? whole with { Message = null, Problem = $"a '{whole.Kind}' body arrived on the Delivery link, where only announcements travel" }
+            : item);
 
     /// <summary>A body from the bulk lane.</summary>
     public void Body(BulkBody b)

@@ -14,16 +14,13 @@ namespace Seco.Cluster.Hosting;
 /// <summary>
 /// Hosts one sans-IO SECO role for one run on a server node (the cluster's counterpart of the simulator's RoleActor):
 /// one inbound Delivery link (ConsumerController) and one outbound link (<see cref="OutboundLink"/>) per other server,
-/// one bulk connection to each other server for bodies of <see cref="BulkThresholdBytes"/> or more (announced on the
-/// Delivery link, put back in order by <see cref="InboundLink"/>), and for the gateway the user's door. Each message is handed to the role; what the role emits is encoded once,
+/// one bulk connection to each other server that carries every protocol body (announced on the Delivery link, put
+/// back in order by <see cref="InboundLink"/>), and for the gateway the user's door. Each message is handed to the role; what the role emits is encoded once,
 /// metered, and sent. A message that is malformed or that the role rejects fails its query (every party drops it, the
 /// user moves on), or the run when it belongs to the setup.
 /// </summary>
 internal sealed class PartyHost : UntypedActor, IWithTimers
 {
-    /// <summary>Bodies this large or larger go on the bulk lane; smaller ones whole on the Delivery link (never chunked).</summary>
-    public const int BulkThresholdBytes = 16 * 1024;
-
     private readonly ISecoRole _role;
     private readonly long _run;
     private readonly IReadOnlyDictionary<Party, IActorRef> _peerNodes;
@@ -206,10 +203,11 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                 _user?.Send(encoded);
             else if (!_outbound.TryGetValue(to, out IActorRef? link))
                 _log.Warning("run {0}: {1} has no link to {2}; {3} dropped", _run, Self_, to, encoded.Kind);
-            else if (encoded.Body.Length >= BulkThresholdBytes)
-                link.Tell(new BulkAnnouncement(encoded.Kind, encoded.Body.Length, SHA256.HashData(encoded.Body), _bulkOut[to].Send(encoded.Body)));
             else
-                link.Tell(encoded);
+                // Every body takes the bulk lane, small ones too: there it comes only from a connection authenticated as
+                // its sender (Akka authenticates connections, not parties), and Delivery carries only announcements —
+                // small, so its flow-control stall costs nothing (docs/cluster.md, "Bulk lane").
+                link.Tell(new BulkAnnouncement(encoded.Kind, encoded.Body.Length, SHA256.HashData(encoded.Body), _bulkOut[to].Send(encoded.Body)));
             if (message is QueryAborted a) Close(a.Query);
             else if (to == Party.User && message is OutputCiphertext or OutputShare) Close(((QueryMessage)message).Query);
         }

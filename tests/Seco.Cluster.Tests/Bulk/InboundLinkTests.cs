@@ -15,31 +15,43 @@ public sealed class InboundLinkTests
 {
     private static readonly byte[] Big = SecoCodecs.Encode(new MaskShares(3, [RandomNumberGenerator.GetBytes(40_000)]));
 
-    private static ReceivedSecoMessage Small(int query) => SecoSerializer.Receive(SecoCodecs.Encode(new QueryReady(query)), "seco.query-ready");
+    private static byte[] Small(int query) => SecoCodecs.Encode(new QueryReady(query));
 
-    private static BulkAnnouncement Announce(byte[] body, long index) =>
-        new("seco.mask-shares", body.Length, SHA256.HashData(body), index);
+    private static BulkAnnouncement Announce(byte[] body, long index, string kind = "seco.mask-shares") =>
+        new(kind, body.Length, SHA256.HashData(body), index);
 
     private static BulkBody Body(byte[] body, long index, long connection = 1) => new("B", 1, connection, index, body);
 
     [Fact]
-    public void A_small_message_after_an_announcement_waits_for_its_body()
+    public void Messages_are_handed_on_in_announcement_order_once_their_bodies_are_in()
     {
         var link = new InboundLink();
-        link.Delivered(Small(1));
-        link.Delivered(Announce(Big, 0));
-        link.Delivered(Small(2));
+        link.Delivered(Announce(Small(1), 0, "seco.query-ready"));
+        link.Delivered(Announce(Big, 1));
+        link.Delivered(Announce(Small(2), 2, "seco.query-ready"));
+        Assert.Empty(link.Ready());
 
-        ReceivedSecoMessage[] first = link.Ready().ToArray();
-        Assert.Equal([1], first.Select(m => ((QueryReady)m.Message!).Query));
-
-        link.Body(Body(Big, 0));
+        link.Body(Body(Small(1), 0));
+        Assert.Equal(1, ((QueryReady)Assert.Single(link.Ready()).Message!).Query);
+        link.Body(Body(Big, 1));
+        link.Body(Body(Small(2), 2));
         ReceivedSecoMessage[] next = link.Ready().ToArray();
         Assert.Equal(2, next.Length);
         Assert.Equal(3, Assert.IsType<MaskShares>(next[0].Message).Query);
         Assert.Equal(Big.Length, next[0].BodyBytes);
         Assert.Equal(2, ((QueryReady)next[1].Message!).Query);
         Assert.Empty(link.Ready());
+    }
+
+    [Fact]
+    public void A_body_on_the_Delivery_link_itself_is_refused()
+    {
+        var link = new InboundLink();
+        link.Delivered(SecoSerializer.Receive(Small(5), "seco.query-ready"));
+        ReceivedSecoMessage m = Assert.Single(link.Ready());
+        Assert.True(m.IsMalformed);
+        Assert.Equal(5, m.Query);
+        Assert.Contains("arrived on the Delivery link, where only announcements travel", m.Problem);
     }
 
     [Fact]
@@ -92,7 +104,7 @@ public sealed class InboundLinkTests
     {
         var link = new InboundLink();
         link.Delivered(announced);
-        link.Delivered(Small(9));
+        link.Delivered(Announce(Small(9), 1, "seco.query-ready"));
         link.Body(arrived);
         ReceivedSecoMessage m = Assert.Single(link.Ready());
         Assert.True(m.IsMalformed);
