@@ -51,49 +51,32 @@ internal sealed class BulkListener : IAsyncDisposable
         {
             throw new IOException($"{me}: cannot listen for the bulk lane at {me.Host}:{me.BulkPort}: {e.Message}", e);
         }
-        _accepting = Task.Run(AcceptLoop);
+        _accepting = Task.Run(() => AcceptLoop.Run(_listener, "bulk lane", Accepted, _log, _stop.Token));
     }
 
     /// <param name="deliver">Takes each <see cref="BulkBody"/> and <see cref="BulkEnded"/> (the node actor's Tell).</param>
     public static BulkListener Start(NodeSettings settings, Action<object> deliver, Action<string> log) => new(settings, deliver, log);
 
-    private async Task AcceptLoop()
+    private void Accepted(TcpClient client)
     {
-        while (!_stop.IsCancellationRequested)
+        if (Interlocked.Increment(ref _open) > MaxConnections)
         {
-            TcpClient client;
+            Interlocked.Decrement(ref _open);
+            _log($"bulk lane: refused {client.Client.RemoteEndPoint}: {MaxConnections} connections are open already");
+            client.Dispose();
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
             try
             {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
+                await Serve(client).ConfigureAwait(false);
             }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                _log($"bulk lane: accept failed: {e.Message}");
-                continue;
-            }
-            if (Interlocked.Increment(ref _open) > MaxConnections)
+            finally
             {
                 Interlocked.Decrement(ref _open);
-                _log($"bulk lane: refused {client.Client.RemoteEndPoint}: {MaxConnections} connections are open already");
-                client.Dispose();
-                continue;
             }
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await Serve(client).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _open);
-                }
-            });
-        }
+        });
     }
 
     private async Task Serve(TcpClient client)

@@ -39,7 +39,7 @@ public sealed class UserDoor : IAsyncDisposable
         _log = log;
         _listener = new TcpListener(IPAddress.Parse(settings.Host), settings.Port);
         _listener.Start();
-        _accepting = Task.Run(AcceptLoop);
+        _accepting = Task.Run(() => AcceptLoop.Run(_listener, "door", client => _ = Task.Run(() => Serve(client)), _log, _stop.Token));
     }
 
     /// <summary>The port the door listens on (the configured one, or the one the OS chose for port 0).</summary>
@@ -47,28 +47,6 @@ public sealed class UserDoor : IAsyncDisposable
 
     public static UserDoor Open(NodeHost gateway, DoorSettings settings, Action<string>? log = null) =>
         new(gateway, settings, log ?? (_ => { }));
-
-    private async Task AcceptLoop()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                _log($"door: accept failed: {e.Message}");
-                continue;
-            }
-            _ = Task.Run(() => Serve(client));
-        }
-    }
 
     private async Task Serve(TcpClient client)
     {
