@@ -66,7 +66,7 @@ public class BulkLaneBenchmarks
             if (m is BulkBody b) Arrival(b.Index).TrySetResult(b.Body);
         }, _ => { });
         _sender = new BulkSender(Settings("A"), servers[1], run: 1, reason => throw new InvalidOperationException(reason));
-        _sender.Open();
+        _sender.Open("bench");
     }
 
     private TaskCompletionSource<byte[]> Arrival(long index) =>

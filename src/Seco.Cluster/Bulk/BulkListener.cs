@@ -8,24 +8,34 @@ using Seco.Cluster.Wire;
 namespace Seco.Cluster.Bulk;
 
 /// <summary>What the bulk lane hands the node actor: a body, the <paramref name="Index"/>-th of connection
-/// <paramref name="Connection"/> from server <paramref name="From"/> for run <paramref name="Run"/>.</summary>
-internal sealed record BulkBody(string From, long Run, long Connection, long Index, byte[] Body);
+/// <paramref name="Connection"/> from server <paramref name="From"/> for run <paramref name="Run"/>, whose hello carried
+/// <paramref name="Token"/> (the producer id the receiving run offered that server: it binds the connection to one run).</summary>
+internal sealed record BulkBody(string From, long Run, long Connection, long Index, byte[] Body, string Token = "");
 
 /// <summary>A bulk connection ended: cleanly between frames (<paramref name="Problem"/> null) or broken.</summary>
-internal sealed record BulkEnded(string From, long Run, long Connection, string? Problem);
+internal sealed record BulkEnded(string From, long Run, long Connection, string? Problem, string Token = "");
 
 /// <summary>
 /// A server's bulk lane listener (docs/cluster.md, "Bulk lane"): other servers dial it once per run to send the
-/// large bodies they announce on the run's Delivery links. Each connection is authenticated per party (the pin names
-/// the server; the hello must name the same one), read frame by frame, and its bodies handed on in order. Whatever
-/// arrives — no TLS, a stranger's certificate, a bad hello, an over-long frame — ends that connection only.
+/// bodies they announce on the run's Delivery links. Each connection is authenticated per party (the pin names the
+/// server; the hello must name the same one), read frame by frame, and its bodies handed on in order. Whatever arrives —
+/// no TLS, a stranger's certificate, a bad hello, an empty or over-long frame — ends that connection only.
+/// <para>
+/// Limits (review 2): connections that have not yet said hello are few (<see cref="MaxPending"/>) and short-lived
+/// (<see cref="HandshakeTimeout"/>), and a new one evicts the oldest, so strangers holding idle sockets cannot lock a
+/// server out; each server may hold at most <see cref="MaxPerServer"/> authenticated connections, so one pinned server
+/// cannot take another's place. Refusals are logged at most once a second.
+/// </para>
 /// </summary>
 internal sealed class BulkListener : IAsyncDisposable
 {
-    /// <summary>Connections served at once; more are closed on arrival (each server dials each other once per run).</summary>
-    public const int MaxConnections = 16;
+    /// <summary>Connections still in their TLS handshake or hello; the oldest is dropped to make room.</summary>
+    public const int MaxPending = 16;
 
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>Authenticated connections one server may hold (one per run; runs overlap only briefly).</summary>
+    public const int MaxPerServer = 4;
+
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(5);
 
     private readonly TcpListener _listener;
     private readonly NodeSettings _settings;
@@ -33,8 +43,12 @@ internal sealed class BulkListener : IAsyncDisposable
     private readonly Action<string> _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
+    private readonly LinkedList<CancellationTokenSource> _pending = new();
+    private readonly Dictionary<string, int> _perServer = [];
+    private readonly object _gate = new();
     private long _connections;
-    private int _open;
+    private DateTime _lastRefusalLog;
+    private int _refusalsUnlogged;
 
     private BulkListener(NodeSettings settings, Action<object> deliver, Action<string> log)
     {
@@ -59,40 +73,41 @@ internal sealed class BulkListener : IAsyncDisposable
 
     private void Accepted(TcpClient client)
     {
-        if (Interlocked.Increment(ref _open) > MaxConnections)
+        var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        handshake.CancelAfter(HandshakeTimeout);
+        LinkedListNode<CancellationTokenSource> slot;
+        lock (_gate)
         {
-            Interlocked.Decrement(ref _open);
-            _log($"bulk lane: refused {client.Client.RemoteEndPoint}: {MaxConnections} connections are open already");
-            client.Dispose();
-            return;
+            if (_pending.Count >= MaxPending)
+            {
+                try
+                {
+                    _pending.First!.Value.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // That connection is already done.
+                }
+                _pending.RemoveFirst();
+            }
+            slot = _pending.AddLast(handshake);
         }
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Serve(client).ConfigureAwait(false);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _open);
-            }
-        });
+        _ = Task.Run(() => Serve(client, handshake, slot));
     }
 
-    private async Task Serve(TcpClient client)
+    private async Task Serve(TcpClient client, CancellationTokenSource handshake, LinkedListNode<CancellationTokenSource> slot)
     {
         string who = client.Client.RemoteEndPoint?.ToString() ?? "a peer";
         using (client)
+        using (handshake)
         {
             client.NoDelay = true;
             string? pinned = null, refusal = null;
             Stream stream = client.GetStream();
             SslStream? tls = null;
-            (string From, long Run) hello;
+            (string From, long Run, string Token) hello;
             try
             {
-                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                handshake.CancelAfter(HandshakeTimeout);
                 if (_settings.Tls is { } serverTls)
                 {
                     tls = new SslStream(stream, leaveInnerStreamOpen: false);
@@ -110,31 +125,87 @@ internal sealed class BulkListener : IAsyncDisposable
             }
             catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException)
             {
-                _log($"bulk lane: refused {who}: {refusal ?? (e is OperationCanceledException ? "no TLS handshake and hello within " + Durations.Show(HandshakeTimeout) : e.Message)}");
+                Forget(slot);
+                Refused(who, refusal ?? (e is OperationCanceledException ? $"no TLS handshake and hello within {Durations.Show(HandshakeTimeout)}, or evicted by newer connections" : e.Message));
                 if (tls is not null) await tls.DisposeAsync().ConfigureAwait(false);
                 return;
             }
-            long connection = Interlocked.Increment(ref _connections);
-            string? problem = null;
+            Forget(slot);
+            if (!Admit(hello.From))
+            {
+                Refused(who, $"{hello.From} holds {MaxPerServer} bulk connections already");
+                if (tls is not null) await tls.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
             try
             {
-                for (long index = 0; ; index++)
-                {
-                    byte[]? body = await BulkFrames.ReadAsync(stream, SecoSerializer.MaxBodyBytes, _stop.Token).ConfigureAwait(false);
-                    if (body is null) break;
-                    _deliver(new BulkBody(hello.From, hello.Run, connection, index, body));
-                }
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                problem = e.Message;
+                await Read(stream, hello).ConfigureAwait(false);
             }
             finally
             {
+                lock (_gate) _perServer[hello.From]--;
                 if (tls is not null) await tls.DisposeAsync().ConfigureAwait(false);
             }
-            _deliver(new BulkEnded(hello.From, hello.Run, connection, problem));
         }
+    }
+
+    private async Task Read(Stream stream, (string From, long Run, string Token) hello)
+    {
+        long connection = Interlocked.Increment(ref _connections);
+        string? problem = null;
+        try
+        {
+            for (long index = 0; ; index++)
+            {
+                byte[]? body = await BulkFrames.ReadAsync(stream, SecoSerializer.MaxBodyBytes, _stop.Token).ConfigureAwait(false);
+                if (body is null) break;
+                // Every SECO body has at least its kind: an empty frame is never one (and would cost the receiver a
+                // queue entry for four bytes on the wire).
+                if (body.Length == 0) throw new BulkLaneException($"frame #{index} is empty");
+                _deliver(new BulkBody(hello.From, hello.Run, connection, index, body, hello.Token));
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+            problem = e.Message;
+        }
+        _deliver(new BulkEnded(hello.From, hello.Run, connection, problem, hello.Token));
+    }
+
+    private void Forget(LinkedListNode<CancellationTokenSource> slot)
+    {
+        lock (_gate)
+            if (slot.List is not null) _pending.Remove(slot);
+    }
+
+    private bool Admit(string server)
+    {
+        lock (_gate)
+        {
+            int held = _perServer.GetValueOrDefault(server);
+            if (held >= MaxPerServer) return false;
+            _perServer[server] = held + 1;
+            return true;
+        }
+    }
+
+    /// <summary>A refusal, logged at most once a second (a flood of strangers must not flood the log).</summary>
+    private void Refused(string who, string why)
+    {
+        DateTime now = DateTime.UtcNow;
+        int skipped;
+        lock (_gate)
+        {
+            if (now - _lastRefusalLog < TimeSpan.FromSeconds(1))
+            {
+                _refusalsUnlogged++;
+                return;
+            }
+            _lastRefusalLog = now;
+            skipped = _refusalsUnlogged;
+            _refusalsUnlogged = 0;
+        }
+        _log($"bulk lane: refused {who}: {why}{(skipped > 0 ? $" (and {skipped} more refusals in the last second, not shown)" : "")}");
     }
 
     public async ValueTask DisposeAsync()
@@ -148,6 +219,5 @@ internal sealed class BulkListener : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        _stop.Dispose();
     }
 }

@@ -289,6 +289,10 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         if (_host is null) return;
         _log($"run {_run} failed: {reason}");
         EndRun(reason, tellUser: true);
+        // A server whose run failed here (a peer's bulk connection broke, a setup message it rejected) tells the
+        // gateway, which fails the run everywhere and tells the user at once — not at the query deadline.
+        if (!IsGateway && _peers.TryGetValue(Party.Gateway, out IActorRef? gateway))
+            gateway.Tell(_control.Sealed(new RunStop(_run, Me.Role, reason), Party.Gateway, GatewayUid, _deployment.DeploymentId));
     }
 
     private void EndRun(string reason, bool tellUser)

@@ -102,14 +102,16 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             case LinkOffer offer when _outbound.TryGetValue(offer.From, out IActorRef? link):
                 // Registering the same consumer again is harmless, so a resent offer is simply answered again.
                 link.Tell(offer);
-                _bulkOut[offer.From].Open();
+                _bulkOut[offer.From].Open(offer.ProducerId);
                 Sender.Tell(new LinkAccepted(_run, Self_));
                 break;
-            case BulkBody b when PartyOf(b.From) is Party sender:
+            // A bulk connection is this run's only if its hello carried the producer id this run offered that server
+            // (a stale connection of an earlier run with the same number, or one opened without an offer, is not).
+            case BulkBody b when PartyOf(b.From) is Party sender && b.Token == _producerIds[sender]:
                 _in[sender].Body(b);
                 HandleReady(sender);
                 break;
-            case BulkEnded e when PartyOf(e.From) is Party ended:
+            case BulkEnded e when PartyOf(e.From) is Party ended && e.Token == _producerIds[ended]:
                 _in[ended].Ended(e);
                 HandleReady(ended);
                 break;
