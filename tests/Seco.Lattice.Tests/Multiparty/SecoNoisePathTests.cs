@@ -28,10 +28,13 @@ public class SecoNoisePathTests(ITestOutputHelper output)
 
     /// <summary>
     /// How far the measured σ (the root mean square over the n coefficients of one ciphertext) may sit above the model's
-    /// average: one sample of it varies by up to ≈ 0.5 bits from run to run on folded blocks, whose coherently added
-    /// coefficients weigh heavily in it. The bound itself uses the noisiest coefficient's variance, not this average.
+    /// average: one sample of it varies from run to run on folded blocks, whose coherently added coefficients weigh
+    /// heavily in it, and on the user path the block's real weights (which the weight-independent model does not see)
+    /// add their own spread. MiniONN's 10×100 block on the user path, 11 runs (2026-12-07): 2^12.88 to 2^14.29 against
+    /// the model's 2^12.98 — one run in eleven above the former 1-bit tolerance, which made CI flaky. The bound itself
+    /// uses the noisiest coefficient's variance, not this average, and held with ≥ 2.8 bits to spare in every run.
     /// </summary>
-    public const double SigmaToleranceBits = 1.0;
+    public const double SigmaToleranceBits = 1.5;
 
     private const int Lambda = CollectiveDecryption.DefaultStatisticalSecurity;
 
