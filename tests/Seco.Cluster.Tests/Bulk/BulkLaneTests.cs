@@ -19,22 +19,14 @@ namespace Seco.Cluster.Tests.Bulk;
 /// </summary>
 public sealed class BulkLaneTests : IAsyncLifetime
 {
-    private static readonly DevDeployment Pki = DevCertificates.Create(DevCertificatePlan.Create(["A", "B", "C"], ["user"]));
-
     private readonly ConcurrentQueue<object> _delivered = new();
     private readonly ConcurrentQueue<string> _log = new();
-    private readonly ServerEndpoint[] _servers;
+    private readonly BulkLaneServers _lane = new();
     private BulkListener _listener = null!;
 
-    public BulkLaneTests()
-    {
-        int[] ports = LoopbackCluster.FreePorts(6);
-        Party[] roles = [Party.Gateway, Party.Garbler, Party.Evaluator];
-        _servers = [.. new[] { "A", "B", "C" }.Select((n, i) => new ServerEndpoint(n, roles[i], "127.0.0.1", ports[i]) { BulkPort = ports[3 + i] })];
-    }
+    private ServerEndpoint[] Servers => _lane.Servers;
 
-    private NodeSettings SettingsOf(string name) =>
-        new(name, _servers, new ServerTls(Pki.Servers.Single(s => s.Name == name).Certificate, Pki.DeploymentCa, Pki.ServerPins), FailureSettings.Default);
+    private NodeSettings SettingsOf(string name) => _lane.SettingsOf(name);
 
     public Task InitializeAsync()
     {
@@ -50,7 +42,7 @@ public sealed class BulkLaneTests : IAsyncLifetime
         byte[][] bodies = [new byte[20_000], new byte[3 << 20], new byte[1]];
         foreach (byte[] b in bodies) Random.Shared.NextBytes(b);
         var failures = new ConcurrentQueue<string>();
-        await using (var sender = new BulkSender(SettingsOf("B"), _servers[2], run: 7, failures.Enqueue))
+        await using (var sender = new BulkSender(SettingsOf("B"), Servers[2], run: 7, failures.Enqueue))
         {
             Assert.Equal([0L, 1, 2], bodies.Select(sender.Send).ToArray());
             sender.Open("offer-7");
@@ -71,9 +63,9 @@ public sealed class BulkLaneTests : IAsyncLifetime
         // A dials with its own certificate and claims to be B.
         using (var tcp = new TcpClient())
         {
-            await tcp.ConnectAsync("127.0.0.1", _servers[2].BulkPort);
+            await tcp.ConnectAsync("127.0.0.1", Servers[2].BulkPort);
             await using var tls = new SslStream(tcp.GetStream());
-            await tls.AuthenticateAsClientAsync(BulkTls.Dialling(SettingsOf("A").Tls!, _servers[2], _ => { }));
+            await tls.AuthenticateAsClientAsync(BulkTls.Dialling(SettingsOf("A").Tls!, Servers[2], _ => { }));
             await BulkFrames.WriteAsync(tls, BulkFrames.Hello("B", 1, "offer-1"), default);
             await BulkFrames.WriteAsync(tls, new byte[100], default);
             Assert.Null(await BulkFrames.ReadAsync(tls, 16, new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token));
@@ -81,14 +73,14 @@ public sealed class BulkLaneTests : IAsyncLifetime
         // Garbage instead of TLS, and a user's certificate.
         using (var tcp = new TcpClient())
         {
-            await tcp.ConnectAsync("127.0.0.1", _servers[2].BulkPort);
+            await tcp.ConnectAsync("127.0.0.1", Servers[2].BulkPort);
             await tcp.GetStream().WriteAsync(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4096));
         }
         // (Refusals are logged at most once a second: the first is this one.)
         await Until(() => _log.Any(l => l.Contains("the hello names server 'B' but the certificate is A's", StringComparison.Ordinal)));
         Assert.DoesNotContain(_delivered, m => m is BulkBody);
 
-        await using var honest = new BulkSender(SettingsOf("A"), _servers[2], run: 1, _ => { });
+        await using var honest = new BulkSender(SettingsOf("A"), Servers[2], run: 1, _ => { });
         honest.Send([1, 2, 3]);
         honest.Open("offer-1");
         await Until(() => _delivered.OfType<BulkBody>().Any());
@@ -99,7 +91,7 @@ public sealed class BulkLaneTests : IAsyncLifetime
     public async Task A_sender_refuses_another_server_at_the_address_it_dialled()
     {
         // B means to reach A, but C listens at the address: C's certificate is pinned, yet not A's.
-        ServerEndpoint aAtCsPort = _servers[0] with { BulkPort = _servers[2].BulkPort };
+        ServerEndpoint aAtCsPort = Servers[0] with { BulkPort = Servers[2].BulkPort };
         var failed = new TaskCompletionSource<string>();
         await using var sender = new BulkSender(SettingsOf("B"), aAtCsPort, run: 1, r => failed.TrySetResult(r));
         sender.Send([1]);

@@ -9,6 +9,8 @@ using Seco.Cluster.Security;
 using Seco.Protocol.Roles;
 using Xunit;
 
+using Seco.Cluster.Tests.Bulk;
+
 namespace Seco.Cluster.Tests.Review2;
 
 /// <summary>
@@ -18,24 +20,16 @@ namespace Seco.Cluster.Tests.Review2;
 [Trait("Category", "SecurityReview2")]
 public sealed class BulkPortFloodTests : IAsyncLifetime
 {
-    private static readonly DevDeployment Pki = DevCertificates.Create(DevCertificatePlan.Create(["A", "B", "C"], ["user"]));
-
     private readonly ConcurrentQueue<object> _delivered = new();
     private readonly ConcurrentQueue<string> _log = new();
-    private readonly ServerEndpoint[] _servers;
+    private readonly BulkLaneServers _lane = new();
     private BulkListener _listener = null!;
 
-    public BulkPortFloodTests()
-    {
-        int[] ports = LoopbackCluster.FreePorts(6);
-        Party[] roles = [Party.Gateway, Party.Garbler, Party.Evaluator];
-        _servers = [.. new[] { "A", "B", "C" }.Select((n, i) => new ServerEndpoint(n, roles[i], "127.0.0.1", ports[i]) { BulkPort = ports[3 + i] })];
-    }
+    private ServerEndpoint[] Servers => _lane.Servers;
 
-    private NodeSettings SettingsOf(string name) =>
-        new(name, _servers, new ServerTls(Pki.Servers.Single(s => s.Name == name).Certificate, Pki.DeploymentCa, Pki.ServerPins), FailureSettings.Default);
+    private NodeSettings SettingsOf(string name) => _lane.SettingsOf(name);
 
-    private ServerEndpoint C => _servers[2];
+    private ServerEndpoint C => Servers[2];
 
     public Task InitializeAsync()
     {
