@@ -57,7 +57,7 @@ public class DeliveryLinkBenchmarks
         public Config()
         {
             AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5).WithOutlierMode(OutlierMode.DontRemove));
-            AddColumn(new GoodputColumn(), StatisticColumn.Median, StatisticColumn.Max);
+            AddColumn(ThroughputColumn.OfMiBParameter(), StatisticColumn.Median, StatisticColumn.Max);
         }
     }
 }
@@ -182,32 +182,6 @@ internal static class LinkCases
     private static DeliveryTuning NoRetry(DeliveryTuning t) => t with { ResendIntervalMin = TimeSpan.FromHours(1), ResendIntervalMax = TimeSpan.FromHours(1) };
 }
 
-/// <summary>"MB/s" = the benchmark's MiB parameter in bytes / mean time per operation (MB = 10^6 bytes).</summary>
-public sealed class GoodputColumn : IColumn
-{
-    public string Id => nameof(GoodputColumn);
-    public string ColumnName => "MB/s";
-    public bool AlwaysShow => true;
-    public ColumnCategory Category => ColumnCategory.Custom;
-    public int PriorityInCategory => 0;
-    public bool IsNumeric => true;
-    public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Payload megabytes (10^6 bytes) per second: MiB parameter × 2^20 / mean time";
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        if (benchmarkCase.Parameters["MiB"] is not int mib || meanNs is null or <= 0) return "-";
-        return ((double)mib * (1 << 20) / meanNs.Value * 1e3).ToString("N1", System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-    public bool IsAvailable(Summary summary) => true;
-    public override string ToString() => ColumnName;
-}
-
 /// <summary>
 /// Issue 17: the consumer's retry interval on one 64 MiB transfer, measured once per case (the Akka.NET default of 2 s
 /// makes a transfer take minutes): the product's 100 ms, Akka.NET's 2 s (backing off to 30 s), and a retry that never
@@ -251,7 +225,7 @@ public class DeliveryStallBenchmarks
         {
             AddJob(Job.Default.WithStrategy(RunStrategy.ColdStart).WithLaunchCount(1).WithWarmupCount(0).WithIterationCount(1)
                 .WithInvocationCount(1).WithUnrollFactor(1));
-            AddColumn(new GoodputColumn());
+            AddColumn(ThroughputColumn.OfMiBParameter());
         }
     }
 }

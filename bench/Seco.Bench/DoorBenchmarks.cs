@@ -119,7 +119,7 @@ public class DoorBenchmarks
         public Config()
         {
             AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5).WithOutlierMode(OutlierMode.DontRemove));
-            AddColumn(new GoodputColumn(), StatisticColumn.Median, StatisticColumn.Max);
+            AddColumn(ThroughputColumn.OfMiBParameter(), StatisticColumn.Median, StatisticColumn.Max);
         }
     }
 }

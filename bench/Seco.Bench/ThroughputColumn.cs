@@ -5,11 +5,22 @@ using BenchmarkDotNet.Running;
 namespace Seco.Bench;
 
 /// <summary>
-/// "MB/s" = payload bytes per operation / mean time per operation (MB = 10^6 bytes). The byte count of each benchmark
-/// comes from <see cref="PayloadBytesAttribute"/> resolved through a static property of the benchmark class.
+/// "MB/s" = payload bytes per operation / mean time per operation (MB = 10^6 bytes). By default the byte count of each
+/// benchmark comes from <see cref="PayloadBytesAttribute"/> resolved through a static property of the benchmark class;
+/// <see cref="OfMiBParameter"/> takes it from the case's <c>MiB</c> parameter (the transport benchmarks).
 /// </summary>
-public sealed class ThroughputColumn : IColumn
+public sealed class ThroughputColumn(Func<BenchmarkCase, long?> bytesOf, string legend, string format) : IColumn
 {
+    public ThroughputColumn()
+        : this(c => PayloadBytesAttribute.Resolve(c.Descriptor.WorkloadMethod),
+            "Payload megabytes (10^6 bytes) encoded or decoded per second: bytes per op / mean time", "N0")
+    {
+    }
+
+    /// <summary>Bytes per operation = the case's <c>MiB</c> parameter × 2^20.</summary>
+    public static ThroughputColumn OfMiBParameter() =>
+        new(c => c.Parameters["MiB"] is int mib ? (long)mib << 20 : null, "Payload megabytes (10^6 bytes) per second: MiB parameter × 2^20 / mean time", "N1");
+
     public string Id => nameof(ThroughputColumn);
     public string ColumnName => "MB/s";
     public bool AlwaysShow => true;
@@ -17,20 +28,20 @@ public sealed class ThroughputColumn : IColumn
     public int PriorityInCategory => 0;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Payload megabytes (10^6 bytes) encoded or decoded per second: bytes per op / mean time";
+    public string Legend => legend;
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        long? bytes = PayloadBytesAttribute.Resolve(benchmarkCase.Descriptor.WorkloadMethod);
+        long? bytes = bytesOf(benchmarkCase);
         double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
         if (bytes is null || meanNs is null or <= 0)
         {
             return "-";
         }
         double mbPerSecond = bytes.Value / meanNs.Value * 1e9 / 1e6;
-        return mbPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        return mbPerSecond.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
