@@ -36,16 +36,16 @@ public class EndToEndTests
         return loop;
     }
 
-    /// <summary>The four roles of <paramref name="deployment"/> on a loopback, not yet run.</summary>
+    /// <summary>The roles of <paramref name="deployment"/> (the user, A and every server of every tier) on a loopback, not yet run.</summary>
     /// <param name="failQueries">Turn a handler's error into that query's failure, as the actor runtime does.</param>
     /// <param name="replays">Extra copies of chosen messages on the wire (a hostile network or party).</param>
     /// <param name="inject">Messages put on the wire after a given one was delivered (a replay later in the run).</param>
     internal static ProtocolLoopback Loopback(ModelSplit deployment, ulong[][] inputs, bool failQueries = false, Func<Party, Party, Seco.Protocol.Messages.SecoMessage, int>? replays = null,
         Func<Party, Party, Seco.Protocol.Messages.SecoMessage, IEnumerable<(Party, Party, Seco.Protocol.Messages.SecoMessage)>>? inject = null) =>
-        new(new UserRole(deployment.Parameters.ForUser(), inputs),
+        new([new UserRole(deployment.Parameters.ForUser(), inputs),
             new GatewayRole(deployment.Parameters, deployment.Gateway),
-            new GarblerRole(deployment.Parameters, deployment.Garbler),
-            new EvaluatorRole(deployment.Parameters, deployment.Evaluator))
+            .. deployment.Parameters.Tiers.SelectMany(t => Enumerable.Range(0, t.Servers).Select(j => Party.Server(t.Tier, j)))
+                .Select(s => RemoteServerRole.For(deployment.Parameters, deployment.Share(s), s))])
         {
             FailQueriesOnError = failQueries,
             Replays = replays,

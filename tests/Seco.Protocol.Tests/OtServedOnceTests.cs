@@ -19,12 +19,13 @@ public class OtServedOnceTests
     private const int Split = 1;
 
     [Theory]
-    [InlineData(OtPurpose.UserLabels, Party.Gateway)]
-    [InlineData(OtPurpose.ProviderLabels, Party.Garbler)]
-    [InlineData(OtPurpose.EvaluatorMasks, Party.Garbler)]
-    [InlineData(OtPurpose.EvaluatorShare, Party.Garbler)]
-    public void A_second_request_for_the_same_batch_fails_that_query_only(OtPurpose purpose, Party sender)
+    [InlineData(OtPurpose.UserLabels, "Gateway")]
+    [InlineData(OtPurpose.ProviderLabels, "Garbler")]
+    [InlineData(OtPurpose.EvaluatorMasks, "Garbler")]
+    [InlineData(OtPurpose.EvaluatorShare, "Garbler")]
+    public void A_second_request_for_the_same_batch_fails_that_query_only(OtPurpose purpose, string senderName)
     {
+        Party sender = TestParties.Of(senderName);
         FixedPointModel model = EndToEndTests.Model("mlp.onnx");
         ulong[][] inputs = EndToEndTests.Inputs(model, 3);
         // Query 1's request goes out twice.

@@ -56,10 +56,11 @@ public class QueryBudgetTests
     }
 
     [Theory]
-    [InlineData(Party.Garbler)]
-    [InlineData(Party.Evaluator)]
-    public void Remote_servers_refuse_to_prepare_a_query_past_the_budget(Party server)
+    [InlineData("Garbler")]
+    [InlineData("Evaluator")]
+    public void Remote_servers_refuse_to_prepare_a_query_past_the_budget(string serverName)
     {
+        Party server = TestParties.Of(serverName);
         FixedPointModel model = EndToEndTests.Model("mlp.onnx");
         ModelSplit deployment = ModelSplit.Create(model, 1, EndToEndTests.Context.Value, queryBudget: 1);
         var session = new RoleValidationTests.Session(deployment);

@@ -76,11 +76,12 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
     // ---- User ----
 
     [Theory]
-    [InlineData(Party.Garbler)]
-    [InlineData(Party.Evaluator)]
-    [InlineData(Party.User)]
-    public void User_accepts_messages_only_from_the_gateway(Party from)
+    [InlineData("Garbler")]
+    [InlineData("Evaluator")]
+    [InlineData("User")]
+    public void User_accepts_messages_only_from_the_gateway(string fromName)
     {
+        Party from = TestParties.Of(fromName);
         AssertViolation(session.User, from, new QueryReady(0), $"the user talks only to the gateway, got QueryReady from {from}");
         AssertViolation(session.User, from, session.Delivered<OutputCiphertext>(Party.User), "talks only to the gateway");
     }
@@ -113,7 +114,7 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
     {
         // The session ran setup: a second copy of any key (or of the setup start) would replace keys mid-session.
         AssertViolation(session.User, Party.Gateway, session.Delivered<GatewayWelcome>(Party.User), "a second GatewayWelcome");
-        AssertViolation(session.Gateway, Party.Garbler, new ServerReady(), "Garbler announced itself ready twice");
+        AssertViolation(session.Gateway, Party.Garbler, new ServerReady(), "tier 1 garbler announced itself ready twice");
         foreach (ISecoRole server in new ISecoRole[] { session.Garbler, session.Evaluator })
         {
             Party self = server.Self;
@@ -131,13 +132,13 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
         var own = new Session();
         LinearShares fromC = own.Loop.Delivered.Where(d => d.From == Party.Evaluator && d.To == Party.Garbler).Select(d => d.Message).OfType<LinearShares>().First();
         AssertViolation(own.Garbler, Party.Evaluator, fromC, "query 0 is unknown here");
-        AssertViolation(own.Garbler, Party.Gateway, fromC, "LinearShares must come from Evaluator, not Gateway");
+        AssertViolation(own.Garbler, Party.Gateway, fromC, "LinearShares must come from tier 1 evaluator, not gateway");
         AssertViolation(own.Garbler, Party.Evaluator, new LinearShares(5, fromC.Ciphertexts), "query 5 is unknown here");
     }
 
     [Theory]
     [InlineData(nameof(MaskAggregate), "unexpected mask aggregate for query 0")]
-    [InlineData(nameof(LinearShares), "unexpected linear shares from Evaluator for query 0")]
+    [InlineData(nameof(LinearShares), "unexpected linear shares from tier 1 evaluator for query 0")]
     public void A_server_multiplies_once_per_query_even_after_it_has_decrypted(string replayed, string refusal)
     {
         // Once B has sent its decryption shares, the same query's MaskAggregate (from A) or C's products arrive again (a
@@ -164,32 +165,34 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
     // ---- Gateway ----
 
     [Theory]
-    [InlineData(Party.Garbler)]
-    [InlineData(Party.Evaluator)]
-    [InlineData(Party.Gateway)]
-    public void Gateway_takes_the_masked_input_only_from_the_user(Party from)
+    [InlineData("Garbler")]
+    [InlineData("Evaluator")]
+    [InlineData("Gateway")]
+    public void Gateway_takes_the_masked_input_only_from_the_user(string fromName)
     {
-        AssertViolation(session.Gateway, from, new MaskedActivation(0, 1, Values(1)), $"MaskedActivation must come from User, not {from}");
-        AssertViolation(session.Gateway, from, new GatewayCircuitOutput(0, 1, new ulong[128]), $"GatewayCircuitOutput must come from User, not {from}");
-        AssertViolation(session.Gateway, from, new UserPreprocessing(1, [], []), "must come from User");
+        Party from = TestParties.Of(fromName);
+        AssertViolation(session.Gateway, from, new MaskedActivation(0, 1, Values(1)), $"MaskedActivation must come from user, not {from}");
+        AssertViolation(session.Gateway, from, new GatewayCircuitOutput(0, 1, new ulong[128]), $"GatewayCircuitOutput must come from user, not {from}");
+        AssertViolation(session.Gateway, from, new UserPreprocessing(1, [], []), "must come from user");
     }
 
     [Theory]
-    [InlineData(Party.User)]
-    [InlineData(Party.Gateway)]
-    public void Gateway_takes_server_messages_only_from_B_and_C(Party from)
+    [InlineData("User")]
+    [InlineData("Gateway")]
+    public void Gateway_takes_server_messages_only_from_B_and_C(string fromName)
     {
-        AssertViolation(session.Gateway, from, new MaskShares(0, []), $"MaskShares must come from Garbler or Evaluator, not {from}");
-        AssertViolation(session.Gateway, from, new DecryptionShares(0, []), "must come from Garbler or Evaluator");
-        AssertViolation(session.Gateway, from, new OutputCiphertext(0, []), "must come from Garbler or Evaluator");
-        AssertViolation(session.Gateway, from, new ServerReady(), "must come from Garbler or Evaluator");
+        Party from = TestParties.Of(fromName);
+        AssertViolation(session.Gateway, from, new MaskShares(0, []), $"MaskShares must come from tier 1 garbler or tier 1 evaluator, not {from}");
+        AssertViolation(session.Gateway, from, new DecryptionShares(0, []), "must come from tier 1 garbler or tier 1 evaluator");
+        AssertViolation(session.Gateway, from, new OutputCiphertext(0, []), "must come from tier 1 garbler or tier 1 evaluator");
+        AssertViolation(session.Gateway, from, new ServerReady(), "must come from tier 1 garbler or tier 1 evaluator");
     }
 
     [Fact]
     public void Gateway_takes_provider_labels_only_from_the_garbler_and_readiness_only_from_the_evaluator()
     {
-        AssertViolation(session.Gateway, Party.Evaluator, new OtResponse(0, OtPurpose.ProviderLabels, 0, []), "OtResponse must come from Garbler, not Evaluator");
-        AssertViolation(session.Gateway, Party.Garbler, new EvaluatorReady(0), "EvaluatorReady must come from Evaluator, not Garbler");
+        AssertViolation(session.Gateway, Party.Evaluator, new OtResponse(0, OtPurpose.ProviderLabels, 0, []), "OtResponse must come from tier 1 garbler, not tier 1 evaluator");
+        AssertViolation(session.Gateway, Party.Garbler, new EvaluatorReady(0), "EvaluatorReady must come from tier 1 evaluator, not tier 1 garbler");
     }
 
     [Fact]
@@ -212,7 +215,7 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
         AssertViolation(session.Gateway, Party.User, new OtRequest(0, OtPurpose.EvaluatorShare, 2, []), "the gateway does not expect OtRequest");
         AssertViolation(session.Gateway, Party.User, new QueryReady(0), "the gateway does not expect QueryReady");
         AssertViolation(session.Gateway, Party.User, session.Delivered<UserJoin>(Party.Gateway), "the user joined twice");
-        AssertViolation(session.Gateway, Party.Garbler, session.Delivered<ServerKeyShares>(Party.Gateway), "Garbler sent its key shares twice");
+        AssertViolation(session.Gateway, Party.Garbler, session.Delivered<ServerKeyShares>(Party.Gateway), "tier 1 garbler sent its key shares twice");
     }
 
     [Fact]
@@ -233,28 +236,29 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
     // ---- B and C ----
 
     [Theory]
-    [InlineData(Party.User)]
-    [InlineData(Party.Evaluator)]
-    [InlineData(Party.Garbler)]
-    public void Remote_servers_take_setup_and_preparation_only_from_the_gateway(Party from)
+    [InlineData("User")]
+    [InlineData("Evaluator")]
+    [InlineData("Garbler")]
+    public void Remote_servers_take_setup_and_preparation_only_from_the_gateway(string fromName)
     {
+        Party from = TestParties.Of(fromName);
         foreach (ISecoRole role in new ISecoRole[] { session.Garbler, session.Evaluator })
         {
-            AssertViolation(role, from, session.Delivered<SetupBegin>(Party.Garbler), $"SetupBegin must come from Gateway, not {from}");
-            AssertViolation(role, from, new CollectiveKeys([], []), "must come from Gateway");
-            AssertViolation(role, from, new UserPublicKey([]), "must come from Gateway");
-            AssertViolation(role, from, new MaskAggregate(0, []), "must come from Gateway");
+            AssertViolation(role, from, session.Delivered<SetupBegin>(Party.Garbler), $"SetupBegin must come from gateway, not {from}");
+            AssertViolation(role, from, new CollectiveKeys([], [], []), "must come from gateway");
+            AssertViolation(role, from, new UserPublicKey([]), "must come from gateway");
+            AssertViolation(role, from, new MaskAggregate(0, []), "must come from gateway");
         }
     }
 
     [Fact]
     public void Garbler_checks_senders_and_steps()
     {
-        AssertViolation(session.Garbler, Party.Gateway, new OtBase([]), "OtBase must come from Evaluator, not Gateway");
-        AssertViolation(session.Garbler, Party.Evaluator, new OtBase([]), "the evaluator's OT base setup arrived twice");
-        AssertViolation(session.Garbler, Party.Evaluator, new OtRequest(0, OtPurpose.ProviderLabels, 0, []), "OtRequest must come from Gateway, not Evaluator");
-        AssertViolation(session.Garbler, Party.Gateway, new OtRequest(0, OtPurpose.EvaluatorMasks, 0, []), "OtRequest must come from Evaluator, not Gateway");
-        AssertViolation(session.Garbler, Party.Gateway, new OtRequest(0, OtPurpose.EvaluatorShare, 2, []), "OtRequest must come from Evaluator, not Gateway");
+        AssertViolation(session.Garbler, Party.Gateway, new OtBase([]), "OtBase must come from tier 1 evaluator, not gateway");
+        AssertViolation(session.Garbler, Party.Evaluator, new OtBase([]), "tier 1 evaluator's OT base setup arrived twice");
+        AssertViolation(session.Garbler, Party.Evaluator, new OtRequest(0, OtPurpose.ProviderLabels, 0, []), "OtRequest must come from gateway, not tier 1 evaluator");
+        AssertViolation(session.Garbler, Party.Gateway, new OtRequest(0, OtPurpose.EvaluatorMasks, 0, []), "OtRequest must come from tier 1 evaluator, not gateway");
+        AssertViolation(session.Garbler, Party.Gateway, new OtRequest(0, OtPurpose.EvaluatorShare, 2, []), "OtRequest must come from tier 1 evaluator, not gateway");
         AssertViolation(session.Garbler, Party.Evaluator, new OtRequest(9, OtPurpose.EvaluatorShare, 2, []), "unexpected OT request for block 2 of query 9");
         AssertViolation(session.Garbler, Party.Evaluator, new GarblerInput(0, 2, []), "the garbler does not expect GarblerInput");
         AssertViolation(session.Garbler, Party.Gateway, new OutputCiphertext(0, []), "the garbler does not expect OutputCiphertext");
@@ -269,11 +273,11 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
     [Fact]
     public void Evaluator_checks_senders_and_steps()
     {
-        AssertViolation(session.Evaluator, Party.Gateway, new OtBase([]), "OtBase must come from Garbler, not Gateway");
-        AssertViolation(session.Evaluator, Party.Gateway, new GarbledCircuits(0, []), "GarbledCircuits must come from Garbler, not Gateway");
-        AssertViolation(session.Evaluator, Party.Garbler, new ProviderLabels(0, []), "ProviderLabels must come from Gateway, not Garbler");
-        AssertViolation(session.Evaluator, Party.Gateway, new GarblerInput(0, 2, []), "GarblerInput must come from Garbler, not Gateway");
-        AssertViolation(session.Evaluator, Party.Gateway, new OtResponse(0, OtPurpose.EvaluatorShare, 2, []), "OtResponse must come from Garbler, not Gateway");
+        AssertViolation(session.Evaluator, Party.Gateway, new OtBase([]), "OtBase must come from tier 1 garbler, not gateway");
+        AssertViolation(session.Evaluator, Party.Gateway, new GarbledCircuits(0, []), "GarbledCircuits must come from tier 1 garbler, not gateway");
+        AssertViolation(session.Evaluator, Party.Garbler, new ProviderLabels(0, []), "ProviderLabels must come from gateway, not tier 1 garbler");
+        AssertViolation(session.Evaluator, Party.Gateway, new GarblerInput(0, 2, []), "GarblerInput must come from tier 1 garbler, not gateway");
+        AssertViolation(session.Evaluator, Party.Gateway, new OtResponse(0, OtPurpose.EvaluatorShare, 2, []), "OtResponse must come from tier 1 garbler, not gateway");
         AssertViolation(session.Evaluator, Party.Garbler, new OtResponse(4, OtPurpose.EvaluatorShare, 2, []), "no online step for block 2 of query 4");
         AssertViolation(session.Evaluator, Party.Garbler, new GarblerInput(4, 2, []), "no online step for block 2 of query 4");
         AssertViolation(session.Evaluator, Party.Garbler, new OtRequest(0, OtPurpose.EvaluatorShare, 2, []), "the evaluator does not expect OtRequest");

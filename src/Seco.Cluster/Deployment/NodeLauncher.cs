@@ -33,7 +33,7 @@ public static class NodeLauncher
         Party role = RoleOf(me.Role);
         var servers = config.Servers.Select(s => new ServerEndpoint(s.Name, RoleOf(s.Role), s.Host, s.Port) { BulkPort = s.BulkPort }).ToArray();
 
-        PartyKind kind = role switch { Party.Gateway => PartyKind.Gateway, Party.Garbler => PartyKind.Garbler, _ => PartyKind.Evaluator };
+        PartyKind kind = role.IsGateway ? PartyKind.Gateway : role == Party.Garbler ? PartyKind.Garbler : PartyKind.Evaluator;
         PartyFileContents file = DeploymentFiles.At(config.Source, "model", () => PartyFile.Read(config.ModelFile, kind, DeploymentFiles.Context));
         Func<ISecoRole> newRole = file switch
         {

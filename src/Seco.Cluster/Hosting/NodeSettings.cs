@@ -43,13 +43,11 @@ public sealed record NodeSettings(string Name, IReadOnlyList<ServerEndpoint> Ser
 
 public static class ClusterRoles
 {
-    public static string Of(Party role) => role switch
-    {
-        Party.Gateway => "gateway",
-        Party.Garbler => "garbler",
-        Party.Evaluator => "evaluator",
-        _ => throw new ArgumentOutOfRangeException(nameof(role), role, "only servers join the cluster"),
-    };
+    public static string Of(Party role) =>
+        role.IsGateway ? "gateway"
+        : role == Party.Garbler ? "garbler"
+        : role == Party.Evaluator ? "evaluator"
+        : throw new ArgumentOutOfRangeException(nameof(role), role, "only the gateway and the first tier's garbler and evaluator join the cluster (deeper hierarchies run in the simulator only)");
 }
 
 /// <summary>What a server brings to every run: a fresh role per run over the same model share, and the deployment id.</summary>

@@ -61,11 +61,11 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     {
         foreach ((Party peer, IActorRef node) in _peerNodes)
         {
-            IActorRef consumer = Context.ActorOf(ConsumerController.Create<ILinkPayload>(Context.System, Option<IActorRef>.None), $"in-{peer}");
+            IActorRef consumer = Context.ActorOf(ConsumerController.Create<ILinkPayload>(Context.System, Option<IActorRef>.None), $"in-{peer.Slug}");
             consumer.Tell(new ConsumerController.Start<ILinkPayload>(Self));
             _inbound[consumer] = peer;
             _producerIds[peer] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-            _outbound[peer] = Context.ActorOf(Props.Create(() => new OutboundLink()), $"out-{peer}");
+            _outbound[peer] = Context.ActorOf(Props.Create(() => new OutboundLink()), $"out-{peer.Slug}");
             IActorRef self = Self;
             ServerEndpoint endpoint = _settings.ServerOf(peer);
             _bulkOut[peer] = new BulkSender(_settings, endpoint, _run, reason => self.Tell(new BulkFailed(reason)));

@@ -120,31 +120,31 @@ internal static class HostMessages
             case LinkOffer m:
                 w.WriteArrayHeader(4);
                 w.WriteInt64(m.Run);
-                w.WriteInt32((int)m.From);
+                w.WriteInt32(m.From.Code);
                 w.WriteString(Akka.Serialization.Serialization.SerializedActorPath(m.Consumer));
                 w.WriteString(m.ProducerId);
                 break;
             case RunStarted m:
                 w.WriteArrayHeader(4);
                 w.WriteInt64(m.Run);
-                w.WriteInt32((int)m.From);
+                w.WriteInt32(m.From.Code);
                 WriteSeal(ref w, m.Seal);
                 break;
             case RunStopped m:
                 w.WriteArrayHeader(4);
                 w.WriteInt64(m.Run);
-                w.WriteInt32((int)m.From);
+                w.WriteInt32(m.From.Code);
                 WriteSeal(ref w, m.Seal);
                 break;
             case LinkAccepted m:
                 w.WriteArrayHeader(2);
                 w.WriteInt64(m.Run);
-                w.WriteInt32((int)m.From);
+                w.WriteInt32(m.From.Code);
                 break;
             case RunStop m:
                 w.WriteArrayHeader(5);
                 w.WriteInt64(m.Run);
-                w.WriteInt32((int)m.From);
+                w.WriteInt32(m.From.Code);
                 w.WriteString(Cut(m.Reason));
                 WriteSeal(ref w, m.Seal);
                 break;
@@ -210,7 +210,7 @@ internal static class HostMessages
         w.WriteInt64(gateway);
         w.WriteString(sender);
         w.WriteString(recipient);
-        w.WriteInt32((int)message.From);
+        w.WriteInt32(message.From.Code);
         w.WriteString(message switch
         {
             RunStart m => m.Deployment,
@@ -249,8 +249,11 @@ internal static class HostMessages
 
     private static long Run(ref MessagePackReader r) => r.ReadInt64InRange(1, long.MaxValue, "run");
 
-    private static Party PartyOf(ref MessagePackReader r) =>
-        (Party)r.ReadInt32InRange((int)Party.Gateway, (int)Party.Evaluator, "party (a server)");
+    private static Party PartyOf(ref MessagePackReader r)
+    {
+        long at = r.Consumed;
+        return Party.FromCode(r.ReadInt32()) is { IsUser: false } p ? p : throw new MessagePackException(at, "party: not a server of the hierarchy");
+    }
 
     private static string Text(ref MessagePackReader r, string field)
     {

@@ -15,15 +15,40 @@ namespace Seco.Protocol.Crypto;
 /// </summary>
 public static class ReluLayers
 {
-    private static readonly ConcurrentDictionary<(bool Gateway, int Shift, int Neurons), Circuit> Cache = new();
+    private static readonly ConcurrentDictionary<(int Servers, int Shift, int Neurons), Circuit> Cache = new();
 
     /// <summary>F_A layer (paper Alg. 11): groups u, neg_r_next (user), a, neg_d (A).</summary>
     public static Circuit Gateway(int shift, int neurons) =>
-        Cache.GetOrAdd((true, shift, neurons), k => CircuitBatch.Replicate(SecoReluCircuits.Gateway(k.Shift), k.Neurons));
+        Cache.GetOrAdd((0, shift, neurons), k => CircuitBatch.Replicate(SecoReluCircuits.Gateway(k.Shift), k.Neurons));
 
-    /// <summary>F_BC layer (paper Alg. 9): groups E1, neg_r1 (A), E2, neg_r2 (B), E3, neg_r3 (C).</summary>
-    public static Circuit Remote(int shift, int neurons) =>
-        Cache.GetOrAdd((false, shift, neurons), k => CircuitBatch.Replicate(SecoReluCircuits.RemoteTier(k.Shift, ["A", "B", "C"]), k.Neurons));
+    /// <summary>
+    /// A remote tier's layer (paper Alg. 9 with k + 1 share owners, docs/hierarchy.md): groups E1, neg_r1 (A), then
+    /// E{j+2}, neg_r{j+2} for the tier's server j — E2/neg_r2 the garbler (B), E3/neg_r3 the evaluator (C), E4.. the providers.
+    /// </summary>
+    public static Circuit Remote(int shift, int neurons, int servers = 2) =>
+        Cache.GetOrAdd((servers, shift, neurons), k => CircuitBatch.Replicate(
+            SecoReluCircuits.RemoteTier(k.Shift, [.. Enumerable.Range(0, k.Servers + 1).Select(j => ((char)('A' + j)).ToString())]), k.Neurons));
+
+    /// <summary>The share group of server <paramref name="index"/> of a tier in <see cref="Remote"/> (A's is E1).</summary>
+    public static string ShareGroup(int index) => $"E{index + 2}";
+
+    /// <summary>The next-mask group of server <paramref name="index"/> of a tier in <see cref="Remote"/> (A's is neg_r1).</summary>
+    public static string MaskGroup(int index) => $"neg_r{index + 2}";
+
+    /// <summary>
+    /// A tier server's OT choices for its next-mask inputs: the bits of −r^j_{i+1} for every ReLU block i of the tier's
+    /// segment, concatenated in block order (the boundary block's mask is the next tier's input mask share).
+    /// </summary>
+    public static bool[] NextMaskChoices(Model.SecoParameters p, Model.TierShape tier, IReadOnlyDictionary<int, ulong[]> masks)
+    {
+        var choices = new List<bool>();
+        foreach (int i in tier.Blocks.Where(i => i < p.BlockCount))
+        {
+            Model.BlockShape b = p.Block(i);
+            choices.AddRange(Bits(ZpVector.Negate(masks[i + 1]), Width(Remote(b.Shift, b.Rows, tier.Servers), b.Rows)));
+        }
+        return [.. choices];
+    }
 
     public static int Group(Circuit circuit, string name)
     {

@@ -2,14 +2,26 @@ namespace Seco.Protocol.Messages;
 
 // Online (paper §VI-C, Algs. 15 and 10) and output (paper §VI-D).
 
-/// <summary>x_i − r_i: user → A (i = 1), A → B, C (transition, i = l+1), C → B (i ≥ l+2). Uniform over Z_p.</summary>
+/// <summary>
+/// x_i − r_i: user → A (i = 1); A → tier 1's servers (transition, i = l+1); a tier's evaluator → the tier's other
+/// servers (inside its segment) or → every server of the next tier (the tier boundary). Uniform over Z_p.
+/// </summary>
 public sealed record MaskedActivation(int Query, int Block, ulong[] Values) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.Online;
 }
 
-/// <summary>The garbler's labels for its online input: A → user (F(x − r) + s), B → C (E²).</summary>
+/// <summary>The garbler's labels for its online input: A → user (F(x − r) + s), a tier's garbler → its evaluator (its share E).</summary>
 public sealed record GarblerInput(int Query, int Block, byte[] Labels) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.Online;
+}
+
+/// <summary>
+/// A provider server (index ≥ 2 of a tier) → the tier's evaluator: the labels of its online share E^j of one block,
+/// obtained from the garbler by OT (docs/hierarchy.md; the k-server form of paper Alg. 10).
+/// </summary>
+public sealed record ProviderInput(int Query, int Block, byte[] Labels) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.Online;
 }
@@ -26,7 +38,7 @@ public sealed record OutputShare(int Query, ulong[] Values) : QueryMessage(Query
     public override ProtocolPhase Phase => ProtocolPhase.Output;
 }
 
-/// <summary>B, C → A: Enc_pk0(E_L^j); A → user: their sum plus E_L¹, re-randomised (paper §VI-D; D17).</summary>
+/// <summary>The last tier's servers → A: Enc_pk0(E_L^j); A → user: their sum plus E_L¹, re-randomised (paper §VI-D; D17).</summary>
 public sealed record OutputCiphertext(int Query, byte[] Ciphertext) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.Output;

@@ -5,13 +5,13 @@ namespace Seco.Protocol.Messages;
 /// <summary>What an OT batch carries labels for (paper §III-B-3; decision D12).</summary>
 public enum OtPurpose
 {
-    /// <summary>A ← B, offline: A's E¹ and next-mask labels for every F_BC ReLU block.</summary>
+    /// <summary>A ← a tier's garbler, offline: A's E¹ and next-mask labels for every ReLU block of the tier.</summary>
     ProviderLabels = 1,
 
-    /// <summary>C ← B, offline: C's next-mask labels for every F_BC ReLU block.</summary>
+    /// <summary>A tier's evaluator or provider ← its garbler, offline: its next-mask labels for every ReLU block of the tier.</summary>
     EvaluatorMasks = 2,
 
-    /// <summary>C ← B, online: C's E³ labels for one block.</summary>
+    /// <summary>A tier's evaluator or provider ← its garbler, online: the labels of its share E^j of one block.</summary>
     EvaluatorShare = 3,
 
     /// <summary>User ← A, offline: the user's labels (F r − s and its next mask) for every F_A ReLU block.</summary>
@@ -36,52 +36,58 @@ public sealed record GatewayPreprocessing(int Query, byte[][] ShareCiphertexts, 
     public override ProtocolPhase Phase => ProtocolPhase.UserPreprocessing;
 }
 
-/// <summary>A → B, C: start preparing F_BC for this query.</summary>
+/// <summary>A → every remote server: start preparing F_BC for this query.</summary>
 public sealed record PreparationBegin(int Query) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>B, C → A: Enc_cpk(r_i^j) for the F_BC blocks i = l+2..L (paper Alg. 8).</summary>
+/// <summary>
+/// A tier's servers → A: Enc(r_i^j) for the tier's blocks after its first (under the tier's cpk) and, but for the last
+/// tier, the share of the next tier's input mask (under the next tier's cpk) (paper Alg. 8; docs/hierarchy.md).
+/// </summary>
 public sealed record MaskShares(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>A → B, C: Enc_cpk(r_i) for i = l+1..L (the user's transition mask first, then r¹+r²+r³).</summary>
+/// <summary>A → a tier's servers: Enc_cpk(r_i) for the tier's blocks (its input mask first — the user's for tier 1 — then r¹ + Σ_j r^j).</summary>
 public sealed record MaskAggregate(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
 /// <summary>
-/// B, C → A and to each other: Enc_cpk(F_i^j r_i − s_i^j ⊕ pad) for i = l+1..L (decision D1: plaintext weight shares).
-/// Each server decrypts only ct_E = ModSwitch(ct² + ct³) of these (paper Alg. 7, tied to the query and block).
+/// A tier's servers → A and to each other: Enc_cpk(F_i^j r_i − s_i^j ⊕ pad) for the tier's blocks (decision D1: plaintext
+/// weight shares). Each server decrypts only ct_E = ModSwitch(Σ_j ct^j) of these (paper Alg. 7, tied to the query and block).
 /// </summary>
 public sealed record LinearShares(int Query, byte[][] Ciphertexts) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>B, C → A: smudged partial decryptions of each ct_E = ModSwitch(ct² + ct³), i = l+1..L (paper Alg. 5).</summary>
+/// <summary>A tier's servers → A: smudged partial decryptions of each ct_E = ModSwitch(Σ_j ct^j) of the tier's blocks (paper Alg. 5).</summary>
 public sealed record DecryptionShares(int Query, byte[][] Shares) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>B → C: the garbled F_BC ReLU circuits with B's next-mask labels (paper Alg. 16).</summary>
+/// <summary>A tier's garbler → its evaluator: the garbled ReLU circuits of the tier's segment with the garbler's next-mask labels (paper Alg. 16).</summary>
 public sealed record GarbledCircuits(int Query, GarbledLayer[] Layers) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>A → C: A's input labels (E¹ and its next-mask share) obtained from B by OT.</summary>
+/// <summary>
+/// A → a tier's evaluator: A's input labels (E¹ and its next-mask share, two groups per ReLU block) obtained from the
+/// tier's garbler by OT; or a provider server → the evaluator: its next-mask labels (one group per ReLU block).
+/// </summary>
 public sealed record ProviderLabels(int Query, byte[][] Labels) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>C → A: C holds every circuit and label it needs offline.</summary>
+/// <summary>A tier's evaluator → A: it holds every circuit and label it needs offline.</summary>
 public sealed record EvaluatorReady(int Query) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;

@@ -2,31 +2,34 @@ namespace Seco.Protocol.Messages;
 
 // Setup (paper §VI-A-1 and the user keys of §VI-B): once per server set and user.
 
-/// <summary>A → B, C: the public session seed the CRPs derive from (decision D3), and A's IKNP base-OT start towards B (empty towards C).</summary>
+/// <summary>A → every server of a tier: the tier's public session seed the CRPs derive from (decision D3), and A's IKNP base-OT start towards the tier's garbler (empty towards the others).</summary>
 public sealed record SetupBegin(byte[] SessionSeed, byte[] OtBase) : SecoMessage
 {
     public override ProtocolPhase Phase => ProtocolPhase.Setup;
 }
 
-/// <summary>B, C → A: the CKG share, one RTG share per Galois element (in <see cref="SecoParameters.GaloisElements"/> order), and B's base-OT reply to A (empty from C).</summary>
+/// <summary>A tier's servers → A: the CKG share, one RTG share per Galois element of the tier (in <see cref="Model.SecoParameters.GaloisElementsOf"/> order), and the garbler's base-OT reply to A (empty from the others).</summary>
 public sealed record ServerKeyShares(byte[] PublicKeyShare, byte[][] RotationKeyShares, byte[] OtBase) : SecoMessage
 {
     public override ProtocolPhase Phase => ProtocolPhase.Setup;
 }
 
-/// <summary>A → B, C: the collective public key cpk and the collective rotation keys.</summary>
-public sealed record CollectiveKeys(byte[] PublicKey, byte[] GaloisKeys) : SecoMessage
+/// <summary>
+/// A → a tier's servers: the tier's collective public key cpk_t and rotation keys, and the next tier's cpk_{t+1}
+/// (empty for the last tier), under which they encrypt their shares of the next tier's input mask (docs/hierarchy.md).
+/// </summary>
+public sealed record CollectiveKeys(byte[] PublicKey, byte[] GaloisKeys, byte[] NextTierPublicKey) : SecoMessage
 {
     public override ProtocolPhase Phase => ProtocolPhase.Setup;
 }
 
-/// <summary>IKNP base-OT setup between B (sender) and C (receiver): C's start, then B's reply.</summary>
+/// <summary>IKNP base-OT setup between a tier's garbler (sender) and each other server of the tier (receiver): the receiver's start, then the garbler's reply.</summary>
 public sealed record OtBase(byte[] Payload) : SecoMessage
 {
     public override ProtocolPhase Phase => ProtocolPhase.Setup;
 }
 
-/// <summary>B, C → A: keys received and OT set up; the server can serve queries.</summary>
+/// <summary>Every server → A: keys received and OT set up; the server can serve queries.</summary>
 public sealed record ServerReady() : SecoMessage
 {
     public override ProtocolPhase Phase => ProtocolPhase.Setup;
@@ -38,7 +41,7 @@ public sealed record UserJoin(byte[] PublicKey, byte[] GaloisKeys, byte[] OtBase
     public override ProtocolPhase Phase => ProtocolPhase.Setup;
 }
 
-/// <summary>A → B, C: pk0, under which B and C encrypt their output shares (paper §VI-D).</summary>
+/// <summary>A → the last tier's servers: pk0, under which they encrypt their output shares (paper §VI-D).</summary>
 public sealed record UserPublicKey(byte[] PublicKey) : SecoMessage
 {
     public override ProtocolPhase Phase => ProtocolPhase.Setup;

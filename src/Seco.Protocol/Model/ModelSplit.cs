@@ -28,45 +28,67 @@ public sealed class GatewayModel(IReadOnlyDictionary<int, ulong[]> weights, IRea
 }
 
 /// <summary>
-/// The model owner's deployment of one split (paper §III-A; decisions D9 and D10): F_A stays in plaintext with A;
-/// every F_BC block's matrix and bias are split additively, F = F² + F³ mod p, F² uniform over Z_p on the block's
-/// structural support (so the share reveals the layer structure, not which weights are zero), from the OS CSPRNG.
+/// The model owner's deployment of one split (paper §III-A; decisions D9 and D10; docs/hierarchy.md): F_A stays in
+/// plaintext with A; every F_BC block's matrix and bias are split additively among the k servers of the tier that holds
+/// it, F = Σ_j F^j mod p, every share but the last uniform over Z_p on the block's structural support (so a share
+/// reveals the layer structure, not which weights are zero), from the OS CSPRNG; the last is F minus the others.
 /// </summary>
-public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway, RemoteShare Garbler, RemoteShare Evaluator)
+/// <param name="Tiers">Per remote tier, per server (0 the garbler, 1 the evaluator, 2.. providers), its share.</param>
+public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway, IReadOnlyList<IReadOnlyList<RemoteShare>> Tiers)
 {
+    /// <summary>The first tier's garbler's share (B in the paper's four-party setting).</summary>
+    public RemoteShare Garbler => Tiers.Count == 0 ? NoShare : Tiers[0][0];
+
+    /// <summary>The first tier's evaluator's share (C in the paper's four-party setting).</summary>
+    public RemoteShare Evaluator => Tiers.Count == 0 ? NoShare : Tiers[0][1];
+
+    /// <summary>What a server of the paper's setting holds when l = L leaves no remote block (party files still name B and C).</summary>
+    private static readonly RemoteShare NoShare = new(new Dictionary<int, ulong[]>(), new Dictionary<int, ulong[]>());
+
+    /// <summary>The share of remote server <paramref name="server"/>.</summary>
+    public RemoteShare Share(Roles.Party server) => Tiers[server.Tier - 1][server.Index];
+
     /// <param name="queryBudget">Queries per key set (null: the most the smudging covers, <see cref="NoiseBudget"/>).</param>
-    public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null)
+    /// <param name="tiers">The remote tiers (null: one tier of two servers holding all of F_BC).</param>
+    public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var matrices = model.Blocks.Select(BlockMatrix.Build).ToArray();
-        var parameters = new SecoParameters(context, Shapes(model, matrices), split, queryBudget);
+        var parameters = new SecoParameters(context, Shapes(model, matrices), split, queryBudget, tiers);
 
         var gw = new Dictionary<int, ulong[]>();
         var gb = new Dictionary<int, ulong[]>();
-        var w2 = new Dictionary<int, ulong[]>();
-        var w3 = new Dictionary<int, ulong[]>();
-        var b2 = new Dictionary<int, ulong[]>();
-        var b3 = new Dictionary<int, ulong[]>();
-        for (int i = 1; i <= matrices.Length; i++)
+        for (int i = 1; i <= split; i++)
         {
-            BlockMatrix m = matrices[i - 1];
-            ulong[] weights = Residues(m.Weights), bias = Residues(m.Bias);
-            if (i <= split)
-            {
-                gw[i] = weights;
-                gb[i] = bias;
-                continue;
-            }
-            bool[] support = BlockMatrix.StructuralSupport(model.Blocks[i - 1]);
-            ulong[] share2 = ZpRandom.Uniform(weights.Length);
-            for (int e = 0; e < share2.Length; e++)
-                if (!support[e]) share2[e] = 0;
-            w2[i] = share2;
-            w3[i] = ZpVector.Subtract(weights, share2);
-            b2[i] = ZpRandom.Uniform(bias.Length);
-            b3[i] = ZpVector.Subtract(bias, b2[i]);
+            gw[i] = Residues(matrices[i - 1].Weights);
+            gb[i] = Residues(matrices[i - 1].Bias);
         }
-        return new ModelSplit(parameters, new GatewayModel(gw, gb), new RemoteShare(w2, b2), new RemoteShare(w3, b3));
+        var shares = new List<IReadOnlyList<RemoteShare>>();
+        foreach (TierShape tier in parameters.Tiers)
+        {
+            var w = Enumerable.Range(0, tier.Servers).Select(_ => new Dictionary<int, ulong[]>()).ToArray();
+            var b = Enumerable.Range(0, tier.Servers).Select(_ => new Dictionary<int, ulong[]>()).ToArray();
+            foreach (int i in tier.Blocks)
+            {
+                BlockMatrix m = matrices[i - 1];
+                bool[] support = BlockMatrix.StructuralSupport(model.Blocks[i - 1]);
+                ulong[] restW = Residues(m.Weights), restB = Residues(m.Bias);
+                for (int j = 0; j < tier.Servers - 1; j++)
+                {
+                    ulong[] share = ZpRandom.Uniform(restW.Length);
+                    for (int e = 0; e < share.Length; e++)
+                        if (!support[e]) share[e] = 0;
+                    w[j][i] = share;
+                    b[j][i] = ZpRandom.Uniform(restB.Length);
+                    restW = ZpVector.Subtract(restW, share);
+                    restB = ZpVector.Subtract(restB, b[j][i]);
+                }
+                w[^1][i] = restW;
+                b[^1][i] = restB;
+            }
+            shares.Add([.. Enumerable.Range(0, tier.Servers).Select(j => new RemoteShare(w[j], b[j]))]);
+        }
+        return new ModelSplit(parameters, new GatewayModel(gw, gb), shares);
     }
 
     /// <summary>
@@ -74,12 +96,12 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
     /// deployment is checked against before it is made (`seco validate`).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The query budget exceeds what the smudging covers.</exception>
-    public static SecoParameters ParametersOf(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null)
+    public static SecoParameters ParametersOf(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         // The shapes only: block i's matrix is output × input (BlockMatrix), so no matrix is composed.
         BlockShape[] shapes = [.. model.Blocks.Select((b, i) => new BlockShape(i + 1, b.Block.Output.Size, b.Block.Input.Size, b.Block.HasRelu, b.TruncationShift))];
-        return new SecoParameters(context, shapes, split, queryBudget);
+        return new SecoParameters(context, shapes, split, queryBudget, tiers);
     }
 
     private static BlockShape[] Shapes(FixedPointModel model, BlockMatrix[] matrices) =>

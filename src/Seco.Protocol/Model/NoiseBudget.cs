@@ -26,8 +26,6 @@ public sealed class NoiseBudget
     /// <summary>The largest budget considered (2^30 queries).</summary>
     public const int MaxBudgetLog2 = 30;
 
-    private const int Servers = 3;
-
     private readonly SecoParameters _p;
 
     internal NoiseBudget(SecoParameters p, int? limit)
@@ -62,8 +60,8 @@ public sealed class NoiseBudget
     public string? LifetimeRefusal(long served) => served < ModelLifetimeQueries ? null :
         $"F_A has served its lifetime budget of {ModelLifetimeQueries} queries (the flooding of A's returned shares is sized for that many, docs/noise.md): deploy new weights";
 
-    /// <summary>log2 of the noise coefficients the decryptor A sees over the servers' key set (n per F_BC block per query).</summary>
-    public double ServerCoefficientsLog2 => CoefficientsLog2(_p.BlockCount - _p.Split, Queries);
+    /// <summary>log2 of the noise coefficients the decryptor A sees over tier 1's key set (n per block of the tier per query).</summary>
+    public double ServerCoefficientsLog2 => CoefficientsLog2(_p.Tiers.Count == 0 ? 0 : _p.Tiers[0].BlockCount, Queries);
 
     /// <summary>log2 of the noise coefficients users see of F_A over its life (n per F_A block per query).</summary>
     public double UserCoefficientsLog2 => CoefficientsLog2(_p.Split, ModelLifetimeQueries);
@@ -82,12 +80,34 @@ public sealed class NoiseBudget
 
     private double FloodingCapacity => LinOpNoise.Capacity(_p.Context, _p.Context.MaxLevel - 1);
 
-    private CollectiveDecryption Decryption(int block, int queries) =>
-        new(_p.Context, Servers, DecryptionBound(block, queries), StatisticalSecurity, CoefficientsLog2(_p.BlockCount - _p.Split, queries));
+    /// <summary>
+    /// Each tier's key set is its own (docs/hierarchy.md): A and the tier's k servers decrypt (k + 1 parties), over the
+    /// tier's blocks only, and each block's ciphertext adds the k servers' plaintext weight shares.
+    /// </summary>
+    private CollectiveDecryption Decryption(int block, int queries)
+    {
+        TierShape tier = _p.TierOf(block);
+        return new(_p.Context, tier.Servers + 1, DecryptionBound(block, queries), StatisticalSecurity, CoefficientsLog2(tier.BlockCount, queries));
+    }
 
-    private int DecryptionBound(int block, int queries) =>
-        LinOpNoise.BoundBits(_p.Context, _p.Layout(block), block == _p.Split + 1 ? LinOpInput.Transition : LinOpInput.MaskShares, weightShares: 2,
-            CoefficientsLog2(_p.BlockCount - _p.Split, queries), StatisticalSecurity);
+    private int DecryptionBound(int block, int queries)
+    {
+        TierShape tier = _p.TierOf(block);
+        return LinOpNoise.BoundBits(_p.Context, _p.Layout(block), InputOf(tier, block), weightShares: tier.Servers,
+            CoefficientsLog2(tier.BlockCount, queries), StatisticalSecurity);
+    }
+
+    /// <summary>
+    /// Where block i's Enc(r_i) came from: tier 1's first block, the user's transition mask (two halves, one rotated);
+    /// a deeper tier's first block, the mask shares of A and the previous tier's servers; any other, A's and the tier's.
+    /// </summary>
+    private LinOpInput InputOf(TierShape tier, int block)
+    {
+        int keyParties = tier.Servers + 1;
+        if (block != tier.FirstBlock)
+            return new LinOpInput(keyParties, keyParties);
+        return tier.Tier == 1 ? new LinOpInput(2, keyParties, PreRotated: true) : new LinOpInput(_p.Tier(tier.Tier - 1).Servers + 1, keyParties);
+    }
 
     private int FloodingBound(int block, int queries) =>
         LinOpNoise.BoundBits(_p.Context, _p.Layout(block), LinOpInput.UserMask, weightShares: 1, CoefficientsLog2(_p.Split, queries), StatisticalSecurity);
@@ -119,7 +139,7 @@ public sealed class NoiseBudget
                 return $"block {i}: {e.Message}";
             }
             if (d.TotalNoiseLog2 > capacity)
-                return $"block {i}: 2^{d.CiphertextNoiseBits} + 3 × 2^{d.SmudgingBits} smudging exceeds Q'/(4t) = 2^{capacity:F2}";
+                return $"block {i}: 2^{d.CiphertextNoiseBits} + {d.Parties} × 2^{d.SmudgingBits} smudging exceeds Q'/(4t) = 2^{capacity:F2}";
         }
         return null;
     }

@@ -11,16 +11,17 @@ namespace Seco.Protocol.Model;
 public sealed record BlockShape(int Index, int Rows, int Columns, bool HasRelu, int Shift);
 
 /// <summary>
-/// What the three servers share publicly: the HE parameters, every block's shape and the split point l
-/// (paper §III-A: F_A = blocks 1..l on A in plaintext, F_BC = blocks l+1..L as shares on B and C).
-/// The user gets only <see cref="UserView"/>.
+/// What the servers share publicly: the HE parameters, every block's shape, the split point l and the hierarchy
+/// (paper §III-A: F_A = blocks 1..l on A in plaintext, F_BC = blocks l+1..L as shares on the remote servers; with
+/// several tiers, each holds a consecutive segment, docs/hierarchy.md). The user gets only <see cref="UserView"/>.
 /// </summary>
 public sealed class SecoParameters
 {
     private readonly Dictionary<int, MatVecLayout> _layouts = [];
 
     /// <param name="queryBudget">Queries per key set (null: the most the smudging can cover, <see cref="NoiseBudget"/>).</param>
-    public SecoParameters(BfvContext context, IReadOnlyList<BlockShape> blocks, int split, int? queryBudget = null)
+    /// <param name="tiers">The remote tiers in order (null: one tier of two servers, B and C, holding all of F_BC).</param>
+    public SecoParameters(BfvContext context, IReadOnlyList<BlockShape> blocks, int split, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(blocks);
@@ -44,11 +45,62 @@ public sealed class SecoParameters
         Context = context;
         Blocks = blocks;
         Split = split;
-        GaloisElements = split == blocks.Count ? [] :
-            blocks.Skip(split).SelectMany(b => MatVec.GaloisElements(Layout(b.Index), context.N))
-                .Append(GaloisTool.ElementFromStep(TransitionRotation, context.N))
-                .Distinct().Order().ToArray();
+        Tiers = Lay(tiers, split, blocks.Count);
+        _galois = Tiers.Select(t => t.Blocks.SelectMany(i => MatVec.GaloisElements(Layout(i), context.N))
+                .Concat(t.Tier == 1 ? [GaloisTool.ElementFromStep(TransitionRotation, context.N)] : [])
+                .Distinct().Order().ToArray())
+            .ToArray();
         Budget = new NoiseBudget(this, queryBudget);
+    }
+
+    private readonly uint[][] _galois;
+
+    /// <summary>The remote tiers in order (none when l = L).</summary>
+    public IReadOnlyList<TierShape> Tiers { get; }
+
+    /// <summary>Remote tier <paramref name="tier"/> (1-based).</summary>
+    public TierShape Tier(int tier) => Tiers[tier - 1];
+
+    /// <summary>The tier holding F_BC block <paramref name="block"/>.</summary>
+    public TierShape TierOf(int block) => Tiers.First(t => t.Contains(block));
+
+    /// <summary>The last remote tier: its servers send the output shares.</summary>
+    public int Depth => Tiers.Count;
+
+    private static TierShape[] Lay(IReadOnlyList<TierSpec>? tiers, int split, int blockCount)
+    {
+        if (split == blockCount)
+            return tiers is null || tiers.Count == 0 ? [] : throw new ArgumentException("l = L leaves no block for a remote tier", nameof(tiers));
+        tiers ??= [new TierSpec(2, blockCount - split)];
+        if (tiers.Count is 0 or > Roles.Party.MaxTiers)
+            throw new ArgumentException($"a hierarchy has 1..{Roles.Party.MaxTiers} remote tiers, not {tiers.Count}", nameof(tiers));
+        var result = new TierShape[tiers.Count];
+        int first = split + 1;
+        for (int t = 0; t < tiers.Count; t++)
+        {
+            TierSpec spec = tiers[t];
+            if (spec.Servers < 2 || spec.Servers > Roles.Party.MaxServersPerTier)
+                throw new ArgumentException($"tier {t + 1} has {spec.Servers} servers; a tier needs a garbler and an evaluator and has at most {Roles.Party.MaxServersPerTier}", nameof(tiers));
+            if (spec.Blocks < 1)
+                throw new ArgumentException($"tier {t + 1} holds {spec.Blocks} blocks; every tier holds at least one", nameof(tiers));
+            result[t] = new TierShape(t + 1, spec.Servers, first, first + spec.Blocks - 1);
+            first += spec.Blocks;
+        }
+        if (first != blockCount + 1)
+            throw new ArgumentException($"the tiers hold {first - split - 1} blocks, but F_BC has {blockCount - split} (blocks {split + 1}..{blockCount})", nameof(tiers));
+        return result;
+    }
+
+    /// <summary>
+    /// How <paramref name="servers"/> tiers of the given widths share F_BC's <paramref name="blocks"/> blocks when the
+    /// scenario does not say: as evenly as possible, the earlier tiers taking one more where it does not divide.
+    /// </summary>
+    public static TierSpec[] EvenTiers(IReadOnlyList<int> servers, int blocks)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        if (servers.Count > blocks)
+            throw new ArgumentException($"{servers.Count} tiers need at least {servers.Count} F_BC blocks, the split leaves {blocks}");
+        return [.. servers.Select((k, t) => new TierSpec(k, (blocks / servers.Count) + (t < blocks % servers.Count ? 1 : 0)))];
     }
 
     /// <summary>The smudging widths and the query budget of one key set (docs/noise.md).</summary>
@@ -70,8 +122,11 @@ public sealed class SecoParameters
 
     public MatVecLayout Layout(int index) => _layouts[index];
 
-    /// <summary>The Galois elements of the collective rotation keys: every F_BC Lin-OP's plus the transition re-packing rotation.</summary>
-    public IReadOnlyList<uint> GaloisElements { get; }
+    /// <summary>The Galois elements of tier 1's collective rotation keys: its Lin-OPs' plus the transition re-packing rotation.</summary>
+    public IReadOnlyList<uint> GaloisElements => _galois.Length == 0 ? [] : _galois[0];
+
+    /// <summary>The Galois elements of tier <paramref name="tier"/>'s collective rotation keys (its own blocks' Lin-OPs; tier 1 also the transition's).</summary>
+    public IReadOnlyList<uint> GaloisElementsOf(int tier) => _galois[tier - 1];
 
     /// <summary>h of block l+1's layout: A rotates the user's row-1 half of the transition mask by this (see <see cref="Crypto.TransitionPacking"/>).</summary>
     public int TransitionRotation => Math.Max(1, Layout(Split + 1).Half);

@@ -1,4 +1,5 @@
 using Seco.Garbling.Crypto;
+using Seco.Garbling.Garbling;
 using Seco.Garbling.Ot;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
@@ -7,55 +8,59 @@ using Seco.Protocol.Model;
 namespace Seco.Protocol.Roles;
 
 /// <summary>
-/// C, the evaluator of the remote tier (paper §III-B-4, Alg. 10): offline it receives B's garbled circuits, A's labels
-/// and (by OT from B) the labels of its own next-mask share; online, per ReLU layer, it fetches the labels of its share
-/// E³ by OT, evaluates, and sends x_{i+1} − r_{i+1} to B. Only B and C are online for F_BC.
+/// The evaluator of a remote tier (server 1; C in paper §III-B-4, Alg. 10): offline it receives the garbler's circuits,
+/// A's labels, every provider's next-mask labels, and (by OT from the garbler) the labels of its own next-mask share;
+/// online, per ReLU block, it fetches the labels of its share by OT, takes the garbler's and providers' labels,
+/// evaluates, and sends x_{i+1} − r_{i+1} on: to the tier's other servers inside the segment, to the next tier's
+/// servers at the boundary (docs/hierarchy.md). Only the tier's servers are online for its segment.
 /// </summary>
-public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) : RemoteServerRole(parameters, share)
+public sealed class EvaluatorRole : RemoteServerRole
 {
     private readonly IknpReceiver _otWithGarbler = new();
     private readonly Dictionary<int, Offline> _offline = [];
     private readonly Dictionary<(int Query, int Block), Online> _online = [];
     private bool _otReady;
 
-    public override Party Self => Party.Evaluator;
+    /// <param name="self">The evaluator of some tier (default: tier 1's, C).</param>
+    public EvaluatorRole(SecoParameters parameters, RemoteShare share, Party? self = null)
+        : base(parameters, share, self ?? Party.Evaluator)
+    {
+        if (Self.Duty != ServerDuty.Evaluator)
+            throw new ArgumentException($"{Self} is not an evaluator", nameof(self));
+    }
 
     protected override bool DutyReady => _otReady;
 
-    private IEnumerable<int> ReluBlocks => Enumerable.Range(Split + 1, Math.Max(0, L - Split - 1));
+    /// <summary>The tier's providers (servers 2..k−1), who forward their labels here.</summary>
+    private IEnumerable<Party> Providers => TierPeers.Where(p => p.Duty == ServerDuty.Provider);
 
     protected override byte[] SetupDuty(SetupBegin begin, Outbox outbox)
     {
-        outbox.Send(Party.Garbler, new OtBase(_otWithGarbler.Start()));
+        outbox.Send(Garbler, new OtBase(_otWithGarbler.Start()));
         return [];
     }
 
     protected override void PrepareDuty(RemoteQuery q, Outbox outbox)
     {
         Offline state = State(q.Query);
-        var choices = new List<bool>();
-        foreach (int i in ReluBlocks)
-        {
-            BlockShape b = P.Block(i);
-            choices.AddRange(ReluLayers.Bits(ZpVector.Negate(q.R[i + 1]), ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows), b.Rows)));
-        }
-        if (choices.Count == 0)
+        bool[] choices = ReluLayers.NextMaskChoices(P, Tier, q.R);
+        if (choices.Length == 0)
         {
             state.MaskLabels = [];
             TryReady(q.Query, outbox);
             return;
         }
-        state.MaskChoices = choices.Count;
-        outbox.Send(Party.Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorMasks, 0, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count)));
+        state.MaskChoices = choices.Length;
+        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorMasks, 0, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
     }
 
     protected override void Forget(int query)
     {
-        // An aborted query may leave an OT batch with B pending (C's mask labels offline, or an E³ batch online).
+        // An aborted query may leave an OT batch with the garbler pending (mask labels offline, or a share batch online).
         bool pending = (_offline.TryGetValue(query, out Offline? state) && state.MaskChoices > 0 && state.MaskLabels is null)
             || _online.Any(s => s.Key.Query == query && s.Value.ShareLabels is null);
         if (pending && _otWithGarbler.HasPendingBatch)
-            _otWithGarbler.CancelPending(); // B skips the burned OT indices
+            _otWithGarbler.CancelPending(); // the garbler skips the burned OT indices
         _offline.Remove(query);
         foreach (var key in _online.Keys.Where(k => k.Query == query).ToList()) _online.Remove(key);
     }
@@ -65,13 +70,14 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
         switch (message)
         {
             case OtBase m:
-                Expect(from, message, Party.Garbler);
+                Expect(from, message, Garbler);
+                if (_otReady) throw new ProtocolViolationException("the garbler's OT base reply arrived twice");
                 _otWithGarbler.ReceiveSetup(m.Payload);
                 _otReady = true;
                 TryAnnounce(outbox);
                 break;
             case GarbledCircuits m:
-                Expect(from, message, Party.Garbler);
+                Expect(from, message, Garbler);
                 if (!m.Layers.Select(l => l.Block).SequenceEqual(ReluBlocks))
                     throw new ProtocolViolationException($"garbled circuits for blocks [{string.Join(", ", m.Layers.Select(l => l.Block))}], expected [{string.Join(", ", ReluBlocks)}]");
                 Offline circuitsFor = State(Ensure(m.Query).Query);
@@ -81,21 +87,24 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
                 TryReady(m.Query, outbox);
                 break;
             case ProviderLabels m:
-                Expect(from, message, Party.Gateway);
-                if (m.Labels.Length != 2 * ReluBlocks.Count())
-                    throw new ProtocolViolationException($"expected {2 * ReluBlocks.Count()} label groups from A, got {m.Labels.Length}");
-                Offline providerFor = State(Existing(m.Query).Query);
-                if (providerFor.ProviderLabels is not null)
-                    throw new ProtocolViolationException($"A's labels for query {m.Query} arrived twice");
-                providerFor.ProviderLabels = m.Labels;
-                TryReady(m.Query, outbox);
-                break;
+                {
+                    Expect(from, message, [Party.Gateway, .. Providers]);
+                    // A provides two groups per ReLU block (E¹ and its next-mask share), a provider server one (its next-mask share).
+                    int expected = (from.IsGateway ? 2 : 1) * ReluBlocks.Count();
+                    if (m.Labels.Length != expected)
+                        throw new ProtocolViolationException($"expected {expected} label groups from {from}, got {m.Labels.Length}");
+                    Offline providerFor = State(from.IsGateway ? Existing(m.Query).Query : Ensure(m.Query).Query);
+                    if (!providerFor.ProviderLabels.TryAdd(from, m.Labels))
+                        throw new ProtocolViolationException($"{from}'s labels for query {m.Query} arrived twice");
+                    TryReady(m.Query, outbox);
+                    break;
+                }
             case OtResponse { Purpose: OtPurpose.EvaluatorMasks } m:
                 {
-                    Expect(from, message, Party.Garbler);
+                    Expect(from, message, Garbler);
                     Offline state = State(Existing(m.Query).Query);
                     if (state.MaskChoices == 0 || state.MaskLabels is not null)
-                        throw new ProtocolViolationException($"an OT response for C's mask labels of query {m.Query} that C did not request (or a second one)");
+                        throw new ProtocolViolationException($"an OT response for the evaluator's mask labels of query {m.Query} that it did not request (or a second one)");
                     var labels = new Block[state.MaskChoices];
                     _otWithGarbler.ReceiveChosen(m.Payload, labels);
                     state.MaskLabels = labels;
@@ -104,7 +113,7 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
                 }
             case OtResponse { Purpose: OtPurpose.EvaluatorShare } m:
                 {
-                    Expect(from, message, Party.Garbler);
+                    Expect(from, message, Garbler);
                     Online step = Step(m.Query, m.Block);
                     if (step.ShareLabels is not null)
                         throw new ProtocolViolationException($"a second OT response for block {m.Block} of query {m.Query}");
@@ -115,11 +124,13 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
                     break;
                 }
             case GarblerInput m:
-                Expect(from, message, Party.Garbler);
-                Online online = Step(m.Query, m.Block);
-                if (online.GarblerLabels is not null)
-                    throw new ProtocolViolationException($"B's labels for block {m.Block} of query {m.Query} arrived twice");
-                online.GarblerLabels = m.Labels;
+                Expect(from, message, Garbler);
+                AddOnline(Step(m.Query, m.Block), from, m.Block, m.Query, m.Labels);
+                TryEvaluate(m.Query, m.Block, outbox);
+                break;
+            case ProviderInput m:
+                Expect(from, message, [.. Providers]);
+                AddOnline(Step(m.Query, m.Block), from, m.Block, m.Query, m.Labels);
                 TryEvaluate(m.Query, m.Block, outbox);
                 break;
             default:
@@ -127,15 +138,21 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
         }
     }
 
+    private static void AddOnline(Online step, Party from, int block, int query, byte[] labels)
+    {
+        if (!step.InputLabels.TryAdd(from, labels))
+            throw new ProtocolViolationException($"{from}'s labels for block {block} of query {query} arrived twice");
+    }
+
     protected override void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox)
     {
         BlockShape b = P.Block(block);
-        bool[] choices = ReluLayers.Bits(share, ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows), b.Rows));
-        _online[(q.Query, block)] = new Online { Choices = choices.Length };
-        outbox.Send(Party.Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorShare, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
+        bool[] choices = ReluLayers.Bits(share, ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers), b.Rows));
+        Online step = StepOrNew(q.Query, block);
+        step.Choices = choices.Length;
+        step.Requested = true;
+        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorShare, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
     }
-
-    private static int MaskWidth(BlockShape b) => ReluLayers.Remote(b.Shift, b.Rows).Input("neg_r3").Width;
 
     private Offline State(int query)
     {
@@ -144,13 +161,28 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
         return state;
     }
 
-    private Online Step(int query, int block) =>
-        _online.TryGetValue((query, block), out Online? step) ? step : throw new ProtocolViolationException($"no online step for block {block} of query {query}");
+    /// <summary>
+    /// The online step of a block: created by this server's own share, or by a provider's labels that overtook it (a
+    /// provider may be a step ahead on its link). Labels for a block this tier does not garble are refused.
+    /// </summary>
+    private Online Step(int query, int block)
+    {
+        if (!Queries.ContainsKey(query) || !ReluBlocks.Contains(block))
+            throw new ProtocolViolationException($"no online step for block {block} of query {query}");
+        return StepOrNew(query, block);
+    }
+
+    private Online StepOrNew(int query, int block)
+    {
+        if (!_online.TryGetValue((query, block), out Online? step))
+            _online[(query, block)] = step = new Online();
+        return step;
+    }
 
     private void TryReady(int query, Outbox outbox)
     {
         Offline state = State(query);
-        if (state.Announced || state.Circuits is null || state.ProviderLabels is null || state.MaskLabels is null) return;
+        if (state.Announced || state.Circuits is null || state.MaskLabels is null || state.ProviderLabels.Count < 1 + Providers.Count()) return;
         state.Announced = true;
         outbox.Send(Party.Gateway, new EvaluatorReady(query));
     }
@@ -159,24 +191,34 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
     {
         Online step = Step(query, block);
         Offline state = State(query);
-        if (step.ShareLabels is null || step.GarblerLabels is null) return;
+        if (!step.Requested || step.ShareLabels is null || step.InputLabels.Count < Tier.Servers - 1) return;
         if (!state.Announced)
-            throw new ProtocolViolationException($"query {query} went online before C was prepared");
+            throw new ProtocolViolationException($"query {query} went online before the evaluator was prepared");
         _online.Remove((query, block));
 
         BlockShape b = P.Block(block);
-        var circuit = ReluLayers.Remote(b.Shift, b.Rows);
-        int k = block - Split - 1; // position among the F_BC ReLU layers
-        // C's mask labels are concatenated over the layers in order; layers differ in width.
-        int maskAt = ReluBlocks.TakeWhile(i => i < block).Sum(i => MaskWidth(P.Block(i)));
-        Block[] maskLabels = state.MaskLabels!.AsSpan(maskAt, MaskWidth(b)).ToArray();
+        var circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
+        int k = ReluBlocks.TakeWhile(i => i < block).Count(); // position among the tier's ReLU blocks
+        // The evaluator's mask labels are concatenated over the blocks in order; blocks differ in width.
+        int maskWidth = circuit.Input(ReluLayers.MaskGroup(1)).Width;
+        int maskAt = ReluBlocks.TakeWhile(i => i < block).Sum(i => ReluLayers.Remote(P.Block(i).Shift, P.Block(i).Rows, Tier.Servers).Input(ReluLayers.MaskGroup(1)).Width);
+        Block[] maskLabels = state.MaskLabels!.AsSpan(maskAt, maskWidth).ToArray();
         GarbledLayer layer = state.Circuits![block];
+        byte[][] gateway = state.ProviderLabels[Party.Gateway];
         ulong[] next = ReluLayers.Evaluate(circuit, b.Rows,
-            [state.ProviderLabels![2 * k], state.ProviderLabels[(2 * k) + 1], .. layer.GarblerLabels, step.GarblerLabels],
-            [(ReluLayers.Group(circuit, "E3"), step.ShareLabels), (ReluLayers.Group(circuit, "neg_r3"), maskLabels)],
+            [gateway[2 * k], gateway[(2 * k) + 1], .. layer.GarblerLabels, .. Providers.Select(p => state.ProviderLabels[p][k]), .. step.InputLabels.Values],
+            [(ReluLayers.Group(circuit, ReluLayers.ShareGroup(1)), step.ShareLabels), (ReluLayers.Group(circuit, ReluLayers.MaskGroup(1)), maskLabels)],
             layer);
-        outbox.Send(Party.Garbler, new MaskedActivation(query, block + 1, next)); // x_{i+1} − r_{i+1}
         RemoteQuery q = Queries[query];
+        if (block == Tier.LastBlock)
+        {
+            // The tier boundary: x − r of the next tier's first block, masked by A's and this tier's shares of its mask.
+            foreach (int j in Enumerable.Range(0, P.Tier(Tier.Tier + 1).Servers))
+                outbox.Send(Party.Server(Tier.Tier + 1, j), new MaskedActivation(query, block + 1, next));
+            Finish(query);
+            return;
+        }
+        foreach (Party peer in TierPeers) outbox.Send(peer, new MaskedActivation(query, block + 1, next)); // x_{i+1} − r_{i+1}
         q.Seen.Add(block + 1);
         Advance(q, block + 1, next, outbox);
     }
@@ -185,7 +227,8 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
     {
         public Dictionary<int, GarbledLayer>? Circuits { get; set; }
 
-        public byte[][]? ProviderLabels { get; set; }
+        /// <summary>A's label groups (two per ReLU block) and each provider server's (one per ReLU block).</summary>
+        public Dictionary<Party, byte[][]> ProviderLabels { get; } = [];
 
         public Block[]? MaskLabels { get; set; }
 
@@ -196,10 +239,14 @@ public sealed class EvaluatorRole(SecoParameters parameters, RemoteShare share) 
 
     private sealed class Online
     {
-        public int Choices { get; init; }
+        public int Choices { get; set; }
+
+        /// <summary>This evaluator has computed its own share and requested its labels.</summary>
+        public bool Requested { get; set; }
 
         public Block[]? ShareLabels { get; set; }
 
-        public byte[]? GarblerLabels { get; set; }
+        /// <summary>The garbler's labels of its share, and each provider's (forwarded from its OT).</summary>
+        public Dictionary<Party, byte[]> InputLabels { get; } = [];
     }
 }

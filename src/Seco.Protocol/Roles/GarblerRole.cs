@@ -1,4 +1,3 @@
-using Seco.Garbling.Crypto;
 using Seco.Garbling.Garbling;
 using Seco.Garbling.Ot;
 using Seco.Protocol.Crypto;
@@ -8,33 +7,47 @@ using Seco.Protocol.Model;
 namespace Seco.Protocol.Roles;
 
 /// <summary>
-/// B, the garbler of the remote tier (paper §III-B-4, Alg. 16): garbles one circuit per F_BC ReLU layer per query,
-/// sends it to C with the labels of its own next-mask share, and is the OT sender for A's labels (offline) and C's
-/// labels (its mask share offline, its E³ online). Online it sends C the labels of its share E² (paper Alg. 10).
+/// The garbler of a remote tier (server 0; B in paper §III-B-4, Alg. 16): garbles one circuit per ReLU block of the
+/// tier's segment per query, sends them to the evaluator with the labels of its own next-mask share, and is the OT
+/// sender for A's labels (offline) and every other server's labels (its mask share offline, its share E^j online).
+/// Online it sends the evaluator the labels of its own share (paper Alg. 10).
 /// </summary>
-public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : RemoteServerRole(parameters, share)
+public sealed class GarblerRole : RemoteServerRole
 {
     private readonly IknpSender _otWithGateway = new();
-    private readonly IknpSender _otWithEvaluator = new();
+    private readonly Dictionary<Party, IknpSender> _otWith = [];
+    private readonly HashSet<Party> _otReady = [];
     private readonly Dictionary<int, Dictionary<int, Garbler>> _garblers = [];
-    private readonly Dictionary<(int Query, int Block), ulong[]> _shares = [];
-    private readonly Dictionary<(int Query, int Block), byte[]> _pendingRequests = [];
-    private readonly OtLedger _served = new();
-    private bool _evaluatorOtReady;
+    private readonly HashSet<(int Query, int Block)> _shared = [];
+    private readonly Dictionary<(int Query, int Block, Party From), byte[]> _pendingRequests = [];
+    private readonly HashSet<(int Query, int Block, Party To)> _servedOnline = [];
+    private readonly OtLedger _servedToGateway = new();
+    private readonly Dictionary<Party, OtLedger> _served = [];
 
-    public override Party Self => Party.Garbler;
+    /// <param name="self">The garbler of some tier (default: tier 1's, B).</param>
+    public GarblerRole(SecoParameters parameters, RemoteShare share, Party? self = null)
+        : base(parameters, share, self ?? Party.Garbler)
+    {
+        if (Self.Duty != ServerDuty.Garbler)
+            throw new ArgumentException($"{Self} is not a garbler", nameof(self));
+        foreach (Party peer in TierPeers)
+        {
+            _otWith[peer] = new IknpSender();
+            _served[peer] = new OtLedger();
+        }
+    }
 
-    protected override bool DutyReady => _evaluatorOtReady;
+    protected override bool DutyReady => _otReady.Count == _otWith.Count;
 
     protected override byte[] SetupDuty(SetupBegin begin, Outbox outbox) => _otWithGateway.ReceiveSetup(begin.OtBase);
 
     protected override void CreateDuty(RemoteQuery q)
     {
         var garblers = new Dictionary<int, Garbler>();
-        for (int i = Split + 1; i < L; i++)
+        foreach (int i in ReluBlocks)
         {
             BlockShape b = P.Block(i);
-            garblers[i] = new Garbler(ReluLayers.Remote(b.Shift, b.Rows)); // fresh Δ and labels per query (D11)
+            garblers[i] = new Garbler(ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers)); // fresh Δ and labels per query (D11)
         }
         _garblers[q.Query] = garblers;
     }
@@ -42,16 +55,18 @@ public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : 
     protected override void PrepareDuty(RemoteQuery q, Outbox outbox)
     {
         GarbledLayer[] layers = _garblers[q.Query]
-            .Select(g => ReluLayers.Package(g.Key, g.Value, ("neg_r2", ZpVector.Negate(q.R[g.Key + 1]))))
+            .Select(g => ReluLayers.Package(g.Key, g.Value, (ReluLayers.MaskGroup(0), ZpVector.Negate(q.R[g.Key + 1]))))
             .ToArray();
-        outbox.Send(Party.Evaluator, new GarbledCircuits(q.Query, layers));
+        outbox.Send(Evaluator, new GarbledCircuits(q.Query, layers));
     }
 
     protected override void Forget(int query)
     {
         _garblers.Remove(query);
-        _served.Forget(query);
-        foreach (var key in _shares.Keys.Where(k => k.Query == query).ToList()) _shares.Remove(key);
+        _servedToGateway.Forget(query);
+        foreach (OtLedger ledger in _served.Values) ledger.Forget(query);
+        _shared.RemoveWhere(k => k.Query == query);
+        _servedOnline.RemoveWhere(k => k.Query == query);
         foreach (var key in _pendingRequests.Keys.Where(k => k.Query == query).ToList()) _pendingRequests.Remove(key);
     }
 
@@ -60,10 +75,9 @@ public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : 
         switch (message)
         {
             case OtBase m:
-                Expect(from, message, Party.Evaluator);
-                if (_evaluatorOtReady) throw new ProtocolViolationException("the evaluator's OT base setup arrived twice");
-                outbox.Send(Party.Evaluator, new OtBase(_otWithEvaluator.ReceiveSetup(m.Payload)));
-                _evaluatorOtReady = true;
+                Expect(from, message, [.. TierPeers]);
+                if (!_otReady.Add(from)) throw new ProtocolViolationException($"{from}'s OT base setup arrived twice");
+                outbox.Send(from, new OtBase(_otWith[from].ReceiveSetup(m.Payload)));
                 TryAnnounce(outbox);
                 break;
             case OtRequest { Purpose: OtPurpose.ProviderLabels } m:
@@ -72,51 +86,55 @@ public sealed class GarblerRole(SecoParameters parameters, RemoteShare share) : 
                     RemoteQuery q = Existing(m.Query);
                     if (!q.Decrypted || !_garblers.TryGetValue(q.Query, out var garblers))
                         throw new ProtocolViolationException($"an OT request for A's labels of query {q.Query} before its preparation");
-                    _served.Claim(m);
+                    _servedToGateway.Claim(m);
                     var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "E1"), (g.Value, "neg_r1") }).ToArray());
                     outbox.Send(Party.Gateway, new OtResponse(m.Query, OtPurpose.ProviderLabels, 0, _otWithGateway.SendChosen(m.Matrix, pairs.X0, pairs.X1)));
                     break;
                 }
             case OtRequest { Purpose: OtPurpose.EvaluatorMasks } m:
                 {
-                    Expect(from, message, Party.Evaluator);
+                    Expect(from, message, [.. TierPeers]);
                     if (!_garblers.TryGetValue(Ensure(m.Query).Query, out var garblers))
-                        throw new ProtocolViolationException($"an OT request for C's mask labels of query {m.Query} that has no circuits");
-                    _served.Claim(m);
-                    var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).Select(g => (g.Value, "neg_r3")).ToArray());
-                    outbox.Send(Party.Evaluator, new OtResponse(m.Query, OtPurpose.EvaluatorMasks, 0, _otWithEvaluator.SendChosen(m.Matrix, pairs.X0, pairs.X1)));
+                        throw new ProtocolViolationException($"an OT request for {from}'s mask labels of query {m.Query} that has no circuits");
+                    _served[from].Claim(m);
+                    var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).Select(g => (g.Value, ReluLayers.MaskGroup(from.Index))).ToArray());
+                    outbox.Send(from, new OtResponse(m.Query, OtPurpose.EvaluatorMasks, 0, _otWith[from].SendChosen(m.Matrix, pairs.X0, pairs.X1)));
                     break;
                 }
             case OtRequest { Purpose: OtPurpose.EvaluatorShare } m:
-                Expect(from, message, Party.Evaluator);
+                Expect(from, message, [.. TierPeers]);
                 if (!_garblers.TryGetValue(m.Query, out var layer) || !layer.ContainsKey(m.Block))
                     throw new ProtocolViolationException($"unexpected OT request for block {m.Block} of query {m.Query}");
-                _served.Claim(m);
-                _pendingRequests.Add((m.Query, m.Block), m.Matrix);
-                TryServe(m.Query, m.Block, outbox);
+                _served[from].Claim(m);
+                _pendingRequests.Add((m.Query, m.Block, from), m.Matrix);
+                TryServe(m.Query, m.Block, from, outbox);
                 break;
             default:
                 throw new ProtocolViolationException($"the garbler does not expect {message.GetType().Name} from {from}");
         }
     }
 
+    /// <summary>Online, per ReLU block: the labels of the garbler's own share to the evaluator, then the OT batches waiting for it.</summary>
     protected override void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox)
     {
-        _shares[(q.Query, block)] = share;
-        TryServe(q.Query, block, outbox);
+        Garbler garbler = _garblers[q.Query][block];
+        int group = ReluLayers.Group(garbler.Circuit, ReluLayers.ShareGroup(0));
+        int width = garbler.Circuit.Inputs[group].Width / share.Length;
+        outbox.Send(Evaluator, new GarblerInput(q.Query, block, new InputLabels(group, garbler.InputEncoding.Encode(group, ReluLayers.Bits(share, width))).ToBytes()));
+        _shared.Add((q.Query, block));
+        foreach (Party peer in TierPeers) TryServe(q.Query, block, peer, outbox);
     }
 
-    /// <summary>Online, per ReLU layer: C's E³ labels by OT and B's E² labels, once both C's request and E² exist.</summary>
-    private void TryServe(int query, int block, Outbox outbox)
+    /// <summary>A server's labels of its share E^j by OT, once its request has arrived and this garbler is online at the block.</summary>
+    private void TryServe(int query, int block, Party to, Outbox outbox)
     {
-        if (!_pendingRequests.TryGetValue((query, block), out byte[]? matrix) || !_shares.TryGetValue((query, block), out ulong[]? share))
+        if (!_shared.Contains((query, block)) || !_pendingRequests.Remove((query, block, to), out byte[]? matrix))
             return;
-        _pendingRequests.Remove((query, block));
-        Garbler garbler = _garblers[query][block];
-        var pairs = ReluLayers.LabelPairs([(garbler, "E3")]);
-        outbox.Send(Party.Evaluator, new OtResponse(query, OtPurpose.EvaluatorShare, block, _otWithEvaluator.SendChosen(matrix, pairs.X0, pairs.X1)));
-        int group = ReluLayers.Group(garbler.Circuit, "E2");
-        int width = garbler.Circuit.Inputs[group].Width / share.Length;
-        outbox.Send(Party.Evaluator, new GarblerInput(query, block, new InputLabels(group, garbler.InputEncoding.Encode(group, ReluLayers.Bits(share, width))).ToBytes()));
+        var pairs = ReluLayers.LabelPairs([(_garblers[query][block], ReluLayers.ShareGroup(to.Index))]);
+        outbox.Send(to, new OtResponse(query, OtPurpose.EvaluatorShare, block, _otWith[to].SendChosen(matrix, pairs.X0, pairs.X1)));
+        _servedOnline.Add((query, block, to));
+        // A tier before the last is done with the query once every peer has its labels of the boundary block.
+        if (block == Tier.LastBlock && TierPeers.All(p => _servedOnline.Contains((query, block, p))))
+            Finish(query);
     }
 }

@@ -66,23 +66,25 @@ public sealed partial class GatewayRole
 
         if (!_p.HasRemoteTier)
         {
-            q.RemoteReady = true;
             TryQueryReady(q, outbox);
             return;
         }
 
         // Paper Alg. 13: the user's transition mask, re-packed for block l+1 (TransitionPacking), then F_BC preparation.
-        q.TransitionMask = TransitionPacking.Combine(_he.Evaluator,
+        TierKeys first = _tiers[0];
+        q.TierInputs[1] = TransitionPacking.Combine(_he.Evaluator,
             _he.LoadCiphertext(m.TransitionMask[0], "transition mask (row 0)"),
             _he.LoadCiphertext(m.TransitionMask[1], "transition mask (row 1)"),
-            _p.TransitionRotation, _rotations!);
+            _p.TransitionRotation, first.Rotations!);
+        // A's share r¹_i of every F_BC block's mask after l+1, under the key of the tier holding block i (a deeper tier's
+        // input mask is shared by A and the previous tier's servers, docs/hierarchy.md).
         for (int i = Split + 2; i <= L; i++)
         {
             q.R1[i] = ZpRandom.Uniform(_p.Block(i).Columns);
-            q.OwnMaskCiphertexts[i] = _collective!.Encrypt(_he.EncodeInput(_p.Layout(i), q.R1[i]));
+            q.OwnMaskCiphertexts[i] = _tiers[_p.TierOf(i).Tier - 1].Collective!.Encrypt(_he.EncodeInput(_p.Layout(i), q.R1[i]));
         }
-        outbox.Send(Party.Garbler, new PreparationBegin(m.Query));
-        outbox.Send(Party.Evaluator, new PreparationBegin(m.Query));
+        foreach (Party server in Servers)
+            outbox.Send(server, new PreparationBegin(m.Query));
     }
 
     private void OnUserLabelRequest(QueryState q, OtRequest m, Outbox outbox)
@@ -95,110 +97,148 @@ public sealed partial class GatewayRole
         outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, 0, _otWithUser.SendChosen(m.Matrix, x0, x1)));
     }
 
-    // ---- F_BC preparation (paper §VI-A-2, Alg. 8 with D1; Alg. 16) ----
+    // ---- F_BC preparation (paper §VI-A-2, Alg. 8 with D1; Alg. 16), per tier ----
+
+    /// <summary>Mask shares a server of <paramref name="tier"/> sends: its segment's blocks after the first, and the next tier's input mask.</summary>
+    private int MaskShareCount(TierShape tier) => tier.BlockCount - 1 + (tier.Tier < _p.Depth ? 1 : 0);
 
     private void OnMaskShares(QueryState q, Party from, MaskShares m, Outbox outbox)
     {
-        if (m.Ciphertexts.Length != L - Split - 1 || !q.MaskShares.TryAdd(from, m.Ciphertexts))
+        TierShape tier = _p.Tier(from.Tier);
+        if (m.Ciphertexts.Length != MaskShareCount(tier) || !q.MaskShares.TryAdd(from, m.Ciphertexts))
             throw new ProtocolViolationException($"{from}: unexpected mask shares for query {q.Query}");
-        if (q.MaskShares.Count < 2) return;
-        var aggregate = new byte[L - Split][];
-        aggregate[0] = HeTools.Serialize(q.TransitionMask!);
-        for (int i = Split + 2; i <= L; i++)
+        if (q.MaskShares.Keys.Count(p => p.Tier == tier.Tier) < tier.Servers) return;
+        // This tier's shares complete its own aggregate and the next tier's input mask.
+        TryAggregate(q, tier.Tier, outbox);
+        if (tier.Tier < _p.Depth) TryAggregate(q, tier.Tier + 1, outbox);
+    }
+
+    /// <summary>
+    /// Tier t's Enc(r_i), i over its segment: its input mask first (the user's for tier 1; for a deeper tier A's share
+    /// plus the previous tier's), then A's share plus the tier's own for each later block.
+    /// </summary>
+    private void TryAggregate(QueryState q, int t, Outbox outbox)
+    {
+        TierShape tier = _p.Tier(t);
+        bool own = q.MaskShares.Keys.Count(p => p.Tier == t) == tier.Servers;
+        bool previous = t == 1 || q.MaskShares.Keys.Count(p => p.Tier == t - 1) == _p.Tier(t - 1).Servers;
+        if (!own || !previous || q.Aggregated.Contains(t)) return;
+        q.Aggregated.Add(t);
+        var aggregate = new byte[tier.BlockCount][];
+        foreach (int i in tier.Blocks)
         {
-            Ciphertext sum = q.OwnMaskCiphertexts[i].Clone();
-            foreach (byte[][] shares in q.MaskShares.Values)
-                _he.Evaluator.AddInplace(sum, _he.LoadCiphertext(shares[i - Split - 2], $"Enc(r_{i}) share"));
-            aggregate[i - Split - 1] = HeTools.Serialize(sum);
+            Ciphertext sum;
+            if (i == Split + 1)
+            {
+                sum = q.TierInputs[1]!;
+            }
+            else
+            {
+                // Block i's mask shares: from the tier holding block i − 1 (its own, or the previous tier at the boundary).
+                int holder = i == tier.FirstBlock ? t - 1 : t;
+                TierShape from = _p.Tier(holder);
+                int at = i - from.FirstBlock - 1;
+                sum = q.OwnMaskCiphertexts[i].Clone();
+                foreach ((Party server, byte[][] shares) in q.MaskShares.Where(e => e.Key.Tier == holder).OrderBy(e => e.Key))
+                    _he.Evaluator.AddInplace(sum, _he.LoadCiphertext(shares[at], $"Enc(r_{i}) share of {server}"));
+            }
+            aggregate[i - tier.FirstBlock] = HeTools.Serialize(sum);
         }
         var message = new MaskAggregate(q.Query, aggregate);
-        outbox.Send(Party.Garbler, message);
-        outbox.Send(Party.Evaluator, message);
+        foreach (Party server in TierServers(tier))
+            outbox.Send(server, message);
     }
 
     private void OnLinearShares(QueryState q, Party from, LinearShares m, Outbox outbox)
     {
-        if (m.Ciphertexts.Length != L - Split || q.CtE.Count > 0 || q.E1.Count > 0 || !q.LinearShares.TryAdd(from, m.Ciphertexts))
+        TierShape tier = _p.Tier(from.Tier);
+        if (m.Ciphertexts.Length != tier.BlockCount || tier.Blocks.Any(q.CtE.ContainsKey) || tier.Blocks.Any(q.E1.ContainsKey) || !q.LinearShares.TryAdd(from, m.Ciphertexts))
             throw new ProtocolViolationException($"{from}: unexpected linear shares for query {q.Query}");
-        if (q.LinearShares.Count < 2) return;
-        for (int i = Split + 1; i <= L; i++)
+        var shares = q.LinearShares.Where(e => e.Key.Tier == tier.Tier).OrderBy(e => e.Key).ToList();
+        if (shares.Count < tier.Servers) return;
+        foreach (int i in tier.Blocks)
         {
-            int k = i - Split - 1;
-            Ciphertext e = _he.LoadCiphertext(q.LinearShares[Party.Garbler][k], $"F²r − s² of block {i}");
-            _he.Evaluator.AddInplace(e, _he.LoadCiphertext(q.LinearShares[Party.Evaluator][k], $"F³r − s³ of block {i}"));
-            _he.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5; B and C compute the same ct_E themselves
+            int k = i - tier.FirstBlock;
+            Ciphertext e = _he.LoadCiphertext(shares[0].Value[k], $"{shares[0].Key}'s F r − s of block {i}");
+            foreach ((Party server, byte[][] cts) in shares.Skip(1))
+                _he.Evaluator.AddInplace(e, _he.LoadCiphertext(cts[k], $"{server}'s F r − s of block {i}"));
+            _he.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5; the tier's servers compute the same ct_E themselves
             q.CtE[i] = e;
         }
-        q.LinearShares.Clear();
-        TryDecrypt(q, outbox);
+        foreach ((Party server, _) in shares) q.LinearShares.Remove(server);
+        TryDecrypt(q, tier, outbox);
     }
 
     private void OnDecryptionShares(QueryState q, Party from, DecryptionShares m, Outbox outbox)
     {
-        if (m.Shares.Length != L - Split || q.E1.Count > 0 || !q.DecryptionShares.TryAdd(from, m.Shares))
+        TierShape tier = _p.Tier(from.Tier);
+        if (m.Shares.Length != tier.BlockCount || tier.Blocks.Any(q.E1.ContainsKey) || !q.DecryptionShares.TryAdd(from, m.Shares))
             throw new ProtocolViolationException($"{from}: unexpected decryption shares for query {q.Query}");
-        TryDecrypt(q, outbox);
+        TryDecrypt(q, tier, outbox);
     }
 
-    /// <summary>Paper Algs. 6–7: once both partial products and both decryption shares are in, A learns E¹ of every F_BC block.</summary>
-    private void TryDecrypt(QueryState q, Outbox outbox)
+    /// <summary>Paper Algs. 6–7: once a tier's partial products and decryption shares are all in, A learns E¹ of the tier's blocks.</summary>
+    private void TryDecrypt(QueryState q, TierShape tier, Outbox outbox)
     {
-        if (q.CtE.Count == 0 || q.DecryptionShares.Count < 2) return;
-        for (int i = Split + 1; i <= L; i++)
+        var shares = q.DecryptionShares.Where(e => e.Key.Tier == tier.Tier).ToList();
+        if (!tier.Blocks.All(q.CtE.ContainsKey) || shares.Count < tier.Servers) return;
+        TierKeys keys = _tiers[tier.Tier - 1];
+        foreach (int i in tier.Blocks)
         {
-            int k = i - Split - 1;
+            int k = i - tier.FirstBlock;
             CollectiveDecryption decryption = _p.Budget.Decryption(i);
-            PolyShare aggregate = q.DecryptionShares.Values.Select(s => LoadShare(s[k], $"decryption share of block {i}"))
-                .Aggregate(decryption.GenShare(_secret.SecretKey, q.CtE[i]), CollectiveDecryption.Aggregate);
+            PolyShare aggregate = shares.Select(s => LoadShare(s.Value[k], $"decryption share of block {i}"))
+                .Aggregate(decryption.GenShare(keys.Secret.SecretKey, q.CtE[i]), CollectiveDecryption.Aggregate);
             q.E1[i] = _p.Layout(i).UnpackOutput(_he.Encoder.Decode(decryption.Finalize(q.CtE[i], aggregate)));
+            q.CtE.Remove(i);
         }
-        q.CtE.Clear();
-        q.DecryptionShares.Clear();
+        foreach ((Party server, _) in shares) q.DecryptionShares.Remove(server);
 
-        // Paper Alg. 16: A's inputs to each F_BC circuit (E¹_i and −r¹_{i+1}) by OT from the garbler B.
+        // Paper Alg. 16: A's inputs to each of the tier's circuits (E¹_i and −r¹_{i+1}) by OT from the tier's garbler.
         var choices = new List<bool>();
-        for (int i = Split + 1; i < L; i++)
+        foreach (int i in tier.Blocks.Where(i => i < L))
         {
             BlockShape b = _p.Block(i);
-            int width = ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows), b.Rows);
+            int width = ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, tier.Servers), b.Rows);
             choices.AddRange(ReluLayers.Bits(q.E1[i], width));
             choices.AddRange(ReluLayers.Bits(ZpVector.Negate(q.R1[i + 1]), width));
         }
         if (choices.Count == 0)
         {
-            outbox.Send(Party.Evaluator, new ProviderLabels(q.Query, []));
+            outbox.Send(Party.Server(tier.Tier, 1), new ProviderLabels(q.Query, []));
             return;
         }
-        q.ProviderChoices = choices.Count;
-        outbox.Send(Party.Garbler, new OtRequest(q.Query, OtPurpose.ProviderLabels, 0, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count)));
+        q.ProviderChoices[tier.Tier] = choices.Count;
+        outbox.Send(Party.Server(tier.Tier, 0), new OtRequest(q.Query, OtPurpose.ProviderLabels, 0, keys.OtWithGarbler.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count)));
     }
 
-    private void OnProviderLabels(QueryState q, OtResponse m, Outbox outbox)
+    private void OnProviderLabels(QueryState q, int t, OtResponse m, Outbox outbox)
     {
-        if (q.ProviderChoices == 0)
-            throw new ProtocolViolationException($"an OT response for query {q.Query} that A did not request (or a second one)");
-        var labels = new Block[q.ProviderChoices];
-        q.ProviderChoices = 0;
-        _otWithGarbler.ReceiveChosen(m.Payload, labels);
+        if (!q.ProviderChoices.TryGetValue(t, out int count) || count == 0)
+            throw new ProtocolViolationException($"an OT response from tier {t}'s garbler for query {q.Query} that A did not request (or a second one)");
+        TierShape tier = _p.Tier(t);
+        var labels = new Block[count];
+        q.ProviderChoices[t] = 0;
+        _tiers[t - 1].OtWithGarbler.ReceiveChosen(m.Payload, labels);
         var groups = new List<byte[]>();
         int at = 0;
-        for (int i = Split + 1; i < L; i++)
+        foreach (int i in tier.Blocks.Where(i => i < L))
         {
             BlockShape b = _p.Block(i);
-            var circuit = ReluLayers.Remote(b.Shift, b.Rows);
+            var circuit = ReluLayers.Remote(b.Shift, b.Rows, tier.Servers);
             foreach (string name in new[] { "E1", "neg_r1" })
             {
-                int count = circuit.Input(name).Width;
-                groups.Add(new InputLabels(ReluLayers.Group(circuit, name), labels.AsSpan(at, count).ToArray()).ToBytes());
-                at += count;
+                int width = circuit.Input(name).Width;
+                groups.Add(new InputLabels(ReluLayers.Group(circuit, name), labels.AsSpan(at, width).ToArray()).ToBytes());
+                at += width;
             }
         }
-        outbox.Send(Party.Evaluator, new ProviderLabels(q.Query, groups.ToArray()));
+        outbox.Send(Party.Server(t, 1), new ProviderLabels(q.Query, groups.ToArray()));
     }
 
     private void TryQueryReady(QueryState q, Outbox outbox)
     {
-        if (q.ReadySent || !q.UserSideDone || !q.RemoteReady) return;
+        if (q.ReadySent || !q.UserSideDone || q.EvaluatorsReady.Count < _p.Depth) return;
         q.ReadySent = true;
         outbox.Send(Party.User, new QueryReady(q.Query));
     }
@@ -249,17 +289,17 @@ public sealed partial class GatewayRole
 
     private void Transition(QueryState q, ulong[] masked, Outbox outbox)
     {
-        var message = new MaskedActivation(q.Query, Split + 1, masked); // Paper §VI-C: to B and C directly (D16)
-        outbox.Send(Party.Garbler, message);
-        outbox.Send(Party.Evaluator, message);
+        var message = new MaskedActivation(q.Query, Split + 1, masked); // Paper §VI-C: to tier 1's servers directly (D16)
+        foreach (Party server in TierServers(_p.Tier(1)))
+            outbox.Send(server, message);
     }
 
     private void OnOutputCiphertext(QueryState q, Party from, OutputCiphertext m, Outbox outbox)
     {
         if (!q.OnlineStarted || !q.Outputs.TryAdd(from, _he.LoadCiphertext(m.Ciphertext, $"output share of {from}")))
             throw new ProtocolViolationException($"{from}: unexpected output for query {q.Query}");
-        if (q.Outputs.Count < 2) return;
-        Ciphertext y = _he.Evaluator.Add(q.Outputs[Party.Garbler], q.Outputs[Party.Evaluator]);
+        if (q.Outputs.Count < _p.Tiers[^1].Servers) return;
+        Ciphertext y = q.Outputs.OrderBy(o => o.Key).Select(o => o.Value).Aggregate((a, b) => _he.Evaluator.Add(a, b));
         _he.Evaluator.AddPlainInplace(y, _he.EncodeOutputMask(q.E1[L]));
         var zero = new Ciphertext(_p.Context);
         _user!.EncryptZero(zero); // D17: re-randomise before it leaves
@@ -283,7 +323,14 @@ public sealed partial class GatewayRole
 
         public Dictionary<int, Ciphertext> OwnMaskCiphertexts { get; } = [];
 
-        public Ciphertext? TransitionMask { get; set; }
+        /// <summary>Enc_cpk(r_{l+1}) of tier 1 from the user's transition mask (indexed by tier for symmetry with the aggregates).</summary>
+        public Dictionary<int, Ciphertext?> TierInputs { get; } = [];
+
+        /// <summary>The tiers whose MaskAggregate has gone out.</summary>
+        public HashSet<int> Aggregated { get; } = [];
+
+        /// <summary>The tiers whose evaluator holds everything for this query.</summary>
+        public HashSet<int> EvaluatorsReady { get; } = [];
 
         public Dictionary<Party, byte[][]> MaskShares { get; } = [];
 
@@ -295,11 +342,10 @@ public sealed partial class GatewayRole
 
         public Dictionary<int, ulong[]> E1 { get; } = [];
 
-        public int ProviderChoices { get; set; }
+        /// <summary>Per tier, the OT choices of A's label batch from its garbler while it is outstanding.</summary>
+        public Dictionary<int, int> ProviderChoices { get; } = [];
 
         public bool UserSideDone { get; set; }
-
-        public bool RemoteReady { get; set; }
 
         public bool ReadySent { get; set; }
 

@@ -14,26 +14,21 @@ namespace Seco.Protocol.Roles;
 
 /// <summary>
 /// Gateway A (paper §VI): the model owner. Holds F_A in plaintext and runs DELPHI with the user for it (A garbles,
-/// the user evaluates); aggregates the MPHE keys of the servers (CKG, RTG — decision D1 needs no RKG); for F_BC it
-/// contributes mask shares r¹, drives the collective decryption that gives it E¹ = F r − s² − s³ (paper Alg. 8), obtains its
-/// circuit labels from B by OT and forwards them to C (paper Alg. 16); online it evaluates F_A's linear layers, hands
-/// x_{l+1} − r_{l+1} to B and C, and returns the output ciphertext to the user (paper §VI-D).
+/// the user evaluates); with each remote tier it shares one collective MPHE key (CKG, RTG — decision D1 needs no RKG;
+/// docs/hierarchy.md); for each tier's segment it contributes mask shares r¹, drives the collective decryption that
+/// gives it E¹ = F r − Σ_j s^j (paper Alg. 8), obtains its circuit labels from the tier's garbler by OT and forwards
+/// them to the tier's evaluator (paper Alg. 16); online it evaluates F_A's linear layers, hands x_{l+1} − r_{l+1} to
+/// tier 1, and returns the output ciphertext from the last tier to the user (paper §VI-D).
 /// </summary>
 public sealed partial class GatewayRole : ISecoRole
 {
     private readonly SecoParameters _p;
     private readonly GatewayModel _model;
     private readonly HeTools _he;
-    private readonly KeyGenerator _secret;
-    private readonly IknpReceiver _otWithGarbler = new();
     private readonly IknpSender _otWithUser = new();
     private readonly Dictionary<int, PlainDiagonalMatrix> _faMatrices = [];
-    private readonly Dictionary<Party, ServerKeyShares> _keyShares = [];
+    private readonly TierKeys[] _tiers;
     private readonly Dictionary<int, QueryState> _queries = [];
-    private byte[] _seed = [];
-    private PublicKey? _collectiveKey;
-    private Encryptor? _collective;
-    private GaloisKeys? _rotations;
     private Encryptor? _user;
     private GaloisKeys? _userRotations;
     private byte[]? _userOtReply;
@@ -48,7 +43,7 @@ public sealed partial class GatewayRole : ISecoRole
         _p = parameters;
         _model = model;
         _he = new HeTools(parameters.Context);
-        _secret = new KeyGenerator(parameters.Context);
+        _tiers = [.. parameters.Tiers.Select(t => new TierKeys(t, new KeyGenerator(parameters.Context)))];
         for (int i = 1; i <= parameters.Split; i++)
         {
             BlockShape b = parameters.Block(i);
@@ -58,15 +53,28 @@ public sealed partial class GatewayRole : ISecoRole
 
     public Party Self => Party.Gateway;
 
-    /// <summary>A's MPHE key share sk_1, for the view audit's recipient-side decryptions (tests only).</summary>
-    internal SecretKey SecretKey => _secret.SecretKey;
+    /// <summary>A's MPHE key share sk_1 with tier 1, for the view audit's recipient-side decryptions (tests only).</summary>
+    internal SecretKey SecretKey => _tiers[0].Secret.SecretKey;
+
+    /// <summary>A's MPHE key share with tier <paramref name="tier"/> (tests only).</summary>
+    internal SecretKey SecretKeyOf(int tier) => _tiers[tier - 1].Secret.SecretKey;
+
+    /// <summary>Every remote server of every tier.</summary>
+    private IEnumerable<Party> Servers => _p.Tiers.SelectMany(TierServers);
+
+    private static IEnumerable<Party> TierServers(TierShape t) => Enumerable.Range(0, t.Servers).Select(j => Party.Server(t.Tier, j));
+
+    private TierKeys KeysOf(Party server) => _tiers[server.Tier - 1];
 
     public void Start(Outbox outbox)
     {
-        // D3: the CRP seed is public, fresh from the CSPRNG, and never used for secret or error sampling.
-        _seed = CommonReference.CreateSessionSeed();
-        outbox.Send(Party.Garbler, new SetupBegin(_seed, _otWithGarbler.Start()));
-        outbox.Send(Party.Evaluator, new SetupBegin(_seed, []));
+        foreach (TierKeys t in _tiers)
+        {
+            // D3: each tier's CRP seed is public, fresh from the CSPRNG, and never used for secret or error sampling.
+            t.Seed = CommonReference.CreateSessionSeed();
+            foreach (Party server in TierServers(t.Shape))
+                outbox.Send(server, new SetupBegin(t.Seed, server.Duty == ServerDuty.Garbler ? t.OtWithGarbler.Start() : []));
+        }
     }
 
     public void Handle(Party from, SecoMessage message, Outbox outbox)
@@ -76,15 +84,15 @@ public sealed partial class GatewayRole : ISecoRole
         switch (message)
         {
             case QueryAborted m:
-                Expect(from, message, Party.User, Party.Garbler, Party.Evaluator);
+                Expect(from, message, [Party.User, .. Servers]);
                 Abort(m.Query, m.At, m.Reason, outbox, from);
                 break;
             case ServerKeyShares m:
-                Expect(from, message, Party.Garbler, Party.Evaluator);
+                Expect(from, message, [.. Servers]);
                 OnKeyShares(from, m, outbox);
                 break;
             case ServerReady:
-                Expect(from, message, Party.Garbler, Party.Evaluator);
+                Expect(from, message, [.. Servers]);
                 if (!_serversReady.Add(from))
                     throw new ProtocolViolationException($"{from} announced itself ready twice");
                 TryWelcome(outbox);
@@ -102,24 +110,25 @@ public sealed partial class GatewayRole : ISecoRole
                 OnUserLabelRequest(Query(m.Query), m, outbox);
                 break;
             case MaskShares m:
-                Expect(from, message, Party.Garbler, Party.Evaluator);
+                Expect(from, message, [.. Servers]);
                 OnMaskShares(Query(m.Query), from, m, outbox);
                 break;
             case LinearShares m:
-                Expect(from, message, Party.Garbler, Party.Evaluator);
+                Expect(from, message, [.. Servers]);
                 OnLinearShares(Query(m.Query), from, m, outbox);
                 break;
             case DecryptionShares m:
-                Expect(from, message, Party.Garbler, Party.Evaluator);
+                Expect(from, message, [.. Servers]);
                 OnDecryptionShares(Query(m.Query), from, m, outbox);
                 break;
             case OtResponse { Purpose: OtPurpose.ProviderLabels } m:
-                Expect(from, message, Party.Garbler);
-                OnProviderLabels(Query(m.Query), m, outbox);
+                Expect(from, message, [.. _tiers.Select(t => Party.Server(t.Shape.Tier, 0))]);
+                OnProviderLabels(Query(m.Query), from.Tier, m, outbox);
                 break;
             case EvaluatorReady m:
-                Expect(from, message, Party.Evaluator);
-                Query(m.Query).RemoteReady = true;
+                Expect(from, message, [.. _tiers.Select(t => Party.Server(t.Shape.Tier, 1))]);
+                if (!Query(m.Query).EvaluatorsReady.Add(from.Tier))
+                    throw new ProtocolViolationException($"{from} announced query {m.Query} ready twice");
                 TryQueryReady(Query(m.Query), outbox);
                 break;
             case MaskedActivation m:
@@ -131,7 +140,7 @@ public sealed partial class GatewayRole : ISecoRole
                 OnCircuitOutput(Query(m.Query), m, outbox);
                 break;
             case OutputCiphertext m:
-                Expect(from, message, Party.Garbler, Party.Evaluator);
+                Expect(from, message, [.. _p.Tiers.Count == 0 ? [] : TierServers(_p.Tiers[^1])]);
                 OnOutputCiphertext(Query(m.Query), from, m, outbox);
                 break;
             default:
@@ -144,10 +153,12 @@ public sealed partial class GatewayRole : ISecoRole
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
     {
         // A query A has begun, or the one the user is about to begin; anything else is not A's to abort.
-        if ((!_queries.ContainsKey(query) && query != _nextQuery) || !_aborted.Add(query, at, reason, outbox, from, Party.User, Party.Garbler, Party.Evaluator))
+        if ((!_queries.ContainsKey(query) && query != _nextQuery) || !_aborted.Add(query, at, reason, outbox, from, [Party.User, .. Servers]))
             return;
-        if (_queries.Remove(query, out QueryState? q) && q.ProviderChoices > 0 && _otWithGarbler.HasPendingBatch)
-            _otWithGarbler.CancelPending(); // B skips the burned OT indices
+        if (_queries.Remove(query, out QueryState? q))
+            foreach ((int tier, int choices) in q.ProviderChoices)
+                if (choices > 0 && _tiers[tier - 1].OtWithGarbler.HasPendingBatch)
+                    _tiers[tier - 1].OtWithGarbler.CancelPending(); // the garbler skips the burned OT indices
         _servedToUser.Forget(query);
         if (query == _nextQuery)
             _nextQuery++;
@@ -156,37 +167,54 @@ public sealed partial class GatewayRole : ISecoRole
     private QueryState Query(int query) =>
         _queries.TryGetValue(query, out QueryState? q) ? q : throw new ProtocolViolationException($"query {query} is unknown at the gateway");
 
-    // ---- Setup (paper §VI-A-1; the user keys of §VI-B) ----
+    // ---- Setup (paper §VI-A-1; the user keys of §VI-B), one collective key per tier ----
 
     private void OnKeyShares(Party from, ServerKeyShares m, Outbox outbox)
     {
-        if (!_keyShares.TryAdd(from, m))
+        TierKeys t = KeysOf(from);
+        if (!t.KeyShares.TryAdd(from, m))
             throw new ProtocolViolationException($"{from} sent its key shares twice");
-        if (m.RotationKeyShares.Length != _p.GaloisElements.Count)
-            throw new ProtocolViolationException($"{from} sent {m.RotationKeyShares.Length} rotation-key shares, expected {_p.GaloisElements.Count}");
-        if (from == Party.Garbler)
-            _otWithGarbler.ReceiveSetup(m.OtBase);
-        if (_keyShares.Count < 2)
+        IReadOnlyList<uint> elements = _p.GaloisElementsOf(t.Shape.Tier);
+        if (m.RotationKeyShares.Length != elements.Count)
+            throw new ProtocolViolationException($"{from} sent {m.RotationKeyShares.Length} rotation-key shares, expected {elements.Count}");
+        if (from.Duty == ServerDuty.Garbler)
+            t.OtWithGarbler.ReceiveSetup(m.OtBase);
+        if (t.KeyShares.Count < t.Shape.Servers)
             return;
 
-        var ckg = new CollectivePublicKeyGeneration(_p.Context, _seed);
-        PolyShare pkAggregate = _keyShares.Values.Select(s => LoadShare(s.PublicKeyShare, "public-key share"))
-            .Aggregate(ckg.GenShare(_secret.SecretKey), CollectivePublicKeyGeneration.Aggregate);
-        _collectiveKey = ckg.Finalize(pkAggregate);
-        _collective = new Encryptor(_p.Context, _collectiveKey);
+        var ckg = new CollectivePublicKeyGeneration(_p.Context, t.Seed);
+        PolyShare pkAggregate = t.KeyShares.Values.Select(s => LoadShare(s.PublicKeyShare, "public-key share"))
+            .Aggregate(ckg.GenShare(t.Secret.SecretKey), CollectivePublicKeyGeneration.Aggregate);
+        t.PublicKey = ckg.Finalize(pkAggregate);
+        t.Collective = new Encryptor(_p.Context, t.PublicKey);
         var keys = new List<GaloisKeys>();
-        for (int e = 0; e < _p.GaloisElements.Count; e++)
+        for (int e = 0; e < elements.Count; e++)
         {
-            var rtg = new CollectiveRotationKeyGeneration(_p.Context, _seed, _p.GaloisElements[e]);
-            PolyShare aggregate = _keyShares.Values.Select(s => LoadShare(s.RotationKeyShares[e], "rotation-key share"))
-                .Aggregate(rtg.GenShare(_secret.SecretKey), CollectiveRotationKeyGeneration.Aggregate);
+            var rtg = new CollectiveRotationKeyGeneration(_p.Context, t.Seed, elements[e]);
+            PolyShare aggregate = t.KeyShares.Values.Select(s => LoadShare(s.RotationKeyShares[e], "rotation-key share"))
+                .Aggregate(rtg.GenShare(t.Secret.SecretKey), CollectiveRotationKeyGeneration.Aggregate);
             keys.Add(rtg.Finalize(aggregate));
         }
-        _rotations = keys.Count == 0 ? null : CollectiveRotationKeyGeneration.Merge(_p.Context, keys);
-        var collective = new CollectiveKeys(BfvSerializer.Serialize(_collectiveKey), _rotations is null ? [] : BfvSerializer.Serialize(_rotations));
-        outbox.Send(Party.Garbler, collective);
-        outbox.Send(Party.Evaluator, collective);
+        t.Rotations = keys.Count == 0 ? null : CollectiveRotationKeyGeneration.Merge(_p.Context, keys);
+        SendCollectiveKeys(outbox);
         TryWelcome(outbox);
+    }
+
+    /// <summary>Each tier's keys go out once its own cpk and the next tier's (for the boundary mask shares) exist.</summary>
+    private void SendCollectiveKeys(Outbox outbox)
+    {
+        for (int i = 0; i < _tiers.Length; i++)
+        {
+            TierKeys t = _tiers[i];
+            PublicKey? next = i + 1 < _tiers.Length ? _tiers[i + 1].PublicKey : null;
+            if (t.KeysSent || t.PublicKey is null || (i + 1 < _tiers.Length && next is null))
+                continue;
+            t.KeysSent = true;
+            var collective = new CollectiveKeys(BfvSerializer.Serialize(t.PublicKey), t.Rotations is null ? [] : BfvSerializer.Serialize(t.Rotations),
+                next is null ? [] : BfvSerializer.Serialize(next));
+            foreach (Party server in TierServers(t.Shape))
+                outbox.Send(server, collective);
+        }
     }
 
     private PolyShare LoadShare(byte[] bytes, string what) => _he.Load((c, b) => PolyShare.Deserialize(c, b), bytes, what);
@@ -199,16 +227,40 @@ public sealed partial class GatewayRole : ISecoRole
         if (_p.Split > 0)
             _userRotations = _he.Load((c, b) => BfvSerializer.LoadGaloisKeys(c, b), m.GaloisKeys, "user Galois keys");
         _userOtReply = _otWithUser.ReceiveSetup(m.OtBase);
-        outbox.Send(Party.Garbler, new UserPublicKey(m.PublicKey));
-        outbox.Send(Party.Evaluator, new UserPublicKey(m.PublicKey));
+        if (_p.Tiers.Count > 0)
+            foreach (Party server in TierServers(_p.Tiers[^1]))
+                outbox.Send(server, new UserPublicKey(m.PublicKey)); // only the last tier encrypts output shares
         TryWelcome(outbox);
     }
 
     private void TryWelcome(Outbox outbox)
     {
-        if (_welcomed || _collectiveKey is null || _userOtReply is null || _serversReady.Count < 2)
+        if (_welcomed || _userOtReply is null || _tiers.Any(t => t.PublicKey is null) || _serversReady.Count < Servers.Count())
             return;
         _welcomed = true;
-        outbox.Send(Party.User, new GatewayWelcome(BfvSerializer.Serialize(_collectiveKey), _userOtReply));
+        // The user sees tier 1's key only (for its transition mask), never how many tiers or servers lie behind A.
+        outbox.Send(Party.User, new GatewayWelcome(_tiers.Length == 0 ? [] : BfvSerializer.Serialize(_tiers[0].PublicKey!), _userOtReply));
+    }
+
+    /// <summary>A's key material with one remote tier: its key share, the tier's CRP seed and keys, its OT with the tier's garbler.</summary>
+    private sealed class TierKeys(TierShape shape, KeyGenerator secret)
+    {
+        public TierShape Shape { get; } = shape;
+
+        public KeyGenerator Secret { get; } = secret;
+
+        public IknpReceiver OtWithGarbler { get; } = new();
+
+        public byte[] Seed { get; set; } = [];
+
+        public Dictionary<Party, ServerKeyShares> KeyShares { get; } = [];
+
+        public PublicKey? PublicKey { get; set; }
+
+        public Encryptor? Collective { get; set; }
+
+        public GaloisKeys? Rotations { get; set; }
+
+        public bool KeysSent { get; set; }
     }
 }

@@ -2,13 +2,92 @@ using Seco.Protocol.Messages;
 
 namespace Seco.Protocol.Roles;
 
-/// <summary>The four SECO parties (paper Fig. 1): the user, gateway A, and the remote tier's garbler B and evaluator C.</summary>
-public enum Party
+/// <summary>What a remote server does in its tier's garbled ReLU circuits (docs/hierarchy.md).</summary>
+public enum ServerDuty
 {
-    User,
-    Gateway,
+    /// <summary>Server 0 of a tier: garbles every ReLU circuit of the tier's segment and is the OT sender (paper Alg. 16).</summary>
     Garbler,
+
+    /// <summary>Server 1 of a tier: evaluates the circuits and sends each masked activation on (paper Alg. 10).</summary>
     Evaluator,
+
+    /// <summary>Servers 2.. of a tier: provide their shares to the circuits by OT from the garbler, labels forwarded to the evaluator.</summary>
+    Provider,
+}
+
+/// <summary>
+/// A SECO party by its position in the hierarchy (paper Fig. 1, generalised in docs/hierarchy.md): the user, gateway A,
+/// or server <see cref="Index"/> of remote tier <see cref="Tier"/> (tiers 1.., servers 0..k−1; server 0 garbles and
+/// server 1 evaluates). Hosts map positions to the scenario's names; the protocol never needs the names.
+/// </summary>
+public readonly record struct Party : IComparable<Party>
+{
+    private Party(int tier, int index)
+    {
+        Tier = tier;
+        Index = index;
+    }
+
+    /// <summary>−1 for the user, 0 for the gateway, t ≥ 1 for a server of remote tier t.</summary>
+    public int Tier { get; }
+
+    /// <summary>The server's position in its tier (0 for the user and the gateway).</summary>
+    public int Index { get; }
+
+    public static Party User { get; } = new(-1, 0);
+
+    public static Party Gateway { get; } = new(0, 0);
+
+    /// <summary>The garbler of the first remote tier: B in the paper's four-party setting.</summary>
+    public static Party Garbler { get; } = new(1, 0);
+
+    /// <summary>The evaluator of the first remote tier: C in the paper's four-party setting.</summary>
+    public static Party Evaluator { get; } = new(1, 1);
+
+    /// <summary>Server <paramref name="index"/> of remote tier <paramref name="tier"/>.</summary>
+    public static Party Server(int tier, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(tier, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        return new Party(tier, index);
+    }
+
+    /// <summary>The deepest hierarchy the protocol builds: remote tiers 1..16.</summary>
+    public const int MaxTiers = 16;
+
+    /// <summary>The widest tier: 16 servers (the garbled circuits then add 17 shares).</summary>
+    public const int MaxServersPerTier = 16;
+
+    /// <summary>A compact number for wire formats: −1 the user, 0 the gateway, 64·tier + index a server.</summary>
+    public int Code => IsUser ? -1 : (Tier * 64) + Index;
+
+    /// <summary>The party of <see cref="Code"/>; null when the number names no party within the limits.</summary>
+    public static Party? FromCode(int code) => code switch
+    {
+        -1 => User,
+        0 => Gateway,
+        _ when code >= 64 && code / 64 <= MaxTiers && code % 64 < MaxServersPerTier => Server(code / 64, code % 64),
+        _ => null,
+    };
+
+    public bool IsUser => Tier < 0;
+
+    public bool IsGateway => Tier == 0;
+
+    public bool IsServer => Tier > 0;
+
+    /// <summary>The server's duty in its tier's circuits; throws for the user and the gateway.</summary>
+    public ServerDuty Duty => !IsServer ? throw new InvalidOperationException($"{this} is not a remote server")
+        : Index switch { 0 => ServerDuty.Garbler, 1 => ServerDuty.Evaluator, _ => ServerDuty.Provider };
+
+    public int CompareTo(Party other) => Tier != other.Tier ? Tier.CompareTo(other.Tier) : Index.CompareTo(other.Index);
+
+    /// <summary>A name for identifiers (actor names, file names): "user", "gateway", or "t{tier}s{index}".</summary>
+    public string Slug => IsUser ? "user" : IsGateway ? "gateway" : $"t{Tier}s{Index}";
+
+    /// <summary>"user", "gateway", or "tier 2 evaluator" / "tier 1 provider 3" (the scenario's names are the host's).</summary>
+    public override string ToString() => IsUser ? "user" : IsGateway ? "gateway"
+        : Duty == ServerDuty.Provider ? $"tier {Tier} provider {Index}" : $"tier {Tier} {Duty.ToString().ToLowerInvariant()}";
 }
 
 /// <summary>Something a role reports to its host besides messages (query progress, results).</summary>
@@ -65,7 +144,7 @@ internal sealed class AbortedQueries
     public bool Contains(SecoMessage message) => message is QueryMessage q && _queries.Contains(q.Query);
 
     /// <summary>Marks the query aborted; false if it already was. Tells <paramref name="peers"/> (but not <paramref name="from"/>) the first time.</summary>
-    public bool Add(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from, params Party[] peers)
+    public bool Add(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from, params IEnumerable<Party> peers)
     {
         if (!_queries.Add(query)) return false;
         foreach (Party peer in peers)

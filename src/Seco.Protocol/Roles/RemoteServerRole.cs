@@ -9,11 +9,12 @@ using Seco.Protocol.Model;
 namespace Seco.Protocol.Roles;
 
 /// <summary>
-/// A remote server of the tier (B or C, paper Fig. 1): holds an additive share F^j, b^j of F_BC and an MPHE key
-/// share; contributes key shares (CKG, RTG), mask shares r_i^j and output masks s_i^j; computes F^j·Enc(r) − s^j with
-/// its plaintext share (decision D1) and partial decryptions with smudging (D2); online, its share
-/// E^j = F^j(x − r) + b^j + s^j of each layer. The garbler or evaluator duty (<see cref="GarblerRole"/>,
-/// <see cref="EvaluatorRole"/>) adds the circuit work.
+/// A server of a remote tier (paper Fig. 1; docs/hierarchy.md for k servers and several tiers): holds an additive share
+/// F^j, b^j of its tier's segment of F_BC and a share of the tier's MPHE key; contributes key shares (CKG, RTG), mask
+/// shares r_i^j (for the next tier's input mask too) and output masks s_i^j; computes F^j·Enc(r) − s^j with its plaintext
+/// share (decision D1) and partial decryptions with smudging (D2); online, its share E^j = F^j(x − r) + b^j + s^j of each
+/// block. The garbler, evaluator or provider duty (<see cref="GarblerRole"/>, <see cref="EvaluatorRole"/>,
+/// <see cref="ProviderRole"/>) adds the circuit work.
 /// </summary>
 public abstract class RemoteServerRole : ISecoRole
 {
@@ -25,27 +26,47 @@ public abstract class RemoteServerRole : ISecoRole
     private bool _announced;
     private bool _setupBegun;
 
-    protected RemoteServerRole(SecoParameters parameters, RemoteShare share)
+    protected RemoteServerRole(SecoParameters parameters, RemoteShare share, Party self)
     {
+        // l = L leaves no remote tier: a deployment's B and C may still be hosted (party files, cluster nodes) but stay
+        // idle — A never contacts them (DELPHI between the user and A).
+        bool idle = parameters.Depth == 0 && self.Tier == 1 && self.Index < 2;
+        if (!idle && (!self.IsServer || self.Tier > parameters.Depth || self.Index >= parameters.Tier(self.Tier).Servers))
+            throw new ArgumentException($"{self} is not a server of this hierarchy ({parameters.Depth} remote tiers)", nameof(self));
         P = parameters;
         Share = share;
+        Self = self;
+        Tier = idle ? new TierShape(1, 2, parameters.BlockCount + 1, parameters.BlockCount) : parameters.Tier(self.Tier);
         He = new HeTools(parameters.Context);
         _secret = new KeyGenerator(parameters.Context);
         // The weights do not change between queries: encode the diagonals once (D10; paper Alg. 8 re-sends them encrypted).
-        for (int i = parameters.Split + 1; i <= parameters.BlockCount; i++)
+        foreach (int i in Tier.Blocks)
         {
             BlockShape b = parameters.Block(i);
             _matrices[i] = PlainDiagonalMatrix.Encode(parameters.Context, share.Weights(i), b.Rows, b.Columns);
         }
     }
 
-    public abstract Party Self { get; }
+    public Party Self { get; }
+
+    /// <summary>This server's tier: its width and segment of blocks.</summary>
+    protected TierShape Tier { get; }
 
     /// <summary>This server's MPHE key share, for the view audit's recipient-side decryptions (tests only).</summary>
     internal SecretKey SecretKey => _secret.SecretKey;
 
-    /// <summary>The other server of the tier: B for C, C for B.</summary>
-    protected Party Peer => Self == Party.Garbler ? Party.Evaluator : Party.Garbler;
+    protected Party Garbler => Party.Server(Tier.Tier, 0);
+
+    protected Party Evaluator => Party.Server(Tier.Tier, 1);
+
+    /// <summary>The other servers of this tier.</summary>
+    protected IEnumerable<Party> TierPeers => Enumerable.Range(0, Tier.Servers).Where(j => j != Self.Index).Select(j => Party.Server(Tier.Tier, j));
+
+    /// <summary>True for the tier whose servers send the output shares.</summary>
+    protected bool IsLastTier => Tier.Tier == P.Depth;
+
+    /// <summary>The tier's ReLU blocks: every block of its segment but the model's last (the boundary block included).</summary>
+    protected IEnumerable<int> ReluBlocks => Tier.Blocks.Where(i => i < L);
 
     protected SecoParameters P { get; }
 
@@ -55,9 +76,10 @@ public abstract class RemoteServerRole : ISecoRole
 
     protected Encryptor? Collective { get; private set; }
 
-    protected Encryptor? User { get; private set; }
+    /// <summary>The next tier's collective key, under which this server encrypts its share of that tier's input mask.</summary>
+    protected Encryptor? NextTier { get; private set; }
 
-    protected int Split => P.Split;
+    protected Encryptor? User { get; private set; }
 
     protected int L => P.BlockCount;
 
@@ -74,7 +96,7 @@ public abstract class RemoteServerRole : ISecoRole
         switch (message)
         {
             case QueryAborted m:
-                Expect(from, message, Party.Gateway, Peer);
+                Expect(from, message, [Party.Gateway, .. TierPeers]);
                 Abort(m.Query, m.At, m.Reason, outbox, from);
                 break;
             case SetupBegin m:
@@ -86,15 +108,12 @@ public abstract class RemoteServerRole : ISecoRole
                 break;
             case CollectiveKeys m:
                 Expect(from, message, Party.Gateway);
-                if (!_setupBegun || Collective is not null)
-                    throw new ProtocolViolationException(Collective is null ? "collective keys before SetupBegin" : "a second copy of the collective keys: they are accepted once per session");
-                Collective = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "collective public key"));
-                if (P.GaloisElements.Count > 0)
-                    _rotations = He.Load((c, b) => BfvSerializer.LoadGaloisKeys(c, b), m.GaloisKeys, "collective Galois keys");
-                TryAnnounce(outbox);
+                OnCollectiveKeys(m, outbox);
                 break;
             case UserPublicKey m:
                 Expect(from, message, Party.Gateway);
+                if (!IsLastTier)
+                    throw new ProtocolViolationException($"the user's public key goes to the last tier only; {Self} sends no output");
                 if (User is not null)
                     throw new ProtocolViolationException("a second copy of the user's public key: it is accepted once per session");
                 User = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "user public key"));
@@ -109,8 +128,8 @@ public abstract class RemoteServerRole : ISecoRole
                 OnMaskAggregate(Existing(m.Query), m, outbox);
                 break;
             case LinearShares m:
-                Expect(from, message, Peer);
-                OnPeerProducts(Existing(m.Query), m, outbox);
+                Expect(from, message, [.. TierPeers]);
+                OnPeerProducts(from, Existing(m.Query), m, outbox);
                 break;
             case MaskedActivation m:
                 OnMaskedActivation(from, Existing(m.Query), m, outbox);
@@ -124,14 +143,14 @@ public abstract class RemoteServerRole : ISecoRole
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
     {
         // A query that ran to its end here is over; one not seen yet is marked so it never starts.
-        if ((_created.Contains(query) && !Queries.ContainsKey(query)) || !_aborted.Add(query, at, reason, outbox, from, Party.Gateway, Peer))
+        if ((_created.Contains(query) && !Queries.ContainsKey(query)) || !_aborted.Add(query, at, reason, outbox, from, [Party.Gateway, .. TierPeers]))
             return;
         Queries.Remove(query);
         _created.Add(query);
         Forget(query);
     }
 
-    /// <summary>Messages of the garbler or evaluator duty.</summary>
+    /// <summary>Messages of the garbler, evaluator or provider duty.</summary>
     protected abstract void HandleDuty(Party from, SecoMessage message, Outbox outbox);
 
     /// <summary>The setup step of the duty (OT base setup); returns the payload for A in <see cref="ServerKeyShares"/>.</summary>
@@ -149,8 +168,8 @@ public abstract class RemoteServerRole : ISecoRole
     protected static void Expect(Party from, SecoMessage message, params Party[] allowed) => Senders.Expect(from, message, allowed);
 
     /// <summary>
-    /// The query's state, created by the first preparation message that names it (A's PreparationBegin, or the other
-    /// remote server's preparation traffic, which may overtake it on another link). A finished query never returns.
+    /// The query's state, created by the first preparation message that names it (A's PreparationBegin, or another
+    /// server's preparation traffic, which may overtake it on another link). A finished query never returns.
     /// </summary>
     protected RemoteQuery Ensure(int query)
     {
@@ -162,9 +181,10 @@ public abstract class RemoteServerRole : ISecoRole
         if (!_created.Add(query))
             throw new ProtocolViolationException($"query {query} has already run");
         q = new RemoteQuery(query);
-        // r_i^j for the blocks after the transition, s_i^j for every F_BC block: uniform over Z_p, single use (D11).
-        for (int i = Split + 2; i <= L; i++) q.R[i] = ZpRandom.Uniform(P.Block(i).Columns);
-        for (int i = Split + 1; i <= L; i++) q.S[i] = ZpRandom.Uniform(P.Block(i).Rows);
+        // r_i^j for the segment's blocks after its first and for the next tier's input mask; s_i^j for every block of
+        // the segment: uniform over Z_p, single use (D11).
+        for (int i = Tier.FirstBlock + 1; i <= Math.Min(Tier.LastBlock + 1, L); i++) q.R[i] = ZpRandom.Uniform(P.Block(i).Columns);
+        foreach (int i in Tier.Blocks) q.S[i] = ZpRandom.Uniform(P.Block(i).Rows);
         Queries[query] = q;
         CreateDuty(q);
         return q;
@@ -184,7 +204,7 @@ public abstract class RemoteServerRole : ISecoRole
 
     protected void TryAnnounce(Outbox outbox)
     {
-        if (_announced || Collective is null || User is null || !DutyReady) return;
+        if (_announced || Collective is null || (IsLastTier && User is null) || !DutyReady) return;
         _announced = true;
         outbox.Send(Party.Gateway, new ServerReady());
     }
@@ -193,11 +213,25 @@ public abstract class RemoteServerRole : ISecoRole
     {
         var ckg = new CollectivePublicKeyGeneration(P.Context, m.SessionSeed);
         byte[] pkShare = ckg.GenShare(_secret.SecretKey).Serialize();
-        byte[][] rtgShares = P.GaloisElements
+        byte[][] rtgShares = P.GaloisElementsOf(Tier.Tier)
             .Select(g => new CollectiveRotationKeyGeneration(P.Context, m.SessionSeed, g).GenShare(_secret.SecretKey).Serialize())
             .ToArray();
         byte[] duty = SetupDuty(m, outbox);
         outbox.Send(Party.Gateway, new ServerKeyShares(pkShare, rtgShares, duty));
+    }
+
+    private void OnCollectiveKeys(CollectiveKeys m, Outbox outbox)
+    {
+        if (!_setupBegun || Collective is not null)
+            throw new ProtocolViolationException(Collective is null ? "collective keys before SetupBegin" : "a second copy of the collective keys: they are accepted once per session");
+        if ((m.NextTierPublicKey.Length > 0) == IsLastTier)
+            throw new ProtocolViolationException(IsLastTier ? "a next tier's key sent to the last tier" : "the collective keys lack the next tier's public key");
+        Collective = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "collective public key"));
+        if (!IsLastTier)
+            NextTier = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.NextTierPublicKey, "next tier's collective public key"));
+        if (P.GaloisElementsOf(Tier.Tier).Count > 0)
+            _rotations = He.Load((c, b) => BfvSerializer.LoadGaloisKeys(c, b), m.GaloisKeys, "collective Galois keys");
+        TryAnnounce(outbox);
     }
 
     private void OnPreparationBegin(RemoteQuery q, Outbox outbox)
@@ -205,9 +239,10 @@ public abstract class RemoteServerRole : ISecoRole
         if (q.Started)
             throw new ProtocolViolationException($"query {q.Query} was already begun");
         q.Started = true;
-        // Paper Alg. 8: Enc_cpk(r_i^j) for the blocks whose mask is shared among the servers.
-        byte[][] masks = Enumerable.Range(Split + 2, L - Split - 1)
-            .Select(i => HeTools.Serialize(Collective!.Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
+        // Paper Alg. 8: Enc(r_i^j) for the segment's later blocks under this tier's key, and the share of the next
+        // tier's input mask under the next tier's key (docs/hierarchy.md: the outgoing tier masks the boundary).
+        byte[][] masks = q.R.Keys.Order()
+            .Select(i => HeTools.Serialize((i > Tier.LastBlock ? NextTier! : Collective!).Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
             .ToArray();
         outbox.Send(Party.Gateway, new MaskShares(q.Query, masks));
         PrepareDuty(q, outbox);
@@ -218,63 +253,64 @@ public abstract class RemoteServerRole : ISecoRole
         if (!q.Started || q.Multiplied)
             throw new ProtocolViolationException($"unexpected mask aggregate for query {q.Query}");
         q.Multiplied = true; // once per query: a second product would reuse s^j
-        if (m.Ciphertexts.Length != L - Split)
-            throw new ProtocolViolationException($"expected {L - Split} mask ciphertexts, got {m.Ciphertexts.Length}");
-        var products = new Ciphertext[L - Split];
-        for (int i = Split + 1; i <= L; i++)
+        if (m.Ciphertexts.Length != Tier.BlockCount)
+            throw new ProtocolViolationException($"expected {Tier.BlockCount} mask ciphertexts, got {m.Ciphertexts.Length}");
+        var products = new Ciphertext[Tier.BlockCount];
+        foreach (int i in Tier.Blocks)
         {
-            Ciphertext r = He.LoadCiphertext(m.Ciphertexts[i - Split - 1], $"Enc(r_{i})");
+            Ciphertext r = He.LoadCiphertext(m.Ciphertexts[i - Tier.FirstBlock], $"Enc(r_{i})");
             Ciphertext product = MatVec.Multiply(He.Evaluator, _matrices[i], r, _rotations!); // D1: F^j · Enc(r)
             // s^j on the m outputs, a fresh uniform pad on every other slot (HeTools.EncodeOutputMask).
             He.Evaluator.SubPlainInplace(product, He.EncodeOutputMask(q.S[i]));
             // Re-randomise before it leaves: rotations and key switches draw no randomness, so A — which built ct(r), holds
             // the rotation keys and dealt F^j — could recompute F^j·ct(r) exactly and subtract it from a bare product,
             // leaving (Δ·mask, 0) that any key "decrypts". A fresh encryption of zero under cpk leaves a difference only
-            // the three key shares together can open (found by the adversarial review of issue 15).
+            // all the tier's key shares together can open (found by the adversarial review of issue 15).
             var zero = new Ciphertext(P.Context);
             Collective!.EncryptZero(zero);
             He.Evaluator.AddInplace(product, zero);
-            products[i - Split - 1] = product;
+            products[i - Tier.FirstBlock] = product;
         }
         q.OwnProducts = products;
-        // To A (it combines and decrypts) and to the peer, so that each server decrypts only ct_E = ct² + ct³ it has
-        // checked itself, never a ciphertext A chose (paper Alg. 7 with the decryption tied to this query's blocks).
+        // To A (it combines and decrypts) and to every peer of the tier, so that each server decrypts only
+        // ct_E = Σ_j ct^j it has checked itself, never a ciphertext A chose (paper Alg. 7, tied to this query's blocks).
         var message = new LinearShares(q.Query, products.Select(HeTools.Serialize).ToArray());
         outbox.Send(Party.Gateway, message);
-        outbox.Send(Peer, message);
+        foreach (Party peer in TierPeers) outbox.Send(peer, message);
         TryDecrypt(q, outbox);
     }
 
-    private void OnPeerProducts(RemoteQuery q, LinearShares m, Outbox outbox)
+    private void OnPeerProducts(Party from, RemoteQuery q, LinearShares m, Outbox outbox)
     {
-        if (!q.Started || q.PeerReceived)
-            throw new ProtocolViolationException($"unexpected linear shares from {Peer} for query {q.Query}");
-        q.PeerReceived = true;
-        if (m.Ciphertexts.Length != L - Split)
-            throw new ProtocolViolationException($"expected {L - Split} linear-share ciphertexts from {Peer}, got {m.Ciphertexts.Length}");
-        q.PeerProducts = m.Ciphertexts.Select((c, k) => He.LoadCiphertext(c, $"{Peer}'s F·r − s of block {Split + 1 + k}")).ToArray();
+        if (!q.Started || q.Decrypted || q.PeerProducts.ContainsKey(from))
+            throw new ProtocolViolationException($"unexpected linear shares from {from} for query {q.Query}");
+        if (m.Ciphertexts.Length != Tier.BlockCount)
+            throw new ProtocolViolationException($"expected {Tier.BlockCount} linear-share ciphertexts from {from}, got {m.Ciphertexts.Length}");
+        q.PeerProducts[from] = m.Ciphertexts.Select((c, k) => He.LoadCiphertext(c, $"{from}'s F·r − s of block {Tier.FirstBlock + k}")).ToArray();
         TryDecrypt(q, outbox);
     }
 
     /// <summary>
-    /// Paper Alg. 5 with smudging (D2), once per query and block: ct_E = ModSwitch(own product + peer's product) — the
-    /// ciphertext A decrypts too — so the share can only open this query's E = F·r − s² − s³ (masked by this server's
+    /// Paper Alg. 5 with smudging (D2), once per query and block: ct_E = ModSwitch(Σ_j ct^j) over the tier — the
+    /// ciphertext A decrypts too — so the share can only open this query's E = F·r − Σ_j s^j (masked by this server's
     /// own s^j and pad), never an arbitrary ciphertext.
     /// </summary>
     private void TryDecrypt(RemoteQuery q, Outbox outbox)
     {
-        if (q.OwnProducts is null || q.PeerProducts is null || q.Decrypted)
+        if (q.OwnProducts is null || q.PeerProducts.Count < Tier.Servers - 1 || q.Decrypted)
             return;
         q.Decrypted = true;
-        var shares = new byte[L - Split][];
-        for (int i = Split + 1; i <= L; i++)
+        var shares = new byte[Tier.BlockCount][];
+        foreach (int i in Tier.Blocks)
         {
-            int k = i - Split - 1;
-            Ciphertext e = He.Evaluator.Add(q.OwnProducts[k], q.PeerProducts[k]);
+            int k = i - Tier.FirstBlock;
+            Ciphertext e = q.OwnProducts[k];
+            foreach (Ciphertext[] peer in q.PeerProducts.Values) He.Evaluator.AddInplace(e, peer[k]);
             He.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5, as A does
             shares[k] = P.Budget.Decryption(i).GenShare(_secret.SecretKey, e).Serialize();
         }
-        q.OwnProducts = q.PeerProducts = null;
+        q.OwnProducts = null;
+        q.PeerProducts.Clear();
         outbox.Send(Party.Gateway, new DecryptionShares(q.Query, shares));
     }
 
@@ -282,9 +318,11 @@ public abstract class RemoteServerRole : ISecoRole
     {
         if (!q.Decrypted)
             throw new ProtocolViolationException($"masked activation for query {q.Query} before its preparation finished");
-        bool fromGateway = from == Party.Gateway && m.Block == Split + 1;
-        bool fromEvaluator = from == Party.Evaluator && Self == Party.Garbler && m.Block > Split + 1;
-        if ((!fromGateway && !fromEvaluator) || m.Block > L || m.Values.Length != P.Block(m.Block).Columns || !q.Seen.Add(m.Block))
+        // The segment's input comes from A (tier 1) or the previous tier's evaluator; later blocks from this tier's evaluator.
+        Party upstream = Tier.Tier == 1 ? Party.Gateway : Party.Server(Tier.Tier - 1, 1);
+        bool input = from == upstream && m.Block == Tier.FirstBlock;
+        bool inside = from == Evaluator && Self != Evaluator && m.Block > Tier.FirstBlock;
+        if ((!input && !inside) || !Tier.Contains(m.Block) || m.Values.Length != P.Block(m.Block).Columns || !q.Seen.Add(m.Block))
             throw new ProtocolViolationException($"unexpected masked activation for block {m.Block} from {from}");
         Advance(q, m.Block, m.Values, outbox);
     }
@@ -297,12 +335,26 @@ public abstract class RemoteServerRole : ISecoRole
         if (block == L)
         {
             outbox.Send(Party.Gateway, new OutputCiphertext(q.Query, HeTools.Serialize(User!.Encrypt(He.EncodePrefix(share)))));
-            Queries.Remove(q.Query);
-            Forget(q.Query);
+            Finish(q.Query);
             return;
         }
         OnShare(q, block, share, outbox);
     }
+
+    /// <summary>The query is over here: its output left (last tier) or its boundary block was handed on (earlier tiers).</summary>
+    protected void Finish(int query)
+    {
+        Queries.Remove(query);
+        Forget(query);
+    }
+
+    /// <summary>The duty for remote server <paramref name="self"/>: the garbler (index 0), the evaluator (1) or a provider.</summary>
+    public static RemoteServerRole For(SecoParameters parameters, RemoteShare share, Party self) => self.Duty switch
+    {
+        ServerDuty.Garbler => new GarblerRole(parameters, share, self),
+        ServerDuty.Evaluator => new EvaluatorRole(parameters, share, self),
+        _ => new ProviderRole(parameters, share, self),
+    };
 }
 
 /// <summary>A remote server's per-query state.</summary>
@@ -310,10 +362,10 @@ public sealed class RemoteQuery(int query)
 {
     public int Query { get; } = query;
 
-    /// <summary>r_i^j (blocks l+2..L).</summary>
+    /// <summary>r_i^j (the segment's blocks after its first, and the next tier's first block).</summary>
     public Dictionary<int, ulong[]> R { get; } = [];
 
-    /// <summary>s_i^j (blocks l+1..L).</summary>
+    /// <summary>s_i^j (the segment's blocks).</summary>
     public Dictionary<int, ulong[]> S { get; } = [];
 
     public HashSet<int> Seen { get; } = [];
@@ -327,12 +379,9 @@ public sealed class RemoteQuery(int query)
     /// <summary>This server computed its products (once per query; they stay set after decryption).</summary>
     public bool Multiplied { get; set; }
 
-    /// <summary>The peer's products arrived (once per query).</summary>
-    public bool PeerReceived { get; set; }
-
     /// <summary>This server's Enc(F^j r − s^j ⊕ pad) per F_BC block, until it has decrypted.</summary>
     public Ciphertext[]? OwnProducts { get; set; }
 
-    /// <summary>The peer's products, until this server has decrypted.</summary>
-    public Ciphertext[]? PeerProducts { get; set; }
+    /// <summary>The tier peers' products (once each), until this server has decrypted.</summary>
+    public Dictionary<Party, Ciphertext[]> PeerProducts { get; } = [];
 }

@@ -80,12 +80,10 @@ internal sealed class AttackCluster : IAsyncDisposable
     public NodeSettings Settings(string name) =>
         new(name, Servers, new ServerTls(Pki.Servers.Single(c => c.Name == name).Certificate, Pki.DeploymentCa, Pki.ServerPins), Seco.Cluster.Configuration.FailureSettings.Default);
 
-    private Func<ISecoRole> NewRole(Party role) => role switch
-    {
-        Party.Gateway => () => new GatewayRole(Split.Parameters, Split.Gateway),
-        Party.Garbler => () => new GarblerRole(Split.Parameters, Split.Garbler),
-        _ => () => new EvaluatorRole(Split.Parameters, Split.Evaluator),
-    };
+    private Func<ISecoRole> NewRole(Party role) =>
+        role.IsGateway ? () => new GatewayRole(Split.Parameters, Split.Gateway)
+        : role == Party.Garbler ? () => new GarblerRole(Split.Parameters, Split.Garbler)
+        : () => new EvaluatorRole(Split.Parameters, Split.Evaluator);
 
     /// <summary>The node actor of <paramref name="name"/>, as another node addresses it.</summary>
     public string NodePath(string name)

@@ -78,6 +78,41 @@ public class SecoReluCircuitsTests
         CheckRemote(c, k, shift, P, 3000, 100 * k + shift);
     }
 
+    /// <summary>
+    /// A tier of k servers and A: k + 1 share owners (docs/hierarchy.md), for k up to 8. The share sum reaches
+    /// (k + 1)(p − 1), so the comparator's quotient candidates and the final reduction grow with k; random tuples
+    /// whose shares wrap p many times check them, and the AND count must grow by a bounded step per owner.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 10)]
+    [InlineData(5, 10)]
+    [InlineData(6, 0)]
+    [InlineData(7, 10)]
+    [InlineData(9, 10)]
+    [InlineData(9, 16)]
+    public void RemoteTierWithManyOwnersMatchesTheReference(int owners, int shift)
+    {
+        string[] names = [.. Enumerable.Range(0, owners).Select(j => ((char)('A' + j)).ToString())];
+        var c = SecoReluCircuits.RemoteTier(shift, names);
+        Assert.Equal(2 * owners, c.Inputs.Count);
+        Assert.Equal(names[^1], c.Input($"neg_r{owners}").Owner);
+        CheckRemote(c, owners, shift, P, 1500, 1000 * owners + shift);
+        // Small modulus: the wrap-around cases are dense.
+        CheckRemote(SecoReluCircuits.RemoteTier(Math.Min(shift, 2), names, modulus: 11), owners, Math.Min(shift, 2), 11, 4000, owners);
+    }
+
+    /// <summary>AND gates per ReLU as the tier widens (shift 10): docs/hierarchy.md's AND_k, k servers plus A.</summary>
+    [Theory]
+    [InlineData(2, 434)]
+    [InlineData(3, 542)]
+    [InlineData(4, 664)]
+    [InlineData(8, 1131)]
+    public void AndCountGrowsLinearlyWithTheTierWidth(int servers, int expectedAnds)
+    {
+        var c = SecoReluCircuits.RemoteTier(10, [.. Enumerable.Range(0, servers + 1).Select(j => ((char)('A' + j)).ToString())]);
+        Assert.True(expectedAnds == c.Statistics.AndCount, $"k = {servers}: {c.Statistics}");
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

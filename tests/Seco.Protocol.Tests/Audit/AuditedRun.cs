@@ -28,9 +28,10 @@ internal sealed class AuditedRun
         P = Deployment.Parameters;
         User = new UserRole(P.ForUser(), inputs);
         Gateway = new GatewayRole(P, Deployment.Gateway);
-        Garbler = new GarblerRole(P, Deployment.Garbler);
-        Evaluator = new EvaluatorRole(P, Deployment.Evaluator);
-        Loop = new ProtocolLoopback(User, Gateway, Garbler, Evaluator); // the roles are kept: the audit needs their keys
+        // l = L leaves no remote tier: B and C take no part (DELPHI between the user and A), so they are not hosted.
+        Garbler = P.HasRemoteTier ? new GarblerRole(P, Deployment.Garbler) : null!;
+        Evaluator = P.HasRemoteTier ? new EvaluatorRole(P, Deployment.Evaluator) : null!;
+        Loop = P.HasRemoteTier ? new ProtocolLoopback(User, Gateway, Garbler, Evaluator) : new ProtocolLoopback(User, Gateway); // the roles are kept: the audit needs their keys
         Loop.Run();
 
         // The run is the real thing: every query finished, bit-exact against the plaintext reference.

@@ -44,12 +44,10 @@ internal sealed class ViewAuditor(AuditedRun run)
     // ---- what each party decrypts, with its own key ----
 
     /// <summary>Every plaintext <paramref name="party"/> decrypts, recomputed from its received messages and its real key.</summary>
-    public List<Decryption> DecryptionsBy(Party party) => party switch
-    {
-        Party.User => UserDecryptions(),
-        Party.Gateway => GatewayDecryptions(),
-        _ => [], // B and C decrypt nothing alone (see Undecryptable)
-    };
+    public List<Decryption> DecryptionsBy(Party party) =>
+        party.IsUser ? UserDecryptions()
+        : party.IsGateway ? GatewayDecryptions()
+        : []; // B and C decrypt nothing alone (see Undecryptable)
 
     private List<Decryption> UserDecryptions()
     {
@@ -268,7 +266,7 @@ internal sealed class ViewAuditor(AuditedRun run)
                 Ciphertext ct = run.Load(bytes);
                 if (Opens(() => new Decryptor(run.P.Context, own).Decrypt(ct)))
                     findings.Add($"{label}: {party}'s key alone decrypts it");
-                if (key == "cpk" && party is Party.Garbler or Party.Evaluator && Opens(() => run.Open(ct, [run.Gateway.SecretKey, own])))
+                if (key == "cpk" && party.IsServer && Opens(() => run.Open(ct, [run.Gateway.SecretKey, own])))
                     findings.Add($"{label}: A's and {party}'s keys together decrypt it");
             }
         }
@@ -322,13 +320,12 @@ internal sealed class ViewAuditor(AuditedRun run)
 
     private GaloisKeys? _rotations;
 
-    private SecretKey KeyOf(Party party) => party switch
-    {
-        Party.User => run.User.SecretKey,
-        Party.Gateway => run.Gateway.SecretKey,
-        Party.Garbler => run.Garbler.SecretKey,
-        _ => run.Evaluator.SecretKey,
-    };
+    private SecretKey KeyOf(Party party) =>
+        party.IsUser ? run.User.SecretKey
+        // l = L: A shares no MPHE key with anyone (no remote tier); the checks run with a key of its own making.
+        : party.IsGateway ? (run.P.HasRemoteTier ? run.Gateway.SecretKey : new KeyGenerator(run.P.Context).SecretKey)
+        : party == Party.Garbler ? run.Garbler.SecretKey
+        : run.Evaluator.SecretKey;
 
     private static bool Opens(Action decrypt)
     {
@@ -365,7 +362,7 @@ internal sealed class ViewAuditor(AuditedRun run)
                         ulong[] x = run.Truth[m.Query].X[m.Block];
                         ulong[] r = ZpVector.Subtract(x, m.Values);
                         var residuals = new List<(string, ulong[])> { (party.ToString(), r) };
-                        if (m.Block >= run.Split + 2 && party is Party.Garbler or Party.Evaluator)
+                        if (m.Block >= run.Split + 2 && party.IsServer)
                         {
                             // A+B know r¹ + r², A+C know r¹ + r³: what is left is the honest server's share.
                             Party honest = party == Party.Garbler ? Party.Evaluator : Party.Garbler;

@@ -56,7 +56,9 @@ public class CodecRoundTripTests
         new SetupBegin(Bytes(32), []),
         new ServerKeyShares(Bytes(513), Blobs(64, 65, 0, 1), Bytes(40)),
         new ServerKeyShares(Bytes(3), [], []),
-        new CollectiveKeys(Bytes(1000), Bytes(70_000)),
+        new CollectiveKeys(Bytes(1000), Bytes(70_000), []),
+        new CollectiveKeys(Bytes(1000), [], Bytes(900)),
+        new ProviderInput(2, 5, Bytes(33)),
         new OtBase(Bytes(129)),
         new ServerReady(),
         new UserJoin(Bytes(200), Bytes(300), Bytes(12)),
@@ -231,6 +233,7 @@ public class CodecRoundTripTests
         // Input known (paper §VI-C, Algs. 15 and 10).
         [typeof(MaskedActivation)] = ProtocolPhase.Online,
         [typeof(GarblerInput)] = ProtocolPhase.Online,
+        [typeof(ProviderInput)] = ProtocolPhase.Online,
         [typeof(GatewayCircuitOutput)] = ProtocolPhase.Online,
         // Output (paper §VI-D).
         [typeof(OutputShare)] = ProtocolPhase.Output,

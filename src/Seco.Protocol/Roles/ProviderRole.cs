@@ -1,0 +1,126 @@
+using Seco.Garbling.Circuits;
+using Seco.Garbling.Crypto;
+using Seco.Garbling.Garbling;
+using Seco.Garbling.Ot;
+using Seco.Protocol.Crypto;
+using Seco.Protocol.Messages;
+using Seco.Protocol.Model;
+
+namespace Seco.Protocol.Roles;
+
+/// <summary>
+/// A provider of a remote tier (servers 2..k−1, docs/hierarchy.md): it holds a weight and mask share
+/// like the garbler and the evaluator, and gives its inputs to the tier's garbled ReLU circuits without seeing them:
+/// offline the labels of its next-mask shares, online those of its share E^j of each block, both by OT from the
+/// garbler, forwarded to the evaluator. It never sees a circuit, a Δ or another party's label.
+/// </summary>
+public sealed class ProviderRole : RemoteServerRole
+{
+    private readonly IknpReceiver _otWithGarbler = new();
+    private readonly Dictionary<int, int> _maskChoices = [];
+    private readonly Dictionary<(int Query, int Block), int> _shareChoices = [];
+    private bool _otReady;
+
+    public ProviderRole(SecoParameters parameters, RemoteShare share, Party self)
+        : base(parameters, share, self)
+    {
+        if (Self.Duty != ServerDuty.Provider)
+            throw new ArgumentException($"{Self} is not a provider", nameof(self));
+    }
+
+    protected override bool DutyReady => _otReady;
+
+    protected override byte[] SetupDuty(SetupBegin begin, Outbox outbox)
+    {
+        outbox.Send(Garbler, new OtBase(_otWithGarbler.Start()));
+        return [];
+    }
+
+    protected override void PrepareDuty(RemoteQuery q, Outbox outbox)
+    {
+        bool[] choices = ReluLayers.NextMaskChoices(P, Tier, q.R);
+        if (choices.Length == 0)
+        {
+            outbox.Send(Evaluator, new ProviderLabels(q.Query, []));
+            return;
+        }
+        _maskChoices[q.Query] = choices.Length;
+        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorMasks, 0, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
+    }
+
+    protected override void Forget(int query)
+    {
+        // An aborted query may leave an OT batch with the garbler pending.
+        if ((_maskChoices.ContainsKey(query) || _shareChoices.Keys.Any(k => k.Query == query)) && _otWithGarbler.HasPendingBatch)
+            _otWithGarbler.CancelPending(); // the garbler skips the burned OT indices
+        _maskChoices.Remove(query);
+        foreach (var key in _shareChoices.Keys.Where(k => k.Query == query).ToList()) _shareChoices.Remove(key);
+    }
+
+    protected override void HandleDuty(Party from, SecoMessage message, Outbox outbox)
+    {
+        switch (message)
+        {
+            case OtBase m:
+                Expect(from, message, Garbler);
+                if (_otReady) throw new ProtocolViolationException("the garbler's OT base reply arrived twice");
+                _otWithGarbler.ReceiveSetup(m.Payload);
+                _otReady = true;
+                TryAnnounce(outbox);
+                break;
+            case OtResponse { Purpose: OtPurpose.EvaluatorMasks } m:
+                {
+                    Expect(from, message, Garbler);
+                    Existing(m.Query);
+                    if (!_maskChoices.Remove(m.Query, out int count))
+                        throw new ProtocolViolationException($"an OT response for {Self}'s mask labels of query {m.Query} that it did not request (or a second one)");
+                    var labels = new Block[count];
+                    _otWithGarbler.ReceiveChosen(m.Payload, labels);
+                    outbox.Send(Evaluator, new ProviderLabels(m.Query, Groups(labels)));
+                    break;
+                }
+            case OtResponse { Purpose: OtPurpose.EvaluatorShare } m:
+                {
+                    Expect(from, message, Garbler);
+                    Existing(m.Query);
+                    if (!_shareChoices.Remove((m.Query, m.Block), out int count))
+                        throw new ProtocolViolationException($"an OT response for block {m.Block} of query {m.Query} that {Self} did not request (or a second one)");
+                    var labels = new Block[count];
+                    _otWithGarbler.ReceiveChosen(m.Payload, labels);
+                    BlockShape b = P.Block(m.Block);
+                    Circuit circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
+                    outbox.Send(Evaluator, new ProviderInput(m.Query, m.Block, new InputLabels(ReluLayers.Group(circuit, ReluLayers.ShareGroup(Self.Index)), labels).ToBytes()));
+                    if (m.Block == Tier.LastBlock)
+                        Finish(m.Query); // the boundary block's labels were this tier's last input
+                    break;
+                }
+            default:
+                throw new ProtocolViolationException($"a provider does not expect {message.GetType().Name} from {from}");
+        }
+    }
+
+    protected override void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox)
+    {
+        BlockShape b = P.Block(block);
+        bool[] choices = ReluLayers.Bits(share, ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers), b.Rows));
+        _shareChoices[(q.Query, block)] = choices.Length;
+        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorShare, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
+    }
+
+    /// <summary>The OT'd mask labels cut into one input group per ReLU block, in block order.</summary>
+    private byte[][] Groups(Block[] labels)
+    {
+        var groups = new List<byte[]>();
+        int at = 0;
+        foreach (int i in ReluBlocks)
+        {
+            BlockShape b = P.Block(i);
+            Circuit circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
+            int group = ReluLayers.Group(circuit, ReluLayers.MaskGroup(Self.Index));
+            int count = circuit.Inputs[group].Width;
+            groups.Add(new InputLabels(group, labels.AsSpan(at, count).ToArray()).ToBytes());
+            at += count;
+        }
+        return [.. groups];
+    }
+}
