@@ -49,4 +49,10 @@ public sealed record Tier
     public string Garbler { get; }
 
     public string Evaluator { get; }
+
+    /// <summary>How many consecutive F_BC blocks the tier holds (<c>blocks:</c>); null: an even share (docs/hierarchy.md).</summary>
+    public int? Blocks { get; init; }
+
+    /// <summary>The servers in protocol order: garbler (server 0), evaluator (server 1), then the providers in file order.</summary>
+    public IReadOnlyList<string> ProtocolOrder => [Garbler, Evaluator, .. Servers.Where(s => s != Garbler && s != Evaluator)];
 }

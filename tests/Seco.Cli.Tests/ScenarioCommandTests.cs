@@ -66,14 +66,14 @@ public sealed class ScenarioCommandTests : IDisposable
     }
 
     [Fact]
-    public void RunAndValidateBothRefuseWhatV1CannotRun()
+    public void RunAndValidateBothRefuseWhatTheProtocolCannotRun()
     {
-        string path = Scenario(Valid.Replace("servers: [B, C]", "servers: [B, C, D]"));
+        string path = Scenario(Valid.Replace("servers: [B, C]", $"servers: [{string.Join(", ", Enumerable.Range(0, 17).Select(i => $"S{i}"))}]"));
         foreach (string command in new[] { "validate", "run" })
         {
             var r = command == "run" ? CliHarness.Run(command, path, "--out", _dir) : CliHarness.Run(command, path);
             Assert.Equal(1, r.ExitCode);
-            Assert.Contains("v1 supports exactly one tier of two servers; tier 'remote' has 3 servers", r.Error);
+            Assert.Contains("the secure protocol runs at most 16 servers per tier; tier 'remote' has 17", r.Error);
         }
         Assert.Empty(Directory.GetDirectories(_dir)); // refused before anything was made
     }

@@ -47,22 +47,23 @@ public sealed class ValidateRunParityTests : IDisposable
         string path = Path.Combine(_dir, "both.yaml");
         File.WriteAllText(path, File.ReadAllText(Path.Combine(TestHost.Root, "scenarios", "default.yaml"))
             .Replace("../models/", Path.Combine(TestHost.Root, "models") + "/")
-            .Replace("servers: [B, C]", "servers: [B, C, D]").Replace("preset: seco-8192", "preset: test-4096"));
+            .Replace("servers: [B, C]", $"servers: [{string.Join(", ", Enumerable.Range(0, 17).Select(i => $"S{i}"))}]").Replace("preset: seco-8192", "preset: test-4096"));
         CliHarness.Result r = CliHarness.Run("validate", path);
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("v1 supports exactly one tier of two servers", r.Error);
+        Assert.Contains("the secure protocol runs at most 16 servers per tier; tier 'remote' has 17", r.Error);
         Assert.Contains("needs crypto preset 'seco-8192'", r.Error);
     }
 
     /// <summary>
     /// The loader keeps 20 errors, but RunAdmission's own checks were not capped: an inference scenario with 300
-    /// tiers of three servers printed 302 lines (one per tier). Both commands now print 20 and "… and N more errors".
+    /// tiers printed 302 lines (one per tier). Both commands now print 20 and "… and N more errors" (here: 30 tiers
+    /// of 17 servers, past both of the protocol's limits, 31 errors).
     /// </summary>
     [Fact]
     public void TheReasonsARunWouldBeRefusedAreCappedLikeTheLoadersErrors()
     {
         string path = Path.Combine(_dir, "tiers.yaml");
-        string tiers = string.Concat(Enumerable.Range(0, 300).Select(i => $"    - {{name: t{i}, servers: [s{i}a, s{i}b, s{i}c]}}\n"));
+        string tiers = string.Concat(Enumerable.Range(0, 30).Select(i => $"    - {{name: t{i}, servers: [{string.Join(", ", Enumerable.Range(0, 17).Select(j => $"s{i}x{j}"))}]}}\n"));
         File.WriteAllText(path, $"version: 1\nmodel: {Path.Combine(TestHost.Root, "models", "minionn.onnx")}\nsplit: 0\nhierarchy:\n  tiers:\n{tiers}");
         foreach (string[] args in new[] { new[] { "validate", path }, ["run", path, "--out", _dir] })
         {
@@ -70,8 +71,8 @@ public sealed class ValidateRunParityTests : IDisposable
             Assert.Equal(1, r.ExitCode);
             string[] lines = r.Error.TrimEnd().Split('\n');
             Assert.Equal(21, lines.Length);
-            Assert.Contains("v1 supports exactly one tier of two servers; this scenario has 300 tiers", lines[0]);
-            Assert.Equal("… and 281 more errors", lines[^1].TrimEnd());
+            Assert.Contains("the secure protocol runs at most 16 remote tiers; this scenario has 30", lines[0]);
+            Assert.Equal("… and 11 more errors", lines[^1].TrimEnd());
         }
         Assert.Empty(Directory.GetDirectories(_dir));
     }

@@ -149,7 +149,7 @@ public sealed class LoadTests : IDisposable
         Assert.Equal(3, s.Queries.Count);
         Assert.Equal(_folder.Model("fashion-mnist-test-1000-labels-idx1-ubyte"), Assert.IsType<IdxInput>(s.Queries.Input).LabelsPath);
         Assert.Same(CryptoPreset.Seco8192, s.Crypto);
-        Assert.Empty(ScenarioRequirements.CheckSupportedByV1(s));
+        Assert.Empty(ScenarioRequirements.CheckSupported(s));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class LoadTests : IDisposable
         Assert.Same(PartySettings.Default, s.SettingsOf("A"));
         Assert.Empty(s.Failures);
         Assert.Equal(3, s.Queries.Count);
-        Assert.Empty(ScenarioRequirements.CheckSupportedByV1(s)); // echo runs on any hierarchy
+        Assert.Empty(ScenarioRequirements.CheckSupported(s)); // echo runs on any hierarchy
     }
 
     [Fact]

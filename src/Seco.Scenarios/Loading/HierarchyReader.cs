@@ -93,7 +93,7 @@ internal sealed class HierarchyReader
             return null;
         }
         int before = _context.ErrorCount;
-        var fields = new MappingReader(_context, mapping, path, "name", "servers", "garbler", "evaluator");
+        var fields = new MappingReader(_context, mapping, path, "name", "servers", "garbler", "evaluator", "blocks");
 
         string? name = fields.Require("name") is { } nameNode ? ReadTierName(nameNode, fields.PathOf("name")) : null;
 
@@ -117,6 +117,7 @@ internal sealed class HierarchyReader
 
         string? garbler = ReadRole(fields, "garbler", servers);
         string? evaluator = ReadRole(fields, "evaluator", servers);
+        int? blocks = fields.Get("blocks") is { } blocksNode ? _context.ReadInt(blocksNode, fields.PathOf("blocks"), 1) : null;
         if (_context.ErrorCount > before || name is null)
             return null;
 
@@ -136,7 +137,7 @@ internal sealed class HierarchyReader
                 $"garbler and evaluator must be different servers, got '{garbler}' for both");
             return null;
         }
-        return new Tier(name, servers, garbler, evaluator);
+        return new Tier(name, servers, garbler, evaluator) { Blocks = blocks };
     }
 
     private string? ReadRole(MappingReader fields, string role, List<string> servers)

@@ -22,7 +22,7 @@ public static class RunAdmission
         if (scenario.Workload is EchoWorkload)
             return new AdmittedRun(scenario, null, null);
 
-        var errors = new List<ScenarioError>(ScenarioRequirements.CheckSupportedByV1(scenario));
+        var errors = new List<ScenarioError>(ScenarioRequirements.CheckSupported(scenario));
         PreparedScenario? prepared = Collect(errors, () => PreparedScenario.Prepare(scenario));
         Collect(errors, () => SecureRun.ContextFor(scenario));
         if (errors.Count > 0 || prepared is null)

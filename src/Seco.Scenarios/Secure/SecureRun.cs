@@ -78,8 +78,7 @@ public static class SecureRun
         Scenario scenario = prepared.Scenario;
         BfvContext context = ContextFor(scenario);
         Hierarchy h = scenario.Hierarchy;
-        if (h.Tiers.Count != 1 || h.Tiers[0].Servers.Count != 2)
-            throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy", "the secure protocol runs with exactly one remote tier of two servers (garbler, evaluator); deeper hierarchies run only the echo workload for now")]);
+        ScenarioRequirements.EnsureSupported(scenario);
 
         FixedPointModel model = prepared.FixedModel;
         ModelSplit split = Deploy(scenario, model, context);
@@ -93,10 +92,9 @@ public static class SecureRun
         // The ReLU circuits are public and fixed per model and split: build them before the run (a one-time cost, like
         // compiling the model), so whichever party touches one first is not charged for it.
         foreach (BlockShape b in split.Parameters.Blocks.Where(b => b.HasRelu))
-            _ = b.Index <= scenario.Split ? ReluLayers.Gateway(b.Shift, b.Rows) : ReluLayers.Remote(b.Shift, b.Rows);
+            _ = b.Index <= scenario.Split ? ReluLayers.Gateway(b.Shift, b.Rows) : ReluLayers.Remote(b.Shift, b.Rows, split.Parameters.TierOf(b.Index).Servers);
 
         Simulator sim = SimulationBuilder.Build(scenario, SecoMessageCodecs.Registry(), timing);
-        string garbler = h.Tiers[0].Servers[0], evaluator = h.Tiers[0].Servers[1];
         var actors = new List<(string Party, ActorRef Actor)>();
         var keySets = new List<ModelSplit>();
 
@@ -139,13 +137,20 @@ public static class SecureRun
                     StartKeySet(keySet + 1);
             }
 
-            // The spent key set's actors stop; B and C first, then A (which starts the key generation), then the user.
+            // The spent key set's actors stop; the remote servers first, then A (which starts the key generation), then the user.
             foreach ((string party, ActorRef actor) in actors)
                 sim.Party(party).Stop(actor.Address);
             actors.Clear();
             string name = keySet == 0 ? "seco" : $"seco-k{keySet}";
-            Spawn(garbler, Party.Garbler, host(new GarblerRole(deal.Parameters, deal.Garbler)));
-            Spawn(evaluator, Party.Evaluator, host(new EvaluatorRole(deal.Parameters, deal.Evaluator)));
+            for (int t = 0; t < deal.Parameters.Depth; t++) // l = L: no remote tier takes part
+            {
+                IReadOnlyList<string> servers = h.Tiers[t].ProtocolOrder;
+                for (int j = 0; j < servers.Count; j++)
+                {
+                    Party server = Party.Server(t + 1, j);
+                    Spawn(servers[j], server, host(RemoteServerRole.For(deal.Parameters, deal.Share(server), server)));
+                }
+            }
             Spawn(h.Gateway, Party.Gateway, host(new GatewayRole(deal.Parameters, deal.Gateway)));
             Spawn(PartyName.User, Party.User, host(new UserRole(deal.Parameters.ForUser(), inputs[first..(first + count)])));
 
@@ -175,11 +180,38 @@ public static class SecureRun
 
     /// <summary>The model owner's split of the scenario's model, with the scenario's query budget per key set.</summary>
     public static ModelSplit Deploy(Scenario scenario, FixedPointModel model, BfvContext context) =>
-        AtQueryBudget(scenario, () => ModelSplit.Create(model, scenario.Split, context, scenario.QueryBudget));
+        AtQueryBudget(scenario, () => ModelSplit.Create(model, scenario.Split, context, scenario.QueryBudget, TiersOf(scenario, model)));
 
     /// <summary>The budgets a deployment would have (no weights dealt): what `seco validate` and `seco run` check first.</summary>
     public static NoiseBudget Budget(Scenario scenario, FixedPointModel model, BfvContext context) =>
-        AtQueryBudget(scenario, () => ModelSplit.ParametersOf(model, scenario.Split, context, scenario.QueryBudget)).Budget;
+        AtQueryBudget(scenario, () => ModelSplit.ParametersOf(model, scenario.Split, context, scenario.QueryBudget, TiersOf(scenario, model))).Budget;
+
+    /// <summary>
+    /// The scenario's remote tiers as the protocol lays them out: each tier's width and its consecutive F_BC blocks
+    /// (<c>blocks:</c>, or an even share); none when the split leaves F_BC empty. A hierarchy the model cannot fill is
+    /// the scenario's error at <c>hierarchy.tiers</c>.
+    /// </summary>
+    public static IReadOnlyList<TierSpec>? TiersOf(Scenario scenario, FixedPointModel model)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(model);
+        IReadOnlyList<Tier> tiers = scenario.Hierarchy.Tiers;
+        int remote = model.Blocks.Count - scenario.Split;
+        if (remote <= 0)
+            return null;
+        if (tiers.All(t => t.Blocks is not null))
+        {
+            int sum = tiers.Sum(t => t.Blocks!.Value);
+            if (sum != remote)
+                throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy.tiers",
+                    $"the tiers hold {sum} blocks ({string.Join(" + ", tiers.Select(t => t.Blocks))}), but split {scenario.Split} leaves {remote} of the model's {model.Blocks.Count} blocks to them")]);
+            return [.. tiers.Select(t => new TierSpec(t.Servers.Count, t.Blocks!.Value))];
+        }
+        if (tiers.Count > remote)
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy.tiers",
+                $"{tiers.Count} remote tiers need at least {tiers.Count} blocks, but split {scenario.Split} leaves {remote} of the model's {model.Blocks.Count}")]);
+        return SecoParameters.EvenTiers([.. tiers.Select(t => t.Servers.Count)], remote);
+    }
 
     /// <summary>A query budget the smudging cannot cover is the scenario's error, at <c>crypto.query_budget</c>.</summary>
     private static T AtQueryBudget<T>(Scenario scenario, Func<T> make)
