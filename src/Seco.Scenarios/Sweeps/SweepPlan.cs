@@ -50,6 +50,7 @@ public sealed class SweepPlan
 
         IReadOnlyList<IReadOnlyList<AxisValue>> grid = SweepGrid.Expand(sweep, MaxSplitOf);
         var points = new List<SweepPoint>();
+        var built = new List<Scenario>();
         for (int index = 0; index < grid.Count; index++)
         {
             IReadOnlyList<AxisValue> values = grid[index];
@@ -58,6 +59,7 @@ public sealed class SweepPlan
             string named = $"point {index + 1} ({label})";
             if (PointBuilder.Build(sweep, values, index + 1, named, errors) is not { } scenario)
                 continue;
+            built.Add(scenario);
             try
             {
                 points.Add(new SweepPoint(index, values, label, scenario, RunAdmission.Admit(scenario)));
@@ -67,10 +69,9 @@ public sealed class SweepPlan
                 errors.AddRange(e.Errors.Select(x => Remap(sweep, values, named, x)));
             }
         }
-        Throw(errors);
-
-        List<string> parties = [.. points.SelectMany(p => p.Scenario.Hierarchy.Parties).Distinct()];
-        var charts = sweep.Charts.Select(c => Chart(sweep, points, parties, c, errors)).ToList();
+        // The charts are checked against every point that could be built, so one report names the bad points and the bad charts.
+        List<string> parties = [.. built.SelectMany(s => s.Hierarchy.Parties).Distinct()];
+        var charts = sweep.Charts.Select(c => Chart(sweep, grid, parties, c, errors)).ToList();
         Throw(errors);
         return new SweepPlan(sweep, points, parties, charts!);
     }
@@ -116,15 +117,17 @@ public sealed class SweepPlan
             : e with { Message = $"{named} of {sweep.File}: {e.Message}" };
     }
 
-    private static ChartPlan? Chart(Sweep sweep, IReadOnlyList<SweepPoint> points, IReadOnlyList<string> parties, SweepChartSpec spec, List<ScenarioError> errors)
+    private static ChartPlan? Chart(Sweep sweep, IReadOnlyList<IReadOnlyList<AxisValue>> grid, IReadOnlyList<string> parties, SweepChartSpec spec, List<ScenarioError> errors)
     {
-        foreach (string y in spec.Y)
+        for (int j = 0; j < spec.Y.Count; j++)
         {
+            string y = spec.Y[j], at = $"{spec.FieldPath}.y[{j}]";
+            if (!sweep.Source.Locations.ContainsKey(at)) at = $"{spec.FieldPath}.y";
             if (SweepMeasures.PartyOf(y) is { } party && !parties.Contains(party))
-                errors.Add(sweep.Source.ErrorAt($"{spec.FieldPath}.y", $"'{Printable.Shorten(y, 40)}': no point has a party '{Printable.Shorten(party, 40)}' " +
+                errors.Add(sweep.Source.ErrorAt(at, $"'{Printable.Shorten(y, 40)}': no point has a party '{Printable.Shorten(party, 40)}' " +
                     $"(parties: {string.Join(", ", parties.Take(16))}{(parties.Count > 16 ? ", …" : "")})"));
         }
-        var varying = sweep.Axes.Select((a, i) => (a.Kind, i)).Where(a => points.Select(p => p.Values[a.i].Label).Distinct().Count() > 1).Select(a => a.Kind).ToList();
+        var varying = sweep.Axes.Select((a, i) => (a.Kind, i)).Where(a => grid.Select(values => values[a.i].Label).Distinct().Count() > 1).Select(a => a.Kind).ToList();
         if (spec.By is null)
             return new ChartPlan(spec, [.. varying.Where(k => k != spec.X)]);
         var missing = varying.Where(k => k != spec.X && !spec.By.Contains(k)).ToList();
