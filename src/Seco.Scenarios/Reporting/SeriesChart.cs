@@ -40,9 +40,11 @@ internal static class SeriesChart
         }
 
         XElement root = Svg.Root(Width, top + Margin, d.Title);
-        root.Add(Svg.Text(Margin, HeaderTop, d.Title, "start", 18, Svg.A("font-weight", "bold")));
+        // A long list of measures would run off the right edge; the root's <title> keeps the whole heading.
+        root.Add(Svg.Text(Margin, HeaderTop, Svg.Fit(d.Title, Width - 2 * Margin, 18), "start", 18, Svg.A("font-weight", "bold"), Svg.A("class", "title")));
         for (int i = 0; i < d.Subtitles.Count; i++)
-            root.Add(Svg.Text(Margin, HeaderTop + 18 * (i + 1), d.Subtitles[i], "start", 12, Svg.A("fill", "#555555"), Svg.A("class", "subtitle")));
+            root.Add(Svg.Text(Margin, HeaderTop + 18 * (i + 1), Svg.Fit(d.Subtitles[i], Width - 2 * Margin, 12), "start", 12,
+                Svg.A("fill", "#555555"), Svg.A("class", "subtitle")));
         root.Add(Svg.El("g", Svg.A("class", "sweep-chart"), Svg.A("data-kind", d.XNumbers is null ? "bar" : "line"), Svg.A("data-x", d.XTitle),
             legend, panels));
         return Svg.Serialize(root);
