@@ -53,7 +53,7 @@ internal static class SweepProgressDisplay
             {
                 int n = plan.Points.Count, done = 0, ok = 0;
                 ProgressTask points = progress.AddTask($"points (0/{n})", maxValue: n);
-                ProgressTask current = progress.AddTask("", maxValue: 1);
+                ProgressTask current = progress.AddTask("starting", maxValue: 1);
                 current.IsIndeterminate = true;
                 result = SweepRunner.Run(plan, p =>
                 {
