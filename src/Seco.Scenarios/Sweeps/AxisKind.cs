@@ -40,7 +40,4 @@ public static class AxisNames
 
     public static AxisKind? Find(string name) =>
         Enum.GetValues<AxisKind>().Where(k => Of(k) == name).Select(k => (AxisKind?)k).FirstOrDefault();
-
-    /// <summary>Axes whose values are numbers, drawn along a numeric x axis (line charts); the others are categories (bar charts).</summary>
-    public static bool IsNumeric(AxisKind kind) => kind is AxisKind.Split or AxisKind.Tiers or AxisKind.Queries;
 }
