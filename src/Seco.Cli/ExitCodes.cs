@@ -27,6 +27,18 @@ public static class ExitCodes
     public static int ForRun(int wrong, bool interrupted, int notFinished, long sessionFailures) =>
         wrong > 0 ? WrongResult : interrupted ? Interrupted : notFinished > 0 || sessionFailures > 0 ? NotFinished : Ok;
 
+    /// <summary>
+    /// A sweep's code: like a run's, over its points — a wrong result first, then an interruption, then a point that
+    /// threw (an internal error: its row says why), then a point whose queries did not all finish.
+    /// </summary>
+    public static int ForSweep(bool wrong, bool interrupted, bool error, bool notFinished) =>
+        wrong ? WrongResult : interrupted ? Interrupted : error ? InternalError : notFinished ? NotFinished : Ok;
+
+    public const string SweepHelp =
+        "Exit codes: 0 every point finished bit-exact; 1 bad input (the sweep file, its base scenario or a point is invalid; " +
+        "nothing ran); 2 internal error, or a point failed with an error (its row in results.csv says why); 3 a point's " +
+        "query differs from the plaintext reference; 4 a point's query did not finish; 130 interrupted (results.csv holds the points done).";
+
     public const string Help =
         "Exit codes: 0 success; 1 bad input (options, scenario, model or image files; nothing ran); 2 internal error or " +
         "unsuitable machine; 3 a query's result differs from the plaintext reference; 4 a query did not finish (every " +

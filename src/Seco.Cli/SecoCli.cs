@@ -23,6 +23,7 @@ public static class SecoCli
         {
             new HelpOption(),
             RunCommand.Create(() => ctx.Value),
+            SweepCommand.Create(() => ctx.Value),
             ValidateCommand.Create(() => ctx.Value),
             InferCommand.Create(() => ctx.Value),
             ModelsCommand.Create(() => ctx.Value),

@@ -10,6 +10,7 @@ public sealed class HelpTruthTests
     [Theory]
     [InlineData("--help")]
     [InlineData("run", "--help")]
+    [InlineData("sweep", "--help")]
     [InlineData("validate", "--help")]
     [InlineData("infer", "--help")]
     [InlineData("models", "inspect", "--help")]

@@ -11,4 +11,6 @@ namespace Seco.Scenarios.Loading;
 internal sealed record DocumentKind(string Noun, string EmptyHint)
 {
     public static DocumentKind Scenario { get; } = new("scenario", "a scenario needs at least 'version: 1'");
+
+    public static DocumentKind Sweep { get; } = new("sweep", "a sweep needs at least 'version: 1', 'base' and 'grid'");
 }

@@ -42,6 +42,9 @@ internal sealed class LoadContext(string file, string baseDirectory, ScenarioLim
     public void Error(SourceLocation at, string path, Func<string> message) =>
         _errors.Add(new ScenarioError(File, at.Line, at.Column, path, _errors.WouldKeep(at) ? message() : ""));
 
+    /// <summary>An error found in another file this one names (a sweep's base scenario), kept as it is.</summary>
+    public void Error(ScenarioError error) => _errors.Add(error);
+
     /// <summary>Forgets the errors found so far: a syntax error is reported alone.</summary>
     public void DiscardErrors() => _errors.Clear();
 

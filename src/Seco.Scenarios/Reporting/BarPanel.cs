@@ -10,7 +10,7 @@ namespace Seco.Scenarios.Reporting;
 /// </summary>
 internal sealed class BarPanel
 {
-    private const double Left = 72, Right = 16, Top = 30, Bottom = 34, LabelSize = 12, ValueSize = 9, TickSize = 11;
+    private const double Left = 72, Right = 16, Top = 30, Bottom = 34, LabelSize = 12, ValueSize = 9;
 
     public required string Heading { get; init; }
 
@@ -30,6 +30,11 @@ internal sealed class BarPanel
 
     public bool ShowValues { get; init; } = true;
 
+    /// <summary>The attributes naming a bar's group and slot, for tools: a party and a phase, or a sweep's x value and series.</summary>
+    public string GroupAttribute { get; init; } = "data-party";
+
+    public string SlotAttribute { get; init; } = "data-phase";
+
     /// <summary>The panel drawn in the box at (<paramref name="x"/>, <paramref name="y"/>) of the given size.</summary>
     public XElement Draw(double x, double y, double width, double height, params object?[] attributes)
     {
@@ -39,20 +44,7 @@ internal sealed class BarPanel
         double px = x + Left, py = y + Top, pw = Math.Max(10, width - Left - Right), ph = Math.Max(10, height - Top - Bottom);
         bool any = Values.SelectMany(v => v).Any(v => v > 0);
 
-        var ticks = Axis.Ticks;
-        // Skip every other label when they would overlap (many decades on a short log axis).
-        int every = ticks.Count > 1 && ph / (ticks.Count - 1) < TickSize + 3 ? 2 : 1;
-        for (int i = 0; i < ticks.Count; i++)
-        {
-            double ty = py + ph - ph * Axis.Fraction(ticks[i].Value);
-            g.Add(Svg.Line(px, ty, px + pw, ty, i == 0 ? "#444444" : "#e3e3e3"));
-            if (i % every == 0)
-                g.Add(Svg.Text(px - 6, ty + 4, ticks[i].Label, "end", TickSize, Svg.A("class", "tick")));
-        }
-        g.Add(Svg.Line(px, py, px, py + ph, "#444444"));
-        double ay = py + ph / 2;
-        g.Add(Svg.Text(x + 14, ay, Axis.Title, "middle", LabelSize, Svg.A("class", "axis-title"),
-            Svg.A("transform", $"rotate(-90 {Svg.N(x + 14)} {Svg.N(ay)})")));
+        Axis.Draw(g, x, px, py, pw, ph);
 
         if (!any)
             g.Add(Svg.Text(px + pw / 2, py + ph / 2, $"no {Quantity} recorded", "middle", 13, Svg.A("fill", "#666666")));
@@ -74,7 +66,7 @@ internal sealed class BarPanel
                 double bx = gx + group * 0.05 + f * slot;
                 string label = Axis.BarLabel(value);
                 g.Add(Svg.Rect(bx + 1, py + ph - bh, slot - 2, bh, Palette.ColorOf(Phases[f]),
-                    Svg.A("class", "bar"), Svg.A("data-party", Parties[p]), Svg.A("data-phase", Phases[f]),
+                    Svg.A("class", "bar"), Svg.A(GroupAttribute, Parties[p]), Svg.A(SlotAttribute, Phases[f]),
                     Svg.A("data-value", value.ToString("R", CultureInfo.InvariantCulture)),
                     Svg.Tooltip($"{Parties[p]} · {Phases[f]}: {Axis.WithUnit(value)}")));
                 // A label only where it fits over its own bar; otherwise the tooltip carries the value.

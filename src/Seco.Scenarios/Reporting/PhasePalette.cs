@@ -43,7 +43,8 @@ internal sealed class PhasePalette
     /// wrapped at <paramref name="width"/>; <paramref name="height"/> is how much vertical space it took.
     /// Only the phases in <paramref name="only"/> are listed when given (those that drew something).
     /// </summary>
-    public XElement Legend(double x, double y, double width, out double height, IReadOnlyCollection<string>? only = null)
+    /// <param name="dataAttribute">What each item names, for tools: data-phase, or data-series when the palette colours a sweep's series.</param>
+    public XElement Legend(double x, double y, double width, out double height, IReadOnlyCollection<string>? only = null, string dataAttribute = "data-phase")
     {
         var g = Svg.El("g", Svg.A("class", "legend"));
         double cx = x, cy = y, row = Swatch + 6;
@@ -55,7 +56,7 @@ internal sealed class PhasePalette
                 cx = x;
                 cy += row;
             }
-            g.Add(Svg.El("g", Svg.A("class", "legend-item"), Svg.A("data-phase", phase),
+            g.Add(Svg.El("g", Svg.A("class", "legend-item"), Svg.A(dataAttribute, phase),
                 Svg.Rect(cx, cy, Swatch, Swatch, ColorOf(phase)),
                 Svg.Text(cx + Swatch + 4, cy + Swatch - 1, phase, size: FontSize)));
             cx += w;

@@ -1,3 +1,5 @@
+using System.Xml.Linq;
+
 namespace Seco.Scenarios.Reporting;
 
 /// <summary>What a bar panel's values are, so an axis can pick display units for them.</summary>
@@ -5,6 +7,9 @@ internal enum Quantity
 {
     Seconds,
     Bytes,
+
+    /// <summary>A plain number (messages, rounds): no unit.</summary>
+    Count,
 }
 
 /// <summary>
@@ -30,13 +35,41 @@ internal abstract class ValueAxis
 
     protected Quantity Kind { get; init; }
 
-    public static DisplayUnit UnitFor(Quantity kind, double max) =>
-        kind == Quantity.Seconds ? DisplayUnit.ForSeconds(max) : DisplayUnit.ForBytes(max);
+    private const double TickSize = 11, TitleSize = 12;
+
+    /// <summary>
+    /// Gridlines and tick labels across the plot area (<paramref name="px"/>, <paramref name="py"/>, <paramref name="pw"/>,
+    /// <paramref name="ph"/>), the axis line, and the rotated title at the panel's left edge <paramref name="x"/>.
+    /// </summary>
+    public void Draw(XElement g, double x, double px, double py, double pw, double ph)
+    {
+        var ticks = Ticks;
+        // Skip every other label when they would overlap (many decades on a short log axis).
+        int every = ticks.Count > 1 && ph / (ticks.Count - 1) < TickSize + 3 ? 2 : 1;
+        for (int i = 0; i < ticks.Count; i++)
+        {
+            double ty = py + ph - ph * Fraction(ticks[i].Value);
+            g.Add(Svg.Line(px, ty, px + pw, ty, i == 0 ? "#444444" : "#e3e3e3"));
+            if (i % every == 0)
+                g.Add(Svg.Text(px - 6, ty + 4, ticks[i].Label, "end", TickSize, Svg.A("class", "tick")));
+        }
+        g.Add(Svg.Line(px, py, px, py + ph, "#444444"));
+        double ay = py + ph / 2;
+        g.Add(Svg.Text(x + 14, ay, Title, "middle", TitleSize, Svg.A("class", "axis-title"),
+            Svg.A("transform", $"rotate(-90 {Svg.N(x + 14)} {Svg.N(ay)})")));
+    }
+
+    public static DisplayUnit UnitFor(Quantity kind, double max) => kind switch
+    {
+        Quantity.Seconds => DisplayUnit.ForSeconds(max),
+        Quantity.Bytes => DisplayUnit.ForBytes(max),
+        _ => new DisplayUnit("", 1),
+    };
 
     public static string Format(Quantity kind, double value)
     {
         DisplayUnit u = UnitFor(kind, value);
-        return $"{NiceScale.Short(value / u.Scale)} {u.Name}";
+        return u.Name.Length == 0 ? NiceScale.Short(value) : $"{NiceScale.Short(value / u.Scale)} {u.Name}";
     }
 }
 
@@ -55,7 +88,7 @@ internal sealed class LinearAxis : ValueAxis
         _scale = NiceScale.For(0, max / _unit.Scale);
     }
 
-    public override string Title => $"{_name} ({_unit.Name})";
+    public override string Title => _unit.Name.Length == 0 ? _name : $"{_name} ({_unit.Name})";
 
     public override double Fraction(double value) => Math.Clamp(value / _unit.Scale / _scale.Max, 0, 1);
 

@@ -1,0 +1,43 @@
+namespace Seco.Scenarios.Sweeps;
+
+/// <summary>What a sweep axis varies (docs/sweeps.md); each is one key of the sweep file's <c>grid</c>.</summary>
+public enum AxisKind
+{
+    /// <summary><c>model</c>: the ONNX file (its fixed-point precision stays the base scenario's).</summary>
+    Model,
+
+    /// <summary><c>split</c>: layer blocks on the gateway; <c>all</c> means every valid split of each model.</summary>
+    Split,
+
+    /// <summary><c>tiers</c>: the depth, i.e. how many remote tiers.</summary>
+    Tiers,
+
+    /// <summary><c>servers_per_tier</c>: the width k of every tier, or one width per tier.</summary>
+    ServersPerTier,
+
+    /// <summary><c>network</c>: one profile for every link, or one per tier.</summary>
+    Network,
+
+    /// <summary><c>queries</c>: how many queries (inputs as in the base scenario).</summary>
+    Queries,
+}
+
+/// <summary>The key of each axis in the sweep file, which is also its column in results.csv.</summary>
+public static class AxisNames
+{
+    public static string Of(AxisKind kind) => kind switch
+    {
+        AxisKind.Model => "model",
+        AxisKind.Split => "split",
+        AxisKind.Tiers => "tiers",
+        AxisKind.ServersPerTier => "servers_per_tier",
+        AxisKind.Network => "network",
+        AxisKind.Queries => "queries",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<AxisKind>().Select(Of)];
+
+    public static AxisKind? Find(string name) =>
+        Enum.GetValues<AxisKind>().Where(k => Of(k) == name).Select(k => (AxisKind?)k).FirstOrDefault();
+}

@@ -1,0 +1,90 @@
+using Seco.Actors.Simulation;
+using Seco.Scenarios.Secure;
+
+namespace Seco.Scenarios.Sweeps;
+
+/// <summary>
+/// A secure run's measures as results.csv's columns (<see cref="SweepMeasures"/>): sums and means of what the
+/// simulation report holds, per party by the scenario's party names. Nothing is estimated: a measure the run did
+/// not produce (the user's waiting time when no query finished) is left out, and its cell stays empty.
+/// </summary>
+public static class PointMeasurement
+{
+    public static SweepRow Row(SweepPoint point, SecureRunResult run, double wallSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        ArgumentNullException.ThrowIfNull(run);
+        PointStatus status = run.Queries.Any(q => q.Completed && !q.BitExact) ? PointStatus.Wrong
+            : run.Interrupted ? PointStatus.Interrupted
+            : run.Queries.Any(q => !q.Completed) || run.Report.FailureCount > 0 ? PointStatus.NotFinished
+            : PointStatus.Ok;
+        bool? bitExact = run.Queries.Any(q => q.Completed) ? run.AllBitExact : null;
+        if (status == PointStatus.Interrupted)
+            return new SweepRow(point, status, bitExact, new Dictionary<string, double>());
+        return new SweepRow(point, status, bitExact, Of(point.Scenario, run, wallSeconds));
+    }
+
+    public static IReadOnlyDictionary<string, double> Of(Scenario scenario, SecureRunResult run, double wallSeconds)
+    {
+        SimulationReport r = run.Report;
+        var v = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["queries_finished"] = run.Queries.Count(q => q.Completed),
+            ["queries_bit_exact"] = run.Queries.Count(q => q.BitExact),
+            ["wall_s"] = wallSeconds,
+            ["virtual_s"] = r.VirtualSeconds,
+        };
+        var all = r.Parties.SelectMany(p => p.Phases).ToList();
+        v["compute_s.total"] = all.Sum(c => c.ComputeSeconds);
+        v[SweepMeasures.TotalBytesSent] = all.Sum(c => c.BytesSent);
+        v["messages.total"] = all.Sum(c => c.MessagesSent);
+        v["offline.compute_s"] = all.Where(c => !SweepMeasures.IsOnline(c.Phase)).Sum(c => c.ComputeSeconds);
+        v["offline.bytes_sent"] = all.Where(c => !SweepMeasures.IsOnline(c.Phase)).Sum(c => c.BytesSent);
+        v["online.compute_s"] = all.Where(c => SweepMeasures.IsOnline(c.Phase)).Sum(c => c.ComputeSeconds);
+        v["online.bytes_sent"] = all.Where(c => SweepMeasures.IsOnline(c.Phase)).Sum(c => c.BytesSent);
+        var servers = scenario.Hierarchy.Parties.Where(p => p != PartyName.User).ToHashSet(StringComparer.Ordinal);
+        v["online.inter_server_bytes"] = run.Simulator.Messages
+            .Where(m => !m.Dropped && SweepMeasures.IsOnline(m.Phase) && servers.Contains(m.From) && servers.Contains(m.To)).Sum(m => m.Bytes);
+        // A phase no message ran in has no chain: 0 rounds (the servers exchange nothing in fbc-prep at l = L).
+        foreach (var phase in SweepMeasures.Phases.Select(Seco.Protocol.Messages.ProtocolPhases.Name))
+            v[$"rounds.{phase}"] = r.Phases.FirstOrDefault(p => p.Phase == phase)?.Rounds ?? 0;
+
+        // Finished queries only: a failed query's marks end where it was abandoned, which is no query's waiting time.
+        int[] finished = [.. Enumerable.Range(0, run.Queries.Count).Where(i => run.Queries[i].Completed)];
+        Mean(v, SweepMeasures.UserWaiting, UserMarks(r, finished, SecureRun.OnlineQueryId), q => q.WaitingSeconds);
+        Mean(v, "user.participation_s", UserMarks(r, finished, SecureRun.OnlineQueryId), q => q.ParticipationSeconds);
+        Mean(v, "user.prep_waiting_s", UserMarks(r, finished, SecureRun.PreprocessingQueryId), q => q.WaitingSeconds);
+        Mean(v, "user.prep_participation_s", UserMarks(r, finished, SecureRun.PreprocessingQueryId), q => q.ParticipationSeconds);
+
+        foreach (PartyReport p in r.Parties)
+        {
+            var online = p.Phases.Where(c => SweepMeasures.IsOnline(c.Phase)).ToList();
+            var offline = p.Phases.Where(c => !SweepMeasures.IsOnline(c.Phase)).ToList();
+            v[$"{p.Party}.compute_s"] = p.ComputeSeconds;
+            v[$"{p.Party}.offline_compute_s"] = offline.Sum(c => c.ComputeSeconds);
+            v[$"{p.Party}.online_compute_s"] = online.Sum(c => c.ComputeSeconds);
+            v[$"{p.Party}.bytes_sent"] = p.BytesSent;
+            v[$"{p.Party}.bytes_received"] = p.BytesReceived;
+            v[$"{p.Party}.online_bytes_sent"] = online.Sum(c => c.BytesSent);
+            v[$"{p.Party}.online_bytes_received"] = online.Sum(c => c.BytesReceived);
+            v[$"{p.Party}.messages_sent"] = p.MessagesSent;
+            v[$"{p.Party}.messages_received"] = p.MessagesReceived;
+            v[$"{p.Party}.alloc_bytes"] = p.Phases.Sum(c => c.AllocatedBytes);
+        }
+        return v;
+    }
+
+    /// <summary>The user's marks of one kind (q{i} or q{i}-prep) for the given queries.</summary>
+    private static List<QueryReport> UserMarks(SimulationReport r, IEnumerable<int> queries, Func<int, string> id)
+    {
+        var ids = queries.Select(id).ToHashSet(StringComparer.Ordinal);
+        return [.. r.Queries.Where(q => q.Party == PartyName.User && ids.Contains(q.Query))];
+    }
+
+    /// <summary>The mean over the marks that ended; left out when none did.</summary>
+    private static void Mean(Dictionary<string, double> v, string column, List<QueryReport> marks, Func<QueryReport, double?> measure)
+    {
+        var values = marks.Select(measure).OfType<double>().ToList();
+        if (values.Count > 0) v[column] = values.Average();
+    }
+}

@@ -1,0 +1,90 @@
+using Seco.Protocol.Messages;
+
+namespace Seco.Scenarios.Sweeps;
+
+/// <summary>The unit of a measure: it picks the chart axis's units and how results.csv writes the value.</summary>
+public enum MeasureKind
+{
+    Seconds,
+    Bytes,
+    Count,
+}
+
+/// <summary>One measured column of results.csv.</summary>
+public sealed record Measure(string Name, MeasureKind Kind, string Description);
+
+/// <summary>
+/// Every measure results.csv has (docs/sweeps.md): what the simulation report of a secure run really holds,
+/// summed or averaged, and nothing else. A point's own columns come first, then, for each party that appears in
+/// any point, the <see cref="PartyMeasures"/> as <c>&lt;party&gt;.&lt;measure&gt;</c>.
+/// </summary>
+public static class SweepMeasures
+{
+    public const string TotalBytesSent = "bytes_sent.total";
+    public const string UserWaiting = "user.waiting_s";
+
+    /// <summary>The protocol's phases in protocol order; offline = setup and both preprocessings, online = online and output.</summary>
+    public static IReadOnlyList<ProtocolPhase> Phases { get; } = Enum.GetValues<ProtocolPhase>();
+
+    public static bool IsOnline(string phase) => !Phases.Any(p => ProtocolPhases.Name(p) == phase && ProtocolPhases.IsOffline(p));
+
+    public static IReadOnlyList<Measure> PointMeasures { get; } =
+    [
+        new("queries_finished", MeasureKind.Count, "queries that produced a result"),
+        new("queries_bit_exact", MeasureKind.Count, "queries whose logits equal the plaintext fixed-point reference's"),
+        new("wall_s", MeasureKind.Seconds, "wall-clock time this machine took to simulate the point"),
+        new("virtual_s", MeasureKind.Seconds, "virtual time of the simulated run, start to last event"),
+        new("compute_s.total", MeasureKind.Seconds, "virtual compute of all parties, all phases"),
+        new(TotalBytesSent, MeasureKind.Bytes, "bytes sent by all parties, all phases (each message once)"),
+        new("messages.total", MeasureKind.Count, "messages sent by all parties, all phases"),
+        new("offline.compute_s", MeasureKind.Seconds, "virtual compute of all parties in setup, fbc-prep and user-prep"),
+        new("offline.bytes_sent", MeasureKind.Bytes, "bytes sent by all parties in setup, fbc-prep and user-prep"),
+        new("online.compute_s", MeasureKind.Seconds, "virtual compute of all parties in online and output"),
+        new("online.bytes_sent", MeasureKind.Bytes, "bytes sent by all parties in online and output"),
+        new("online.inter_server_bytes", MeasureKind.Bytes, "bytes the gateway and remote servers send each other in online and output (paper Table II)"),
+        .. Phases.Select(p => new Measure($"rounds.{ProtocolPhases.Name(p)}", MeasureKind.Count,
+            $"longest causal chain of messages in {ProtocolPhases.Name(p)}, within one query's session (one-way messages)")),
+        new(UserWaiting, MeasureKind.Seconds, "the user's waiting time online (masked input to result), mean over finished queries"),
+        new("user.participation_s", MeasureKind.Seconds, "the part of the user's online waiting in which it computes or has a message on the wire, mean"),
+        new("user.prep_waiting_s", MeasureKind.Seconds, "the user's preprocessing time (first preprocessing message to masked input), mean"),
+        new("user.prep_participation_s", MeasureKind.Seconds, "the part of the user's preprocessing in which it computes or has a message on the wire, mean"),
+    ];
+
+    /// <summary>Measured per party; the column is <c>&lt;party&gt;.&lt;name&gt;</c>.</summary>
+    public static IReadOnlyList<Measure> PartyMeasures { get; } =
+    [
+        new("compute_s", MeasureKind.Seconds, "virtual compute (measured × CPU slowdown), all phases"),
+        new("offline_compute_s", MeasureKind.Seconds, "virtual compute in setup, fbc-prep and user-prep"),
+        new("online_compute_s", MeasureKind.Seconds, "virtual compute in online and output"),
+        new("bytes_sent", MeasureKind.Bytes, "bytes sent, all phases"),
+        new("bytes_received", MeasureKind.Bytes, "bytes received, all phases"),
+        new("online_bytes_sent", MeasureKind.Bytes, "bytes sent in online and output"),
+        new("online_bytes_received", MeasureKind.Bytes, "bytes received in online and output"),
+        new("messages_sent", MeasureKind.Count, "messages sent, all phases"),
+        new("messages_received", MeasureKind.Count, "messages received, all phases"),
+        new("alloc_bytes", MeasureKind.Bytes, "bytes allocated by its handlers (GC allocations, not peak memory)"),
+    ];
+
+    /// <summary>
+    /// The measure a results.csv column holds: a point measure, or a party measure after a party name. Whether the
+    /// party takes part in the sweep is the plan's business (<see cref="SweepPlan"/>).
+    /// </summary>
+    public static Measure? Find(string column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        if (PointMeasures.FirstOrDefault(m => m.Name == column) is { } point)
+            return point;
+        int dot = column.IndexOf('.');
+        if (dot <= 0 || !(PartyName.IsValid(column[..dot]) || column[..dot] == PartyName.User))
+            return null;
+        string suffix = column[(dot + 1)..];
+        return PartyMeasures.FirstOrDefault(m => m.Name == suffix) is { } party ? party with { Name = column } : null;
+    }
+
+    /// <summary>The party a per-party column names (<c>B.bytes_sent</c> → B), or null for a point measure.</summary>
+    public static string? PartyOf(string column) =>
+        PointMeasures.Any(m => m.Name == column) || column.IndexOf('.') is <= 0 ? null : column[..column.IndexOf('.')];
+
+    /// <summary>Every name a chart may ask for, for spelling hints: the point measures and the party measures after "&lt;party&gt;.".</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. PointMeasures.Select(m => m.Name), .. PartyMeasures.Select(m => $"<party>.{m.Name}")];
+}

@@ -1,0 +1,78 @@
+using Seco.Scenarios.Sweeps;
+
+namespace Seco.Scenarios.Tests.Sweeps;
+
+/// <summary>Every point is admitted as `seco run` would before any runs; an invalid point is named, at the value that made it.</summary>
+public sealed class SweepPlanTests : IDisposable
+{
+    private readonly SweepFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void EveryPointIsBuiltAndAdmittedInGridOrder()
+    {
+        SweepPlan plan = SweepPlan.Build(_folder.Load("version: 1\nbase: base.yaml\ngrid:\n  model: [MODELS/mlp.onnx, MODELS/minionn.onnx]\n  split: [0, 2]\n"));
+        Assert.Equal([1, 2, 3, 4], plan.Points.Select(p => p.Number));
+        Assert.Equal(["model=mlp, split=0", "model=mlp, split=2", "model=minionn, split=0", "model=minionn, split=2"], plan.Points.Select(p => p.Label));
+        Assert.All(plan.Points, p => Assert.NotNull(p.Admitted.Prepared));
+        Assert.Equal("minionn", plan.Points[2].Admitted.Prepared!.Model.Name);
+        Assert.Equal(2, plan.Points[3].Scenario.Split);
+        Assert.Equal(["user", "A", "B", "C"], plan.Parties);
+        // Default chart: series over the other axis that varies.
+        ChartPlan chart = Assert.Single(plan.Charts);
+        Assert.Equal(AxisKind.Model, chart.Spec.X);
+        Assert.Equal([AxisKind.Split], chart.SeriesAxes);
+    }
+
+    [Fact]
+    public void SplitAllRunsEveryValidSplitOfTheRealModel()
+    {
+        SweepPlan plan = SweepPlan.Build(_folder.Load("version: 1\nbase: base.yaml\ngrid:\n  split: all\n"));
+        Assert.Equal(["split=0", "split=1", "split=2", "split=3"], plan.Points.Select(p => p.Label)); // the MLP has 3 blocks
+    }
+
+    [Fact]
+    public void APointTheProtocolCannotRunStopsTheSweepWithItsNumberValuesAndTheScenariosMessage()
+    {
+        IReadOnlyList<string> errors = _folder.PlanErrors("version: 1\nbase: base.yaml\ngrid:\n  tiers: [1, 2]\n");
+        Assert.Equal(["sweeps/s.yaml:4:14: grid.tiers[1]: point 2 (tiers=2): hierarchy.tiers: " + ScenarioRequirements.V1HierarchyRule + "; this scenario has 2 tiers"], errors);
+    }
+
+    [Fact]
+    public void ASplitPastTheModelIsReportedAtItsValue()
+    {
+        string error = Assert.Single(_folder.PlanErrors("version: 1\nbase: base.yaml\ngrid:\n  split: [1, 9]\n"));
+        Assert.StartsWith("sweeps/s.yaml:4:14: grid.split[1]: point 2 (split=9): split: split 9 is past the model's last block;", error);
+    }
+
+    [Fact]
+    public void AProblemThePointKeptFromTheBaseIsReportedAtTheBaseFileNamingThePoint()
+    {
+        string path = _folder.Write("weak.yaml", File.ReadAllText(Path.Combine(_folder.Root, "base.yaml")) + "crypto: { preset: test-4096 }\n");
+        IReadOnlyList<string> errors = _folder.PlanErrors("version: 1\nbase: weak.yaml\ngrid:\n  split: [0, 1]\n");
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith($"{path}:13:9: crypto: point 1 (split=0) of sweeps/s.yaml: the secure protocol needs crypto preset 'seco-8192'", errors[0]);
+        Assert.StartsWith($"{path}:13:9: crypto: point 2 (split=1) of sweeps/s.yaml:", errors[1]);
+    }
+
+    [Fact]
+    public void AChartWhoseSeriesLeaveAnAxisOutOrThatNamesAnAbsentPartyIsRefused()
+    {
+        IReadOnlyList<string> errors = _folder.PlanErrors("""
+            version: 1
+            base: base.yaml
+            grid:
+              split: [0, 1]
+              network: [lan, wan]
+              queries: [1, 2]
+            charts:
+              - { x: split, y: [T1S1.bytes_sent], by: network }
+            """);
+        Assert.Equal(
+        [
+            "sweeps/s.yaml:8:21: charts[0].y[0]: 'T1S1.bytes_sent': no point has a party 'T1S1' (parties: user, A, B, C)",
+            "sweeps/s.yaml:8:43: charts[0].by: queries also varies: add it to by, or leave by out (series are then every combination of the other axes that vary)",
+        ], errors);
+    }
+}
