@@ -63,13 +63,13 @@ public sealed class SweepCommandTests : IDisposable
     public void AnInvalidPointStopsTheSweepBeforeAnythingRunsAndNamesThePoint()
     {
         string path = Path.Combine(_out, "deep.yaml");
-        File.WriteAllText(path, $"version: 1\nbase: {TestHost.DataFile("sweeps", "tiny-base.yaml")}\ngrid:\n  tiers: [1, 2]\n");
+        File.WriteAllText(path, $"version: 1\nbase: {TestHost.DataFile("sweeps", "tiny-base.yaml")}\ngrid:\n  tiers: [1, 3]\n");
         string folder = Path.Combine(_out, "runs");
 
         CliHarness.Result r = CliHarness.Run("sweep", path, "--out", folder);
 
         Assert.Equal(1, r.ExitCode);
-        Assert.Equal($"error: {path}:4:14: grid.tiers[1]: point 2 (tiers=2): hierarchy.tiers: v1 supports exactly one tier of two servers; this scenario has 2 tiers",
+        Assert.Equal($"error: {path}:4:14: grid.tiers[1]: point 2 (tiers=3): hierarchy.tiers: 3 remote tiers need at least 3 blocks, but split 1 leaves 2 of the model's 3",
             r.Error.TrimEnd());
         Assert.False(Directory.Exists(folder), "nothing may be written for a sweep that does not run");
     }

@@ -35,8 +35,9 @@ public sealed class SweepPlanTests : IDisposable
     [Fact]
     public void APointTheProtocolCannotRunStopsTheSweepWithItsNumberValuesAndTheScenariosMessage()
     {
-        IReadOnlyList<string> errors = _folder.PlanErrors("version: 1\nbase: base.yaml\ngrid:\n  tiers: [1, 2]\n");
-        Assert.Equal(["sweeps/s.yaml:4:14: grid.tiers[1]: point 2 (tiers=2): hierarchy.tiers: " + ScenarioRequirements.V1HierarchyRule + "; this scenario has 2 tiers"], errors);
+        // The MLP at split 1 leaves two blocks: three tiers cannot each hold one.
+        IReadOnlyList<string> errors = _folder.PlanErrors("version: 1\nbase: base.yaml\ngrid:\n  tiers: [1, 3]\n");
+        Assert.Equal(["sweeps/s.yaml:4:14: grid.tiers[1]: point 2 (tiers=3): hierarchy.tiers: 3 remote tiers need at least 3 blocks, but split 1 leaves 2 of the model's 3"], errors);
     }
 
     [Fact]
