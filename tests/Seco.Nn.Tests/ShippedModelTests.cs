@@ -15,6 +15,7 @@ public class ShippedModelTests
     [InlineData("minionn.onnx", 4, "1×28×28")]
     [InlineData("lenet.onnx", 4, "1×28×28")]
     [InlineData("mlp.onnx", 3, "1×28×28")]
+    [InlineData("deepmlp.onnx", 10, "1×28×28")]
     public void LoadsWithTheDocumentedStructure(string file, int blocks, string input)
     {
         NeuralModel m = OnnxImporter.Load(RepoPaths.Models(file));
@@ -28,6 +29,7 @@ public class ShippedModelTests
     [InlineData("minionn.onnx")]
     [InlineData("lenet.onnx")]
     [InlineData("mlp.onnx")]
+    [InlineData("deepmlp.onnx")]
     public void OverflowIsImpossibleForInputsInZeroOne(string file)
     {
         var m = new FixedPointModel(OnnxImporter.Load(RepoPaths.Models(file)), FixedPointFormat.Default);
@@ -39,6 +41,7 @@ public class ShippedModelTests
     [InlineData("minionn.onnx", 0.85)]
     [InlineData("lenet.onnx", 0.85)]
     [InlineData("mlp.onnx", 0.83)]
+    [InlineData("deepmlp.onnx", 0.83)]
     public void FixedPointAccuracyAndAgreementWithFloat(string file, double minAccuracy)
     {
         NeuralModel model = OnnxImporter.Load(RepoPaths.Models(file));
@@ -59,5 +62,42 @@ public class ShippedModelTests
         }
         Assert.True(correct >= minAccuracy * set.Count, $"{file}: fixed-point accuracy {correct}/1000");
         Assert.True(agree >= 990, $"{file}: fixed and float predictions agree on only {agree}/1000");
+    }
+
+    /// <summary>
+    /// Issue 18: the deep MLP has ten blocks, 784 → 128, eight 128 → 128, 128 → 10, each one Gemm (the first after the
+    /// Flatten) closed by a ReLU except the logits; every ReLU block truncates by 2^f (one weighted layer, no pooling).
+    /// </summary>
+    [Fact]
+    public void DeepMlpIsTenDenseBlocks()
+    {
+        NeuralModel m = OnnxImporter.Load(RepoPaths.Models("deepmlp.onnx"));
+        int[] widths = [784, 128, 128, 128, 128, 128, 128, 128, 128, 128, 10];
+        Assert.Equal(widths.Length - 1, m.Blocks.Count);
+        Assert.Equal(233_866, m.ParameterCount);
+        var fixedModel = new FixedPointModel(m, FixedPointFormat.Default);
+        for (int i = 0; i < m.Blocks.Count; i++)
+        {
+            LayerBlock b = m.Blocks[i];
+            Assert.Equal(i + 1, b.Index);
+            DenseLayer dense = Assert.IsType<DenseLayer>(b.Linear[^1]);
+            Assert.Equal(i == 0 ? 2 : 1, b.Linear.Count);
+            if (i == 0) Assert.IsType<FlattenLayer>(b.Linear[0]);
+            Assert.Equal((widths[i], widths[i + 1]), (dense.Inputs, dense.Outputs));
+            Assert.Equal(i < m.Blocks.Count - 1, b.HasRelu);
+            if (b.HasRelu) Assert.Equal(FixedPointFormat.Default.FractionalBits, fixedModel.Blocks[i].TruncationShift);
+        }
+    }
+
+    /// <summary>The deep MLP's fixed-point accuracy on the shipped 1,000 images, exactly as models/README.md records it.</summary>
+    [Fact]
+    public void DeepMlpFixedPointAccuracyIsTheDocumentedOne()
+    {
+        const int documentedCorrect = 883; // models/README.md, "Fixed-point accuracy": deepmlp, Fixed (first 1,000)
+        var fixedModel = new FixedPointModel(OnnxImporter.Load(RepoPaths.Models("deepmlp.onnx")), FixedPointFormat.Default);
+        ImageSet set = Images.Value;
+        var correct = new bool[set.Count];
+        Parallel.For(0, set.Count, i => correct[i] = FixedPointReference.Forward(fixedModel, set.Input(i)).Prediction == set.Label(i));
+        Assert.Equal(documentedCorrect, correct.Count(c => c));
     }
 }
