@@ -59,6 +59,37 @@ public sealed class SweepCommandTests : IDisposable
         Assert.Equal($"{rows[0]["user.bytes_received"]},{rows[1]["user.bytes_received"]}", received);
     }
 
+    /// <summary>
+    /// Issue 18's acceptance: a depth sweep writes one row per grid point, every point bit-exact, every generated
+    /// server busy, and the bytes and messages grow with depth (each tier adds its own keys and preparation).
+    /// </summary>
+    [Fact]
+    public void TheDepthSweepWritesOneRowPerTierCountAndBytesGrowWithDepth()
+    {
+        CliHarness.Result r = CliHarness.Run("sweep", TestHost.DataFile("sweeps", "tiny-depth.yaml"), "--out", _out, "--quiet");
+
+        Assert.True(r.ExitCode == 0, r.Output + r.Error);
+        string dir = Assert.Single(Directory.GetDirectories(_out));
+        List<Dictionary<string, string>> rows = CsvText.Rows(File.ReadAllText(Path.Combine(dir, "results.csv")));
+        Assert.Equal(["1", "2", "3"], rows.Select(x => x["tiers"]));
+        Assert.All(rows, x => Assert.Equal(("ok", "true"), (x["status"], x["bit_exact"])));
+        long Value(Dictionary<string, string> row, string column) => long.Parse(row[column], System.Globalization.CultureInfo.InvariantCulture);
+        for (int d = 1; d < rows.Count; d++)
+        {
+            Assert.True(Value(rows[d], "bytes_sent.total") > Value(rows[d - 1], "bytes_sent.total"), $"bytes at depth {d + 1} do not exceed depth {d}");
+            Assert.True(Value(rows[d], "messages.total") > Value(rows[d - 1], "messages.total"));
+        }
+        // Every server of every tier of the point took part; tiers a point lacks are empty cells, never 0.
+        for (int d = 1; d <= 3; d++)
+            for (int t = 1; t <= 3; t++)
+                foreach (int j in new[] { 1, 2 })
+                {
+                    string cell = rows[d - 1][$"T{t}S{j}.bytes_sent"];
+                    if (t <= d) Assert.True(long.Parse(cell, System.Globalization.CultureInfo.InvariantCulture) > 0, $"T{t}S{j} idle at depth {d}");
+                    else Assert.Equal("", cell);
+                }
+    }
+
     [Fact]
     public void AnInvalidPointStopsTheSweepBeforeAnythingRunsAndNamesThePoint()
     {
