@@ -188,7 +188,7 @@ public sealed class LoadTests : IDisposable
         string[] whole = [.. blocks.Where(b => b.StartsWith("version:", StringComparison.Ordinal))];
         string[] fragments = [.. blocks.Where(b => !b.StartsWith("version:", StringComparison.Ordinal))];
         Assert.Equal(3, whole.Length);
-        Assert.Equal(2, fragments.Length);
+        Assert.Equal(3, fragments.Length);
 
         Scenario annotated = ScenarioLoader.Load(whole[0], "docs/scenarios.md", _folder.Scenarios);
         Assert.Equal(new LinkCharacteristics(60, 200), annotated.LinkBetween("A", "user"));
@@ -205,6 +205,12 @@ public sealed class LoadTests : IDisposable
         Assert.Equal(3, parties.Parties.Count);
         Scenario failures = ScenarioLoader.Load(whole[1] + fragments[1], "docs/scenarios.md", _folder.Scenarios);
         Assert.Equal(3, failures.Failures.Count);
+        // The hierarchy example replaces the minimal scenario's hierarchy.
+        string minimalWithoutHierarchy = whole[1][..whole[1].IndexOf("hierarchy:", StringComparison.Ordinal)];
+        Scenario tiers = ScenarioLoader.Load(minimalWithoutHierarchy + fragments[2], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Equal([1, 2, 1], tiers.Hierarchy.Tiers.Select(t => t.Blocks));
+        Assert.Equal(["D", "E", "F"], tiers.Hierarchy.Tiers[1].ProtocolOrder);
+        Assert.Empty(ScenarioRequirements.CheckSupported(tiers));
     }
 
     [Fact]

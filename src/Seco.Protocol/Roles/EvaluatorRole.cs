@@ -1,6 +1,6 @@
+using Seco.Garbling.Circuits;
 using Seco.Garbling.Crypto;
 using Seco.Garbling.Garbling;
-using Seco.Garbling.Ot;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
@@ -14,12 +14,10 @@ namespace Seco.Protocol.Roles;
 /// evaluates, and sends x_{i+1} − r_{i+1} on: to the tier's other servers inside the segment, to the next tier's
 /// servers at the boundary (docs/hierarchy.md). Only the tier's servers are online for its segment.
 /// </summary>
-public sealed class EvaluatorRole : RemoteServerRole
+public sealed class EvaluatorRole : LabelReceiverRole
 {
-    private readonly IknpReceiver _otWithGarbler = new();
     private readonly Dictionary<int, Offline> _offline = [];
     private readonly Dictionary<(int Query, int Block), Online> _online = [];
-    private bool _otReady;
 
     /// <param name="self">The evaluator of some tier (default: tier 1's, C).</param>
     public EvaluatorRole(SecoParameters parameters, RemoteShare share, Party? self = null)
@@ -29,29 +27,18 @@ public sealed class EvaluatorRole : RemoteServerRole
             throw new ArgumentException($"{Self} is not an evaluator", nameof(self));
     }
 
-    protected override bool DutyReady => _otReady;
-
     /// <summary>The tier's providers (servers 2..k−1), who forward their labels here.</summary>
     private IEnumerable<Party> Providers => TierPeers.Where(p => p.Duty == ServerDuty.Provider);
-
-    protected override byte[] SetupDuty(SetupBegin begin, Outbox outbox)
-    {
-        outbox.Send(Garbler, new OtBase(_otWithGarbler.Start()));
-        return [];
-    }
 
     protected override void PrepareDuty(RemoteQuery q, Outbox outbox)
     {
         Offline state = State(q.Query);
-        bool[] choices = ReluLayers.NextMaskChoices(P, Tier, q.R);
-        if (choices.Length == 0)
+        state.MaskChoices = RequestMaskLabels(q, outbox);
+        if (state.MaskChoices == 0)
         {
             state.MaskLabels = [];
             TryReady(q.Query, outbox);
-            return;
         }
-        state.MaskChoices = choices.Length;
-        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorMasks, 0, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
     }
 
     protected override void Forget(int query)
@@ -59,23 +46,16 @@ public sealed class EvaluatorRole : RemoteServerRole
         // An aborted query may leave an OT batch with the garbler pending (mask labels offline, or a share batch online).
         bool pending = (_offline.TryGetValue(query, out Offline? state) && state.MaskChoices > 0 && state.MaskLabels is null)
             || _online.Any(s => s.Key.Query == query && s.Value.ShareLabels is null);
-        if (pending && _otWithGarbler.HasPendingBatch)
-            _otWithGarbler.CancelPending(); // the garbler skips the burned OT indices
+        if (pending)
+            CancelPendingOt(); // the garbler skips the burned OT indices
         _offline.Remove(query);
         foreach (var key in _online.Keys.Where(k => k.Query == query).ToList()) _online.Remove(key);
     }
 
-    protected override void HandleDuty(Party from, SecoMessage message, Outbox outbox)
+    protected override void HandleInputs(Party from, SecoMessage message, Outbox outbox)
     {
         switch (message)
         {
-            case OtBase m:
-                Expect(from, message, Garbler);
-                if (_otReady) throw new ProtocolViolationException("the garbler's OT base reply arrived twice");
-                _otWithGarbler.ReceiveSetup(m.Payload);
-                _otReady = true;
-                TryAnnounce(outbox);
-                break;
             case GarbledCircuits m:
                 Expect(from, message, Garbler);
                 if (!m.Layers.Select(l => l.Block).SequenceEqual(ReluBlocks))
@@ -83,6 +63,12 @@ public sealed class EvaluatorRole : RemoteServerRole
                 Offline circuitsFor = State(Ensure(m.Query).Query);
                 if (circuitsFor.Circuits is not null)
                     throw new ProtocolViolationException($"garbled circuits for query {m.Query} arrived twice");
+                foreach (GarbledLayer layer in m.Layers)
+                {
+                    if (layer.GarblerLabels.Length != 1)
+                        throw new ProtocolViolationException($"block {layer.Block}: {layer.GarblerLabels.Length} groups of the garbler's own labels, expected 1 (its next-mask share)");
+                    Checked(layer.GarblerLabels[0], layer.Block, ReluLayers.MaskGroup(0), from, "next-mask labels");
+                }
                 circuitsFor.Circuits = m.Layers.ToDictionary(l => l.Block);
                 TryReady(m.Query, outbox);
                 break;
@@ -94,6 +80,20 @@ public sealed class EvaluatorRole : RemoteServerRole
                     if (m.Labels.Length != expected)
                         throw new ProtocolViolationException($"expected {expected} label groups from {from}, got {m.Labels.Length}");
                     Offline providerFor = State(from.IsGateway ? Existing(m.Query).Query : Ensure(m.Query).Query);
+                    int k = 0;
+                    foreach (int block in ReluBlocks)
+                    {
+                        if (from.IsGateway)
+                        {
+                            Checked(m.Labels[2 * k], block, "E1", from, "E¹ labels");
+                            Checked(m.Labels[(2 * k) + 1], block, "neg_r1", from, "next-mask labels");
+                        }
+                        else
+                        {
+                            Checked(m.Labels[k], block, ReluLayers.MaskGroup(from.Index), from, "next-mask labels");
+                        }
+                        k++;
+                    }
                     if (!providerFor.ProviderLabels.TryAdd(from, m.Labels))
                         throw new ProtocolViolationException($"{from}'s labels for query {m.Query} arrived twice");
                     TryReady(m.Query, outbox);
@@ -105,9 +105,7 @@ public sealed class EvaluatorRole : RemoteServerRole
                     Offline state = State(Existing(m.Query).Query);
                     if (state.MaskChoices == 0 || state.MaskLabels is not null)
                         throw new ProtocolViolationException($"an OT response for the evaluator's mask labels of query {m.Query} that it did not request (or a second one)");
-                    var labels = new Block[state.MaskChoices];
-                    _otWithGarbler.ReceiveChosen(m.Payload, labels);
-                    state.MaskLabels = labels;
+                    state.MaskLabels = ReceiveLabels(m.Payload, state.MaskChoices);
                     TryReady(m.Query, outbox);
                     break;
                 }
@@ -117,25 +115,47 @@ public sealed class EvaluatorRole : RemoteServerRole
                     Online step = Step(m.Query, m.Block);
                     if (step.ShareLabels is not null)
                         throw new ProtocolViolationException($"a second OT response for block {m.Block} of query {m.Query}");
-                    var labels = new Block[step.Choices];
-                    _otWithGarbler.ReceiveChosen(m.Payload, labels);
-                    step.ShareLabels = labels;
+                    step.ShareLabels = ReceiveLabels(m.Payload, step.Choices);
                     TryEvaluate(m.Query, m.Block, outbox);
                     break;
                 }
             case GarblerInput m:
                 Expect(from, message, Garbler);
-                AddOnline(Step(m.Query, m.Block), from, m.Block, m.Query, m.Labels);
+                AddOnline(Step(m.Query, m.Block), from, m.Block, m.Query, Checked(m.Labels, m.Block, ReluLayers.ShareGroup(0), from, "share labels"));
                 TryEvaluate(m.Query, m.Block, outbox);
                 break;
             case ProviderInput m:
                 Expect(from, message, [.. Providers]);
-                AddOnline(Step(m.Query, m.Block), from, m.Block, m.Query, m.Labels);
+                AddOnline(Step(m.Query, m.Block), from, m.Block, m.Query, Checked(m.Labels, m.Block, ReluLayers.ShareGroup(from.Index), from, "share labels"));
                 TryEvaluate(m.Query, m.Block, outbox);
                 break;
             default:
                 throw new ProtocolViolationException($"the evaluator does not expect {message.GetType().Name} from {from}");
         }
+    }
+
+    /// <summary>
+    /// Labels another party gives for one input group of block <paramref name="block"/>'s circuit, checked to be that
+    /// group's and of its width before they are kept: a party may input only its own group (issue 18's review).
+    /// </summary>
+    private byte[] Checked(byte[] bytes, int block, string group, Party from, string what)
+    {
+        BlockShape b = P.Block(block);
+        Circuit circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
+        InputLabels labels;
+        try
+        {
+            labels = InputLabels.Read(bytes);
+        }
+        catch (FormatException e)
+        {
+            throw new ProtocolViolationException($"{from}'s {what} for block {block}: {e.Message}");
+        }
+        int expected = ReluLayers.Group(circuit, group);
+        if (labels.Group != expected || labels.Labels.Length != circuit.Inputs[expected].Width)
+            throw new ProtocolViolationException(
+                $"{from}'s {what} for block {block} are {labels.Labels.Length} labels of input group {labels.Group}; it inputs group {expected} ('{group}', {circuit.Inputs[expected].Width} labels)");
+        return bytes;
     }
 
     private static void AddOnline(Online step, Party from, int block, int query, byte[] labels)
@@ -146,12 +166,9 @@ public sealed class EvaluatorRole : RemoteServerRole
 
     protected override void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox)
     {
-        BlockShape b = P.Block(block);
-        bool[] choices = ReluLayers.Bits(share, ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers), b.Rows));
         Online step = StepOrNew(q.Query, block);
-        step.Choices = choices.Length;
+        step.Choices = RequestShareLabels(q, block, share, outbox);
         step.Requested = true;
-        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorShare, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
     }
 
     private Offline State(int query)

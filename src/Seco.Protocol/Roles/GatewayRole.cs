@@ -35,6 +35,7 @@ public sealed partial class GatewayRole : ISecoRole
     private readonly HashSet<Party> _serversReady = [];
     private readonly AbortedQueries _aborted = new();
     private readonly OtLedger _servedToUser = new();
+    private readonly HashSet<int> _remindedUser = [];
     private int _nextQuery;
     private bool _welcomed;
 
@@ -80,7 +81,15 @@ public sealed partial class GatewayRole : ISecoRole
     public void Handle(Party from, SecoMessage message, Outbox outbox)
     {
         if (_aborted.Contains(message))
+        {
+            // A query a server failed before the user began it: the user learns it when it begins it, and moves on.
+            if (from == Party.User && message is UserPreprocessing u && _remindedUser.Add(u.Query))
+            {
+                if (u.Query == _nextQuery) _nextQuery++;
+                outbox.Send(Party.User, new QueryAborted(u.Query, ProtocolPhase.UserPreprocessing, _aborted.Reason(u.Query)));
+            }
             return;
+        }
         switch (message)
         {
             case QueryAborted m:
@@ -152,8 +161,11 @@ public sealed partial class GatewayRole : ISecoRole
 
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
     {
-        // A query A has begun, or the one the user is about to begin; anything else is not A's to abort.
-        if ((!_queries.ContainsKey(query) && query != _nextQuery) || !_aborted.Add(query, at, reason, outbox, from, [Party.User, .. Servers]))
+        // A query A has begun, or one still to begin within the key set's budget (a server may fail a query before A
+        // begins it, e.g. on a hostile frame naming it: A must not begin it then, or the servers that dropped it would
+        // leave the session waiting — issue 18's review); a query that is over is not A's to abort.
+        bool future = query == _nextQuery || (query > _nextQuery && query < _p.Budget.Queries);
+        if ((!_queries.ContainsKey(query) && !future) || !_aborted.Add(query, at, reason, outbox, from, [Party.User, .. Servers]))
             return;
         if (_queries.Remove(query, out QueryState? q))
             foreach ((int tier, int choices) in q.ProviderChoices)

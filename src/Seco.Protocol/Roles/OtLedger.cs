@@ -12,9 +12,17 @@ internal sealed class OtLedger
 {
     private readonly HashSet<(int Query, OtPurpose Purpose, int Block)> _served = [];
 
-    /// <summary>Records the request as served; throws if that batch was served before.</summary>
+    /// <summary>
+    /// Records the request as served; throws if that batch was served before. An offline batch covers every block
+    /// at once and must be numbered 0: were the number free, a receiver could renumber its request and be served the
+    /// same wires again with other choice bits (found by issue 18's review). An online batch names its block, which
+    /// the caller checks is one the garbler garbles.
+    /// </summary>
     public void Claim(OtRequest request)
     {
+        if (request.Purpose != OtPurpose.EvaluatorShare && request.Block != 0)
+            throw new ProtocolViolationException(
+                $"an OT request for query {request.Query}, purpose {request.Purpose}, names block {request.Block}: that batch covers every block and is numbered 0");
         if (!_served.Add((request.Query, request.Purpose, request.Block)))
             throw new ProtocolViolationException(
                 $"a second OT request for query {request.Query}, purpose {request.Purpose}, block {request.Block}: each batch is served once (both labels of a wire reveal Δ)");

@@ -1,7 +1,6 @@
 using Seco.Garbling.Circuits;
 using Seco.Garbling.Crypto;
 using Seco.Garbling.Garbling;
-using Seco.Garbling.Ot;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
@@ -14,13 +13,10 @@ namespace Seco.Protocol.Roles;
 /// offline the labels of its next-mask shares, online those of its share E^j of each block, both by OT from the
 /// garbler, forwarded to the evaluator. It never sees a circuit, a Δ or another party's label.
 /// </summary>
-public sealed class ProviderRole : RemoteServerRole
+public sealed class ProviderRole : LabelReceiverRole
 {
-    private readonly IknpReceiver _otWithGarbler = new();
     private readonly Dictionary<int, int> _maskChoices = [];
     private readonly Dictionary<(int Query, int Block), int> _shareChoices = [];
-    private bool _otReady;
-
     public ProviderRole(SecoParameters parameters, RemoteShare share, Party self)
         : base(parameters, share, self)
     {
@@ -28,55 +24,35 @@ public sealed class ProviderRole : RemoteServerRole
             throw new ArgumentException($"{Self} is not a provider", nameof(self));
     }
 
-    protected override bool DutyReady => _otReady;
-
-    protected override byte[] SetupDuty(SetupBegin begin, Outbox outbox)
-    {
-        outbox.Send(Garbler, new OtBase(_otWithGarbler.Start()));
-        return [];
-    }
-
     protected override void PrepareDuty(RemoteQuery q, Outbox outbox)
     {
-        bool[] choices = ReluLayers.NextMaskChoices(P, Tier, q.R);
-        if (choices.Length == 0)
-        {
+        int count = RequestMaskLabels(q, outbox);
+        if (count == 0)
             outbox.Send(Evaluator, new ProviderLabels(q.Query, []));
-            return;
-        }
-        _maskChoices[q.Query] = choices.Length;
-        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorMasks, 0, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
+        else
+            _maskChoices[q.Query] = count;
     }
 
     protected override void Forget(int query)
     {
         // An aborted query may leave an OT batch with the garbler pending.
-        if ((_maskChoices.ContainsKey(query) || _shareChoices.Keys.Any(k => k.Query == query)) && _otWithGarbler.HasPendingBatch)
-            _otWithGarbler.CancelPending(); // the garbler skips the burned OT indices
+        if (_maskChoices.ContainsKey(query) || _shareChoices.Keys.Any(k => k.Query == query))
+            CancelPendingOt(); // the garbler skips the burned OT indices
         _maskChoices.Remove(query);
         foreach (var key in _shareChoices.Keys.Where(k => k.Query == query).ToList()) _shareChoices.Remove(key);
     }
 
-    protected override void HandleDuty(Party from, SecoMessage message, Outbox outbox)
+    protected override void HandleInputs(Party from, SecoMessage message, Outbox outbox)
     {
         switch (message)
         {
-            case OtBase m:
-                Expect(from, message, Garbler);
-                if (_otReady) throw new ProtocolViolationException("the garbler's OT base reply arrived twice");
-                _otWithGarbler.ReceiveSetup(m.Payload);
-                _otReady = true;
-                TryAnnounce(outbox);
-                break;
             case OtResponse { Purpose: OtPurpose.EvaluatorMasks } m:
                 {
                     Expect(from, message, Garbler);
                     Existing(m.Query);
                     if (!_maskChoices.Remove(m.Query, out int count))
                         throw new ProtocolViolationException($"an OT response for {Self}'s mask labels of query {m.Query} that it did not request (or a second one)");
-                    var labels = new Block[count];
-                    _otWithGarbler.ReceiveChosen(m.Payload, labels);
-                    outbox.Send(Evaluator, new ProviderLabels(m.Query, Groups(labels)));
+                    outbox.Send(Evaluator, new ProviderLabels(m.Query, Groups(ReceiveLabels(m.Payload, count))));
                     break;
                 }
             case OtResponse { Purpose: OtPurpose.EvaluatorShare } m:
@@ -85,8 +61,7 @@ public sealed class ProviderRole : RemoteServerRole
                     Existing(m.Query);
                     if (!_shareChoices.Remove((m.Query, m.Block), out int count))
                         throw new ProtocolViolationException($"an OT response for block {m.Block} of query {m.Query} that {Self} did not request (or a second one)");
-                    var labels = new Block[count];
-                    _otWithGarbler.ReceiveChosen(m.Payload, labels);
+                    Block[] labels = ReceiveLabels(m.Payload, count);
                     BlockShape b = P.Block(m.Block);
                     Circuit circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
                     outbox.Send(Evaluator, new ProviderInput(m.Query, m.Block, new InputLabels(ReluLayers.Group(circuit, ReluLayers.ShareGroup(Self.Index)), labels).ToBytes()));
@@ -99,13 +74,8 @@ public sealed class ProviderRole : RemoteServerRole
         }
     }
 
-    protected override void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox)
-    {
-        BlockShape b = P.Block(block);
-        bool[] choices = ReluLayers.Bits(share, ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers), b.Rows));
-        _shareChoices[(q.Query, block)] = choices.Length;
-        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorShare, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
-    }
+    protected override void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox) =>
+        _shareChoices[(q.Query, block)] = RequestShareLabels(q, block, share, outbox);
 
     /// <summary>The OT'd mask labels cut into one input group per ReLU block, in block order.</summary>
     private byte[][] Groups(Block[] labels)

@@ -1,0 +1,35 @@
+using Seco.Protocol.Messages;
+using Seco.Protocol.Roles;
+using Xunit;
+
+namespace Seco.Protocol.Tests;
+
+/// <summary>
+/// D12: each OT batch is served once. An offline batch (A's labels, a server's mask labels, the user's labels from
+/// A) covers every block and is numbered 0 — a renumbered copy would serve the same wires twice (issue 18's review).
+/// </summary>
+public class OtLedgerTests
+{
+    [Theory]
+    [InlineData(OtPurpose.UserLabels)]
+    [InlineData(OtPurpose.ProviderLabels)]
+    [InlineData(OtPurpose.EvaluatorMasks)]
+    public void An_offline_batch_is_numbered_0_and_served_once(OtPurpose purpose)
+    {
+        var ledger = new OtLedger();
+        var e = Assert.Throws<ProtocolViolationException>(() => ledger.Claim(new OtRequest(3, purpose, 1, [])));
+        Assert.Contains("names block 1: that batch covers every block and is numbered 0", e.Message);
+        ledger.Claim(new OtRequest(3, purpose, 0, []));
+        Assert.Throws<ProtocolViolationException>(() => ledger.Claim(new OtRequest(3, purpose, 0, [])));
+        ledger.Claim(new OtRequest(4, purpose, 0, [])); // another query's batch
+    }
+
+    [Fact]
+    public void An_online_batch_is_served_once_per_block()
+    {
+        var ledger = new OtLedger();
+        ledger.Claim(new OtRequest(0, OtPurpose.EvaluatorShare, 2, []));
+        ledger.Claim(new OtRequest(0, OtPurpose.EvaluatorShare, 3, []));
+        Assert.Throws<ProtocolViolationException>(() => ledger.Claim(new OtRequest(0, OtPurpose.EvaluatorShare, 2, [])));
+    }
+}
