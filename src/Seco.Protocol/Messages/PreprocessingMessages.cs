@@ -66,6 +66,17 @@ public sealed record LinearShares(int Query, byte[][] Ciphertexts) : QueryMessag
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
+/// <summary>
+/// A tier's server → every other server of its tier, before any product leaves it: SHA-256 of its
+/// <see cref="LinearShares"/> (<see cref="Crypto.ProductCommitments"/>). A server reveals its products only once it holds
+/// every peer's commitment, so no product can be chosen after seeing another — else a rushing peer (with A, who sees
+/// every mask share) could make the honest servers decrypt a ciphertext of its choice (issue 18's review).
+/// </summary>
+public sealed record ProductCommitment(int Query, byte[] Digest) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
 /// <summary>A tier's servers → A: smudged partial decryptions of each ct_E = ModSwitch(Σ_j ct^j) of the tier's blocks (paper Alg. 5).</summary>
 public sealed record DecryptionShares(int Query, byte[][] Shares) : QueryMessage(Query)
 {

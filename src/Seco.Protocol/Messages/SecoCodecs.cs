@@ -46,6 +46,9 @@ public static class SecoCodecs
         QueryBlobs("seco.mask-shares", "ciphertexts", (q, b) => new MaskShares(q, b), m => m.Ciphertexts),
         QueryBlobs("seco.mask-aggregate", "ciphertexts", (q, b) => new MaskAggregate(q, b), m => m.Ciphertexts),
         QueryBlobs("seco.linear-shares", "ciphertexts", (q, b) => new LinearShares(q, b), m => m.Ciphertexts),
+        new ProtocolCodec<ProductCommitment>("seco.product-commitment", 2,
+            (ref MessagePackWriter w, ProductCommitment m) => { w.WriteInt32(m.Query); w.WriteBinary(m.Digest); },
+            (ref MessagePackReader r) => new ProductCommitment(ReadQuery(ref r), ReadDigest(ref r))),
         QueryBlobs("seco.decryption-shares", "shares", (q, b) => new DecryptionShares(q, b), m => m.Shares),
         new ProtocolCodec<GarbledCircuits>("seco.garbled-circuits", 2,
             (ref MessagePackWriter w, GarbledCircuits m) => { w.WriteInt32(m.Query); WriteLayers(ref w, m.Layers); },
@@ -132,6 +135,15 @@ public static class SecoCodecs
         if (seed.Length != 32)
             throw new MessagePackException(at, $"session seed of {seed.Length} bytes, expected 32");
         return seed;
+    }
+
+    private static byte[] ReadDigest(ref MessagePackReader reader)
+    {
+        long at = reader.Consumed;
+        byte[] digest = ReadBlob(ref reader);
+        if (digest.Length != 32)
+            throw new MessagePackException(at, $"commitment of {digest.Length} bytes, expected a 32-byte SHA-256 digest");
+        return digest;
     }
 
     private static int ReadBlockOrZero(ref MessagePackReader reader) => reader.ReadInt32InRange(0, MaxBlock, "block");

@@ -36,6 +36,7 @@ public sealed partial class GatewayRole : ISecoRole
     private readonly AbortedQueries _aborted = new();
     private readonly OtLedger _servedToUser = new();
     private readonly HashSet<int> _remindedUser = [];
+    private Party _sender = Party.User;
     private int _nextQuery;
     private bool _welcomed;
 
@@ -80,13 +81,14 @@ public sealed partial class GatewayRole : ISecoRole
 
     public void Handle(Party from, SecoMessage message, Outbox outbox)
     {
+        _sender = from;
         if (_aborted.Contains(message))
         {
             // A query a server failed before the user began it: the user learns it when it begins it, and moves on.
             if (from == Party.User && message is UserPreprocessing u && _remindedUser.Add(u.Query))
             {
                 if (u.Query == _nextQuery) _nextQuery++;
-                outbox.Send(Party.User, new QueryAborted(u.Query, ProtocolPhase.UserPreprocessing, _aborted.Reason(u.Query)));
+                outbox.Send(Party.User, new QueryAborted(u.Query, ProtocolPhase.UserPreprocessing, "the query failed among the remote servers before it began"));
             }
             return;
         }
@@ -165,8 +167,13 @@ public sealed partial class GatewayRole : ISecoRole
         // begins it, e.g. on a hostile frame naming it: A must not begin it then, or the servers that dropped it would
         // leave the session waiting — issue 18's review); a query that is over is not A's to abort.
         bool future = query == _nextQuery || (query > _nextQuery && query < _p.Budget.Queries);
-        if ((!_queries.ContainsKey(query) && !future) || !_aborted.Add(query, at, reason, outbox, from, [Party.User, .. Servers]))
+        if ((!_queries.ContainsKey(query) && !future) || !_aborted.Add(query, at, reason, outbox, from, [.. Servers]))
             return;
+        // The user learns that the query failed, not where: a failure among the servers (reported by one, or a
+        // server's message A refused) is told without its details, which name tiers and duties (issue 18's review).
+        bool remote = from is { IsServer: true } || (from is null && _sender.IsServer);
+        if (from != Party.User)
+            outbox.Send(Party.User, new QueryAborted(query, at, remote ? "the query failed among the remote servers (the gateway's log has the details)" : reason));
         if (_queries.Remove(query, out QueryState? q))
             foreach ((int tier, int choices) in q.ProviderChoices)
                 if (choices > 0 && _tiers[tier - 1].OtWithGarbler.HasPendingBatch)

@@ -139,17 +139,14 @@ public interface ISecoRole
 /// <summary>The queries a role has aborted: later messages of theirs are dropped quietly, and they never run again.</summary>
 internal sealed class AbortedQueries
 {
-    private readonly Dictionary<int, string> _queries = [];
+    private readonly HashSet<int> _queries = [];
 
-    public bool Contains(SecoMessage message) => message is QueryMessage q && _queries.ContainsKey(q.Query);
-
-    /// <summary>Why query <paramref name="query"/> was aborted (it must have been).</summary>
-    public string Reason(int query) => _queries[query];
+    public bool Contains(SecoMessage message) => message is QueryMessage q && _queries.Contains(q.Query);
 
     /// <summary>Marks the query aborted; false if it already was. Tells <paramref name="peers"/> (but not <paramref name="from"/>) the first time.</summary>
     public bool Add(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from, params IEnumerable<Party> peers)
     {
-        if (!_queries.TryAdd(query, reason)) return false;
+        if (!_queries.Add(query)) return false;
         foreach (Party peer in peers)
             if (peer != from) outbox.Send(peer, new QueryAborted(query, at, reason));
         return true;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Seco.Lattice.Bfv;
 using Seco.Lattice.Linear;
 using Seco.Lattice.Multiparty;
@@ -23,6 +24,8 @@ public abstract class RemoteServerRole : ISecoRole
     private GaloisKeys? _rotations;
     private readonly HashSet<int> _created = [];
     private readonly AbortedQueries _aborted = new();
+    private readonly HashSet<int> _aheadOfGateway = [];
+    private const int MaxAheadOfGateway = 2;
     private bool _announced;
     private bool _setupBegun;
 
@@ -121,11 +124,16 @@ public abstract class RemoteServerRole : ISecoRole
                 break;
             case PreparationBegin m:
                 Expect(from, message, Party.Gateway);
-                OnPreparationBegin(Ensure(m.Query), outbox);
+                _aheadOfGateway.Remove(m.Query);
+                OnPreparationBegin(Ensure(m.Query, byGateway: true), outbox);
                 break;
             case MaskAggregate m:
                 Expect(from, message, Party.Gateway);
                 OnMaskAggregate(Existing(m.Query), m, outbox);
+                break;
+            case ProductCommitment m:
+                Expect(from, message, [.. TierPeers]);
+                OnPeerCommitment(from, Existing(m.Query), m, outbox);
                 break;
             case LinearShares m:
                 Expect(from, message, [.. TierPeers]);
@@ -147,6 +155,7 @@ public abstract class RemoteServerRole : ISecoRole
             return;
         Queries.Remove(query);
         _created.Add(query);
+        _aheadOfGateway.Remove(query);
         Forget(query);
     }
 
@@ -171,15 +180,20 @@ public abstract class RemoteServerRole : ISecoRole
     /// The query's state, created by the first preparation message that names it (A's PreparationBegin, or another
     /// server's preparation traffic, which may overtake it on another link). A finished query never returns.
     /// </summary>
-    protected RemoteQuery Ensure(int query)
+    protected RemoteQuery Ensure(int query, bool byGateway = false)
     {
         if (Queries.TryGetValue(query, out RemoteQuery? q)) return q;
+        // A peer may be a query or two ahead of A's PreparationBegin here (another link), no more: every query made
+        // for a peer holds garbling state, so a hostile peer must not make them for the whole budget (issue 18's review).
+        if (!byGateway && _aheadOfGateway.Count >= MaxAheadOfGateway)
+            throw new ProtocolViolationException($"query {query} named by a peer before A began it, with {_aheadOfGateway.Count} such queries open already");
         if (!_announced)
             throw new ProtocolViolationException($"query {query} before setup finished");
         if (P.Budget.Refusal(query) is { } refusal)
             throw new ProtocolViolationException(refusal);
         if (!_created.Add(query))
             throw new ProtocolViolationException($"query {query} has already run");
+        if (!byGateway) _aheadOfGateway.Add(query);
         q = new RemoteQuery(query);
         // r_i^j for the segment's blocks after its first and for the next tier's input mask; s_i^j for every block of
         // the segment: uniform over Z_p, single use (D11).
@@ -272,11 +286,33 @@ public abstract class RemoteServerRole : ISecoRole
             products[i - Tier.FirstBlock] = product;
         }
         q.OwnProducts = products;
-        // To A (it combines and decrypts) and to every peer of the tier, so that each server decrypts only
-        // ct_E = Σ_j ct^j it has checked itself, never a ciphertext A chose (paper Alg. 7, tied to this query's blocks).
-        var message = new LinearShares(q.Query, products.Select(HeTools.Serialize).ToArray());
-        outbox.Send(Party.Gateway, message);
-        foreach (Party peer in TierPeers) outbox.Send(peer, message);
+        // Commit first, reveal once every peer has committed (ProductCommitment): no product may depend on another.
+        q.OwnShares = new LinearShares(q.Query, products.Select(HeTools.Serialize).ToArray());
+        var commitment = new ProductCommitment(q.Query, ProductCommitments.Digest(Self, q.OwnShares));
+        foreach (Party peer in TierPeers) outbox.Send(peer, commitment);
+        TryReveal(q, outbox);
+    }
+
+    private void OnPeerCommitment(Party from, RemoteQuery q, ProductCommitment m, Outbox outbox)
+    {
+        if (!q.Started || !q.PeerCommitments.TryAdd(from, m.Digest))
+            throw new ProtocolViolationException($"unexpected product commitment from {from} for query {q.Query}");
+        TryReveal(q, outbox);
+    }
+
+    /// <summary>
+    /// With its own products made and every peer's commitment in: to A (it combines and decrypts) and to every peer
+    /// of the tier, so that each server decrypts only ct_E = Σ_j ct^j it has checked itself, never a ciphertext A chose
+    /// (paper Alg. 7, tied to this query's blocks), and no peer's product was chosen after seeing this one.
+    /// </summary>
+    private void TryReveal(RemoteQuery q, Outbox outbox)
+    {
+        if (q.OwnShares is null || q.Revealed || q.PeerCommitments.Count < Tier.Servers - 1)
+            return;
+        q.Revealed = true;
+        outbox.Send(Party.Gateway, q.OwnShares);
+        foreach (Party peer in TierPeers) outbox.Send(peer, q.OwnShares);
+        q.OwnShares = null;
         TryDecrypt(q, outbox);
     }
 
@@ -284,8 +320,12 @@ public abstract class RemoteServerRole : ISecoRole
     {
         if (!q.Started || q.Decrypted || q.PeerProducts.ContainsKey(from))
             throw new ProtocolViolationException($"unexpected linear shares from {from} for query {q.Query}");
+        if (!q.PeerCommitments.TryGetValue(from, out byte[]? committed))
+            throw new ProtocolViolationException($"{from} revealed its linear shares for query {q.Query} before committing to them");
         if (m.Ciphertexts.Length != Tier.BlockCount)
             throw new ProtocolViolationException($"expected {Tier.BlockCount} linear-share ciphertexts from {from}, got {m.Ciphertexts.Length}");
+        if (!CryptographicOperations.FixedTimeEquals(ProductCommitments.Digest(from, m), committed))
+            throw new ProtocolViolationException($"{from}'s linear shares for query {q.Query} differ from its commitment");
         q.PeerProducts[from] = m.Ciphertexts.Select((c, k) => He.LoadCiphertext(c, $"{from}'s F·r − s of block {Tier.FirstBlock + k}")).ToArray();
         TryDecrypt(q, outbox);
     }
@@ -381,6 +421,15 @@ public sealed class RemoteQuery(int query)
 
     /// <summary>This server's Enc(F^j r − s^j ⊕ pad) per F_BC block, until it has decrypted.</summary>
     public Ciphertext[]? OwnProducts { get; set; }
+
+    /// <summary>This server's products as sent, between its commitment and its reveal.</summary>
+    public LinearShares? OwnShares { get; set; }
+
+    /// <summary>This server has revealed its products (every peer had committed).</summary>
+    public bool Revealed { get; set; }
+
+    /// <summary>The tier peers' commitments to their products (once each).</summary>
+    public Dictionary<Party, byte[]> PeerCommitments { get; } = [];
 
     /// <summary>The tier peers' products (once each), until this server has decrypted.</summary>
     public Dictionary<Party, Ciphertext[]> PeerProducts { get; } = [];

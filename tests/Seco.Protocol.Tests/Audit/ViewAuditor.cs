@@ -236,8 +236,8 @@ internal sealed class ViewAuditor(AuditedRun run)
         LinearShares m => m.Ciphertexts.Select(b => ("Enc_cpk(F^j r − S^j)", b, "cpk")),
         OutputCiphertext m => [("Enc_pk0(output)", m.Ciphertext, "pk0")],
         SetupBegin or ServerKeyShares or CollectiveKeys or OtBase or ServerReady or UserJoin or UserPublicKey or GatewayWelcome
-            or PreparationBegin or DecryptionShares or GarbledCircuits or ProviderLabels or EvaluatorReady or QueryReady
-            or OtRequest or OtResponse or MaskedActivation or GarblerInput or GatewayCircuitOutput or OutputShare or QueryAborted => [],
+            or PreparationBegin or ProductCommitment or DecryptionShares or GarbledCircuits or ProviderLabels or EvaluatorReady or QueryReady
+            or OtRequest or OtResponse or MaskedActivation or GarblerInput or ProviderInput or GatewayCircuitOutput or OutputShare or QueryAborted => [],
         _ => null,
     };
 

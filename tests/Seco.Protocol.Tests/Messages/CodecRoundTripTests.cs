@@ -59,6 +59,7 @@ public class CodecRoundTripTests
         new CollectiveKeys(Bytes(1000), Bytes(70_000), []),
         new CollectiveKeys(Bytes(1000), [], Bytes(900)),
         new ProviderInput(2, 5, Bytes(33)),
+        new ProductCommitment(7, Bytes(32)),
         new OtBase(Bytes(129)),
         new ServerReady(),
         new UserJoin(Bytes(200), Bytes(300), Bytes(12)),
@@ -234,6 +235,7 @@ public class CodecRoundTripTests
         [typeof(MaskedActivation)] = ProtocolPhase.Online,
         [typeof(GarblerInput)] = ProtocolPhase.Online,
         [typeof(ProviderInput)] = ProtocolPhase.Online,
+        [typeof(ProductCommitment)] = ProtocolPhase.ServerPreprocessing,
         [typeof(GatewayCircuitOutput)] = ProtocolPhase.Online,
         // Output (paper §VI-D).
         [typeof(OutputShare)] = ProtocolPhase.Output,
