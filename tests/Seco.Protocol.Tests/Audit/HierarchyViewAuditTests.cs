@@ -325,3 +325,40 @@ public class ThreeTierViewAuditTests(ThreeTierViewAuditTests.Runs runs, ITestOut
         Assert.Empty(PartyAudit.Matching(findings, "block 3 sum"));
     }
 }
+
+/// <summary>
+/// Two tiers of two at l = 1: A holds block 1 in the clear (the user's F_A share and garbled ReLU), tier 1 block 2
+/// (the transition), tier 2 block 3 — the user's F_A path under a hierarchy.
+/// </summary>
+public class TwoTierSplitOneViewAuditTests(TwoTierSplitOneViewAuditTests.Runs runs, ITestOutputHelper output) : IClassFixture<TwoTierSplitOneViewAuditTests.Runs>
+{
+    public sealed class Runs() : HierarchyViewAuditFixture(1, new TierSpec(2, 1), new TierSpec(2, 1));
+
+    [Theory]
+    [InlineData("U")]
+    [InlineData("A")]
+    [InlineData("T1.0")]
+    [InlineData("T1.1")]
+    [InlineData("T2.0")]
+    [InlineData("T2.1")]
+    public void Party_learns_nothing_beyond_its_output(string party) =>
+        PartyAudit.AssertNothingLearned(runs.Run, Coalition.Parse(party).Members.Single(), tables: true, output, weights: true);
+
+    [Theory]
+    [InlineData("A+T1.0+T2.0")]
+    [InlineData("A+T1.0+T2.1")]
+    [InlineData("A+T1.1+T2.0")]
+    [InlineData("A+T1.1+T2.1")]
+    public void Allowed_coalition_learns_nothing(string coalition) =>
+        PartyAudit.AssertCoalitionLearnsNothing(runs.Run, Coalition.Parse(coalition), output);
+
+    [Fact]
+    public void The_theories_cover_every_party_and_every_maximal_allowed_coalition()
+    {
+        Assert.Equal(runs.Parties, HierarchyViewAuditFixture.Named(GetType(), nameof(Party_learns_nothing_beyond_its_output)));
+        runs.AssertCovers(HierarchyViewAuditFixture.Named(GetType(), nameof(Allowed_coalition_learns_nothing)));
+    }
+
+    [Fact]
+    public void The_user_sees_what_it_sees_with_one_tier_of_two() => runs.AssertUserViewIsTheFourPartyOne();
+}
