@@ -14,7 +14,7 @@ namespace Seco.Protocol.Tests.Audit;
 /// The view audits of the four-party runs (<see cref="MlpViewAuditTests"/>) extended to every party of a wider or
 /// deeper hierarchy (docs/hierarchy.md, Security), and to the coalitions the threat model allows: any set of parties
 /// without the user that holds, for no tier, both its garbler (T{t}.0) and its evaluator (T{t}.1). Each class audits
-/// one real run of the MLP (784→128→128→10) at l = 0, three queries of the same image, with garbled tables and the
+/// one real run of the MLP (784→128→128→10), three queries of the same image, with garbled tables and the
 /// weights scanned byte by byte: every party's whole view (as <see cref="ViewAuditor"/> describes, alone and in each
 /// maximal allowed coalition it may join), every maximal allowed coalition's pooled view (every allowed coalition is a
 /// subset of one), and a few smaller ones by name. The negative controls show the audit has teeth: a coalition the
