@@ -231,7 +231,7 @@ internal static class LeakDetector
     /// <param name="tables">Also scan garbled-table chunks (AES outputs, tens of MB per layer: slow on large models).</param>
     public static List<string> Scan(IReadOnlyList<(string Name, ulong[] Values)> activations, IEnumerable<(string Label, SecoMessage Message)> messages, bool tables = true)
     {
-        Dictionary<(ulong, ulong, ulong, ulong), string> windows = Windows(activations);
+        var windows = new Windows(activations);
 
         var findings = new List<string>();
         foreach ((string label, SecoMessage message) in messages)
@@ -245,19 +245,20 @@ internal static class LeakDetector
                     if (v.AsSpan().SequenceEqual(x))
                         findings.Add($"{label}: carries {name} verbatim");
                 for (int i = 0; i + Window <= v.Length; i++)
-                    if (windows.TryGetValue((v[i], v[i + 1], v[i + 2], v[i + 3]), out string? where))
+                    if (windows.Find(v[i], v[i + 1], v[i + 2], v[i + 3]) is { } where)
                         findings.Add($"{label}: residues [{i}..{i + Window - 1}] equal {where}");
             }
             foreach (byte[] b in payloads)
             {
                 for (int i = 0; i + (8 * Window) <= b.Length; i++)
                 {
-                    var key = (
-                        BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(i)),
+                    ulong first = BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(i));
+                    if (!windows.MayStartWith(first))
+                        continue;
+                    if (windows.Find(first,
                         BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(i + 8)),
                         BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(i + 16)),
-                        BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(i + 24)));
-                    if (windows.TryGetValue(key, out string? where))
+                        BinaryPrimitives.ReadUInt64LittleEndian(b.AsSpan(i + 24))) is { } where)
                         findings.Add($"{label}: bytes [{i}..{i + 31}] encode {where}");
                 }
             }
@@ -268,24 +269,55 @@ internal static class LeakDetector
     /// <summary>Run scan of plain Z_p vectors (decrypted plaintexts): a target verbatim or any run of 4 of its values.</summary>
     public static List<string> ScanVectors(IReadOnlyList<(string Name, ulong[] Values)> targets, IEnumerable<(string Label, ulong[] Values)> vectors)
     {
-        Dictionary<(ulong, ulong, ulong, ulong), string> windows = Windows(targets);
+        var windows = new Windows(targets);
         var findings = new List<string>();
         foreach ((string label, ulong[] v) in vectors)
             for (int i = 0; i + Window <= v.Length; i++)
-                if (windows.TryGetValue((v[i], v[i + 1], v[i + 2], v[i + 3]), out string? where))
+                if (windows.Find(v[i], v[i + 1], v[i + 2], v[i + 3]) is { } where)
                     findings.Add($"{label}: slots [{i}..{i + Window - 1}] equal {where}");
         return findings;
     }
 
-    /// <summary>Every run of 4 values of every target (all-zero runs excluded: they are no evidence), with where it comes from.</summary>
-    private static Dictionary<(ulong, ulong, ulong, ulong), string> Windows(IReadOnlyList<(string Name, ulong[] Values)> targets)
+    /// <summary>
+    /// Every run of 4 values of every target (all-zero runs excluded: they are no evidence), with where it comes from;
+    /// a bit filter on a run's first value lets a byte scan skip almost every offset without a dictionary lookup
+    /// (large target sets — weights — would otherwise make each lookup a cache miss).
+    /// </summary>
+    private sealed class Windows
     {
-        var windows = new Dictionary<(ulong, ulong, ulong, ulong), string>();
-        foreach ((string name, ulong[] x) in targets)
-            for (int i = 0; i + Window <= x.Length; i++)
-                if (x[i] != 0 || x[i + 1] != 0 || x[i + 2] != 0 || x[i + 3] != 0)
-                    windows.TryAdd((x[i], x[i + 1], x[i + 2], x[i + 3]), $"{name}[{i}..{i + Window - 1}]");
-        return windows;
+        private const int FilterBits = 24;
+        private readonly IReadOnlyList<(string Name, ulong[] Values)> _targets;
+        private readonly Dictionary<(ulong, ulong, ulong, ulong), (int Target, int At)> _runs = [];
+        private readonly ulong[] _filter = new ulong[(1 << FilterBits) / 64];
+
+        public Windows(IReadOnlyList<(string Name, ulong[] Values)> targets)
+        {
+            _targets = targets;
+            for (int t = 0; t < targets.Count; t++)
+            {
+                ulong[] x = targets[t].Values;
+                for (int i = 0; i + Window <= x.Length; i++)
+                {
+                    if (x[i] != 0 || x[i + 1] != 0 || x[i + 2] != 0 || x[i + 3] != 0)
+                    {
+                        _runs.TryAdd((x[i], x[i + 1], x[i + 2], x[i + 3]), (t, i));
+                        int slot = Slot(x[i]);
+                        _filter[slot >> 6] |= 1UL << slot;
+                    }
+                }
+            }
+        }
+
+        public bool MayStartWith(ulong first)
+        {
+            int slot = Slot(first);
+            return (_filter[slot >> 6] & (1UL << slot)) != 0;
+        }
+
+        public string? Find(ulong a, ulong b, ulong c, ulong d) =>
+            _runs.TryGetValue((a, b, c, d), out var at) ? $"{_targets[at.Target].Name}[{at.At}..{at.At + Window - 1}]" : null;
+
+        private static int Slot(ulong value) => (int)((value * 0x9E3779B97F4A7C15UL) >> (64 - FilterBits));
     }
 
     /// <summary>Every Z_p vector and byte payload of a message, including nested garbled layers.</summary>

@@ -14,24 +14,25 @@ namespace Seco.Protocol.Tests.Audit;
 /// <summary>
 /// One real protocol run (every message through its codec) watched by an omniscient auditor: it holds every party's
 /// real key (the roles' own key objects), the model, the dealer's weight shares and the transcript. From these it
-/// reconstructs (by decryption) every hidden per-query value — the masks r_i and their shares r², r³, each server's
-/// full output mask — and the plaintext reference's activations, so that each party's view can be attacked with the
-/// ground truth at hand (<see cref="ViewAuditor"/>).
+/// reconstructs (by decryption) every hidden per-query value — the masks r_i and every owner's share of them, each
+/// server's full output mask — and the plaintext reference's activations, so that each party's (and each coalition's)
+/// view can be attacked with the ground truth at hand (<see cref="ViewAuditor"/>). Any hierarchy: every server of every
+/// tier is hosted (docs/hierarchy.md); without tiers it is the paper's four parties.
 /// </summary>
 internal sealed class AuditedRun
 {
-    public AuditedRun(FixedPointModel model, int split, ulong[][] inputs)
+    /// <param name="tiers">The remote tiers (null: one tier of two servers, the paper's four-party setting).</param>
+    public AuditedRun(FixedPointModel model, int split, ulong[][] inputs, TierSpec[]? tiers = null)
     {
         Model = model;
         Inputs = inputs;
-        Deployment = ModelSplit.Create(model, split, EndToEndTests.Context.Value);
+        Deployment = ModelSplit.Create(model, split, EndToEndTests.Context.Value, tiers: tiers);
         P = Deployment.Parameters;
         User = new UserRole(P.ForUser(), inputs);
         Gateway = new GatewayRole(P, Deployment.Gateway);
-        // l = L leaves no remote tier: B and C take no part (DELPHI between the user and A), so they are not hosted.
-        Garbler = P.HasRemoteTier ? new GarblerRole(P, Deployment.Garbler) : null!;
-        Evaluator = P.HasRemoteTier ? new EvaluatorRole(P, Deployment.Evaluator) : null!;
-        Loop = P.HasRemoteTier ? new ProtocolLoopback(User, Gateway, Garbler, Evaluator) : new ProtocolLoopback(User, Gateway); // the roles are kept: the audit needs their keys
+        // l = L leaves no remote tier: no server takes part (DELPHI between the user and A), so none is hosted.
+        Servers = Coalition.AllServers(P).ToDictionary(s => s, s => RemoteServerRole.For(P, Deployment.Share(s), s));
+        Loop = new ProtocolLoopback([User, Gateway, .. Servers.Values]); // the roles are kept: the audit needs their keys
         Loop.Run();
 
         // The run is the real thing: every query finished, bit-exact against the plaintext reference.
@@ -42,6 +43,8 @@ internal sealed class AuditedRun
             Assert.Equal(Truth[p.Query].Logits, p.Logits);
 
         Matrices = Enumerable.Range(1, P.BlockCount).ToDictionary(i => i, i => Residues(BlockMatrix.Build(model.Blocks[i - 1]).Weights));
+        Biases = Enumerable.Range(1, P.BlockCount).ToDictionary(i => i, i => Residues(BlockMatrix.Build(model.Blocks[i - 1]).Bias));
+        Support = Enumerable.Range(1, P.BlockCount).ToDictionary(i => i, i => BlockMatrix.StructuralSupport(model.Blocks[i - 1]));
         ReconstructMasks();
     }
 
@@ -57,9 +60,14 @@ internal sealed class AuditedRun
 
     public GatewayRole Gateway { get; }
 
-    public GarblerRole Garbler { get; }
+    /// <summary>Every remote server's role, by position.</summary>
+    public Dictionary<Party, RemoteServerRole> Servers { get; }
 
-    public EvaluatorRole Evaluator { get; }
+    /// <summary>Tier 1's garbler (B in the paper's four-party setting).</summary>
+    public GarblerRole Garbler => (GarblerRole)Servers[Party.Garbler];
+
+    /// <summary>Tier 1's evaluator (C in the paper's four-party setting).</summary>
+    public EvaluatorRole Evaluator => (EvaluatorRole)Servers[Party.Evaluator];
 
     public ProtocolLoopback Loop { get; }
 
@@ -77,17 +85,39 @@ internal sealed class AuditedRun
     /// <summary>F_i as residues (row-major), the whole block matrix.</summary>
     public Dictionary<int, ulong[]> Matrices { get; }
 
-    /// <summary>r_i per (query, block): the mask on x_i (the user's for i ≤ l+1, r¹ + r² + r³ after).</summary>
+    /// <summary>b_i as residues.</summary>
+    public Dictionary<int, ulong[]> Biases { get; }
+
+    /// <summary>Block i's structural support: the matrix entries the block's layer can make non-zero (shares are uniform there, zero elsewhere).</summary>
+    public Dictionary<int, bool[]> Support { get; }
+
+    /// <summary>r_i per (query, block): the mask on x_i (the user's for i ≤ l+1, r¹ + Σ_j r^j after).</summary>
     public Dictionary<(int Query, int Block), ulong[]> Masks { get; } = [];
 
-    /// <summary>The mask shares r_i^j of B (j = 2) and C (j = 3) for i ≥ l+2.</summary>
-    public Dictionary<(int Query, int Block, Party Server), ulong[]> MaskShares { get; } = [];
+    /// <summary>
+    /// The mask shares r_i^j for i ≥ l+2, by owner: A's r¹ (under <see cref="Party.Gateway"/>) and those of every server
+    /// of the tier that holds block i − 1 (the block's own tier inside a segment, the previous tier at a boundary).
+    /// </summary>
+    public Dictionary<(int Query, int Block, Party Owner), ulong[]> MaskShares { get; } = [];
 
     /// <summary>
     /// Each server's whole output mask S_i^j over all n slots (s^j on the outputs, its pad elsewhere), as it follows
     /// from its LinearShares: S^j = F^j·r (slot model) − Dec(LinearShares^j).
     /// </summary>
     public Dictionary<(int Query, int Block, Party Server), ulong[]> ServerMasks { get; } = [];
+
+    /// <summary>The servers of tier <paramref name="tier"/>, garbler first.</summary>
+    public IEnumerable<Party> ServersOf(int tier) => Enumerable.Range(0, P.Tier(tier).Servers).Select(j => Party.Server(tier, j));
+
+    /// <summary>Who holds a share of r_i (i ≥ l+2): A and every server of the tier holding block i − 1; for i ≤ l+1 the user alone.</summary>
+    public IReadOnlyList<Party> MaskOwners(int block) =>
+        block <= Split + 1 ? [Party.User] : [Party.Gateway, .. ServersOf(P.TierOf(block - 1).Tier)];
+
+    /// <summary>The tier whose circuits take r_i's shares as inputs (the holder of block i − 1); 0 for the user's masks.</summary>
+    public int MaskTier(int block) => block <= Split + 1 ? 0 : P.TierOf(block - 1).Tier;
+
+    /// <summary>Remote server <paramref name="server"/>'s dealt share of F_BC.</summary>
+    public RemoteShare ShareOf(Party server) => Deployment.Share(server);
 
     public IEnumerable<(Party From, SecoMessage Message)> ReceivedBy(Party party) =>
         Loop.Delivered.Where(d => d.To == party).Select(d => (d.From, d.Message));
@@ -97,8 +127,22 @@ internal sealed class AuditedRun
 
     public Ciphertext Load(byte[] bytes) => BfvSerializer.LoadCiphertextOrSeeded(P.Context, bytes);
 
-    /// <summary>The omniscient opening of a ciphertext under cpk: a collective decryption with all three key shares.</summary>
-    public ulong[] OpenCollective(Ciphertext ct) => Open(ct, [Gateway.SecretKey, Garbler.SecretKey, Evaluator.SecretKey]);
+    /// <summary>A's key share with tier <paramref name="tier"/>; with no remote tier (l = L) A shares no key, and the checks use one of its own making.</summary>
+    public SecretKey GatewayKey(int tier) => P.HasRemoteTier ? Gateway.SecretKeyOf(tier) : _ownGatewayKey.Value;
+
+    private readonly Lazy<SecretKey> _ownGatewayKey = new(() => new KeyGenerator(EndToEndTests.Context.Value).SecretKey);
+
+    /// <summary>A server's key share (of its own tier's key).</summary>
+    public SecretKey ServerKey(Party server) => Servers[server].SecretKey;
+
+    /// <summary>The key share <paramref name="holder"/> holds for tier <paramref name="tier"/>'s collective key (A holds one per tier; the user's is its own key).</summary>
+    public SecretKey KeyShare(Party holder, int tier) => holder.IsUser ? User.SecretKey : holder.IsGateway ? GatewayKey(tier) : ServerKey(holder);
+
+    /// <summary>The omniscient opening of a ciphertext under tier 1's cpk: a collective decryption with all its key shares.</summary>
+    public ulong[] OpenCollective(Ciphertext ct) => OpenCollective(ct, 1);
+
+    /// <summary>The omniscient opening under tier <paramref name="tier"/>'s cpk: A's share and every server's of the tier.</summary>
+    public ulong[] OpenCollective(Ciphertext ct, int tier) => Open(ct, [GatewayKey(tier), .. ServersOf(tier).Select(ServerKey)]);
 
     /// <summary>A collective decryption with exactly the given key shares (fails unless they sum to the key).</summary>
     public ulong[] Open(Ciphertext ct, SecretKey[] shares)
@@ -117,6 +161,12 @@ internal sealed class AuditedRun
         return SlotModel.Slots(matrix, b.Rows, b.Columns, x, N);
     }
 
+    /// <summary>
+    /// Every mask from the roles' messages, by omniscient decryption: the user's F_A masks under pk0 and its transition
+    /// mask under tier 1's key; each tier's MaskAggregate (its blocks' r_i, under its key); each server's MaskShares
+    /// (its tier's later blocks under its key, the next tier's input mask under the next tier's); A's share r¹ is what
+    /// is left of r_i. Then each server's output mask from its LinearShares.
+    /// </summary>
     private void ReconstructMasks()
     {
         foreach (UserPreprocessing m in Received<UserPreprocessing>(Party.Gateway))
@@ -124,25 +174,75 @@ internal sealed class AuditedRun
             for (int i = 1; i <= Split; i++)
                 Masks[(m.Query, i)] = OpenUser(Load(m.MaskCiphertexts[i - 1]))[..P.Block(i).Columns];
             if (P.HasRemoteTier)
-                Masks[(m.Query, Split + 1)] = OpenCollective(Load(m.TransitionMask[0]))[..P.Block(Split + 1).Columns];
+                Masks[(m.Query, Split + 1)] = OpenCollective(Load(m.TransitionMask[0]), 1)[..P.Block(Split + 1).Columns];
         }
-        foreach (MaskAggregate m in Received<MaskAggregate>(Party.Garbler))
-            for (int i = Split + 2; i <= L; i++)
-                Masks[(m.Query, i)] = OpenCollective(Load(m.Ciphertexts[i - Split - 1]))[..P.Block(i).Columns];
-        foreach (Party server in new[] { Party.Garbler, Party.Evaluator })
+        foreach (TierShape tier in P.Tiers)
         {
-            foreach (MaskShares m in Received<MaskShares>(Party.Gateway, server))
-                for (int i = Split + 2; i <= L; i++)
-                    MaskShares[(m.Query, i, server)] = OpenCollective(Load(m.Ciphertexts[i - Split - 2]))[..P.Block(i).Columns];
-            RemoteShare share = server == Party.Garbler ? Deployment.Garbler : Deployment.Evaluator;
-            foreach (LinearShares m in Received<LinearShares>(Party.Gateway, server))
-                for (int i = Split + 1; i <= L; i++)
-                    ServerMasks[(m.Query, i, server)] = ZpVector.Subtract(Slots(i, share.Weights(i), Masks[(m.Query, i)]), OpenCollective(Load(m.Ciphertexts[i - Split - 1])));
+            Party garbler = Party.Server(tier.Tier, 0);
+            foreach (MaskAggregate m in Received<MaskAggregate>(garbler))
+            {
+                Assert.Equal(tier.BlockCount, m.Ciphertexts.Length);
+                foreach (int i in tier.Blocks.Where(i => i >= Split + 2))
+                    Masks[(m.Query, i)] = OpenCollective(Load(m.Ciphertexts[i - tier.FirstBlock]), tier.Tier)[..P.Block(i).Columns];
+            }
+            // Every server of a tier receives the same aggregate.
+            foreach (Party server in ServersOf(tier.Tier))
+                Assert.Equal(Queries, Received<MaskAggregate>(server).Count());
+        }
+        foreach (TierShape tier in P.Tiers)
+        {
+            foreach (Party server in ServersOf(tier.Tier))
+            {
+                foreach (MaskShares m in Received<MaskShares>(Party.Gateway, server))
+                {
+                    // Blocks a_t + 1 .. min(b_t + 1, L), each under the key of the tier holding it.
+                    int[] blocks = [.. Enumerable.Range(tier.FirstBlock + 1, Math.Min(tier.LastBlock + 1, L) - tier.FirstBlock)];
+                    Assert.Equal(blocks.Length, m.Ciphertexts.Length);
+                    for (int k = 0; k < blocks.Length; k++)
+                        MaskShares[(m.Query, blocks[k], server)] = OpenCollective(Load(m.Ciphertexts[k]), P.TierOf(blocks[k]).Tier)[..P.Block(blocks[k]).Columns];
+                }
+                RemoteShare share = ShareOf(server);
+                foreach (LinearShares m in Received<LinearShares>(Party.Gateway, server))
+                    foreach (int i in tier.Blocks)
+                        ServerMasks[(m.Query, i, server)] = ZpVector.Subtract(Slots(i, share.Weights(i), Masks[(m.Query, i)]), OpenCollective(Load(m.Ciphertexts[i - tier.FirstBlock]), tier.Tier));
+            }
+        }
+        for (int q = 0; q < Queries; q++)
+        {
+            for (int i = Split + 2; i <= L; i++)
+            {
+                ulong[] rest = Masks[(q, i)];
+                foreach (Party server in MaskOwners(i).Where(o => o.IsServer))
+                    rest = ZpVector.Subtract(rest, MaskShares[(q, i, server)]);
+                MaskShares[(q, i, Party.Gateway)] = rest; // A's r¹_i: encrypted by A, never sent alone
+            }
         }
         Assert.Equal(Queries * L, Masks.Count);
+        Assert.Equal(Queries * Coalition.AllServers(P).Sum(s => P.Tier(s.Tier).BlockCount), ServerMasks.Count);
+        // The dealer's shares of each block sum to its weights (the weight audits rely on it).
+        foreach (TierShape tier in P.Tiers)
+        {
+            foreach (int i in tier.Blocks)
+            {
+                Assert.Equal(Matrices[i], ServersOf(tier.Tier).Select(s => ShareOf(s).Weights(i)).Aggregate((a, b) => ZpVector.Add(a, b)));
+                Assert.Equal(Biases[i], ServersOf(tier.Tier).Select(s => ShareOf(s).Bias(i)).Aggregate((a, b) => ZpVector.Add(a, b)));
+            }
+        }
     }
 
     private static ulong[] Residues(long[] values) => Array.ConvertAll(values, PrimeField.FromSigned);
+
+    // ---- the auditors' caches: one run is audited by many tests (parties, coalitions), and decryption attempts and
+    // recomputed products are the costly part; the results depend only on the ciphertext and the key shares ----
+
+    /// <summary>Whether a key set opens a ciphertext, by (ciphertext digest, key set).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<(string Ciphertext, string Keys), bool> Openings { get; } = new();
+
+    /// <summary>F^j·ct(r) as recomputed from A's aggregate, by (server, query, block).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<(Party Server, int Query, int Block), Ciphertext> Recomputations { get; } = new();
+
+    /// <summary>Each tier's collective rotation keys, from its CollectiveKeys.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<int, GaloisKeys> Rotations { get; } = new();
 }
 
 /// <summary>The plaintext reference of one query: x_i (input of block i), z_i = F_i x_i + b_i (pre-activation), logits.</summary>

@@ -23,31 +23,34 @@ internal sealed record Decryption(Party By, int Query, int Block, string What, u
 internal sealed record ClearVector(Party By, int Query, string What, ulong[] Values, ulong[] Hidden, IReadOnlyList<(string Coalition, ulong[] Residual)> Residuals);
 
 /// <summary>
-/// Attacks each party's whole view of an <see cref="AuditedRun"/> as that party (or a coalition it may form under
-/// the threat model: A+B, A+C) would, with the auditor's ground truth to judge the result. Every method returns
-/// findings (empty = nothing learned):
+/// Attacks each party's whole view of an <see cref="AuditedRun"/> — and each coalition's pooled view — as that party
+/// or coalition would, with the auditor's ground truth to judge the result. A party is audited with every coalition
+/// the threat model allows it to join (the maximal ones, <see cref="Coalition.MaximalWith"/>: a subset learns nothing
+/// its superset does not); a named coalition with exactly its members. Every method returns findings (empty =
+/// nothing learned):
 /// <list type="bullet">
 /// <item>(a) every decrypted slot outside the intended outputs is uniform over Z_p and fresh per query;</item>
-/// <item>(b) the attack: the decryptor's reconstruction of the unmasked Lin-OP slots (A, knowing F and x − r, solves
-/// for F·x; the user, knowing r, reads linear functions of F) recovers nothing, no decrypted vector or run of one
-/// equals a true activation, pre-activation or mask, and the mask left after subtracting a coalition's own
-/// contributions is uniform and nowhere zero;</item>
+/// <item>(b) the attack: the decryptor's reconstruction of the unmasked Lin-OP slots (A, knowing F and x − r and its
+/// coalition's own output masks, solves for F·x; the user, knowing r, reads linear functions of F) recovers nothing,
+/// no decrypted vector or run of one equals a true activation, pre-activation or mask, and the mask left after
+/// subtracting a coalition's own contributions is uniform and nowhere zero;</item>
 /// <item>(c) the intended outputs are uniform over Z_p across queries;</item>
-/// <item>every ciphertext a party receives and may not open fails to decrypt under its key (and under A's + its key);</item>
-/// <item>every Z_p vector it sees in the clear is uniform, fresh, and masked by an honest party's randomness.</item>
+/// <item>every ciphertext a party receives and may not open fails to decrypt under its key, and under the key shares
+/// its coalitions hold of the ciphertext's key (A's per-tier share and the tier's servers in the coalition);</item>
+/// <item>every Z_p vector it sees in the clear is uniform, fresh, and masked by randomness of a party outside the
+/// coalition;</item>
+/// <item>no coalition's weight shares of a block sum to the block's weights, and the part it holds is uniform.</item>
 /// </list>
 /// </summary>
 internal sealed class ViewAuditor(AuditedRun run)
 {
-    private static readonly Party[] Servers = [Party.Gateway, Party.Garbler, Party.Evaluator];
-
     // ---- what each party decrypts, with its own key ----
 
     /// <summary>Every plaintext <paramref name="party"/> decrypts, recomputed from its received messages and its real key.</summary>
     public List<Decryption> DecryptionsBy(Party party) =>
         party.IsUser ? UserDecryptions()
         : party.IsGateway ? GatewayDecryptions()
-        : []; // B and C decrypt nothing alone (see Undecryptable)
+        : []; // a server decrypts nothing alone (see AuditUndecryptable)
 
     private List<Decryption> UserDecryptions()
     {
@@ -66,32 +69,36 @@ internal sealed class ViewAuditor(AuditedRun run)
         return result;
     }
 
-    /// <summary>A's collective decryptions: ct_E = ModSwitch(ct² + ct³) opened with A's own share and the two it received.</summary>
+    /// <summary>
+    /// A's collective decryptions, per tier: ct_E = ModSwitch(Σ_j ct^j) over the tier's products, opened with A's share
+    /// of the tier's key and the tier's decryption shares it received.
+    /// </summary>
     private List<Decryption> GatewayDecryptions()
     {
         var result = new List<Decryption>();
         var encoder = new BatchEncoder(run.P.Context);
         var evaluator = new Evaluator(run.P.Context);
-        foreach (int q in Enumerable.Range(0, run.Queries))
+        foreach (TierShape tier in run.P.Tiers)
         {
-            LinearShares? fromB = run.Received<LinearShares>(Party.Gateway, Party.Garbler).SingleOrDefault(m => m.Query == q);
-            LinearShares? fromC = run.Received<LinearShares>(Party.Gateway, Party.Evaluator).SingleOrDefault(m => m.Query == q);
-            DecryptionShares? sharesB = run.Received<DecryptionShares>(Party.Gateway, Party.Garbler).SingleOrDefault(m => m.Query == q);
-            DecryptionShares? sharesC = run.Received<DecryptionShares>(Party.Gateway, Party.Evaluator).SingleOrDefault(m => m.Query == q);
-            if (fromB is null || fromC is null || sharesB is null || sharesC is null)
-                continue;
-            for (int i = run.Split + 1; i <= run.L; i++)
+            Party[] servers = [.. run.ServersOf(tier.Tier)];
+            foreach (int q in Enumerable.Range(0, run.Queries))
             {
-                int k = i - run.Split - 1;
-                Ciphertext e = evaluator.Add(run.Load(fromB.Ciphertexts[k]), run.Load(fromC.Ciphertexts[k]));
-                evaluator.ModSwitchToNextInplace(e);
-                CollectiveDecryption decryption = run.P.Budget.Decryption(i);
-                PolyShare aggregate = new[] { sharesB.Shares[k], sharesC.Shares[k] }
-                    .Select(b => PolyShare.Deserialize(run.P.Context, b))
-                    .Aggregate(decryption.GenShare(run.Gateway.SecretKey, e), CollectiveDecryption.Aggregate);
-                ulong[] slots = encoder.Decode(decryption.Finalize(e, aggregate));
-                ulong[] unmasked = run.Slots(i, run.Matrices[i], run.Masks[(q, i)]);
-                result.Add(new Decryption(Party.Gateway, q, i, "E¹ = F r − s² − s³", slots, run.P.Block(i).Rows, unmasked, Final: false));
+                LinearShares?[] products = [.. servers.Select(s => run.Received<LinearShares>(Party.Gateway, s).SingleOrDefault(m => m.Query == q))];
+                DecryptionShares?[] shares = [.. servers.Select(s => run.Received<DecryptionShares>(Party.Gateway, s).SingleOrDefault(m => m.Query == q))];
+                if (products.Any(m => m is null) || shares.Any(m => m is null))
+                    continue;
+                foreach (int i in tier.Blocks)
+                {
+                    int k = i - tier.FirstBlock;
+                    Ciphertext e = products.Select(m => run.Load(m!.Ciphertexts[k])).Aggregate(evaluator.Add);
+                    evaluator.ModSwitchToNextInplace(e);
+                    CollectiveDecryption decryption = run.P.Budget.Decryption(i);
+                    PolyShare aggregate = shares.Select(m => PolyShare.Deserialize(run.P.Context, m!.Shares[k]))
+                        .Aggregate(decryption.GenShare(run.GatewayKey(tier.Tier), e), CollectiveDecryption.Aggregate);
+                    ulong[] slots = encoder.Decode(decryption.Finalize(e, aggregate));
+                    ulong[] unmasked = run.Slots(i, run.Matrices[i], run.Masks[(q, i)]);
+                    result.Add(new Decryption(Party.Gateway, q, i, "E¹ = F r − Σ_j s^j", slots, run.P.Block(i).Rows, unmasked, Final: false));
+                }
             }
         }
         return result;
@@ -99,7 +106,8 @@ internal sealed class ViewAuditor(AuditedRun run)
 
     // ---- (a), (b), (c) on decrypted plaintexts ----
 
-    public List<string> AuditDecryptions(IReadOnlyList<Decryption> decryptions, bool scan = true)
+    /// <param name="attackers">The coalitions that attack A's plaintexts (null: A alone and every allowed coalition A may join).</param>
+    public List<string> AuditDecryptions(IReadOnlyList<Decryption> decryptions, bool scan = true, IReadOnlyList<Coalition>? attackers = null)
     {
         var findings = new List<string>();
         foreach (Decryption d in decryptions)
@@ -116,7 +124,7 @@ internal sealed class ViewAuditor(AuditedRun run)
             }
             else
             {
-                Attack(d, findings);
+                Attack(d, findings, attackers);
             }
             if (scan)
             {
@@ -159,12 +167,13 @@ internal sealed class ViewAuditor(AuditedRun run)
 
     /// <summary>
     /// (b) The decryptor's attack on the slots. The mask left on every slot is Unmasked − Slots; wherever it is zero
-    /// the decryptor holds a linear function of the Lin-OP input and weights in the clear. A, who knows F and the masked
-    /// input x − r (its own at the transition; B's or C's view in a coalition after it), solves
-    /// Slots + P(F, x − r) = P(F, x) for the partial sums of F·x and so the pre-activations; the user, who knows r,
-    /// reads P(F, r) — linear functions of A's weights. A coalition A+B (A+C) also removes B's (C's) own mask.
+    /// the decryptor holds a linear function of the Lin-OP input and weights in the clear. A, who knows F, solves
+    /// Slots + own masks + P(F, x − r) = P(F, x) for the partial sums of F·x and so the pre-activations; it is handed
+    /// x_i − r_i even where only a server of the tier sees it (a conservative attacker), and a coalition with servers of
+    /// the block's tier also removes their output masks S^j. The user, who knows r, reads P(F, r) — linear functions of
+    /// A's weights.
     /// </summary>
-    private void Attack(Decryption d, List<string> findings)
+    private void Attack(Decryption d, List<string> findings, IReadOnlyList<Coalition>? attackers)
     {
         ulong[] unmasked = d.Unmasked!;
         ulong[] mask = ZpVector.Subtract(unmasked, d.Slots);
@@ -177,11 +186,22 @@ internal sealed class ViewAuditor(AuditedRun run)
             return;
         ulong[] truth = run.Slots(d.Block, run.Matrices[d.Block], run.Truth[d.Query].X[d.Block]);
         int period = run.P.Layout(d.Block).PaddedRows; // a slot j that holds a whole entry of F·x holds entry j mod m'
+        int tier = run.P.TierOf(d.Block).Tier;
+        ulong[] input = run.Slots(d.Block, run.Matrices[d.Block], MaskedInput(d.Query, d.Block));
 
-        foreach ((string coalition, ulong[] maskedInput, ulong[] ownMask) in Coalitions(d))
+        var tried = new HashSet<string>();
+        foreach (Coalition c in attackers ?? [Coalition.Of(Party.Gateway), .. Coalition.MaximalWith(run.P, Party.Gateway)])
         {
-            // x̂ = Slots + own mask + P(F, x − r): equals P(F, x) wherever the honest parties' masks are missing.
-            ulong[] guess = ZpVector.Add(ZpVector.Add(d.Slots, ownMask), run.Slots(d.Block, run.Matrices[d.Block], maskedInput));
+            if (!c.HasGateway)
+                continue;
+            // Only the block's tier's servers contribute output masks to E¹: the coalition as far as it matters here.
+            Party[] own = [.. c.ServersOf(tier)];
+            string coalition = new Coalition([Party.Gateway, .. own]).Name;
+            if (!tried.Add(coalition))
+                continue;
+            ulong[] ownMask = own.Aggregate(new ulong[run.N], (sum, s) => ZpVector.Add(sum, run.ServerMasks[(d.Query, d.Block, s)]));
+            // x̂ = Slots + own masks + P(F, x − r): equals P(F, x) wherever the other parties' masks are missing.
+            ulong[] guess = ZpVector.Add(ZpVector.Add(d.Slots, ownMask), input);
             ulong[] residual = ZpVector.Subtract(truth, guess);
             int hits = ZpStatistics.Zeros(residual);
             if (hits > 1)
@@ -193,48 +213,43 @@ internal sealed class ViewAuditor(AuditedRun run)
                     if (residual[j] == 0 && at < d.Outputs && guess[j] == truth[at])
                         recovered.Add(at); // A holds (F·x)_at, hence the pre-activation F·x + b (A knows b)
                 }
+                for (int j = 0; j < d.Outputs; j++)
+                    if (residual[j] == 0)
+                        recovered.Add(j);
                 findings.Add($"{d.Label}: {coalition} solves {hits} slots of F·x_{d.Block} exactly, recovering {recovered.Count} of the {d.Outputs} pre-activations");
             }
             Add(findings, ZpStatistics.Uniform(residual, $"{d.Label}: what {coalition} cannot remove"));
         }
     }
 
-    /// <summary>The coalitions that decrypt A's plaintexts, with the masked input x_i − r_i they know and their own mask part.</summary>
-    private IEnumerable<(string Coalition, ulong[] MaskedInput, ulong[] OwnMask)> Coalitions(Decryption d)
+    /// <summary>x_i − r_i as it travels (every copy of it is the same vector).</summary>
+    private ulong[] MaskedInput(int query, int block)
     {
-        var zero = new ulong[run.N];
-        if (d.Block == run.Split + 1)
-        {
-            // The transition: A itself sends x_{l+1} − r_{l+1} (the user's mask); with B or C it also removes their mask.
-            ulong[] masked = Masked(Party.Gateway, Party.Garbler, d.Query, d.Block);
-            yield return ("A", masked, zero);
-            yield return ("A+B", masked, run.ServerMasks[(d.Query, d.Block, Party.Garbler)]);
-            yield return ("A+C", masked, run.ServerMasks[(d.Query, d.Block, Party.Evaluator)]);
-        }
-        else
-        {
-            // After it, x_i − r_i exists only at B (received from C) and C (computed): A needs a coalition to attack.
-            ulong[] masked = Masked(Party.Evaluator, Party.Garbler, d.Query, d.Block);
-            yield return ("A+B", masked, run.ServerMasks[(d.Query, d.Block, Party.Garbler)]);
-            yield return ("A+C", masked, run.ServerMasks[(d.Query, d.Block, Party.Evaluator)]);
-        }
+        ulong[][] copies = [.. run.Loop.Delivered.Select(x => x.Message).OfType<MaskedActivation>().Where(m => m.Query == query && m.Block == block).Select(m => m.Values)];
+        if (copies.Length == 0 || copies.Any(c => !c.AsSpan().SequenceEqual(copies[0])))
+            throw new InvalidOperationException($"x_{block} − r_{block} of query {query} travels {copies.Length} times, not always the same");
+        return copies[0];
     }
-
-    private ulong[] Masked(Party from, Party to, int query, int block) =>
-        run.Loop.Delivered.Where(x => x.From == from && x.To == to).Select(x => x.Message).OfType<MaskedActivation>()
-            .Single(m => m.Query == query && m.Block == block).Values;
 
     // ---- ciphertexts a party may not open ----
 
-    /// <summary>The ciphertexts in a message and the key each is under ("pk0" or "cpk"); null for kinds that carry none.</summary>
-    private static IEnumerable<(string Field, byte[] Bytes, string Key)>? Ciphertexts(SecoMessage message) => message switch
+    /// <summary>Key tag of a ciphertext: 0 for the user's pk0, t ≥ 1 for tier t's collective key.</summary>
+    private const int Pk0 = 0;
+
+    /// <summary>The ciphertexts in a message and the key each is under (<see cref="Pk0"/> or a tier); null for kinds that carry none.</summary>
+    private IEnumerable<(string Field, byte[] Bytes, int Key)>? Ciphertexts(Party from, Party to, SecoMessage message) => message switch
     {
-        UserPreprocessing m => m.MaskCiphertexts.Select(b => ("Enc_pk0(r_i)", b, "pk0")).Concat(m.TransitionMask.Select(b => ("Enc_cpk(r_{l+1})", b, "cpk"))),
-        GatewayPreprocessing m => m.ShareCiphertexts.Select(b => ("Enc_pk0(F r − s)", b, "pk0")),
-        MaskShares m => m.Ciphertexts.Select(b => ("Enc_cpk(r^j)", b, "cpk")),
-        MaskAggregate m => m.Ciphertexts.Select(b => ("Enc_cpk(r)", b, "cpk")),
-        LinearShares m => m.Ciphertexts.Select(b => ("Enc_cpk(F^j r − S^j)", b, "cpk")),
-        OutputCiphertext m => [("Enc_pk0(output)", m.Ciphertext, "pk0")],
+        UserPreprocessing m => m.MaskCiphertexts.Select(b => ("Enc_pk0(r_i)", b, Pk0)).Concat(m.TransitionMask.Select(b => ("Enc_cpk1(r_{l+1})", b, 1))),
+        GatewayPreprocessing m => m.ShareCiphertexts.Select(b => ("Enc_pk0(F r − s)", b, Pk0)),
+        // A tier's server: its segment's later blocks under its key, the next tier's input mask under the next tier's.
+        MaskShares m => m.Ciphertexts.Select((b, k) =>
+        {
+            int block = run.P.Tier(from.Tier).FirstBlock + 1 + k, key = run.P.TierOf(block).Tier;
+            return ($"Enc_cpk{key}(r^j_{block})", b, key);
+        }),
+        MaskAggregate m => m.Ciphertexts.Select(b => ($"Enc_cpk{to.Tier}(r)", b, to.Tier)),
+        LinearShares m => m.Ciphertexts.Select(b => ($"Enc_cpk{from.Tier}(F^j r − S^j)", b, from.Tier)),
+        OutputCiphertext m => [("Enc_pk0(output)", m.Ciphertext, Pk0)],
         SetupBegin or ServerKeyShares or CollectiveKeys or OtBase or ServerReady or UserJoin or UserPublicKey or GatewayWelcome
             or PreparationBegin or ProductCommitment or DecryptionShares or GarbledCircuits or ProviderLabels or EvaluatorReady or QueryReady
             or OtRequest or OtResponse or MaskedActivation or GarblerInput or ProviderInput or GatewayCircuitOutput or OutputShare or QueryAborted => [],
@@ -242,90 +257,164 @@ internal sealed class ViewAuditor(AuditedRun run)
     };
 
     /// <summary>
-    /// Every ciphertext <paramref name="party"/> receives that it may not open: its key share alone (and A's share with
-    /// B's or C's) must fail to decrypt it — the decryptor refuses noise ≥ 1/4, which a wrong key produces with
+    /// The key shares <paramref name="c"/> can bring to a ciphertext under <paramref name="key"/>: every member's own
+    /// key alone (each of A's per-tier shares), and for a tier's key the coalition's shares of it together — A's share
+    /// of the tier with the tier's servers in the coalition, and A's with each of them.
+    /// </summary>
+    private IEnumerable<(string Label, (Party Holder, int Tier)[] Shares)> KeySets(Coalition c, int key)
+    {
+        int[] gatewayTiers = run.P.HasRemoteTier ? [.. run.P.Tiers.Select(t => t.Tier)] : [1];
+        foreach (Party m in c.Members)
+        {
+            if (m.IsUser)
+            {
+                if (key != Pk0)
+                    yield return Set([(m, key)]); // the user's own key on a collective ciphertext (it receives none today)
+            }
+            else if (m.IsGateway)
+                foreach (int t in gatewayTiers)
+                    yield return Set([(m, t)]);
+            else
+                yield return Set([(m, m.Tier)]);
+        }
+        if (key == Pk0)
+            yield break;
+        (Party, int)[] tierShares = [.. c.ServersOf(key).Select(s => (s, key))];
+        if (c.HasGateway)
+        {
+            foreach ((Party, int) s in tierShares)
+                yield return Set([(Party.Gateway, key), s]);
+            if (tierShares.Length > 1)
+                yield return Set([(Party.Gateway, key), .. tierShares]);
+        }
+        else if (tierShares.Length > 1)
+        {
+            yield return Set(tierShares);
+        }
+
+        static (string, (Party, int)[]) Set((Party Holder, int Tier)[] shares) =>
+            (string.Join("+", shares.Select(s => s.Holder.IsGateway ? $"A's share of tier {s.Tier}" : s.Holder.IsUser ? "the user's key" : Coalition.NameOf(s.Holder))), shares);
+    }
+
+    /// <summary>
+    /// Every ciphertext <paramref name="party"/> receives that it may not open: its key share alone, and the key shares
+    /// of every allowed coalition it may join (A's per-tier share with all of a tier's servers but its garbler, or but
+    /// its evaluator), must fail to decrypt it — the decryptor refuses noise ≥ 1/4, which a wrong key produces with
     /// overwhelming probability. The user's own pk0 ciphertexts are the ones it decrypts (<see cref="DecryptionsBy"/>).
     /// </summary>
-    public List<string> AuditUndecryptable(Party party)
+    public List<string> AuditUndecryptable(Party party) => AuditUndecryptable([party], [Coalition.Of(party), .. Coalition.MaximalWith(run.P, party)]);
+
+    /// <summary>Every ciphertext any member of <paramref name="coalition"/> receives, against the coalition's pooled key shares.</summary>
+    public List<string> AuditUndecryptable(Coalition coalition) => AuditUndecryptable(coalition.Members, [coalition]);
+
+    private List<string> AuditUndecryptable(IReadOnlyList<Party> viewers, IReadOnlyList<Coalition> holders)
     {
         var findings = new List<string>();
-        SecretKey own = KeyOf(party);
-        foreach ((Party from, SecoMessage message) in run.ReceivedBy(party))
+        var seen = new HashSet<string>();
+        foreach (Party viewer in viewers)
         {
-            var fields = Ciphertexts(message);
-            if (fields is null)
+            foreach ((Party from, SecoMessage message) in run.ReceivedBy(viewer))
             {
-                findings.Add($"{party} receives {message.GetType().Name}, which the audit does not classify: add it to ViewAuditor.Ciphertexts");
-                continue;
-            }
-            foreach ((string field, byte[] bytes, string key) in fields)
-            {
-                if (party == Party.User && key == "pk0")
+                var fields = Ciphertexts(from, viewer, message);
+                if (fields is null)
+                {
+                    findings.Add($"{viewer} receives {message.GetType().Name}, which the audit does not classify: add it to ViewAuditor.Ciphertexts");
                     continue;
-                string label = $"{party} q{(message as QueryMessage)?.Query} {field} from {from}";
-                Ciphertext ct = run.Load(bytes);
-                if (Opens(() => new Decryptor(run.P.Context, own).Decrypt(ct)))
-                    findings.Add($"{label}: {party}'s key alone decrypts it");
-                if (key == "cpk" && party.IsServer && Opens(() => run.Open(ct, [run.Gateway.SecretKey, own])))
-                    findings.Add($"{label}: A's and {party}'s keys together decrypt it");
+                }
+                foreach ((string field, byte[] bytes, int key) in fields)
+                {
+                    if (viewer.IsUser && key == Pk0)
+                        continue;
+                    string digest = Digest(bytes);
+                    if (!seen.Add(digest))
+                        continue; // the same ciphertext reached another member
+                    string label = $"{viewer} q{(message as QueryMessage)?.Query} {field} from {from}";
+                    var ct = new Lazy<Ciphertext>(() => run.Load(bytes));
+                    foreach ((string keys, (Party, int)[] shares) in holders.SelectMany(h => KeySets(h, key)).DistinctBy(k => k.Label))
+                        if (Opens(digest, ct, keys, shares))
+                            findings.Add($"{label}: {keys} decrypt{(shares.Length == 1 ? "s" : "")} it");
+                }
             }
         }
         return findings;
     }
+
+    private bool Opens(string digest, Lazy<Ciphertext> ct, string keys, (Party Holder, int Tier)[] shares) =>
+        run.Openings.GetOrAdd((digest, keys), _ =>
+        {
+            SecretKey[] secret = [.. shares.Select(s => run.KeyShare(s.Holder, s.Tier))];
+            return secret.Length == 1
+                ? Opens(() => new Decryptor(run.P.Context, secret[0]).Decrypt(ct.Value))
+                : Opens(() => run.Open(ct.Value, secret));
+        });
+
+    private static string Digest(byte[] bytes) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes));
 
     /// <summary>
     /// (b) The recomputation attack (found by the adversarial review of issue 15): a ciphertext that is a deterministic
     /// function of what the receiver knows, plus a plaintext mask, gives the mask away — recompute the function,
-    /// subtract, and what is left has c₁ = 0. A built ct(r), holds the rotation keys and dealt F² and F³, so it can
-    /// recompute B's and C's products F^j·ct(r); B or C can with A's help. The difference of each product received by
-    /// <paramref name="party"/> and its recomputation must open under neither its key nor A's and its keys together.
+    /// subtract, and what is left has c₁ = 0. A built ct(r), holds the rotation keys and dealt every F^j, so it can
+    /// recompute every server's product F^j·ct(r); a server can with A's help. The difference of each product received
+    /// by <paramref name="party"/> and its recomputation must open under none of the key sets of
+    /// <see cref="AuditUndecryptable(Party)"/>.
     /// </summary>
-    public List<string> AuditRecomputation(Party party)
+    public List<string> AuditRecomputation(Party party) => AuditRecomputation([party], [Coalition.Of(party), .. Coalition.MaximalWith(run.P, party)]);
+
+    /// <summary>The recomputation attack on every product any member receives, with the coalition's pooled key shares.</summary>
+    public List<string> AuditRecomputation(Coalition coalition) => AuditRecomputation(coalition.Members, [coalition]);
+
+    private List<string> AuditRecomputation(IReadOnlyList<Party> viewers, IReadOnlyList<Coalition> holders)
     {
         var findings = new List<string>();
-        foreach ((Party from, SecoMessage message) in run.ReceivedBy(party))
+        var seen = new HashSet<string>();
+        foreach (Party viewer in viewers)
         {
-            if (message is not LinearShares products)
-                continue;
-            for (int i = run.Split + 1; i <= run.L; i++)
+            foreach ((Party from, SecoMessage message) in run.ReceivedBy(viewer))
             {
-                if (RecomputationOpens(party, from, products.Query, i, run.Load(products.Ciphertexts[i - run.Split - 1])) is { } keys)
-                    findings.Add($"{party} q{products.Query} {from}'s product of block {i}: recomputed and subtracted, it opens under {keys} — the product carries no fresh randomness");
+                if (message is not LinearShares products)
+                    continue;
+                TierShape tier = run.P.Tier(from.Tier);
+                foreach (int i in tier.Blocks)
+                {
+                    byte[] bytes = products.Ciphertexts[i - tier.FirstBlock];
+                    string digest = Digest(bytes);
+                    if (!seen.Add(digest))
+                        continue;
+                    var difference = new Lazy<Ciphertext>(() => new Evaluator(run.P.Context).Sub(Recompute(from, products.Query, i), run.Load(bytes)));
+                    foreach ((string keys, (Party, int)[] shares) in holders.SelectMany(h => KeySets(h, tier.Tier)).DistinctBy(k => k.Label))
+                        if (Opens("recomputed − " + digest, difference, keys, shares))
+                            findings.Add($"{viewer} q{products.Query} {from}'s product of block {i}: recomputed and subtracted, it opens under {keys} — the product carries no fresh randomness");
+                }
             }
         }
         return findings;
     }
 
-    /// <summary>F^j·ct(r) as <paramref name="party"/> (with A's knowledge) recomputes it: ct(r) from A's MaskAggregate, the rotation keys, the dealt share.</summary>
-    public Ciphertext Recompute(Party server, int query, int block)
-    {
-        _rotations ??= Lattice.Serialization.BfvSerializer.LoadGaloisKeys(run.P.Context, run.Received<CollectiveKeys>(Party.Garbler).First().GaloisKeys);
-        MaskAggregate aggregate = run.Received<MaskAggregate>(Party.Garbler).Single(m => m.Query == query);
-        Model.RemoteShare share = server == Party.Garbler ? run.Deployment.Garbler : run.Deployment.Evaluator;
-        Model.BlockShape b = run.P.Block(block);
-        return Lattice.Linear.MatVec.Multiply(new Evaluator(run.P.Context), Lattice.Linear.PlainDiagonalMatrix.Encode(run.P.Context, share.Weights(block), b.Rows, b.Columns),
-            run.Load(aggregate.Ciphertexts[block - run.Split - 1]), _rotations);
-    }
+    /// <summary>F^j·ct(r) as A (or a coalition with A) recomputes it: ct(r) from A's MaskAggregate to the tier, the tier's rotation keys, the dealt share.</summary>
+    public Ciphertext Recompute(Party server, int query, int block) =>
+        run.Recomputations.GetOrAdd((server, query, block), _ =>
+        {
+            TierShape tier = run.P.TierOf(block);
+            Party garbler = Party.Server(tier.Tier, 0);
+            GaloisKeys rotations = run.Rotations.GetOrAdd(tier.Tier, _ => Lattice.Serialization.BfvSerializer.LoadGaloisKeys(run.P.Context, run.Received<CollectiveKeys>(garbler).First().GaloisKeys));
+            MaskAggregate aggregate = run.Received<MaskAggregate>(garbler).Single(m => m.Query == query);
+            BlockShape b = run.P.Block(block);
+            return Lattice.Linear.MatVec.Multiply(new Evaluator(run.P.Context), Lattice.Linear.PlainDiagonalMatrix.Encode(run.P.Context, run.ShareOf(server).Weights(block), b.Rows, b.Columns),
+                run.Load(aggregate.Ciphertexts[block - tier.FirstBlock]), rotations);
+        });
 
-    /// <summary>Which keys open (recomputation − <paramref name="product"/>), or null when none of the receiver's do.</summary>
+    /// <summary>Which keys open (recomputation − <paramref name="product"/>): the receiver's alone, or A's share of the tier with it; null when neither does.</summary>
     public string? RecomputationOpens(Party party, Party server, int query, int block, Ciphertext product)
     {
+        int tier = run.P.TierOf(block).Tier;
         Ciphertext difference = new Evaluator(run.P.Context).Sub(Recompute(server, query, block), product);
-        if (Opens(() => new Decryptor(run.P.Context, KeyOf(party)).Decrypt(difference)))
+        SecretKey own = run.KeyShare(party, tier);
+        if (Opens(() => new Decryptor(run.P.Context, own).Decrypt(difference)))
             return $"{party}'s key";
-        if (party != Party.Gateway && Opens(() => run.Open(difference, [run.Gateway.SecretKey, KeyOf(party)])))
+        if (!party.IsGateway && Opens(() => run.Open(difference, [run.GatewayKey(tier), own])))
             return $"A's and {party}'s keys";
         return null;
     }
-
-    private GaloisKeys? _rotations;
-
-    private SecretKey KeyOf(Party party) =>
-        party.IsUser ? run.User.SecretKey
-        // l = L: A shares no MPHE key with anyone (no remote tier); the checks run with a key of its own making.
-        : party.IsGateway ? (run.P.HasRemoteTier ? run.Gateway.SecretKey : new KeyGenerator(run.P.Context).SecretKey)
-        : party == Party.Garbler ? run.Garbler.SecretKey
-        : run.Evaluator.SecretKey;
 
     private static bool Opens(Action decrypt)
     {
@@ -343,47 +432,77 @@ internal sealed class ViewAuditor(AuditedRun run)
     // ---- Z_p vectors in the clear ----
 
     /// <summary>
-    /// Every Z_p vector <paramref name="party"/> sees in the clear — received, or computed and sent (C's circuit
-    /// outputs, the user's z) — what it hides, and what the party (or its coalition) is left with after removing the
-    /// masks it knows.
+    /// Every Z_p vector <paramref name="party"/> sees in the clear — received, or computed and sent (an evaluator's
+    /// circuit outputs, the user's z) — what it hides, and what is left of the mask after removing the shares the party
+    /// knows, alone and in each allowed coalition it may join (residual 0 is the party alone).
     /// </summary>
-    public List<ClearVector> ClearVectorsOf(Party party)
+    public List<ClearVector> ClearVectorsOf(Party party) => ClearVectorsOf([party], [Coalition.Of(party), .. Coalition.MaximalWith(run.P, party)]);
+
+    /// <summary>Every Z_p vector any member of <paramref name="coalition"/> sees, with what the coalition cannot remove.</summary>
+    public List<ClearVector> ClearVectorsOf(Coalition coalition, IEnumerable<(Party From, Party To, SecoMessage Message)>? transcript = null) =>
+        ClearVectorsOf(coalition.Members, [coalition], transcript);
+
+    /// <param name="transcript">The messages to read (null: the run's); a test plants a weakened protocol's here.</param>
+    private List<ClearVector> ClearVectorsOf(IReadOnlyList<Party> viewers, IReadOnlyList<Coalition> knowers, IEnumerable<(Party From, Party To, SecoMessage Message)>? transcript = null)
     {
         var result = new List<ClearVector>();
         var seen = new HashSet<(int, int, Type)>();
-        foreach ((Party from, Party to, SecoMessage message, int _) in run.Loop.Delivered)
+        string by = new Coalition(viewers).Name;
+        Party first = viewers[0];
+        foreach ((Party from, Party to, SecoMessage message) in transcript ?? run.Loop.Delivered.Select(d => (d.From, d.To, d.Message)))
         {
-            if (to != party && from != party) continue;
+            if (!viewers.Contains(to) && !viewers.Contains(from)) continue;
             string route = $"{from}→{to}";
             switch (message)
             {
                 case MaskedActivation m when seen.Add((m.Query, m.Block, typeof(MaskedActivation))):
                     {
                         ulong[] x = run.Truth[m.Query].X[m.Block];
-                        ulong[] r = ZpVector.Subtract(x, m.Values);
-                        var residuals = new List<(string, ulong[])> { (party.ToString(), r) };
-                        if (m.Block >= run.Split + 2 && party.IsServer)
-                        {
-                            // A+B know r¹ + r², A+C know r¹ + r³: what is left is the honest server's share.
-                            Party honest = party == Party.Garbler ? Party.Evaluator : Party.Garbler;
-                            residuals.Add(($"A+{(party == Party.Garbler ? "B" : "C")}", run.MaskShares[(m.Query, m.Block, honest)]));
-                        }
-                        result.Add(new ClearVector(party, m.Query, $"x_{m.Block} − r_{m.Block} ({route})", m.Values, x, residuals));
+                        result.Add(new ClearVector(first, m.Query, $"x_{m.Block} − r_{m.Block} ({route})", m.Values, x, Residuals(m.Query, m.Block, x, m.Values, knowers)));
                         break;
                     }
-                case GatewayCircuitOutput m:
+                case GatewayCircuitOutput m when seen.Add((m.Query, m.Block, typeof(GatewayCircuitOutput))):
                     {
                         // z = x_{i+1} − r_{i+1} − d_{i+1}: the user knows r_{i+1} and faces d; A knows d and faces r.
                         int next = m.Block + 1;
                         ulong[] x = run.Truth[m.Query].X[next], r = run.Masks[(m.Query, next)];
                         ulong[] d = ZpVector.Subtract(ZpVector.Subtract(x, r), m.Values);
-                        result.Add(new ClearVector(party, m.Query, $"z_{m.Block} = x_{next} − r_{next} − d_{next} ({route})", m.Values, x, [(party.ToString(), party == Party.User ? d : r)]));
+                        result.Add(new ClearVector(first, m.Query, $"z_{m.Block} = x_{next} − r_{next} − d_{next} ({route})", m.Values, x, [(by, viewers.Contains(Party.User) ? d : r)]));
                         break;
                     }
-                case OutputShare m when to == party:
-                    result.Add(new ClearVector(party, m.Query, $"A's output share ({route})", m.Values, run.Truth[m.Query].Logits, []));
+                case OutputShare m when viewers.Contains(to):
+                    result.Add(new ClearVector(first, m.Query, $"A's output share ({route})", m.Values, run.Truth[m.Query].Logits, []));
                     break;
             }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// What each knower is left with of the mask on x_i − r_i: r_i minus the shares it knows — its members' own, and
+    /// every share of a mask that enters the circuits of a tier whose garbler and evaluator are both members (they
+    /// decode every wire). The user's own masks are not subtracted: the residual then checks the user's randomness.
+    /// Knowers that know the same shares are tried once.
+    /// </summary>
+    private List<(string Coalition, ulong[] Residual)> Residuals(int query, int block, ulong[] x, ulong[] values, IReadOnlyList<Coalition> knowers)
+    {
+        var result = new List<(string, ulong[])>();
+        var tried = new HashSet<string>();
+        IReadOnlyList<Party> owners = run.MaskOwners(block);
+        int circuitTier = run.MaskTier(block);
+        foreach (Coalition k in knowers)
+        {
+            Party[] known = k.Contains(Party.User) ? []
+                : circuitTier > 0 && k.HoldsGarblerAndEvaluator(circuitTier) ? [.. owners]
+                : [.. owners.Where(k.Contains)];
+            if (!tried.Add(string.Join(",", known)))
+                continue;
+            ulong[] residual = ZpVector.Subtract(x, values);
+            foreach (Party o in known)
+                residual = ZpVector.Subtract(residual, run.MaskShares[(query, block, o)]);
+            // Named by the members that matter here: the knower's viewers and the share owners it covers.
+            string name = knowers.Count == 1 ? k.Name : new Coalition([.. k.Members.Where(m => owners.Contains(m) || m == knowers[0].Members[0])]).Name;
+            result.Add((name, residual));
         }
         return result;
     }
@@ -415,20 +534,87 @@ internal sealed class ViewAuditor(AuditedRun run)
         return findings;
     }
 
+    // ---- weights ----
+
+    /// <summary>
+    /// The weight shares the servers of <paramref name="coalition"/> hold (A, the model owner, knows the weights and is
+    /// ignored): per block of each tier they meet, the sum of their shares of F_i and b_i must not equal F_i, b_i
+    /// anywhere on the block's structural support (it does exactly when they hold every server of the tier), and both
+    /// their part and what they miss (F − their part) must be uniform over Z_p there.
+    /// </summary>
+    /// <param name="shares">The dealt shares (null: the run's); a test plants a weakened dealer's here.</param>
+    public List<string> AuditWeights(Coalition coalition, Func<Party, RemoteShare>? shares = null)
+    {
+        shares ??= run.ShareOf;
+        var findings = new List<string>();
+        foreach (TierShape tier in run.P.Tiers)
+        {
+            Party[] held = [.. coalition.ServersOf(tier.Tier)];
+            if (held.Length == 0)
+                continue;
+            string who = new Coalition(held).Name;
+            bool all = held.Length == tier.Servers;
+            foreach (int i in tier.Blocks)
+            {
+                bool[] support = run.Support[i];
+                ulong[] w = held.Select(s => shares(s).Weights(i)).Aggregate((a, b) => ZpVector.Add(a, b));
+                ulong[] bias = held.Select(s => shares(s).Bias(i)).Aggregate((a, b) => ZpVector.Add(a, b));
+                ulong[] onSupport = [.. w.Where((_, e) => support[e])];
+                ulong[] truth = [.. run.Matrices[i].Where((_, e) => support[e])];
+                int equal = onSupport.Where((v, e) => v == truth[e]).Count();
+                int equalBias = bias.Where((v, e) => v == run.Biases[i][e]).Count();
+                if (equal > 1 || equalBias > 1)
+                    findings.Add($"{who}'s shares of block {i} sum to its weights in {equal} of {truth.Length} entries and to its bias in {equalBias} of {bias.Length}{(all ? " — they are every server of tier " + tier.Tier : "")}");
+                Add(findings, ZpStatistics.Uniform(onSupport, $"{who}'s part of F_{i} on its support"));
+                Add(findings, ZpStatistics.Uniform(ZpVector.Subtract(truth, onSupport), $"F_{i} less {who}'s part, on its support"));
+                Add(findings, ZpStatistics.Uniform(bias, $"{who}'s part of b_{i}"));
+            }
+        }
+        return findings;
+    }
+
     // ---- byte payloads ----
 
     /// <summary>Run scan of every message <paramref name="party"/> receives, offline and online, for the query's secrets.</summary>
-    public List<string> AuditPayloads(Party party, bool tables)
+    /// <param name="weights">Also look for the weights (and, for a server, the other servers' weight shares): cheap for dense models only.</param>
+    /// <param name="received">The messages to scan (null: what the party received in the run); a test plants a leak here.</param>
+    public List<string> AuditPayloads(Party party, bool tables, bool weights = false, IEnumerable<(Party From, SecoMessage Message)>? received = null)
     {
         var findings = new List<string>();
-        foreach (var byQuery in run.ReceivedBy(party).GroupBy(d => (d.Message as QueryMessage)?.Query))
+        var always = new List<(string Name, ulong[] Values)>();
+        if (weights && !party.IsGateway)
         {
-            var secrets = byQuery.Key is int q
-                ? run.Truth[q].Secrets(run.Masks, q, run.L).Where(s => !(party == Party.User && s.Name.StartsWith("r_", StringComparison.Ordinal))).ToList()
-                : run.Truth.SelectMany((t, q) => t.Secrets(run.Masks, q, run.L)).ToList();
-            findings.AddRange(LeakDetector.Scan(secrets, byQuery.Select(d => ($"{party} ← {d.From} {d.Message.GetType().Name} q{byQuery.Key}", d.Message)), tables));
+            foreach ((int i, ulong[] f) in run.Matrices) always.Add(($"F_{i}", f));
+            foreach ((int i, ulong[] b) in run.Biases) always.Add(($"b_{i}", b));
+            foreach (Party s in Coalition.AllServers(run.P).Where(s => s != party))
+            {
+                foreach (int i in run.P.Tier(s.Tier).Blocks)
+                {
+                    always.Add(($"{Coalition.NameOf(s)}'s share of F_{i}", run.ShareOf(s).Weights(i)));
+                    always.Add(($"{Coalition.NameOf(s)}'s share of b_{i}", run.ShareOf(s).Bias(i)));
+                }
+            }
         }
+        // Every query's secrets against every message (a secret of one query in another's messages is a leak too): one
+        // index of the targets, one pass over the bytes.
+        var secrets = Enumerable.Range(0, run.Queries).SelectMany(q => run.Truth[q].Secrets(run.Masks, q, run.L)
+                .Where(s => !(party == Party.User && s.Name.StartsWith("r_", StringComparison.Ordinal)))
+                .Select(s => ($"q{q} {s.Name}", s.Values))
+                .Concat(OthersShares(party, q).Select(s => ($"q{q} {s.Name}", s.Values))))
+            .Concat(always).ToList();
+        findings.AddRange(LeakDetector.Scan(secrets, (received ?? run.ReceivedBy(party)).Select(d => ($"{party} ← {d.From} {d.Message.GetType().Name} q{(d.Message as QueryMessage)?.Query}", d.Message)), tables));
         return findings;
+    }
+
+    /// <summary>The per-query shares <paramref name="party"/> does not own: every other owner's r^j_i and every other server's output mask s^j_i.</summary>
+    private IEnumerable<(string Name, ulong[] Values)> OthersShares(Party party, int query)
+    {
+        foreach (((int q, int i, Party owner), ulong[] r) in run.MaskShares)
+            if (q == query && owner != party)
+                yield return ($"{Coalition.NameOf(owner)}'s share of r_{i}", r);
+        foreach (((int q, int i, Party server), ulong[] s) in run.ServerMasks)
+            if (q == query && server != party)
+                yield return ($"{Coalition.NameOf(server)}'s s_{i}", s[..run.P.Block(i).Rows]);
     }
 
     private static void Add(List<string> findings, string? finding)
