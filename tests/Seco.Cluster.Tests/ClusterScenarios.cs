@@ -30,6 +30,29 @@ internal static class ClusterScenarios
         crypto: { preset: seco-8192 }
         """, "scenarios/cluster-mlp.yaml", Path.Combine(TestHost.Root, "scenarios")));
 
+    /// <summary>
+    /// The MLP at split 1 over two remote tiers (two queries): tier 1 of three servers (garbler, evaluator and a provider)
+    /// holds block 2, tier 2 of two holds block 3 — every duty and a tier boundary, six server nodes.
+    /// </summary>
+    public static PreparedScenario TwoTierMlp() => PreparedScenario.Prepare(ScenarioLoader.Load("""
+        version: 1
+        name: cluster-mlp-two-tiers
+        model: ../models/mlp.onnx
+        split: 1
+        hierarchy:
+          tiers:
+            - name: edge
+              servers: [B, C, D]
+            - name: cloud
+              servers: [E, F]
+        network: { profile: lan }
+        queries:
+          count: 2
+          input:
+            images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
+        crypto: { preset: seco-8192 }
+        """, "scenarios/cluster-mlp-two-tiers.yaml", Path.Combine(TestHost.Root, "scenarios")));
+
     /// <summary>Per sending party ("user", "gateway", …) and kind: messages and body bytes in a simulator run.</summary>
     public static SortedDictionary<string, (long Messages, long Bytes)> SimulatorTraffic(PreparedScenario prepared, out bool bitExact)
     {
@@ -46,5 +69,6 @@ internal static class ClusterScenarios
         return traffic;
     }
 
-    public static string Name(Party p) => p.IsUser ? "user" : p.IsGateway ? "gateway" : p == Party.Garbler ? "garbler" : "evaluator";
+    /// <summary>"user", "gateway", "garbler" (tier 1's), "tier 2 evaluator", …: a position, whatever the scenario calls it.</summary>
+    public static string Name(Party p) => p.IsUser ? "user" : Hosting.ClusterRoles.Describe(p);
 }

@@ -8,8 +8,8 @@ using Xunit.Abstractions;
 namespace Seco.Cluster.Tests;
 
 /// <summary>
-/// The acceptance test of cluster mode in one process: A, B and C as three ActorSystems on 127.0.0.1 with mutual TLS
-/// and a test CA, the user through the door. The logits must equal the plaintext reference bit for bit, and every
+/// The acceptance test of cluster mode in one process: every server (A, B and C; or a gateway and two tiers) as its own
+/// ActorSystem on 127.0.0.1 with mutual TLS and a test CA, the user through the door. The logits must equal the plaintext reference bit for bit, and every
 /// party must send exactly the messages — kind, count and body bytes — it sends in the simulator.
 /// </summary>
 [Collection(ClusterCollection.Name)]
@@ -20,6 +20,10 @@ public sealed class LoopbackClusterTests(ITestOutputHelper output)
 
     [Fact]
     public Task MiniOnn_default_split_is_bit_exact_and_sends_what_the_simulator_sends() => Check(ClusterScenarios.Load("default.yaml"));
+
+    /// <summary>Issue 18's acceptance: a multi-tier hierarchy through the Akka runtime — two tiers, a provider in the first.</summary>
+    [Fact]
+    public Task Two_tier_hierarchy_with_a_provider_is_bit_exact_and_sends_what_the_simulator_sends() => Check(ClusterScenarios.TwoTierMlp());
 
     private async Task Check(PreparedScenario prepared)
     {
@@ -41,12 +45,8 @@ public sealed class LoopbackClusterTests(ITestOutputHelper output)
 
         var simulated = ClusterScenarios.SimulatorTraffic(prepared, out bool simulatorExact);
         Assert.True(simulatorExact);
-        var names = new Dictionary<string, string>
-        {
-            [prepared.Scenario.Hierarchy.Gateway] = "gateway",
-            [prepared.Scenario.Hierarchy.Tiers[0].Servers[0]] = "garbler",
-            [prepared.Scenario.Hierarchy.Tiers[0].Servers[1]] = "evaluator",
-        };
+        var names = LoopbackCluster.ServerNames(prepared.Scenario.Hierarchy).ToDictionary(n => n.Value, n => ClusterScenarios.Name(n.Key));
+        Assert.Equal(names.Keys.Order(), result.Servers.Select(s => s.Party).Order());
         var cluster = new SortedDictionary<string, (long Messages, long Bytes)>(StringComparer.Ordinal);
         foreach (PartyCosts party in result.Servers.Append(result.User.Costs))
             foreach (KindCount k in party.SentByKind)

@@ -12,7 +12,8 @@ using Spectre.Console;
 namespace Seco.Cli.Commands;
 
 /// <summary>
-/// `seco run --runtime cluster`: the scenario's servers as three Akka ActorSystems in this process on loopback, with
+/// `seco run --runtime cluster`: the scenario's servers — the gateway and every server of every tier — as Akka
+/// ActorSystems in this process on loopback, with
 /// mutual TLS and a throw-away development CA, and the user through the gateway's door (docs/cluster.md, "One
 /// machine"). The same correctness table as a simulated run; costs on the wall clock. With --compare-simulator the
 /// scenario also runs in the simulator and the two are set side by side per party and phase (the fidelity check).
@@ -25,10 +26,12 @@ internal static class ClusterRunCommand
         PreparedScenario prepared = admitted.Prepared!;
         Scenario s = prepared.Scenario;
         Hierarchy h = s.Hierarchy;
+        IReadOnlyDictionary<Party, string> names = LoopbackCluster.ServerNames(h);
+        string tiers = h.Tiers.Count == 1 ? $"one tier of {h.Tiers[0].Servers.Count}" : $"{h.Tiers.Count} tiers of {string.Join("-", h.Tiers.Select(t => t.Servers.Count))}";
         con.MarkupLine($"[bold]{FittedTable.Cell(s.Name)}[/]: SECO on [bold]{FittedTable.Cell(prepared.Model.Name)}[/], split l = {s.Split}, " +
-                       $"{Units.Count(prepared.Queries.Count, "query", "queries")}; runtime [bold]cluster[/]: {FittedTable.Cell(h.Gateway)}, " +
-                       $"{FittedTable.Cell(h.Tiers[0].Servers[0])} and {FittedTable.Cell(h.Tiers[0].Servers[1])} as three Akka ActorSystems on 127.0.0.1 " +
-                       "with mutual TLS (a throw-away development CA), the user through the gateway's door. The scenario's network profile does not apply: this is loopback.");
+                       $"{Units.Count(prepared.Queries.Count, "query", "queries")}; runtime [bold]cluster[/]: gateway {FittedTable.Cell(h.Gateway)} and {tiers} " +
+                       $"({FittedTable.Cell(string.Join(", ", names.Where(n => n.Key.IsServer).OrderBy(n => n.Key).Select(n => n.Value)))}) as {names.Count} Akka ActorSystems " +
+                       "on 127.0.0.1 with mutual TLS (a throw-away development CA), the user through the gateway's door. The scenario's network profile does not apply: this is loopback.");
         var started = System.Diagnostics.Stopwatch.StartNew();
         var options = new LoopbackOptions
         {
@@ -84,7 +87,7 @@ internal static class ClusterRunCommand
         var tally = new MessageTally();
         SecureRunResult sim = SecureRun.Run(prepared, null, Actors.Runtime.ComputeTiming.Measured, tally.Wrap);
         Hierarchy h = prepared.Scenario.Hierarchy;
-        var names = new Dictionary<Party, string> { [Party.User] = "user", [Party.Gateway] = h.Gateway, [Party.Garbler] = h.Tiers[0].Servers[0], [Party.Evaluator] = h.Tiers[0].Servers[1] };
+        var names = new Dictionary<Party, string>(LoopbackCluster.ServerNames(h)) { [Party.User] = "user" };
         var simBytes = tally.Counts.GroupBy(c => (names[c.Key.Party], c.Key.Phase)).ToDictionary(g => g.Key, g => g.Sum(c => c.Value.Bytes));
         var table = new FittedTable("Fidelity: the simulator beside the cluster, per party and phase (bytes: SECO bodies sent; compute: handler time)", "fidelity.csv has every figure")
             .Text("party").Text("phase").Number("simulated sent (B)").Number("cluster sent (B)").Text("bytes").Number("simulated compute (s)").Number("cluster compute (s)");

@@ -67,8 +67,6 @@ public static class RunCommand
         AdmittedRun admitted = RunAdmission.Admit(ScenarioLoader.LoadFile(path, limits));
         if (runtime == Cluster && admitted.Prepared is null)
             throw new UserInputException($"--runtime cluster runs inference scenarios; '{Printable.Escape(admitted.Scenario.Name)}' is an echo scenario, which only the simulator runs");
-        if (runtime == Cluster && admitted.Scenario.Hierarchy.Tiers is not [{ Servers.Count: 2 }])
-            throw new UserInputException($"--runtime cluster runs one remote tier of two servers for now; '{Printable.Escape(admitted.Scenario.Name)}' has a wider or deeper hierarchy, which runs in the simulator (docs/hierarchy.md)");
         if (compare && runtime != Cluster)
             throw new UserInputException("--compare-simulator goes with --runtime cluster");
         RunFolder folder = RunFolder.Create(outRoot, admitted.Scenario.Name);

@@ -11,10 +11,11 @@ public sealed record ServerEndpoint(string Name, Party Role, string Host, int Po
     /// <summary>Where this server's bulk lane listens (docs/cluster.md, "Bulk lane").</summary>
     public int BulkPort { get; init; } = Port + Configuration.ServerEntry.BulkPortOffset;
 
-    /// <summary>The cluster role name members announce ("gateway", "garbler", "evaluator").</summary>
+    /// <summary>The cluster role name members announce: "gateway", or the server's position ("t1s0", "t2s1").</summary>
     public string ClusterRole => ClusterRoles.Of(Role);
 
-    public override string ToString() => $"{ClusterRole} {Name}";
+    /// <summary>"gateway A", "garbler B", "tier 2 evaluator E" (<see cref="ClusterRoles.Describe"/>).</summary>
+    public override string ToString() => $"{ClusterRoles.Describe(Role)} {Name}";
 }
 
 /// <summary>Mutual TLS among the servers: this node's certificate, the deployment CA, and every server's pinned fingerprint.</summary>
@@ -41,13 +42,20 @@ public sealed record NodeSettings(string Name, IReadOnlyList<ServerEndpoint> Ser
     public ServerEndpoint ServerOf(Party role) => Servers.Single(s => s.Role == role);
 }
 
+/// <summary>How servers are named in the cluster's membership and in log lines.</summary>
 public static class ClusterRoles
 {
+    /// <summary>The Akka cluster role a server announces: "gateway", or its position's slug ("t1s0"). The user never joins.</summary>
     public static string Of(Party role) =>
-        role.IsGateway ? "gateway"
-        : role == Party.Garbler ? "garbler"
-        : role == Party.Evaluator ? "evaluator"
-        : throw new ArgumentOutOfRangeException(nameof(role), role, "only the gateway and the first tier's garbler and evaluator join the cluster (deeper hierarchies run in the simulator only)");
+        role.IsUser ? throw new ArgumentOutOfRangeException(nameof(role), role, "the user never joins the cluster (it talks to the gateway's door)")
+        : role.Slug;
+
+    /// <summary>
+    /// A server's position in words: tier 1's garbler and evaluator keep the paper's names ("garbler", "evaluator": B
+    /// and C of the four-party setting); every other server says its tier ("tier 2 garbler", "tier 1 provider 2").
+    /// </summary>
+    public static string Describe(Party role) =>
+        role == Party.Garbler ? "garbler" : role == Party.Evaluator ? "evaluator" : role.ToString();
 }
 
 /// <summary>What a server brings to every run: a fresh role per run over the same model share, and the deployment id.</summary>

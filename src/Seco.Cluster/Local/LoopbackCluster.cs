@@ -23,7 +23,7 @@ public sealed record LoopbackOptions
 
     public FailureSettings Failure { get; init; } = FailureSettings.Default;
 
-    /// <summary>How long the three servers may take to form the cluster.</summary>
+    /// <summary>How long the servers may take to form the cluster.</summary>
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Node log lines (joins, suspicions, failures, runs).</summary>
@@ -41,7 +41,7 @@ public sealed record LoopbackResult(UserSessionResult User, IReadOnlyList<PartyC
 }
 
 /// <summary>
-/// `seco run --runtime cluster`: the scenario's servers as three Akka ActorSystems in this process, joined over
+/// `seco run --runtime cluster`: the scenario's servers (every tier's) as Akka ActorSystems in this process, joined over
 /// loopback with mutual TLS and a throw-away development CA, and the user as a door client — the real transport, the
 /// real certificates checks, wall-clock costs (docs/cluster.md, "One machine").
 /// </summary>
@@ -54,8 +54,6 @@ public static class LoopbackCluster
         Scenario scenario = prepared.Scenario;
         BfvContext context = SecureRun.ContextFor(scenario);
         Hierarchy h = scenario.Hierarchy;
-        if (h.Tiers.Count != 1 || h.Tiers[0].Servers.Count != 2)
-            throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy", "cluster mode runs the secure protocol with exactly one remote tier of two servers (garbler, evaluator)")]);
         FixedPointModel model = prepared.FixedModel;
         ModelSplit split = SecureRun.Deploy(scenario, model, context);
         if (prepared.Queries.Count > split.Parameters.Budget.Queries)
@@ -65,14 +63,27 @@ public static class LoopbackCluster
         long[][] reference = prepared.Queries.Select(q => FixedPointReference.Forward(model, q.Input).Logits).ToArray();
 
         var clock = Stopwatch.StartNew();
-        await using LoopbackDeployment deployment = await LoopbackDeployment.StartAsync(split, [h.Gateway, h.Tiers[0].Servers[0], h.Tiers[0].Servers[1]], options, cancel)
-            .ConfigureAwait(false);
+        await using LoopbackDeployment deployment = await LoopbackDeployment.StartAsync(split, ServerNames(h), options, cancel).ConfigureAwait(false);
         double joined = clock.Elapsed.TotalSeconds;
         UserSessionResult session = await deployment.RunUserAsync(inputs, options.Progress, cancel).ConfigureAwait(false);
         double sessionSeconds = clock.Elapsed.TotalSeconds - joined;
         // The gateway ends the run when the user leaves; give the servers a moment to book the last messages.
         await Task.Delay(200, cancel).ConfigureAwait(false);
         return new LoopbackResult(session, deployment.LastRunCosts(), split, reference, joined, sessionSeconds);
+    }
+
+    /// <summary>
+    /// Every server of the scenario's hierarchy by position: the gateway, and server j of tier t in protocol order (the
+    /// tier's garbler, evaluator, then its providers). With l = L the servers are still there, idle.
+    /// </summary>
+    public static IReadOnlyDictionary<Party, string> ServerNames(Hierarchy hierarchy)
+    {
+        ArgumentNullException.ThrowIfNull(hierarchy);
+        var names = new Dictionary<Party, string> { [Party.Gateway] = hierarchy.Gateway };
+        for (int t = 0; t < hierarchy.Tiers.Count; t++)
+            for (int j = 0; j < hierarchy.Tiers[t].ProtocolOrder.Count; j++)
+                names[Party.Server(t + 1, j)] = hierarchy.Tiers[t].ProtocolOrder[j];
+        return names;
     }
 
     /// <summary>Ports the OS has free now (bound to port 0 and released; a tiny race a test can live with).</summary>

@@ -7,8 +7,8 @@ using Seco.Protocol.Roles;
 namespace Seco.Cluster.Local;
 
 /// <summary>
-/// Three server nodes in this process on 127.0.0.1 — gateway, garbler, evaluator, each its own ActorSystem on a free
-/// port — with a throw-away development CA, mutual TLS among them, and the gateway's door open for one pinned user.
+/// The server nodes of a hierarchy in this process on 127.0.0.1 — the gateway and every remote server of every tier, each
+/// its own ActorSystem on a free port — with a throw-away development CA, mutual TLS among them, and the gateway's door open for one pinned user.
 /// The one-machine runtime and the cluster tests start it; users come and go with <see cref="RunUserAsync"/>.
 /// </summary>
 public sealed class LoopbackDeployment : IAsyncDisposable
@@ -26,7 +26,7 @@ public sealed class LoopbackDeployment : IAsyncDisposable
         _split = split;
     }
 
-    /// <summary>Gateway, garbler, evaluator, in that order.</summary>
+    /// <summary>The gateway, then the remote servers tier by tier (position order).</summary>
     public IReadOnlyList<NodeHost> Hosts => _hosts;
 
     public UserDoor Door { get; }
@@ -37,30 +37,52 @@ public sealed class LoopbackDeployment : IAsyncDisposable
     /// <summary>The certificates (tests present other ones to check they are refused).</summary>
     public DevDeployment Certificates => _pki;
 
-    /// <param name="names">The gateway's, garbler's and evaluator's names.</param>
-    public static async Task<LoopbackDeployment> StartAsync(ModelSplit split, IReadOnlyList<string> names, LoopbackOptions options, CancellationToken cancel = default)
+    /// <param name="names">The gateway's name, then each server's in position order: tier 1's servers 0, 1, …, then
+    /// tier 2's, … as <paramref name="split"/> lays them out (one tier of two when l = L leaves no remote block).</param>
+    public static Task<LoopbackDeployment> StartAsync(ModelSplit split, IReadOnlyList<string> names, LoopbackOptions options, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(names);
+        Party[] positions = [Party.Gateway, .. PositionsOf(split.Parameters.Depth == 0 ? [2] : [.. split.Parameters.Tiers.Select(t => t.Servers)])];
+        if (names.Count != positions.Length)
+            throw new ArgumentException($"the split has {positions.Length} servers (gateway included), not {names.Count}", nameof(names));
+        return StartAsync(split, positions.Zip(names).ToDictionary(x => x.First, x => x.Second), options, cancel);
+    }
+
+    /// <summary>Server j of tier t for every tier's width in <paramref name="widths"/>, tier by tier.</summary>
+    public static IEnumerable<Party> PositionsOf(IEnumerable<int> widths) =>
+        widths.SelectMany((k, t) => Enumerable.Range(0, k).Select(j => Party.Server(t + 1, j)));
+
+    /// <param name="servers">Every server's position and name, the gateway among them: one node each. With l = L (no remote
+    /// block) the remote servers still join and run, idle.</param>
+    public static async Task<LoopbackDeployment> StartAsync(ModelSplit split, IReadOnlyDictionary<Party, string> servers, LoopbackOptions options,
+        CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(servers);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!servers.ContainsKey(Party.Gateway) || servers.Keys.Any(p => p.IsUser))
+            throw new ArgumentException("the servers are the gateway and remote servers (the user connects to the door)", nameof(servers));
+        if (split.Parameters.Depth > 0 && !servers.Keys.Where(p => p.IsServer).Order().SequenceEqual(PositionsOf(split.Parameters.Tiers.Select(t => t.Servers))))
+            throw new ArgumentException($"the servers ({string.Join(", ", servers.Keys.Where(p => p.IsServer).Order())}) are not the split's positions", nameof(servers));
+        Party[] order = [.. servers.Keys.Order()]; // the gateway first: the seed order
+        string[] names = [.. order.Select(p => servers[p])];
         DevDeployment pki = DevCertificates.Create(DevCertificatePlan.Create(names, ["user"]));
-        int[] ports = LoopbackCluster.FreePorts(6);
-        Party[] roles = [Party.Gateway, Party.Garbler, Party.Evaluator];
-        ServerEndpoint[] servers = [.. names.Select((n, i) => new ServerEndpoint(n, roles[i], "127.0.0.1", ports[i]) { BulkPort = ports[3 + i] })];
+        int[] ports = LoopbackCluster.FreePorts(2 * order.Length);
+        ServerEndpoint[] endpoints = [.. order.Select((p, i) => new ServerEndpoint(names[i], p, "127.0.0.1", ports[i]) { BulkPort = ports[order.Length + i] })];
         string deploymentId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-        var newRole = new Dictionary<Party, Func<ISecoRole>>
-        {
-            [Party.Gateway] = () => new GatewayRole(split.Parameters, split.Gateway),
-            [Party.Garbler] = () => new GarblerRole(split.Parameters, split.Garbler),
-            [Party.Evaluator] = () => new EvaluatorRole(split.Parameters, split.Evaluator),
-        };
+        Func<ISecoRole> NewRole(Party p) => p.IsGateway
+            ? () => new GatewayRole(split.Parameters, split.Gateway)
+            : () => RemoteServerRole.For(split.Parameters, ShareOf(split, p), p);
         var hosts = new List<NodeHost>();
         try
         {
-            foreach (ServerEndpoint s in servers)
+            foreach (ServerEndpoint s in endpoints)
             {
                 ServerTls? tls = options.ServerTls
                     ? new ServerTls(pki.Servers.Single(c => c.Name == s.Name).Certificate, pki.DeploymentCa, pki.ServerPins, [.. pki.Servers.Select(c => c.Certificate)])
                     : null;
-                hosts.Add(NodeHost.Start(new NodeSettings(s.Name, servers, tls, options.Failure), new ServerDeployment(deploymentId, newRole[s.Role]), options.Log));
+                hosts.Add(NodeHost.Start(new NodeSettings(s.Name, endpoints, tls, options.Failure), new ServerDeployment(deploymentId, NewRole(s.Role)), options.Log));
             }
             await Task.WhenAll(hosts.Select(n => n.WhenReady)).WaitAsync(options.JoinTimeout, cancel).ConfigureAwait(false);
             IssuedCertificate a = pki.Servers.Single(c => c.Name == names[0]);
@@ -78,6 +100,10 @@ public sealed class LoopbackDeployment : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>A server's share; none when l = L leaves F_BC empty (the server runs idle).</summary>
+    private static RemoteShare ShareOf(ModelSplit split, Party server) =>
+        server.Tier <= split.Tiers.Count ? split.Share(server) : new RemoteShare(new Dictionary<int, ulong[]>(), new Dictionary<int, ulong[]>());
 
     /// <summary>One user session through the door: a new run on every server (setup, then the queries).</summary>
     public Task<UserSessionResult> RunUserAsync(ulong[][] inputs, Action<ProtocolEvent>? progress = null, CancellationToken cancel = default) =>
