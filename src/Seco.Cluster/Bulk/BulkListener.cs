@@ -21,7 +21,7 @@ internal sealed record BulkEnded(string From, long Run, long Connection, string?
 /// server; the hello must name the same one), read frame by frame, and its bodies handed on in order. Whatever arrives —
 /// no TLS, a stranger's certificate, a bad hello, an empty or over-long frame — ends that connection only.
 /// <para>
-/// Limits (review 2): connections that have not yet said hello are few (<see cref="MaxPending"/>) and short-lived
+/// Limits (review 2): connections that have not yet said hello are few (<see cref="PendingLimit"/>) and short-lived
 /// (<see cref="HandshakeTimeout"/>), and a new one evicts the oldest, so strangers holding idle sockets cannot lock a
 /// server out; each server may hold at most <see cref="MaxPerServer"/> authenticated connections, so one pinned server
 /// cannot take another's place. Refusals are logged at most once a second.
@@ -29,8 +29,15 @@ internal sealed record BulkEnded(string From, long Run, long Connection, string?
 /// </summary>
 internal sealed class BulkListener : IAsyncDisposable
 {
-    /// <summary>Connections still in their TLS handshake or hello; the oldest is dropped to make room.</summary>
+    /// <summary>Connections still in their TLS handshake or hello, at least; the oldest is dropped to make room.</summary>
     public const int MaxPending = 16;
+
+    /// <summary>
+    /// This listener's limit on connections in their handshake: <see cref="MaxPending"/>, or twice the other servers
+    /// when the deployment is larger (every peer may dial at once, a retry each), so that a deep hierarchy's own
+    /// servers never evict one another.
+    /// </summary>
+    public static int PendingLimit(int servers) => Math.Max(MaxPending, 2 * (servers - 1));
 
     /// <summary>Authenticated connections one server may hold (one per run; runs overlap only briefly).</summary>
     public const int MaxPerServer = 4;
@@ -78,7 +85,7 @@ internal sealed class BulkListener : IAsyncDisposable
         LinkedListNode<CancellationTokenSource> slot;
         lock (_gate)
         {
-            if (_pending.Count >= MaxPending)
+            if (_pending.Count >= PendingLimit(_settings.Servers.Count))
             {
                 try
                 {

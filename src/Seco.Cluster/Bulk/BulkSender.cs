@@ -9,7 +9,8 @@ namespace Seco.Cluster.Bulk;
 /// <summary>
 /// One directed bulk connection of a run (docs/cluster.md, "Bulk lane"): this server to <see cref="Peer"/>. Bodies are
 /// numbered in the order they are given (the number goes into their announcement on the Delivery link) and written in
-/// that order once <see cref="Open"/> says the peer's side of the run exists. The connection is dialled to the peer's
+/// that order once <see cref="Open"/> says the peer's side of the run exists. The connection is dialled when the first
+/// body is queued (a pair of servers that never talks never connects), to the peer's
 /// configured bulk port, and the peer must present its own pinned certificate. Until the first body is written a failed
 /// attempt is retried (<see cref="Attempts"/>, backing off from 200 ms: a listener busy with strangers may have dropped
 /// the first); after that, or when every attempt failed, <c>failed</c> hears why, once.
@@ -62,6 +63,11 @@ internal sealed class BulkSender : IAsyncDisposable
         try
         {
             string token = await _open.Task.WaitAsync(stop).ConfigureAwait(false);
+            // Dial on the first body, not at the run's start: in a deep hierarchy most pairs of servers never talk (tier
+            // 1 and tier 5), and dialling every pair at once — 16 handshakes into each of 17 listeners — overran the
+            // listeners' handshake limits on two cores.
+            if (!await _bodies.Reader.WaitToReadAsync(stop).ConfigureAwait(false))
+                return;
             for (int attempt = 1; ; attempt++)
             {
                 string? refusal = null;
