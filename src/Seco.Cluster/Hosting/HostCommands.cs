@@ -7,10 +7,12 @@ namespace Seco.Cluster.Hosting;
 internal sealed record FromUser(ReceivedSecoMessage Message);
 
 /// <summary>A party of the run is suspected (unreachable past the grace period): fail the queries in flight with this reason.</summary>
-internal sealed record FailOpenQueries(string Reason);
+/// <param name="Suspect">The server suspected: the gateway's role then tells the user only that the query failed among the servers.</param>
+internal sealed record FailOpenQueries(string Reason, Protocol.Roles.Party? Suspect = null);
 
 /// <summary>The run cannot go on (a party left, its setup failed): the parent ends it everywhere.</summary>
-internal sealed record RunFailed(long Run, string Reason);
+/// <param name="ByUser">The user's own message caused it: the user may be told the reason (any other names servers behind A).</param>
+internal sealed record RunFailed(long Run, string Reason, bool ByUser = false);
 
 /// <summary>Periodic check of the per-query deadline.</summary>
 internal sealed record DeadlineTick

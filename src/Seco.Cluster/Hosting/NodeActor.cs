@@ -88,7 +88,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             case GraceOver g when g.Run == _run && _host is not null:
                 string why = $"{_settings.ServerOf(g.Party)} has been unreachable for {Durations.Show(_settings.Failure.UnreachableGrace)}";
                 _log($"failing the queries in flight of run {_run}: {why}");
-                _host.Tell(new FailOpenQueries(why));
+                _host.Tell(new FailOpenQueries(why, g.Party));
                 break;
             case ClusterEvent.MemberRemoved removed:
                 OnRemoved(removed.Member, "was removed from the cluster");
@@ -158,7 +158,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                 if (!_stops.Any) Timers.Cancel("stop");
                 break;
             case RunFailed failed when failed.Run == _run:
-                FailRun(failed.Reason);
+                FailRun(failed.Reason, failed.ByUser);
                 break;
             case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.CurrentClusterState or RunStop or RunFailed or GraceOver or UserLeft
                 or Terminated or RunStarted or StartTick or RunStopped or StopTick:
@@ -222,7 +222,9 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         var missing = _settings.Servers.Where(s => s.Role != Party.Gateway && !_peers.ContainsKey(s.Role)).ToArray();
         if (missing.Length > 0)
         {
-            a.Channel.Close($"the deployment is not complete: {string.Join(" and ", missing.Select(m => m.ToString()))} not up");
+            // The user hears that the deployment is incomplete, not which servers it has (docs/hierarchy.md).
+            _log($"turned a user away: the deployment is not complete: {string.Join(" and ", missing.Select(m => m.ToString()))} not up");
+            a.Channel.Close("the deployment is not complete (a server behind the gateway is not up); try again later");
             return;
         }
         _run++;
@@ -284,18 +286,23 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         _log($"run {run}: started ({Me})");
     }
 
-    private void FailRun(string reason)
+    /// <param name="byUser">The user's own message failed the run: the user is told why. Any other reason names servers
+    /// behind A, so the user hears only that the session failed among them (the gateway's log has the reason).</param>
+    private void FailRun(string reason, bool byUser = false)
     {
         if (_host is null) return;
         _log($"run {_run} failed: {reason}");
-        EndRun(reason, tellUser: true);
+        EndRun(reason, tellUser: true, byUser);
         // A server whose run failed here (a peer's bulk connection broke, a setup message it rejected) tells the
         // gateway, which fails the run everywhere and tells the user at once — not at the query deadline.
         if (!IsGateway && _peers.TryGetValue(Party.Gateway, out IActorRef? gateway))
             gateway.Tell(_control.Sealed(new RunStop(_run, Me.Role, reason), Party.Gateway, GatewayUid, _deployment.DeploymentId));
     }
 
-    private void EndRun(string reason, bool tellUser)
+    /// <summary>What the user is told when its session failed among the servers: that it did, not where.</summary>
+    public const string RemoteRunFailure = "the session failed among the servers behind the gateway (the gateway's log has the reason)";
+
+    private void EndRun(string reason, bool tellUser, bool byUser = false)
     {
         if (_host is null) return;
         Context.Stop(_host);
@@ -312,7 +319,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                 peer.Tell(stop);
             }
             if (_stops.Any) Timers.StartPeriodicTimer("stop", StopTick.Instance, StopResend);
-            if (tellUser) _user?.Close(reason);
+            if (tellUser) _user?.Close(byUser ? reason : RemoteRunFailure);
             _user = null;
         }
         _log($"run {_run}: ended ({reason})");

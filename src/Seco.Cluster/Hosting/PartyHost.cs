@@ -126,7 +126,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                 break;
             case FailOpenQueries f:
                 foreach (int q in _open.Keys.ToArray())
-                    Abort(q, f.Reason);
+                    Abort(q, f.Reason, f.Suspect);
                 break;
             case DeadlineTick:
                 // Plain Tells between nodes can be lost (a restarted peer's address is gated for a while): offer again.
@@ -162,8 +162,8 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         if (received.Message is not { } m)
         {
             string reason = $"{_name(from)} sent a malformed message: {received.Problem}";
-            if (received.Query is int q) Abort(q, reason);
-            else Fail(reason);
+            if (received.Query is int q) Abort(q, reason, from);
+            else Fail(reason, from);
             return;
         }
         _meter.Received(m.Phase, received.BodyBytes);
@@ -176,19 +176,27 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         {
             string reason = $"{_name(Self_)} rejected {received.Kind} from {_name(from)}: {e.Message}";
             _log.Warning("run {0}: {1}", _run, reason);
-            if (m is QueryMessage bad) Abort(bad.Query, reason);
-            else Fail(reason);
+            if (m is QueryMessage bad) Abort(bad.Query, reason, from);
+            else Fail(reason, from);
         }
     }
 
-    private void Abort(int query, string reason)
+    /// <param name="cause">The party whose message or silence failed the query, when known. On the gateway a failure
+    /// caused by a server is told to everyone — the user too — without its details, which name servers, tiers and
+    /// duties behind A (the user learns neither the depth nor the widths, docs/hierarchy.md); the log keeps them.</param>
+    private void Abort(int query, string reason, Party? cause = null)
     {
         ProtocolPhase at = ProtocolPhase.Online;
+        if (Self_.IsGateway && cause is { IsServer: true })
+        {
+            _log.Warning("run {0}: query {1} failed: {2}", _run, query, reason);
+            reason = GatewayRole.RemoteFailure;
+        }
         Run(at, o => _role.Abort(query, at, reason, o));
         Close(query);
     }
 
-    private void Fail(string reason) => Context.Parent.Tell(new RunFailed(_run, reason));
+    private void Fail(string reason, Party? from = null) => Context.Parent.Tell(new RunFailed(_run, reason, from == Party.User));
 
     /// <summary>Runs the role under <paramref name="phase"/> (its time is charged there) and sends what it emitted.</summary>
     private void Run(ProtocolPhase phase, Action<Outbox> act)

@@ -161,6 +161,9 @@ public sealed partial class GatewayRole : ISecoRole
 
     private static void Expect(Party from, SecoMessage message, params Party[] allowed) => Senders.Expect(from, message, allowed);
 
+    /// <summary>What the user is told of a query that failed among the servers: that it failed, not where.</summary>
+    public const string RemoteFailure = "the query failed among the remote servers (the gateway's log has the details)";
+
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
     {
         // A query A has begun, or one still to begin within the key set's budget (a server may fail a query before A
@@ -173,7 +176,7 @@ public sealed partial class GatewayRole : ISecoRole
         // server's message A refused) is told without its details, which name tiers and duties (issue 18's review).
         bool remote = from is { IsServer: true } || (from is null && _sender.IsServer);
         if (from != Party.User)
-            outbox.Send(Party.User, new QueryAborted(query, at, remote ? "the query failed among the remote servers (the gateway's log has the details)" : reason));
+            outbox.Send(Party.User, new QueryAborted(query, at, remote ? RemoteFailure : reason));
         if (_queries.Remove(query, out QueryState? q))
             foreach ((int tier, int choices) in q.ProviderChoices)
                 if (choices > 0 && _tiers[tier - 1].OtWithGarbler.HasPendingBatch)
