@@ -125,7 +125,7 @@ public sealed class SplitCommandTests : IDisposable
         Assert.Equal(b.Share.Weights(3).Length, c.Share.Weights(3).Length);
         Assert.Null(PartyFile.ReadUser(Path.Combine(Out, "user.party"), Context.Value).Header.Tiers);
 
-        foreach (string text in new[] { "tier 1 garbler", "tier 1 evaluator", "tier 2 garbler", "tier 2 evaluator", "its share of blocks 1..2", "its share of blocks 3", "t2s1.party" })
+        foreach (string text in new[] { "tier 1 garbler", "tier 1 evaluator", "tier 2 garbler", "tier 2 evaluator", "its share of blocks 1..2", "its share of block 3", "t2s1.party" })
             Assert.Contains(text, r.Output);
     }
 

@@ -129,7 +129,8 @@ public static class SplitCommand
         con.MarkupLine($"[bold]Deployment {written.DeploymentId}[/]: {FittedTable.Cell(nn.Name)} ({FittedTable.Cell(modelPath)}, SHA-256 " +
                        $"{Convert.ToHexStringLower(modelSha256)[..16]}…), split l = {split} of {Units.Count(nn.Blocks.Count, "block", "blocks")}, " +
                        $"f = {fractionalBits}, {CryptoPreset.Seco8192.Name}, {Units.Count(parameters.Budget.Queries, "query", "queries")} per key set, " +
-                       (parameters.Depth == 0 ? "no remote tier" : $"remote tiers {string.Join(", ", parameters.Tiers.Select(t => $"{t.Tier}: {t.Servers} servers"))}"));
+                       (parameters.Depth == 0 ? "no remote tier" : parameters.Depth == 1 ? $"one remote tier of {parameters.Tier(1).Servers} servers"
+                           : $"{parameters.Depth} remote tiers of {string.Join(", ", parameters.Tiers.Select(t => t.Servers))} servers"));
         var table = new FittedTable(Markup.Escape($"Party files in {Printable.Escape(outDir)}")).Text("file").Text("party").Text("holds", 1).Number("bytes").Text("SHA-256", 2);
         foreach (WrittenPartyFile f in written.Files)
             table.Row(FittedTable.Cell(Path.GetFileName(f.Path)), Describe(f.Party), FittedTable.Cell(Holds(f.Party, parameters)), f.Bytes.ToString("N0"), f.Sha256[..16] + "…");
@@ -144,12 +145,12 @@ public static class SplitCommand
     private static string Holds(Party party, SecoParameters p)
     {
         if (party.IsGateway)
-            return p.Split == 0 ? "no weights (l = 0)" : $"F_A: blocks {Blocks(1, p.Split)} in plaintext";
+            return p.Split == 0 ? "no weights (l = 0)" : $"F_A: {Blocks(1, p.Split)} in plaintext";
         if (party.IsUser)
             return "F_A's shapes and sizes; no weights";
         TierShape tier = p.Tier(party.Tier);
-        return $"its share of blocks {Blocks(tier.FirstBlock, tier.LastBlock)}";
+        return $"its share of {Blocks(tier.FirstBlock, tier.LastBlock)}";
     }
 
-    private static string Blocks(int first, int last) => first == last ? $"{first}" : $"{first}..{last}";
+    private static string Blocks(int first, int last) => first == last ? $"block {first}" : $"blocks {first}..{last}";
 }
