@@ -73,11 +73,11 @@ echo "== certificates and party files ($model, split $split)"
   --hosts "A=${addr[a]},B=${addr[b]},C=${addr[c]}" >/dev/null
 "${seco[@]}" split --model "$model" --split "$split" --out "$work/model" >/dev/null
 servers="servers:
-  A: { role: gateway,   host: ${addr[a]}, port: 25520, certificate: certs/A.crt }
-  B: { role: garbler,   host: ${addr[b]}, port: 25520, certificate: certs/B.crt }
-  C: { role: evaluator, host: ${addr[c]}, port: 25520, certificate: certs/C.crt }"
+  A: { role: gateway, host: ${addr[a]}, port: 25520, certificate: certs/A.crt }
+  B: { role: t1s0,    host: ${addr[b]}, port: 25520, certificate: certs/B.crt }
+  C: { role: t1s1,    host: ${addr[c]}, port: 25520, certificate: certs/C.crt }"
 for n in A B C; do
-  role=$( [ $n = A ] && echo gateway || { [ $n = B ] && echo garbler || echo evaluator; } )
+  role=$( [ $n = A ] && echo gateway || { [ $n = B ] && echo t1s0 || echo t1s1; } )   # also the party file's name
   {
     echo "node: $n"; echo "deployment: netns"; echo "$servers"
     echo "tls: { ca: certs/ca.crt, certificate: certs/$n.pfx }"

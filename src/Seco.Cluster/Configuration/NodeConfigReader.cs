@@ -1,18 +1,26 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
+using Seco.Protocol.Roles;
 using Seco.Scenarios;
 using Seco.Scenarios.Loading;
 
 namespace Seco.Cluster.Configuration;
 
 /// <summary>Reads a server's node file into a <see cref="NodeConfig"/>, collecting every error (format: docs/cluster.md).</summary>
-internal sealed class NodeConfigReader(ConfigReader reader)
+internal sealed partial class NodeConfigReader(ConfigReader reader)
 {
-    private const string OneOfEach =
-        "a deployment has exactly one gateway, one garbler and one evaluator (the protocol runs one tier of two remote servers)";
+    private const string Hierarchy =
+        "a deployment has one gateway and a complete hierarchy of remote servers: tiers t1, t2, … in order, each with servers " +
+        "s0 (its garbler), s1 (its evaluator), s2, … in order (garbler and evaluator name t1s0 and t1s1)";
 
     private static readonly string[] Keys = ["node", "deployment", "servers", "tls", "model", "door", "failure"];
 
+    /// <summary>The roles with a name (for the spelling hint); every other role is a position t{tier}s{index}.</summary>
     private static readonly string[] RoleNames = ["gateway", "garbler", "evaluator"];
+
+    [GeneratedRegex("^t(?<tier>[1-9][0-9]{0,5})s(?<index>0|[1-9][0-9]{0,5})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Position();
 
     /// <summary>The <c>failure</c> keys: default, least and largest value.</summary>
     private static readonly (string Key, TimeSpan Default, TimeSpan Min, TimeSpan Max)[] FailureKeys =
@@ -27,7 +35,7 @@ internal sealed class NodeConfigReader(ConfigReader reader)
     private LoadContext Context => reader.Context;
 
     /// <summary>What could be read of one <c>servers</c> entry; an <see cref="ServerEntry"/> once complete.</summary>
-    private sealed record Draft(string Name, SourceScalar Key, ServerRole? Role, SourceNode? RoleNode, string? Host, int? Port, SourceNode? PortNode, PeerPin? Pin,
+    private sealed record Draft(string Name, SourceScalar Key, Party? Role, SourceNode? RoleNode, string? Host, int? Port, SourceNode? PortNode, PeerPin? Pin,
         int? BulkPort = null, SourceNode? BulkPortNode = null)
     {
         public ServerEntry? Entry => Role is { } role && Host is { } host && Port is { } port && BulkPort is { } bulk && Pin is { } pin
@@ -82,12 +90,12 @@ internal sealed class NodeConfigReader(ConfigReader reader)
     {
         if (node is not SourceMapping mapping)
         {
-            Context.TypeError(node, path, "a mapping such as { role: garbler, host: 10.0.0.11, port: 25521, certificate: certs/B.crt }");
+            Context.TypeError(node, path, "a mapping such as { role: t1s0, host: 10.0.0.11, port: 25521, certificate: certs/B.crt }");
             return new Draft(name, key, null, null, null, null, null, null);
         }
         var fields = new MappingReader(Context, mapping, path, "role", "host", "port", "bulk_port", "certificate", "fingerprint");
         SourceNode? roleNode = fields.Require("role");
-        ServerRole? role = roleNode is null ? null : ReadRole(roleNode, fields.PathOf("role"));
+        Party? role = roleNode is null ? null : ReadRole(roleNode, fields.PathOf("role"));
         string? host = fields.Require("host") is { } h ? reader.ReadHost(h, fields.PathOf("host"), listen: false) : null;
         SourceNode? portNode = fields.Require("port");
         int? port = portNode is null ? null : reader.ReadPort(portNode, fields.PathOf("port"));
@@ -100,36 +108,66 @@ internal sealed class NodeConfigReader(ConfigReader reader)
         return new Draft(name, key, role, roleNode, host, port, portNode, pin, bulk, bulkNode ?? portNode);
     }
 
-    private ServerRole? ReadRole(SourceNode node, string path)
+    /// <summary><c>gateway</c>, a position <c>t{tier}s{index}</c>, or the aliases <c>garbler</c> (t1s0) and <c>evaluator</c> (t1s1).</summary>
+    private Party? ReadRole(SourceNode node, string path)
     {
         if (Context.ReadString(node, path) is not { } text)
             return null;
-        int index = Array.IndexOf(RoleNames, text);
-        if (index >= 0)
-            return (ServerRole)index;
-        Context.Error(node.Location, path, $"unknown role '{SourceScalar.Shorten(text)}'" + Spelling.Hint(text, RoleNames, "roles"));
+        switch (text)
+        {
+            case "gateway": return Party.Gateway;
+            case "garbler": return Party.Garbler;
+            case "evaluator": return Party.Evaluator;
+        }
+        if (Position().Match(text) is { Success: true } m)
+        {
+            int tier = int.Parse(m.Groups["tier"].Value, CultureInfo.InvariantCulture);
+            int index = int.Parse(m.Groups["index"].Value, CultureInfo.InvariantCulture);
+            if (tier > Party.MaxTiers)
+                Context.Error(node.Location, path, $"{text}: tier {tier} is past the {Party.MaxTiers} remote tiers the protocol builds");
+            else if (index >= Party.MaxServersPerTier)
+                Context.Error(node.Location, path, $"{text}: a tier has at most {Party.MaxServersPerTier} servers, s0..s{Party.MaxServersPerTier - 1}");
+            else
+                return Party.Server(tier, index);
+            return null;
+        }
+        Context.Error(node.Location, path, $"unknown role '{SourceScalar.Shorten(text)}': a role is gateway or a position t<tier>s<index> such as t1s0 " +
+                                           "(garbler and evaluator name t1s0 and t1s1)" + Spelling.Hint(text, RoleNames, "roles"));
         return null;
     }
 
-    /// <summary>Exactly one server of each role, the gateway first (the seed nodes' order).</summary>
+    /// <summary>One gateway, listed first (the seed nodes' order); no position twice; the positions a complete hierarchy.</summary>
     private void CheckRoles(List<Draft> drafts, SourceMapping mapping, string path, bool allNamesRead)
     {
-        var holders = new Dictionary<ServerRole, Draft>();
+        var holders = new Dictionary<Party, Draft>();
         foreach (Draft draft in drafts)
         {
             if (draft.Role is not { } role)
                 continue;
             if (holders.TryGetValue(role, out Draft? first))
                 Context.Error(draft.RoleNode!.Location, FieldPath.Key(FieldPath.Key(path, draft.Name), "role"),
-                    $"a second {RoleNames[(int)role]} ({path}.{first.Name} is the {RoleNames[(int)role]}); {OneOfEach}");
+                    $"a second {Describe(role)} ({path}.{first.Name} is the {Describe(role)}); {Hierarchy}");
             else
                 holders.Add(role, draft);
         }
-        // An entry whose role could not be read may hold the missing one: say nothing then.
-        string[] missing = [.. RoleNames.Where((_, i) => !holders.ContainsKey((ServerRole)i))];
-        if (missing.Length > 0 && allNamesRead && drafts.All(d => d.Role is not null))
-            Context.Error(mapping.Location, path, $"no {Join(missing)} among the servers; {OneOfEach}");
-        if (holders.TryGetValue(ServerRole.Gateway, out Draft? gateway) && drafts[0] != gateway)
+        // An entry whose role could not be read may hold a missing one: say nothing then.
+        if (allNamesRead && drafts.All(d => d.Role is not null))
+        {
+            var missing = new List<string>();
+            if (!holders.ContainsKey(Party.Gateway))
+                missing.Add("gateway");
+            int depth = holders.Keys.Select(p => p.Tier).DefaultIfEmpty(0).Max();
+            for (int t = 1; t <= depth; t++)
+            {
+                int width = Math.Max(2, holders.Keys.Where(p => p.Tier == t).Select(p => p.Index + 1).DefaultIfEmpty(0).Max());
+                for (int j = 0; j < width; j++)
+                    if (!holders.ContainsKey(Party.Server(t, j)))
+                        missing.Add(Describe(Party.Server(t, j)));
+            }
+            if (missing.Count > 0)
+                Context.Error(mapping.Location, path, $"no {Join([.. missing])} among the servers; {Hierarchy}");
+        }
+        if (holders.TryGetValue(Party.Gateway, out Draft? gateway) && drafts[0] != gateway)
             Context.Error(drafts[0].Key.Location, FieldPath.Key(path, drafts[0].Name),
                 $"the gateway ({path}.{gateway.Name}) must be listed first: the servers are the cluster's seed nodes in this order, and only the first seed starts a new cluster");
     }
@@ -160,15 +198,15 @@ internal sealed class NodeConfigReader(ConfigReader reader)
     private DoorConfig? ReadDoor(MappingReader fields, Draft? self, List<Draft> servers)
     {
         SourceNode? node = fields.Get("door");
-        if (self?.Role is { } role && role != ServerRole.Gateway)
+        if (self?.Role is { } role && !role.IsGateway)
         {
             if (!ConfigReader.IsAbsent(node))
-                fields.Reject("door", $"only the gateway's file has a door (where users connect); node {self.Name} is the {RoleNames[(int)role]}");
+                fields.Reject("door", $"only the gateway's file has a door (where users connect); node {self.Name} is the {Describe(role)}");
             return null;
         }
         if (ConfigReader.IsAbsent(node))
         {
-            if (self?.Role == ServerRole.Gateway)
+            if (self?.Role == Party.Gateway)
                 Context.Error(fields.Mapping.Location, "door",
                     $"required key is missing: node {self.Name} is the gateway, whose file says where users connect (door: {{ host, port, user_ca, users }})");
             return null;
@@ -242,7 +280,10 @@ internal sealed class NodeConfigReader(ConfigReader reader)
             : null;
     }
 
-    /// <summary>"gateway", "garbler or evaluator", "gateway, garbler or evaluator".</summary>
+    /// <summary>"gateway", or a server's position and duty: "t1s0 (tier 1 garbler)", "t2s2 (tier 2 provider 2)".</summary>
+    public static string Describe(Party role) => role.IsServer ? $"{role.Slug} ({role})" : role.ToString();
+
+    /// <summary>"gateway", "t1s1 (tier 1 evaluator) or t2s0 (tier 2 garbler)", "a, b or c".</summary>
     private static string Join(string[] names) =>
         names.Length == 1 ? names[0] : string.Join(", ", names[..^1]) + " or " + names[^1];
 }

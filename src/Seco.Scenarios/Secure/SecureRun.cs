@@ -195,22 +195,14 @@ public static class SecureRun
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(model);
-        IReadOnlyList<Tier> tiers = scenario.Hierarchy.Tiers;
-        int remote = model.Blocks.Count - scenario.Split;
-        if (remote <= 0)
-            return null;
-        if (tiers.All(t => t.Blocks is not null))
+        try
         {
-            int sum = tiers.Sum(t => t.Blocks!.Value);
-            if (sum != remote)
-                throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy.tiers",
-                    $"the tiers hold {sum} blocks ({string.Join(" + ", tiers.Select(t => t.Blocks))}), but split {scenario.Split} leaves {remote} of the model's {model.Blocks.Count} blocks to them")]);
-            return [.. tiers.Select(t => new TierSpec(t.Servers.Count, t.Blocks!.Value))];
+            return TierSpec.Lay([.. scenario.Hierarchy.Tiers.Select(t => (t.Servers.Count, t.Blocks))], scenario.Split, model.Blocks.Count);
         }
-        if (tiers.Count > remote)
-            throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy.tiers",
-                $"{tiers.Count} remote tiers need at least {tiers.Count} blocks, but split {scenario.Split} leaves {remote} of the model's {model.Blocks.Count}")]);
-        return SecoParameters.EvenTiers([.. tiers.Select(t => t.Servers.Count)], remote);
+        catch (ArgumentException e)
+        {
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("hierarchy.tiers", e.Message)]);
+        }
     }
 
     /// <summary>A query budget the smudging cannot cover is the scenario's error, at <c>crypto.query_budget</c>.</summary>

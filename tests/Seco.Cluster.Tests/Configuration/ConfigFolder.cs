@@ -19,8 +19,13 @@ internal sealed class ConfigFolder : IDisposable
         "deploy/certs/ca.crt", "deploy/certs/user-ca.crt",
         "deploy/certs/A.crt", "deploy/certs/A.pfx", "deploy/certs/B.crt", "deploy/certs/B.pfx",
         "deploy/certs/C.crt", "deploy/certs/C.pfx", "deploy/certs/user.crt", "deploy/certs/user.pfx",
-        "deploy/model/gateway.party", "deploy/model/garbler.party", "deploy/model/evaluator.party", "deploy/model/user.party",
+        "deploy/model/gateway.party", "deploy/model/t1s0.party", "deploy/model/t1s1.party", "deploy/model/user.party",
         "models/minionn.onnx", "models/fashion-mnist-test-1000-images-idx3-ubyte",
+        // config/local-2tier: gateway A, tier 1 B and C, tier 2 D and E.
+        "deploy/2tier/certs/ca.crt", "deploy/2tier/certs/user-ca.crt", "deploy/2tier/certs/user.crt", "deploy/2tier/certs/user.pfx",
+        .. "ABCDE".SelectMany(n => new[] { $"deploy/2tier/certs/{n}.crt", $"deploy/2tier/certs/{n}.pfx" }),
+        "deploy/2tier/model/gateway.party", "deploy/2tier/model/t1s0.party", "deploy/2tier/model/t1s1.party",
+        "deploy/2tier/model/t2s0.party", "deploy/2tier/model/t2s1.party", "deploy/2tier/model/user.party",
     ];
 
     /// <summary>The files config/example-vms names, relative to that folder (as on each VM).</summary>
@@ -28,7 +33,7 @@ internal sealed class ConfigFolder : IDisposable
     [
         "certs/ca.crt", "certs/user-ca.crt", "certs/A.pfx", "certs/A.password", "certs/B.pfx", "certs/B.password",
         "certs/C.pfx", "certs/C.password", "certs/user.pfx", "certs/user.password",
-        "model/gateway.party", "model/garbler.party", "model/evaluator.party", "model/user.party",
+        "model/gateway.party", "model/t1s0.party", "model/t1s1.party", "model/user.party",
     ];
 
     public ConfigFolder()

@@ -1,4 +1,5 @@
 using Seco.Cluster.Configuration;
+using Seco.Protocol.Roles;
 using Xunit;
 
 namespace Seco.Cluster.Tests.Configuration;
@@ -38,8 +39,11 @@ public sealed class NodeConfigErrorTests : IDisposable
 
     private const string X = "config/local/x.yaml";
 
-    private const string OneOfEach =
-        "a deployment has exactly one gateway, one garbler and one evaluator (the protocol runs one tier of two remote servers)";
+    private const string Hierarchy =
+        "a deployment has one gateway and a complete hierarchy of remote servers: tiers t1, t2, … in order, each with servers " +
+        "s0 (its garbler), s1 (its evaluator), s2, … in order (garbler and evaluator name t1s0 and t1s1)";
+
+    private const string RoleHelp = "a role is gateway or a position t<tier>s<index> such as t1s0 (garbler and evaluator name t1s0 and t1s1)";
 
     private readonly ConfigFolder _folder = new();
 
@@ -86,25 +90,74 @@ public sealed class NodeConfigErrorTests : IDisposable
     {
         Assert.Equal(
             $"""
-            config/local/x.yaml:4:3: servers: no garbler among the servers; {OneOfEach}
-            config/local/x.yaml:6:14: servers.C.role: a second evaluator (servers.B is the evaluator); {OneOfEach}
+            config/local/x.yaml:4:3: servers: no t1s0 (tier 1 garbler) among the servers; {Hierarchy}
+            config/local/x.yaml:6:14: servers.C.role: a second t1s1 (tier 1 evaluator) (servers.B is the t1s1 (tier 1 evaluator)); {Hierarchy}
             """, ErrorsOf(Change("role: garbler", "role: evaluator")));
+        // An alias and its position are one role.
+        Assert.Equal(
+            $"config/local/x.yaml:6:14: servers.C.role: a second t1s0 (tier 1 garbler) (servers.B is the t1s0 (tier 1 garbler)); {Hierarchy}",
+            ErrorsOf(Change("role: evaluator", "role: t1s0")).Split('\n')[^1]);
     }
 
     [Fact]
     public void An_unknown_role_is_refused_with_the_nearest_one()
     {
         Assert.Equal(
-            "config/local/x.yaml:5:14: servers.B.role: unknown role 'garbeler' (did you mean 'garbler'?)",
+            $"config/local/x.yaml:5:14: servers.B.role: unknown role 'garbeler': {RoleHelp} (did you mean 'garbler'?)",
             ErrorsOf(Change("role: garbler", "role: garbeler")));
+        Assert.Equal(
+            $"config/local/x.yaml:5:14: servers.B.role: unknown role 't01s0': {RoleHelp} (roles: gateway, garbler, evaluator)",
+            ErrorsOf(Change("role: garbler", "role: t01s0")));
+    }
+
+    [Theory]
+    [InlineData("t17s0", "t17s0: tier 17 is past the 16 remote tiers the protocol builds")]
+    [InlineData("t1s16", "t1s16: a tier has at most 16 servers, s0..s15")]
+    public void A_position_past_the_protocols_limits_is_refused(string role, string error) =>
+        Assert.Equal($"config/local/x.yaml:5:14: servers.B.role: {error}", ErrorsOf(Change("role: garbler", $"role: {role}")));
+
+    [Fact]
+    public void Positions_and_aliases_name_the_same_servers()
+    {
+        _folder.Write(X, Change("role: garbler", "role: t1s0").Replace("role: evaluator", "role: t1s1", StringComparison.Ordinal));
+        Assert.Equal([Party.Gateway, Party.Garbler, Party.Evaluator], _folder.LoadNode(X).Servers.Select(s => s.Role));
+    }
+
+    /// <summary>Five servers: gateway A, tier 1 B and C, tier 2 D and E (and a provider F of tier 2 in a third form).</summary>
+    [Fact]
+    public void A_deeper_hierarchy_loads()
+    {
+        string more = "  D: { role: t2s0, host: 127.0.0.1, port: 25523, certificate: ../../deploy/certs/B.crt }\n"
+                      + "  E: { role: t2s1, host: 127.0.0.1, port: 25524, certificate: ../../deploy/certs/C.crt }\n";
+        _folder.Write(X, Change("tls:", more + "tls:"));
+        Assert.Equal([Party.Gateway, Party.Server(1, 0), Party.Server(1, 1), Party.Server(2, 0), Party.Server(2, 1)], _folder.LoadNode(X).Servers.Select(s => s.Role));
+
+        _folder.Write(X, Change("tls:", more + "  F: { role: t2s2, host: 127.0.0.1, port: 25525, certificate: ../../deploy/certs/C.crt }\ntls:"));
+        Assert.Equal(Party.Server(2, 2), _folder.LoadNode(X).Servers[^1].Role);
     }
 
     [Fact]
-    public void A_fourth_server_is_refused_as_one_role_too_many()
+    public void A_fourth_server_at_a_taken_position_is_refused()
     {
         Assert.Equal(
-            $"config/local/x.yaml:7:14: servers.D.role: a second garbler (servers.B is the garbler); {OneOfEach}",
+            $"config/local/x.yaml:7:14: servers.D.role: a second t1s0 (tier 1 garbler) (servers.B is the t1s0 (tier 1 garbler)); {Hierarchy}",
             ErrorsOf(Change("tls:", "  D: { role: garbler, host: 127.0.0.1, port: 25523, certificate: ../../deploy/certs/B.crt }\ntls:")));
+    }
+
+    [Theory]
+    [InlineData("t1s3", "no t1s2 (tier 1 provider 2) among the servers")]
+    [InlineData("t2s0", "no t2s1 (tier 2 evaluator) among the servers")]
+    [InlineData("t3s1", "no t2s0 (tier 2 garbler), t2s1 (tier 2 evaluator) or t3s0 (tier 3 garbler) among the servers")]
+    public void A_hierarchy_with_a_hole_is_refused_naming_the_missing_positions(string role, string error) =>
+        Assert.Equal($"config/local/x.yaml:4:3: servers: {error}; {Hierarchy}",
+            ErrorsOf(Change("tls:", $"  D: {{ role: {role}, host: 127.0.0.1, port: 25523, certificate: ../../deploy/certs/B.crt }}\ntls:")));
+
+    [Fact]
+    public void A_missing_gateway_is_named()
+    {
+        Assert.Equal(
+            $"config/local/x.yaml:4:3: servers: no gateway among the servers; {Hierarchy}",
+            ErrorsOf(Change("role: gateway", "role: t1s2")).Split('\n')[0]);
     }
 
     [Fact]
@@ -200,7 +253,7 @@ public sealed class NodeConfigErrorTests : IDisposable
     public void A_door_is_refused_in_a_remote_servers_file()
     {
         Assert.Equal(
-            "config/local/x.yaml:11:1: door: only the gateway's file has a door (where users connect); node B is the garbler",
+            "config/local/x.yaml:11:1: door: only the gateway's file has a door (where users connect); node B is the t1s0 (tier 1 garbler)",
             ErrorsOf(Change("node: A", "node: B").Replace("A.pfx", "B.pfx", StringComparison.Ordinal)));
     }
 

@@ -1,4 +1,5 @@
 using Seco.Cluster.Configuration;
+using Seco.Protocol.Roles;
 using Xunit;
 
 namespace Seco.Cluster.Tests.Configuration;
@@ -24,9 +25,9 @@ public sealed class ShippedConfigTests : IDisposable
         Assert.Equal("local", a.Deployment);
         Assert.Equal(
         [
-            new ServerEntry("A", ServerRole.Gateway, "127.0.0.1", 25520, new PeerPin.Certificate(_folder.PathOf("deploy/certs/A.crt"))) { BulkPort = 25620 },
-            new ServerEntry("B", ServerRole.Garbler, "127.0.0.1", 25521, new PeerPin.Certificate(_folder.PathOf("deploy/certs/B.crt"))),
-            new ServerEntry("C", ServerRole.Evaluator, "127.0.0.1", 25522, new PeerPin.Certificate(_folder.PathOf("deploy/certs/C.crt"))),
+            new ServerEntry("A", Party.Gateway, "127.0.0.1", 25520, new PeerPin.Certificate(_folder.PathOf("deploy/certs/A.crt"))) { BulkPort = 25620 },
+            new ServerEntry("B", Party.Garbler, "127.0.0.1", 25521, new PeerPin.Certificate(_folder.PathOf("deploy/certs/B.crt"))),
+            new ServerEntry("C", Party.Evaluator, "127.0.0.1", 25522, new PeerPin.Certificate(_folder.PathOf("deploy/certs/C.crt"))),
         ], a.Servers);
         Assert.Same(a.Servers[0], a.Self);
         Assert.Same(a.Servers[0], a.Gateway);
@@ -40,13 +41,13 @@ public sealed class ShippedConfigTests : IDisposable
     }
 
     [Theory]
-    [InlineData("B", ServerRole.Garbler, "garbler")]
-    [InlineData("C", ServerRole.Evaluator, "evaluator")]
-    public void The_local_remote_server_files_load_without_a_door(string node, ServerRole role, string model)
+    [InlineData("B", "t1s0")]
+    [InlineData("C", "t1s1")]
+    public void The_local_remote_server_files_load_without_a_door(string node, string model)
     {
         NodeConfig config = _folder.LoadNode($"config/local/{node}.yaml");
 
-        Assert.Equal((node, role), (config.Self.Name, config.Self.Role));
+        Assert.Equal((node, model), (config.Self.Name, config.Self.Role.Slug));
         Assert.Null(config.Door);
         Assert.Equal(_folder.PathOf($"deploy/certs/{node}.pfx"), config.Tls.CertificateFile);
         Assert.Equal(_folder.PathOf($"deploy/model/{model}.party"), config.ModelFile);
@@ -79,7 +80,7 @@ public sealed class ShippedConfigTests : IDisposable
             config/local/B.yaml:11:86: servers.C.certificate: file not found: deploy/certs/C.crt
             config/local/B.yaml:13:7: tls.ca: file not found: deploy/certs/ca.crt
             config/local/B.yaml:14:16: tls.certificate: file not found: deploy/certs/B.pfx
-            config/local/B.yaml:16:8: model: file not found: deploy/model/garbler.party
+            config/local/B.yaml:16:8: model: file not found: deploy/model/t1s0.party
             """, _folder.NodeErrors("config/local/B.yaml"));
     }
 
@@ -131,19 +132,44 @@ public sealed class ShippedConfigTests : IDisposable
         NodeConfig a = _folder.LoadNode("config/example-vms/A.yaml");
         Assert.Equal(
         [
-            new ServerEntry("A", ServerRole.Gateway, "10.0.0.10", 25520, new PeerPin.Fingerprint("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")),
-            new ServerEntry("B", ServerRole.Garbler, "10.0.0.11", 25520, new PeerPin.Fingerprint(new string('a', 64))),
-            new ServerEntry("C", ServerRole.Evaluator, "10.0.0.12", 25520, new PeerPin.Fingerprint(new string('0', 64))),
+            new ServerEntry("A", Party.Gateway, "10.0.0.10", 25520, new PeerPin.Fingerprint("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")),
+            new ServerEntry("B", Party.Garbler, "10.0.0.11", 25520, new PeerPin.Fingerprint(new string('a', 64))),
+            new ServerEntry("C", Party.Evaluator, "10.0.0.12", 25520, new PeerPin.Fingerprint(new string('0', 64))),
         ], a.Servers);
         Assert.Equal(_folder.PathOf("config/example-vms/certs/A.password"), a.Tls.PasswordFile);
         // The door's user pin is the fourth placeholder of A.yaml.
         Assert.Equal(new PeerPin.Fingerprint(fingerprints[0]), Assert.Single(Assert.IsType<DoorConfig>(a.Door).PinnedUsers, u => u.Key == "user").Value);
         Assert.Equal(FailureSettings.Default, a.Failure);
-        Assert.Equal(ServerRole.Garbler, _folder.LoadNode("config/example-vms/B.yaml").Self.Role);
-        Assert.Equal(ServerRole.Evaluator, _folder.LoadNode("config/example-vms/C.yaml").Self.Role);
+        Assert.Equal(Party.Garbler, _folder.LoadNode("config/example-vms/B.yaml").Self.Role);
+        Assert.Equal(Party.Evaluator, _folder.LoadNode("config/example-vms/C.yaml").Self.Role);
+        Assert.Equal(_folder.PathOf("config/example-vms/model/t1s1.party"), _folder.LoadNode("config/example-vms/C.yaml").ModelFile);
         UserConfig user = _folder.LoadUser("config/example-vms/user.yaml");
         Assert.Equal(new DoorAddress("10.0.0.10", 25500, "10.0.0.10", new PeerPin.Fingerprint(fingerprints[0])), user.Door);
         Assert.Null(user.ReferenceModelFile);
         Assert.Null(user.ImagesFile);
+    }
+
+    /// <summary>config/local-2tier: gateway A and two remote tiers of two (B, C; D, E), beside config/local.</summary>
+    [Theory]
+    [InlineData("A", "gateway")]
+    [InlineData("B", "t1s0")]
+    [InlineData("C", "t1s1")]
+    [InlineData("D", "t2s0")]
+    [InlineData("E", "t2s1")]
+    public void The_two_tier_local_files_load(string node, string position)
+    {
+        NodeConfig config = _folder.LoadNode($"config/local-2tier/{node}.yaml");
+
+        Assert.Equal((node, position), (config.Self.Name, config.Self.Role.Slug));
+        Assert.Equal([Party.Gateway, Party.Server(1, 0), Party.Server(1, 1), Party.Server(2, 0), Party.Server(2, 1)], config.Servers.Select(s => s.Role));
+        Assert.Equal(_folder.PathOf($"deploy/2tier/model/{position}.party"), config.ModelFile);
+        Assert.Equal(node == "A", config.Door is not null);
+        // Ports of their own: the two local deployments run side by side.
+        NodeConfig local = _folder.LoadNode("config/local/A.yaml");
+        int[] ours = [.. config.Servers.SelectMany(s => new[] { s.Port, s.BulkPort })];
+        Assert.Empty(ours.Intersect(local.Servers.SelectMany(s => new[] { s.Port, s.BulkPort }).Append(local.Door!.Port)));
+        UserConfig user = _folder.LoadUser("config/local-2tier/user.yaml");
+        Assert.Equal(_folder.PathOf("deploy/2tier/model/user.party"), user.ModelFile);
+        Assert.DoesNotContain(user.Door.Port, ours);
     }
 }

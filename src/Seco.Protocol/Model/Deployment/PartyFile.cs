@@ -7,6 +7,7 @@ using Seco.MessagePack;
 using Seco.Nn;
 using Seco.Nn.Field;
 using Seco.Nn.FixedPoint;
+using Seco.Protocol.Roles;
 using static Seco.Protocol.Model.Deployment.PartyFileFormat;
 
 namespace Seco.Protocol.Model.Deployment;
@@ -17,18 +18,23 @@ public abstract record PartyFileContents(PartyFileHeader Header);
 /// <summary>A's file: the parameters every server shares and F_A (blocks 1..l).</summary>
 public sealed record GatewayPartyFile(PartyFileHeader Header, SecoParameters Parameters, GatewayModel Model) : PartyFileContents(Header);
 
-/// <summary>B's or C's file: the parameters every server shares and the server's share of F_BC (blocks l+1..L).</summary>
-public sealed record RemotePartyFile(PartyFileHeader Header, SecoParameters Parameters, RemoteShare Share) : PartyFileContents(Header);
+/// <summary>A remote server's file: the parameters every server shares (the hierarchy among them) and the server's share of its tier's blocks.</summary>
+public sealed record RemotePartyFile(PartyFileHeader Header, SecoParameters Parameters, RemoteShare Share) : PartyFileContents(Header)
+{
+    /// <summary>Which server the file is for (its position in the hierarchy).</summary>
+    public Party Server => Header.Party;
+}
 
 /// <summary>The user's file: F_A's architecture and the sizes the user handles, nothing else.</summary>
 public sealed record UserPartyFile(PartyFileHeader Header, UserView View) : PartyFileContents(Header);
 
 /// <summary>
 /// Reads the files <see cref="PartyFiles"/> writes. Nothing in a file is trusted: the size is bounded before it is
-/// read, then the magic, the format version, the party kind the caller expects, the file length, every field's range,
-/// the deployment id against the header's fields, F_BC's shapes against their commitment, the HE parameters against
+/// read, then the magic, the format version, the party the caller expects, the file length, every field's range,
+/// the deployment id against the header's fields, F_BC's shapes and the tiers against their commitment, the HE parameters against
 /// the caller's context, the body's SHA-256, the shapes' consistency (the checks of <see cref="SecoParameters"/>), each
-/// vector's length against its block's shape and every residue against p. Any failure is a
+/// vector's length against its block's shape and every residue against p. A server's file must be for a server of
+/// the hierarchy it carries and hold exactly its tier's blocks. Any failure is a
 /// <see cref="PartyFileException"/> naming the file and the problem.
 /// </summary>
 public static class PartyFile
@@ -39,25 +45,25 @@ public static class PartyFile
     /// <exception cref="PartyFileException">The file is not A's valid file for <paramref name="context"/>.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static GatewayPartyFile ReadGateway(string path, BfvContext context, long maxBytes = DefaultMaxBytes) =>
-        (GatewayPartyFile)Read(path, PartyKind.Gateway, context, maxBytes);
+        (GatewayPartyFile)Read(path, Party.Gateway, context, maxBytes);
 
-    /// <param name="party"><see cref="PartyKind.Garbler"/> or <see cref="PartyKind.Evaluator"/>: the file must be that server's.</param>
+    /// <param name="server">A remote server (<see cref="Party.Server"/>): the file must be that server's.</param>
     /// <exception cref="PartyFileException">The file is not that server's valid file for <paramref name="context"/>.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static RemotePartyFile ReadRemote(string path, PartyKind party, BfvContext context, long maxBytes = DefaultMaxBytes)
+    public static RemotePartyFile ReadRemote(string path, Party server, BfvContext context, long maxBytes = DefaultMaxBytes)
     {
-        if (party is not (PartyKind.Garbler or PartyKind.Evaluator))
-            throw new ArgumentException($"a remote server is the garbler or the evaluator, not the {Name(party)}", nameof(party));
-        return (RemotePartyFile)Read(path, party, context, maxBytes);
+        if (!server.IsServer)
+            throw new ArgumentException($"a remote server is a server of a tier, not the {server}", nameof(server));
+        return (RemotePartyFile)Read(path, server, context, maxBytes);
     }
 
     /// <exception cref="PartyFileException">The file is not the user's valid file for <paramref name="context"/>.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static UserPartyFile ReadUser(string path, BfvContext context, long maxBytes = DefaultMaxBytes) =>
-        (UserPartyFile)Read(path, PartyKind.User, context, maxBytes);
+        (UserPartyFile)Read(path, Party.User, context, maxBytes);
 
     /// <summary>Reads <paramref name="party"/>'s file: a <see cref="GatewayPartyFile"/>, <see cref="RemotePartyFile"/> or <see cref="UserPartyFile"/>.</summary>
-    public static PartyFileContents Read(string path, PartyKind party, BfvContext context, long maxBytes = DefaultMaxBytes)
+    public static PartyFileContents Read(string path, Party party, BfvContext context, long maxBytes = DefaultMaxBytes)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(context);
@@ -68,13 +74,13 @@ public static class PartyFile
     }
 
     /// <summary>Checks and decodes a party file's bytes; <paramref name="source"/> names them in errors.</summary>
-    public static PartyFileContents Decode(byte[] bytes, string source, PartyKind party, BfvContext context)
+    public static PartyFileContents Decode(byte[] bytes, string source, Party party, BfvContext context)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(context);
-        if (!Enum.IsDefined(party))
-            throw new ArgumentOutOfRangeException(nameof(party), party, "not a party");
+        if (Party.FromCode(party.Code) != party)
+            throw new ArgumentOutOfRangeException(nameof(party), party, "not a party within the protocol's limits");
         return new Decoder(bytes, source, party, context).Run();
     }
 
@@ -87,7 +93,7 @@ public static class PartyFile
         return r.Consumed;
     }
 
-    private sealed class Decoder(byte[] bytes, string source, PartyKind expected, BfvContext context)
+    private sealed class Decoder(byte[] bytes, string source, Party expected, BfvContext context)
     {
         private PartyFileException Fail(string problem) => new(source, problem);
 
@@ -98,6 +104,9 @@ public static class PartyFile
                     ? "not a SECO party file (it does not start with the magic bytes \"SECOPART\")"
                     : $"truncated: {bytes.Length} bytes is shorter than a party file's {PrefixBytes}-byte prefix");
             int version = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
+            if (version == 1)
+                throw Fail($"format version 1 (one tier of two servers) is no longer read (this build reads version {FormatVersion}, which carries the hierarchy); " +
+                           "run `seco split` again and give every party its new file");
             if (version != FormatVersion)
                 throw Fail($"format version {version} is not supported (this build reads version {FormatVersion})");
             ulong length = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(10));
@@ -125,16 +134,19 @@ public static class PartyFile
             int fields = r.ReadArrayHeader();
             if (fields != HeaderFields)
                 throw Fail($"header: {fields} fields, expected {HeaderFields}");
-            var party = (PartyKind)r.ReadInt32InRange(0, 3, "party kind");
+            Party party = ReadParty(ref r, "party");
             if (party != expected)
-                throw Fail($"this is the {Name(party)}'s file, not the {Name(expected)}'s");
+                throw Fail($"this is the {party}'s file, not the {expected}'s");
             byte[] id = ReadFixed(ref r, IdBytes, "deployment id", Fail);
             SharedFields shared = ReadShared(ref r);
             BlockShape[]? remote = null;
-            if (party == PartyKind.User)
+            TierSpec[]? tiers = null;
+            if (party.IsUser)
             {
                 if (!r.TryReadNil())
                     throw Fail("the user's file must not carry F_BC's block shapes");
+                if (!r.TryReadNil())
+                    throw Fail("the user's file must not carry the hierarchy");
             }
             else
             {
@@ -144,14 +156,15 @@ public static class PartyFile
                 if (shared.Split + count == 0)
                     throw Fail("a model has at least one block");
                 remote = ReadShapes(ref r, "F_BC's shapes", shared.Split + 1, count, Fail);
+                tiers = ReadTiers(ref r, Fail);
             }
             byte[] bodyHash = ReadFixed(ref r, HashBytes, "body SHA-256", Fail);
 
             // The header's integrity: the id covers every shared field, the commitment F_BC's shapes.
             if (!shared.Id().AsSpan().SequenceEqual(id))
                 throw Fail("the deployment id does not match the header's fields (the header is corrupted or was modified)");
-            if (remote is not null && !RemoteCommitment(shared.Nonce, remote).AsSpan().SequenceEqual(shared.RemoteCommitment))
-                throw Fail("F_BC's block shapes do not match their commitment in the header (the header is corrupted or was modified)");
+            if (remote is not null && !RemoteCommitment(shared.Nonce, remote, tiers!).AsSpan().SequenceEqual(shared.RemoteCommitment))
+                throw Fail("F_BC's block shapes or the hierarchy do not match their commitment in the header (the header is corrupted or was modified)");
             if (!SHA256.HashData(r.UnreadSpan).AsSpan().SequenceEqual(bodyHash))
                 throw Fail("the body's SHA-256 does not match the header (the file is corrupted or was modified)");
 
@@ -162,26 +175,27 @@ public static class PartyFile
             if (shared.PlainModulus != PrimeField.P)
                 throw Fail($"the plaintext modulus {shared.PlainModulus} is not the share field p = {PrimeField.P}");
 
+            SecoParameters? parameters = remote is null ? null : Parameters(shared, remote, tiers!);
+            UserView? view = remote is null ? UserViewOf(shared) : null;
+            if (party.IsServer && (party.Tier > parameters!.Depth || party.Index >= parameters.Tier(party.Tier).Servers))
+                throw Fail(party.Tier > parameters.Depth
+                    ? $"the file is the {party}'s, but its hierarchy has {parameters.Depth} remote tier{(parameters.Depth == 1 ? "" : "s")}"
+                    : $"the file is the {party}'s, but tier {party.Tier} of its hierarchy has {parameters.Tier(party.Tier).Servers} servers");
             var header = new PartyFileHeader(FormatVersion, party, Convert.ToHexStringLower(id), Convert.ToHexStringLower(shared.ModelSha256), shared.FractionalBits,
                 shared.CryptoPreset, shared.N, shared.PlainModulus, Convert.ToHexStringLower(shared.ParameterHash), shared.Split, shared.QueryBudget,
-                shared.InputSize, shared.TransitionSize, shared.OutputSize, shared.GatewayBlocks, remote, Convert.ToHexStringLower(bodyHash));
-            SecoParameters? parameters = remote is null ? null : Parameters(shared, remote);
-            UserView? view = remote is null ? UserViewOf(shared) : null;
+                shared.InputSize, shared.TransitionSize, shared.OutputSize, shared.GatewayBlocks, remote, parameters?.Tiers, Convert.ToHexStringLower(bodyHash));
 
             // The body: the blocks this party holds.
             int bodyFields = r.ReadArrayHeader();
             if (bodyFields != 3)
                 throw Fail($"body: {bodyFields} fields, expected 3");
-            if ((PartyKind)r.ReadInt32InRange(0, 3, "body party kind") != party)
+            if (ReadParty(ref r, "body party") != party)
                 throw Fail("the body belongs to another party's file");
             if (!ReadFixed(ref r, IdBytes, "body deployment id", Fail).AsSpan().SequenceEqual(id))
                 throw Fail("the body belongs to another deployment");
-            (int first, int last) = party switch
-            {
-                PartyKind.Gateway => (1, shared.Split),
-                PartyKind.Garbler or PartyKind.Evaluator => (shared.Split + 1, parameters!.BlockCount),
-                _ => (1, 0),
-            };
+            (int first, int last) = party.IsGateway ? (1, shared.Split)
+                : party.IsServer ? (parameters!.Tier(party.Tier).FirstBlock, parameters.Tier(party.Tier).LastBlock)
+                : (1, 0);
             int blocks = r.ReadArrayHeader();
             if (blocks != last - first + 1)
                 throw Fail($"body: {blocks} blocks, expected {last - first + 1} (blocks {first}..{last})");
@@ -201,14 +215,18 @@ public static class PartyFile
             }
             r.EnsureEnd();
 
-            return party switch
-            {
-                // GatewayModel.ServedQueries (F_A's lifetime count) is runtime state and is not in the file: a loaded
-                // model starts at 0, so a node that restarts must persist the count itself (docs/noise.md).
-                PartyKind.Gateway => new GatewayPartyFile(header, parameters!, new GatewayModel(weights, biases)),
-                PartyKind.Garbler or PartyKind.Evaluator => new RemotePartyFile(header, parameters!, new RemoteShare(weights, biases)),
-                _ => new UserPartyFile(header, view!),
-            };
+            // GatewayModel.ServedQueries (F_A's lifetime count) is runtime state and is not in the file: a loaded
+            // model starts at 0, so a node that restarts must persist the count itself (docs/noise.md).
+            return party.IsGateway ? new GatewayPartyFile(header, parameters!, new GatewayModel(weights, biases))
+                : party.IsServer ? new RemotePartyFile(header, parameters!, new RemoteShare(weights, biases))
+                : new UserPartyFile(header, view!);
+        }
+
+        /// <summary>A <see cref="Party.Code"/> that names a party within the protocol's limits.</summary>
+        private Party ReadParty(ref MessagePackReader r, string field)
+        {
+            int code = r.ReadInt32InRange(-1, (64 * Party.MaxTiers) + Party.MaxServersPerTier - 1, field);
+            return Party.FromCode(code) ?? throw Fail($"{field}: {code} names no party (−1 the user, 0 the gateway, 64·tier + index a server)");
         }
 
         private SharedFields ReadShared(ref MessagePackReader r)
@@ -232,14 +250,14 @@ public static class PartyFile
             return new SharedFields(nonce, model, bits, preset, n, t, parameterHash, split, budget, input, transition, output, gateway, commitment);
         }
 
-        /// <summary>The servers' parameters, rebuilt from every block's shape; their sizes must be the header's.</summary>
-        private SecoParameters Parameters(SharedFields shared, BlockShape[] remote)
+        /// <summary>The servers' parameters, rebuilt from every block's shape and the tiers; their sizes must be the header's.</summary>
+        private SecoParameters Parameters(SharedFields shared, BlockShape[] remote, TierSpec[] tiers)
         {
             BlockShape[] blocks = [.. shared.GatewayBlocks, .. remote];
             SecoParameters p;
             try
             {
-                p = new SecoParameters(context, blocks, shared.Split, shared.QueryBudget);
+                p = new SecoParameters(context, blocks, shared.Split, shared.QueryBudget, tiers);
             }
             catch (ArgumentException e)
             {

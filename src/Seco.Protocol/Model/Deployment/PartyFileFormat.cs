@@ -8,35 +8,41 @@ using Seco.Nn.Field;
 namespace Seco.Protocol.Model.Deployment;
 
 /// <summary>
-/// The layout of a party file (format version 1; docs/cluster.md, "Model files"). All integers inside the
+/// The layout of a party file (format version 2; docs/cluster.md, "Model files"). All integers inside the
 /// MessagePack part are written by value (Seco.MessagePack); residues are little-endian 64-bit words.
 /// <code>
 /// offset 0   8 bytes  magic "SECOPART"
 /// offset 8   2 bytes  format version, uint16 little-endian
 /// offset 10  8 bytes  length of the whole file, uint64 little-endian
-/// offset 18  header   MessagePack array of 18:
-///                       party kind, deployment id (bin 8),
+/// offset 18  header   MessagePack array of 19:
+///                       party (Party.Code: 0 the gateway, −1 the user, 64·tier + index a server), deployment id (bin 8),
 ///                       the shared fields (<see cref="SharedFields"/>, 14 values),
 ///                       F_BC's block shapes (array; nil in the user's file),
+///                       the hierarchy: per remote tier [servers, blocks] in order, tier 1 first, the blocks consecutive
+///                         from l+1 (array; empty when l = L; nil in the user's file),
 ///                       SHA-256 of the body (bin 32)
-///            body     MessagePack array of 3: party kind, deployment id (bin 8), blocks (array)
+///            body     MessagePack array of 3: party (Party.Code), deployment id (bin 8), blocks (array):
+///                       the gateway's blocks 1..l, a server's its tier's segment, the user's none
 ///                       block = [index, weights bitmap, weights values, bias bitmap, bias values]
 /// </code>
+/// F_BC's shapes and the hierarchy are bound into the deployment id through <see cref="RemoteCommitment"/>, so the
+/// user's file (which carries neither) still names the deployment, and a file whose shapes or tiers were edited is
+/// refused. Version 1 (one tier of two, party kinds 0..3) is refused: the operator runs `seco split` again.
 /// A residue vector is stored sparsely: a bitmap of its non-zero entries (bit e of byte e/8, least significant
-/// first; the padding bits of the last byte are zero) and the non-zero residues in order. A share F² is uniform on
-/// the block's structural support (D10) and F³ = F − F² is non-zero there except with probability 1/p, so a share's
-/// bitmap is the layer structure B and C know anyway; it does not say which weights are zero.
+/// first; the padding bits of the last byte are zero) and the non-zero residues in order. A share F^j is uniform on
+/// the block's structural support (D10) and the last share F − ΣF^j is non-zero there except with probability about
+/// 1/p, so a share's bitmap is the layer structure the tier's servers know anyway; it does not say which weights are zero.
 /// </summary>
 internal static class PartyFileFormat
 {
     public static ReadOnlySpan<byte> Magic => "SECOPART"u8;
 
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     /// <summary>Magic, version, file length.</summary>
     public const int PrefixBytes = 18;
 
-    public const int HeaderFields = 18;
+    public const int HeaderFields = 19;
 
     public const int IdBytes = 8;
 
@@ -52,23 +58,14 @@ internal static class PartyFileFormat
     /// <summary>The largest block side any HE parameter set can hold (n/2 slots of n ≤ 32768).</summary>
     public const int MaxSide = 1 << 14;
 
-    public static string Name(PartyKind party) => party switch
-    {
-        PartyKind.User => "user",
-        PartyKind.Gateway => "gateway",
-        PartyKind.Garbler => "garbler",
-        PartyKind.Evaluator => "evaluator",
-        _ => $"party {(int)party}",
-    };
-
     /// <summary>A crypto preset name: 1..64 characters of [a-z0-9._-].</summary>
     public static bool IsPresetName(string name) =>
         name.Length is >= 1 and <= MaxPresetNameLength && name.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '.' or '_' or '-');
 
     /// <summary>
     /// The header fields every file of a deployment carries. <see cref="Id"/> is computed from them; the nonce makes it
-    /// unique per split, and <see cref="RemoteCommitment"/> = SHA-256(domain, nonce, F_BC's shapes) binds F_BC's
-    /// architecture into the id without showing it to the user (the nonce hides it from guessing).
+    /// unique per split, and <see cref="RemoteCommitment"/> = SHA-256(domain, nonce, F_BC's shapes, the tiers) binds
+    /// F_BC's architecture and the hierarchy into the id without showing them to the user (the nonce hides them from guessing).
     /// </summary>
     public sealed record SharedFields(
         byte[] Nonce, byte[] ModelSha256, int FractionalBits, string CryptoPreset, int N, ulong PlainModulus, byte[] ParameterHash,
@@ -104,16 +101,51 @@ internal static class PartyFileFormat
         }
     }
 
-    public static byte[] RemoteCommitment(byte[] nonce, IReadOnlyList<BlockShape> remoteBlocks)
+    public static byte[] RemoteCommitment(byte[] nonce, IReadOnlyList<BlockShape> remoteBlocks, IReadOnlyList<TierSpec> tiers)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
-        w.WriteString("seco-remote-blocks");
+        w.WriteString("seco-remote-hierarchy");
         w.WriteBinary(nonce);
         WriteShapes(ref w, remoteBlocks);
+        WriteTiers(ref w, tiers);
         w.Flush();
         return SHA256.HashData(buffer.WrittenSpan);
     }
+
+    /// <summary>Each remote tier as [servers, blocks], tier 1 first.</summary>
+    public static void WriteTiers(ref MessagePackWriter w, IReadOnlyList<TierSpec> tiers)
+    {
+        w.WriteArrayHeader(tiers.Count);
+        foreach (TierSpec t in tiers)
+        {
+            w.WriteArrayHeader(2);
+            w.WriteInt32(t.Servers);
+            w.WriteInt32(t.Blocks);
+        }
+    }
+
+    /// <summary>The tiers as written; each 2..<see cref="Roles.Party.MaxServersPerTier"/> servers and at least one block (the sum is checked by <see cref="SecoParameters"/>).</summary>
+    public static TierSpec[] ReadTiers(ref MessagePackReader r, Func<string, Exception> fail)
+    {
+        int count = r.ReadArrayHeader();
+        if (count > Roles.Party.MaxTiers)
+            throw fail($"the hierarchy has {count} remote tiers, more than the {Roles.Party.MaxTiers} the protocol builds");
+        var tiers = new TierSpec[count];
+        for (int t = 0; t < count; t++)
+        {
+            int fields = r.ReadArrayHeader();
+            if (fields != 2)
+                throw fail($"the hierarchy: tier {t + 1} has {fields} fields, not 2 (servers, blocks)");
+            int servers = r.ReadInt32InRange(2, Roles.Party.MaxServersPerTier, $"tier {t + 1} servers");
+            int blocks = r.ReadInt32InRange(1, MaxBlocks, $"tier {t + 1} blocks");
+            tiers[t] = new TierSpec(servers, blocks);
+        }
+        return tiers;
+    }
+
+    /// <summary>The tiers of <paramref name="p"/> as written in a file.</summary>
+    public static TierSpec[] TiersOf(SecoParameters p) => [.. p.Tiers.Select(t => new TierSpec(t.Servers, t.BlockCount))];
 
     /// <summary>Each shape as [rows, columns, hasRelu, shift]; the index is the position (blocks are numbered 1..L in order).</summary>
     public static void WriteShapes(ref MessagePackWriter w, IReadOnlyList<BlockShape> shapes)

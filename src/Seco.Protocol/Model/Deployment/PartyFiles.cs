@@ -3,41 +3,54 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Seco.MessagePack;
 using Seco.Nn.FixedPoint;
+using Seco.Protocol.Roles;
 using static Seco.Protocol.Model.Deployment.PartyFileFormat;
 
 namespace Seco.Protocol.Model.Deployment;
 
-/// <summary>The four files of one split, in memory: the deployment id and each party's file bytes.</summary>
-public sealed record EncodedDeployment(string DeploymentId, IReadOnlyDictionary<PartyKind, byte[]> Files);
+/// <summary>The files of one split, in memory: the deployment id and each party's file bytes.</summary>
+public sealed record EncodedDeployment(string DeploymentId, IReadOnlyDictionary<Party, byte[]> Files);
 
 /// <summary>One party file as written: where, how many bytes, and the SHA-256 of those bytes (64 hex digits).</summary>
-public sealed record WrittenPartyFile(PartyKind Party, string Path, long Bytes, string Sha256);
+public sealed record WrittenPartyFile(Party Party, string Path, long Bytes, string Sha256);
 
 /// <summary>The files <see cref="PartyFiles.Write"/> wrote, in the order of <see cref="PartyFiles.Parties"/>.</summary>
 public sealed record WrittenDeployment(string DeploymentId, IReadOnlyList<WrittenPartyFile> Files);
 
 /// <summary>
 /// The model owner's side of a cluster deployment: a <see cref="ModelSplit"/> written as one file per party, so that no
-/// party holds more than its part (D9, D10): A gets F_A, B and C their share of F_BC, the user F_A's architecture
-/// only. <see cref="PartyFile"/> reads them back. The layout is in <see cref="PartyFileFormat"/>.
+/// party holds more than its part (D9, D10): A gets F_A, every server of every remote tier its share of its tier's
+/// blocks of F_BC, the user F_A's architecture only. <see cref="PartyFile"/> reads them back. The layout is in
+/// <see cref="PartyFileFormat"/>.
 /// </summary>
 public static class PartyFiles
 {
-    /// <summary>The parties in the order files are written and listed.</summary>
-    public static IReadOnlyList<PartyKind> Parties { get; } = [PartyKind.Gateway, PartyKind.Garbler, PartyKind.Evaluator, PartyKind.User];
+    /// <summary>The parties of a deployment in the order files are written and listed: the gateway, every server tier by tier, the user.</summary>
+    public static IReadOnlyList<Party> Parties(SecoParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return [Party.Gateway, .. parameters.Tiers.SelectMany(t => Enumerable.Range(0, t.Servers).Select(j => Party.Server(t.Tier, j))), Party.User];
+    }
 
-    /// <summary>gateway.party, garbler.party, evaluator.party, user.party.</summary>
-    public static string FileName(PartyKind party) => $"{Name(party)}.party";
+    /// <summary>gateway.party, user.party, and {slug}.party for a server: t1s0.party (tier 1's garbler), t2s1.party, ….</summary>
+    public static string FileName(Party party) => $"{party.Slug}.party";
 
     /// <summary>Whether the file holds key material (weights or weight shares): written readable by the owner only (0600).</summary>
-    public static bool HoldsSecrets(PartyKind party) => party != PartyKind.User;
+    public static bool HoldsSecrets(Party party) => !party.IsUser;
 
-    /// <summary>The four files of <paramref name="split"/>, under a fresh deployment id.</summary>
-    public static EncodedDeployment Encode(ModelSplit split, DeploymentSource source) => Encode(split, source, null);
+    /// <summary>The files of <paramref name="split"/> (<see cref="Parties"/>), under a fresh deployment id.</summary>
+    public static EncodedDeployment Encode(ModelSplit split, DeploymentSource source) =>
+        Encode(split, source, (Func<SharedFields, BlockShape[], TierSpec[], (SharedFields, BlockShape[], TierSpec[])>?)null);
 
     /// <param name="tamper">Tests only: changes the shared fields and F_BC's shapes before the id and the commitment are
     /// computed, so the file is authentic but inconsistent (the loader's consistency checks must catch it).</param>
-    internal static EncodedDeployment Encode(ModelSplit split, DeploymentSource source, Func<SharedFields, BlockShape[], (SharedFields, BlockShape[])>? tamper)
+    internal static EncodedDeployment Encode(ModelSplit split, DeploymentSource source, Func<SharedFields, BlockShape[], (SharedFields, BlockShape[])>? tamper) =>
+        Encode(split, source, tamper is null ? null : (s, r, t) => { (s, r) = tamper(s, r); return (s, r, t); });
+
+    /// <param name="tamper">Tests only: changes the shared fields, F_BC's shapes and the tiers before the id and the
+    /// commitment are computed, so the file is authentic but inconsistent (the loader's checks must catch it).</param>
+    internal static EncodedDeployment Encode(ModelSplit split, DeploymentSource source,
+        Func<SharedFields, BlockShape[], TierSpec[], (SharedFields, BlockShape[], TierSpec[])>? tamper)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(source);
@@ -53,45 +66,55 @@ public static class PartyFiles
         SecoParameters p = split.Parameters;
         byte[] nonce = RandomNumberGenerator.GetBytes(NonceBytes);
         BlockShape[] remote = [.. p.Blocks.Skip(p.Split)];
+        TierSpec[] tiers = TiersOf(p);
         UserView view = p.ForUser();
         var shared = new SharedFields(nonce, [.. source.ModelSha256], source.FractionalBits, source.CryptoPreset, p.Context.N, p.Context.PlainModulus.Value,
             [.. p.Context.ParameterHash], p.Split, p.Budget.Queries, view.InputSize, view.TransitionSize, view.OutputSize, [.. view.GatewayBlocks], []);
         if (tamper is not null)
-            (shared, remote) = tamper(shared, remote);
-        shared = shared with { RemoteCommitment = RemoteCommitment(shared.Nonce, remote) };
+            (shared, remote, tiers) = tamper(shared, remote, tiers);
+        shared = shared with { RemoteCommitment = RemoteCommitment(shared.Nonce, remote, tiers) };
         byte[] id = shared.Id();
 
         IEnumerable<(int, ulong[], ulong[])> Blocks(int first, int last, Func<int, ulong[]> weights, Func<int, ulong[]> bias) =>
             Enumerable.Range(first, Math.Max(0, last - first + 1)).Select(i => (i, weights(i), bias(i)));
-        var files = new Dictionary<PartyKind, byte[]>
+        var files = new Dictionary<Party, byte[]>();
+        foreach (Party party in Parties(p))
         {
-            [PartyKind.Gateway] = EncodeFile(PartyKind.Gateway, p, shared, id, remote, Blocks(1, p.Split, split.Gateway.Weights, split.Gateway.Bias)),
-            [PartyKind.Garbler] = EncodeFile(PartyKind.Garbler, p, shared, id, remote, Blocks(p.Split + 1, p.BlockCount, split.Garbler.Weights, split.Garbler.Bias)),
-            [PartyKind.Evaluator] = EncodeFile(PartyKind.Evaluator, p, shared, id, remote, Blocks(p.Split + 1, p.BlockCount, split.Evaluator.Weights, split.Evaluator.Bias)),
-            [PartyKind.User] = EncodeFile(PartyKind.User, p, shared, id, remote, []),
-        };
+            IEnumerable<(int, ulong[], ulong[])> blocks = [];
+            if (party.IsGateway)
+                blocks = Blocks(1, p.Split, split.Gateway.Weights, split.Gateway.Bias);
+            else if (party.IsServer)
+            {
+                TierShape tier = p.Tier(party.Tier);
+                RemoteShare share = split.Share(party);
+                blocks = Blocks(tier.FirstBlock, tier.LastBlock, share.Weights, share.Bias);
+            }
+            files[party] = EncodeFile(party, p, shared, id, remote, tiers, blocks);
+        }
         return new EncodedDeployment(Convert.ToHexStringLower(id), files);
     }
 
     /// <summary>
-    /// Writes the four files into <paramref name="outDir"/> (made if missing): each is written to a temporary file
-    /// first, created with mode 0600 for the key-share files and 0644 for the user's (Unix; subject to the umask), then
-    /// renamed into place. Without <paramref name="overwrite"/> nothing is written if any of the four exists.
+    /// Writes the files (<see cref="Parties"/>) into <paramref name="outDir"/> (made if missing): each is written to a
+    /// temporary file first, created with mode 0600 for the key-share files and 0644 for the user's (Unix; subject to the
+    /// umask), then renamed into place. Without <paramref name="overwrite"/> nothing is written if any of them exists.
     /// </summary>
     /// <exception cref="IOException">A file exists (without <paramref name="overwrite"/>), or writing failed.</exception>
     public static WrittenDeployment Write(ModelSplit split, DeploymentSource source, string outDir, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(outDir);
+        ArgumentNullException.ThrowIfNull(split);
         EncodedDeployment encoded = Encode(split, source);
+        IReadOnlyList<Party> parties = Parties(split.Parameters);
         Directory.CreateDirectory(outDir);
-        var targets = Parties.ToDictionary(party => party, party => Path.Combine(outDir, FileName(party)));
+        var targets = parties.ToDictionary(party => party, party => Path.Combine(outDir, FileName(party)));
         if (!overwrite && targets.Values.FirstOrDefault(t => File.Exists(t) || Directory.Exists(t)) is { } existing)
             throw new IOException($"{existing} already exists");
 
-        var temporaries = new Dictionary<PartyKind, string>();
+        var temporaries = new Dictionary<Party, string>();
         try
         {
-            foreach (PartyKind party in Parties)
+            foreach (Party party in parties)
             {
                 string temporary = Path.Combine(outDir, $".{FileName(party)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
                 var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
@@ -105,7 +128,7 @@ public static class PartyFiles
             }
             // A failure between two renames leaves files of two deployments side by side; their ids differ, so the
             // parties refuse to work together.
-            foreach (PartyKind party in Parties)
+            foreach (Party party in parties)
             {
                 File.Move(temporaries[party], targets[party], overwrite);
                 temporaries.Remove(party);
@@ -116,18 +139,18 @@ public static class PartyFiles
             foreach (string temporary in temporaries.Values)
                 File.Delete(temporary);
         }
-        return new WrittenDeployment(encoded.DeploymentId, [.. Parties.Select(party => new WrittenPartyFile(party, targets[party],
+        return new WrittenDeployment(encoded.DeploymentId, [.. parties.Select(party => new WrittenPartyFile(party, targets[party],
             encoded.Files[party].Length, Convert.ToHexStringLower(SHA256.HashData(encoded.Files[party]))))]);
     }
 
-    private static byte[] EncodeFile(PartyKind party, SecoParameters p, SharedFields shared, byte[] id, BlockShape[] remote,
+    private static byte[] EncodeFile(Party party, SecoParameters p, SharedFields shared, byte[] id, BlockShape[] remote, TierSpec[] tiers,
         IEnumerable<(int Index, ulong[] Weights, ulong[] Bias)> blocks)
     {
         var bodyBuffer = new ArrayBufferWriter<byte>();
         var body = new MessagePackWriter(bodyBuffer);
         var list = blocks.ToList();
         body.WriteArrayHeader(3);
-        body.WriteInt32((int)party);
+        body.WriteInt32(party.Code);
         body.WriteBinary(id);
         body.WriteArrayHeader(list.Count);
         foreach ((int index, ulong[] weights, ulong[] bias) in list)
@@ -145,13 +168,19 @@ public static class PartyFiles
         var headerBuffer = new ArrayBufferWriter<byte>();
         var header = new MessagePackWriter(headerBuffer);
         header.WriteArrayHeader(HeaderFields);
-        header.WriteInt32((int)party);
+        header.WriteInt32(party.Code);
         header.WriteBinary(id);
         shared.Write(ref header);
-        if (party == PartyKind.User)
+        if (party.IsUser)
+        {
             header.WriteNil(); // the user's file holds nothing of F_BC: not even its block count
+            header.WriteNil(); // nor the hierarchy behind A
+        }
         else
+        {
             WriteShapes(ref header, remote);
+            WriteTiers(ref header, tiers);
+        }
         header.WriteBinary(SHA256.HashData(bodyBuffer.WrittenSpan));
         header.Flush();
 
