@@ -34,15 +34,20 @@ public sealed partial class UserFacingReasonTests(ITestOutputHelper output)
         IReadOnlyDictionary<Party, string> names = LoopbackCluster.ServerNames(s.Hierarchy);
         await using LoopbackDeployment cluster = await LoopbackDeployment.StartAsync(split, names, new LoopbackOptions { Log = l => { lock (log) log.Add(l); } });
         NodeHost victim = cluster.Hosts.Single(h => h.Settings.Self.Role == Party.Server(2, 1));
-        Task? stopping = null;
+        bool left = false;
 
         UserSessionResult result = await cluster.RunUserAsync(inputs, e =>
         {
-            // The tier-2 evaluator leaves while the first query is being prepared.
-            if (e is PreprocessingStarted { Query: 0 }) stopping ??= Task.Run(async () => await victim.DisposeAsync());
+            // The tier-2 evaluator leaves once the session is set up and the first query begins; the user waits (this
+            // callback blocks it) until the gateway has seen F go, so the session cannot finish first.
+            if (e is not PreprocessingStarted { Query: 0 } || left) return;
+            left = true;
+            Assert.True(victim.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(60)), "F did not stop");
+            Assert.True(SpinWait.SpinUntil(() => { lock (log) return log.Any(l => l.StartsWith("[gateway A] down: tier 2 evaluator F", StringComparison.Ordinal)); },
+                TimeSpan.FromSeconds(60)), "the gateway never saw F go");
         });
-        if (stopping is not null) await stopping;
         lock (log) foreach (string line in log) output.WriteLine(line);
+        Assert.True(left, "the first query never began");
 
         string[] told = [.. result.Queries.Select(q => q.Failure).Append(result.SessionFailure).OfType<string>()];
         foreach (string reason in told) output.WriteLine($"the user was told: {reason}");
