@@ -12,46 +12,39 @@ internal static class ClusterScenarios
     public static PreparedScenario Load(string file) =>
         PreparedScenario.Prepare(ScenarioLoader.LoadFile(Path.Combine(TestHost.Root, "scenarios", file)));
 
-    /// <summary>The MLP at split 1 (three queries): the smallest secure scenario.</summary>
-    public static PreparedScenario Mlp() => PreparedScenario.Prepare(ScenarioLoader.Load("""
-        version: 1
-        name: cluster-mlp
-        model: ../models/mlp.onnx
-        split: 1
-        hierarchy:
-          tiers:
+    /// <summary>The MLP at split 1 (two queries) over one tier of two: the smallest secure scenario.</summary>
+    public static PreparedScenario Mlp() => MlpAtSplit1("cluster-mlp", """
             - name: remote
               servers: [B, C]
-        network: { profile: lan }
-        queries:
-          count: 2
-          input:
-            images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
-        crypto: { preset: seco-8192 }
-        """, "scenarios/cluster-mlp.yaml", Path.Combine(TestHost.Root, "scenarios")));
+        """);
 
     /// <summary>
     /// The MLP at split 1 over two remote tiers (two queries): tier 1 of three servers (garbler, evaluator and a provider)
     /// holds block 2, tier 2 of two holds block 3 — every duty and a tier boundary, six server nodes.
     /// </summary>
-    public static PreparedScenario TwoTierMlp() => PreparedScenario.Prepare(ScenarioLoader.Load("""
-        version: 1
-        name: cluster-mlp-two-tiers
-        model: ../models/mlp.onnx
-        split: 1
-        hierarchy:
-          tiers:
+    public static PreparedScenario TwoTierMlp() => MlpAtSplit1("cluster-mlp-two-tiers", """
             - name: edge
               servers: [B, C, D]
             - name: cloud
               servers: [E, F]
-        network: { profile: lan }
+        """);
+
+    /// <summary>The MLP at split 1, two Fashion-MNIST queries, over <paramref name="tiers"/> (the YAML list of <c>hierarchy.tiers</c>).</summary>
+    private static PreparedScenario MlpAtSplit1(string name, string tiers) => PreparedScenario.Prepare(ScenarioLoader.Load($"""
+        version: 1
+        name: {name}
+        model: ../models/mlp.onnx
+        split: 1
+        hierarchy:
+          tiers:
+        {tiers.TrimEnd()}
+        network: {"{"} profile: lan {"}"}
         queries:
           count: 2
           input:
             images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
-        crypto: { preset: seco-8192 }
-        """, "scenarios/cluster-mlp-two-tiers.yaml", Path.Combine(TestHost.Root, "scenarios")));
+        crypto: {"{"} preset: seco-8192 {"}"}
+        """, $"scenarios/{name}.yaml", Path.Combine(TestHost.Root, "scenarios")));
 
     /// <summary>Per sending party ("user", "gateway", …) and kind: messages and body bytes in a simulator run.</summary>
     public static SortedDictionary<string, (long Messages, long Bytes)> SimulatorTraffic(PreparedScenario prepared, out bool bitExact)
