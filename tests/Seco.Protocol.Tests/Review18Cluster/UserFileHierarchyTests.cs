@@ -88,4 +88,33 @@ public sealed class UserFileHierarchyTests
         int end = PartyFile.BodyOffset(file) - 34;
         Assert.Equal(new byte[] { 0xc0, 0xc0, 0xc0 }, file[(end - 3)..end]);
     }
+
+    /// <summary>
+    /// The id and the commitment are hashes, not a MAC: whoever edits a file can recompute them. Whatever tier layout
+    /// such a file carries, every party's reader refuses it with a <see cref="PartyFileException"/> or reads a
+    /// hierarchy that holds together (never another exception), and a server's file is read only as that server's.
+    /// </summary>
+    [Fact]
+    public void Any_authentic_tier_layout_is_read_or_refused_with_a_party_file_exception()
+    {
+        ModelSplit split = PartyFileRoundTripTests.Split("mlp.onnx", 0, "2:2,2:1");
+        var random = new Random(18);
+        for (int round = 0; round < 60; round++)
+        {
+            int depth = random.Next(0, Party.MaxTiers + 1);
+            TierSpec[] tiers = [.. Enumerable.Range(0, depth).Select(_ => new TierSpec(random.Next(2, Party.MaxServersPerTier + 1), random.Next(1, 4)))];
+            EncodedDeployment edited = PartyFiles.Encode(split, PartyFileRoundTripTests.Source("mlp.onnx"), (sh, r, _) => (sh, r, tiers));
+            foreach ((Party party, byte[] bytes) in edited.Files)
+            {
+                try
+                {
+                    PartyFileContents read = PartyFile.Decode(bytes, "edited.party", party, EndToEndTests.Context.Value);
+                    if (read is RemotePartyFile remote) Assert.Equal(party, remote.Server);
+                }
+                catch (PartyFileException)
+                {
+                }
+            }
+        }
+    }
 }
