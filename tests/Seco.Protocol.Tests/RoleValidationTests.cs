@@ -182,10 +182,13 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
     public void Gateway_takes_server_messages_only_from_B_and_C(string fromName)
     {
         Party from = TestParties.Of(fromName);
-        AssertViolation(session.Gateway, from, new MaskShares(0, []), $"MaskShares must come from tier 1 garbler or tier 1 evaluator, not {from}");
-        AssertViolation(session.Gateway, from, new DecryptionShares(0, []), "must come from tier 1 garbler or tier 1 evaluator");
-        AssertViolation(session.Gateway, from, new OutputCiphertext(0, []), "must come from tier 1 garbler or tier 1 evaluator");
-        AssertViolation(session.Gateway, from, new ServerReady(), "must come from tier 1 garbler or tier 1 evaluator");
+        // The user is told only that the gateway does not take the message from it, not which servers may send it
+        // (the user learns neither the depth nor the widths behind A; issue 18's review).
+        string Servers(string kind) => from.IsUser ? $"the gateway does not take {kind} from the user" : "must come from tier 1 garbler or tier 1 evaluator";
+        AssertViolation(session.Gateway, from, new MaskShares(0, []), from.IsUser ? Servers("MaskShares") : $"MaskShares must come from tier 1 garbler or tier 1 evaluator, not {from}");
+        AssertViolation(session.Gateway, from, new DecryptionShares(0, []), Servers("DecryptionShares"));
+        AssertViolation(session.Gateway, from, new OutputCiphertext(0, []), Servers("OutputCiphertext"));
+        AssertViolation(session.Gateway, from, new ServerReady(), Servers("ServerReady"));
     }
 
     [Fact]

@@ -17,6 +17,8 @@ internal sealed class OutboundLink : UntypedActor
     private readonly Queue<ILinkPayload> _waiting = new();
     private IActorRef? _controller;
     private IActorRef? _demand;
+    private IActorRef? _consumer;
+    private string? _producerId;
 
     /// <summary>Messages not yet handed to the controller (a link whose consumer never registered keeps them all).</summary>
     public int Waiting => _waiting.Count;
@@ -50,8 +52,13 @@ internal sealed class OutboundLink : UntypedActor
                 {
                     _controller = Context.ActorOf(ProducerController.Create<ILinkPayload>(Context.System, offer.ProducerId, Option<Props>.None), "producer");
                     _controller.Tell(new ProducerController.Start<ILinkPayload>(Self));
+                    _consumer = offer.Consumer;
+                    _producerId = offer.ProducerId;
                 }
-                _controller.Tell(new ProducerController.RegisterConsumer<ILinkPayload>(offer.Consumer));
+                // A consumer registered again would take the link over: only the first offer's consumer and producer id
+                // are this run's (a peer's consumer lives as long as the run; issue 18's review).
+                if (offer.Consumer.Equals(_consumer) && offer.ProducerId == _producerId)
+                    _controller.Tell(new ProducerController.RegisterConsumer<ILinkPayload>(offer.Consumer));
                 break;
             default:
                 Unhandled(message);

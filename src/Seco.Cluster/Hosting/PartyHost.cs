@@ -99,6 +99,13 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                 _log.Warning("run {0}: a link offer as {1} with a consumer at {2}, not {1}'s node {3}; refused", _run, _name(offer.From),
                     offer.Consumer.Path.Address, node.Path.Address);
                 break;
+            case LinkOffer offer when _peerNodes.TryGetValue(offer.From, out IActorRef? node) && !Sender.Path.Address.Equals(node.Path.Address):
+                // … and comes from that party's node: another server offering, in its name, some other actor there (its
+                // node actor) would take the link over, or its producer id would be the one this run's link and bulk
+                // connection use — the party would drop everything this server sends it (issue 18's review).
+                _log.Warning("run {0}: a link offer as {1} sent from {2}, not {1}'s node {3}; refused", _run, _name(offer.From),
+                    Sender.Path.Address, node.Path.Address);
+                break;
             case LinkOffer offer when _outbound.TryGetValue(offer.From, out IActorRef? link):
                 // Registering the same consumer again is harmless, so a resent offer is simply answered again.
                 link.Tell(offer);

@@ -159,7 +159,17 @@ public sealed partial class GatewayRole : ISecoRole
         }
     }
 
-    private static void Expect(Party from, SecoMessage message, params Party[] allowed) => Senders.Expect(from, message, allowed);
+    /// <summary>
+    /// A message from a party that may not send it is refused. The user is told why its own message was refused, so
+    /// its refusal does not list who may send it — the servers of every tier (the user learns neither the depth nor
+    /// the widths behind A, docs/hierarchy.md; issue 18's review).
+    /// </summary>
+    private static void Expect(Party from, SecoMessage message, params Party[] allowed)
+    {
+        if (from.IsUser && !allowed.Contains(from))
+            throw new ProtocolViolationException($"the gateway does not take {message.GetType().Name} from the user");
+        Senders.Expect(from, message, allowed);
+    }
 
     /// <summary>What the user is told of a query that failed among the servers: that it failed, not where.</summary>
     public const string RemoteFailure = "the query failed among the remote servers (the gateway's log has the details)";

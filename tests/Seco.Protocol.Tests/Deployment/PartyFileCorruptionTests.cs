@@ -134,7 +134,7 @@ public sealed class PartyFileCorruptionTests
     {
         // The party is not under the deployment id (it differs per file), so a flip must be caught by the body's copy.
         byte[] bytes = File(Party.Garbler);
-        int code = 18 + 3; // after the prefix and the array 16 header of 19 fields
+        int code = 18 + 3; // after the prefix and the array 16 header of 20 fields
         Assert.Equal((byte)Party.Garbler.Code, bytes[code]);
         bytes[code] = (byte)Party.Evaluator.Code;
         Refused(bytes, Party.Evaluator, "the body belongs to another party's file");
@@ -148,8 +148,8 @@ public sealed class PartyFileCorruptionTests
         Refused(bytes, Party.Garbler, "party: 5 names no party");
     }
 
-    /// <summary>Where the header's tier layout is: just before the body hash (bin 32, 2 bytes of header).</summary>
-    private static int TiersEnd(byte[] bytes) => PartyFile.BodyOffset(bytes) - 34;
+    /// <summary>Where the header's tier layout is: just before the commitment's key (bin 16, 2 bytes of header) and the body hash (bin 32, 2 bytes of header).</summary>
+    private static int TiersEnd(byte[] bytes) => PartyFile.BodyOffset(bytes) - 34 - 18;
 
     [Theory]
     [InlineData("gateway")]

@@ -141,12 +141,15 @@ public static class PartyFile
             SharedFields shared = ReadShared(ref r);
             BlockShape[]? remote = null;
             TierSpec[]? tiers = null;
+            byte[]? key = null;
             if (party.IsUser)
             {
                 if (!r.TryReadNil())
                     throw Fail("the user's file must not carry F_BC's block shapes");
                 if (!r.TryReadNil())
                     throw Fail("the user's file must not carry the hierarchy");
+                if (!r.TryReadNil())
+                    throw Fail("the user's file must not carry the key of F_BC's commitment");
             }
             else
             {
@@ -157,13 +160,14 @@ public static class PartyFile
                     throw Fail("a model has at least one block");
                 remote = ReadShapes(ref r, "F_BC's shapes", shared.Split + 1, count, Fail);
                 tiers = ReadTiers(ref r, Fail);
+                key = ReadFixed(ref r, NonceBytes, "commitment key", Fail);
             }
             byte[] bodyHash = ReadFixed(ref r, HashBytes, "body SHA-256", Fail);
 
             // The header's integrity: the id covers every shared field, the commitment F_BC's shapes.
             if (!shared.Id().AsSpan().SequenceEqual(id))
                 throw Fail("the deployment id does not match the header's fields (the header is corrupted or was modified)");
-            if (remote is not null && !RemoteCommitment(shared.Nonce, remote, tiers!).AsSpan().SequenceEqual(shared.RemoteCommitment))
+            if (remote is not null && !RemoteCommitment(key!, remote, tiers!).AsSpan().SequenceEqual(shared.RemoteCommitment))
                 throw Fail("F_BC's block shapes or the hierarchy do not match their commitment in the header (the header is corrupted or was modified)");
             if (!SHA256.HashData(r.UnreadSpan).AsSpan().SequenceEqual(bodyHash))
                 throw Fail("the body's SHA-256 does not match the header (the file is corrupted or was modified)");

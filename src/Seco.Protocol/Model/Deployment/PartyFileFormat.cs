@@ -14,7 +14,7 @@ namespace Seco.Protocol.Model.Deployment;
 /// offset 0   8 bytes  magic "SECOPART"
 /// offset 8   2 bytes  format version, uint16 little-endian
 /// offset 10  8 bytes  length of the whole file, uint64 little-endian
-/// offset 18  header   MessagePack array of 19:
+/// offset 18  header   MessagePack array of 20:
 ///                       party (Party.Code: 0 the gateway, −1 the user, 64·tier + index a server), deployment id (bin 8),
 ///                       the shared fields (<see cref="SharedFields"/>, 14 values),
 ///                       F_BC's block shapes (array; nil in the user's file),
@@ -27,7 +27,9 @@ namespace Seco.Protocol.Model.Deployment;
 /// </code>
 /// F_BC's shapes and the hierarchy are bound into the deployment id through <see cref="RemoteCommitment"/>, so the
 /// user's file (which carries neither) still names the deployment, and a file whose shapes or tiers were edited is
-/// refused. Version 1 (one tier of two, party kinds 0..3) is refused: the operator runs `seco split` again.
+/// refused. The commitment is keyed by a random key of its own that only the servers' files carry: the shared nonce is
+/// in the user's file too, and with it the user could test guesses of the hierarchy and of F_BC's architecture
+/// against the commitment offline (issue 18's review). Version 1 (one tier of two, party kinds 0..3) is refused: the operator runs `seco split` again.
 /// A residue vector is stored sparsely: a bitmap of its non-zero entries (bit e of byte e/8, least significant
 /// first; the padding bits of the last byte are zero) and the non-zero residues in order. A share F^j is uniform on
 /// the block's structural support (D10) and the last share F − ΣF^j is non-zero there except with probability about
@@ -42,7 +44,7 @@ internal static class PartyFileFormat
     /// <summary>Magic, version, file length.</summary>
     public const int PrefixBytes = 18;
 
-    public const int HeaderFields = 19;
+    public const int HeaderFields = 20;
 
     public const int IdBytes = 8;
 
@@ -64,8 +66,9 @@ internal static class PartyFileFormat
 
     /// <summary>
     /// The header fields every file of a deployment carries. <see cref="Id"/> is computed from them; the nonce makes it
-    /// unique per split, and <see cref="RemoteCommitment"/> = SHA-256(domain, nonce, F_BC's shapes, the tiers) binds
-    /// F_BC's architecture and the hierarchy into the id without showing them to the user (the nonce hides them from guessing).
+    /// unique per split, and <see cref="RemoteCommitment"/> = SHA-256(domain, key, F_BC's shapes, the tiers) binds
+    /// F_BC's architecture and the hierarchy into the id without showing them to the user (the key, which the user's
+    /// file does not carry, hides them from guessing).
     /// </summary>
     public sealed record SharedFields(
         byte[] Nonce, byte[] ModelSha256, int FractionalBits, string CryptoPreset, int N, ulong PlainModulus, byte[] ParameterHash,
@@ -101,12 +104,14 @@ internal static class PartyFileFormat
         }
     }
 
-    public static byte[] RemoteCommitment(byte[] nonce, IReadOnlyList<BlockShape> remoteBlocks, IReadOnlyList<TierSpec> tiers)
+    /// <param name="key">The commitment's key (<see cref="NonceBytes"/> random bytes): in the servers' files only, never
+    /// the shared nonce, which the user's file carries.</param>
+    public static byte[] RemoteCommitment(byte[] key, IReadOnlyList<BlockShape> remoteBlocks, IReadOnlyList<TierSpec> tiers)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var w = new MessagePackWriter(buffer);
         w.WriteString("seco-remote-hierarchy");
-        w.WriteBinary(nonce);
+        w.WriteBinary(key);
         WriteShapes(ref w, remoteBlocks);
         WriteTiers(ref w, tiers);
         w.Flush();

@@ -72,7 +72,9 @@ public static class PartyFiles
             [.. p.Context.ParameterHash], p.Split, p.Budget.Queries, view.InputSize, view.TransitionSize, view.OutputSize, [.. view.GatewayBlocks], []);
         if (tamper is not null)
             (shared, remote, tiers) = tamper(shared, remote, tiers);
-        shared = shared with { RemoteCommitment = RemoteCommitment(shared.Nonce, remote, tiers) };
+        // The commitment's own key, not the shared nonce: the user's file carries the nonce (issue 18's review).
+        byte[] key = RandomNumberGenerator.GetBytes(NonceBytes);
+        shared = shared with { RemoteCommitment = RemoteCommitment(key, remote, tiers) };
         byte[] id = shared.Id();
 
         IEnumerable<(int, ulong[], ulong[])> Blocks(int first, int last, Func<int, ulong[]> weights, Func<int, ulong[]> bias) =>
@@ -89,7 +91,7 @@ public static class PartyFiles
                 RemoteShare share = split.Share(party);
                 blocks = Blocks(tier.FirstBlock, tier.LastBlock, share.Weights, share.Bias);
             }
-            files[party] = EncodeFile(party, p, shared, id, remote, tiers, blocks);
+            files[party] = EncodeFile(party, p, shared, id, remote, tiers, key, blocks);
         }
         return new EncodedDeployment(Convert.ToHexStringLower(id), files);
     }
@@ -143,7 +145,7 @@ public static class PartyFiles
             encoded.Files[party].Length, Convert.ToHexStringLower(SHA256.HashData(encoded.Files[party]))))]);
     }
 
-    private static byte[] EncodeFile(Party party, SecoParameters p, SharedFields shared, byte[] id, BlockShape[] remote, TierSpec[] tiers,
+    private static byte[] EncodeFile(Party party, SecoParameters p, SharedFields shared, byte[] id, BlockShape[] remote, TierSpec[] tiers, byte[] key,
         IEnumerable<(int Index, ulong[] Weights, ulong[] Bias)> blocks)
     {
         var bodyBuffer = new ArrayBufferWriter<byte>();
@@ -175,11 +177,13 @@ public static class PartyFiles
         {
             header.WriteNil(); // the user's file holds nothing of F_BC: not even its block count
             header.WriteNil(); // nor the hierarchy behind A
+            header.WriteNil(); // nor the commitment's key, with which it could test guesses of both
         }
         else
         {
             WriteShapes(ref header, remote);
             WriteTiers(ref header, tiers);
+            header.WriteBinary(key);
         }
         header.WriteBinary(SHA256.HashData(bodyBuffer.WrittenSpan));
         header.Flush();
