@@ -11,8 +11,8 @@ namespace Seco.Cluster.Tests;
 
 /// <summary>
 /// The role host's failure handling, with a scripted role and no network: a malformed message or a handler that throws
-/// fails its query (the role aborts it and tells its peers), a setup message that fails ends the run, and a query that
-/// does not finish by the deadline is aborted with a reason that says so.
+/// fails its query (the role aborts it and tells its peers), a setup message that fails ends the run, a query that
+/// does not finish by the deadline is aborted with a reason that says so, and a setup that does not finish by it ends the run.
 /// </summary>
 public sealed class PartyHostTests : IDisposable
 {
@@ -57,6 +57,26 @@ public sealed class PartyHostTests : IDisposable
         Assert.Contains("the user sent a malformed message", failed.Reason);
     }
 
+    [Fact]
+    public async Task A_setup_that_never_finishes_fails_the_run_at_the_deadline()
+    {
+        var parent = new TaskCompletionSource<RunFailed>();
+        await Host(new ScriptedRole(welcomes: false), new RecordingChannel(), TimeSpan.FromSeconds(1), parent);
+        RunFailed failed = await parent.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("the setup did not finish within the deadline of 1 s", failed.Reason);
+        Assert.False(failed.ByUser);
+    }
+
+    [Fact]
+    public async Task A_setup_that_finishes_is_not_failed_by_the_deadline()
+    {
+        var parent = new TaskCompletionSource<RunFailed>();
+        await Host(new ScriptedRole(), new RecordingChannel(), TimeSpan.FromSeconds(1), parent);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        if (parent.Task.IsCompleted)
+            Assert.Fail($"the run failed: {(await parent.Task).Reason}");
+    }
+
     private Task<IActorRef> Host(ISecoRole role, IUserChannel user, TimeSpan deadline, TaskCompletionSource<RunFailed>? failed = null)
     {
         IActorRef parent = _system.ActorOf(Props.Create(() => new Parent(role, user, deadline, failed)));
@@ -80,7 +100,8 @@ public sealed class PartyHostTests : IDisposable
     }
 
     /// <summary>A gateway-like role: query 4 throws; every abort is recorded and told to the user.</summary>
-    private sealed class ScriptedRole : ISecoRole
+    /// <param name="welcomes">Whether its setup ends at once (it welcomes the user on start) or never.</param>
+    private sealed class ScriptedRole(bool welcomes = true) : ISecoRole
     {
         public List<int> Handled { get; } = [];
 
@@ -90,6 +111,7 @@ public sealed class PartyHostTests : IDisposable
 
         public void Start(Outbox outbox)
         {
+            if (welcomes) outbox.Send(Party.User, new GatewayWelcome([], []));
         }
 
         public void Handle(Party from, SecoMessage message, Outbox outbox)

@@ -74,6 +74,11 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         }
         OfferLinks();
         Timers.StartPeriodicTimer("deadline", DeadlineTick.Instance, TimeSpan.FromSeconds(1));
+        // The setup has the query deadline too: a setup that stalls (a peer that never answers, a link a pinned server
+        // took over) would otherwise hold the gateway's one user slot until the user gave up. It is over on the gateway
+        // when the role welcomes the user (every tier's key made, every server ready).
+        if (Self_.IsGateway)
+            Timers.StartSingleTimer("setup", SetupDeadline.Instance, _queryDeadline);
         Run(ProtocolPhase.Setup, o => _role.Start(o));
     }
 
@@ -134,6 +139,9 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             case FailOpenQueries f:
                 foreach (int q in _open.Keys.ToArray())
                     Abort(q, f.Reason, f.Suspect);
+                break;
+            case SetupDeadline:
+                Fail($"the setup did not finish within the deadline of {Durations.Show(_queryDeadline)}");
                 break;
             case DeadlineTick:
                 // Plain Tells between nodes can be lost (a restarted peer's address is gated for a while): offer again.
@@ -225,6 +233,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                 // its sender (Akka authenticates connections, not parties), and Delivery carries only announcements —
                 // small, so its flow-control stall costs nothing (docs/cluster.md, "Bulk lane").
                 link.Tell(new BulkAnnouncement(encoded.Kind, encoded.Body.Length, SHA256.HashData(encoded.Body), _bulkOut[to].Send(encoded.Body)));
+            if (message is GatewayWelcome) Timers.Cancel("setup");
             if (message is QueryAborted a) Close(a.Query);
             else if (to == Party.User && message is OutputCiphertext or OutputShare) Close(((QueryMessage)message).Query);
         }
@@ -244,4 +253,9 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     }
 
     private sealed record BulkFailed(string Reason);
+
+    private sealed record SetupDeadline
+    {
+        public static readonly SetupDeadline Instance = new();
+    }
 }
