@@ -55,11 +55,17 @@ public sealed class GarbledChunk
     {
         if (destination.Length < SerializedSize)
             throw new ArgumentException($"a chunk of {AndCount} AND gates needs {SerializedSize} bytes, the buffer has {destination.Length}", nameof(destination));
-        destination[0] = Version;
-        BinaryPrimitives.WriteInt32LittleEndian(destination[1..], Sequence);
-        BinaryPrimitives.WriteInt32LittleEndian(destination[5..], AndCount);
+        WriteHeader(destination, Sequence, AndCount);
         Block.AsBytes(_tables.AsSpan()).CopyTo(destination[HeaderSize..]);
         return SerializedSize;
+    }
+
+    /// <summary>The wire form's header: version, sequence number, AND gate count.</summary>
+    internal static void WriteHeader(Span<byte> destination, int sequence, int andCount)
+    {
+        destination[0] = Version;
+        BinaryPrimitives.WriteInt32LittleEndian(destination[1..], sequence);
+        BinaryPrimitives.WriteInt32LittleEndian(destination[5..], andCount);
     }
 
     /// <summary>The wire form as a new array.</summary>

@@ -103,19 +103,78 @@ public sealed class Garbler
     {
         _started = true;
         if (_decoding is not null) return null;
-        int remaining = _circuit.Statistics.AndCount - AndGatesDone;
-        var tables = new Block[2 * Math.Min(remaining, _options.ChunkAndGates + GroupSize - 1)];
-        int written = Run(tables);
-        if (_position == _schedule.Order.Length) Finish();
-        if (written == 0) return null;
-        if (written * 2 != tables.Length) Array.Resize(ref tables, written * 2);
-        return new GarbledChunk(_sequence++, tables);
+        // The chunk's size is planned first, so its table array is allocated once at its exact size (issue 19: a
+        // resize of every chunk doubled the garbler's allocation).
+        int count = PlannedAndGates();
+        var tables = new Block[2 * count];
+        Garble(tables, count);
+        return count == 0 ? null : new GarbledChunk(_sequence++, tables);
+    }
+
+    /// <summary>
+    /// As <see cref="NextChunk"/>, but garbles straight into the chunk's wire form (<see cref="GarbledChunk.ToBytes"/>
+    /// of the same chunk, byte for byte) without the intermediate table array and its copy; null when finished.
+    /// </summary>
+    public byte[]? NextChunkBytes()
+    {
+        _started = true;
+        if (_decoding is not null) return null;
+        int count = PlannedAndGates();
+        if (count == 0)
+        {
+            Garble([], 0);
+            return null;
+        }
+        var bytes = new byte[GarbledChunk.HeaderSize + count * GarbledChunk.BytesPerAnd];
+        GarbledChunk.WriteHeader(bytes, _sequence++, count);
+        Garble(MemoryMarshal.Cast<byte, Block>(bytes.AsSpan(GarbledChunk.HeaderSize)), count);
+        return bytes;
     }
 
     /// <summary>All chunks, garbling lazily as the sequence is enumerated.</summary>
     public IEnumerable<GarbledChunk> Chunks()
     {
         while (NextChunk() is { } chunk) yield return chunk;
+    }
+
+    /// <summary>All chunks in wire form (<see cref="NextChunkBytes"/>), garbling lazily.</summary>
+    public IEnumerable<byte[]> ChunkBytes()
+    {
+        while (NextChunkBytes() is { } chunk) yield return chunk;
+    }
+
+    /// <summary>Garbles the next chunk of <paramref name="count"/> AND gates (as planned) into <paramref name="tables"/>.</summary>
+    private void Garble(Span<Block> tables, int count)
+    {
+        int written = Run(tables);
+        if (written != count)
+            throw new InvalidOperationException($"the garbler planned {count} AND gates for chunk {_sequence} and garbled {written}");
+        if (_position == _schedule.Order.Length) Finish();
+    }
+
+    /// <summary>
+    /// The AND gates <see cref="Run"/> will garble from the current position: it visits the schedule the same way
+    /// (free gates cost nothing; a group of AND gates starts while fewer than the chunk budget are written, so a chunk
+    /// may end one gate past the budget).
+    /// </summary>
+    private int PlannedAndGates()
+    {
+        var order = _schedule.Order;
+        var groups = _schedule.GroupLength;
+        int budget = _options.ChunkAndGates, count = 0;
+        for (int pos = _position; pos < order.Length;)
+        {
+            int len = groups[pos];
+            if (len == 0)
+            {
+                pos++;
+                continue;
+            }
+            if (count >= budget) break;
+            count += len;
+            pos += len;
+        }
+        return count;
     }
 
     private int AndGatesDone { get; set; }

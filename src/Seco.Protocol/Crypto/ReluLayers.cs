@@ -92,7 +92,7 @@ public static class ReluLayers
             int width = c.Inputs[g].Width / o.Values.Length;
             return new InputLabels(g, garbler.InputEncoding.Encode(g, Bits(o.Values, width))).ToBytes();
         }).ToArray();
-        byte[][] chunks = garbler.Chunks().Select(chunk => chunk.ToBytes()).ToArray();
+        byte[][] chunks = [.. garbler.ChunkBytes()]; // straight into wire form: no table array and copy per chunk
         return new GarbledLayer(block, chunks, garbler.OutputDecoding.ToBytes(), labels);
     }
 
