@@ -84,7 +84,28 @@ public abstract class HierarchyViewAuditFixture
 }
 
 /// <summary>Two tiers of two servers: tier 1 holds blocks 1–2 (the transition and a ReLU block), tier 2 block 3.</summary>
-public class TwoTierViewAuditTests(TwoTierViewAuditTests.Runs runs, ITestOutputHelper output) : IClassFixture<TwoTierViewAuditTests.Runs>
+/// <summary>
+/// What every hierarchy's audit class also checks: its theories name every party and every maximal allowed coalition
+/// of its run (so no party goes unaudited), and the user's transcript is the four-party one whatever the hierarchy.
+/// </summary>
+public abstract class HierarchyViewAudit<TRuns>(TRuns fixture, ITestOutputHelper output) where TRuns : HierarchyViewAuditFixture
+{
+    protected TRuns Fixture { get; } = fixture;
+
+    protected ITestOutputHelper Output { get; } = output;
+
+    [Fact]
+    public void The_theories_cover_every_party_and_every_maximal_allowed_coalition()
+    {
+        Assert.Equal(Fixture.Parties, HierarchyViewAuditFixture.Named(GetType(), "Party_learns_nothing_beyond_its_output"));
+        Fixture.AssertCovers(HierarchyViewAuditFixture.Named(GetType(), "Allowed_coalition_learns_nothing"));
+    }
+
+    [Fact]
+    public void The_user_sees_what_it_sees_with_one_tier_of_two() => Fixture.AssertUserViewIsTheFourPartyOne();
+}
+
+public class TwoTierViewAuditTests(TwoTierViewAuditTests.Runs runs, ITestOutputHelper output) : HierarchyViewAudit<TwoTierViewAuditTests.Runs>(runs, output), IClassFixture<TwoTierViewAuditTests.Runs>
 {
     public sealed class Runs() : HierarchyViewAuditFixture(0, new TierSpec(2, 2), new TierSpec(2, 1));
 
@@ -96,7 +117,7 @@ public class TwoTierViewAuditTests(TwoTierViewAuditTests.Runs runs, ITestOutputH
     [InlineData("T2.0")]
     [InlineData("T2.1")]
     public void Party_learns_nothing_beyond_its_output(string party) =>
-        PartyAudit.AssertNothingLearned(runs.Run, Coalition.Parse(party).Members.Single(), tables: true, output, weights: true);
+        PartyAudit.AssertNothingLearned(Fixture.Run, Coalition.Parse(party).Members.Single(), tables: true, Output, weights: true);
 
     [Theory]
     [InlineData("A+T1.0+T2.0")]
@@ -106,28 +127,19 @@ public class TwoTierViewAuditTests(TwoTierViewAuditTests.Runs runs, ITestOutputH
     [InlineData("T1.0+T2.1")] // servers across tiers, without A
     [InlineData("T1.1+T2.0")]
     public void Allowed_coalition_learns_nothing(string coalition) =>
-        PartyAudit.AssertCoalitionLearnsNothing(runs.Run, Coalition.Parse(coalition), output);
+        PartyAudit.AssertCoalitionLearnsNothing(Fixture.Run, Coalition.Parse(coalition), Output);
 
-    [Fact]
-    public void The_theories_cover_every_party_and_every_maximal_allowed_coalition()
-    {
-        Assert.Equal(runs.Parties, HierarchyViewAuditFixture.Named(GetType(), nameof(Party_learns_nothing_beyond_its_output)));
-        runs.AssertCovers(HierarchyViewAuditFixture.Named(GetType(), nameof(Allowed_coalition_learns_nothing)));
-    }
-
-    [Fact]
-    public void The_user_sees_what_it_sees_with_one_tier_of_two() => runs.AssertUserViewIsTheFourPartyOne();
 
     [Fact]
     public void Audit_finds_what_A_with_tier_1s_garbler_and_evaluator_learns()
     {
         // Forbidden: A with both halves of tier 1. The same audit that passes every allowed coalition must find that
         // they open tier 1's ciphertexts, unmask x_2 and x_3, solve E¹ of blocks 1 and 2 and hold F_1, F_2.
-        AuditedRun run = runs.Run;
+        AuditedRun run = Fixture.Run;
         var coalition = Coalition.Parse("A+T1.0+T1.1");
         Assert.False(coalition.Allowed);
         List<string> findings = PartyAudit.CoalitionFindings(run, coalition);
-        foreach (string f in findings.Take(8)) output.WriteLine(f);
+        foreach (string f in findings.Take(8)) Output.WriteLine(f);
         int q = ViewAuditFixture.Queries;
 
         List<string> opened = [.. PartyAudit.Matching(findings, "A's share of tier 1+T1.0+T1.1 decrypt it")];
@@ -154,7 +166,7 @@ public class TwoTierViewAuditTests(TwoTierViewAuditTests.Runs runs, ITestOutputH
     {
         // Weakened protocol: tier 1's evaluator hands tier 2 x_3 − (r¹_3 + r^G_3), its own and no other share dropped.
         // Tier 1's garbler with tier 2 and A — an allowed coalition — then reads x_3.
-        AuditedRun run = runs.Run;
+        AuditedRun run = Fixture.Run;
         var auditor = new ViewAuditor(run);
         var coalition = Coalition.Parse("A+T1.0+T2.1");
         Assert.True(coalition.Allowed);
@@ -162,7 +174,7 @@ public class TwoTierViewAuditTests(TwoTierViewAuditTests.Runs runs, ITestOutputH
             ? new MaskedActivation(m.Query, 3, ZpVector.Subtract(run.Truth[m.Query].X[3], ZpVector.Add(run.MaskShares[(m.Query, 3, Party.Gateway)], run.MaskShares[(m.Query, 3, Party.Server(1, 0))])))
             : d.Message));
         List<string> findings = auditor.AuditClearVectors(auditor.ClearVectorsOf(coalition, weakened));
-        foreach (string f in findings.Take(4)) output.WriteLine(f);
+        foreach (string f in findings.Take(4)) Output.WriteLine(f);
         Assert.Equal(ViewAuditFixture.Queries, findings.Count(f => f.Contains("x_3 − r_3", StringComparison.Ordinal) && f.Contains("A+T1.0+T2.1 is left with 128 unmasked entries", StringComparison.Ordinal)));
         // The real hand-off: nothing.
         Assert.Empty(auditor.AuditClearVectors(auditor.ClearVectorsOf(coalition)));
@@ -170,7 +182,7 @@ public class TwoTierViewAuditTests(TwoTierViewAuditTests.Runs runs, ITestOutputH
 }
 
 /// <summary>One tier of four servers (garbler, evaluator, two providers) holding all three blocks.</summary>
-public class WideTierViewAuditTests(WideTierViewAuditTests.Runs runs, ITestOutputHelper output) : IClassFixture<WideTierViewAuditTests.Runs>
+public class WideTierViewAuditTests(WideTierViewAuditTests.Runs runs, ITestOutputHelper output) : HierarchyViewAudit<WideTierViewAuditTests.Runs>(runs, output), IClassFixture<WideTierViewAuditTests.Runs>
 {
     public sealed class Runs() : HierarchyViewAuditFixture(0, new TierSpec(4, 3));
 
@@ -182,7 +194,7 @@ public class WideTierViewAuditTests(WideTierViewAuditTests.Runs runs, ITestOutpu
     [InlineData("T1.2")]
     [InlineData("T1.3")]
     public void Party_learns_nothing_beyond_its_output(string party) =>
-        PartyAudit.AssertNothingLearned(runs.Run, Coalition.Parse(party).Members.Single(), tables: true, output, weights: true);
+        PartyAudit.AssertNothingLearned(Fixture.Run, Coalition.Parse(party).Members.Single(), tables: true, Output, weights: true);
 
     [Theory]
     [InlineData("A+T1.0+T1.2+T1.3")] // A, the garbler and every provider
@@ -192,24 +204,15 @@ public class WideTierViewAuditTests(WideTierViewAuditTests.Runs runs, ITestOutpu
     [InlineData("T1.2+T1.3")] // the providers
     [InlineData("A+T1.3")]
     public void Allowed_coalition_learns_nothing(string coalition) =>
-        PartyAudit.AssertCoalitionLearnsNothing(runs.Run, Coalition.Parse(coalition), output);
+        PartyAudit.AssertCoalitionLearnsNothing(Fixture.Run, Coalition.Parse(coalition), Output);
 
-    [Fact]
-    public void The_theories_cover_every_party_and_every_maximal_allowed_coalition()
-    {
-        Assert.Equal(runs.Parties, HierarchyViewAuditFixture.Named(GetType(), nameof(Party_learns_nothing_beyond_its_output)));
-        runs.AssertCovers(HierarchyViewAuditFixture.Named(GetType(), nameof(Allowed_coalition_learns_nothing)));
-    }
-
-    [Fact]
-    public void The_user_sees_what_it_sees_with_one_tier_of_two() => runs.AssertUserViewIsTheFourPartyOne();
 
     [Fact]
     public void Audit_finds_a_dealer_whose_garbler_share_is_not_uniform()
     {
         // Weakened dealer: the garbler's shares are zero, so the other three servers' shares sum to the weights — an
         // allowed coalition (it misses the garbler) would hold F. The real shares: that coalition holds nothing.
-        AuditedRun run = runs.Run;
+        AuditedRun run = Fixture.Run;
         var auditor = new ViewAuditor(run);
         var coalition = Coalition.Parse("T1.1+T1.2+T1.3");
         Assert.True(coalition.Allowed);
@@ -221,7 +224,7 @@ public class WideTierViewAuditTests(WideTierViewAuditTests.Runs runs, ITestOutpu
         RemoteShare Weakened(Party s) => s == garbler ? zero : s == last ? Add(run.ShareOf(last), run.ShareOf(garbler)) : run.ShareOf(s);
 
         List<string> findings = auditor.AuditWeights(coalition, Weakened);
-        foreach (string f in findings.Take(4)) output.WriteLine(f);
+        foreach (string f in findings.Take(4)) Output.WriteLine(f);
         foreach (int i in blocks)
             Assert.Single(PartyAudit.Matching(findings, $"T1.1+T1.2+T1.3's shares of block {i} sum to its weights in {run.Support[i].Count(s => s)} of {run.Support[i].Count(s => s)} entries and to its bias in {run.Biases[i].Length} of {run.Biases[i].Length}"));
         Assert.NotEmpty(PartyAudit.Matching(auditor.AuditWeights(Coalition.Parse("T1.0"), Weakened), "T1.0's part of F_1 on its support: not uniform"));
@@ -233,7 +236,7 @@ public class WideTierViewAuditTests(WideTierViewAuditTests.Runs runs, ITestOutpu
     {
         // Weakened protocol: provider 3 forwards, inside its label blob, four entries of its own share of F_2. The
         // weights scan of provider 2's view finds them; the real view holds no weight material.
-        AuditedRun run = runs.Run;
+        AuditedRun run = Fixture.Run;
         var auditor = new ViewAuditor(run);
         Party provider = Party.Server(1, 2), peer = Party.Server(1, 3);
         ulong[] share = run.ShareOf(peer).Weights(2);
@@ -243,14 +246,14 @@ public class WideTierViewAuditTests(WideTierViewAuditTests.Runs runs, ITestOutpu
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(1001 + (8 * k)), share[640 + k]);
         var planted = run.ReceivedBy(provider).Append((peer, (SecoMessage)new ProviderLabels(0, [blob])));
         List<string> findings = auditor.AuditPayloads(provider, tables: false, weights: true, received: planted);
-        foreach (string f in findings.Take(4)) output.WriteLine(f);
+        foreach (string f in findings.Take(4)) Output.WriteLine(f);
         Assert.Contains(findings, f => f.Contains("bytes [1001..1032] encode T1.3's share of F_2[640..643]", StringComparison.Ordinal));
         Assert.Empty(auditor.AuditPayloads(provider, tables: false, weights: true));
     }
 }
 
 /// <summary>Three tiers of widths 2, 3, 2, one block each: two boundaries, a provider in the middle tier, no circuit in the last.</summary>
-public class ThreeTierViewAuditTests(ThreeTierViewAuditTests.Runs runs, ITestOutputHelper output) : IClassFixture<ThreeTierViewAuditTests.Runs>
+public class ThreeTierViewAuditTests(ThreeTierViewAuditTests.Runs runs, ITestOutputHelper output) : HierarchyViewAudit<ThreeTierViewAuditTests.Runs>(runs, output), IClassFixture<ThreeTierViewAuditTests.Runs>
 {
     public sealed class Runs() : HierarchyViewAuditFixture(0, new TierSpec(2, 1), new TierSpec(3, 1), new TierSpec(2, 1));
 
@@ -265,7 +268,7 @@ public class ThreeTierViewAuditTests(ThreeTierViewAuditTests.Runs runs, ITestOut
     [InlineData("T3.0")]
     [InlineData("T3.1")]
     public void Party_learns_nothing_beyond_its_output(string party) =>
-        PartyAudit.AssertNothingLearned(runs.Run, Coalition.Parse(party).Members.Single(), tables: true, output, weights: true);
+        PartyAudit.AssertNothingLearned(Fixture.Run, Coalition.Parse(party).Members.Single(), tables: true, Output, weights: true);
 
     [Theory]
     [InlineData("A+T1.0+T2.0+T2.2+T3.0")]
@@ -280,17 +283,8 @@ public class ThreeTierViewAuditTests(ThreeTierViewAuditTests.Runs runs, ITestOut
     [InlineData("T2.0+T2.2")] // the provider with its garbler
     [InlineData("T1.1+T2.0+T2.2+T3.0")] // servers across every tier, without A
     public void Allowed_coalition_learns_nothing(string coalition) =>
-        PartyAudit.AssertCoalitionLearnsNothing(runs.Run, Coalition.Parse(coalition), output);
+        PartyAudit.AssertCoalitionLearnsNothing(Fixture.Run, Coalition.Parse(coalition), Output);
 
-    [Fact]
-    public void The_theories_cover_every_party_and_every_maximal_allowed_coalition()
-    {
-        Assert.Equal(runs.Parties, HierarchyViewAuditFixture.Named(GetType(), nameof(Party_learns_nothing_beyond_its_output)));
-        runs.AssertCovers(HierarchyViewAuditFixture.Named(GetType(), nameof(Allowed_coalition_learns_nothing)));
-    }
-
-    [Fact]
-    public void The_user_sees_what_it_sees_with_one_tier_of_two() => runs.AssertUserViewIsTheFourPartyOne();
 
     [Fact]
     public void Audit_finds_what_A_with_all_of_tier_2_learns()
@@ -298,11 +292,11 @@ public class ThreeTierViewAuditTests(ThreeTierViewAuditTests.Runs runs, ITestOut
         // Forbidden: A with every server of tier 2. They hold tier 2's whole key, so they open tier 2's ciphertexts and
         // tier 1's shares of r_2 (under tier 2's key), solve E¹ of block 2, unmask x_3 and hold F_2; tier 1's and tier
         // 3's ciphertexts stay shut, and their weights and E¹ stay hidden.
-        AuditedRun run = runs.Run;
+        AuditedRun run = Fixture.Run;
         var coalition = Coalition.Parse("A+T2.0+T2.1+T2.2");
         Assert.False(coalition.Allowed);
         List<string> findings = PartyAudit.CoalitionFindings(run, coalition);
-        foreach (string f in findings.Take(8)) output.WriteLine(f);
+        foreach (string f in findings.Take(8)) Output.WriteLine(f);
         int q = ViewAuditFixture.Queries;
 
         List<string> opened = [.. PartyAudit.Matching(findings, "A's share of tier 2+T2.0+T2.1+T2.2 decrypt it")];
@@ -330,7 +324,7 @@ public class ThreeTierViewAuditTests(ThreeTierViewAuditTests.Runs runs, ITestOut
 /// Two tiers of two at l = 1: A holds block 1 in the clear (the user's F_A share and garbled ReLU), tier 1 block 2
 /// (the transition), tier 2 block 3 — the user's F_A path under a hierarchy.
 /// </summary>
-public class TwoTierSplitOneViewAuditTests(TwoTierSplitOneViewAuditTests.Runs runs, ITestOutputHelper output) : IClassFixture<TwoTierSplitOneViewAuditTests.Runs>
+public class TwoTierSplitOneViewAuditTests(TwoTierSplitOneViewAuditTests.Runs runs, ITestOutputHelper output) : HierarchyViewAudit<TwoTierSplitOneViewAuditTests.Runs>(runs, output), IClassFixture<TwoTierSplitOneViewAuditTests.Runs>
 {
     public sealed class Runs() : HierarchyViewAuditFixture(1, new TierSpec(2, 1), new TierSpec(2, 1));
 
@@ -342,7 +336,7 @@ public class TwoTierSplitOneViewAuditTests(TwoTierSplitOneViewAuditTests.Runs ru
     [InlineData("T2.0")]
     [InlineData("T2.1")]
     public void Party_learns_nothing_beyond_its_output(string party) =>
-        PartyAudit.AssertNothingLearned(runs.Run, Coalition.Parse(party).Members.Single(), tables: true, output, weights: true);
+        PartyAudit.AssertNothingLearned(Fixture.Run, Coalition.Parse(party).Members.Single(), tables: true, Output, weights: true);
 
     [Theory]
     [InlineData("A+T1.0+T2.0")]
@@ -350,15 +344,6 @@ public class TwoTierSplitOneViewAuditTests(TwoTierSplitOneViewAuditTests.Runs ru
     [InlineData("A+T1.1+T2.0")]
     [InlineData("A+T1.1+T2.1")]
     public void Allowed_coalition_learns_nothing(string coalition) =>
-        PartyAudit.AssertCoalitionLearnsNothing(runs.Run, Coalition.Parse(coalition), output);
+        PartyAudit.AssertCoalitionLearnsNothing(Fixture.Run, Coalition.Parse(coalition), Output);
 
-    [Fact]
-    public void The_theories_cover_every_party_and_every_maximal_allowed_coalition()
-    {
-        Assert.Equal(runs.Parties, HierarchyViewAuditFixture.Named(GetType(), nameof(Party_learns_nothing_beyond_its_output)));
-        runs.AssertCovers(HierarchyViewAuditFixture.Named(GetType(), nameof(Allowed_coalition_learns_nothing)));
-    }
-
-    [Fact]
-    public void The_user_sees_what_it_sees_with_one_tier_of_two() => runs.AssertUserViewIsTheFourPartyOne();
 }
