@@ -1,3 +1,4 @@
+using Seco.Protocol.Model;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
 using Seco.Scenarios;
@@ -45,6 +46,10 @@ internal static class ClusterScenarios
             images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
         crypto: {"{"} preset: seco-8192 {"}"}
         """, $"scenarios/{name}.yaml", Path.Combine(TestHost.Root, "scenarios")));
+
+    /// <summary>The scenario's model dealt afresh (shares for every server of its hierarchy), as a loopback deployment starts from.</summary>
+    public static ModelSplit Deal(PreparedScenario prepared) =>
+        SecureRun.Deploy(prepared.Scenario, prepared.FixedModel, SecureRun.ContextFor(prepared.Scenario));
 
     /// <summary>Per sending party ("user", "gateway", …) and kind: messages and body bytes in a simulator run.</summary>
     public static SortedDictionary<string, (long Messages, long Bytes)> SimulatorTraffic(PreparedScenario prepared, out bool bitExact)

@@ -27,9 +27,8 @@ public sealed partial class UserFacingReasonTests(ITestOutputHelper output)
     {
         PreparedScenario prepared = ClusterScenarios.TwoTierMlp();
         Scenario s = prepared.Scenario;
-        BfvContext context = SecureRun.ContextFor(s);
-        ModelSplit split = SecureRun.Deploy(s, prepared.FixedModel, context);
-        ulong[][] inputs = [.. prepared.Queries.Select(q => q.Input.Select(v => PrimeField.FromSigned(prepared.FixedModel.Format.Encode(v))).ToArray())];
+        ModelSplit split = ClusterScenarios.Deal(prepared);
+        ulong[][] inputs = LoopbackCluster.InputsOf(prepared);
         var log = new List<string>();
         IReadOnlyDictionary<Party, string> names = LoopbackCluster.ServerNames(s.Hierarchy);
         await using LoopbackDeployment cluster = await LoopbackDeployment.StartAsync(split, names, new LoopbackOptions { Log = l => { lock (log) log.Add(l); } });

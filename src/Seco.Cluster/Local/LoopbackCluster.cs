@@ -59,7 +59,7 @@ public static class LoopbackCluster
         if (prepared.Queries.Count > split.Parameters.Budget.Queries)
             throw new ScenarioValidationException([scenario.Source.ErrorAt("queries.count",
                 $"a cluster session serves one key set: at most {split.Parameters.Budget.Queries} queries (docs/noise.md); this scenario asks {prepared.Queries.Count}")]);
-        ulong[][] inputs = prepared.Queries.Select(q => q.Input.Select(v => PrimeField.FromSigned(model.Format.Encode(v))).ToArray()).ToArray();
+        ulong[][] inputs = InputsOf(prepared);
         long[][] reference = prepared.Queries.Select(q => FixedPointReference.Forward(model, q.Input).Logits).ToArray();
 
         var clock = Stopwatch.StartNew();
@@ -70,6 +70,14 @@ public static class LoopbackCluster
         // The gateway ends the run when the user leaves; give the servers a moment to book the last messages.
         await Task.Delay(200, cancel).ConfigureAwait(false);
         return new LoopbackResult(session, deployment.LastRunCosts(), split, reference, joined, sessionSeconds);
+    }
+
+    /// <summary>The scenario's queries as the user encodes them: fixed point in the model's format, residues mod p.</summary>
+    public static ulong[][] InputsOf(PreparedScenario prepared)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        FixedPointModel model = prepared.FixedModel;
+        return [.. prepared.Queries.Select(q => q.Input.Select(v => PrimeField.FromSigned(model.Format.Encode(v))).ToArray())];
     }
 
     /// <summary>

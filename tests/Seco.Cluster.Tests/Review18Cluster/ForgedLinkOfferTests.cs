@@ -30,9 +30,8 @@ public sealed class ForgedLinkOfferTests(ITestOutputHelper output)
     {
         PreparedScenario prepared = ClusterScenarios.TwoTierMlp();
         Scenario s = prepared.Scenario;
-        BfvContext context = SecureRun.ContextFor(s);
-        ModelSplit split = SecureRun.Deploy(s, prepared.FixedModel, context);
-        ulong[][] inputs = [.. prepared.Queries.Take(1).Select(q => q.Input.Select(v => PrimeField.FromSigned(prepared.FixedModel.Format.Encode(v))).ToArray())];
+        ModelSplit split = ClusterScenarios.Deal(prepared);
+        ulong[][] inputs = [.. LoopbackCluster.InputsOf(prepared).Take(1)];
         var log = new List<string>();
         await using LoopbackDeployment cluster = await LoopbackDeployment.StartAsync(split, LoopbackCluster.ServerNames(s.Hierarchy),
             new LoopbackOptions { Log = l => { lock (log) log.Add(l); } });

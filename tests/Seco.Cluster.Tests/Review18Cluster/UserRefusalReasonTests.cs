@@ -30,8 +30,7 @@ public sealed partial class UserRefusalReasonTests(ITestOutputHelper output)
     {
         PreparedScenario prepared = ClusterScenarios.TwoTierMlp();
         Scenario s = prepared.Scenario;
-        BfvContext context = SecureRun.ContextFor(s);
-        ModelSplit split = SecureRun.Deploy(s, prepared.FixedModel, context);
+        ModelSplit split = ClusterScenarios.Deal(prepared);
         IReadOnlyDictionary<Party, string> names = LoopbackCluster.ServerNames(s.Hierarchy);
         await using LoopbackDeployment cluster = await LoopbackDeployment.StartAsync(split, names, new LoopbackOptions { Log = _ => { } });
 

@@ -24,9 +24,8 @@ public sealed class UserViewAcrossHierarchiesTests(ITestOutputHelper output)
     private static async Task<UserSessionResult> Run(PreparedScenario prepared)
     {
         Scenario s = prepared.Scenario;
-        BfvContext context = SecureRun.ContextFor(s);
-        ModelSplit split = SecureRun.Deploy(s, prepared.FixedModel, context);
-        ulong[][] inputs = [.. prepared.Queries.Take(1).Select(q => q.Input.Select(v => PrimeField.FromSigned(prepared.FixedModel.Format.Encode(v))).ToArray())];
+        ModelSplit split = ClusterScenarios.Deal(prepared);
+        ulong[][] inputs = [.. LoopbackCluster.InputsOf(prepared).Take(1)];
         await using LoopbackDeployment cluster = await LoopbackDeployment.StartAsync(split, LoopbackCluster.ServerNames(s.Hierarchy), new LoopbackOptions { Log = _ => { } });
         return await cluster.RunUserAsync(inputs);
     }
