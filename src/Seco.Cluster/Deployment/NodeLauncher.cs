@@ -64,7 +64,7 @@ public static class NodeLauncher
     /// </summary>
     private static void CheckHierarchy(NodeConfig config, SecoParameters parameters)
     {
-        Party[] model = [.. parameters.Tiers.SelectMany(t => Enumerable.Range(0, t.Servers).Select(j => Party.Server(t.Tier, j)))];
+        Party[] model = [.. parameters.Servers];
         Party[] listed = [.. config.Servers.Select(s => s.Role).Where(r => r.IsServer).Order()];
         if (model.SequenceEqual(listed))
             return;

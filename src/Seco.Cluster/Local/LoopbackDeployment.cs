@@ -43,15 +43,11 @@ public sealed class LoopbackDeployment : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(names);
-        Party[] positions = [Party.Gateway, .. PositionsOf(split.Parameters.Depth == 0 ? [2] : [.. split.Parameters.Tiers.Select(t => t.Servers)])];
+        Party[] positions = split.Parameters.Depth == 0 ? [Party.Gateway, Party.Garbler, Party.Evaluator] : [Party.Gateway, .. split.Parameters.Servers];
         if (names.Count != positions.Length)
             throw new ArgumentException($"the split has {positions.Length} servers (gateway included), not {names.Count}", nameof(names));
         return StartAsync(split, positions.Zip(names).ToDictionary(x => x.First, x => x.Second), options, cancel);
     }
-
-    /// <summary>Server j of tier t for every tier's width in <paramref name="widths"/>, tier by tier.</summary>
-    public static IEnumerable<Party> PositionsOf(IEnumerable<int> widths) =>
-        widths.SelectMany((k, t) => Enumerable.Range(0, k).Select(j => Party.Server(t + 1, j)));
 
     /// <param name="servers">Every server's position and name, the gateway among them: one node each. With l = L (no remote
     /// block) the remote servers still join and run, idle.</param>
@@ -63,7 +59,7 @@ public sealed class LoopbackDeployment : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (!servers.ContainsKey(Party.Gateway) || servers.Keys.Any(p => p.IsUser))
             throw new ArgumentException("the servers are the gateway and remote servers (the user connects to the door)", nameof(servers));
-        if (split.Parameters.Depth > 0 && !servers.Keys.Where(p => p.IsServer).Order().SequenceEqual(PositionsOf(split.Parameters.Tiers.Select(t => t.Servers))))
+        if (split.Parameters.Depth > 0 && !servers.Keys.Where(p => p.IsServer).Order().SequenceEqual(split.Parameters.Servers))
             throw new ArgumentException($"the servers ({string.Join(", ", servers.Keys.Where(p => p.IsServer).Order())}) are not the split's positions", nameof(servers));
         Party[] order = [.. servers.Keys.Order()]; // the gateway first: the seed order
         string[] names = [.. order.Select(p => servers[p])];

@@ -58,6 +58,9 @@ public sealed class SecoParameters
     /// <summary>The remote tiers in order (none when l = L).</summary>
     public IReadOnlyList<TierShape> Tiers { get; }
 
+    /// <summary>Every remote server, tier by tier in position order (none when l = L).</summary>
+    public IEnumerable<Roles.Party> Servers => Tiers.SelectMany(t => t.ServerPositions);
+
     /// <summary>Remote tier <paramref name="tier"/> (1-based).</summary>
     public TierShape Tier(int tier) => Tiers[tier - 1];
 

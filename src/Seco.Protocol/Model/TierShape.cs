@@ -14,6 +14,9 @@ public sealed record TierShape(int Tier, int Servers, int FirstBlock, int LastBl
     public int BlockCount => LastBlock - FirstBlock + 1;
 
     public bool Contains(int block) => block >= FirstBlock && block <= LastBlock;
+
+    /// <summary>The tier's servers in position order: its garbler (server 0), its evaluator (server 1), then its providers.</summary>
+    public IEnumerable<Roles.Party> ServerPositions => Enumerable.Range(0, Servers).Select(j => Roles.Party.Server(Tier, j));
 }
 
 /// <summary>How a scenario lays F_BC out: per remote tier, its width k_t and how many consecutive blocks it holds.</summary>

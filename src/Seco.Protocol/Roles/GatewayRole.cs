@@ -62,9 +62,9 @@ public sealed partial class GatewayRole : ISecoRole
     internal SecretKey SecretKeyOf(int tier) => _tiers[tier - 1].Secret.SecretKey;
 
     /// <summary>Every remote server of every tier.</summary>
-    private IEnumerable<Party> Servers => _p.Tiers.SelectMany(TierServers);
+    private IEnumerable<Party> Servers => _p.Servers;
 
-    private static IEnumerable<Party> TierServers(TierShape t) => Enumerable.Range(0, t.Servers).Select(j => Party.Server(t.Tier, j));
+    private static IEnumerable<Party> TierServers(TierShape t) => t.ServerPositions;
 
     private TierKeys KeysOf(Party server) => _tiers[server.Tier - 1];
 

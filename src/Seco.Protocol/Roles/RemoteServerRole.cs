@@ -63,7 +63,7 @@ public abstract class RemoteServerRole : ISecoRole
     protected Party Evaluator => Party.Server(Tier.Tier, 1);
 
     /// <summary>The other servers of this tier.</summary>
-    protected IEnumerable<Party> TierPeers => Enumerable.Range(0, Tier.Servers).Where(j => j != Self.Index).Select(j => Party.Server(Tier.Tier, j));
+    protected IEnumerable<Party> TierPeers => Tier.ServerPositions.Where(p => p != Self);
 
     /// <summary>True for the tier whose servers send the output shares.</summary>
     protected bool IsLastTier => Tier.Tier == P.Depth;

@@ -29,7 +29,7 @@ public static class PartyFiles
     public static IReadOnlyList<Party> Parties(SecoParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return [Party.Gateway, .. parameters.Tiers.SelectMany(t => Enumerable.Range(0, t.Servers).Select(j => Party.Server(t.Tier, j))), Party.User];
+        return [Party.Gateway, .. parameters.Servers, Party.User];
     }
 
     /// <summary>gateway.party, user.party, and {slug}.party for a server: t1s0.party (tier 1's garbler), t2s1.party, ….</summary>
