@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -23,7 +24,8 @@ public sealed class Evaluator
     private readonly Circuit _circuit;
     private readonly GarblingOptions _options;
     private readonly GateSchedule _schedule;
-    private readonly Block[] _labels;
+    private Block[] _labels;
+    private Block[]? _outputs;
     private readonly bool[] _inputSet;
     private readonly bool _hardware;
     private Block[] _tables = [];
@@ -43,7 +45,9 @@ public sealed class Evaluator
         _options.Validate();
         _hardware = Aes128.HardwareAvailable && !_options.SoftwareAes;
         _schedule = circuit.Schedule(GroupSize);
-        _labels = new Block[circuit.WireCount];
+        // Rented (issue 19), as in the garbler; returned once the output labels are read. Every wire is written before
+        // it is read, so stale contents never matter.
+        _labels = ArrayPool<Block>.Shared.Rent(circuit.WireCount);
         _inputSet = new bool[circuit.Inputs.Count];
     }
 
@@ -110,6 +114,7 @@ public sealed class Evaluator
     /// <summary>The output labels, in output-group order; requires every input and every chunk.</summary>
     public Block[] OutputLabels()
     {
+        if (_outputs is not null) return (Block[])_outputs.Clone();
         RequireInputs();
         Run();
         if (_position != _schedule.Order.Length)
@@ -118,7 +123,13 @@ public sealed class Evaluator
         int at = 0;
         foreach (var group in _circuit.Outputs)
             foreach (int w in group.Wires) result[at++] = _labels[w];
-        return result;
+        // Every gate is evaluated: the wire labels are no longer needed, and the array goes back to the pool.
+        _outputs = result;
+        ArrayPool<Block>.Shared.Return(_labels);
+        _labels = [];
+        _tables = [];
+        _tableStart = 0;
+        return (Block[])result.Clone();
     }
 
     private void RequireInputs()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -27,7 +28,8 @@ public sealed class Garbler
     private readonly Circuit _circuit;
     private readonly GarblingOptions _options;
     private readonly GateSchedule _schedule;
-    private readonly Block[] _labels;
+    private Block[] _labels;
+    private Block[]? _outputZeroLabels;
     private readonly Block _delta;
     private readonly bool _hardware;
     private int _position;
@@ -57,7 +59,10 @@ public sealed class Garbler
         if (!_delta.Lsb) throw new ArgumentException("free-XOR needs Δ with its point-and-permute bit (lsb) set", nameof(delta));
         _hardware = Aes128.HardwareAvailable && !_options.SoftwareAes;
         _schedule = circuit.Schedule(GroupSize);
-        _labels = new Block[circuit.WireCount];
+        // Rented, not allocated (issue 19): a layer circuit has ~10^6 wires, and a fresh 16 MB array per garbling
+        // went to the large-object heap and cost its page faults every query. Every wire is written (by an input or
+        // its gate) before it is read, so stale contents never matter; the array goes back once the last gate is done.
+        _labels = ArrayPool<Block>.Shared.Rent(circuit.WireCount);
         var zero = new Block[circuit.Inputs.Count][];
         for (int g = 0; g < zero.Length; g++)
         {
@@ -183,14 +188,35 @@ public sealed class Garbler
     internal bool IsHardwareAccelerated => _hardware;
 
     /// <summary>The 0-label of any wire (tests check the evaluator ends on the label matching the plaintext bit).</summary>
-    internal Block WireZeroLabel(int wire) => _labels[wire];
+    internal Block WireZeroLabel(int wire)
+    {
+        if (_outputZeroLabels is null) return _labels[wire];
+        // Once complete the label array is back in the pool; only the output wires' labels are kept.
+        int at = 0;
+        foreach (var group in _circuit.Outputs)
+            foreach (int w in group.Wires)
+            {
+                if (w == wire) return _outputZeroLabels[at];
+                at++;
+            }
+        throw new InvalidOperationException($"wire {wire} is not an output; inner labels are gone once garbling is complete");
+    }
 
     private void Finish()
     {
-        var bits = new List<bool>(_circuit.OutputWidth);
+        var bits = new bool[_circuit.OutputWidth];
+        var zero = new Block[bits.Length];
+        int at = 0;
         foreach (var group in _circuit.Outputs)
-            foreach (int w in group.Wires) bits.Add(_labels[w].Lsb);
-        _decoding = new OutputDecoding(bits.ToArray());
+            foreach (int w in group.Wires)
+            {
+                zero[at] = _labels[w];
+                bits[at++] = _labels[w].Lsb;
+            }
+        _outputZeroLabels = zero;
+        _decoding = new OutputDecoding(bits);
+        ArrayPool<Block>.Shared.Return(_labels);
+        _labels = [];
     }
 
     /// <summary>Visits schedule entries until the chunk budget is used; returns AND gates garbled.</summary>
