@@ -23,7 +23,8 @@ public static class Frame
     /// <param name="kind">The message's kind, as written (so a sender need not look its codec up twice).</param>
     public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session, out string kind)
     {
-        var buffer = new ArrayBufferWriter<byte>(64);
+        // Pooled segments copied out once (issue 19): frames carry tens of MB of ciphertexts and garbled tables.
+        using var buffer = new PooledBufferWriter();
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(5);
         writer.WriteString(toPath);
@@ -32,7 +33,7 @@ public static class Frame
         writer.WriteInt64(inReplyTo);
         kind = registry.Write(ref writer, message, session).Kind;
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
     }
 
     /// <summary>

@@ -99,18 +99,28 @@ public static class SecoCodecs
     /// <summary>Stand-alone encoding <c>[kind, ...fields]</c> (tests, size accounting).</summary>
     public static byte[] Encode(SecoMessage message)
     {
+        using var buffer = new PooledBufferWriter();
+        Write(buffer, message);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Encoded size in bytes, counted without keeping the encoding.</summary>
+    public static int Size(SecoMessage message)
+    {
+        using var counter = new CountingBufferWriter();
+        Write(counter, message);
+        return checked((int)counter.WrittenCount);
+    }
+
+    private static void Write(IBufferWriter<byte> output, SecoMessage message)
+    {
         IProtocolCodec codec = For(message.GetType());
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer);
+        var writer = new MessagePackWriter(output);
         writer.WriteArrayHeader(1 + codec.FieldCount);
         writer.WriteString(codec.Kind);
         codec.Write(ref writer, message);
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
     }
-
-    /// <summary>Encoded size in bytes.</summary>
-    public static int Size(SecoMessage message) => Encode(message).Length;
 
     /// <summary>Decodes <see cref="Encode"/>'s output; throws <see cref="MessagePackException"/> on anything malformed.</summary>
     public static SecoMessage Decode(ReadOnlySpan<byte> bytes)
