@@ -81,8 +81,16 @@ public sealed class Evaluator
         throw new KeyNotFoundException($"the circuit has no input named '{name}'");
     }
 
-    /// <summary>Parses and consumes one chunk in its wire form.</summary>
-    public void Consume(ReadOnlySpan<byte> chunk) => Consume(GarbledChunk.Read(chunk));
+    /// <summary>Consumes one chunk in its wire form, evaluating straight from its bytes (issue 19: parsing it into a
+    /// <see cref="GarbledChunk"/> first copied every table); only tables it cannot use yet are kept.</summary>
+    /// <exception cref="FormatException">As <see cref="GarbledChunk.Read"/>, or the chunk is out of sequence or
+    /// carries more AND gates than the circuit has left.</exception>
+    public void Consume(ReadOnlySpan<byte> chunk)
+    {
+        (int sequence, int count) = GarbledChunk.ReadHeader(chunk);
+        Accept(sequence, count);
+        Feed(Block.FromBytes(chunk[GarbledChunk.HeaderSize..]));
+    }
 
     /// <summary>Consumes the next chunk and evaluates as far as its tables reach.</summary>
     /// <exception cref="FormatException">The chunk is out of sequence or carries more AND gates than the circuit
@@ -90,25 +98,41 @@ public sealed class Evaluator
     public void Consume(GarbledChunk chunk)
     {
         ArgumentNullException.ThrowIfNull(chunk);
+        Accept(chunk.Sequence, chunk.AndCount);
+        Feed(chunk.Tables);
+    }
+
+    private void Accept(int sequence, int andCount)
+    {
         RequireInputs();
-        if (chunk.Sequence != _nextSequence)
-            throw new FormatException($"garbled chunk {chunk.Sequence} arrived where chunk {_nextSequence} was expected");
+        if (sequence != _nextSequence)
+            throw new FormatException($"garbled chunk {sequence} arrived where chunk {_nextSequence} was expected");
         long total = _circuit.Statistics.AndCount;
-        if (_andGatesReceived + chunk.AndCount > total)
-            throw new FormatException($"garbled chunk {chunk.Sequence} carries {chunk.AndCount} AND gates but only {total - _andGatesReceived} of the circuit's {total} remain");
+        if (_andGatesReceived + andCount > total)
+            throw new FormatException($"garbled chunk {sequence} carries {andCount} AND gates but only {total - _andGatesReceived} of the circuit's {total} remain");
         _nextSequence++;
-        _andGatesReceived += chunk.AndCount;
+        _andGatesReceived += andCount;
+    }
+
+    /// <summary>Evaluates over the held-back tables and then <paramref name="incoming"/>, keeping what is left.</summary>
+    private void Feed(ReadOnlySpan<Block> incoming)
+    {
         int leftover = _tables.Length - _tableStart;
-        if (leftover == 0) _tables = chunk.TableArray; // read-only here, so no copy
+        if (leftover == 0)
+        {
+            int used = Run(incoming, 0);
+            _tables = incoming[used..].ToArray(); // usually empty: chunks end where the garbler's AND groups end
+        }
         else
         {
-            var merged = new Block[leftover + chunk.Tables.Length];
+            var merged = new Block[leftover + incoming.Length];
             _tables.AsSpan(_tableStart).CopyTo(merged);
-            chunk.Tables.CopyTo(merged.AsSpan(leftover));
+            incoming.CopyTo(merged.AsSpan(leftover));
             _tables = merged;
+            _tableStart = Run(merged, 0);
+            return;
         }
         _tableStart = 0;
-        Run();
     }
 
     /// <summary>The output labels, in output-group order; requires every input and every chunk.</summary>
@@ -116,7 +140,7 @@ public sealed class Evaluator
     {
         if (_outputs is not null) return (Block[])_outputs.Clone();
         RequireInputs();
-        Run();
+        _tableStart = Run(_tables, _tableStart);
         if (_position != _schedule.Order.Length)
             throw new InvalidOperationException($"evaluation is incomplete: {_circuit.Statistics.AndCount - _andGatesReceived} AND gates' tables have not arrived");
         var result = new Block[_circuit.OutputWidth];
@@ -138,15 +162,16 @@ public sealed class Evaluator
             if (!_inputSet[g]) throw new InvalidOperationException($"the labels of input '{_circuit.Inputs[g].Name}' have not been set");
     }
 
-    private void Run()
+    /// <summary>Evaluates from the current position with <paramref name="tables"/>[<paramref name="ti"/>..]; returns where
+    /// the next unused table row is.</summary>
+    private int Run(ReadOnlySpan<Block> tables, int ti)
     {
         var order = _schedule.Order;
         var groups = _schedule.GroupLength;
         var ordinal = _schedule.AndOrdinal;
         var gates = _circuit.GateArray;
         ref Block w = ref MemoryMarshal.GetArrayDataReference(_labels);
-        var tables = _tables;
-        int ti = _tableStart, pos = _position;
+        int pos = _position;
         ref Vector128<byte> rk = ref MemoryMarshal.GetReference(TweakableHash.Permutation.RoundKeys);
         ulong first = _options.FirstGateId;
         while (pos < order.Length)
@@ -162,7 +187,7 @@ public sealed class Evaluator
             if (tables.Length - ti < 2 * len) break;
             if (_hardware)
             {
-                ref Block table = ref tables[ti];
+                ref Block table = ref Unsafe.AsRef(in tables[ti]);
                 int i0 = order[pos];
                 ulong id0 = first + (ulong)ordinal[i0];
                 if (len == 1) HalfGatesKernels.Evaluate1(ref w, gates[i0], id0, ref rk, ref table);
@@ -200,7 +225,7 @@ public sealed class Evaluator
             pos += len;
         }
         _position = pos;
-        _tableStart = ti;
+        return ti;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

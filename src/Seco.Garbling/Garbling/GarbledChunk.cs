@@ -44,9 +44,6 @@ public sealed class GarbledChunk
     /// <summary>The table rows: 2 per AND gate.</summary>
     public ReadOnlySpan<Block> Tables => _tables;
 
-    /// <summary>The rows without a copy, for the evaluator (which only reads them).</summary>
-    internal Block[] TableArray => _tables;
-
     /// <summary>Serialized size in bytes.</summary>
     public int SerializedSize => HeaderSize + AndCount * BytesPerAnd;
 
@@ -80,6 +77,14 @@ public sealed class GarbledChunk
     /// <exception cref="FormatException">Wrong version, truncated, trailing bytes, or a gate count out of range.</exception>
     public static GarbledChunk Read(ReadOnlySpan<byte> source)
     {
+        (int sequence, _) = ReadHeader(source);
+        return new GarbledChunk(sequence, Block.FromBytes(source[HeaderSize..]).ToArray());
+    }
+
+    /// <summary>Validates a chunk's wire form (header and exact length) without copying its tables.</summary>
+    /// <exception cref="FormatException">As <see cref="Read"/>.</exception>
+    internal static (int Sequence, int AndCount) ReadHeader(ReadOnlySpan<byte> source)
+    {
         if (source.Length < HeaderSize)
             throw new FormatException($"garbled chunk truncated: {source.Length} bytes, the header alone is {HeaderSize}");
         if (source[0] != Version)
@@ -94,7 +99,6 @@ public sealed class GarbledChunk
             throw new FormatException($"garbled chunk {sequence} truncated: {count} AND gates need {expected} bytes, got {source.Length}");
         if (source.Length > expected)
             throw new FormatException($"garbled chunk {sequence} has {source.Length - expected} trailing bytes after its {count} AND gates");
-        var tables = Block.FromBytes(source[HeaderSize..]).ToArray();
-        return new GarbledChunk(sequence, tables);
+        return (sequence, count);
     }
 }
