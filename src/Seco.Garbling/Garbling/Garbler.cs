@@ -136,6 +136,34 @@ public sealed class Garbler
         return bytes;
     }
 
+    /// <summary>
+    /// As <see cref="NextChunkBytes"/>, but into <paramref name="destination"/> (a caller's reused buffer, as emp-tool's
+    /// garbler writes into one preallocated buffer); returns the bytes written, 0 when the circuit is finished.
+    /// <see cref="MaxChunkBytes"/> is always enough.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is smaller than the next chunk.</exception>
+    public int NextChunkInto(Span<byte> destination)
+    {
+        _started = true;
+        if (_decoding is not null) return 0;
+        int count = PlannedAndGates();
+        if (count == 0)
+        {
+            Garble([], 0);
+            return 0;
+        }
+        int size = GarbledChunk.HeaderSize + count * GarbledChunk.BytesPerAnd;
+        if (destination.Length < size)
+            throw new ArgumentException($"the next chunk has {count} AND gates and needs {size} bytes; the buffer holds {destination.Length}", nameof(destination));
+        GarbledChunk.WriteHeader(destination, _sequence++, count);
+        Garble(MemoryMarshal.Cast<byte, Block>(destination.Slice(GarbledChunk.HeaderSize, count * GarbledChunk.BytesPerAnd)), count);
+        return size;
+    }
+
+    /// <summary>The largest chunk this garbler's options can produce, in bytes (a chunk may end one AND group past the
+    /// budget).</summary>
+    public int MaxChunkBytes => GarbledChunk.HeaderSize + (_options.ChunkAndGates + GroupSize) * GarbledChunk.BytesPerAnd;
+
     /// <summary>All chunks, garbling lazily as the sequence is enumerated.</summary>
     public IEnumerable<GarbledChunk> Chunks()
     {

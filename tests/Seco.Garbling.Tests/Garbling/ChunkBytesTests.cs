@@ -55,4 +55,33 @@ public class ChunkBytesTests
         var decoded = OutputDecoding.Read(garbler.OutputDecoding.ToBytes(), circuit.OutputWidth).Decode(circuit, evaluator.OutputLabels());
         Assert.Equal(circuit.Evaluate(inputs)[0], decoded[0]);
     }
+
+    [Theory]
+    [InlineData(11, 1)]
+    [InlineData(12, 7)]
+    [InlineData(13, 16_384)]
+    public void Chunks_garbled_into_a_reused_buffer_equal_the_wire_form_chunks(int seed, int chunk)
+    {
+        var circuit = RandomCircuits.Build(seed, 20, 20, 3000, 40);
+        var options = new GarblingOptions(ChunkAndGates: chunk);
+        var expected = new Garbler(circuit, Prg.ForTests((ulong)seed), options).ChunkBytes().ToList();
+        var garbler = new Garbler(circuit, Prg.ForTests((ulong)seed), options);
+        var buffer = new byte[garbler.MaxChunkBytes];
+        var actual = new List<byte[]>();
+        for (int n; (n = garbler.NextChunkInto(buffer)) > 0;) actual.Add(buffer[..n]);
+
+        Assert.Equal(expected, actual);
+        Assert.True(garbler.IsComplete);
+        Assert.Equal(expected.Max(c => c.Length), actual.Max(c => c.Length));
+        Assert.True(expected.Max(c => c.Length) <= garbler.MaxChunkBytes);
+    }
+
+    [Fact]
+    public void A_buffer_smaller_than_the_next_chunk_is_refused()
+    {
+        var circuit = RandomCircuits.Build(14, 20, 20, 3000, 40);
+        var garbler = new Garbler(circuit, Prg.ForTests(14), new GarblingOptions(ChunkAndGates: 100));
+        var error = Assert.Throws<ArgumentException>(() => garbler.NextChunkInto(new byte[GarbledChunk.HeaderSize + 99 * GarbledChunk.BytesPerAnd]));
+        Assert.Contains("needs", error.Message);
+    }
 }
