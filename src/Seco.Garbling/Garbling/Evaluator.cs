@@ -47,7 +47,8 @@ public sealed class Evaluator
         _schedule = circuit.Schedule(GroupSize);
         // Rented (issue 19), as in the garbler; returned once the output labels are read. Every wire is written before
         // it is read, so stale contents never matter.
-        _labels = ArrayPool<Block>.Shared.Rent(circuit.WireCount);
+        _labels = ArrayPool<Block>.Shared.Rent(circuit.WireCount + 1);
+        _labels[_schedule.ConstantSlot] = default; // INV passes its label through: A ⊕ 0 (GateSchedule.FreeB)
         _inputSet = new bool[circuit.Inputs.Count];
     }
 
@@ -170,6 +171,7 @@ public sealed class Evaluator
         var groups = _schedule.GroupLength;
         var ordinal = _schedule.AndOrdinal;
         var gates = _circuit.GateArray;
+        var freeB = _schedule.FreeB;
         ref Block w = ref MemoryMarshal.GetArrayDataReference(_labels);
         int pos = _position;
         ref Vector128<byte> rk = ref MemoryMarshal.GetReference(TweakableHash.Permutation.RoundKeys);
@@ -179,9 +181,11 @@ public sealed class Evaluator
             int len = groups[pos];
             if (len == 0)
             {
-                var g = gates[order[pos++]];
-                // INV is free for the evaluator: the garbler swapped the label meanings, so the label passes through.
-                Unsafe.Add(ref w, g.Out) = g.Kind == GateKind.Xor ? Unsafe.Add(ref w, g.A) ^ Unsafe.Add(ref w, g.B) : Unsafe.Add(ref w, g.A);
+                // XOR: A ⊕ B. INV is free for the evaluator: the garbler swapped the label meanings, so the label passes
+                // through (A ⊕ 0, the constant slot; no branch on the gate kind).
+                var g = gates[order[pos]];
+                Unsafe.Add(ref w, g.Out) = Unsafe.Add(ref w, g.A) ^ Unsafe.Add(ref w, freeB[pos]);
+                pos++;
                 continue;
             }
             if (tables.Length - ti < 2 * len) break;

@@ -62,7 +62,8 @@ public sealed class Garbler
         // Rented, not allocated (issue 19): a layer circuit has ~10^6 wires, and a fresh 16 MB array per garbling
         // went to the large-object heap and cost its page faults every query. Every wire is written (by an input or
         // its gate) before it is read, so stale contents never matter; the array goes back once the last gate is done.
-        _labels = ArrayPool<Block>.Shared.Rent(circuit.WireCount);
+        _labels = ArrayPool<Block>.Shared.Rent(circuit.WireCount + 1);
+        _labels[_schedule.ConstantSlot] = _delta; // what INV gates XOR in (GateSchedule.FreeB)
         var zero = new Block[circuit.Inputs.Count][];
         for (int g = 0; g < zero.Length; g++)
         {
@@ -254,6 +255,7 @@ public sealed class Garbler
         var groups = _schedule.GroupLength;
         var ordinal = _schedule.AndOrdinal;
         var gates = _circuit.GateArray;
+        var freeB = _schedule.FreeB;
         ref Block w = ref MemoryMarshal.GetArrayDataReference(_labels);
         Block delta = _delta;
         int budget = _options.ChunkAndGates, written = 0, pos = _position;
@@ -264,10 +266,10 @@ public sealed class Garbler
             int len = groups[pos];
             if (len == 0)
             {
-                var g = gates[order[pos++]];
-                Unsafe.Add(ref w, g.Out) = g.Kind == GateKind.Xor
-                    ? Unsafe.Add(ref w, g.A) ^ Unsafe.Add(ref w, g.B)
-                    : Unsafe.Add(ref w, g.A) ^ delta;
+                // XOR: A ⊕ B; INV: A ⊕ Δ, with Δ in the constant slot (no branch on the gate kind).
+                var g = gates[order[pos]];
+                Unsafe.Add(ref w, g.Out) = Unsafe.Add(ref w, g.A) ^ Unsafe.Add(ref w, freeB[pos]);
+                pos++;
                 continue;
             }
             if (written >= budget) break;

@@ -24,6 +24,17 @@ internal sealed class GateSchedule
     /// <summary>For each gate of the circuit, its position among the AND gates (−1 for free gates).</summary>
     public readonly int[] AndOrdinal;
 
+    /// <summary>
+    /// At a free gate's position, the wire its output is XORed from besides A: B for XOR, and for INV the extra label
+    /// slot <see cref="ConstantSlot"/>, which holds Δ for the garbler (¬a's 0-label is a's 1-label) and zero for the
+    /// evaluator (its label passes through). Free gates then run as one branch-free w[out] = w[a] ⊕ w[b] (issue 19:
+    /// the XOR/INV branch mispredicted on the ReLU circuits' mix of gates).
+    /// </summary>
+    public readonly int[] FreeB;
+
+    /// <summary>The label slot past the circuit's wires that INV gates read (see <see cref="FreeB"/>).</summary>
+    public readonly int ConstantSlot;
+
     public GateSchedule(Circuit circuit, int groupSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(groupSize, 1);
@@ -31,6 +42,8 @@ internal sealed class GateSchedule
         Order = new int[gates.Length];
         GroupLength = new byte[gates.Length];
         AndOrdinal = new int[gates.Length];
+        FreeB = new int[gates.Length];
+        ConstantSlot = circuit.WireCount;
         int n = 0, ands = 0;
         Span<int> pending = stackalloc int[groupSize];
         int pendingCount = 0;
@@ -61,6 +74,7 @@ internal sealed class GateSchedule
             else
             {
                 if (readsPending) Flush(pending);
+                FreeB[n] = gate.Kind == GateKind.Xor ? gate.B : ConstantSlot;
                 Order[n++] = g;
             }
         }
