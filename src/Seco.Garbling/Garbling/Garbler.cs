@@ -112,7 +112,7 @@ public sealed class Garbler
         // The chunk's size is planned first, so its table array is allocated once at its exact size (issue 19: a
         // resize of every chunk doubled the garbler's allocation).
         int count = PlannedAndGates();
-        var tables = new Block[2 * count];
+        var tables = GC.AllocateUninitializedArray<Block>(2 * count); // every row is written
         Garble(tables, count);
         return count == 0 ? null : new GarbledChunk(_sequence++, tables);
     }
@@ -131,7 +131,8 @@ public sealed class Garbler
             Garble([], 0);
             return null;
         }
-        var bytes = new byte[GarbledChunk.HeaderSize + count * GarbledChunk.BytesPerAnd];
+        // Not zeroed first: the header and every table row are written (issue 19: large chunks are fresh LOH memory).
+        var bytes = GC.AllocateUninitializedArray<byte>(GarbledChunk.HeaderSize + count * GarbledChunk.BytesPerAnd);
         GarbledChunk.WriteHeader(bytes, _sequence++, count);
         Garble(MemoryMarshal.Cast<byte, Block>(bytes.AsSpan(GarbledChunk.HeaderSize)), count);
         return bytes;
