@@ -254,14 +254,20 @@ public class ReluGarblingBenchmarks
 /// <summary>Finds a file under tests/data in the repository (the folder holding Seco.Actors.sln).</summary>
 internal static class RepositoryTestData
 {
+    /// <summary>The repository root: the first folder above the benchmark binary holding Seco.Actors.sln.</summary>
+    public static string Root
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(System.IO.Path.Combine(dir.FullName, "Seco.Actors.sln"))) return dir.FullName;
+            throw new DirectoryNotFoundException("the repository root (Seco.Actors.sln) was not found above " + AppContext.BaseDirectory);
+        }
+    }
+
     public static string Path(params string[] parts)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Seco.Actors.sln")))
-            {
-                string path = System.IO.Path.Combine([dir.FullName, "tests", "data", .. parts]);
-                return File.Exists(path) ? path : throw new FileNotFoundException($"test data not found at {path} (it is committed under tests/data)");
-            }
-        throw new DirectoryNotFoundException("the repository root (Seco.Actors.sln) was not found above " + AppContext.BaseDirectory);
+        string path = System.IO.Path.Combine([Root, "tests", "data", .. parts]);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"test data not found at {path} (it is committed under tests/data)");
     }
 }
