@@ -21,6 +21,7 @@ public class BfvBenchmarks
     private PublicKey _publicKey = null!;
     private RelinKeys _relinKeys = null!;
     private GaloisKeys _galoisKeys = null!;
+    private GaloisKeys _galoisKeys16 = null!;
     private Encryptor _encryptor = null!;
     private Decryptor _decryptor = null!;
     private BatchEncoder _encoder = null!;
@@ -47,6 +48,7 @@ public class BfvBenchmarks
         _publicKey = _keys.CreatePublicKey();
         _relinKeys = _keys.CreateRelinKeys();
         _galoisKeys = _keys.CreateGaloisKeys([1], includeRowSwap: false);
+        _galoisKeys16 = _keys.CreateGaloisKeys([.. Enumerable.Range(1, 16)], includeRowSwap: false);
         _encryptor = new Encryptor(_context, _publicKey, _keys.SecretKey);
         _decryptor = new Decryptor(_context, _keys.SecretKey);
         _encoder = new BatchEncoder(_context);
@@ -138,4 +140,13 @@ public class BfvBenchmarks
 
     [Benchmark]
     public void RotateRows1() => _evaluator.RotateRows(_a, 1, _galoisKeys, _destination);
+
+    /// <summary>Hoisted rotations by 1..4 of one ciphertext (one key-switching decomposition, Halevi–Shoup); mean per
+    /// rotation. SEAL has no hoisting: its row in bench/anchors/seal_bench.cpp is k separate rotate_rows.</summary>
+    [Benchmark(OperationsPerInvoke = 4)]
+    public Ciphertext[] RotateRowsHoisted4() => _evaluator.RotateRowsHoisted(_a, [1, 2, 3, 4], _galoisKeys16);
+
+    /// <summary>As above for rotations by 1..16; mean per rotation.</summary>
+    [Benchmark(OperationsPerInvoke = 16)]
+    public Ciphertext[] RotateRowsHoisted16() => _evaluator.RotateRowsHoisted(_a, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], _galoisKeys16);
 }
