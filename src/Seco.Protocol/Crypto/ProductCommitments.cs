@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
@@ -22,7 +23,38 @@ public static class ProductCommitments
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[4..], sender.Tier);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[8..], sender.Index);
         hash.AppendData(header);
-        hash.AppendData(SecoCodecs.Encode(products));
+        // Streamed into the hash (issue 19): encoding the whole message first cost each server one more copy of its
+        // products per query. The bytes hashed are the same.
+        using (var sink = new HashingBufferWriter(hash)) SecoCodecs.Write(sink, products);
         return hash.GetHashAndReset();
+    }
+
+    /// <summary>An <see cref="IBufferWriter{T}"/> that feeds every byte written to a hash and keeps none.</summary>
+    private sealed class HashingBufferWriter(IncrementalHash hash) : IBufferWriter<byte>, IDisposable
+    {
+        private byte[] _scratch = ArrayPool<byte>.Shared.Rent(1 << 16);
+
+        public void Advance(int count)
+        {
+            if (count < 0 || count > _scratch.Length)
+                throw new ArgumentOutOfRangeException(nameof(count), $"advanced {count} bytes; the span handed out holds {_scratch.Length}");
+            hash.AppendData(_scratch, 0, count);
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Scratch(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Scratch(sizeHint);
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_scratch);
+
+        private byte[] Scratch(int sizeHint)
+        {
+            if (_scratch.Length < sizeHint)
+            {
+                ArrayPool<byte>.Shared.Return(_scratch);
+                _scratch = ArrayPool<byte>.Shared.Rent(sizeHint);
+            }
+            return _scratch;
+        }
     }
 }

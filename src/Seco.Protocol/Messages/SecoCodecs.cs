@@ -112,7 +112,8 @@ public static class SecoCodecs
         return checked((int)counter.WrittenCount);
     }
 
-    private static void Write(IBufferWriter<byte> output, SecoMessage message)
+    /// <summary>Writes <see cref="Encode"/>'s bytes into <paramref name="output"/> (e.g. a hash, without keeping them).</summary>
+    public static void Write(IBufferWriter<byte> output, SecoMessage message)
     {
         IProtocolCodec codec = For(message.GetType());
         var writer = new MessagePackWriter(output);
