@@ -12,8 +12,8 @@ public class NttIsaTests
 {
     private static readonly NttIsa[] AllIsas = [NttIsa.Scalar, NttIsa.Avx2, NttIsa.Avx512];
 
-    // 2 … 8 take the vector paths' scalar fallbacks, 8 and 16 are their smallest vector sizes (one block), 32 … 8192
-    // add the broadcast-twiddle layers one by one.
+    // Below 8 (AVX2) and 32 (AVX-512) the vector paths fall back to the scalar code; 8 and 32 are their smallest
+    // vector sizes (a single pass over the last layers), and larger n add the broadcast-twiddle layers one by one.
     private static readonly int[] Lengths = [2, 4, 8, 16, 32, 64, 128, 1024, 4096, 8192];
 
     private static readonly ulong[] AllModuli = Moduli();

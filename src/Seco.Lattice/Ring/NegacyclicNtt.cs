@@ -22,8 +22,10 @@ namespace Seco.Lattice.Ring;
 /// Three implementations compute the same butterflies: AVX-512 (8 lanes, NegacyclicNtt.Avx512.cs), AVX2 (4 lanes,
 /// NegacyclicNtt.Avx2.cs) and portable scalar code (this file). <see cref="Forward(Span{ulong}, NttTables)"/> and
 /// <see cref="Inverse(Span{ulong}, NttTables)"/> use the widest one the machine supports (<see cref="Isa"/>). The
-/// outputs are fully reduced and therefore bit-identical whichever path ran: only the lazy intermediate
-/// representatives could differ, and they do not (the vector paths perform the very same operations lane-wise).
+/// outputs are fully reduced and therefore bit-identical whichever path ran: every path keeps each intermediate value
+/// a representative of the same residue inside the same lazy bounds ([0, 4q) forward, [0, 2q) inverse), so only
+/// those intermediate representatives may differ (the vector paths estimate Shoup quotients more cheaply), never
+/// the results.
 /// </para>
 /// </summary>
 public static partial class NegacyclicNtt
