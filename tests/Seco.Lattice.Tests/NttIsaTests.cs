@@ -25,9 +25,9 @@ public class NttIsaTests
     /// <summary>
     /// Every modulus family the NTT runs with: the BFVDefault coefficient chains (4096: 36/37 bits, 8192: 43/44,
     /// 16384: 48/49, the last prime of each being the key-switching prime), the plaintext moduli (20-bit batching
-    /// primes and SECO's 41-bit t), the 60-bit auxiliary primes of the HPS product, the largest modulus
-    /// <see cref="Modulus"/> admits (61 bits, where 4q approaches 2^63), and small primes where every lazy bound is
-    /// hit often.
+    /// primes and SECO's 41-bit t), primes on both sides of 2^49, the 60-bit auxiliary primes of the HPS product, the
+    /// largest modulus <see cref="Modulus"/> admits (61 bits, where 4q approaches 2^63), and small primes where every
+    /// lazy bound is hit often.
     /// </summary>
     private static ulong[] Moduli()
     {
@@ -39,6 +39,11 @@ public class NttIsaTests
         }
 
         moduli.Add(BfvPresets.SecoPlainModulus);
+
+        // The AVX-512 path estimates quotients in floating point below 2^49 and with integer products above: the
+        // two largest 49-bit primes (just below 2^49) and a 50-bit one sit on either side of that switch.
+        moduli.AddRange(Primes.NttPrimes(49, 8192, 2));
+        moduli.AddRange(Primes.NttPrimes(50, 8192, 1));
         moduli.AddRange(Primes.NttPrimes(60, 8192, 2));
         moduli.AddRange(Primes.NttPrimes(61, 8192, 1));
         moduli.AddRange([17, 257, 12289, 65537]);
