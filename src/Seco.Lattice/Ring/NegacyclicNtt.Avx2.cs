@@ -20,7 +20,7 @@ public static partial class NegacyclicNtt
         /// <summary>Smallest n the vector code handles (one 8-value block); smaller transforms run the scalar code.</summary>
         private const int MinN = 8;
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static unsafe void Forward(ulong* a, int n, NttTables tables)
         {
             if (n < MinN)
@@ -82,7 +82,7 @@ public static partial class NegacyclicNtt
             }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         public static unsafe void Inverse(ulong* a, int n, NttTables tables)
         {
             if (n < MinN)

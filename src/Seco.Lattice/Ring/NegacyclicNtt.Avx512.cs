@@ -68,7 +68,7 @@ public static partial class NegacyclicNtt
         /// The forward transform; <paramref name="operands"/> holds what <typeparamref name="TQ"/> needs per twiddle
         /// of tables.RootsArray (and is indexed like it).
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static unsafe void Forward<TQ>(ulong* a, int n, NttTables tables, ulong[] operands)
             where TQ : struct, IQuotient
         {
@@ -157,7 +157,7 @@ public static partial class NegacyclicNtt
         }
 
         /// <summary>The inverse transform; <paramref name="operands"/> as for <see cref="Forward{TQ}"/>, for the inverse roots.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static unsafe void Inverse<TQ>(ulong* a, int n, NttTables tables, ulong[] operands)
             where TQ : struct, IQuotient
         {

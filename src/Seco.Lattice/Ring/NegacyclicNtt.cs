@@ -28,10 +28,12 @@ namespace Seco.Lattice.Ring;
 /// the results.
 /// </para>
 /// <para>
-/// The kernels (the methods with the loops) are marked <see cref="MethodImplOptions.AggressiveOptimization"/>, so they
-/// are compiled fully optimized on first use instead of going through tier-0 and on-stack-replacement code: under
-/// tiered compilation the AVX2 forward kernel was seen to stay in its OSR version, 2.2× slower than optimized code,
-/// for the whole of a BenchmarkDotNet run and of a standalone loop. The kernels gain nothing from dynamic PGO.
+/// The kernels (the methods with the loops) are compiled fully optimized on first use
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>) and never inlined (<see cref="MethodImplOptions.NoInlining"/>).
+/// Under tiered compilation a kernel first runs tier-0 and on-stack-replacement code (a standalone loop kept the
+/// AVX2 forward kernel in its OSR version, 2.2× slower, for 1600 calls), and dynamic PGO then inlined the AVX2
+/// kernel into the <see cref="Forward(Span{ulong}, NttTables, NttIsa)"/> dispatcher, where it ran 2–2.5× slower
+/// than on its own (BenchmarkDotNet). The kernels gain nothing from PGO: their loops are branch-free.
 /// </para>
 /// </summary>
 public static partial class NegacyclicNtt
@@ -149,7 +151,7 @@ public static partial class NegacyclicNtt
     }
 
     /// <summary>Scalar forward transform of the n values at <paramref name="a"/> (any n ≥ 2).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ForwardScalar(ulong* a, int n, NttTables tables)
     {
         ulong q = tables.Modulus.Value;
@@ -217,7 +219,7 @@ public static partial class NegacyclicNtt
     }
 
     /// <summary>Scalar inverse transform of the n values at <paramref name="a"/> (any n ≥ 2).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void InverseScalar(ulong* a, int n, NttTables tables)
     {
         ulong q = tables.Modulus.Value;
