@@ -1,4 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
 using Seco.Lattice.Ring;
 
 namespace Seco.Bench;
@@ -6,10 +10,15 @@ namespace Seco.Bench;
 /// <summary>
 /// One-limb negacyclic NTT (forward and inverse) with the 44-bit SEAL BFVDefault prime 0xfffffffc001, plus the
 /// throughput of Barrett vs Shoup modular multiplication over an n-element array.
-/// Reference: native SEAL 4.4 inverse NTT, one limb, n = 8192 ≈ 107 µs on a comparable 2-core machine.
+/// <see cref="NttForward"/> / <see cref="NttInverse"/> measure the path the library dispatches to (column "ISA", e.g.
+/// AVX-512); the *Scalar and *Avx2 variants force the other implementations so the table compares them side by side
+/// (the Avx2 rows fail on a machine without AVX2).
+/// Reference (issue 19): native SEAL 4.4 without HEXL, one limb, n = 8192: forward ≈ 101 µs, inverse ≈ 70 µs on this
+/// class of machine.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
+[Config(typeof(Config))]
 public class NttBenchmarks
 {
     private const ulong Prime44 = 0xfffffffc001;
@@ -46,6 +55,18 @@ public class NttBenchmarks
     [Benchmark]
     public void NttInverse() => NegacyclicNtt.Inverse(_data, _tables);
 
+    [Benchmark]
+    public void NttForwardScalar() => NegacyclicNtt.Forward(_data, _tables, NttIsa.Scalar);
+
+    [Benchmark]
+    public void NttInverseScalar() => NegacyclicNtt.Inverse(_data, _tables, NttIsa.Scalar);
+
+    [Benchmark]
+    public void NttForwardAvx2() => NegacyclicNtt.Forward(_data, _tables, NttIsa.Avx2);
+
+    [Benchmark]
+    public void NttInverseAvx2() => NegacyclicNtt.Inverse(_data, _tables, NttIsa.Avx2);
+
     /// <summary>n Barrett products of two arrays (as in an NTT-domain pointwise multiply).</summary>
     [Benchmark]
     public ulong MultiplyBarrett()
@@ -75,5 +96,37 @@ public class NttBenchmarks
         }
 
         return acc;
+    }
+
+    private sealed class Config : ManualConfig
+    {
+        public Config() => AddColumn(new IsaColumn());
+    }
+
+    /// <summary>"ISA": the NTT implementation a row ran (the dispatched one for NttForward / NttInverse).</summary>
+    private sealed class IsaColumn : IColumn
+    {
+        public string Id => nameof(IsaColumn);
+        public string ColumnName => "ISA";
+        public bool AlwaysShow => true;
+        public ColumnCategory Category => ColumnCategory.Custom;
+        public int PriorityInCategory => 0;
+        public bool IsNumeric => false;
+        public UnitType UnitType => UnitType.Dimensionless;
+        public string Legend => "NTT implementation the row measured (NegacyclicNtt.Isa for the dispatched methods)";
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => benchmarkCase.Descriptor.WorkloadMethod.Name switch
+        {
+            nameof(NttForward) or nameof(NttInverse) => NegacyclicNtt.Isa,
+            nameof(NttForwardScalar) or nameof(NttInverseScalar) => NegacyclicNtt.Name(NttIsa.Scalar),
+            nameof(NttForwardAvx2) or nameof(NttInverseAvx2) => NegacyclicNtt.Name(NttIsa.Avx2),
+            _ => "-",
+        };
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        public bool IsAvailable(Summary summary) => true;
+        public override string ToString() => ColumnName;
     }
 }

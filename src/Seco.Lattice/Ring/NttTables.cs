@@ -19,6 +19,8 @@ public sealed class NttTables
     private readonly ulong[] _rootsShoup;
     private readonly ulong[] _invRoots;
     private readonly ulong[] _invRootsShoup;
+    private ulong[]? _rootsOverQ;
+    private ulong[]? _invRootsOverQ;
 
     /// <summary>
     /// Builds tables for length <paramref name="n"/> and prime modulus <paramref name="modulus"/>, using the minimal
@@ -133,6 +135,29 @@ public sealed class NttTables
     internal ulong[] InvRootsArray => _invRoots;
 
     internal ulong[] InvRootsShoupArray => _invRootsShoup;
+
+    /// <summary>
+    /// Bits of the doubles w/q (correctly rounded) for the twiddles w of <see cref="RootPowers"/>: the AVX-512 NTT
+    /// estimates Shoup quotients in floating point for small moduli (NegacyclicNtt.Avx512.cs). Built on first use;
+    /// a race only builds the same table twice.
+    /// </summary>
+    internal ulong[] RootsOverQArray => _rootsOverQ ??= RatiosToModulus(_roots);
+
+    /// <summary>As <see cref="RootsOverQArray"/> for <see cref="InvRootPowers"/>.</summary>
+    internal ulong[] InvRootsOverQArray => _invRootsOverQ ??= RatiosToModulus(_invRoots);
+
+    /// <summary>w/q as double bits for every w of <paramref name="twiddles"/>.</summary>
+    private ulong[] RatiosToModulus(ulong[] twiddles)
+    {
+        double q = Modulus.Value;
+        var ratios = new ulong[twiddles.Length];
+        for (int i = 0; i < twiddles.Length; i++)
+        {
+            ratios[i] = BitConverter.DoubleToUInt64Bits(twiddles[i] / q);
+        }
+
+        return ratios;
+    }
 
     /// <summary>Reverses the low <paramref name="bits"/> bits of <paramref name="value"/>.</summary>
     public static uint BitReverse(uint value, int bits)
