@@ -1,82 +1,287 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Seco.Lattice.Ring;
 
 /// <summary>
-/// Vector256 kernels for the modular operations that need no 64×64→128 product (add, sub, negate), chosen at run
-/// time when 256-bit vectors are hardware-accelerated (AVX2 here); each returns how many leading elements it
-/// processed, and the caller's scalar loop does the rest (all of them on hardware without vectors). Products stay
-/// scalar: AVX2 has no 64-bit high multiply, and emulating one costs more than <c>mulx</c>.
-/// Residues are below 2^61, so signed 64-bit compares are exact.
+/// Vector kernels for the coefficient-wise modular operations of <see cref="RnsPoly"/>, chosen at run time: 512-bit
+/// (AVX-512 F/DQ) when available, else 256-bit (AVX2) for the operations that need no 64×64 product. Each returns how
+/// many leading elements it processed, and the caller's scalar loop does the rest (all of them on hardware without
+/// the instructions, or for moduli a kernel does not cover). Every result is fully reduced, so it is the same word
+/// the scalar code computes. Residues are below 2^61, so signed 64-bit compares are exact.
+/// <para>
+/// Products use the two ways of <see cref="NegacyclicNtt"/>'s AVX-512 kernels to estimate a quotient without a
+/// 64×64 → 128-bit multiply: in double precision for q &lt; 2^49 (every BFV coefficient prime up to n = 16384), and
+/// for Shoup multiplication by a precomputed ⌊w·2^64/q⌋ from three 32×32-bit <c>vpmuludq</c> products for larger q.
+/// General products of two residues modulo a larger q (the 60-bit auxiliary primes) stay scalar for now: they would
+/// need a vector Barrett reduction of the full 128-bit product.
+/// </para>
 /// </summary>
 internal static class VectorKernels
 {
+    /// <summary>Moduli below this bound (2^49) get the floating-point quotient estimate.</summary>
+    public const ulong FloatQuotientBound = 1UL << 49;
+
+    private static bool Use512 => Avx512DQ.IsSupported && Vector512.IsHardwareAccelerated;
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
     public static int Add(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dest, ulong q)
     {
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            return 0;
-        }
-
-        var qv = Vector256.Create(q);
         ref ulong ra = ref MemoryMarshal.GetReference(a);
         ref ulong rb = ref MemoryMarshal.GetReference(b);
         ref ulong rd = ref MemoryMarshal.GetReference(dest);
-        int last = dest.Length - Vector256<ulong>.Count;
         int i = 0;
-        for (; i <= last; i += Vector256<ulong>.Count)
+        if (Use512)
         {
-            Vector256<ulong> s = Vector256.LoadUnsafe(ref ra, (nuint)i) + Vector256.LoadUnsafe(ref rb, (nuint)i);
-            Vector256<ulong> ge = Vector256.GreaterThanOrEqual(s.AsInt64(), qv.AsInt64()).AsUInt64();
-            (s - (qv & ge)).StoreUnsafe(ref rd, (nuint)i);
+            // a + b < 2q; the unsigned min with a + b − q subtracts q exactly when a + b ≥ q.
+            var qv = Vector512.Create(q);
+            for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> s = Vector512.LoadUnsafe(ref ra, (nuint)i) + Vector512.LoadUnsafe(ref rb, (nuint)i);
+                Vector512.Min(s, s - qv).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var qv = Vector256.Create(q);
+            for (int last = dest.Length - Vector256<ulong>.Count; i <= last; i += Vector256<ulong>.Count)
+            {
+                Vector256<ulong> s = Vector256.LoadUnsafe(ref ra, (nuint)i) + Vector256.LoadUnsafe(ref rb, (nuint)i);
+                Vector256<ulong> ge = Vector256.GreaterThanOrEqual(s.AsInt64(), qv.AsInt64()).AsUInt64();
+                (s - (qv & ge)).StoreUnsafe(ref rd, (nuint)i);
+            }
         }
 
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
     public static int Sub(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dest, ulong q)
     {
-        if (!Vector256.IsHardwareAccelerated)
-        {
-            return 0;
-        }
-
-        var qv = Vector256.Create(q);
         ref ulong ra = ref MemoryMarshal.GetReference(a);
         ref ulong rb = ref MemoryMarshal.GetReference(b);
         ref ulong rd = ref MemoryMarshal.GetReference(dest);
-        int last = dest.Length - Vector256<ulong>.Count;
         int i = 0;
-        for (; i <= last; i += Vector256<ulong>.Count)
+        if (Use512)
         {
-            Vector256<ulong> x = Vector256.LoadUnsafe(ref ra, (nuint)i), y = Vector256.LoadUnsafe(ref rb, (nuint)i);
-            Vector256<ulong> borrow = Vector256.GreaterThan(y.AsInt64(), x.AsInt64()).AsUInt64();
-            (x - y + (qv & borrow)).StoreUnsafe(ref rd, (nuint)i);
+            // a − b wraps above 2^63 when a < b, and a − b + q is then the smaller of the two.
+            var qv = Vector512.Create(q);
+            for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> d = Vector512.LoadUnsafe(ref ra, (nuint)i) - Vector512.LoadUnsafe(ref rb, (nuint)i);
+                Vector512.Min(d, d + qv).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var qv = Vector256.Create(q);
+            for (int last = dest.Length - Vector256<ulong>.Count; i <= last; i += Vector256<ulong>.Count)
+            {
+                Vector256<ulong> x = Vector256.LoadUnsafe(ref ra, (nuint)i), y = Vector256.LoadUnsafe(ref rb, (nuint)i);
+                Vector256<ulong> borrow = Vector256.GreaterThan(y.AsInt64(), x.AsInt64()).AsUInt64();
+                (x - y + (qv & borrow)).StoreUnsafe(ref rd, (nuint)i);
+            }
         }
 
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
     public static int Negate(ReadOnlySpan<ulong> a, Span<ulong> dest, ulong q)
     {
-        if (!Vector256.IsHardwareAccelerated)
+        ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong rd = ref MemoryMarshal.GetReference(dest);
+        int i = 0;
+        if (Use512)
+        {
+            var qv = Vector512.Create(q);
+            for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i);
+                Vector512<ulong> nonZero = ~Vector512.Equals(x, Vector512<ulong>.Zero);
+                ((qv - x) & nonZero).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var qv = Vector256.Create(q);
+            for (int last = dest.Length - Vector256<ulong>.Count; i <= last; i += Vector256<ulong>.Count)
+            {
+                Vector256<ulong> x = Vector256.LoadUnsafe(ref ra, (nuint)i);
+                Vector256<ulong> nonZero = ~Vector256.Equals(x, Vector256<ulong>.Zero);
+                ((qv - x) & nonZero).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>dest = a ⊙ b mod q for residues a, b &lt; q &lt; 2^49 (0 elements for larger q or without AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
+    public static int MultiplyPointwise(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dest, ulong q)
+    {
+        if (!Use512 || q >= FloatQuotientBound)
         {
             return 0;
         }
 
-        var qv = Vector256.Create(q);
         ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong rb = ref MemoryMarshal.GetReference(b);
         ref ulong rd = ref MemoryMarshal.GetReference(dest);
-        int last = dest.Length - Vector256<ulong>.Count;
+        var qv = Vector512.Create(q);
+        var invQ = Vector512.Create(1.0 / q);
         int i = 0;
-        for (; i <= last; i += Vector256<ulong>.Count)
+        for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
         {
-            Vector256<ulong> x = Vector256.LoadUnsafe(ref ra, (nuint)i);
-            Vector256<ulong> nonZero = ~Vector256.Equals(x, Vector256<ulong>.Zero);
-            ((qv - x) & nonZero).StoreUnsafe(ref rd, (nuint)i);
+            Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i), y = Vector512.LoadUnsafe(ref rb, (nuint)i);
+            MulModFloat(x, y, qv, invQ).StoreUnsafe(ref rd, (nuint)i);
         }
 
         return i;
+    }
+
+    /// <summary>dest = dest + a ⊙ b mod q for residues below q &lt; 2^49 (0 elements otherwise, see <see cref="MultiplyPointwise"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
+    public static int MultiplyAddPointwise(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dest, ulong q)
+    {
+        if (!Use512 || q >= FloatQuotientBound)
+        {
+            return 0;
+        }
+
+        ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong rb = ref MemoryMarshal.GetReference(b);
+        ref ulong rd = ref MemoryMarshal.GetReference(dest);
+        var qv = Vector512.Create(q);
+        var invQ = Vector512.Create(1.0 / q);
+        int i = 0;
+        for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+        {
+            Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i), y = Vector512.LoadUnsafe(ref rb, (nuint)i);
+            Vector512<ulong> s = Vector512.LoadUnsafe(ref rd, (nuint)i) + MulModFloat(x, y, qv, invQ);
+            Vector512.Min(s, s - qv).StoreUnsafe(ref rd, (nuint)i);
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// dest = a ⊙ w mod q for a fixed operand w (residues below q) with Shoup quotients <paramref name="wShoup"/>, any
+    /// q (the scalar <see cref="Modulus.MultiplyShoup"/>, 8 lanes at a time; 0 elements without AVX-512).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
+    public static int MultiplyPointwiseShoup(
+        ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> w, ReadOnlySpan<ulong> wShoup, Span<ulong> dest, ulong q)
+    {
+        if (!Use512)
+        {
+            return 0;
+        }
+
+        if (q < FloatQuotientBound)
+        {
+            // The double-precision estimate needs no quotient operand and fewer operations than Shoup's.
+            return MultiplyPointwise(a, w, dest, q);
+        }
+
+        ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong rw = ref MemoryMarshal.GetReference(w);
+        ref ulong rs = ref MemoryMarshal.GetReference(wShoup);
+        ref ulong rd = ref MemoryMarshal.GetReference(dest);
+        var qv = Vector512.Create(q);
+        int i = 0;
+        for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+        {
+            Vector512<ulong> ws = Vector512.LoadUnsafe(ref rs, (nuint)i);
+            Vector512<ulong> r = MulShoupInteger(Vector512.LoadUnsafe(ref ra, (nuint)i), Vector512.LoadUnsafe(ref rw, (nuint)i), ws, ws >>> 32, qv);
+            r = Vector512.Min(r, r - (qv + qv));
+            Vector512.Min(r, r - qv).StoreUnsafe(ref rd, (nuint)i);
+        }
+
+        return i;
+    }
+
+    /// <summary>dest = a · c mod q for one residue c &lt; q with Shoup quotient <paramref name="cShoup"/> (0 elements without AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
+    public static int MultiplyScalar(ReadOnlySpan<ulong> a, ulong c, ulong cShoup, Span<ulong> dest, ulong q)
+    {
+        if (!Use512)
+        {
+            return 0;
+        }
+
+        ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong rd = ref MemoryMarshal.GetReference(dest);
+        var qv = Vector512.Create(q);
+        var cv = Vector512.Create(c);
+        int i = 0;
+        if (q < FloatQuotientBound)
+        {
+            var cOverQ = Vector512.Create(c / (double)q);
+            for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i);
+                MulModFloatByRatio(x, cv, cOverQ, qv).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+        else
+        {
+            var cs = Vector512.Create(cShoup);
+            Vector512<ulong> csHi = cs >>> 32;
+            for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> r = MulShoupInteger(Vector512.LoadUnsafe(ref ra, (nuint)i), cv, cs, csHi, qv);
+                r = Vector512.Min(r, r - (qv + qv));
+                Vector512.Min(r, r - qv).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// x·y mod q in [0, q) for x, y &lt; q &lt; 2^49. Both convert to doubles exactly, and fl(fl(x·y)·fl(1/q)) carries
+    /// three roundings, so it is within 3·2^−53·(x·y/q) &lt; 3·2^−53·2^49 &lt; 0.19 of x·y/q; rounded to the nearest
+    /// integer (<c>vcvtpd2uqq</c>, round-to-nearest as .NET keeps MXCSR), q̂ is ⌊x·y/q⌋ or one more. Hence
+    /// r = x·y − q̂·q (two <c>vpmullq</c>, modulo 2^64) lies in [−q, q), and min(r, r + q) on unsigned words is
+    /// x·y mod q: a negative r has wrapped above 2^63 while r + q is its true value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> MulModFloat(Vector512<ulong> x, Vector512<ulong> y, Vector512<ulong> q, Vector512<double> invQ)
+    {
+        Vector512<double> p = Avx512DQ.ConvertToVector512Double(x) * Avx512DQ.ConvertToVector512Double(y) * invQ;
+        Vector512<ulong> qHat = Avx512DQ.ConvertToVector512UInt64(p);
+        Vector512<ulong> r = Avx512DQ.MultiplyLow(x, y) - Avx512DQ.MultiplyLow(qHat, q);
+        return Vector512.Min(r, r + q);
+    }
+
+    /// <summary>
+    /// x·c mod q in [0, q) for x &lt; q &lt; 2^49 and the correctly rounded ratio c/q: as <see cref="MulModFloat"/> with
+    /// two roundings (error below 2^−52·2^49 = 1/8).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> MulModFloatByRatio(Vector512<ulong> x, Vector512<ulong> c, Vector512<double> cOverQ, Vector512<ulong> q)
+    {
+        Vector512<ulong> qHat = Avx512DQ.ConvertToVector512UInt64(Avx512DQ.ConvertToVector512Double(x) * cOverQ);
+        Vector512<ulong> r = Avx512DQ.MultiplyLow(x, c) - Avx512DQ.MultiplyLow(qHat, q);
+        return Vector512.Min(r, r + q);
+    }
+
+    /// <summary>
+    /// x·w mod q in [0, 4q) for any 64-bit x, given ws = ⌊w·2^64/q⌋ and wsHi = ws &gt;&gt; 32: the quotient from three of
+    /// the four 32×32-bit partial products of x·ws is at most 3 below ⌊x·w/q⌋ (see NegacyclicNtt.Avx512.cs,
+    /// IntegerQuotient).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> MulShoupInteger(
+        Vector512<ulong> x, Vector512<ulong> w, Vector512<ulong> ws, Vector512<ulong> wsHi, Vector512<ulong> q)
+    {
+        Vector512<ulong> xHi = x >>> 32;
+        Vector512<ulong> qHat = Avx512F.Multiply(xHi.AsUInt32(), wsHi.AsUInt32())
+            + (Avx512F.Multiply(x.AsUInt32(), wsHi.AsUInt32()) >>> 32)
+            + (Avx512F.Multiply(xHi.AsUInt32(), ws.AsUInt32()) >>> 32);
+        return Avx512DQ.MultiplyLow(x, w) - Avx512DQ.MultiplyLow(qHat, q);
     }
 }
