@@ -15,8 +15,8 @@ namespace Seco.Lattice.Ring;
 /// Products use the two ways of <see cref="NegacyclicNtt"/>'s AVX-512 kernels to estimate a quotient without a
 /// 64×64 → 128-bit multiply: in double precision for q &lt; 2^49 (every BFV coefficient prime up to n = 16384), and
 /// for Shoup multiplication by a precomputed ⌊w·2^64/q⌋ from three 32×32-bit <c>vpmuludq</c> products for larger q.
-/// General products of two residues modulo a larger q (the 60-bit auxiliary primes) stay scalar for now: they would
-/// need a vector Barrett reduction of the full 128-bit product.
+/// General products of two residues modulo a larger q (the 60-bit auxiliary primes) use a Barrett reduction of the
+/// full 128-bit product (<see cref="BarrettConstants"/>).
 /// </para>
 /// </summary>
 internal static class VectorKernels
@@ -118,11 +118,11 @@ internal static class VectorKernels
         return i;
     }
 
-    /// <summary>dest = a ⊙ b mod q for residues a, b &lt; q &lt; 2^49 (0 elements for larger q or without AVX-512).</summary>
+    /// <summary>dest = a ⊙ b mod q for residues a, b &lt; q (0 elements without AVX-512 or for a power-of-two q ≥ 2^49).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
     public static int MultiplyPointwise(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dest, ulong q)
     {
-        if (!Use512 || q >= FloatQuotientBound)
+        if (!Use512)
         {
             return 0;
         }
@@ -131,22 +131,33 @@ internal static class VectorKernels
         ref ulong rb = ref MemoryMarshal.GetReference(b);
         ref ulong rd = ref MemoryMarshal.GetReference(dest);
         var qv = Vector512.Create(q);
-        var invQ = Vector512.Create(1.0 / q);
         int i = 0;
-        for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+        if (q < FloatQuotientBound)
         {
-            Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i), y = Vector512.LoadUnsafe(ref rb, (nuint)i);
-            MulModFloat(x, y, qv, invQ).StoreUnsafe(ref rd, (nuint)i);
+            var invQ = Vector512.Create(1.0 / q);
+            for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i), y = Vector512.LoadUnsafe(ref rb, (nuint)i);
+                MulModFloat(x, y, qv, invQ).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+        else if (BarrettConstants.TryCreate(q, out BarrettConstants barrett))
+        {
+            for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i), y = Vector512.LoadUnsafe(ref rb, (nuint)i);
+                MulModBarrett(x, y, qv, barrett).StoreUnsafe(ref rd, (nuint)i);
+            }
         }
 
         return i;
     }
 
-    /// <summary>dest = dest + a ⊙ b mod q for residues below q &lt; 2^49 (0 elements otherwise, see <see cref="MultiplyPointwise"/>).</summary>
+    /// <summary>dest = dest + a ⊙ b mod q for residues below q (0 elements where <see cref="MultiplyPointwise"/> does none).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
     public static int MultiplyAddPointwise(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> dest, ulong q)
     {
-        if (!Use512 || q >= FloatQuotientBound)
+        if (!Use512)
         {
             return 0;
         }
@@ -155,13 +166,25 @@ internal static class VectorKernels
         ref ulong rb = ref MemoryMarshal.GetReference(b);
         ref ulong rd = ref MemoryMarshal.GetReference(dest);
         var qv = Vector512.Create(q);
-        var invQ = Vector512.Create(1.0 / q);
         int i = 0;
-        for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+        if (q < FloatQuotientBound)
         {
-            Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i), y = Vector512.LoadUnsafe(ref rb, (nuint)i);
-            Vector512<ulong> s = Vector512.LoadUnsafe(ref rd, (nuint)i) + MulModFloat(x, y, qv, invQ);
-            Vector512.Min(s, s - qv).StoreUnsafe(ref rd, (nuint)i);
+            var invQ = Vector512.Create(1.0 / q);
+            for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i), y = Vector512.LoadUnsafe(ref rb, (nuint)i);
+                Vector512<ulong> s = Vector512.LoadUnsafe(ref rd, (nuint)i) + MulModFloat(x, y, qv, invQ);
+                Vector512.Min(s, s - qv).StoreUnsafe(ref rd, (nuint)i);
+            }
+        }
+        else if (BarrettConstants.TryCreate(q, out BarrettConstants barrett))
+        {
+            for (int last = dest.Length - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+            {
+                Vector512<ulong> x = Vector512.LoadUnsafe(ref ra, (nuint)i), y = Vector512.LoadUnsafe(ref rb, (nuint)i);
+                Vector512<ulong> s = Vector512.LoadUnsafe(ref rd, (nuint)i) + MulModBarrett(x, y, qv, barrett);
+                Vector512.Min(s, s - qv).StoreUnsafe(ref rd, (nuint)i);
+            }
         }
 
         return i;
@@ -258,6 +281,40 @@ internal static class VectorKernels
     }
 
     /// <summary>
+    /// x·y mod q in [0, q) for residues x, y &lt; q, q of k ≥ 50 bits, by Barrett reduction of T = x·y &lt; 2^(2k)
+    /// (Menezes et al., Handbook of Applied Cryptography, Alg. 14.42, with the quotient shift aligned to 64 bits):
+    /// q₁ = ⌊T / 2^(k−1)⌋ &lt; 2^(k+1) is taken from the exact 128-bit product (one <c>vpmullq</c>, four
+    /// <c>vpmuludq</c>), and q̂ = ⌊q₁·μ / 2^64⌋ with μ = ⌊2^(k+63)/q⌋ &lt; 2^64 from three <c>vpmuludq</c>. Writing
+    /// A = T/2^(k−1) and M = 2^(k+63)/q, q₁·μ/2^64 lies in (T/q − (A + M)/2^64, T/q] and (A + M)/2^64 &lt; 1.25, so the
+    /// exact ⌊q₁·μ / 2^64⌋ is at most 2 below ⌊T/q⌋, and the three-product estimate (see <see cref="MulShoupInteger"/>)
+    /// at most 2 below that: r = T − q̂·q (<c>vpmullq</c>, modulo 2^64) lies in [0, 5q) ⊂ [0, 2^64), and three
+    /// conditional subtractions (4q, 2q, q) reduce it. (The bound is loose: in 2·10^7 sampled products of 60/61-bit
+    /// residues q̂ was never more than 2 below ⌊T/q⌋, so tests cannot reach the 4q step; it is there for the proof.)
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> MulModBarrett(Vector512<ulong> x, Vector512<ulong> y, Vector512<ulong> q, in BarrettConstants c)
+    {
+        // T = x·y exactly: low word by vpmullq, high word from the four 32×32 partial products with carries.
+        Vector512<ulong> xHi = x >>> 32, yHi = y >>> 32;
+        Vector512<ulong> ll = Avx512F.Multiply(x.AsUInt32(), y.AsUInt32());
+        Vector512<ulong> lh = Avx512F.Multiply(x.AsUInt32(), yHi.AsUInt32());
+        Vector512<ulong> hl = Avx512F.Multiply(xHi.AsUInt32(), y.AsUInt32());
+        Vector512<ulong> hh = Avx512F.Multiply(xHi.AsUInt32(), yHi.AsUInt32());
+        Vector512<ulong> mid = lh + (ll >>> 32);
+        Vector512<ulong> mid2 = hl + (mid & Vector512.Create(0xFFFF_FFFFUL));
+        Vector512<ulong> tHi = hh + (mid >>> 32) + (mid2 >>> 32);
+        Vector512<ulong> tLo = Avx512DQ.MultiplyLow(x, y);
+
+        // q₁ = T >> (k − 1); T < 2^(2k) keeps it below 2^(k+1).
+        Vector512<ulong> q1 = Vector512.ShiftLeft(tHi, c.LeftShift) | Vector512.ShiftRightLogical(tLo, c.RightShift);
+        Vector512<ulong> qHat = MulHighEstimate(q1, c.Mu, c.MuHi);
+        Vector512<ulong> r = tLo - Avx512DQ.MultiplyLow(qHat, q);
+        r = Vector512.Min(r, r - (q << 2));
+        r = Vector512.Min(r, r - (q + q));
+        return Vector512.Min(r, r - q);
+    }
+
+    /// <summary>
     /// x·c mod q in [0, q) for x &lt; q &lt; 2^49 and the correctly rounded ratio c/q: as <see cref="MulModFloat"/> with
     /// two roundings (error below 2^−52·2^49 = 1/8).
     /// </summary>
@@ -276,12 +333,53 @@ internal static class VectorKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<ulong> MulShoupInteger(
-        Vector512<ulong> x, Vector512<ulong> w, Vector512<ulong> ws, Vector512<ulong> wsHi, Vector512<ulong> q)
+        Vector512<ulong> x, Vector512<ulong> w, Vector512<ulong> ws, Vector512<ulong> wsHi, Vector512<ulong> q) =>
+        Avx512DQ.MultiplyLow(x, w) - Avx512DQ.MultiplyLow(MulHighEstimate(x, ws, wsHi), q);
+
+    /// <summary>
+    /// ⌊a·b / 2^64⌋ minus at most 2, from three of the four 32×32-bit partial products (the low·low product and the
+    /// carries out of the middle column are dropped); <paramref name="bHi"/> = b &gt;&gt; 32.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> MulHighEstimate(Vector512<ulong> a, Vector512<ulong> b, Vector512<ulong> bHi)
     {
-        Vector512<ulong> xHi = x >>> 32;
-        Vector512<ulong> qHat = Avx512F.Multiply(xHi.AsUInt32(), wsHi.AsUInt32())
-            + (Avx512F.Multiply(x.AsUInt32(), wsHi.AsUInt32()) >>> 32)
-            + (Avx512F.Multiply(xHi.AsUInt32(), ws.AsUInt32()) >>> 32);
-        return Avx512DQ.MultiplyLow(x, w) - Avx512DQ.MultiplyLow(qHat, q);
+        Vector512<ulong> aHi = a >>> 32;
+        return Avx512F.Multiply(aHi.AsUInt32(), bHi.AsUInt32())
+            + (Avx512F.Multiply(a.AsUInt32(), bHi.AsUInt32()) >>> 32)
+            + (Avx512F.Multiply(aHi.AsUInt32(), b.AsUInt32()) >>> 32);
+    }
+
+    /// <summary>The constants of <see cref="MulModBarrett"/> for a modulus of k bits: μ = ⌊2^(k+63)/q⌋ and the shifts of T.</summary>
+    private readonly struct BarrettConstants
+    {
+        private BarrettConstants(ulong mu, int bits)
+        {
+            Mu = Vector512.Create(mu);
+            MuHi = Vector512.Create(mu >> 32);
+            LeftShift = 65 - bits;
+            RightShift = bits - 1;
+        }
+
+        public Vector512<ulong> Mu { get; }
+
+        public Vector512<ulong> MuHi { get; }
+
+        public int LeftShift { get; }
+
+        public int RightShift { get; }
+
+        /// <summary>False for a power of two (μ = 2^64 would not fit) and for q below 2^32 (no need, shifts out of range).</summary>
+        public static bool TryCreate(ulong q, out BarrettConstants constants)
+        {
+            int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(q);
+            if (bits < 33 || System.Numerics.BitOperations.IsPow2(q))
+            {
+                constants = default;
+                return false;
+            }
+
+            constants = new BarrettConstants((ulong)((UInt128.One << (bits + 63)) / q), bits);
+            return true;
+        }
     }
 }
