@@ -1,3 +1,4 @@
+using Seco.Lattice.Bfv;
 using Seco.Lattice.Parameters;
 using Seco.Lattice.Ring;
 
@@ -156,6 +157,71 @@ public class VectorKernelsTests
         ulong[] inPlace = (ulong[])a.Clone();
         RnsPoly.MultiplyPointwise(inPlace, b, inPlace, moduli, n);
         Assert.Equal(Enumerable.Range(0, len).Select(i => Mul(a[i], b[i], Q(i))), inPlace);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void WideAccumulation_MatchesEvaluator(int n)
+    {
+        // The kernels mirror Evaluator.MultiplyAccumulateWide / ReduceWide (key switching, plaintext MatVec) word for
+        // word: accumulators of any 128-bit value, including ones that wrap, and every modulus the kernels accept.
+        foreach (ulong qv in AllModuli)
+        {
+            var q = new Modulus(qv);
+            var rng = new Random((n * 31_337) + (int)(qv % 100_003));
+            ulong[] d = Residues(rng, n, qv), b = Residues(rng, n, qv), a = Residues(rng, n, qv);
+            ulong[] wide = Enumerable.Range(0, 4 * n).Select(i => i % 7 == 0 ? ulong.MaxValue - (ulong)rng.Next(3) : RandomWord(rng)).ToArray();
+
+            ulong[] expected = (ulong[])wide.Clone(), actual = (ulong[])wide.Clone();
+            Evaluator.MultiplyAccumulateWide(d, b, a, expected, n);
+            int done = VectorKernels.MultiplyAccumulateWide(d, b, a, actual, n);
+            Assert.InRange(done, 0, n);
+            for (int part = 0; part < 4; part++)
+            {
+                for (int i = 0; i < done; i++)
+                {
+                    Assert.True(expected[(part * n) + i] == actual[(part * n) + i], $"MultiplyAccumulateWide, q = {qv}, word {part}, index {i}");
+                }
+            }
+
+            // Reduction of arbitrary accumulators, and of 64 accumulated products (the largest sums callers make).
+            foreach (ulong[] acc in new[] { wide, SumOfProducts(rng, n, qv, 64) })
+            {
+                ulong[] e0 = new ulong[n], e1 = new ulong[n], s0 = new ulong[n], s1 = new ulong[n];
+                Evaluator.ReduceWide(acc, q, e0, e1, n);
+                done = VectorKernels.ReduceWide(acc, q, s0, s1, n);
+                AssertPrefix(done, n, i => e0[i], s0, $"ReduceWide s0, q = {qv}");
+                AssertPrefix(done, n, i => e1[i], s1, $"ReduceWide s1, q = {qv}");
+            }
+        }
+    }
+
+    [Fact]
+    public void WideKernels_CoverTheProjectsModuli_WhereTheMachineAllows()
+    {
+        const int n = 64;
+        bool avx512 = NegacyclicNtt.IsSupported(NttIsa.Avx512);
+        foreach (ulong qv in new[] { BfvPresets.Default8192().CoeffModulus[4].Value, Primes.NttPrimes(60, 8192, 1)[0] })
+        {
+            ulong[] x = Residues(new Random(3), n, qv), wide = new ulong[4 * n];
+            Assert.Equal(avx512 ? n : 0, VectorKernels.MultiplyAccumulateWide(x, x, x, wide, n));
+            Assert.Equal(avx512 ? n : 0, VectorKernels.ReduceWide(wide, new Modulus(qv), new ulong[n], new ulong[n], n));
+        }
+    }
+
+    private static ulong RandomWord(Random rng) => ((ulong)(uint)rng.Next() << 33) ^ ((ulong)(uint)rng.Next() << 11) ^ (ulong)(uint)rng.Next();
+
+    /// <summary>Wide accumulators [hi0 | lo0 | hi1 | lo1] holding sums of <paramref name="terms"/> products of residues.</summary>
+    private static ulong[] SumOfProducts(Random rng, int n, ulong q, int terms)
+    {
+        var wide = new ulong[4 * n];
+        for (int t = 0; t < terms; t++)
+        {
+            ulong[] d = Residues(rng, n, q), x = Residues(rng, n, q), y = Residues(rng, n, q);
+            Evaluator.MultiplyAccumulateWide(d, x, y, wide, n);
+        }
+
+        return wide;
     }
 
     /// <summary>Random residues in [0, q), with the edges 0, 1, q − 1 (and q − 2) planted throughout.</summary>

@@ -265,6 +265,115 @@ internal static class VectorKernels
     }
 
     /// <summary>
+    /// (hi0:lo0, hi1:lo1) += d ⊙ (b, a) in 128-bit lanes, <paramref name="wide"/> = [hi0 | lo0 | hi1 | lo1] — exactly
+    /// the words of the scalar <c>Evaluator.MultiplyAccumulateWide</c> (key switching and the plaintext MatVec
+    /// accumulate up to 64 such products before one <see cref="ReduceWide"/>). Each 64×64 → 128-bit product is
+    /// <c>vpmullq</c> for the low word and four <c>vpmuludq</c> for the exact high word; the carry out of the low word
+    /// is an unsigned compare. Returns the number of leading coefficients done (0 without AVX-512).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
+    public static int MultiplyAccumulateWide(ReadOnlySpan<ulong> d, ReadOnlySpan<ulong> b, ReadOnlySpan<ulong> a, Span<ulong> wide, int n)
+    {
+        if (!Use512)
+        {
+            return 0;
+        }
+
+        ref ulong rd = ref MemoryMarshal.GetReference(d);
+        ref ulong rb = ref MemoryMarshal.GetReference(b);
+        ref ulong ra = ref MemoryMarshal.GetReference(a);
+        ref ulong hi0 = ref MemoryMarshal.GetReference(wide);
+        ref ulong lo0 = ref Unsafe.Add(ref hi0, n);
+        ref ulong hi1 = ref Unsafe.Add(ref hi0, 2 * n);
+        ref ulong lo1 = ref Unsafe.Add(ref hi0, 3 * n);
+        int i = 0;
+        for (int last = n - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+        {
+            Vector512<ulong> x = Vector512.LoadUnsafe(ref rd, (nuint)i);
+            Vector512<ulong> xHi = x >>> 32;
+            Accumulate(x, xHi, Vector512.LoadUnsafe(ref rb, (nuint)i), ref hi0, ref lo0, i);
+            Accumulate(x, xHi, Vector512.LoadUnsafe(ref ra, (nuint)i), ref hi1, ref lo1, i);
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// s0 = (hi0:lo0) mod q and s1 = (hi1:lo1) mod q for the accumulators of <see cref="MultiplyAccumulateWide"/>, any
+    /// 128-bit values — the scalar <c>Evaluator.ReduceWide</c> (<see cref="Modulus.Reduce(ulong, ulong)"/>), 8 lanes at
+    /// a time. Returns the number of leading coefficients done (0 without AVX-512, for q &lt; 2^33 or a power of two).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // see NegacyclicNtt
+    public static int ReduceWide(ReadOnlySpan<ulong> wide, Modulus q, Span<ulong> s0, Span<ulong> s1, int n)
+    {
+        if (!Use512 || !WideReduction.TryCreate(q, out WideReduction c))
+        {
+            return 0;
+        }
+
+        ref ulong hi0 = ref MemoryMarshal.GetReference(wide);
+        ref ulong lo0 = ref Unsafe.Add(ref hi0, n);
+        ref ulong hi1 = ref Unsafe.Add(ref hi0, 2 * n);
+        ref ulong lo1 = ref Unsafe.Add(ref hi0, 3 * n);
+        ref ulong r0 = ref MemoryMarshal.GetReference(s0);
+        ref ulong r1 = ref MemoryMarshal.GetReference(s1);
+        int i = 0;
+        for (int last = n - Vector512<ulong>.Count; i <= last; i += Vector512<ulong>.Count)
+        {
+            Vector512<ulong> h0 = Vector512.LoadUnsafe(ref hi0, (nuint)i), l0 = Vector512.LoadUnsafe(ref lo0, (nuint)i);
+            Vector512<ulong> h1 = Vector512.LoadUnsafe(ref hi1, (nuint)i), l1 = Vector512.LoadUnsafe(ref lo1, (nuint)i);
+            Reduce128(h0, l0, c).StoreUnsafe(ref r0, (nuint)i);
+            Reduce128(h1, l1, c).StoreUnsafe(ref r1, (nuint)i);
+        }
+
+        return i;
+    }
+
+    /// <summary>(hi:lo) at index i += x·y as 128-bit words (the scalar wrap-around semantics).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(Vector512<ulong> x, Vector512<ulong> xHi, Vector512<ulong> y, ref ulong hi, ref ulong lo, int i)
+    {
+        Vector512<ulong> yHi = y >>> 32;
+        Vector512<ulong> ll = Avx512F.Multiply(x.AsUInt32(), y.AsUInt32());
+        Vector512<ulong> lh = Avx512F.Multiply(x.AsUInt32(), yHi.AsUInt32());
+        Vector512<ulong> hl = Avx512F.Multiply(xHi.AsUInt32(), y.AsUInt32());
+        Vector512<ulong> hh = Avx512F.Multiply(xHi.AsUInt32(), yHi.AsUInt32());
+        Vector512<ulong> mid = lh + (ll >>> 32);
+        Vector512<ulong> mid2 = hl + (mid & Vector512.Create(0xFFFF_FFFFUL));
+        Vector512<ulong> pHi = hh + (mid >>> 32) + (mid2 >>> 32);
+        Vector512<ulong> pLo = Avx512DQ.MultiplyLow(x, y);
+
+        Vector512<ulong> sLo = Vector512.LoadUnsafe(ref lo, (nuint)i) + pLo;
+        Vector512<ulong> carry = Vector512.LessThan(sLo, pLo); // all ones where the low word wrapped: subtract −1
+        (Vector512.LoadUnsafe(ref hi, (nuint)i) + pHi - carry).StoreUnsafe(ref hi, (nuint)i);
+        sLo.StoreUnsafe(ref lo, (nuint)i);
+    }
+
+    /// <summary>
+    /// (hi·2^64 + lo) mod q in [0, q) for any 128-bit value and q of k bits, 33 ≤ k ≤ 61, not a power of two. First
+    /// h = hi mod q (Barrett by ⌊2^64/q⌋ with the three-product high estimate: at most 3 below ⌊hi/q⌋, so hi − q̂·q
+    /// ∈ [0, 4q), two conditional subtractions); then T = h·2^64 + lo &lt; q·2^64 has a quotient below 2^64, and with
+    /// q₁ = ⌊T / 2^k⌋ &lt; 2^64 and μ = ⌊2^(k+64)/q⌋ ∈ (2^64, 2^65) the estimate q̂ = ⌊q₁·μ / 2^64⌋ =
+    /// q₁ + ⌊q₁·(μ − 2^64) / 2^64⌋ is at most 3 below ⌊T/q⌋ (the argument of <see cref="MulModBarrett"/> with
+    /// (A + M)/2^64 &lt; 3), and its three-product estimate at most 2 more: T − q̂·q ∈ [0, 6q) ⊂ [0, 2^64), reduced by
+    /// conditional subtractions of 4q, 2q and q.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Reduce128(Vector512<ulong> hi, Vector512<ulong> lo, in WideReduction c)
+    {
+        Vector512<ulong> h = hi - Avx512DQ.MultiplyLow(MulHighEstimate(hi, c.Ratio, c.RatioHi), c.Q);
+        h = Vector512.Min(h, h - c.TwoQ);
+        h = Vector512.Min(h, h - c.Q);
+
+        Vector512<ulong> q1 = Vector512.ShiftLeft(h, c.LeftShift) | Vector512.ShiftRightLogical(lo, c.RightShift);
+        Vector512<ulong> qHat = q1 + MulHighEstimate(q1, c.MuLow, c.MuLowHi);
+        Vector512<ulong> r = lo - Avx512DQ.MultiplyLow(qHat, c.Q);
+        r = Vector512.Min(r, r - c.FourQ);
+        r = Vector512.Min(r, r - c.TwoQ);
+        return Vector512.Min(r, r - c.Q);
+    }
+
+    /// <summary>
     /// x·y mod q in [0, q) for x, y &lt; q &lt; 2^49. Both convert to doubles exactly, and fl(fl(x·y)·fl(1/q)) carries
     /// three roundings, so it is within 3·2^−53·(x·y/q) &lt; 3·2^−53·2^49 &lt; 0.19 of x·y/q; rounded to the nearest
     /// integer (<c>vcvtpd2uqq</c>, round-to-nearest as .NET keeps MXCSR), q̂ is ⌊x·y/q⌋ or one more. Hence
@@ -379,6 +488,56 @@ internal static class VectorKernels
             }
 
             constants = new BarrettConstants((ulong)((UInt128.One << (bits + 63)) / q), bits);
+            return true;
+        }
+    }
+
+    /// <summary>Constants of <see cref="Reduce128"/>: ⌊2^64/q⌋, μ − 2^64 for μ = ⌊2^(k+64)/q⌋, the shifts, q, 2q, 4q.</summary>
+    private readonly struct WideReduction
+    {
+        private WideReduction(ulong q, ulong ratio, ulong muLow, int bits)
+        {
+            Q = Vector512.Create(q);
+            TwoQ = Vector512.Create(q << 1);
+            FourQ = Vector512.Create(q << 2);
+            Ratio = Vector512.Create(ratio);
+            RatioHi = Vector512.Create(ratio >> 32);
+            MuLow = Vector512.Create(muLow);
+            MuLowHi = Vector512.Create(muLow >> 32);
+            LeftShift = 64 - bits;
+            RightShift = bits;
+        }
+
+        public Vector512<ulong> Q { get; }
+
+        public Vector512<ulong> TwoQ { get; }
+
+        public Vector512<ulong> FourQ { get; }
+
+        public Vector512<ulong> Ratio { get; }
+
+        public Vector512<ulong> RatioHi { get; }
+
+        public Vector512<ulong> MuLow { get; }
+
+        public Vector512<ulong> MuLowHi { get; }
+
+        public int LeftShift { get; }
+
+        public int RightShift { get; }
+
+        public static bool TryCreate(Modulus modulus, out WideReduction constants)
+        {
+            ulong q = modulus.Value;
+            int bits = modulus.BitCount;
+            if (bits < 33 || System.Numerics.BitOperations.IsPow2(q))
+            {
+                constants = default;
+                return false;
+            }
+
+            UInt128 mu = (UInt128.One << (bits + 64)) / q;
+            constants = new WideReduction(q, modulus.ConstRatioHigh, (ulong)mu, bits);
             return true;
         }
     }
