@@ -8,8 +8,9 @@ using Seco.Lattice.Ring;
 namespace Seco.Bench;
 
 /// <summary>
-/// One-limb negacyclic NTT (forward and inverse) with the 44-bit SEAL BFVDefault prime 0xfffffffc001, plus the
-/// throughput of Barrett vs Shoup modular multiplication over an n-element array.
+/// One-limb negacyclic NTT (forward and inverse) with the 44-bit SEAL BFVDefault prime 0xfffffffc001, the throughput
+/// of scalar Barrett vs Shoup modular multiplication over an n-element array, and the RnsPoly product kernels on one
+/// limb.
 /// <see cref="NttForward"/> / <see cref="NttInverse"/> measure the path the library dispatches to (column "ISA", e.g.
 /// AVX-512); the *Scalar and *Avx2 variants force the other implementations so the table compares them side by side
 /// (the Avx2 rows fail on a machine without AVX2).
@@ -30,6 +31,10 @@ public class NttBenchmarks
     private ulong[] _operand = [];
     private ulong _w;
     private ulong _wShoup;
+    private ulong[] _operandShoup = [];
+    private ulong[] _product = [];
+    private ulong[] _scalar = [];
+    private Modulus[] _moduli = [];
 
     [Params(4096, 8192)]
     public int N { get; set; }
@@ -45,6 +50,10 @@ public class NttBenchmarks
         _data = (ulong[])_source.Clone();
         _w = (ulong)rng.NextInt64(0, (long)Prime44);
         _wShoup = _modulus.ShoupPrecompute(_w);
+        _operandShoup = _operand.Select(_modulus.ShoupPrecompute).ToArray();
+        _product = new ulong[N];
+        _scalar = [_w];
+        _moduli = [_modulus];
     }
 
     // Both transforms map [0, q) to [0, q) in place, so re-transforming the same buffer every iteration is valid and
@@ -66,6 +75,22 @@ public class NttBenchmarks
 
     [Benchmark]
     public void NttInverseAvx2() => NegacyclicNtt.Inverse(_data, _tables, NttIsa.Avx2);
+
+    /// <summary>RnsPoly.MultiplyPointwise on one limb (AVX-512 kernel; compare <see cref="MultiplyBarrett"/>, the scalar loop).</summary>
+    [Benchmark]
+    public void RnsMultiplyPointwise() => RnsPoly.MultiplyPointwise(_source, _operand, _product, _moduli, N);
+
+    /// <summary>RnsPoly.MultiplyAddPointwise on one limb.</summary>
+    [Benchmark]
+    public void RnsMultiplyAddPointwise() => RnsPoly.MultiplyAddPointwise(_source, _operand, _product, _moduli, N);
+
+    /// <summary>RnsPoly.MultiplyPointwiseShoup on one limb (multiply_plain by a cached NTT-form plaintext).</summary>
+    [Benchmark]
+    public void RnsMultiplyPointwiseShoup() => RnsPoly.MultiplyPointwiseShoup(_source, _operand, _operandShoup, _product, _moduli, N);
+
+    /// <summary>RnsPoly.MultiplyScalar on one limb (compare <see cref="MultiplyShoup"/>, the scalar loop).</summary>
+    [Benchmark]
+    public void RnsMultiplyScalar() => RnsPoly.MultiplyScalar(_source, _scalar, _product, _moduli, N);
 
     /// <summary>n Barrett products of two arrays (as in an NTT-domain pointwise multiply).</summary>
     [Benchmark]
@@ -122,6 +147,9 @@ public class NttBenchmarks
             nameof(NttForward) or nameof(NttInverse) => NegacyclicNtt.Isa,
             nameof(NttForwardScalar) or nameof(NttInverseScalar) => NegacyclicNtt.Name(NttIsa.Scalar),
             nameof(NttForwardAvx2) or nameof(NttInverseAvx2) => NegacyclicNtt.Name(NttIsa.Avx2),
+            nameof(RnsMultiplyPointwise) or nameof(RnsMultiplyAddPointwise) or nameof(RnsMultiplyPointwiseShoup) or nameof(RnsMultiplyScalar) =>
+                NegacyclicNtt.Name(NegacyclicNtt.IsSupported(NttIsa.Avx512) ? NttIsa.Avx512 : NttIsa.Scalar),
+            nameof(MultiplyBarrett) or nameof(MultiplyShoup) => NegacyclicNtt.Name(NttIsa.Scalar),
             _ => "-",
         };
 

@@ -65,7 +65,7 @@ public static class RnsPoly
         {
             Modulus q = moduli[l];
             int o = l * n;
-            for (int i = o; i < o + n; i++)
+            for (int i = o + VectorKernels.MultiplyPointwise(a.Slice(o, n), b.Slice(o, n), dest.Slice(o, n), q.Value); i < o + n; i++)
             {
                 dest[i] = q.Multiply(a[i], b[i]);
             }
@@ -82,7 +82,8 @@ public static class RnsPoly
         {
             Modulus q = moduli[l];
             int o = l * n;
-            for (int i = o; i < o + n; i++)
+            int start = o + VectorKernels.MultiplyPointwiseShoup(a.Slice(o, n), w.Slice(o, n), wShoup.Slice(o, n), dest.Slice(o, n), q.Value);
+            for (int i = start; i < o + n; i++)
             {
                 dest[i] = q.MultiplyShoup(a[i], w[i], wShoup[i]);
             }
@@ -97,7 +98,7 @@ public static class RnsPoly
         {
             Modulus q = moduli[l];
             int o = l * n;
-            for (int i = o; i < o + n; i++)
+            for (int i = o + VectorKernels.MultiplyAddPointwise(a.Slice(o, n), b.Slice(o, n), dest.Slice(o, n), q.Value); i < o + n; i++)
             {
                 dest[i] = q.Add(dest[i], q.Multiply(a[i], b[i]));
             }
@@ -113,7 +114,7 @@ public static class RnsPoly
             Modulus q = moduli[l];
             ulong c = scalars[l], cs = q.ShoupPrecompute(c);
             int o = l * n;
-            for (int i = o; i < o + n; i++)
+            for (int i = o + VectorKernels.MultiplyScalar(a.Slice(o, n), c, cs, dest.Slice(o, n), q.Value); i < o + n; i++)
             {
                 dest[i] = q.MultiplyShoup(a[i], c, cs);
             }
