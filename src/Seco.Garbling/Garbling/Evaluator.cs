@@ -150,7 +150,7 @@ public sealed class Evaluator
             foreach (int w in group.Wires) result[at++] = _labels[w];
         // Every gate is evaluated: the wire labels are no longer needed, and the array goes back to the pool.
         _outputs = result;
-        ArrayPool<Block>.Shared.Return(_labels);
+        ArrayPool<Block>.Shared.Return(_labels, clearArray: true); // wire labels are secrets: never left in the pool
         _labels = [];
         _tables = [];
         _tableStart = 0;

@@ -245,7 +245,7 @@ public sealed class Garbler
             }
         _outputZeroLabels = zero;
         _decoding = new OutputDecoding(bits);
-        ArrayPool<Block>.Shared.Return(_labels);
+        ArrayPool<Block>.Shared.Return(_labels, clearArray: true); // Δ and every label: never left in the pool
         _labels = [];
     }
 
