@@ -173,7 +173,7 @@ public class VectorKernelsTests
             ulong[] wide = Enumerable.Range(0, 4 * n).Select(i => i % 7 == 0 ? ulong.MaxValue - (ulong)rng.Next(3) : RandomWord(rng)).ToArray();
 
             ulong[] expected = (ulong[])wide.Clone(), actual = (ulong[])wide.Clone();
-            Evaluator.MultiplyAccumulateWide(d, b, a, expected, n);
+            Evaluator.MultiplyAccumulateWideScalar(d, b, a, expected, n);
             int done = VectorKernels.MultiplyAccumulateWide(d, b, a, actual, n);
             Assert.InRange(done, 0, n);
             for (int part = 0; part < 4; part++)
@@ -188,7 +188,7 @@ public class VectorKernelsTests
             foreach (ulong[] acc in new[] { wide, SumOfProducts(rng, n, qv, 64) })
             {
                 ulong[] e0 = new ulong[n], e1 = new ulong[n], s0 = new ulong[n], s1 = new ulong[n];
-                Evaluator.ReduceWide(acc, q, e0, e1, n);
+                Evaluator.ReduceWideScalar(acc, q, e0, e1, n);
                 done = VectorKernels.ReduceWide(acc, q, s0, s1, n);
                 AssertPrefix(done, n, i => e0[i], s0, $"ReduceWide s0, q = {qv}");
                 AssertPrefix(done, n, i => e1[i], s1, $"ReduceWide s1, q = {qv}");
@@ -218,7 +218,7 @@ public class VectorKernelsTests
         for (int t = 0; t < terms; t++)
         {
             ulong[] d = Residues(rng, n, q), x = Residues(rng, n, q), y = Residues(rng, n, q);
-            Evaluator.MultiplyAccumulateWide(d, x, y, wide, n);
+            Evaluator.MultiplyAccumulateWideScalar(d, x, y, wide, n);
         }
 
         return wide;

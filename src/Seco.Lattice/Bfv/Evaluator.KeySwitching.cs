@@ -158,10 +158,15 @@ public sealed partial class Evaluator
     /// residues below 2^61 stay below 2^122, so up to 64 of them accumulate without overflow and are reduced once
     /// (lazy reduction, as SEAL accumulates up to 2^(128−2·61) products before reducing).
     /// </summary>
-    internal static void MultiplyAccumulateWide(ReadOnlySpan<ulong> d, ReadOnlySpan<ulong> b, ReadOnlySpan<ulong> a, Span<ulong> wide, int n)
+    internal static void MultiplyAccumulateWide(ReadOnlySpan<ulong> d, ReadOnlySpan<ulong> b, ReadOnlySpan<ulong> a, Span<ulong> wide, int n) =>
+        // AVX-512 lanes first (the same words as the scalar loop, VectorKernelsTests), the scalar loop for the rest.
+        MultiplyAccumulateWideScalar(d, b, a, wide, n, VectorKernels.MultiplyAccumulateWide(d, b, a, wide, n));
+
+    /// <summary>The scalar accumulation from coefficient <paramref name="from"/> on (the reference for the vector kernel).</summary>
+    internal static void MultiplyAccumulateWideScalar(ReadOnlySpan<ulong> d, ReadOnlySpan<ulong> b, ReadOnlySpan<ulong> a, Span<ulong> wide, int n, int from = 0)
     {
         Span<ulong> hi0 = wide[..n], lo0 = wide.Slice(n, n), hi1 = wide.Slice(2 * n, n), lo1 = wide.Slice(3 * n, n);
-        for (int i = 0; i < n; i++)
+        for (int i = from; i < n; i++)
         {
             ulong x = d[i];
             ulong pHi = Math.BigMul(x, b[i], out ulong pLo);
@@ -176,10 +181,14 @@ public sealed partial class Evaluator
     }
 
     /// <summary>Reduces the two 128-bit accumulators of <see cref="MultiplyAccumulateWide"/> modulo q into s0 and s1.</summary>
-    internal static void ReduceWide(ReadOnlySpan<ulong> wide, Modulus q, Span<ulong> s0, Span<ulong> s1, int n)
+    internal static void ReduceWide(ReadOnlySpan<ulong> wide, Modulus q, Span<ulong> s0, Span<ulong> s1, int n) =>
+        ReduceWideScalar(wide, q, s0, s1, n, VectorKernels.ReduceWide(wide, q, s0, s1, n));
+
+    /// <summary>The scalar reduction from coefficient <paramref name="from"/> on (the reference for the vector kernel).</summary>
+    internal static void ReduceWideScalar(ReadOnlySpan<ulong> wide, Modulus q, Span<ulong> s0, Span<ulong> s1, int n, int from = 0)
     {
         ReadOnlySpan<ulong> hi0 = wide[..n], lo0 = wide.Slice(n, n), hi1 = wide.Slice(2 * n, n), lo1 = wide.Slice(3 * n, n);
-        for (int i = 0; i < n; i++)
+        for (int i = from; i < n; i++)
         {
             s0[i] = q.Reduce(hi0[i], lo0[i]);
             s1[i] = q.Reduce(hi1[i], lo1[i]);
