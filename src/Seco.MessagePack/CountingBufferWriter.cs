@@ -28,11 +28,11 @@ public sealed class CountingBufferWriter : IBufferWriter<byte>, IDisposable
     /// <inheritdoc/>
     public Span<byte> GetSpan(int sizeHint = 0) => Scratch(sizeHint);
 
-    /// <summary>Returns the scratch array to the pool.</summary>
+    /// <summary>Returns the scratch array to the pool, cleared (it held the message's bytes).</summary>
     public void Dispose()
     {
         if (_scratch.Length == 0) return;
-        ArrayPool<byte>.Shared.Return(_scratch);
+        ArrayPool<byte>.Shared.Return(_scratch, clearArray: true);
         _scratch = [];
     }
 
@@ -42,7 +42,7 @@ public sealed class CountingBufferWriter : IBufferWriter<byte>, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(sizeHint);
         if (_scratch.Length < sizeHint)
         {
-            ArrayPool<byte>.Shared.Return(_scratch);
+            ArrayPool<byte>.Shared.Return(_scratch, clearArray: true);
             _scratch = ArrayPool<byte>.Shared.Rent(sizeHint);
         }
         return _scratch;

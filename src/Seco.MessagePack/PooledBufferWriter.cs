@@ -37,7 +37,8 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     public void Advance(int count)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (count < 0 || _used + count > _current.Length)
+        // Unsigned compare: _used + count could wrap to a negative int and pass a signed check.
+        if ((uint)count > (uint)(_current.Length - _used))
             throw new ArgumentOutOfRangeException(nameof(count), $"advanced {count} bytes past the {_current.Length - _used} bytes free in the segment");
         _used += count;
         _written += count;
@@ -72,14 +73,15 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return result;
     }
 
-    /// <summary>Returns every segment to the pool.</summary>
+    /// <summary>Returns every segment to the pool, cleared: they held a message (shares, labels, ciphertexts) that the
+    /// next renter of <see cref="ArrayPool{T}.Shared"/> must not see.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        foreach ((byte[] array, _) in _full) ArrayPool<byte>.Shared.Return(array);
+        foreach ((byte[] array, _) in _full) ArrayPool<byte>.Shared.Return(array, clearArray: true);
         _full.Clear();
-        ArrayPool<byte>.Shared.Return(_current);
+        ArrayPool<byte>.Shared.Return(_current, clearArray: true);
         _current = [];
     }
 
@@ -91,7 +93,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         int need = Math.Max(sizeHint, 1);
         if (_current.Length - _used >= need) return _used;
         if (_used > 0) _full.Add((_current, _used));
-        else ArrayPool<byte>.Shared.Return(_current);
+        else ArrayPool<byte>.Shared.Return(_current, clearArray: true); // may hold bytes written but not advanced
         int next = (int)Math.Min(MaxSegment, Math.Max(FirstSegment, 2L * _current.Length));
         _current = ArrayPool<byte>.Shared.Rent(Math.Max(next, need));
         _used = 0;

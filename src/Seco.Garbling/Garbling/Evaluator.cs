@@ -70,7 +70,10 @@ public sealed class Evaluator
         if (labels.Length != wires.Count)
             throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {wires.Count} wires, {labels.Length} labels were given", nameof(labels));
         if (_inputSet[group]) throw new InvalidOperationException($"the labels of input '{_circuit.Inputs[group].Name}' are already set");
-        for (int b = 0; b < wires.Count; b++) _labels[wires[b]] = labels[b];
+        // Cut to the circuit's wires: a group's wire list is the caller's, validated once by Circuit; an index changed
+        // since must not reach the constant slot or the rest of the rented array (the exact-size array threw).
+        var target = _labels.AsSpan(0, _circuit.WireCount);
+        for (int b = 0; b < wires.Count; b++) target[wires[b]] = labels[b];
         _inputSet[group] = true;
     }
 
@@ -146,8 +149,9 @@ public sealed class Evaluator
             throw new InvalidOperationException($"evaluation is incomplete: {_circuit.Statistics.AndCount - _andGatesReceived} AND gates' tables have not arrived");
         var result = new Block[_circuit.OutputWidth];
         int at = 0;
+        var wireLabels = _labels.AsSpan(0, _circuit.WireCount);
         foreach (var group in _circuit.Outputs)
-            foreach (int w in group.Wires) result[at++] = _labels[w];
+            foreach (int w in group.Wires) result[at++] = wireLabels[w];
         // Every gate is evaluated: the wire labels are no longer needed, and the array goes back to the pool.
         _outputs = result;
         ArrayPool<Block>.Shared.Return(_labels, clearArray: true); // wire labels are secrets: never left in the pool

@@ -65,12 +65,13 @@ public sealed class Garbler
         _labels = ArrayPool<Block>.Shared.Rent(circuit.WireCount + 1);
         _labels[_schedule.ConstantSlot] = _delta; // what INV gates XOR in (GateSchedule.FreeB)
         var zero = new Block[circuit.Inputs.Count][];
+        var labels = WireLabels; // bounds-checked to the circuit's wires: never the constant slot or the pool's excess
         for (int g = 0; g < zero.Length; g++)
         {
             var wires = circuit.Inputs[g].Wires;
             zero[g] = new Block[wires.Count];
             random.Fill(zero[g]);
-            for (int b = 0; b < wires.Count; b++) _labels[wires[b]] = zero[g][b];
+            for (int b = 0; b < wires.Count; b++) labels[wires[b]] = zero[g][b];
         }
         InputEncoding = new InputEncoding(circuit, _delta, zero);
     }
@@ -100,8 +101,14 @@ public sealed class Garbler
             throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {target.Length} wires, {zeroLabels.Length} labels given", nameof(zeroLabels));
         zeroLabels.CopyTo(target);
         var wires = _circuit.Inputs[group].Wires;
-        for (int b = 0; b < wires.Count; b++) _labels[wires[b]] = zeroLabels[b];
+        var labels = WireLabels;
+        for (int b = 0; b < wires.Count; b++) labels[wires[b]] = zeroLabels[b];
     }
+
+    /// <summary>The rented label array cut to the circuit's wires. Group wire lists are the caller's
+    /// (<see cref="WireGroup.Wires"/>), validated once by <see cref="Circuit"/>; indexing through this span keeps an index
+    /// changed since from reaching the constant slot (Δ) or the rest of the rented array, as the exact-size array did.</summary>
+    private Span<Block> WireLabels => _labels.AsSpan(0, _circuit.WireCount);
 
     /// <summary>Garbles up to <see cref="GarblingOptions.ChunkAndGates"/> more AND gates (and the free gates around
     /// them); returns null when the circuit is finished.</summary>
@@ -220,7 +227,7 @@ public sealed class Garbler
     /// <summary>The 0-label of any wire (tests check the evaluator ends on the label matching the plaintext bit).</summary>
     internal Block WireZeroLabel(int wire)
     {
-        if (_outputZeroLabels is null) return _labels[wire];
+        if (_outputZeroLabels is null) return WireLabels[wire];
         // Once complete the label array is back in the pool; only the output wires' labels are kept.
         int at = 0;
         foreach (var group in _circuit.Outputs)
@@ -237,11 +244,12 @@ public sealed class Garbler
         var bits = new bool[_circuit.OutputWidth];
         var zero = new Block[bits.Length];
         int at = 0;
+        var labels = WireLabels;
         foreach (var group in _circuit.Outputs)
             foreach (int w in group.Wires)
             {
-                zero[at] = _labels[w];
-                bits[at++] = _labels[w].Lsb;
+                zero[at] = labels[w];
+                bits[at++] = labels[w].Lsb;
             }
         _outputZeroLabels = zero;
         _decoding = new OutputDecoding(bits);

@@ -45,13 +45,14 @@ public static class ProductCommitments
 
         public Span<byte> GetSpan(int sizeHint = 0) => Scratch(sizeHint);
 
-        public void Dispose() => ArrayPool<byte>.Shared.Return(_scratch);
+        // Cleared: the scratch held the committed products, which the digest is meant to hide until the reveal.
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_scratch, clearArray: true);
 
         private byte[] Scratch(int sizeHint)
         {
             if (_scratch.Length < sizeHint)
             {
-                ArrayPool<byte>.Shared.Return(_scratch);
+                ArrayPool<byte>.Shared.Return(_scratch, clearArray: true);
                 _scratch = ArrayPool<byte>.Shared.Rent(sizeHint);
             }
             return _scratch;
