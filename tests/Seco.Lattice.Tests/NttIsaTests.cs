@@ -31,6 +31,16 @@ public class NttIsaTests
     /// </summary>
     private static ulong[] Moduli()
     {
+        var moduli = ProjectModuli();
+        moduli.AddRange([17, 257, 12289, 65537]);
+        return moduli.Distinct().ToArray();
+    }
+
+    /// <summary>Every modulus the project uses (BFVDefault chains with key primes, plaintext moduli) and primes on
+    /// either side of the AVX-512 path's switch from floating-point to integer quotients (2^49), up to 61 bits; shared
+    /// with <see cref="VectorKernelsTests"/>.</summary>
+    internal static List<ulong> ProjectModuli()
+    {
         var moduli = new List<ulong>();
         foreach (EncryptionParameters p in new[] { BfvPresets.Default4096(), BfvPresets.Default8192(), BfvPresets.Default16384() })
         {
@@ -46,8 +56,7 @@ public class NttIsaTests
         moduli.AddRange(Primes.NttPrimes(50, 8192, 1));
         moduli.AddRange(Primes.NttPrimes(60, 8192, 2));
         moduli.AddRange(Primes.NttPrimes(61, 8192, 1));
-        moduli.AddRange([17, 257, 12289, 65537]);
-        return moduli.Distinct().ToArray();
+        return moduli;
     }
 
     [SkippableTheory]

@@ -19,18 +19,7 @@ public class VectorKernelsTests
 
     private static ulong[] Moduli()
     {
-        var moduli = new List<ulong>();
-        foreach (EncryptionParameters p in new[] { BfvPresets.Default4096(), BfvPresets.Default8192(), BfvPresets.Default16384() })
-        {
-            moduli.AddRange(p.CoeffModulus.Select(q => q.Value));
-            moduli.Add(p.PlainModulus);
-        }
-
-        moduli.Add(BfvPresets.SecoPlainModulus);
-        moduli.AddRange(Primes.NttPrimes(49, 8192, 2));
-        moduli.AddRange(Primes.NttPrimes(50, 8192, 1));
-        moduli.AddRange(Primes.NttPrimes(60, 8192, 2));
-        moduli.AddRange(Primes.NttPrimes(61, 8192, 1));
+        var moduli = NttIsaTests.ProjectModuli();
         moduli.AddRange([2, 3, 17, 257, 12289, 65537, (1UL << 49) - 1, 1UL << 49, (1UL << 49) + 1, 1UL << 55, (1UL << 61) - 1]);
         return moduli.Distinct().ToArray();
     }
