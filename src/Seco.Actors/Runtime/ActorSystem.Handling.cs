@@ -40,7 +40,7 @@ public sealed partial class ActorSystem
             t_clock = null;
             Meter.Handler(cell.Phase);
         }
-        return new HandlerRun(true, clock.TotalVirtualNs, env.Kind, cell.Address.Path, env.Session, cell.Phase, env.MessageId);
+        return new HandlerRun(true, clock.TotalVirtualNs, env.Kind, cell.Address.Path, env.Session, cell.Phase, env.MessageId, clock.TotalAllocatedBytes);
     }
 
     private void Handle(ActorCell cell, Envelope env)

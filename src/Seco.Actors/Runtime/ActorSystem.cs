@@ -342,6 +342,7 @@ public sealed partial class ActorSystem : IFrameReceiver
         private long _segmentStart = Stopwatch.GetTimestamp();
         private long _segmentAlloc = GC.GetAllocatedBytesForCurrentThread();
         private long _closedVirtualNs;
+        private long _closedAllocated;
 
         public ActorSystem System { get; } = system;
 
@@ -350,6 +351,9 @@ public sealed partial class ActorSystem : IFrameReceiver
         public long ChargedNs;
 
         public long TotalVirtualNs => _closedVirtualNs;
+
+        /// <summary>Bytes the handler allocated on this thread's managed heap, over all closed segments.</summary>
+        public long TotalAllocatedBytes => _closedAllocated;
 
         public long ElapsedVirtualNs() => _closedVirtualNs + Virtual(MeasuredNs(), ChargedNs);
 
@@ -361,6 +365,7 @@ public sealed partial class ActorSystem : IFrameReceiver
             long virtualNs = Virtual(measured, ChargedNs);
             System.Meter.Compute(Cell.Phase, virtualNs, System.Options.ComputeTiming == ComputeTiming.Measured ? measured : 0, alloc);
             _closedVirtualNs += virtualNs;
+            _closedAllocated += alloc;
             ChargedNs = 0;
             _segmentStart = Stopwatch.GetTimestamp();
             _segmentAlloc = GC.GetAllocatedBytesForCurrentThread();

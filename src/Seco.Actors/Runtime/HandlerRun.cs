@@ -4,9 +4,10 @@ namespace Seco.Actors.Runtime;
 
 /// <summary>
 /// What one turn of an actor did, for the dispatcher: how much virtual compute it took (measured or
-/// charged, times the party's CPU slowdown) and what it handled (for traces).
+/// charged, times the party's CPU slowdown), how many bytes it allocated on the managed heap, and what it
+/// handled (for traces).
 /// </summary>
-public readonly record struct HandlerRun(bool Ran, long VirtualNs, string Kind, string Actor, SessionId Session, string Phase, long MessageId)
+public readonly record struct HandlerRun(bool Ran, long VirtualNs, string Kind, string Actor, SessionId Session, string Phase, long MessageId, long AllocatedBytes)
 {
     public static HandlerRun None => default;
 }

@@ -63,6 +63,7 @@ public static class ChromeTrace
             w.WriteString("actor", s.Actor);
             w.WriteNumber("session", s.Session.Value);
             w.WriteString("phase", s.Phase);
+            w.WriteNumber("allocated_bytes", s.AllocatedBytes);
             w.WriteEndObject();
             w.WriteEndObject();
         }

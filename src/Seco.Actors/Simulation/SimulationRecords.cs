@@ -2,8 +2,8 @@ using Seco.Actors.Messages;
 
 namespace Seco.Actors.Simulation;
 
-/// <summary>One handler run on a party's CPU, in virtual nanoseconds.</summary>
-public sealed record HandlerSpan(string Party, long StartNs, long DurationNs, string Actor, string Kind, SessionId Session, string Phase, long MessageId)
+/// <summary>One handler run on a party's CPU, in virtual nanoseconds, and the managed bytes it allocated.</summary>
+public sealed record HandlerSpan(string Party, long StartNs, long DurationNs, string Actor, string Kind, SessionId Session, string Phase, long MessageId, long AllocatedBytes)
 {
     public long EndNs => StartNs + DurationNs;
 }

@@ -204,7 +204,7 @@ public sealed partial class Simulator : IDispatcher, ITransport
         {
             node.BusyUntil = start + run.VirtualNs;
             if (Options.Record)
-                _spans.Add(new HandlerSpan(node.Name, start, run.VirtualNs, run.Actor, run.Kind, run.Session, run.Phase, run.MessageId));
+                _spans.Add(new HandlerSpan(node.Name, start, run.VirtualNs, run.Actor, run.Kind, run.Session, run.Phase, run.MessageId, run.AllocatedBytes));
         }
         if (node.Ready.Count > 0 && !node.Crashed)
         {
