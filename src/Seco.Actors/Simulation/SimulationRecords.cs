@@ -3,7 +3,7 @@ using Seco.Actors.Messages;
 namespace Seco.Actors.Simulation;
 
 /// <summary>One handler run on a party's CPU, in virtual nanoseconds, and the managed bytes it allocated.</summary>
-public sealed record HandlerSpan(string Party, long StartNs, long DurationNs, string Actor, string Kind, SessionId Session, string Phase, long MessageId, long AllocatedBytes)
+public sealed record HandlerSpan(string Party, long StartNs, long DurationNs, string Actor, string Kind, SessionId Session, string Phase, long MessageId, long AllocatedBytes = 0)
 {
     public long EndNs => StartNs + DurationNs;
 }
