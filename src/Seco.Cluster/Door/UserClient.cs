@@ -144,7 +144,7 @@ public static class UserClient
         /// <summary>Runs the role, sends what it emitted, and books the time on the query it served.</summary>
         private async Task Step(QueryMessage? about, Action<Outbox> act, ProtocolPhase phase, CancellationToken cancel)
         {
-            var outbox = new Outbox();
+            using var outbox = new Outbox(); // disposed once every message is encoded: pooled payloads go back
             double begin = Now;
             act(outbox);
             _meter.Computed(phase, TimeSpan.FromSeconds(Now - begin));

@@ -216,7 +216,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     /// <summary>Runs the role under <paramref name="phase"/> (its time is charged there) and sends what it emitted.</summary>
     private void Run(ProtocolPhase phase, Action<Outbox> act)
     {
-        var outbox = new Outbox();
+        using var outbox = new Outbox(); // disposed once every message is encoded: pooled payloads go back
         long start = Stopwatch.GetTimestamp();
         act(outbox);
         _meter.Computed(phase, Stopwatch.GetElapsedTime(start));

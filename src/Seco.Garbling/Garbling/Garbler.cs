@@ -128,7 +128,13 @@ public sealed class Garbler
     /// As <see cref="NextChunk"/>, but garbles straight into the chunk's wire form (<see cref="GarbledChunk.ToBytes"/>
     /// of the same chunk, byte for byte) without the intermediate table array and its copy; null when finished.
     /// </summary>
-    public byte[]? NextChunkBytes()
+    public byte[]? NextChunkBytes() => NextChunkBytes(null);
+
+    /// <summary>
+    /// As <see cref="NextChunkBytes()"/>, with the chunk's array rented from <paramref name="pool"/> (null: a fresh
+    /// array); whoever owns the chunk afterwards returns it once it has been sent.
+    /// </summary>
+    public byte[]? NextChunkBytes(ChunkArrayPool? pool)
     {
         _started = true;
         if (_decoding is not null) return null;
@@ -139,14 +145,15 @@ public sealed class Garbler
             return null;
         }
         // Not zeroed first: the header and every table row are written (issue 19: large chunks are fresh LOH memory).
-        var bytes = GC.AllocateUninitializedArray<byte>(GarbledChunk.HeaderSize + count * GarbledChunk.BytesPerAnd);
+        int size = GarbledChunk.HeaderSize + count * GarbledChunk.BytesPerAnd;
+        var bytes = pool?.Rent(size) ?? GC.AllocateUninitializedArray<byte>(size);
         GarbledChunk.WriteHeader(bytes, _sequence++, count);
         Garble(MemoryMarshal.Cast<byte, Block>(bytes.AsSpan(GarbledChunk.HeaderSize)), count);
         return bytes;
     }
 
     /// <summary>
-    /// As <see cref="NextChunkBytes"/>, but into <paramref name="destination"/> (a caller's reused buffer, as emp-tool's
+    /// As <see cref="NextChunkBytes()"/>, but into <paramref name="destination"/> (a caller's reused buffer, as emp-tool's
     /// garbler writes into one preallocated buffer); returns the bytes written, 0 when the circuit is finished.
     /// <see cref="MaxChunkBytes"/> is always enough.
     /// </summary>
@@ -179,10 +186,10 @@ public sealed class Garbler
         while (NextChunk() is { } chunk) yield return chunk;
     }
 
-    /// <summary>All chunks in wire form (<see cref="NextChunkBytes"/>), garbling lazily.</summary>
-    public IEnumerable<byte[]> ChunkBytes()
+    /// <summary>All chunks in wire form (<see cref="NextChunkBytes(ChunkArrayPool?)"/>), garbling lazily.</summary>
+    public IEnumerable<byte[]> ChunkBytes(ChunkArrayPool? pool = null)
     {
-        while (NextChunkBytes() is { } chunk) yield return chunk;
+        while (NextChunkBytes(pool) is { } chunk) yield return chunk;
     }
 
     /// <summary>Garbles the next chunk of <paramref name="count"/> AND gates (as planned) into <paramref name="tables"/>.</summary>

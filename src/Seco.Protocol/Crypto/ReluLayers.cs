@@ -83,7 +83,14 @@ public static class ReluLayers
     public static int Width(Circuit circuit, int neurons) => circuit.Outputs[0].Width / neurons;
 
     /// <summary>Garbles the whole layer into wire form with the garbler's own input labels.</summary>
-    public static GarbledLayer Package(int block, Garbler garbler, params (string Group, ulong[] Values)[] own)
+    public static GarbledLayer Package(int block, Garbler garbler, params (string Group, ulong[] Values)[] own) =>
+        Package(block, garbler, null, own);
+
+    /// <summary>
+    /// As <see cref="Package(int, Garbler, ValueTuple{string, ulong[]}[])"/>, with the chunks rented from
+    /// <paramref name="pool"/>; the sender lends them to its outbox (<see cref="GiveBack"/>) so they return once encoded.
+    /// </summary>
+    public static GarbledLayer Package(int block, Garbler garbler, ChunkArrayPool? pool, params (string Group, ulong[] Values)[] own)
     {
         Circuit c = garbler.Circuit;
         byte[][] labels = own.Select(o =>
@@ -92,25 +99,36 @@ public static class ReluLayers
             int width = c.Inputs[g].Width / o.Values.Length;
             return new InputLabels(g, garbler.InputEncoding.Encode(g, Bits(o.Values, width))).ToBytes();
         }).ToArray();
-        byte[][] chunks = [.. garbler.ChunkBytes()]; // straight into wire form: no table array and copy per chunk
+        byte[][] chunks = [.. garbler.ChunkBytes(pool)]; // straight into wire form: no table array and copy per chunk
         return new GarbledLayer(block, chunks, garbler.OutputDecoding.ToBytes(), labels);
     }
+
+    /// <summary>Gives <paramref name="layers"/>' chunks back to <paramref name="pool"/>: for an outbox's loan, run once they are sent.</summary>
+    public static Action GiveBack(ChunkArrayPool pool, IReadOnlyList<GarbledLayer> layers) => () =>
+    {
+        foreach (GarbledLayer layer in layers)
+            foreach (byte[] chunk in layer.Chunks) pool.Return(chunk);
+    };
 
     /// <summary>The OT sender's message pairs (W⁰, W⁰ ⊕ Δ) for the given groups, concatenated in order.</summary>
     public static (Block[] X0, Block[] X1) LabelPairs(IEnumerable<(Garbler Garbler, string Group)> groups)
     {
-        var x0 = new List<Block>();
-        var x1 = new List<Block>();
-        foreach ((Garbler g, string name) in groups)
+        var list = groups as IReadOnlyCollection<(Garbler Garbler, string Group)> ?? [.. groups];
+        int count = 0;
+        foreach ((Garbler g, string name) in list) count += g.InputEncoding.ZeroLabels(name).Length;
+        // Sized once: the user's label OT covers ~10⁵ labels a query, and growing lists tripled the bytes (issue 19).
+        var x0 = GC.AllocateUninitializedArray<Block>(count);
+        var x1 = GC.AllocateUninitializedArray<Block>(count);
+        int at = 0;
+        foreach ((Garbler g, string name) in list)
         {
             Block delta = g.InputEncoding.Delta; // each garbler (layer) has its own Δ
-            foreach (Block w in g.InputEncoding.ZeroLabels(name))
-            {
-                x0.Add(w);
-                x1.Add(w ^ delta);
-            }
+            ReadOnlySpan<Block> zero = g.InputEncoding.ZeroLabels(name);
+            zero.CopyTo(x0.AsSpan(at));
+            for (int k = 0; k < zero.Length; k++) x1[at + k] = zero[k] ^ delta;
+            at += zero.Length;
         }
-        return (x0.ToArray(), x1.ToArray());
+        return (x0, x1);
     }
 
     /// <summary>Evaluates a layer and decodes its output vector.</summary>

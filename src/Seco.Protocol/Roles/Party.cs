@@ -105,9 +105,15 @@ public sealed record PredictionReady(int Query, ulong[] Logits) : ProtocolEvent;
 /// <summary>The user gave up on a query: it failed somewhere (<see cref="Messages.QueryAborted"/>); the user moved on.</summary>
 public sealed record QueryFailed(int Query, string Reason) : ProtocolEvent;
 
-/// <summary>Where a role's messages and events go; the host delivers them (sans-IO, docs/seco-run.md).</summary>
-public sealed class Outbox
+/// <summary>
+/// Where a role's messages and events go; the host delivers them (sans-IO, docs/seco-run.md). A role may lend the
+/// messages pooled payloads (<see cref="Lend"/>); a host that has encoded every message disposes the outbox, which
+/// gives them back. A host that never disposes it only leaves them to the collector.
+/// </summary>
+public sealed class Outbox : IDisposable
 {
+    private readonly List<Action> _loans = [];
+
     public List<(Party To, SecoMessage Message)> Messages { get; } = [];
 
     public List<ProtocolEvent> Events { get; } = [];
@@ -115,6 +121,19 @@ public sealed class Outbox
     public void Send(Party to, SecoMessage message) => Messages.Add((to, message));
 
     public void Raise(ProtocolEvent e) => Events.Add(e);
+
+    /// <summary>
+    /// <paramref name="giveBack"/> returns pooled buffers some message of this outbox holds (garbled chunks, issue 19);
+    /// it runs on <see cref="Dispose"/>, after which those messages must not be read.
+    /// </summary>
+    public void Lend(Action giveBack) => _loans.Add(giveBack);
+
+    /// <summary>Gives every loan back; call it once every message has been encoded (sent or dropped).</summary>
+    public void Dispose()
+    {
+        foreach (Action giveBack in _loans) giveBack();
+        _loans.Clear();
+    }
 }
 
 /// <summary>A SECO role: a state machine that takes one message at a time and emits messages into an outbox.</summary>

@@ -48,6 +48,7 @@ public sealed class MessageTally
         private void Pass(Outbox outbox, Action<Outbox> act)
         {
             var mine = new Outbox();
+            outbox.Lend(mine.Dispose); // the inner role's loans go back when the host's outbox does
             try
             {
                 act(mine);

@@ -67,7 +67,7 @@ internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, Actor
 
     private void Flush(ActorContext context, Action<Outbox> act)
     {
-        var outbox = new Outbox();
+        using var outbox = new Outbox(); // disposed once every message is encoded: pooled payloads go back
         act(outbox);
         foreach ((Party to, SecoMessage message) in outbox.Messages)
         {
