@@ -4,7 +4,7 @@ namespace Seco.MessagePack;
 
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> that writes into segments rented from <see cref="ArrayPool{T}.Shared"/> and copies
-/// them out once, into an array of the exact size (<see cref="ToArray"/>). It replaces <see cref="ArrayBufferWriter{T}"/>
+/// them out once, into an array of the exact size (<see cref="ToArray()"/>). It replaces <see cref="ArrayBufferWriter{T}"/>
 /// for encoding large messages (issue 19): that one doubles its single array as it grows, so a 30 MB ciphertext message
 /// was copied about twice more and left a trail of large-object-heap arrays whose first touch cost page faults.
 /// Dispose returns the segments; the writer is not thread-safe.
@@ -59,10 +59,14 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     }
 
     /// <summary>Everything written, as one new array of exactly <see cref="WrittenCount"/> bytes.</summary>
-    public byte[] ToArray()
+    public byte[] ToArray() => ToArray(null);
+
+    /// <summary>As <see cref="ToArray()"/>, into an array rented from <paramref name="pool"/> (null: a new one).</summary>
+    public byte[] ToArray(ExactArrayPool? pool)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = GC.AllocateUninitializedArray<byte>(checked((int)_written));
+        int length = checked((int)_written);
+        var result = pool?.Rent(length) ?? GC.AllocateUninitializedArray<byte>(length);
         int at = 0;
         foreach ((byte[] array, int used) in _full)
         {

@@ -1,4 +1,5 @@
 using Seco.Garbling.Garbling;
+using Seco.MessagePack;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
@@ -29,7 +30,7 @@ public class OutboxLoanTests
     [Fact]
     public void A_packaged_layer_s_chunks_go_back_to_its_pool_whole()
     {
-        var pool = new ChunkArrayPool(64 << 20);
+        var pool = new ExactArrayPool(64 << 20);
         var garbler = new Garbler(ReluLayers.Remote(shift: 4, neurons: 8));
         GarbledLayer layer = ReluLayers.Package(2, garbler, pool);
         long bytes = layer.Chunks.Sum(c => (long)c.Length);

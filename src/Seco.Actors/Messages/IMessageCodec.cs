@@ -20,7 +20,8 @@ public interface IMessageCodec
     void Write(ref MessagePackWriter writer, object message);
 
     /// <summary>Reads the fields back. Must validate every value from the wire and throw
-    /// <see cref="MessagePackException"/> or <see cref="FormatException"/> naming the problem.</summary>
+    /// <see cref="MessagePackException"/> or <see cref="FormatException"/> naming the problem. The message keeps no
+    /// reference into the reader's buffer (copy binaries out): the frame is reused once decoded (issue 19).</summary>
     object Read(ref MessagePackReader reader);
 }
 

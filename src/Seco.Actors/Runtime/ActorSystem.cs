@@ -4,6 +4,7 @@ using Seco.Actors.Addressing;
 using Seco.Actors.Messages;
 using Seco.Actors.Metering;
 using Seco.Actors.Transport;
+using Seco.MessagePack;
 
 namespace Seco.Actors.Runtime;
 
@@ -153,13 +154,16 @@ public sealed partial class ActorSystem : IFrameReceiver
         string phase = from?.Phase ?? DefaultPhase;
         int depth = (from?.DepthOf(session, phase) ?? 0) + 1;
         string? fromPath = from?.Address.Path;
-        byte[] frame = Frame.Encode(_registry, to.Path, fromPath, requestId, inReplyTo, message, session, out string kind);
+        // The frame is rented (issue 19: megabytes per message, the same lengths every query); whoever delivers it
+        // gives it back once decoded — codecs copy what they keep (ITransport).
+        byte[] frame = Frame.Encode(_registry, to.Path, fromPath, requestId, inReplyTo, message, session, ExactArrayPool.Shared, out string kind);
         var meta = new FrameMeta(0, depth, kind, session, phase, fromPath ?? "", to.Path);
         if (to.Node == Address)
         {
             // Local: still encoded and decoded (codecs are exercised and no state is shared), not metered:
             // it never leaves the party.
             Deliver(Address, frame, meta, local: true);
+            ExactArrayPool.Shared.Return(frame);
             return;
         }
         Meter.Sent(phase, PeerName(to.Node), frame.Length, depth);

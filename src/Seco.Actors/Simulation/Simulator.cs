@@ -2,6 +2,7 @@ using Seco.Actors.Addressing;
 using Seco.Actors.Messages;
 using Seco.Actors.Runtime;
 using Seco.Actors.Transport;
+using Seco.MessagePack;
 
 namespace Seco.Actors.Simulation;
 
@@ -284,6 +285,7 @@ public sealed partial class Simulator : IDispatcher, ITransport
                 return;
             }
             ((IFrameReceiver)to.System).Receive(from.System.Address, frame, meta);
+            ExactArrayPool.Shared.Return(frame); // decoded into copies: reused for a later frame (ITransport.Send)
         });
     }
 

@@ -21,7 +21,11 @@ public static class Frame
         Encode(registry, toPath, fromPath, requestId, inReplyTo, message, session, out _);
 
     /// <param name="kind">The message's kind, as written (so a sender need not look its codec up twice).</param>
-    public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session, out string kind)
+    public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session, out string kind) =>
+        Encode(registry, toPath, fromPath, requestId, inReplyTo, message, session, null, out kind);
+
+    /// <summary>As the other overloads, with the frame rented from <paramref name="pool"/> (null: a new array).</summary>
+    public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session, ExactArrayPool? pool, out string kind)
     {
         // Pooled segments copied out once (issue 19): frames carry tens of MB of ciphertexts and garbled tables.
         using var buffer = new PooledBufferWriter();
@@ -33,7 +37,7 @@ public static class Frame
         writer.WriteInt64(inReplyTo);
         kind = registry.Write(ref writer, message, session).Kind;
         writer.Flush();
-        return buffer.ToArray();
+        return buffer.ToArray(pool);
     }
 
     /// <summary>

@@ -14,13 +14,19 @@ public interface ITransport
     /// <summary>Frames addressed to <paramref name="node"/> go to <paramref name="receiver"/> from now on.</summary>
     void Bind(NodeAddress node, IFrameReceiver receiver);
 
-    /// <summary>Sends one frame. Never blocks on the network; the frame array is not modified afterwards.</summary>
+    /// <summary>
+    /// Sends one frame. Never blocks on the network; the frame array is not modified afterwards. The frame is the
+    /// transport's from now on: it was rented from <see cref="Seco.MessagePack.ExactArrayPool.Shared"/>, and the transport
+    /// may give it back there once the receiver's <see cref="IFrameReceiver.Receive"/> has returned or the frame is lost
+    /// (receivers decode into copies), or leave it to the collector.
+    /// </summary>
     void Send(NodeAddress from, NodeAddress to, byte[] frame, in FrameMeta meta);
 }
 
 /// <summary>The receiving side of a node (its <see cref="ActorSystem"/>).</summary>
 public interface IFrameReceiver
 {
+    /// <summary>Decodes and enqueues one frame; keeps nothing of the array once it returns (the frame may be reused).</summary>
     void Receive(NodeAddress from, byte[] frame, in FrameMeta meta);
 }
 

@@ -131,10 +131,10 @@ public sealed class Garbler
     public byte[]? NextChunkBytes() => NextChunkBytes(null);
 
     /// <summary>
-    /// As <see cref="NextChunkBytes()"/>, with the chunk's array rented from <paramref name="pool"/> (null: a fresh
-    /// array); whoever owns the chunk afterwards returns it once it has been sent.
+    /// As <see cref="NextChunkBytes()"/>, with the chunk's array from <paramref name="allocate"/> (given the exact length;
+    /// e.g. a pool's rent, issue 19), or a fresh one for null. Every byte of it is written.
     /// </summary>
-    public byte[]? NextChunkBytes(ChunkArrayPool? pool)
+    public byte[]? NextChunkBytes(Func<int, byte[]>? allocate)
     {
         _started = true;
         if (_decoding is not null) return null;
@@ -146,7 +146,9 @@ public sealed class Garbler
         }
         // Not zeroed first: the header and every table row are written (issue 19: large chunks are fresh LOH memory).
         int size = GarbledChunk.HeaderSize + count * GarbledChunk.BytesPerAnd;
-        var bytes = pool?.Rent(size) ?? GC.AllocateUninitializedArray<byte>(size);
+        var bytes = allocate?.Invoke(size) ?? GC.AllocateUninitializedArray<byte>(size);
+        if (bytes.Length != size)
+            throw new InvalidOperationException($"the chunk allocator gave {bytes.Length} bytes for a chunk of {size}");
         GarbledChunk.WriteHeader(bytes, _sequence++, count);
         Garble(MemoryMarshal.Cast<byte, Block>(bytes.AsSpan(GarbledChunk.HeaderSize)), count);
         return bytes;
@@ -186,10 +188,10 @@ public sealed class Garbler
         while (NextChunk() is { } chunk) yield return chunk;
     }
 
-    /// <summary>All chunks in wire form (<see cref="NextChunkBytes(ChunkArrayPool?)"/>), garbling lazily.</summary>
-    public IEnumerable<byte[]> ChunkBytes(ChunkArrayPool? pool = null)
+    /// <summary>All chunks in wire form (<see cref="NextChunkBytes(Func{int, byte[]}?)"/>), garbling lazily.</summary>
+    public IEnumerable<byte[]> ChunkBytes(Func<int, byte[]>? allocate = null)
     {
-        while (NextChunkBytes(pool) is { } chunk) yield return chunk;
+        while (NextChunkBytes(allocate) is { } chunk) yield return chunk;
     }
 
     /// <summary>Garbles the next chunk of <paramref name="count"/> AND gates (as planned) into <paramref name="tables"/>.</summary>

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
-using Seco.Garbling.Circuits;
 using Seco.Garbling.Circuits.Gadgets;
+using Seco.Garbling.Circuits;
 using Seco.Garbling.Crypto;
 using Seco.Garbling.Garbling;
 using Seco.Garbling.Ot;
+using Seco.MessagePack;
 using Seco.Protocol.Messages;
 
 namespace Seco.Protocol.Crypto;
@@ -90,7 +91,7 @@ public static class ReluLayers
     /// As <see cref="Package(int, Garbler, ValueTuple{string, ulong[]}[])"/>, with the chunks rented from
     /// <paramref name="pool"/>; the sender lends them to its outbox (<see cref="GiveBack"/>) so they return once encoded.
     /// </summary>
-    public static GarbledLayer Package(int block, Garbler garbler, ChunkArrayPool? pool, params (string Group, ulong[] Values)[] own)
+    public static GarbledLayer Package(int block, Garbler garbler, ExactArrayPool? pool, params (string Group, ulong[] Values)[] own)
     {
         Circuit c = garbler.Circuit;
         byte[][] labels = own.Select(o =>
@@ -99,12 +100,12 @@ public static class ReluLayers
             int width = c.Inputs[g].Width / o.Values.Length;
             return new InputLabels(g, garbler.InputEncoding.Encode(g, Bits(o.Values, width))).ToBytes();
         }).ToArray();
-        byte[][] chunks = [.. garbler.ChunkBytes(pool)]; // straight into wire form: no table array and copy per chunk
+        byte[][] chunks = [.. garbler.ChunkBytes(pool is null ? null : pool.Rent)]; // straight into wire form: no table array and copy per chunk
         return new GarbledLayer(block, chunks, garbler.OutputDecoding.ToBytes(), labels);
     }
 
     /// <summary>Gives <paramref name="layers"/>' chunks back to <paramref name="pool"/>: for an outbox's loan, run once they are sent.</summary>
-    public static Action GiveBack(ChunkArrayPool pool, IReadOnlyList<GarbledLayer> layers) => () =>
+    public static Action GiveBack(ExactArrayPool pool, IReadOnlyList<GarbledLayer> layers) => () =>
     {
         foreach (GarbledLayer layer in layers)
             foreach (byte[] chunk in layer.Chunks) pool.Return(chunk);

@@ -1,5 +1,6 @@
 using Seco.Garbling.Garbling;
 using Seco.Garbling.Ot;
+using Seco.MessagePack;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
@@ -55,10 +56,10 @@ public sealed class GarblerRole : RemoteServerRole
     protected override void PrepareDuty(RemoteQuery q, Outbox outbox)
     {
         GarbledLayer[] layers = _garblers[q.Query]
-            .Select(g => ReluLayers.Package(g.Key, g.Value, ChunkArrayPool.Shared, (ReluLayers.MaskGroup(0), ZpVector.Negate(q.R[g.Key + 1]))))
+            .Select(g => ReluLayers.Package(g.Key, g.Value, ExactArrayPool.Shared, (ReluLayers.MaskGroup(0), ZpVector.Negate(q.R[g.Key + 1]))))
             .ToArray();
         outbox.Send(Evaluator, new GarbledCircuits(q.Query, layers));
-        outbox.Lend(ReluLayers.GiveBack(ChunkArrayPool.Shared, layers)); // back to the pool once encoded (issue 19)
+        outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, layers)); // back to the pool once encoded (issue 19)
     }
 
     protected override void Forget(int query)

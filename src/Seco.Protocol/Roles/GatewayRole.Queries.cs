@@ -3,6 +3,7 @@ using Seco.Garbling.Garbling;
 using Seco.Lattice.Bfv;
 using Seco.Lattice.Linear;
 using Seco.Lattice.Multiparty;
+using Seco.MessagePack;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
@@ -59,10 +60,10 @@ public sealed partial class GatewayRole
             if (!b.HasRelu) continue;
             q.D[i] = ZpRandom.Uniform(b.Rows);
             q.Garblers[i] = new Garbler(ReluLayers.Gateway(b.Shift, b.Rows));
-            circuits.Add(ReluLayers.Package(i, q.Garblers[i], ChunkArrayPool.Shared, ("neg_d", ZpVector.Negate(q.D[i]))));
+            circuits.Add(ReluLayers.Package(i, q.Garblers[i], ExactArrayPool.Shared, ("neg_d", ZpVector.Negate(q.D[i]))));
         }
         outbox.Send(Party.User, new GatewayPreprocessing(m.Query, shares, circuits.ToArray()));
-        outbox.Lend(ReluLayers.GiveBack(ChunkArrayPool.Shared, circuits)); // back to the pool once encoded (issue 19)
+        outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, circuits)); // back to the pool once encoded (issue 19)
         q.UserSideDone = true;
 
         if (!_p.HasRemoteTier)

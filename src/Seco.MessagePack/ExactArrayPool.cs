@@ -1,36 +1,40 @@
 using System.Collections.Concurrent;
 
-namespace Seco.Garbling.Garbling;
+namespace Seco.MessagePack;
 
 /// <summary>
-/// Exact-length byte arrays for garbled chunks in wire form, reused across queries (issue 19). A garbled layer is
-/// megabytes of tables; written into fresh arrays each query, the garbler runs at 7–12 M AND/s against 59 M AND/s into
-/// a reused buffer, because every page of fresh large-object memory faults on first touch. The arrays must have the
-/// chunk's exact length (they are message fields, written and consumed whole), which <see cref="System.Buffers.ArrayPool{T}"/>
-/// does not give. Returned arrays are cleared (they held tables of some query) and kept up to
-/// <see cref="CapacityBytes"/> in all; beyond that they are left to the collector. Thread-safe.
+/// Byte arrays of an exact length, reused (issue 19): frames and garbled chunks are megabytes each, and written into
+/// fresh arrays every query they cost page faults on first touch of large-object memory (the garbler ran at
+/// 7–12 M AND/s into fresh arrays against 59 into reused ones) and garbage the collector must sweep. Unlike
+/// <see cref="System.Buffers.ArrayPool{T}"/>, a rented array has exactly the length asked for, so it can stand as a
+/// message field or a whole frame; the lengths of one kind of message repeat from query to query, so arrays come back
+/// round. Returned arrays are cleared (they held some message) and kept up to <see cref="CapacityBytes"/> in all;
+/// beyond that they are left to the collector. Thread-safe.
 /// </summary>
-public sealed class ChunkArrayPool
+public sealed class ExactArrayPool
 {
     private readonly ConcurrentDictionary<int, ConcurrentBag<byte[]>> _free = new();
     private long _heldBytes;
 
     /// <param name="capacityBytes">The most bytes the pool keeps between uses.</param>
-    public ChunkArrayPool(long capacityBytes)
+    public ExactArrayPool(long capacityBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacityBytes);
         CapacityBytes = capacityBytes;
     }
 
-    /// <summary>The process's pool for garbled chunks: 256 MiB, a few queries' layers at the default split.</summary>
-    public static ChunkArrayPool Shared { get; } = new(256L << 20);
+    /// <summary>
+    /// The process's pool for frames and garbled chunks: 256 MiB, a few queries' traffic at the default split (about
+    /// 55 MB of frames and 36 MB of chunks a query).
+    /// </summary>
+    public static ExactArrayPool Shared { get; } = new(256L << 20);
 
     public long CapacityBytes { get; }
 
     /// <summary>Bytes held now (for tests and diagnostics).</summary>
     public long HeldBytes => Interlocked.Read(ref _heldBytes);
 
-    /// <summary>An array of exactly <paramref name="length"/> bytes: a returned one (zeroed) or a fresh one (not zeroed; the garbler writes every byte).</summary>
+    /// <summary>An array of exactly <paramref name="length"/> bytes: a returned one (zeroed) or a fresh one (not zeroed: callers write every byte).</summary>
     public byte[] Rent(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
