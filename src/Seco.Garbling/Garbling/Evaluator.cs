@@ -34,6 +34,16 @@ public sealed class Evaluator
     private int _nextSequence;
     private long _andGatesReceived;
 
+    /// <summary>
+    /// Computes (and caches on <paramref name="circuit"/>) the schedule an evaluator of it follows, so that the first
+    /// evaluation does not pay for it (a protocol builds its circuits at setup, issue 19).
+    /// </summary>
+    public static void Prepare(Circuit circuit)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        circuit.Schedule(GroupSize);
+    }
+
     /// <summary>Prepares to evaluate a garbling of <paramref name="circuit"/>.</summary>
     /// <exception cref="PlatformNotSupportedException">The processor has no AES-NI (see <see cref="Aes128.EnsureConstantTime"/>).</exception>
     public Evaluator(Circuit circuit, GarblingOptions? options = null)

@@ -182,6 +182,16 @@ public sealed class Garbler
     /// budget).</summary>
     public int MaxChunkBytes => GarbledChunk.HeaderSize + (_options.ChunkAndGates + GroupSize) * GarbledChunk.BytesPerAnd;
 
+    /// <summary>
+    /// Computes (and caches on <paramref name="circuit"/>) the schedule a garbler of it follows, so that the first
+    /// garbling does not pay for it (a protocol builds its circuits at setup, issue 19).
+    /// </summary>
+    public static void Prepare(Circuit circuit)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        circuit.Schedule(GroupSize);
+    }
+
     /// <summary>All chunks, garbling lazily as the sequence is enumerated.</summary>
     public IEnumerable<GarbledChunk> Chunks()
     {

@@ -20,15 +20,23 @@ public static class ReluLayers
 
     /// <summary>F_A layer (paper Alg. 11): groups u, neg_r_next (user), a, neg_d (A).</summary>
     public static Circuit Gateway(int shift, int neurons) =>
-        Cache.GetOrAdd((0, shift, neurons), k => CircuitBatch.Replicate(SecoReluCircuits.Gateway(k.Shift), k.Neurons));
+        Cache.GetOrAdd((0, shift, neurons), k => Prepared(CircuitBatch.Replicate(SecoReluCircuits.Gateway(k.Shift), k.Neurons)));
 
     /// <summary>
     /// A remote tier's layer (paper Alg. 9 with k + 1 share owners, docs/hierarchy.md): groups E1, neg_r1 (A), then
     /// E{j+2}, neg_r{j+2} for the tier's server j — E2/neg_r2 the garbler (B), E3/neg_r3 the evaluator (C), E4.. the providers.
     /// </summary>
     public static Circuit Remote(int shift, int neurons, int servers = 2) =>
-        Cache.GetOrAdd((servers, shift, neurons), k => CircuitBatch.Replicate(
-            SecoReluCircuits.RemoteTier(k.Shift, [.. Enumerable.Range(0, k.Servers + 1).Select(j => ((char)('A' + j)).ToString())]), k.Neurons));
+        Cache.GetOrAdd((servers, shift, neurons), k => Prepared(CircuitBatch.Replicate(
+            SecoReluCircuits.RemoteTier(k.Shift, [.. Enumerable.Range(0, k.Servers + 1).Select(j => ((char)('A' + j)).ToString())]), k.Neurons)));
+
+    /// <summary>With the garbling and evaluation schedules computed too: the roles build their circuits at setup (issue 19).</summary>
+    private static Circuit Prepared(Circuit circuit)
+    {
+        Garbler.Prepare(circuit);
+        Evaluator.Prepare(circuit);
+        return circuit;
+    }
 
     /// <summary>The share group of server <paramref name="index"/> of a tier in <see cref="Remote"/> (A's is E1).</summary>
     public static string ShareGroup(int index) => $"E{index + 2}";
@@ -111,25 +119,26 @@ public static class ReluLayers
             foreach (byte[] chunk in layer.Chunks) pool.Return(chunk);
     };
 
-    /// <summary>The OT sender's message pairs (W⁰, W⁰ ⊕ Δ) for the given groups, concatenated in order.</summary>
-    public static (Block[] X0, Block[] X1) LabelPairs(IEnumerable<(Garbler Garbler, string Group)> groups)
+    /// <summary>
+    /// The OT sender's message pairs (W⁰, W⁰ ⊕ Δ) for the given groups, concatenated in order, in pooled buffers the
+    /// caller disposes (cleared then: every pair opens a wire). The user's label OT covers ~10⁵ labels a query; lists
+    /// grown per label and fresh arrays were a third of A's allocation in that handler (issue 19).
+    /// </summary>
+    public static LabelPairBuffer LabelPairs(IEnumerable<(Garbler Garbler, string Group)> groups)
     {
         var list = groups as IReadOnlyCollection<(Garbler Garbler, string Group)> ?? [.. groups];
         int count = 0;
         foreach ((Garbler g, string name) in list) count += g.InputEncoding.ZeroLabels(name).Length;
-        // Sized once: the user's label OT covers ~10⁵ labels a query, and growing lists tripled the bytes (issue 19).
-        var x0 = GC.AllocateUninitializedArray<Block>(count);
-        var x1 = GC.AllocateUninitializedArray<Block>(count);
+        var pairs = new LabelPairBuffer(count);
         int at = 0;
         foreach ((Garbler g, string name) in list)
         {
             Block delta = g.InputEncoding.Delta; // each garbler (layer) has its own Δ
             ReadOnlySpan<Block> zero = g.InputEncoding.ZeroLabels(name);
-            zero.CopyTo(x0.AsSpan(at));
-            for (int k = 0; k < zero.Length; k++) x1[at + k] = zero[k] ^ delta;
+            pairs.Fill(at, zero, delta);
             at += zero.Length;
         }
-        return (x0, x1);
+        return pairs;
     }
 
     /// <summary>Evaluates a layer and decodes its output vector.</summary>

@@ -89,7 +89,7 @@ public sealed class GarblerRole : RemoteServerRole
                     if (!q.Decrypted || !_garblers.TryGetValue(q.Query, out var garblers))
                         throw new ProtocolViolationException($"an OT request for A's labels of query {q.Query} before its preparation");
                     _servedToGateway.Claim(m);
-                    var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "E1"), (g.Value, "neg_r1") }).ToArray());
+                    using var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "E1"), (g.Value, "neg_r1") }).ToArray());
                     outbox.Send(Party.Gateway, new OtResponse(m.Query, OtPurpose.ProviderLabels, 0, _otWithGateway.SendChosen(m.Matrix, pairs.X0, pairs.X1)));
                     break;
                 }
@@ -99,7 +99,7 @@ public sealed class GarblerRole : RemoteServerRole
                     if (!_garblers.TryGetValue(Ensure(m.Query).Query, out var garblers))
                         throw new ProtocolViolationException($"an OT request for {from}'s mask labels of query {m.Query} that has no circuits");
                     _served[from].Claim(m);
-                    var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).Select(g => (g.Value, ReluLayers.MaskGroup(from.Index))).ToArray());
+                    using var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).Select(g => (g.Value, ReluLayers.MaskGroup(from.Index))).ToArray());
                     outbox.Send(from, new OtResponse(m.Query, OtPurpose.EvaluatorMasks, 0, _otWith[from].SendChosen(m.Matrix, pairs.X0, pairs.X1)));
                     break;
                 }
@@ -132,7 +132,7 @@ public sealed class GarblerRole : RemoteServerRole
     {
         if (!_shared.Contains((query, block)) || !_pendingRequests.Remove((query, block, to), out byte[]? matrix))
             return;
-        var pairs = ReluLayers.LabelPairs([(_garblers[query][block], ReluLayers.ShareGroup(to.Index))]);
+        using var pairs = ReluLayers.LabelPairs([(_garblers[query][block], ReluLayers.ShareGroup(to.Index))]);
         outbox.Send(to, new OtResponse(query, OtPurpose.EvaluatorShare, block, _otWith[to].SendChosen(matrix, pairs.X0, pairs.X1)));
         _servedOnline.Add((query, block, to));
         // A tier before the last is done with the query once every peer has its labels of the boundary block.

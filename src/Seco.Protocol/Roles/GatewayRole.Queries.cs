@@ -95,8 +95,8 @@ public sealed partial class GatewayRole
             throw new ProtocolViolationException($"an OT request for query {q.Query} before its circuits were garbled");
         _servedToUser.Claim(m);
         var groups = q.Garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "u"), (g.Value, "neg_r_next") });
-        (Block[] x0, Block[] x1) = ReluLayers.LabelPairs(groups.ToArray());
-        outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, 0, _otWithUser.SendChosen(m.Matrix, x0, x1)));
+        using LabelPairBuffer pairs = ReluLayers.LabelPairs(groups.ToArray());
+        outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, 0, _otWithUser.SendChosen(m.Matrix, pairs.X0, pairs.X1)));
     }
 
     // ---- F_BC preparation (paper §VI-A-2, Alg. 8 with D1; Alg. 16), per tier ----

@@ -77,6 +77,13 @@ public sealed partial class GatewayRole : ISecoRole
             foreach (Party server in TierServers(t.Shape))
                 outbox.Send(server, new SetupBegin(t.Seed, server.Duty == ServerDuty.Garbler ? t.OtWithGarbler.Start() : []));
         }
+        // The public circuits it garbles (F_A) and reads widths from (every tier's) are built now, in setup, not by the
+        // first query (issue 19).
+        for (int i = 1; i <= Split; i++)
+            if (_p.Block(i).HasRelu) ReluLayers.Gateway(_p.Block(i).Shift, _p.Block(i).Rows);
+        for (int t = 1; t <= _p.Depth; t++)
+            foreach (int i in _p.Tier(t).Blocks.Where(i => i < L))
+                ReluLayers.Remote(_p.Block(i).Shift, _p.Block(i).Rows, _p.Tier(t).Servers);
     }
 
     public void Handle(Party from, SecoMessage message, Outbox outbox)

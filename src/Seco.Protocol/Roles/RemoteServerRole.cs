@@ -90,6 +90,8 @@ public abstract class RemoteServerRole : ISecoRole
 
     public virtual void Start(Outbox outbox)
     {
+        // The tier's public ReLU circuits are built now, in setup, not by the first query (issue 19).
+        foreach (int i in ReluBlocks) ReluLayers.Remote(P.Block(i).Shift, P.Block(i).Rows, Tier.Servers);
     }
 
     public void Handle(Party from, SecoMessage message, Outbox outbox)

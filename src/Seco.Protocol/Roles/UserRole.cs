@@ -56,6 +56,8 @@ public sealed class UserRole : ISecoRole
         uint[] elements = _view.GatewayBlocks.SelectMany(b => MatVec.GaloisElements(Layout(b), _view.Context.N)).Distinct().Order().ToArray();
         byte[] galois = elements.Length == 0 ? [] : BfvSerializer.Serialize(_keys.CreateGaloisKeysFromElements(elements));
         outbox.Send(Party.Gateway, new UserJoin(BfvSerializer.Serialize(_publicKey), galois, _ot.Start()));
+        // The public F_A ReLU circuits are built now, in setup, not by the first query's online phase (issue 19).
+        foreach (BlockShape b in _view.GatewayBlocks.Where(b => b.HasRelu)) ReluLayers.Gateway(b.Shift, b.Rows);
     }
 
     public void Handle(Party from, SecoMessage message, Outbox outbox)
