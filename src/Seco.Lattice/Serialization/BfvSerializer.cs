@@ -130,11 +130,18 @@ public static class BfvSerializer
     }
 
     /// <summary>Serializes a ciphertext: size, level, NTT flag, then size × level packed limbs.</summary>
-    public static byte[] Serialize(Ciphertext ciphertext)
+    public static byte[] Serialize(Ciphertext ciphertext) => Serialize(ciphertext, null);
+
+    /// <summary>
+    /// As <see cref="Serialize(Ciphertext)"/>, into an array from <paramref name="allocate"/> (given the exact length;
+    /// e.g. a pool's rent, so that a message's ciphertexts are not fresh large-object arrays every query), or a new one
+    /// for null. The array is cleared before it is written.
+    /// </summary>
+    public static byte[] Serialize(Ciphertext ciphertext, Func<int, byte[]>? allocate)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);
         BfvContext context = ciphertext.Context;
-        var w = new Writer(context, BfvObjectType.Ciphertext, SerializedSize(ciphertext));
+        var w = new Writer(context, BfvObjectType.Ciphertext, SerializedSize(ciphertext), allocate: allocate);
         w.Byte((byte)ciphertext.Size);
         w.Byte((byte)ciphertext.Level);
         w.Byte(ciphertext.IsNttForm ? (byte)1 : (byte)0);
@@ -636,7 +643,7 @@ public static class BfvSerializer
         private readonly BfvContext _context;
         private int _position;
 
-        public Writer(BfvContext context, BfvObjectType type, long totalSize, ushort flags = 0)
+        public Writer(BfvContext context, BfvObjectType type, long totalSize, ushort flags = 0, Func<int, byte[]>? allocate = null)
         {
             _context = context;
             if (totalSize > Array.MaxLength)
@@ -644,7 +651,20 @@ public static class BfvSerializer
                 throw new InvalidOperationException($"The serialized object would take {totalSize} bytes, more than a byte array can hold.");
             }
 
-            _buffer = new byte[totalSize];
+            if (allocate is null)
+            {
+                _buffer = new byte[totalSize];
+            }
+            else
+            {
+                _buffer = allocate((int)totalSize);
+                if (_buffer.Length != totalSize)
+                {
+                    throw new InvalidOperationException($"The allocator gave {_buffer.Length} bytes for an object of {totalSize}.");
+                }
+
+                Array.Clear(_buffer); // the packing below may rely on zeroed bytes
+            }
             Magic.CopyTo(_buffer);
             _buffer[VersionOffset] = FormatVersion;
             _buffer[TypeOffset] = (byte)type;

@@ -49,7 +49,7 @@ public sealed partial class GatewayRole
             _he.Evaluator.SubPlainInplace(product, _he.EncodeOutputMask(q.S[i]));
             _he.Evaluator.ModSwitchToNextInplace(product);
             CircuitPrivacy.FloodInplace(_p.Context, _user, product, _p.Budget.FloodingBits); // D2: as wide as decrypts (F_A's lifetime budget)
-            shares[i - 1] = HeTools.Serialize(product);
+            shares[i - 1] = HeTools.SerializePooled(product);
         }
 
         // Paper Alg. 14: one garbled circuit per F_A ReLU layer; A's pad d_{i+1} enters negated (SecoReluCircuits convention).
@@ -63,6 +63,7 @@ public sealed partial class GatewayRole
             circuits.Add(ReluLayers.Package(i, q.Garblers[i], ExactArrayPool.Shared, ("neg_d", ZpVector.Negate(q.D[i]))));
         }
         outbox.Send(Party.User, new GatewayPreprocessing(m.Query, shares, circuits.ToArray()));
+        outbox.Lend(HeTools.GiveBack(shares));
         outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, circuits)); // back to the pool once encoded (issue 19)
         q.UserSideDone = true;
 
@@ -144,11 +145,12 @@ public sealed partial class GatewayRole
                 foreach ((Party server, byte[][] shares) in q.MaskShares.Where(e => e.Key.Tier == holder).OrderBy(e => e.Key))
                     _he.Evaluator.AddInplace(sum, _he.LoadCiphertext(shares[at], $"Enc(r_{i}) share of {server}"));
             }
-            aggregate[i - tier.FirstBlock] = HeTools.Serialize(sum);
+            aggregate[i - tier.FirstBlock] = HeTools.SerializePooled(sum);
         }
         var message = new MaskAggregate(q.Query, aggregate);
         foreach (Party server in TierServers(tier))
             outbox.Send(server, message);
+        outbox.Lend(HeTools.GiveBack(aggregate));
     }
 
     private void OnLinearShares(QueryState q, Party from, LinearShares m, Outbox outbox)
@@ -306,7 +308,9 @@ public sealed partial class GatewayRole
         var zero = new Ciphertext(_p.Context);
         _user!.EncryptZero(zero); // D17: re-randomise before it leaves
         _he.Evaluator.AddInplace(y, zero);
-        outbox.Send(Party.User, new OutputCiphertext(q.Query, HeTools.Serialize(y)));
+        byte[] output = HeTools.SerializePooled(y);
+        outbox.Send(Party.User, new OutputCiphertext(q.Query, output));
+        outbox.Lend(HeTools.GiveBack(output));
         _queries.Remove(q.Query);
         _servedToUser.Forget(q.Query);
     }

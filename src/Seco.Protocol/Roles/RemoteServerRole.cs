@@ -258,9 +258,10 @@ public abstract class RemoteServerRole : ISecoRole
         // Paper Alg. 8: Enc(r_i^j) for the segment's later blocks under this tier's key, and the share of the next
         // tier's input mask under the next tier's key (docs/hierarchy.md: the outgoing tier masks the boundary).
         byte[][] masks = q.R.Keys.Order()
-            .Select(i => HeTools.Serialize((i > Tier.LastBlock ? NextTier! : Collective!).Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
+            .Select(i => HeTools.SerializePooled((i > Tier.LastBlock ? NextTier! : Collective!).Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
             .ToArray();
         outbox.Send(Party.Gateway, new MaskShares(q.Query, masks));
+        outbox.Lend(HeTools.GiveBack(masks));
         PrepareDuty(q, outbox);
     }
 
@@ -289,7 +290,7 @@ public abstract class RemoteServerRole : ISecoRole
         }
         q.OwnProducts = products;
         // Commit first, reveal once every peer has committed (ProductCommitment): no product may depend on another.
-        q.OwnShares = new LinearShares(q.Query, products.Select(HeTools.Serialize).ToArray());
+        q.OwnShares = new LinearShares(q.Query, products.Select(HeTools.SerializePooled).ToArray()); // lent when revealed
         var commitment = new ProductCommitment(q.Query, ProductCommitments.Digest(Self, q.OwnShares));
         foreach (Party peer in TierPeers) outbox.Send(peer, commitment);
         TryReveal(q, outbox);
@@ -314,6 +315,7 @@ public abstract class RemoteServerRole : ISecoRole
         q.Revealed = true;
         outbox.Send(Party.Gateway, q.OwnShares);
         foreach (Party peer in TierPeers) outbox.Send(peer, q.OwnShares);
+        outbox.Lend(HeTools.GiveBack(q.OwnShares.Ciphertexts));
         q.OwnShares = null;
         TryDecrypt(q, outbox);
     }
@@ -376,7 +378,9 @@ public abstract class RemoteServerRole : ISecoRole
         ulong[] share = ZpVector.MultiplyAdd(Share.Weights(block), b.Rows, b.Columns, masked, Share.Bias(block), q.S[block]);
         if (block == L)
         {
-            outbox.Send(Party.Gateway, new OutputCiphertext(q.Query, HeTools.Serialize(User!.Encrypt(He.EncodePrefix(share)))));
+            byte[] output = HeTools.SerializePooled(User!.Encrypt(He.EncodePrefix(share)));
+            outbox.Send(Party.Gateway, new OutputCiphertext(q.Query, output));
+            outbox.Lend(HeTools.GiveBack(output));
             Finish(q.Query);
             return;
         }

@@ -144,15 +144,16 @@ public sealed class UserRole : ISecoRole
 
         using var own = new Encryptor(_view.Context, _publicKey);
         byte[][] masks = Enumerable.Range(1, l)
-            .Select(i => HeTools.Serialize(own.Encrypt(_he.EncodeInput(Layout(_view.GatewayBlocks[i - 1]), q.Masks[i]))))
+            .Select(i => HeTools.SerializePooled(own.Encrypt(_he.EncodeInput(Layout(_view.GatewayBlocks[i - 1]), q.Masks[i]))))
             .ToArray();
         byte[][] transition = [];
         if (_view.HasRemoteTier)
         {
             (ulong[] row0, ulong[] row1) = TransitionPacking.Halves(q.Masks[l + 1], _view.Context.N);
-            transition = [HeTools.Serialize(_collective!.Encrypt(_he.Encode(row0))), HeTools.Serialize(_collective.Encrypt(_he.Encode(row1)))];
+            transition = [HeTools.SerializePooled(_collective!.Encrypt(_he.Encode(row0))), HeTools.SerializePooled(_collective.Encrypt(_he.Encode(row1)))];
         }
         outbox.Send(Party.Gateway, new UserPreprocessing(query, masks, transition));
+        outbox.Lend(HeTools.GiveBack([.. masks, .. transition]));
     }
 
     private void OnGatewayPreprocessing(QueryState q, GatewayPreprocessing m, Outbox outbox)

@@ -52,6 +52,19 @@ public class SerializationRoundTripTests(Keys4096Fixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void Ciphertext_into_a_supplied_dirty_array_gives_the_same_bytes()
+    {
+        Ciphertext c = _k.Encrypt(_k.RandomVector(16));
+        byte[] expected = BfvSerializer.Serialize(c);
+        var dirty = new byte[expected.Length];
+        dirty.AsSpan().Fill(0xFF); // e.g. a pooled array that held another message (issue 19)
+        byte[] written = BfvSerializer.Serialize(c, length => length == dirty.Length ? dirty : throw new InvalidOperationException($"asked {length}"));
+        Assert.Same(dirty, written);
+        Assert.Equal(expected, written);
+        Assert.Throws<InvalidOperationException>(() => BfvSerializer.Serialize(c, length => new byte[length + 1]));
+    }
+
+    [Fact]
     public void Ciphertext_size3_product_ntt_form_and_mod_switched()
     {
         ulong[] a = _k.RandomVector(14), b = _k.RandomVector(15);
