@@ -47,6 +47,7 @@ public static class ChromeTrace
         foreach (var ((from, to), tid) in linkTid.OrderBy(kv => kv.Value).ThenBy(kv => kv.Key.Item1, StringComparer.Ordinal))
             Meta(w, "thread_name", pid[from], tid, $"link → {to}");
 
+        bool measured = sim.Options.ComputeTiming == ComputeTiming.Measured;
         var handledAt = new Dictionary<long, HandlerSpan>();
         foreach (HandlerSpan s in sim.Spans)
         {
@@ -63,7 +64,8 @@ public static class ChromeTrace
             w.WriteString("actor", s.Actor);
             w.WriteNumber("session", s.Session.Value);
             w.WriteString("phase", s.Phase);
-            w.WriteNumber("allocated_bytes", s.AllocatedBytes);
+            // A measurement, like measured time: only in measured runs, so that a charged-only trace is reproducible.
+            if (measured) w.WriteNumber("allocated_bytes", s.AllocatedBytes);
             w.WriteEndObject();
             w.WriteEndObject();
         }
