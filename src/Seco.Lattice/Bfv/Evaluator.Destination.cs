@@ -24,8 +24,14 @@ public sealed partial class Evaluator
     /// <summary>destination = a rotated by <paramref name="steps"/> (SEAL <c>rotate_rows</c>).</summary>
     public void RotateRows(Ciphertext a, int steps, GaloisKeys keys, Ciphertext destination)
     {
-        PrepareDestination(a, destination);
-        RotateRowsInplace(destination, steps, keys);
+        if (steps == 0)
+        {
+            PrepareDestination(a, destination);
+            return;
+        }
+
+        // Straight into the destination: copying a there first would cost a ciphertext's worth of memory traffic.
+        ApplyGalois(a, GaloisTool.ElementFromStep(steps, _context.N), keys, destination);
     }
 
     /// <summary>destination = a · b (size a.Size + b.Size − 1).</summary>

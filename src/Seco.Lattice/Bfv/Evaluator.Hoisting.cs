@@ -16,7 +16,26 @@ public sealed partial class Evaluator
     /// </summary>
     public Ciphertext[] RotateRowsHoisted(Ciphertext a, ReadOnlySpan<int> steps, GaloisKeys keys)
     {
+        Check(a, "ciphertext");
+        var results = new Ciphertext[steps.Length];
+        for (int k = 0; k < results.Length; k++)
+        {
+            results[k] = new Ciphertext(_context, 2, a.Level);
+        }
+
+        RotateRowsHoisted(a, steps, keys, results);
+        return results;
+    }
+
+    /// <summary>
+    /// <see cref="RotateRowsHoisted(Ciphertext, ReadOnlySpan{int}, GaloisKeys)"/> writing rot(a, steps[k]) into
+    /// <paramref name="destinations"/>[k] (reusing its storage when the shape matches), so a repeated mat-vec allocates
+    /// no ciphertexts. The destinations must be distinct; one of them may be <paramref name="a"/> itself.
+    /// </summary>
+    public void RotateRowsHoisted(Ciphertext a, ReadOnlySpan<int> steps, GaloisKeys keys, IReadOnlyList<Ciphertext> destinations)
+    {
         LevelContext level = Check(a, "ciphertext");
+        CheckHoistedDestinations(steps.Length, destinations);
         ArgumentNullException.ThrowIfNull(keys);
         Guard.SameContext(_context, keys.Context, "Galois keys");
         RequireCoefficientForm(a, "a hoisted rotation");
@@ -49,7 +68,6 @@ public sealed partial class Evaluator
         a.Poly(0).CopyTo(c0.Span);
         RnsPoly.ForwardNtt(c0.Span, level.Ntt, l);
 
-        var results = new Ciphertext[steps.Length];
         using var gathered = new PooledBuffer(n);
         using var rotatedC0 = new PooledBuffer(len);
         using var wide = new PooledBuffer(4 * n);
@@ -57,8 +75,9 @@ public sealed partial class Evaluator
         using var acc1 = new PooledBuffer((l + 1) * n);
         for (int k = 0; k < steps.Length; k++)
         {
-            var result = new Ciphertext(_context, 2, a.Level) { IsNttForm = true };
-            results[k] = result;
+            Ciphertext result = destinations[k];
+            Reshape(result, 2, l); // every residue below is overwritten, so the destination's old contents do not matter
+            result.IsNttForm = true;
             if (steps[k] == 0)
             {
                 c0.Span.CopyTo(result.Poly(0));
@@ -90,8 +109,28 @@ public sealed partial class Evaluator
             GaloisTool.ApplyNtt(c0.Span, rotatedC0.Span, elements[k], l, n);
             RnsPoly.Add(result.Poly(0), rotatedC0.Span, result.Poly(0), level.Moduli, n);
         }
+    }
 
-        return results;
+    private void CheckHoistedDestinations(int count, IReadOnlyList<Ciphertext> destinations)
+    {
+        ArgumentNullException.ThrowIfNull(destinations);
+        if (destinations.Count != count)
+        {
+            throw new ArgumentException($"{count} rotation steps need as many destinations, not {destinations.Count}.", nameof(destinations));
+        }
+
+        for (int k = 0; k < count; k++)
+        {
+            ArgumentNullException.ThrowIfNull(destinations[k], nameof(destinations));
+            Guard.SameContext(_context, destinations[k].Context, "destination ciphertext");
+            for (int other = 0; other < k; other++)
+            {
+                if (ReferenceEquals(destinations[other], destinations[k]))
+                {
+                    throw new ArgumentException($"Destinations {other} and {k} are the same ciphertext; each rotation needs its own.", nameof(destinations));
+                }
+            }
+        }
     }
 
     /// <summary>The raised, NTT-transformed digits of <paramref name="target"/>, laid out as in <see cref="RotateRowsHoisted"/>.</summary>

@@ -56,16 +56,28 @@ public sealed partial class Evaluator
         return result;
     }
 
-    /// <summary>In-place <see cref="RotateColumns"/>.</summary>
+    /// <summary>destination = a with its two rows swapped (SEAL <c>rotate_columns</c> with a destination).</summary>
+    public void RotateColumns(Ciphertext a, GaloisKeys keys, Ciphertext destination) =>
+        ApplyGalois(a, GaloisTool.RowSwapElement(_context.N), keys, destination);
+
+    /// <summary>In-place <see cref="RotateColumns(Ciphertext, GaloisKeys)"/>.</summary>
     public void RotateColumnsInplace(Ciphertext a, GaloisKeys keys) =>
         ApplyGaloisInplace(a, GaloisTool.RowSwapElement(_context.N), keys);
 
     /// <summary>
     /// (c_0, c_1) ← (σ_g(c_0), 0) + KeySwitch_{σ_g(s)→s}(σ_g(c_1)) (SEAL <c>apply_galois_inplace</c>).
     /// </summary>
-    public void ApplyGaloisInplace(Ciphertext a, uint galoisElement, GaloisKeys keys)
+    public void ApplyGaloisInplace(Ciphertext a, uint galoisElement, GaloisKeys keys) => ApplyGalois(a, galoisElement, keys, a);
+
+    /// <summary>
+    /// destination = σ_g(a) key-switched back to s, as <see cref="ApplyGaloisInplace"/> but leaving <paramref name="a"/>
+    /// untouched and writing σ_g(c_0) straight into the destination (no copy of a first). The destination may be a.
+    /// </summary>
+    public void ApplyGalois(Ciphertext a, uint galoisElement, GaloisKeys keys, Ciphertext destination)
     {
         LevelContext level = Check(a, "ciphertext");
+        ArgumentNullException.ThrowIfNull(destination);
+        Guard.SameContext(_context, destination.Context, "destination ciphertext");
         ArgumentNullException.ThrowIfNull(keys);
         Guard.SameContext(_context, keys.Context, "Galois keys");
         RequireCoefficientForm(a, "a rotation");
@@ -83,12 +95,22 @@ public sealed partial class Evaluator
 
         int len = level.PolyLength;
         using var c1 = new PooledBuffer(len);
-        using var c0 = new PooledBuffer(len);
-        GaloisTool.ApplyCoefficients(a.Poly(0), c0.Span, galoisElement, level.Moduli, _context.N);
         GaloisTool.ApplyCoefficients(a.Poly(1), c1.Span, galoisElement, level.Moduli, _context.N);
-        c0.Span.CopyTo(a.Poly(0));
-        a.Poly(1).Clear();
-        SwitchKey(c1.Span, key, level, a.Poly(0), a.Poly(1));
+        if (ReferenceEquals(a, destination))
+        {
+            // σ_g needs a source apart from its output.
+            using var c0 = new PooledBuffer(len);
+            GaloisTool.ApplyCoefficients(a.Poly(0), c0.Span, galoisElement, level.Moduli, _context.N);
+            c0.Span.CopyTo(a.Poly(0));
+        }
+        else
+        {
+            Reshape(destination, 2, level.Count);
+            GaloisTool.ApplyCoefficients(a.Poly(0), destination.Poly(0), galoisElement, level.Moduli, _context.N);
+        }
+
+        destination.Poly(1).Clear();
+        SwitchKey(c1.Span, key, level, destination.Poly(0), destination.Poly(1));
     }
 
     /// <summary>

@@ -65,7 +65,7 @@ public sealed partial class Evaluator
     public Ciphertext DotProduct(IReadOnlyList<Ciphertext> left, IReadOnlyList<Ciphertext> right)
     {
         ArgumentNullException.ThrowIfNull(right);
-        return DotProduct(left, right.Count, (i, ext, mc, level) =>
+        return DotProduct(left, right.Count, null, (i, ext, mc, level) =>
         {
             CheckDotTerm(left[0], right[i], i);
             Lift(right[i], ext, mc, level);
@@ -76,10 +76,17 @@ public sealed partial class Evaluator
     /// <see cref="DotProduct(IReadOnlyList{Ciphertext}, IReadOnlyList{Ciphertext})"/> with right operands lifted once
     /// (<see cref="LiftForDotProduct"/>) for reuse across many dot products, as the baby steps of a ct×ct mat-vec are.
     /// </summary>
-    internal Ciphertext DotProductLifted(IReadOnlyList<Ciphertext> left, IReadOnlyList<LiftedCiphertext> right)
+    internal Ciphertext DotProductLifted(IReadOnlyList<Ciphertext> left, IReadOnlyList<LiftedCiphertext> right) =>
+        DotProductLifted(left, right, null);
+
+    /// <summary>
+    /// <see cref="DotProductLifted(IReadOnlyList{Ciphertext}, IReadOnlyList{LiftedCiphertext})"/> written into
+    /// <paramref name="destination"/> (reshaped to size 3; a fresh ciphertext when null), which must not be an operand.
+    /// </summary>
+    internal Ciphertext DotProductLifted(IReadOnlyList<Ciphertext> left, IReadOnlyList<LiftedCiphertext> right, Ciphertext? destination)
     {
         ArgumentNullException.ThrowIfNull(right);
-        return DotProduct(left, right.Count, (i, ext, _, _) =>
+        return DotProduct(left, right.Count, destination, (i, ext, _, _) =>
         {
             if (right[i].Level != left[0].Level)
             {
@@ -93,15 +100,33 @@ public sealed partial class Evaluator
     /// <summary>A size-2 coefficient-form ciphertext lifted to Q ∪ P in NTT form, for repeated dot products.</summary>
     internal LiftedCiphertext LiftForDotProduct(Ciphertext ct)
     {
+        Check(ct, "ciphertext");
+        return LiftForDotProduct(ct, new ulong[LiftedLength(ct.Level)]);
+    }
+
+    /// <summary>
+    /// <see cref="LiftForDotProduct(Ciphertext)"/> into caller-owned <paramref name="data"/> of exactly
+    /// <see cref="LiftedLength"/> words (e.g. rented from <see cref="Scratch"/>); every word is overwritten.
+    /// </summary>
+    internal LiftedCiphertext LiftForDotProduct(Ciphertext ct, ulong[] data)
+    {
         LevelContext level = Check(ct, "ciphertext");
         CheckDotTerm(ct, ct, 0);
-        MultiplyConstants mc = level.Multiply;
-        var data = new ulong[2 * (level.Count + mc.Aux.Length) * _context.N];
-        Lift(ct, data, mc, level);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length != LiftedLength(ct.Level))
+        {
+            throw new ArgumentException($"A lifted ciphertext at level {ct.Level} takes {LiftedLength(ct.Level)} words, not {data.Length}.", nameof(data));
+        }
+
+        Lift(ct, data, level.Multiply, level);
         return new LiftedCiphertext(ct.Level, data);
     }
 
-    private Ciphertext DotProduct(IReadOnlyList<Ciphertext> left, int rightCount, Action<int, Span<ulong>, MultiplyConstants, LevelContext> liftRight)
+    /// <summary>Words of a size-2 ciphertext at <paramref name="level"/> lifted to Q ∪ P.</summary>
+    internal int LiftedLength(int level) => 2 * (level + _context.Level(level).Multiply.Aux.Length) * _context.N;
+
+    private Ciphertext DotProduct(
+        IReadOnlyList<Ciphertext> left, int rightCount, Ciphertext? destination, Action<int, Span<ulong>, MultiplyConstants, LevelContext> liftRight)
     {
         ArgumentNullException.ThrowIfNull(left);
         if (left.Count != rightCount || left.Count == 0)
@@ -120,7 +145,9 @@ public sealed partial class Evaluator
         using var aExt = new PooledBuffer(2 * extLen);
         using var bExt = new PooledBuffer(2 * extLen);
         using var acc = new PooledBuffer(3 * extLen);
-        Ciphertext? result = null;
+        Ciphertext result = destination ?? new Ciphertext(_context, 3, left[0].Level);
+        Guard.SameContext(_context, result.Context, "destination ciphertext");
+        Reshape(result, 3, left[0].Level); // the first rounding overwrites every residue
         for (int start = 0; start < left.Count; start += MultiplyConstants.MaxAccumulated)
         {
             acc.Span.Clear();
@@ -131,19 +158,19 @@ public sealed partial class Evaluator
                 Tensor(aExt.Span, 2, bExt.Span, 2, acc.Span, mc, level);
             }
 
-            var part = new Ciphertext(_context, 3, left[0].Level);
-            ScaleDown(acc.Span, part, mc, level);
-            if (result is null)
+            if (start == 0)
             {
-                result = part;
+                ScaleDown(acc.Span, result, mc, level);
+                continue;
             }
-            else
-            {
-                AddInplace(result, part);
-            }
+
+            // Beyond MaxAccumulated terms the 128-bit lanes could overflow: round this chunk on its own and add it.
+            using ScratchCiphertext part = RentScratch(3, left[0].Level);
+            ScaleDown(acc.Span, part.Value, mc, level);
+            AddInplace(result, part.Value);
         }
 
-        return result!;
+        return result;
     }
 
     private void CheckDotTerm(Ciphertext first, Ciphertext term, int i)

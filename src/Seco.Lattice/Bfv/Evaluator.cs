@@ -7,11 +7,18 @@ namespace Seco.Lattice.Bfv;
 /// Homomorphic operations on BFV ciphertexts (SEAL's <c>Evaluator</c>): linear operations here, the ciphertext
 /// product in <c>Evaluator.Multiply.cs</c>, relinearization and rotations in <c>Evaluator.KeySwitching.cs</c>.
 /// Methods returning a ciphertext leave their inputs untouched; <c>…Inplace</c> variants overwrite the first operand.
-/// Stateless apart from the context, so one instance may be shared by threads.
+/// Stateless apart from the context and a thread-safe pool of scratch ciphertext storage, so one instance may be shared
+/// by threads.
 /// </summary>
 public sealed partial class Evaluator
 {
     private readonly BfvContext _context;
+
+    /// <summary>
+    /// Storage for intermediate ciphertexts of composite operations (the mat-vec's baby rotations and giant-step sums):
+    /// per evaluator, so it lives as long as the party that uses it.
+    /// </summary>
+    internal ScratchPool Scratch { get; } = new();
 
     /// <summary>Creates an evaluator for <paramref name="context"/>.</summary>
     public Evaluator(BfvContext context)
@@ -231,6 +238,9 @@ public sealed partial class Evaluator
         a.Data = data;
         a.Level = l - 1;
     }
+
+    /// <summary>A zero ciphertext on pooled storage; dispose it (<c>using</c>) once the operation no longer needs it.</summary>
+    internal ScratchCiphertext RentScratch(int size, int level, bool isNttForm = false) => new(Scratch, _context, size, level, isNttForm);
 
     private void AddOrSub(Ciphertext a, Ciphertext b, bool subtract)
     {

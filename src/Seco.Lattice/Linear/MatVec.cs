@@ -19,7 +19,8 @@ public static class MatVec
 
     /// <summary>
     /// y = M·x for a plaintext matrix. Cost: B − 1 hoisted rotations, (non-zero) G − 1 giant rotations, one row swap,
-    /// log2(k'/m') fold rotations and one NTT-domain product per non-zero plaintext.
+    /// log2(k'/m') fold rotations and one NTT-domain product per non-zero plaintext. Intermediate ciphertexts live on
+    /// the evaluator's scratch pool, so a repeated product allocates only its result.
     /// </summary>
     public static Ciphertext Multiply(Evaluator evaluator, PlainDiagonalMatrix matrix, Ciphertext x, GaloisKeys keys)
     {
@@ -34,11 +35,12 @@ public static class MatVec
         MatVecLayout layout = matrix.Layout;
         CheckRing(layout, x);
         int babies = layout.BabySteps;
-        Ciphertext?[] byStep = BabyRotations(evaluator, layout, x, keys, (g, b) => matrix.Diagonals[(g * babies) + b] is not null);
+        using var byStep = new BabyRotations(evaluator, layout, x, keys, (g, b) => matrix.Diagonals[(g * babies) + b] is not null);
+        using ScratchCiphertext scratch = evaluator.RentScratch(2, x.Level);
 
         Ciphertext? result = null;
         var moduli = x.Context.Level(x.Level).Moduli;
-        int n = x.Context.N, len = x.PolyLength;
+        int n = x.Context.N;
         using var wide = new PooledBuffer(4 * n);
         for (int g = 0; g < layout.GiantSteps; g++)
         {
@@ -62,10 +64,12 @@ public static class MatVec
 
                 if (!any)
                 {
-                    break;
+                    break; // which diagonals are zero does not depend on the prime
                 }
 
-                inner ??= new Ciphertext(x.Context, 2, x.Level) { IsNttForm = true };
+                // The first non-empty giant step is computed straight into the (caller-owned) result, the others into
+                // scratch and added: the same operations in the same order as before pooling, so the same bits.
+                inner ??= result is null ? new Ciphertext(x.Context, 2, x.Level) : scratch.Value;
                 Evaluator.ReduceWide(wide.Span, moduli[r], inner.Poly(0).Slice(r * n, n), inner.Poly(1).Slice(r * n, n), n);
             }
 
@@ -74,6 +78,7 @@ public static class MatVec
                 continue;
             }
 
+            inner.IsNttForm = true;
             evaluator.TransformFromNtt(inner);
             AddGiantStep(evaluator, ref result, inner, g * babies, keys);
         }
@@ -84,7 +89,8 @@ public static class MatVec
     /// <summary>
     /// y = M·x for an encrypted matrix (the ct×ct Lin-OP). Each giant step is one <see cref="Evaluator.DotProduct"/> of
     /// the encrypted diagonals with the (hoisted) baby rotations of x — lifted tensors summed before one rounding —
-    /// then one relinearization and one rotation. Needs relinearization keys besides the Galois keys.
+    /// then one relinearization and one rotation. Needs relinearization keys besides the Galois keys. The lifted
+    /// rotations and the size-3 dot products live on the evaluator's scratch pool.
     /// </summary>
     public static Ciphertext Multiply(Evaluator evaluator, EncryptedDiagonalMatrix matrix, Ciphertext x, RelinKeys relinKeys, GaloisKeys keys)
     {
@@ -94,17 +100,9 @@ public static class MatVec
         MatVecLayout layout = matrix.Layout;
         CheckRing(layout, x);
         int babies = layout.BabySteps;
-        LiftedCiphertext?[] byStep = BabyRotations(evaluator, layout, x, keys, (g, b) => matrix.Diagonals[(g * babies) + b] is not null)
-            .Select(c =>
-            {
-                if (c is null)
-                {
-                    return null;
-                }
-
-                evaluator.TransformFromNtt(c);
-                return evaluator.LiftForDotProduct(c); // each is used by every giant step
-            }).ToArray();
+        using var lifted = new LiftedBabyRotations(evaluator, layout, x, keys, (g, b) => matrix.Diagonals[(g * babies) + b] is not null);
+        using ScratchCiphertext dot = evaluator.RentScratch(3, x.Level);
+        using ScratchCiphertext scratch = evaluator.RentScratch(2, x.Level);
 
         Ciphertext? result = null;
         var left = new List<Ciphertext>(babies);
@@ -118,7 +116,7 @@ public static class MatVec
                 if (matrix.Diagonals[(g * babies) + b] is { } diagonal)
                 {
                     left.Add(diagonal);
-                    right.Add(byStep[b]!);
+                    right.Add(lifted[b]!);
                 }
             }
 
@@ -127,8 +125,10 @@ public static class MatVec
                 continue;
             }
 
-            Ciphertext inner = evaluator.DotProductLifted(left, right);
-            evaluator.RelinearizeInplace(inner, relinKeys);
+            // As in the plaintext product, the first giant step lands in the caller-owned result.
+            Ciphertext inner = result is null ? new Ciphertext(x.Context, 2, x.Level) : scratch.Value;
+            evaluator.DotProductLifted(left, right, dot.Value);
+            evaluator.Relinearize(dot.Value, relinKeys, inner);
             AddGiantStep(evaluator, ref result, inner, g * babies, keys);
         }
 
@@ -138,32 +138,19 @@ public static class MatVec
     /// <summary>Adds the two rows' halves (row swap) and folds the partial sums of a wide matrix.</summary>
     internal static Ciphertext Finish(Evaluator evaluator, MatVecLayout layout, Ciphertext result, GaloisKeys keys)
     {
-        evaluator.AddInplace(result, evaluator.RotateColumns(result, keys));
+        using ScratchCiphertext rotated = evaluator.RentScratch(2, result.Level);
+        evaluator.RotateColumns(result, keys, rotated.Value);
+        evaluator.AddInplace(result, rotated.Value);
         foreach (int step in layout.FoldSteps)
         {
-            evaluator.AddInplace(result, evaluator.RotateRows(result, step, keys));
+            evaluator.RotateRows(result, step, keys, rotated.Value);
+            evaluator.AddInplace(result, rotated.Value);
         }
 
         return result;
     }
 
-    /// <summary>
-    /// The hoisted rotations rot(x, b) (NTT form) indexed by baby step b, null for steps no giant step uses.
-    /// </summary>
-    private static Ciphertext?[] BabyRotations(Evaluator evaluator, MatVecLayout layout, Ciphertext x, GaloisKeys keys, Func<int, int, bool> present)
-    {
-        int[] steps = UsedBabySteps(layout, present);
-        Ciphertext[] rotated = evaluator.RotateRowsHoisted(x, steps, keys);
-        var byStep = new Ciphertext?[layout.BabySteps];
-        for (int k = 0; k < steps.Length; k++)
-        {
-            byStep[steps[k]] = rotated[k];
-        }
-
-        return byStep;
-    }
-
-    /// <summary>result += rot(inner, shift) (the first giant step becomes the result).</summary>
+    /// <summary>result += rot(inner, shift); the first giant step's inner is the result itself.</summary>
     private static void AddGiantStep(Evaluator evaluator, ref Ciphertext? result, Ciphertext inner, int shift, GaloisKeys keys)
     {
         evaluator.RotateRowsInplace(inner, shift, keys);
@@ -178,7 +165,7 @@ public static class MatVec
     }
 
     /// <summary>The baby steps b for which some giant step has a non-zero term (always including 0 if any).</summary>
-    private static int[] UsedBabySteps(MatVecLayout layout, Func<int, int, bool> present)
+    internal static int[] UsedBabySteps(MatVecLayout layout, Func<int, int, bool> present)
     {
         var used = new List<int>();
         for (int b = 0; b < layout.BabySteps; b++)
