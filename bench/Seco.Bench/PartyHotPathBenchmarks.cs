@@ -145,7 +145,7 @@ public class PartyHotPathBenchmarks
         (GarbledLayer layer, Block[][] labels) = _garbled[block];
         BlockShape b = _p.Block(block);
         var circuit = block <= Split ? ReluLayers.Gateway(b.Shift, b.Rows) : ReluLayers.Remote(b.Shift, b.Rows);
-        return ReluLayers.Evaluate(circuit, b.Rows, [], labels.Select((l, g) => (g, l)), layer);
+        return ReluLayers.Evaluate(circuit, b.Rows, [], labels.Select((l, g) => (g, (ReadOnlyMemory<Block>)l)), layer);
     }
 
     private static ulong[] Uniform(Random random, int count) =>

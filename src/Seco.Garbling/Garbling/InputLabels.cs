@@ -49,6 +49,24 @@ public sealed class InputLabels
     /// <exception cref="FormatException">Truncated, trailing bytes, or counts out of range.</exception>
     public static InputLabels Read(ReadOnlySpan<byte> source)
     {
+        int group = Validate(source, out ReadOnlySpan<Block> labels);
+        return new InputLabels(group, labels.ToArray());
+    }
+
+    /// <summary>
+    /// As <see cref="Read"/> then <see cref="ApplyTo"/>, straight from the wire form: no copy of the labels (issue 19:
+    /// a ReLU layer's labels are ~0.7 MB, copied per message in the online phase).
+    /// </summary>
+    /// <exception cref="FormatException">As <see cref="Read"/>.</exception>
+    public static void ApplyTo(ReadOnlySpan<byte> source, Evaluator evaluator)
+    {
+        ArgumentNullException.ThrowIfNull(evaluator);
+        int group = Validate(source, out ReadOnlySpan<Block> labels);
+        evaluator.SetInput(group, labels);
+    }
+
+    private static int Validate(ReadOnlySpan<byte> source, out ReadOnlySpan<Block> labels)
+    {
         if (source.Length < HeaderSize) throw new FormatException($"input labels truncated: {source.Length} bytes, the header is {HeaderSize}");
         int group = BinaryPrimitives.ReadInt32LittleEndian(source);
         int count = BinaryPrimitives.ReadInt32LittleEndian(source[4..]);
@@ -57,7 +75,8 @@ public sealed class InputLabels
         long expected = HeaderSize + (long)count * Block.Size;
         if (source.Length < expected) throw new FormatException($"input labels for group {group} truncated: {count} labels need {expected} bytes, got {source.Length}");
         if (source.Length > expected) throw new FormatException($"input labels for group {group} have {source.Length - expected} trailing bytes");
-        return new InputLabels(group, Block.FromBytes(source[HeaderSize..]).ToArray());
+        labels = Block.FromBytes(source[HeaderSize..]);
+        return group;
     }
 
     /// <summary>Hands the labels to <paramref name="evaluator"/> (which checks the group and the width).</summary>

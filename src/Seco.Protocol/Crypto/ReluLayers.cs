@@ -142,13 +142,13 @@ public static class ReluLayers
     }
 
     /// <summary>Evaluates a layer and decodes its output vector.</summary>
-    public static ulong[] Evaluate(Circuit circuit, int neurons, IEnumerable<byte[]> inputLabels, IEnumerable<(int Group, Block[] Labels)> directLabels, GarbledLayer layer)
+    public static ulong[] Evaluate(Circuit circuit, int neurons, IEnumerable<byte[]> inputLabels, IEnumerable<(int Group, ReadOnlyMemory<Block> Labels)> directLabels, GarbledLayer layer)
     {
         var evaluator = new Evaluator(circuit);
         foreach (byte[] labels in inputLabels)
-            InputLabels.Read(labels).ApplyTo(evaluator);
-        foreach ((int group, Block[] labels) in directLabels)
-            evaluator.SetInput(group, labels);
+            InputLabels.ApplyTo(labels, evaluator);
+        foreach ((int group, ReadOnlyMemory<Block> labels) in directLabels)
+            evaluator.SetInput(group, labels.Span);
         foreach (byte[] chunk in layer.Chunks)
             evaluator.Consume(chunk);
         if (!evaluator.IsComplete)

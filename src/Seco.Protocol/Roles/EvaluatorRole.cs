@@ -219,12 +219,12 @@ public sealed class EvaluatorRole : LabelReceiverRole
         // The evaluator's mask labels are concatenated over the blocks in order; blocks differ in width.
         int maskWidth = circuit.Input(ReluLayers.MaskGroup(1)).Width;
         int maskAt = ReluBlocks.TakeWhile(i => i < block).Sum(i => ReluLayers.Remote(P.Block(i).Shift, P.Block(i).Rows, Tier.Servers).Input(ReluLayers.MaskGroup(1)).Width);
-        Block[] maskLabels = state.MaskLabels!.AsSpan(maskAt, maskWidth).ToArray();
+        ReadOnlyMemory<Block> maskLabels = state.MaskLabels!.AsMemory(maskAt, maskWidth);
         GarbledLayer layer = state.Circuits![block];
         byte[][] gateway = state.ProviderLabels[Party.Gateway];
         ulong[] next = ReluLayers.Evaluate(circuit, b.Rows,
             [gateway[2 * k], gateway[(2 * k) + 1], .. layer.GarblerLabels, .. Providers.Select(p => state.ProviderLabels[p][k]), .. step.InputLabels.Values],
-            [(ReluLayers.Group(circuit, ReluLayers.ShareGroup(1)), step.ShareLabels), (ReluLayers.Group(circuit, ReluLayers.MaskGroup(1)), maskLabels)],
+            [(ReluLayers.Group(circuit, ReluLayers.ShareGroup(1)), (ReadOnlyMemory<Block>)step.ShareLabels), (ReluLayers.Group(circuit, ReluLayers.MaskGroup(1)), maskLabels)],
             layer);
         RemoteQuery q = Queries[query];
         if (block == Tier.LastBlock)

@@ -207,7 +207,7 @@ public sealed class UserRole : ISecoRole
         {
             var circuit = ReluLayers.Gateway(b.Shift, b.Rows);
             int count = circuit.Input("u").Width;
-            q.OwnLabels[b.Index] = (labels.AsSpan(at, count).ToArray(), labels.AsSpan(at + count, count).ToArray());
+            q.OwnLabels[b.Index] = (labels.AsMemory(at, count), labels.AsMemory(at + count, count)); // slices: no copies
             at += 2 * count;
         }
         q.LabelsReady = true;
@@ -231,7 +231,7 @@ public sealed class UserRole : ISecoRole
         BlockShape b = _view.GatewayBlocks[m.Block - 1];
         var circuit = ReluLayers.Gateway(b.Shift, b.Rows);
         GarbledLayer layer = q.Circuits[b.Index];
-        (Block[] u, Block[] negR) = q.OwnLabels[b.Index];
+        (ReadOnlyMemory<Block> u, ReadOnlyMemory<Block> negR) = q.OwnLabels[b.Index];
         ulong[] z = ReluLayers.Evaluate(circuit, b.Rows, [m.Labels, .. layer.GarblerLabels],
             [(ReluLayers.Group(circuit, "u"), u), (ReluLayers.Group(circuit, "neg_r_next"), negR)], layer);
         outbox.Send(Party.Gateway, new GatewayCircuitOutput(q.Query, b.Index, z)); // x_{i+1} − r_{i+1} − d_{i+1}
@@ -257,7 +257,7 @@ public sealed class UserRole : ISecoRole
 
         public Dictionary<int, GarbledLayer> Circuits { get; } = [];
 
-        public Dictionary<int, (Block[] U, Block[] NegR)> OwnLabels { get; } = [];
+        public Dictionary<int, (ReadOnlyMemory<Block> U, ReadOnlyMemory<Block> NegR)> OwnLabels { get; } = [];
 
         public int ChoiceCount { get; set; }
 

@@ -86,4 +86,21 @@ public class ThirdPartyInputTests
         var evaluator = new Evaluator(SecoReluCircuits.RemoteTier(10, ["A", "B", "C"]));
         Assert.Throws<ArgumentException>(() => InputLabels.Read(bytes).ApplyTo(evaluator)); // 3 labels for a 41-wire group
     }
+
+    [Fact]
+    public void Labels_applied_straight_from_the_wire_form_are_validated_and_set_like_parsed_ones()
+    {
+        var circuit = SecoReluCircuits.RemoteTier(10, ["A", "B", "C"]);
+        int group = 0;
+        var labels = Enumerable.Range(1, circuit.Inputs[group].Width).Select(k => new Block((ulong)k, (ulong)(3 * k))).ToArray();
+        byte[] bytes = new InputLabels(group, labels).ToBytes();
+        var direct = new Evaluator(circuit);
+        InputLabels.ApplyTo(bytes, direct);
+        Assert.Throws<InvalidOperationException>(() => direct.SetInput(group, labels)); // the group is set, with these labels' count
+
+        Assert.Contains("truncated", Assert.Throws<FormatException>(() => InputLabels.ApplyTo(bytes.AsSpan(0, bytes.Length - 1), new Evaluator(circuit))).Message);
+        Assert.Contains("trailing", Assert.Throws<FormatException>(() => InputLabels.ApplyTo(bytes.Concat(new byte[16]).ToArray(), new Evaluator(circuit))).Message);
+        byte[] wrongWidth = new InputLabels(group, new Block[3]).ToBytes();
+        Assert.Throws<ArgumentException>(() => InputLabels.ApplyTo(wrongWidth, new Evaluator(circuit)));
+    }
 }
