@@ -131,8 +131,25 @@ public sealed class Outbox : IDisposable
     /// <summary>Gives every loan back; call it once every message has been encoded (sent or dropped).</summary>
     public void Dispose()
     {
-        foreach (Action giveBack in _loans) giveBack();
+        // Each loan runs at most once (review 19b): a loan run twice returns its arrays twice, and two later renters
+        // then share one array. So the list is emptied before any loan runs (a second or re-entrant Dispose finds
+        // nothing), and one loan that throws does not keep the others from going back.
+        Action[] loans = [.. _loans];
         _loans.Clear();
+        List<Exception>? errors = null;
+        foreach (Action giveBack in loans)
+        {
+            try
+            {
+                giveBack();
+            }
+            catch (Exception e)
+            {
+                (errors ??= []).Add(e);
+            }
+        }
+        if (errors is [var only]) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(only);
+        if (errors is not null) throw new AggregateException("giving an outbox's loans back failed", errors);
     }
 }
 
