@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Seco.Garbling.Crypto;
 using Seco.Garbling.Ot;
+using Seco.MessagePack;
 
 namespace Seco.Bench;
 
@@ -28,7 +29,11 @@ public class OtBenchmarks
     {
         var rng = Prg.ForTests(42);
         _delta = rng.Next().WithLsbSet();
+        // Messages in pooled arrays, given back once consumed: as the protocol's OT messages are (issue 19) and as emp
+        // reuses its buffers.
         _ot = OtLoopback.Create(_delta);
+        _ot.Allocate = ExactArrayPool.Shared.Rent;
+        _ot.GiveBack = ExactArrayPool.Shared.Return;
         _choices = new byte[M / 8];
         rng.FillBytes(_choices);
         _x0 = new Block[M]; _x1 = new Block[M];

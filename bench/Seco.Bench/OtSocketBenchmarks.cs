@@ -5,6 +5,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Seco.Garbling.Crypto;
 using Seco.Garbling.Ot;
+using Seco.MessagePack;
 
 namespace Seco.Bench;
 
@@ -75,15 +76,18 @@ public class OtSocketBenchmarks
     [Benchmark(OperationsPerInvoke = OtBenchmarks.M)]
     public void IknpChosen()
     {
-        Send(_receiverSide, Chosen, _ot.Receiver.ExtendChosen(_choices, OtBenchmarks.M));
-        _ot.Receiver.ReceiveChosen(Receive(_receiverSide), _receiverOut);
+        // Messages in pooled arrays on both sides, as the protocol's OT messages are (issue 19) and as emp's buffers.
+        SendAndGiveBack(_receiverSide, Chosen, _ot.Receiver.ExtendChosen(_choices, OtBenchmarks.M, Pool.Rent));
+        byte[] reply = Receive(_receiverSide);
+        _ot.Receiver.ReceiveChosen(reply, _receiverOut);
+        Pool.Return(reply);
     }
 
     [Benchmark(OperationsPerInvoke = OtBenchmarks.M)]
     public void IknpRandomCorrelated()
     {
-        Send(_receiverSide, RandomCorrelated, _ot.Receiver.ExtendRandomCorrelated(_choices, OtBenchmarks.M, _receiverOut));
-        Receive(_receiverSide);
+        SendAndGiveBack(_receiverSide, RandomCorrelated, _ot.Receiver.ExtendRandomCorrelated(_choices, OtBenchmarks.M, _receiverOut, Pool.Rent));
+        Pool.Return(Receive(_receiverSide));
     }
 
     private void ServeSender(NetworkStream stream)
@@ -94,12 +98,13 @@ public class OtSocketBenchmarks
             stream.ReadExactly(kind);
             if (kind[0] == Stop) return;
             byte[] message = ReadBody(stream);
-            if (kind[0] == Chosen) Send(stream, Chosen, _ot.Sender.SendChosen(message, _x0, _x1));
+            if (kind[0] == Chosen) SendAndGiveBack(stream, Chosen, _ot.Sender.SendChosen(message, _x0, _x1, Pool.Rent));
             else
             {
                 _ot.Sender.ReceiveRandomCorrelated(message, _senderOut);
                 Send(stream, RandomCorrelated, []);
             }
+            Pool.Return(message);
         }
     }
 
@@ -110,6 +115,14 @@ public class OtSocketBenchmarks
         BinaryPrimitives.WriteInt32LittleEndian(header[1..], body.Length);
         stream.Write(header);
         stream.Write(body);
+    }
+
+    private static ExactArrayPool Pool => ExactArrayPool.Shared;
+
+    private static void SendAndGiveBack(NetworkStream stream, byte kind, byte[] body)
+    {
+        Send(stream, kind, body);
+        Pool.Return(body);
     }
 
     private static byte[] Receive(NetworkStream stream)
@@ -123,7 +136,7 @@ public class OtSocketBenchmarks
     {
         Span<byte> length = stackalloc byte[4];
         stream.ReadExactly(length);
-        var body = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
+        var body = Pool.Rent(BinaryPrimitives.ReadInt32LittleEndian(length));
         stream.ReadExactly(body);
         return body;
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Seco.Garbling.Crypto;
 
@@ -31,6 +32,7 @@ public sealed class IknpReceiver
     private int _pendingCount;
     private ulong _pendingFirst;
     private Block[]? _pendingPads;
+    private Block[]? _columns, _rows, _g1Chunk;
     private byte[]? _pendingChoices;
 
     /// <summary>A receiver whose base-OT secrets come from <paramref name="random"/> (default: the OS CSPRNG; a seeded
@@ -65,7 +67,14 @@ public sealed class IknpReceiver
     }
 
     /// <summary>Starts a chosen-message batch for <paramref name="count"/> packed choice bits; returns the matrix message.</summary>
-    public byte[] ExtendChosen(ReadOnlySpan<byte> choices, int count) => Extend(OtMessageKind.ExtendChosen, choices, count, default);
+    public byte[] ExtendChosen(ReadOnlySpan<byte> choices, int count) => ExtendChosen(choices, count, null);
+
+    /// <summary>
+    /// As <see cref="ExtendChosen(ReadOnlySpan{byte}, int)"/>, with the message in an array from <paramref name="allocate"/>
+    /// (given the exact length; e.g. a pool's rent, issue 19), or a new one for null. Every byte is written.
+    /// </summary>
+    public byte[] ExtendChosen(ReadOnlySpan<byte> choices, int count, Func<int, byte[]>? allocate) =>
+        Extend(OtMessageKind.ExtendChosen, choices, count, default, allocate);
 
     /// <summary>Finishes a chosen-message batch: x_j^{r_j} = y_j^{r_j} ⊕ H(t_j, j) into <paramref name="output"/>.</summary>
     public void ReceiveChosen(ReadOnlySpan<byte> message, Span<Block> output)
@@ -78,7 +87,11 @@ public sealed class IknpReceiver
     }
 
     /// <summary>Starts a correlated batch (the sender chooses Δ); returns the matrix message.</summary>
-    public byte[] ExtendCorrelated(ReadOnlySpan<byte> choices, int count) => Extend(OtMessageKind.ExtendCorrelated, choices, count, default);
+    public byte[] ExtendCorrelated(ReadOnlySpan<byte> choices, int count) => ExtendCorrelated(choices, count, null);
+
+    /// <summary>As <see cref="ExtendCorrelated(ReadOnlySpan{byte}, int)"/>, with the message from <paramref name="allocate"/>.</summary>
+    public byte[] ExtendCorrelated(ReadOnlySpan<byte> choices, int count, Func<int, byte[]>? allocate) =>
+        Extend(OtMessageKind.ExtendCorrelated, choices, count, default, allocate);
 
     /// <summary>Finishes a correlated batch: H(t_j, j) ⊕ r_j·d_j = x_j^0 ⊕ r_j·Δ into <paramref name="output"/>.</summary>
     public void ReceiveCorrelated(ReadOnlySpan<byte> message, Span<Block> output)
@@ -94,13 +107,16 @@ public sealed class IknpReceiver
     /// A random correlated batch with Δ = s: returns the matrix message and writes t_j = q_j ⊕ r_j·s into
     /// <paramref name="output"/> at once (the sender needs nothing more from this side and sends nothing back).
     /// </summary>
-    public byte[] ExtendRandomCorrelated(ReadOnlySpan<byte> choices, int count, Span<Block> output)
+    public byte[] ExtendRandomCorrelated(ReadOnlySpan<byte> choices, int count, Span<Block> output) => ExtendRandomCorrelated(choices, count, output, null);
+
+    /// <summary>As <see cref="ExtendRandomCorrelated(ReadOnlySpan{byte}, int, Span{Block})"/>, with the message from <paramref name="allocate"/>.</summary>
+    public byte[] ExtendRandomCorrelated(ReadOnlySpan<byte> choices, int count, Span<Block> output, Func<int, byte[]>? allocate)
     {
         if (output.Length != count) throw new ArgumentException($"random correlated OT: output holds {output.Length} blocks, {count} OTs requested", nameof(output));
-        return Extend(OtMessageKind.ExtendRandomCorrelated, choices, count, output);
+        return Extend(OtMessageKind.ExtendRandomCorrelated, choices, count, output, allocate);
     }
 
-    private byte[] Extend(OtMessageKind kind, ReadOnlySpan<byte> choices, int count, Span<Block> rowsOut)
+    private byte[] Extend(OtMessageKind kind, ReadOnlySpan<byte> choices, int count, Span<Block> rowsOut, Func<int, byte[]>? allocate)
     {
         if (_g0 is null || _g1 is null) throw new InvalidOperationException("IKNP receiver: run the base-OT setup (Start, ReceiveSetup) before extending");
         if (_pendingPads is not null) throw new InvalidOperationException($"IKNP receiver: the {_pendingKind} batch still waits for the sender's reply");
@@ -112,14 +128,16 @@ public sealed class IknpReceiver
         choices[..OtBits.ByteCount(count)].CopyTo(r);
         if ((count & 7) != 0) r[(count - 1) >> 3] &= (byte)((1 << (count & 7)) - 1);
 
-        var message = OtMessage.Create(kind, count, _index, (long)Kappa * w * Block.Size);
+        var message = OtMessage.Create(kind, count, _index, (long)Kappa * w * Block.Size, allocate);
         var u = message.AsSpan(OtMessage.HeaderSize);
         bool hashed = kind != OtMessageKind.ExtendRandomCorrelated;
-        var pads = hashed ? GC.AllocateUninitializedArray<Block>(count) : null;
+        // The pads are secret and wait for the sender's reply: rented, and cleared when returned (ClearPending).
+        var pads = hashed ? ArrayPool<Block>.Shared.Rent(count) : null;
 
-        var columns = new Block[Kappa * ChunkBlocks];
-        var rows = new Block[Kappa * ChunkBlocks];
-        var g1 = new Block[ChunkBlocks];
+        // Scratch kept by this receiver (issue 19: three arrays per batch were garbage every call); one batch at a time.
+        var columns = _columns ??= new Block[Kappa * ChunkBlocks];
+        var rows = _rows ??= new Block[Kappa * ChunkBlocks];
+        var g1 = _g1Chunk ??= new Block[ChunkBlocks];
         for (int c0 = 0; c0 < w; c0 += ChunkBlocks)
         {
             int cw = Math.Min(ChunkBlocks, w - c0);
@@ -180,6 +198,7 @@ public sealed class IknpReceiver
 
     private void ClearPending()
     {
+        if (_pendingPads is not null) ArrayPool<Block>.Shared.Return(_pendingPads, clearArray: true);
         _pendingPads = null;
         _pendingChoices = null;
     }

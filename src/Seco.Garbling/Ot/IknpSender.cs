@@ -24,6 +24,7 @@ public sealed class IknpSender
     private readonly Block _s;
     private readonly ChouOrlandiReceiver _base;
     private Prg[]? _g;
+    private ChunkBuffers? _buffers;
     private ulong _index;
 
     /// <summary>A sender with a uniform secret s; randomness from <paramref name="random"/> (default: the OS CSPRNG; a
@@ -75,15 +76,21 @@ public sealed class IknpSender
     }
 
     /// <summary>Chosen-message OT: consumes the receiver's matrix and returns (y_j^0, y_j^1) for the pairs (x0[j], x1[j]).</summary>
-    public byte[] SendChosen(ReadOnlySpan<byte> matrix, ReadOnlySpan<Block> x0, ReadOnlySpan<Block> x1)
+    public byte[] SendChosen(ReadOnlySpan<byte> matrix, ReadOnlySpan<Block> x0, ReadOnlySpan<Block> x1) => SendChosen(matrix, x0, x1, null);
+
+    /// <summary>
+    /// As <see cref="SendChosen(ReadOnlySpan{byte}, ReadOnlySpan{Block}, ReadOnlySpan{Block})"/>, with the reply in an
+    /// array from <paramref name="allocate"/> (given the exact length; e.g. a pool's rent, issue 19), or a new one for null.
+    /// </summary>
+    public byte[] SendChosen(ReadOnlySpan<byte> matrix, ReadOnlySpan<Block> x0, ReadOnlySpan<Block> x1, Func<int, byte[]>? allocate)
     {
         int count = OpenMatrix(matrix, OtMessageKind.ExtendChosen, out var u, out ulong first);
         if (x0.Length != count || x1.Length != count)
             throw new ArgumentException($"IKNP sender: the batch has {count} OTs, got {x0.Length} and {x1.Length} messages");
-        var reply = OtMessage.Create(OtMessageKind.ChosenCiphertexts, count, first, 2L * count * Block.Size);
+        var reply = OtMessage.Create(OtMessageKind.ChosenCiphertexts, count, first, 2L * count * Block.Size, allocate);
         var y = MemoryMarshal.Cast<byte, Block>(reply.AsSpan(OtMessage.HeaderSize));
-        var buffers = new ChunkBuffers();
-        var h1 = new Block[buffers.Rows.Length];
+        var buffers = Buffers();
+        var h1 = buffers.Hashes;
         for (int c0 = 0, w = Width(count); c0 < w; c0 += IknpReceiver.ChunkBlocks)
         {
             var rows = ExpandChunk(u, count, c0, buffers, out int start);
@@ -105,14 +112,17 @@ public sealed class IknpSender
     /// Correlated OT with a chosen <paramref name="delta"/>: consumes the receiver's matrix, writes x_j^0 = H(q_j, j)
     /// into <paramref name="zeroOutputs"/> (x_j^1 = x_j^0 ⊕ Δ) and returns the corrections d_j.
     /// </summary>
-    public byte[] SendCorrelated(ReadOnlySpan<byte> matrix, Block delta, Span<Block> zeroOutputs)
+    public byte[] SendCorrelated(ReadOnlySpan<byte> matrix, Block delta, Span<Block> zeroOutputs) => SendCorrelated(matrix, delta, zeroOutputs, null);
+
+    /// <summary>As <see cref="SendCorrelated(ReadOnlySpan{byte}, Block, Span{Block})"/>, with the reply from <paramref name="allocate"/>.</summary>
+    public byte[] SendCorrelated(ReadOnlySpan<byte> matrix, Block delta, Span<Block> zeroOutputs, Func<int, byte[]>? allocate)
     {
         int count = OpenMatrix(matrix, OtMessageKind.ExtendCorrelated, out var u, out ulong first);
         if (zeroOutputs.Length != count)
             throw new ArgumentException($"IKNP sender: the batch has {count} OTs, output holds {zeroOutputs.Length} blocks", nameof(zeroOutputs));
-        var reply = OtMessage.Create(OtMessageKind.CorrelationCorrections, count, first, (long)count * Block.Size);
+        var reply = OtMessage.Create(OtMessageKind.CorrelationCorrections, count, first, (long)count * Block.Size, allocate);
         var d = MemoryMarshal.Cast<byte, Block>(reply.AsSpan(OtMessage.HeaderSize));
-        var buffers = new ChunkBuffers();
+        var buffers = Buffers();
         for (int c0 = 0, w = Width(count); c0 < w; c0 += IknpReceiver.ChunkBlocks)
         {
             var rows = ExpandChunk(u, count, c0, buffers, out int start);
@@ -134,7 +144,7 @@ public sealed class IknpSender
         int count = OpenMatrix(matrix, OtMessageKind.ExtendRandomCorrelated, out var u, out ulong first);
         if (output.Length != count)
             throw new ArgumentException($"IKNP sender: the batch has {count} OTs, output holds {output.Length} blocks", nameof(output));
-        var buffers = new ChunkBuffers();
+        var buffers = Buffers();
         for (int c0 = 0, w = Width(count); c0 < w; c0 += IknpReceiver.ChunkBlocks)
         {
             var rows = ExpandChunk(u, count, c0, buffers, out int start);
@@ -162,7 +172,11 @@ public sealed class IknpSender
     {
         public readonly Block[] Columns = new Block[IknpReceiver.Kappa * IknpReceiver.ChunkBlocks];
         public readonly Block[] Rows = new Block[IknpReceiver.Kappa * IknpReceiver.ChunkBlocks];
+        public readonly Block[] Hashes = new Block[IknpReceiver.Kappa * IknpReceiver.ChunkBlocks];
     }
+
+    /// <summary>This sender's chunk scratch, kept between batches (issue 19: it was garbage every call); one batch at a time.</summary>
+    private ChunkBuffers Buffers() => _buffers ??= new ChunkBuffers();
 
     // Rows [start, start + n) of q for the chunk of blocks starting at c0: q^i = G(k_i^{s_i}) ⊕ s_i·u^i, transposed.
     // The conditional XOR is masked rather than branched on the secret bit. Chunks must be expanded in order: each

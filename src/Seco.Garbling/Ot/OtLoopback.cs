@@ -18,6 +18,15 @@ public sealed class OtLoopback
     /// <summary>Bytes sent by the extension sender to the receiver, setup included.</summary>
     public long BytesFromSender { get; private set; }
 
+    /// <summary>
+    /// Where messages are written (given the exact length; e.g. a pool's rent, issue 19), null for new arrays; with
+    /// <see cref="GiveBack"/>, each message is handed back once its peer has consumed it.
+    /// </summary>
+    public Func<int, byte[]>? Allocate { get; set; }
+
+    /// <summary>Takes back a message from <see cref="Allocate"/> once consumed.</summary>
+    public Action<byte[]>? GiveBack { get; set; }
+
     /// <summary>Bytes sent by the extension receiver to the sender, setup included.</summary>
     public long BytesFromReceiver { get; private set; }
 
@@ -46,9 +55,11 @@ public sealed class OtLoopback
     /// <summary>Chosen-message OT: the receiver learns x_j^{r_j} into <paramref name="receiverOutput"/>.</summary>
     public void Chosen(ReadOnlySpan<Block> x0, ReadOnlySpan<Block> x1, ReadOnlySpan<byte> choices, Span<Block> receiverOutput)
     {
-        var u = FromReceiver(Receiver.ExtendChosen(choices, receiverOutput.Length));
-        var y = FromSender(Sender.SendChosen(u, x0, x1));
+        var u = FromReceiver(Receiver.ExtendChosen(choices, receiverOutput.Length, Allocate));
+        var y = FromSender(Sender.SendChosen(u, x0, x1, Allocate));
+        GiveBack?.Invoke(u);
         Receiver.ReceiveChosen(y, receiverOutput);
+        GiveBack?.Invoke(y);
     }
 
     /// <summary>
@@ -59,9 +70,11 @@ public sealed class OtLoopback
     {
         if (senderZeroOutputs.Length != receiverOutput.Length)
             throw new ArgumentException($"sender output holds {senderZeroOutputs.Length} blocks, receiver output {receiverOutput.Length}");
-        var u = FromReceiver(Receiver.ExtendCorrelated(choices, receiverOutput.Length));
-        var d = FromSender(Sender.SendCorrelated(u, delta, senderZeroOutputs));
+        var u = FromReceiver(Receiver.ExtendCorrelated(choices, receiverOutput.Length, Allocate));
+        var d = FromSender(Sender.SendCorrelated(u, delta, senderZeroOutputs, Allocate));
+        GiveBack?.Invoke(u);
         Receiver.ReceiveCorrelated(d, receiverOutput);
+        GiveBack?.Invoke(d);
     }
 
     /// <summary>Random correlated OT with Δ = <see cref="IknpSender.Delta"/>: the sender gets q_j, the receiver q_j ⊕ r_j·Δ. One message.</summary>
@@ -69,8 +82,9 @@ public sealed class OtLoopback
     {
         if (senderOutput.Length != receiverOutput.Length)
             throw new ArgumentException($"sender output holds {senderOutput.Length} blocks, receiver output {receiverOutput.Length}");
-        var u = FromReceiver(Receiver.ExtendRandomCorrelated(choices, receiverOutput.Length, receiverOutput));
+        var u = FromReceiver(Receiver.ExtendRandomCorrelated(choices, receiverOutput.Length, receiverOutput, Allocate));
         Sender.ReceiveRandomCorrelated(u, senderOutput);
+        GiveBack?.Invoke(u);
     }
 
     private byte[] FromSender(byte[] message)

@@ -50,13 +50,16 @@ public static class OtMessage
     public const int MaxCount = 1 << 26;
 
     /// <summary>Allocates a message with its header filled in; the caller must write all of the payload (at <see cref="HeaderSize"/>).</summary>
-    internal static byte[] Create(OtMessageKind kind, int count, ulong firstIndex, long payloadLength)
+    internal static byte[] Create(OtMessageKind kind, int count, ulong firstIndex, long payloadLength, Func<int, byte[]>? allocate = null)
     {
         if (HeaderSize + payloadLength > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(count), $"{count} OTs need a {payloadLength}-byte message, too large for one array");
         // Uninitialised: every creator writes the whole payload, and zeroing a multi-megabyte matrix would cost as much
         // as a transpose.
-        var message = GC.AllocateUninitializedArray<byte>((int)(HeaderSize + payloadLength));
+        int length = (int)(HeaderSize + payloadLength);
+        var message = allocate?.Invoke(length) ?? GC.AllocateUninitializedArray<byte>(length);
+        if (message.Length != length)
+            throw new InvalidOperationException($"the OT message allocator gave {message.Length} bytes for a message of {length}");
         message[0] = (byte)kind;
         BinaryPrimitives.WriteUInt32LittleEndian(message.AsSpan(1), (uint)count);
         BinaryPrimitives.WriteUInt64LittleEndian(message.AsSpan(5), firstIndex);

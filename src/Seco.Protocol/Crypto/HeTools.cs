@@ -2,7 +2,6 @@ using Seco.Lattice.Bfv;
 using Seco.Lattice.Linear;
 using Seco.Lattice.Parameters;
 using Seco.Lattice.Serialization;
-using Seco.MessagePack;
 using Seco.Nn.Field;
 
 namespace Seco.Protocol.Crypto;
@@ -58,16 +57,10 @@ public sealed class HeTools(BfvContext context)
     public static byte[] Serialize(Ciphertext ciphertext) => BfvSerializer.Serialize(ciphertext);
 
     /// <summary>
-    /// As <see cref="Serialize(Ciphertext)"/>, into an array rented from <see cref="ExactArrayPool.Shared"/>; the sender
-    /// lends it to the outbox that sends it (<see cref="GiveBack"/>), so it returns once encoded (issue 19).
+    /// As <see cref="Serialize(Ciphertext)"/>, into a pooled array (<see cref="PooledPayloads"/>); the sender lends it to
+    /// the outbox that sends it (<see cref="PooledPayloads.GiveBack"/>), so it returns once encoded (issue 19).
     /// </summary>
-    public static byte[] SerializePooled(Ciphertext ciphertext) => BfvSerializer.Serialize(ciphertext, ExactArrayPool.Shared.Rent);
-
-    /// <summary>Gives arrays from <see cref="SerializePooled"/> back: for an outbox's loan, run once their message is encoded.</summary>
-    public static Action GiveBack(params byte[][] serialized) => () =>
-    {
-        foreach (byte[] b in serialized) ExactArrayPool.Shared.Return(b);
-    };
+    public static byte[] SerializePooled(Ciphertext ciphertext) => BfvSerializer.Serialize(ciphertext, PooledPayloads.Rent);
 
     /// <summary>Loads a ciphertext from the wire; it must be a size-2, coefficient-form ciphertext of this context.</summary>
     public Ciphertext LoadCiphertext(byte[] bytes, string what)

@@ -90,7 +90,9 @@ public sealed class GarblerRole : RemoteServerRole
                         throw new ProtocolViolationException($"an OT request for A's labels of query {q.Query} before its preparation");
                     _servedToGateway.Claim(m);
                     using var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "E1"), (g.Value, "neg_r1") }).ToArray());
-                    outbox.Send(Party.Gateway, new OtResponse(m.Query, OtPurpose.ProviderLabels, 0, _otWithGateway.SendChosen(m.Matrix, pairs.X0, pairs.X1)));
+                    byte[] reply = _otWithGateway.SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
+                    outbox.Send(Party.Gateway, new OtResponse(m.Query, OtPurpose.ProviderLabels, 0, reply));
+                    outbox.Lend(PooledPayloads.GiveBack(reply));
                     break;
                 }
             case OtRequest { Purpose: OtPurpose.EvaluatorMasks } m:
@@ -100,7 +102,9 @@ public sealed class GarblerRole : RemoteServerRole
                         throw new ProtocolViolationException($"an OT request for {from}'s mask labels of query {m.Query} that has no circuits");
                     _served[from].Claim(m);
                     using var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).Select(g => (g.Value, ReluLayers.MaskGroup(from.Index))).ToArray());
-                    outbox.Send(from, new OtResponse(m.Query, OtPurpose.EvaluatorMasks, 0, _otWith[from].SendChosen(m.Matrix, pairs.X0, pairs.X1)));
+                    byte[] reply = _otWith[from].SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
+                    outbox.Send(from, new OtResponse(m.Query, OtPurpose.EvaluatorMasks, 0, reply));
+                    outbox.Lend(PooledPayloads.GiveBack(reply));
                     break;
                 }
             case OtRequest { Purpose: OtPurpose.EvaluatorShare } m:
@@ -133,7 +137,9 @@ public sealed class GarblerRole : RemoteServerRole
         if (!_shared.Contains((query, block)) || !_pendingRequests.Remove((query, block, to), out byte[]? matrix))
             return;
         using var pairs = ReluLayers.LabelPairs([(_garblers[query][block], ReluLayers.ShareGroup(to.Index))]);
-        outbox.Send(to, new OtResponse(query, OtPurpose.EvaluatorShare, block, _otWith[to].SendChosen(matrix, pairs.X0, pairs.X1)));
+        byte[] reply = _otWith[to].SendChosen(matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
+        outbox.Send(to, new OtResponse(query, OtPurpose.EvaluatorShare, block, reply));
+        outbox.Lend(PooledPayloads.GiveBack(reply));
         _servedOnline.Add((query, block, to));
         // A tier before the last is done with the query once every peer has its labels of the boundary block.
         if (block == Tier.LastBlock && TierPeers.All(p => _servedOnline.Contains((query, block, p))))

@@ -63,7 +63,7 @@ public sealed partial class GatewayRole
             circuits.Add(ReluLayers.Package(i, q.Garblers[i], ExactArrayPool.Shared, ("neg_d", ZpVector.Negate(q.D[i]))));
         }
         outbox.Send(Party.User, new GatewayPreprocessing(m.Query, shares, circuits.ToArray()));
-        outbox.Lend(HeTools.GiveBack(shares));
+        outbox.Lend(PooledPayloads.GiveBack(shares));
         outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, circuits)); // back to the pool once encoded (issue 19)
         q.UserSideDone = true;
 
@@ -97,7 +97,9 @@ public sealed partial class GatewayRole
         _servedToUser.Claim(m);
         var groups = q.Garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "u"), (g.Value, "neg_r_next") });
         using LabelPairBuffer pairs = ReluLayers.LabelPairs(groups.ToArray());
-        outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, 0, _otWithUser.SendChosen(m.Matrix, pairs.X0, pairs.X1)));
+        byte[] reply = _otWithUser.SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
+        outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, 0, reply));
+        outbox.Lend(PooledPayloads.GiveBack(reply));
     }
 
     // ---- F_BC preparation (paper §VI-A-2, Alg. 8 with D1; Alg. 16), per tier ----
@@ -150,7 +152,7 @@ public sealed partial class GatewayRole
         var message = new MaskAggregate(q.Query, aggregate);
         foreach (Party server in TierServers(tier))
             outbox.Send(server, message);
-        outbox.Lend(HeTools.GiveBack(aggregate));
+        outbox.Lend(PooledPayloads.GiveBack(aggregate));
     }
 
     private void OnLinearShares(QueryState q, Party from, LinearShares m, Outbox outbox)
@@ -213,7 +215,9 @@ public sealed partial class GatewayRole
             return;
         }
         q.ProviderChoices[tier.Tier] = choices.Count;
-        outbox.Send(Party.Server(tier.Tier, 0), new OtRequest(q.Query, OtPurpose.ProviderLabels, 0, keys.OtWithGarbler.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count)));
+        byte[] matrix = keys.OtWithGarbler.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count, PooledPayloads.Rent);
+        outbox.Send(Party.Server(tier.Tier, 0), new OtRequest(q.Query, OtPurpose.ProviderLabels, 0, matrix));
+        outbox.Lend(PooledPayloads.GiveBack(matrix));
     }
 
     private void OnProviderLabels(QueryState q, int t, OtResponse m, Outbox outbox)
@@ -310,7 +314,7 @@ public sealed partial class GatewayRole
         _he.Evaluator.AddInplace(y, zero);
         byte[] output = HeTools.SerializePooled(y);
         outbox.Send(Party.User, new OutputCiphertext(q.Query, output));
-        outbox.Lend(HeTools.GiveBack(output));
+        outbox.Lend(PooledPayloads.GiveBack(output));
         _queries.Remove(q.Query);
         _servedToUser.Forget(q.Query);
     }

@@ -261,7 +261,7 @@ public abstract class RemoteServerRole : ISecoRole
             .Select(i => HeTools.SerializePooled((i > Tier.LastBlock ? NextTier! : Collective!).Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
             .ToArray();
         outbox.Send(Party.Gateway, new MaskShares(q.Query, masks));
-        outbox.Lend(HeTools.GiveBack(masks));
+        outbox.Lend(PooledPayloads.GiveBack(masks));
         PrepareDuty(q, outbox);
     }
 
@@ -315,7 +315,7 @@ public abstract class RemoteServerRole : ISecoRole
         q.Revealed = true;
         outbox.Send(Party.Gateway, q.OwnShares);
         foreach (Party peer in TierPeers) outbox.Send(peer, q.OwnShares);
-        outbox.Lend(HeTools.GiveBack(q.OwnShares.Ciphertexts));
+        outbox.Lend(PooledPayloads.GiveBack(q.OwnShares.Ciphertexts));
         q.OwnShares = null;
         TryDecrypt(q, outbox);
     }
@@ -380,7 +380,7 @@ public abstract class RemoteServerRole : ISecoRole
         {
             byte[] output = HeTools.SerializePooled(User!.Encrypt(He.EncodePrefix(share)));
             outbox.Send(Party.Gateway, new OutputCiphertext(q.Query, output));
-            outbox.Lend(HeTools.GiveBack(output));
+            outbox.Lend(PooledPayloads.GiveBack(output));
             Finish(q.Query);
             return;
         }

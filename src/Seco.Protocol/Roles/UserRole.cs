@@ -153,7 +153,7 @@ public sealed class UserRole : ISecoRole
             transition = [HeTools.SerializePooled(_collective!.Encrypt(_he.Encode(row0))), HeTools.SerializePooled(_collective.Encrypt(_he.Encode(row1)))];
         }
         outbox.Send(Party.Gateway, new UserPreprocessing(query, masks, transition));
-        outbox.Lend(HeTools.GiveBack([.. masks, .. transition]));
+        outbox.Lend(PooledPayloads.GiveBack([.. masks, .. transition]));
     }
 
     private void OnGatewayPreprocessing(QueryState q, GatewayPreprocessing m, Outbox outbox)
@@ -193,7 +193,9 @@ public sealed class UserRole : ISecoRole
             choices.AddRange(ReluLayers.Bits(ZpVector.Negate(q.Masks[b.Index + 1]), width));
         }
         q.ChoiceCount = choices.Count;
-        outbox.Send(Party.Gateway, new OtRequest(q.Query, OtPurpose.UserLabels, 0, _ot.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count)));
+        byte[] matrix = _ot.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count, PooledPayloads.Rent);
+        outbox.Send(Party.Gateway, new OtRequest(q.Query, OtPurpose.UserLabels, 0, matrix));
+        outbox.Lend(PooledPayloads.GiveBack(matrix));
     }
 
     private void OnLabels(QueryState q, OtResponse m, Outbox outbox)
