@@ -47,9 +47,13 @@ SUBSET = 1000
 FRACTIONAL_BITS = 8
 HALF_P = (2061584302081 - 1) // 2  # (p - 1) / 2 for p = 2^41 - 2^37 + 1 (docs/fixed-point.md)
 ALLOWED_OPS = {"Conv", "AveragePool", "Relu", "Flatten", "Reshape", "Gemm", "MatMul", "Add"}
+# ResNet-32's option-A shortcut (subsample + zero-pad channels) exports as Slice and a Pad whose pads
+# torch 1.13 computes from constants (Constant, ConstantOfShape, Concat, Reshape, Slice, Transpose, Cast);
+# Seco.Nn folds that constant arithmetic on import.
+RESNET_OPS = ALLOWED_OPS | {"Identity", "Slice", "Pad", "Constant", "ConstantOfShape", "Concat", "Transpose", "Cast", "GlobalAveragePool"}
 
 # Per-model defaults; --epochs overrides all of them.
-DEFAULT_EPOCHS = {"minionn": 15, "lenet": 6, "mlp": 10, "deepmlp": 12}
+DEFAULT_EPOCHS = {"minionn": 15, "lenet": 6, "mlp": 10, "deepmlp": 12, "resnet32": 6}
 LEARNING_RATE = 1e-3
 WEIGHT_DECAY = 1e-5  # light L2 (Adam weight_decay)
 BATCH_SIZE = 64
@@ -164,12 +168,90 @@ def deepmlp():
     return Net([], layers)
 
 
-MODELS = collections.OrderedDict([("minionn", minionn), ("lenet", lenet), ("mlp", mlp), ("deepmlp", deepmlp)])
+class ResidualBlock(nn.Module):
+    """He et al.'s CIFAR basic block: conv3x3-BN-ReLU-conv3x3-BN, plus the shortcut, then ReLU. Where the
+    shape changes (stride 2, twice the channels) the shortcut is option A of the paper: subsample by 2 and
+    zero-pad the new channels (no parameters), exported as Slice + Pad."""
+
+    def __init__(self, inputs, outputs, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inputs, outputs, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(outputs)
+        self.conv2 = nn.Conv2d(outputs, outputs, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(outputs)
+        self.pad = (outputs - inputs) // 2 if stride != 1 or inputs != outputs else None
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        shortcut = x if self.pad is None else \
+            nn.functional.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad), "constant", 0.0)
+        return torch.relu(y + shortcut)
+
+
+class ResNet(nn.Module):
+    """ResNet-6n+2 for 3x32x32 inputs (He et al. 2016, section 4.2): a 3x3 conv to 16 channels, three stages
+    of n basic blocks with 16, 32, 64 channels (the first block of stages 2 and 3 has stride 2), global
+    average pooling (8x8: divisor 64, a power of two) and one linear layer. n = 5 is ResNet-32: 31 convs and
+    the linear layer; 100 outputs as in the SECO paper's CIFAR-100 model."""
+
+    def __init__(self, n=5, classes=100):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        blocks, width = [], 16
+        for outputs, stride in ((16, 1), (32, 2), (64, 2)):
+            for k in range(n):
+                blocks.append(ResidualBlock(width, outputs, stride if k == 0 else 1))
+                width = outputs
+        self.stages = nn.Sequential(*blocks)
+        self.pool = nn.AvgPool2d(8, count_include_pad=False)
+        self.fc = nn.Linear(64, classes)
+
+    def forward(self, x):
+        x = torch.relu(self.bn1(self.conv1(x)))
+        x = self.pool(self.stages(x))
+        return self.fc(torch.flatten(x, 1))
+
+
+def resnet32():
+    return ResNet(5, 100)
+
+
+MODELS = collections.OrderedDict([("minionn", minionn), ("lenet", lenet), ("mlp", mlp), ("deepmlp", deepmlp),
+                                  ("resnet32", resnet32)])
+# Models whose input is 3x32x32: Fashion-MNIST padded by 2 zero pixels on each side, replicated to three
+# channels (no CIFAR data set is reachable here); labels 0..9 on the first ten of the 100 outputs.
+RGB32 = {"resnet32"}
+
+
+def to_rgb32(x):
+    """N x 1 x 28 x 28 in [0, 1] -> N x 3 x 32 x 32: zero-pad 2 pixels each side, copy to three channels."""
+    return nn.functional.pad(x, (2, 2, 2, 2)).repeat(1, 3, 1, 1)
+
+
+def input_shape(name):
+    return (1, 3, 32, 32) if name in RGB32 else (1, 1, 28, 28)
 
 
 def layer_table(model):
-    """(name, layer, output shape, parameter count) for every module, from a 1x1x28x28 probe."""
+    """(name, layer, output shape, parameter count) for every module, from a 1x1x28x28 probe (a 3x32x32 one
+    for the residual network, listed per top-level module)."""
     rows = []
+    if isinstance(model, ResNet):
+        x = torch.zeros(1, 3, 32, 32)
+        with torch.no_grad():
+            x = torch.relu(model.bn1(model.conv1(x)))
+            rows.append(("conv1+bn1+relu", repr(model.conv1), list(x.shape[1:]), sum(p.numel() for p in [*model.conv1.parameters(), *model.bn1.parameters()])))
+            for i, b in enumerate(model.stages):
+                x = b(x)
+                rows.append((f"stages.{i}", "ResidualBlock" + ("" if b.pad is None else f" (option A shortcut, pad {b.pad})"),
+                             list(x.shape[1:]), sum(p.numel() for p in b.parameters())))
+            x = torch.flatten(model.pool(x), 1)
+            rows.append(("pool+flatten", repr(model.pool), list(x.shape[1:]), 0))
+            x = model.fc(x)
+            rows.append(("fc", repr(model.fc), list(x.shape[1:]), sum(p.numel() for p in model.fc.parameters())))
+        return rows
     x = torch.zeros(1, 1, 28, 28)
     with torch.no_grad():
         for name, m in model.features.named_children():
@@ -228,9 +310,9 @@ def train(name, model, x, y, xt, yt, epochs, seed):
 # ONNX export, inspection and a pure-numpy interpreter
 
 
-def export(model, path):
+def export(model, path, shape=(1, 1, 28, 28)):
     model.eval()
-    torch.onnx.export(model, torch.zeros(1, 1, 28, 28), path, export_params=True, opset_version=13,
+    torch.onnx.export(model, torch.zeros(*shape), path, export_params=True, opset_version=13,
                       do_constant_folding=True, input_names=["input"], output_names=["logits"])
 
 
@@ -458,9 +540,10 @@ def main():
     ap.add_argument("--only", choices=list(MODELS), action="append",
                     help="train and export only this model (repeatable); the other models' files are left alone and "
                          "training-summary.json is updated, not replaced")
+    ap.add_argument("--threads", type=int, default=2, help="torch CPU threads (default 2)")
     args = ap.parse_args()
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.use_deterministic_algorithms(True)
     os.makedirs(args.out, exist_ok=True)
     print(f"torch {torch.__version__}, onnx {onnx.__version__}, numpy {np.__version__}, threads {torch.get_num_threads()}")
@@ -472,7 +555,7 @@ def main():
 
     command = "/usr/bin/python3 scripts/train_models.py" + (f" --epochs {args.epochs}" if args.epochs else "") + \
         "".join(f" --only {name}" for name in (args.only or []))
-    summary = {"seed": args.seed, "torch": torch.__version__, "onnx": onnx.__version__, "threads": 2,
+    summary = {"seed": args.seed, "torch": torch.__version__, "onnx": onnx.__version__, "threads": args.threads,
                "optimizer": f"Adam(lr={LEARNING_RATE}, weight_decay={WEIGHT_DECAY}), cosine LR decay per epoch to lr/20", "batch_size": BATCH_SIZE,
                "command": command, "subset": subset, "models": {}}
     total_start = time.perf_counter()
@@ -487,13 +570,14 @@ def main():
         print(f"\n== {name}: {params} parameters, {epochs} epochs")
         for row in table:
             print(f"  {row[0]:<22} {row[1]:<70} -> {row[2]} params {row[3]}")
-        history, seconds = train(name, model, x_train, y_train, x_test, y_test, epochs, args.seed)
+        xtr, xte = (to_rgb32(x_train), to_rgb32(x_test)) if name in RGB32 else (x_train, x_test)
+        history, seconds = train(name, model, xtr, y_train, xte, y_test, epochs, args.seed)
         model.eval()
-        acc = evaluate(model, x_test, y_test)
+        acc = evaluate(model, xte, y_test)
         print(f"  [{name}] float test accuracy (10,000 images): {acc:.4f}; training {seconds:.1f} s")
 
         path = os.path.join(args.out, f"{name}.onnx")
-        export(model, path)
+        export(model, path, input_shape(name))
         onnx_model, info = describe_onnx(path)
         print(f"  exported {path}: {info['bytes']} bytes, IR version {info['ir_version']}, opsets {info['opsets']}, "
               f"producer {info['producer']}")
@@ -503,10 +587,28 @@ def main():
             print(f"    {n['op']:<12} {n['name']:<28} in={n['inputs']} attrs={n['attributes']}")
         for t in info["initializers"]:
             print(f"    init {t['name']:<22} {t['dims']} {t['dtype']} raw_data={t['raw_data']}")
-        unexpected = sorted(set(info["ops"]) - ALLOWED_OPS)
+        unexpected = sorted(set(info["ops"]) - (RESNET_OPS if name in RGB32 else ALLOWED_OPS))
         if unexpected:
             print(f"  WARNING: unexpected ops {unexpected}")
 
+        if name in RGB32:
+            # The numpy interpreter and the fixed-point estimate below know chain models only. For the residual
+            # network the authoritative checks are in C#: Seco.Nn imports the graph, and `seco infer --fixed`
+            # gives the float and fixed-point accuracy (models/README.md); the importer's residual blocks are
+            # checked against torch on the fixtures of scripts/residual_fixtures.py.
+            with torch.no_grad():
+                float_pred = torch.cat([model(xte[i:i + 500]) for i in range(0, len(xte), 500)]).argmax(1).numpy()
+            float_acc_1000 = float((float_pred[:SUBSET] == test_labels[:SUBSET]).mean())
+            print(f"  [{name}] float accuracy on the first 1,000: {float_acc_1000:.3f}")
+            summary["models"][name] = {
+                "file": path, "bytes": info["bytes"], "epochs": epochs, "parameters": params,
+                "input": "Fashion-MNIST padded to 32x32 (2 zero pixels each side), replicated to 3 channels; labels 0-9 of 100 outputs",
+                "training_seconds": round(seconds, 1), "history": history,
+                "float_test_accuracy_10000": acc, "float_test_accuracy_first_1000": float_acc_1000,
+                "layers": [{"name": r[0], "layer": r[1], "output_shape": r[2], "parameters": r[3]} for r in table],
+                "onnx": {k: v for k, v in info.items() if k not in ("bytes", "initializers")},
+            }
+            continue
         # exported graph vs torch: onnx-numpy interpreter on the first 32 test images
         with torch.no_grad():
             ref = model(x_test[:32]).double().numpy()

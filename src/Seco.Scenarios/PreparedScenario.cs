@@ -81,7 +81,7 @@ public sealed class PreparedScenario
             case IdxInput idx:
             {
                 ImageSet set = IdxFile.Load(idx.ImagesPath, idx.LabelsPath);
-                if (set.PixelsPerImage != n)
+                if (!set.Fits(model.Input))
                 {
                     errors.Add(scenario.Source.ErrorAt("queries.input.images", $"images are {set.Rows}×{set.Columns} but model '{model.Name}' expects input {model.Input}"));
                     return [];
@@ -92,7 +92,7 @@ public sealed class PreparedScenario
                     return [];
                 }
                 return Enumerable.Range(idx.Offset, count)
-                    .Select((image, k) => new Query(k, $"image #{image}", set.Input(image), set.HasLabels ? set.Label(image) : null))
+                    .Select((image, k) => new Query(k, $"image #{image}", set.InputFor(image, model.Input), set.HasLabels ? set.Label(image) : null))
                     .ToArray();
             }
             case RandomInput:

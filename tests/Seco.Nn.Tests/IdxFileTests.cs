@@ -98,4 +98,26 @@ public sealed class IdxFileTests : IDisposable
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
         Assert.Equal("/dev/zero: the file is empty (a device or pipe, with no length, is not read)", e.Message);
     }
+
+    [Fact]
+    public void A_3x32x32_model_gets_the_28x28_image_padded_and_copied_to_three_channels()
+    {
+        byte[] pixels = [.. Enumerable.Range(0, 2 * 28 * 28).Select(i => (byte)(i % 251))];
+        var set = new ImageSet(2, 28, 28, pixels, null);
+        var shape = new Seco.Nn.Layers.Shape(3, 32, 32);
+        Assert.True(set.Fits(shape));
+        Assert.True(set.Fits(new Seco.Nn.Layers.Shape(1, 28, 28)));
+        Assert.False(set.Fits(new Seco.Nn.Layers.Shape(3, 28, 28)));
+        double[] x = set.InputFor(1, shape);
+        Assert.Equal(3 * 32 * 32, x.Length);
+        for (int ch = 0; ch < 3; ch++)
+            for (int r = 0; r < 32; r++)
+                for (int c = 0; c < 32; c++)
+                {
+                    bool inside = r >= 2 && r < 30 && c >= 2 && c < 30;
+                    double expected = inside ? pixels[784 + ((r - 2) * 28) + c - 2] / 255.0 : 0.0;
+                    Assert.Equal(expected, x[(ch * 1024) + (r * 32) + c]);
+                }
+        Assert.Throws<ArgumentException>(() => set.InputFor(0, new Seco.Nn.Layers.Shape(3, 28, 28)));
+    }
 }

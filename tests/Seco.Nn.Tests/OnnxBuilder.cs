@@ -58,6 +58,28 @@ internal sealed class OnnxBuilder
         return node;
     }
 
+    /// <summary>Continues from an earlier tensor (to build a second branch of a residual block).</summary>
+    public OnnxBuilder From(string tensor)
+    {
+        _current = tensor;
+        return this;
+    }
+
+    /// <summary>An Add of the current tensor and <paramref name="other"/> (a residual join).</summary>
+    public NodeProto Join(string other) => Node("Add", [other]);
+
+    /// <summary>A node reading only constants (shape arithmetic); the current data tensor stays as it was.</summary>
+    public string ConstantNode(string op, string[] inputs, params AttributeProto[] attributes)
+    {
+        string output = $"k{_counter++}";
+        var node = new NodeProto { OpType = op, Name = $"{op.ToLowerInvariant()}_{_counter}" };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        _graph.Node.Add(node);
+        return output;
+    }
+
     public static AttributeProto Ints(string name, params long[] values)
     {
         var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };

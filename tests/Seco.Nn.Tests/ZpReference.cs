@@ -14,10 +14,21 @@ internal static class ZpReference
     public static long[] Logits(FixedPointModel model, long[] input)
     {
         ulong[] x = input.Select(PrimeField.FromSigned).ToArray();
+        var blockInputs = new List<ulong[]>();
         foreach (FixedPointBlock block in model.Blocks)
         {
+            blockInputs.Add(x);
             foreach (QuantizedLayer q in block.Layers)
                 x = Apply(q, x);
+            if (block.Block.Skip is { } skip)
+            {
+                // the shortcut in Z_p from its own source, scaled by M (docs/fixed-point.md, "Residual blocks")
+                ulong[] s = blockInputs[skip.Source - 1];
+                foreach (QuantizedLayer q in block.SkipLayers)
+                    s = Apply(q, s);
+                ulong m = PrimeField.FromSigned(block.SkipMultiplier);
+                x = [.. x.Select((v, i) => PrimeField.Add(v, PrimeField.Multiply(m, s[i])))];
+            }
             if (block.Block.HasRelu)
             {
                 for (int i = 0; i < x.Length; i++)
@@ -100,6 +111,23 @@ internal static class ZpReference
             }
             case FlattenLayer:
                 return x;
+            case Subsample2dLayer sub:
+            {
+                // x[:, :, h0::sh, w0::sw] written as a filter over input positions
+                Shape s = sub.Input;
+                var y = new List<ulong>();
+                for (int ch = 0; ch < s.Channels; ch++)
+                    for (int r = 0; r < s.Height; r++)
+                        for (int col = 0; col < s.Width; col++)
+                            if (r >= sub.StartH && (r - sub.StartH) % sub.StepH == 0 && col >= sub.StartW && (col - sub.StartW) % sub.StepW == 0)
+                                y.Add(x[(ch * s.Height + r) * s.Width + col]);
+                return [.. y];
+            }
+            case ChannelPadLayer pad:
+            {
+                int plane = pad.Input.Height * pad.Input.Width;
+                return [.. new ulong[pad.Before * plane], .. x, .. new ulong[pad.After * plane]];
+            }
             default:
                 throw new NotSupportedException(q.Layer.Kind);
         }

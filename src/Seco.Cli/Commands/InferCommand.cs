@@ -45,7 +45,7 @@ public static class InferCommand
         ImageSet set = IdxFile.Load(imagesPath, labelsPath);
         if (!set.HasLabels)
             throw new UserInputException($"{imagesPath}: no labels found; pass --labels");
-        if (set.PixelsPerImage != model.Input.Size)
+        if (!set.Fits(model.Input))
             throw new UserInputException($"{imagesPath}: images have {set.Rows}×{set.Columns} pixels but model '{model.Name}' expects input {model.Input}");
         int n = Math.Min(count ?? set.Count, set.Count);
         FixedPointModel? fixedModel = fixedPoint ? new FixedPointModel(model, new FixedPointFormat(fractionalBits)) : null;
@@ -54,7 +54,7 @@ public static class InferCommand
         var fixedPred = new int[n];
         Parallel.For(0, n, i =>
         {
-            double[] x = set.Input(i);
+            double[] x = set.InputFor(i, model.Input);
             floatPred[i] = FloatReference.Predict(model, x);
             if (fixedModel is not null) fixedPred[i] = FixedPointReference.Forward(fixedModel, x).Prediction;
         });

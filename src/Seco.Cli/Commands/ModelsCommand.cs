@@ -33,9 +33,16 @@ public static class ModelsCommand
         int index = 0;
         foreach (LayerBlock block in model.Blocks)
         {
-            foreach (Layer layer in block.Linear.Cast<Layer>().Concat(block.Relu is null ? [] : [block.Relu]))
-                layers.Row(new[] { (++index).ToString(), block.Index.ToString(), layer.Name, layer.Kind, layer.Details,
-                    layer.Input.ToString(), layer.Output.ToString(), layer.ParameterCount.ToString("N0") }.Select(FittedTable.Cell).ToArray());
+            // a residual block lists its shortcut's layers (marked ↳) and the add between the main branch and the ReLU
+            IEnumerable<(Layer Layer, string Mark)> rows = block.Linear.Select(l => ((Layer)l, ""));
+            if (block.Skip is { } skip)
+                rows = rows.Concat(skip.Branch.Select(l => ((Layer)l, "↳ "))).Append((skip, ""));
+            if (block.Relu is { } relu)
+                rows = rows.Append((relu, ""));
+            foreach ((Layer layer, string mark) in rows)
+                layers.Row(new[] { (++index).ToString(), block.Index.ToString(), mark + layer.Name, layer.Kind, layer.Details,
+                    layer is ResidualAddLayer add ? add.SourceShape.ToString() : layer.Input.ToString(), layer.Output.ToString(),
+                    (layer is ResidualAddLayer ? 0 : layer.ParameterCount).ToString("N0") }.Select(FittedTable.Cell).ToArray());
         }
         layers.Write(con);
 

@@ -43,6 +43,34 @@ public sealed class ImageSet
         return x;
     }
 
+    /// <summary>
+    /// Whether the images can feed a model with input <paramref name="shape"/>: as they are (1×R×C, or R·C values), or —
+    /// for a 3×(R+4)×(C+4) input such as ResNet-32's 3×32×32 — through <see cref="InputFor"/>'s transform.
+    /// </summary>
+    public bool Fits(Layers.Shape shape) => shape.Size == PixelsPerImage || IsRgbPadded(shape);
+
+    private bool IsRgbPadded(Layers.Shape shape) => shape == new Layers.Shape(3, Rows + 4, Columns + 4);
+
+    /// <summary>
+    /// The network input for image <paramref name="index"/> shaped for <paramref name="shape"/>: pixel / 255 as
+    /// <see cref="Input"/>, and for a 3×(R+4)×(C+4) model the greyscale image zero-padded by 2 pixels on every side and
+    /// copied to three channels — how scripts/train_models.py feeds Fashion-MNIST to ResNet-32 (no CIFAR data set is
+    /// reachable here; models/README.md).
+    /// </summary>
+    public double[] InputFor(int index, Layers.Shape shape)
+    {
+        if (shape.Size == PixelsPerImage) return Input(index);
+        if (!IsRgbPadded(shape))
+            throw new ArgumentException($"images of {Rows}×{Columns} cannot feed an input of {shape}");
+        double[] grey = Input(index);
+        var x = new double[shape.Size];
+        int w = shape.Width, plane = shape.Height * w;
+        for (int ch = 0; ch < 3; ch++)
+            for (int r = 0; r < Rows; r++)
+                grey.AsSpan(r * Columns, Columns).CopyTo(x.AsSpan((ch * plane) + ((r + 2) * w) + 2));
+        return x;
+    }
+
     private int CheckIndex(int index) =>
         (uint)index < (uint)Count ? index : throw new ArgumentOutOfRangeException(nameof(index), index, $"the set has {Count} images");
 }

@@ -17,17 +17,7 @@ public sealed class FixedPointModel
         var blocks = new List<FixedPointBlock>();
         foreach (LayerBlock block in model.Blocks)
         {
-            int scale = f; // every block starts from activations at scale 2^f
-            var layers = new List<QuantizedLayer>();
-            foreach (LinearLayer layer in block.Linear)
-            {
-                int outScale = layer.HasWeights ? scale + f : scale;
-                long[] w = Quantize(layer.Weights, f, layer);
-                long[] b = Quantize(layer.Bias, outScale, layer);
-                layers.Add(new QuantizedLayer(layer, w, b, scale, outScale));
-                scale = outScale;
-            }
-            blocks.Add(new FixedPointBlock(block, layers, f));
+            blocks.Add(new FixedPointBlock(block, QuantizeRun(block.Linear, f), block.Skip is { } skip ? QuantizeRun(skip.Branch, f) : null, f));
         }
         Blocks = blocks;
     }
@@ -46,6 +36,36 @@ public sealed class FixedPointModel
 
     /// <summary>The real value of a logit.</summary>
     public double DecodeLogit(long logit) => FixedPointFormat.Decode(logit, LogitScaleBits) / LogitPoolDivisor;
+
+    /// <summary>
+    /// A run of linear layers from activations at scale 2^f: each weighted layer adds f bits. Average pools sum
+    /// (their divisor is deferred to the truncation), so the values after a pool carry its divisor too, and a later
+    /// layer's bias is quantised at its output scale times the pooling divisors so far (ResNet's global average pool
+    /// feeds the logits' dense layer inside one block).
+    /// </summary>
+    private static List<QuantizedLayer> QuantizeRun(IReadOnlyList<LinearLayer> run, int f)
+    {
+        int scale = f; // every block (and every shortcut) starts from activations at scale 2^f
+        long pooled = 1;
+        var layers = new List<QuantizedLayer>();
+        foreach (LinearLayer layer in run)
+        {
+            int outScale = layer.HasWeights ? scale + f : scale;
+            long[] w = Quantize(layer.Weights, f, layer);
+            long[] b = Quantize(Scaled(layer.Bias, pooled), outScale, layer);
+            pooled = checked(pooled * layer.PoolDivisor);
+            layers.Add(new QuantizedLayer(layer, w, b, scale, outScale));
+            scale = outScale;
+        }
+        return layers;
+    }
+
+    private static double[] Scaled(ReadOnlySpan<double> values, long factor)
+    {
+        var scaled = values.ToArray();
+        for (int i = 0; i < scaled.Length; i++) scaled[i] *= factor;
+        return scaled;
+    }
 
     private static long[] Quantize(ReadOnlySpan<double> values, int scaleBits, LinearLayer layer)
     {

@@ -34,10 +34,14 @@ public static class FixedPointReference
         for (int i = 0; i < x.Length; i++) x[i] = PrimeField.Wrap(input[i]);
         var outputs = new List<long[]>();
         var maxima = new List<long>();
+        var blockInputs = new List<long[]>(); // blockInputs[j - 1]: the input of block j (a shortcut's source)
         foreach (FixedPointBlock block in model.Blocks)
         {
+            blockInputs.Add(x);
             foreach (QuantizedLayer layer in block.Layers)
                 x = layer.Apply(x);
+            if (block.Block.Skip is { } skip)
+                AddShortcut(x, block, blockInputs[skip.Source - 1]);
             long max = 0;
             for (int i = 0; i < x.Length; i++)
             {
@@ -51,6 +55,16 @@ public static class FixedPointReference
             outputs.Add(x);
         }
         return new FixedPointResult(x, outputs, maxima);
+    }
+
+    /// <summary>x += M · S(source): the block's shortcut at the main branch's scale (checked, like every layer).</summary>
+    internal static void AddShortcut(long[] x, FixedPointBlock block, long[] source)
+    {
+        long[] s = source;
+        foreach (QuantizedLayer layer in block.SkipLayers)
+            s = layer.Apply(s);
+        for (int i = 0; i < x.Length; i++)
+            x[i] = checked(x[i] + (block.SkipMultiplier * s[i]));
     }
 
     /// <summary>Encodes a real input vector (round(x · 2^f)) and runs <see cref="Forward(FixedPointModel, ReadOnlySpan{long})"/>.</summary>

@@ -33,14 +33,25 @@ public static class HeadroomAnalysis
         Int128[] lo = Enumerable.Repeat(lo0, n).ToArray();
         Int128[] hi = Enumerable.Repeat(hi0, n).ToArray();
         var result = new List<BlockHeadroom>();
+        var inputs = new List<(Int128[] Lo, Int128[] Hi)>(); // the box of block j's input (a shortcut's source)
         foreach (FixedPointBlock block in model.Blocks)
         {
+            inputs.Add((lo, hi));
             Int128 worst = 0;
             foreach (QuantizedLayer q in block.Layers)
             {
                 (lo, hi) = Propagate(q, lo, hi);
-                for (int i = 0; i < lo.Length; i++)
-                    worst = Max(worst, Max(Int128.Abs(lo[i]), Int128.Abs(hi[i])));
+                worst = Max(worst, Widest(lo, hi));
+            }
+            if (block.Block.Skip is { } skip)
+            {
+                // the shortcut's box, scaled by M > 0 (monotone), added to the main branch's: a sum of boxes
+                (Int128[] slo, Int128[] shi) = inputs[skip.Source - 1];
+                foreach (QuantizedLayer q in block.SkipLayers)
+                    (slo, shi) = Propagate(q, slo, shi);
+                lo = [.. lo.Select((v, i) => v + (block.SkipMultiplier * slo[i]))];
+                hi = [.. hi.Select((v, i) => v + (block.SkipMultiplier * shi[i]))];
+                worst = Max(worst, Widest(lo, hi));
             }
             result.Add(new BlockHeadroom(block.Block.Index, block.Block.Describe(), worst));
             if (block.Block.HasRelu)
@@ -72,6 +83,14 @@ public static class HeadroomAnalysis
         Int128[] newLo = Add(layer.Apply<Int128>(lo, pos, bias), layer.Apply<Int128>(hi, neg, zero));
         Int128[] newHi = Add(layer.Apply<Int128>(hi, pos, bias), layer.Apply<Int128>(lo, neg, zero));
         return (newLo, newHi);
+    }
+
+    private static Int128 Widest(Int128[] lo, Int128[] hi)
+    {
+        Int128 worst = 0;
+        for (int i = 0; i < lo.Length; i++)
+            worst = Max(worst, Max(Int128.Abs(lo[i]), Int128.Abs(hi[i])));
+        return worst;
     }
 
     private static Int128[] Add(Int128[] a, Int128[] b)

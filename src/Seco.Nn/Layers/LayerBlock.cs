@@ -8,13 +8,14 @@ namespace Seco.Nn.Layers;
 /// </summary>
 public sealed class LayerBlock
 {
-    internal LayerBlock(int index, IReadOnlyList<LinearLayer> linear, ReluLayer? relu)
+    internal LayerBlock(int index, IReadOnlyList<LinearLayer> linear, ReluLayer? relu, ResidualAddLayer? skip = null)
     {
         if (linear.Count == 0)
             throw new ArgumentException("a block needs at least one linear layer", nameof(linear));
         Index = index;
         Linear = linear;
         Relu = relu;
+        Skip = skip;
     }
 
     /// <summary>1-based position of the block in the model (the paper's layer index i).</summary>
@@ -27,6 +28,11 @@ public sealed class LayerBlock
 
     public bool HasRelu => Relu is not null;
 
+    /// <summary>The residual shortcut added before the ReLU, or null for a plain block.</summary>
+    public ResidualAddLayer? Skip { get; }
+
+    public bool HasSkip => Skip is not null;
+
     public Shape Input => Linear[0].Input;
 
     public Shape Output => Linear[^1].Output;
@@ -36,8 +42,10 @@ public sealed class LayerBlock
 
     public int WeightedLayerCount => Linear.Count(l => l.HasWeights);
 
-    public long ParameterCount => Linear.Sum(l => l.ParameterCount);
+    public long ParameterCount => Linear.Sum(l => l.ParameterCount) + (Skip?.ParameterCount ?? 0);
 
     public string Describe() =>
-        string.Join(" + ", Linear.Where(l => l is not FlattenLayer).Select(l => l.Kind)) + (HasRelu ? " → ReLU" : " (logits)");
+        string.Join(" + ", Linear.Where(l => l is not FlattenLayer).Select(l => l.Kind))
+        + (Skip is { } s ? $" + shortcut from block {s.Source} ({s.ShortcutKind})" : "")
+        + (HasRelu ? " → ReLU" : " (logits)");
 }

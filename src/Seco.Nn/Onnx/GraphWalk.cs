@@ -3,16 +3,36 @@ using Seco.Nn.Onnx.Proto;
 
 namespace Seco.Nn.Onnx;
 
-/// <summary>One pass over an ONNX graph's nodes, building layers and tracking the data tensor.</summary>
+/// <summary>
+/// One pass over an ONNX graph's nodes (in their topological order), building layers. A model is a chain of blocks —
+/// linear layers closed by a ReLU — where a block may add a <i>shortcut</i> from an earlier block's input before its
+/// ReLU (ResNet's residual connection). The walk therefore tracks a <see cref="Branch"/> per tensor: the activation
+/// it starts from and the linear layers applied since. A ReLU closes the branch of the newest activation, emitting
+/// its layers; an Add of two branches makes the older one the block's shortcut.
+/// </summary>
 internal sealed class GraphWalk
 {
+    /// <summary>A tensor of the data path: <see cref="Layers"/> applied to the input of block <see cref="Source"/>.</summary>
+    private sealed record Branch(int Source, IReadOnlyList<LinearLayer> Layers, Shape Shape)
+    {
+        public (Padding2d Pad, string Node)? PendingPad { get; init; }
+
+        /// <summary>The residual add that ended this branch (only a ReLU may follow).</summary>
+        public ResidualAddLayer? Added { get; init; }
+
+        public bool Flattened => Layers.Count > 0 && Layers[^1] is FlattenLayer;
+
+        public Branch With(LinearLayer layer) => new(Source, [.. Layers, layer], layer.Output);
+
+        public Branch WithLast(LinearLayer layer) => new(Source, [.. Layers.Take(Layers.Count - 1), layer], layer.Output);
+    }
+
     private readonly GraphProto _graph;
     private readonly string _source;
     private readonly Dictionary<string, TensorProto> _constants = new();
+    private readonly Dictionary<string, Branch> _values = new();
     private readonly List<Layer> _layers = new();
-    private string _current = "";
-    private Shape _shape;
-    private (Padding2d Pad, string Node)? _pendingPad;
+    private readonly List<Shape> _blockInputs = new(); // _blockInputs[j - 1]: the input of block j
 
     public GraphWalk(GraphProto graph, string source)
     {
@@ -21,24 +41,33 @@ internal sealed class GraphWalk
         foreach (TensorProto t in graph.Initializer) _constants[t.Name] = t;
     }
 
+    /// <summary>The newest activation: the input of the block being built.</summary>
+    private int OpenBlock => _blockInputs.Count;
+
     public NeuralModel Run(string name)
     {
-        (_current, _shape) = DataInput();
-        Shape input = _shape;
+        (string input, Shape shape) = DataInput();
+        _blockInputs.Add(shape);
+        _values[input] = new Branch(1, [], shape);
         for (int i = 0; i < _graph.Node.Count; i++)
         {
             var node = new OnnxNode(_graph.Node[i], i, _source);
             Visit(node, _graph.Node[i].Domain);
         }
-        if (_pendingPad is { } p)
-            throw new ModelFormatException($"{_source}: node '{p.Node}' (Pad): a Pad must be followed by Conv or AveragePool");
         if (_graph.Output.Count != 1)
             throw new ModelFormatException($"{_source}: the graph has {_graph.Output.Count} outputs; exactly one (the logits) is supported");
-        if (_graph.Output[0].Name != _current)
-            throw new ModelFormatException($"{_source}: graph output '{_graph.Output[0].Name}' is not produced by the last layer of the chain ('{_current}')");
-        return new NeuralModel(name, input, _layers.ToArray());
+        string output = _graph.Output[0].Name;
+        if (!_values.TryGetValue(output, out Branch? last))
+            throw new ModelFormatException($"{_source}: graph output '{output}' is not produced by a layer of the model");
+        if (last.PendingPad is { } p)
+            throw new ModelFormatException($"{_source}: node '{p.Node}' (Pad): a Pad must be followed by Conv or AveragePool");
+        if (last.Added is { } add)
+            throw new ModelFormatException($"{_source}: node '{add.Name}' (Add): the residual add ends the model; it must be followed by a ReLU");
+        if (last.Source != OpenBlock)
+            throw new ModelFormatException($"{_source}: graph output '{output}' does not continue the last block (it reads the input of block {last.Source}, not of block {OpenBlock})");
+        _layers.AddRange(last.Layers);
+        return new NeuralModel(name, input: _blockInputs[0], _layers.ToArray());
     }
-
     private (string Name, Shape Shape) DataInput()
     {
         var inputs = _graph.Input.Where(v => !_constants.ContainsKey(v.Name)).ToList();
@@ -72,43 +101,88 @@ internal sealed class GraphWalk
             _constants[node.Outputs[0]] = t;
             return;
         }
-        if (node.Inputs.Count == 0 || !node.Inputs.Contains(_current))
-            throw node.Error($"the graph is not a simple chain: the node does not consume the previous layer's output '{_current}'");
-        if (_pendingPad is { } pad && node.OpType is not ("Conv" or "AveragePool"))
-            throw new ModelFormatException($"{_source}: node '{pad.Node}' (Pad): a Pad must be followed by Conv or AveragePool, not {node.OpType}");
-        switch (node.OpType)
+        if (ConstantFolding.TryFold(node, i => _constants.GetValueOrDefault(node.Inputs[i]), out TensorProto? folded))
         {
-            case "Conv": Conv(node); break;
-            case "Gemm": Gemm(node); break;
-            case "MatMul": MatMul(node); break;
-            case "Add": AddBias(node); break;
-            case "AveragePool": AveragePool(node); break;
-            case "Pad": Pad(node); break;
-            case "Relu":
-                node.AllowOnly();
-                Emit(node, new ReluLayer(node.Name, _shape));
-                break;
-            case "Flatten":
-                node.AllowOnly("axis");
-                if (node.Int("axis", 1) != 1) throw node.Error("only axis = 1 (keep the batch dimension) is supported");
-                Emit(node, new FlattenLayer(node.Name, _shape));
-                break;
-            case "Reshape": Reshape(node); break;
-            case "BatchNormalization": BatchNorm(node); break;
-            case "Identity":
-            case "Dropout":
-                _current = node.Outputs[0];
-                break;
-            default:
-                throw node.Error($"unsupported operator (Seco.Nn supports {string.Join(", ", OnnxImporter.SupportedOperators)})");
+            _constants[node.Outputs[0]] = folded!;
+            return;
         }
+        var data = node.Inputs.Where(_values.ContainsKey).ToList();
+        if (data.Count == 0)
+            throw node.Error($"the node reads no data tensor: none of its inputs [{string.Join(", ", node.Inputs)}] is produced by the model's layers");
+        if (node.OpType == "Add" && data.Count == 2)
+        {
+            ResidualAdd(node, _values[data[0]], _values[data[1]]);
+            return;
+        }
+        if (data.Count > 1)
+            throw node.Error($"reads {data.Count} data tensors; only Add may join two branches");
+        Branch b = _values[data[0]];
+        if (b.Added is { } add && node.OpType is not ("Relu" or "Identity" or "Dropout"))
+            throw node.Error($"follows the residual add '{add.Name}'; only a ReLU may follow a residual add");
+        if (b.PendingPad is { } pad && node.OpType is not ("Conv" or "AveragePool" or "Identity"))
+            throw new ModelFormatException($"{_source}: node '{pad.Node}' (Pad): a Pad must be followed by Conv or AveragePool, not {node.OpType}");
+        if (node.OpType is not "Add" && node.Inputs[0] != data[0])
+            throw node.Error($"the data input must come first (expected '{data[0]}')");
+        Branch next = node.OpType switch
+        {
+            "Conv" => Conv(node, b),
+            "Gemm" => Gemm(node, b),
+            "MatMul" => MatMul(node, b),
+            "Add" => AddBias(node, b, data[0]),
+            "AveragePool" => AveragePool(node, b),
+            "GlobalAveragePool" => GlobalAveragePool(node, b),
+            "Pad" => Pad(node, b),
+            "Slice" => Slice(node, b),
+            "Relu" => Relu(node, b),
+            "Flatten" => Flatten(node, b),
+            "Reshape" => Reshape(node, b),
+            "BatchNormalization" => BatchNorm(node, b),
+            "Identity" or "Dropout" => b,
+            _ => throw node.Error($"unsupported operator (Seco.Nn supports {string.Join(", ", OnnxImporter.SupportedOperators)})"),
+        };
+        _values[node.Outputs[0]] = next;
     }
 
-    private void Emit(OnnxNode node, Layer layer)
+    /// <summary>ReLU closes the open block: its main branch's layers, the residual add if any, then the ReLU.</summary>
+    private Branch Relu(OnnxNode node, Branch b)
     {
-        _layers.Add(layer);
-        _shape = layer.Output;
-        _current = node.Outputs[0];
+        node.AllowOnly();
+        if (b.Source != OpenBlock)
+            throw node.Error($"closes a branch from the input of block {b.Source}, but block {OpenBlock} is open: " +
+                             "the graph is not a chain of blocks (a shortcut may only be added to the newest branch)");
+        if (b.Layers.Count == 0)
+            throw node.Error("does not follow a linear layer (each ReLU must close a run of linear layers)");
+        _layers.AddRange(b.Layers);
+        if (b.Added is { } add) _layers.Add(add);
+        _layers.Add(new ReluLayer(node.Name, b.Shape));
+        _blockInputs.Add(b.Shape);
+        return new Branch(OpenBlock, [], b.Shape);
+    }
+
+    /// <summary>
+    /// Add of two branches: the one from the newest activation is the block's main branch; the other (from the same
+    /// or an earlier block's input) becomes its shortcut, checked for shape here and for exact scale alignment when
+    /// the model is quantised (docs/fixed-point.md).
+    /// </summary>
+    private void ResidualAdd(OnnxNode node, Branch a, Branch b)
+    {
+        node.AllowOnly();
+        // main: the newer source; on a tie the branch with weights (the identity shortcut has none)
+        bool aMain = a.Source != b.Source ? a.Source > b.Source : a.Layers.Any(l => l.HasWeights) || !b.Layers.Any(l => l.HasWeights);
+        (Branch main, Branch shortcut) = aMain ? (a, b) : (b, a);
+        if (main.Source != OpenBlock)
+            throw node.Error($"adds two branches from the inputs of blocks {a.Source} and {b.Source}, but block {OpenBlock} is open");
+        foreach (Branch x in new[] { main, shortcut })
+        {
+            if (x.Added is not null) throw node.Error("adds to a branch that already has a residual add; one shortcut per block is supported");
+            if (x.PendingPad is { } pad) throw new ModelFormatException($"{_source}: node '{pad.Node}' (Pad): a Pad must be followed by Conv or AveragePool, not Add");
+        }
+        if (!main.Layers.Any(l => l.HasWeights))
+            throw node.Error("needs a Conv or Gemm on the block's main branch before the residual add");
+        if (main.Shape != shortcut.Shape)
+            throw node.Error($"adds {main.Shape} and {shortcut.Shape}; the shortcut must have the block's output shape (broadcasting is not supported)");
+        var residual = new ResidualAddLayer(node.Name, main.Shape, shortcut.Source, _blockInputs[shortcut.Source - 1], shortcut.Layers);
+        _values[node.Outputs[0]] = main with { Added = residual };
     }
 
     private TensorProto Constant(OnnxNode node, int inputIndex, string role)
@@ -124,18 +198,7 @@ internal sealed class GraphWalk
     private TensorProto? OptionalConstant(OnnxNode node, int inputIndex, string role) =>
         node.Inputs.Count > inputIndex && node.Inputs[inputIndex] != "" ? Constant(node, inputIndex, role) : null;
 
-    private void RequireDataFirst(OnnxNode node)
-    {
-        if (node.Inputs[0] != _current)
-            throw node.Error($"the data input must come first (expected '{_current}')");
-    }
-
-    private Padding2d TakePendingPad()
-    {
-        Padding2d p = _pendingPad?.Pad ?? Padding2d.None;
-        _pendingPad = null;
-        return p;
-    }
+    private static Padding2d PendingPad(Branch b) => b.PendingPad?.Pad ?? Padding2d.None;
 
     private (int H, int W) Pair(OnnxNode node, string attr, long[]? values, int fallback)
     {
@@ -158,38 +221,37 @@ internal sealed class GraphWalk
         return new Padding2d((int)pads[0], (int)pads[1], (int)pads[2], (int)pads[3]);
     }
 
-    private void RequireSpatial(OnnxNode node)
+    private static void RequireSpatial(OnnxNode node, Branch b)
     {
-        if (_shape.IsVector && _layers.Count > 0 && _layers[^1] is FlattenLayer)
+        if (b.Shape.IsVector && b.Flattened)
             throw node.Error("needs a C×H×W input but the data was flattened");
     }
 
-    private void Conv(OnnxNode node)
+    private Branch Conv(OnnxNode node, Branch b)
     {
         node.AllowOnly("kernel_shape", "strides", "pads", "dilations", "group", "auto_pad");
-        RequireDataFirst(node);
-        RequireSpatial(node);
+        RequireSpatial(node, b);
+        Shape shape = b.Shape;
         if (node.Int("group", 1) != 1) throw node.Error("grouped convolution (group ≠ 1) is not supported");
         if (node.Ints("dilations") is { } dil && dil.Any(d => d != 1)) throw node.Error("dilation ≠ 1 is not supported");
         TensorProto w = Constant(node, 1, "weight");
         if (w.Dims.Count != 4) throw node.Error($"weight '{w.Name}' must have rank 4 [outC, inC, kH, kW], has rank {w.Dims.Count}");
         int oc = (int)w.Dims[0], ic = (int)w.Dims[1], kh = (int)w.Dims[2], kw = (int)w.Dims[3];
-        if (ic != _shape.Channels) throw node.Error($"weight expects {ic} input channels but the input {_shape} has {_shape.Channels}");
+        if (ic != shape.Channels) throw node.Error($"weight expects {ic} input channels but the input {shape} has {shape.Channels}");
         if (node.Ints("kernel_shape") is { } ks && (ks.Length != 2 || ks[0] != kh || ks[1] != kw))
             throw node.Error($"kernel_shape [{string.Join(",", ks)}] does not match the weight's {kh}×{kw}");
         var (sh, sw) = Pair(node, "strides", node.Ints("strides"), 1);
-        Padding2d pad = Pads(node).Plus(TakePendingPad());
+        Padding2d pad = Pads(node).Plus(PendingPad(b));
         double[] weights = OnnxTensors.ToDoubles(w);
-        double[] bias = OptionalConstant(node, 2, "bias") is { } b ? OnnxTensors.ToDoubles(b) : new double[oc];
+        double[] bias = OptionalConstant(node, 2, "bias") is { } bt ? OnnxTensors.ToDoubles(bt) : new double[oc];
         if (bias.Length != oc) throw node.Error($"bias has {bias.Length} values for {oc} output channels");
-        Emit(node, new Conv2dLayer(node.Name, _shape, oc, kh, kw, sh, sw, pad, weights, bias));
+        return b.With(new Conv2dLayer(node.Name, shape, oc, kh, kw, sh, sw, pad, weights, bias));
     }
 
-    private void Gemm(OnnxNode node)
+    private Branch Gemm(OnnxNode node, Branch b)
     {
         node.AllowOnly("alpha", "beta", "transA", "transB");
-        RequireDataFirst(node);
-        if (!_shape.IsVector) throw node.Error($"Gemm needs a flattened input but gets {_shape} (add a Flatten before it)");
+        if (!b.Shape.IsVector) throw node.Error($"Gemm needs a flattened input but gets {b.Shape} (add a Flatten before it)");
         if (node.Int("transA", 0) != 0) throw node.Error("transA = 1 is not supported");
         bool transB = node.Int("transB", 0) != 0;
         double alpha = node.Float("alpha", 1f), beta = node.Float("beta", 1f);
@@ -197,7 +259,7 @@ internal sealed class GraphWalk
         if (bt.Dims.Count != 2) throw node.Error($"weight '{bt.Name}' must have rank 2, has rank {bt.Dims.Count}");
         int outputs = (int)(transB ? bt.Dims[0] : bt.Dims[1]);
         int inputs = (int)(transB ? bt.Dims[1] : bt.Dims[0]);
-        if (inputs != _shape.Size) throw node.Error($"weight expects {inputs} inputs but the input has {_shape.Size}");
+        if (inputs != b.Shape.Size) throw node.Error($"weight expects {inputs} inputs but the input has {b.Shape.Size}");
         double[] raw = OnnxTensors.ToDoubles(bt);
         double[] w = transB ? raw : Transpose(raw, inputs, outputs);
         for (int i = 0; i < w.Length; i++) w[i] *= alpha;
@@ -209,29 +271,28 @@ internal sealed class GraphWalk
             else if (cv.Length == outputs) for (int i = 0; i < outputs; i++) bias[i] = cv[i] * beta;
             else throw node.Error($"bias has {cv.Length} values for {outputs} outputs");
         }
-        Emit(node, new DenseLayer(node.Name, inputs, outputs, w, bias));
+        return b.With(new DenseLayer(node.Name, inputs, outputs, w, bias));
     }
 
-    private void MatMul(OnnxNode node)
+    private Branch MatMul(OnnxNode node, Branch b)
     {
         node.AllowOnly();
-        RequireDataFirst(node);
-        if (!_shape.IsVector) throw node.Error($"MatMul needs a flattened input but gets {_shape}");
+        if (!b.Shape.IsVector) throw node.Error($"MatMul needs a flattened input but gets {b.Shape}");
         TensorProto bt = Constant(node, 1, "weight");
         if (bt.Dims.Count != 2) throw node.Error($"weight '{bt.Name}' must have rank 2 [in, out], has rank {bt.Dims.Count}");
         int inputs = (int)bt.Dims[0], outputs = (int)bt.Dims[1];
-        if (inputs != _shape.Size) throw node.Error($"weight expects {inputs} inputs but the input has {_shape.Size}");
-        Emit(node, new DenseLayer(node.Name, inputs, outputs, Transpose(OnnxTensors.ToDoubles(bt), inputs, outputs), new double[outputs]));
+        if (inputs != b.Shape.Size) throw node.Error($"weight expects {inputs} inputs but the input has {b.Shape.Size}");
+        return b.With(new DenseLayer(node.Name, inputs, outputs, Transpose(OnnxTensors.ToDoubles(bt), inputs, outputs), new double[outputs]));
     }
 
     /// <summary>Folds "Add constant" into the bias of the directly preceding Dense or Conv layer.</summary>
-    private void AddBias(OnnxNode node)
+    private Branch AddBias(OnnxNode node, Branch b, string data)
     {
         node.AllowOnly();
         if (node.Inputs.Count != 2) throw node.Error("Add needs two inputs");
-        int constIndex = node.Inputs[0] == _current ? 1 : 0;
+        int constIndex = node.Inputs[0] == data ? 1 : 0;
         double[] c = OnnxTensors.ToDoubles(Constant(node, constIndex, "addend"));
-        LinearLayer last = _layers.Count > 0 && _layers[^1] is LinearLayer { HasWeights: true } l
+        LinearLayer last = b.Layers.Count > 0 && b.Layers[^1] is { HasWeights: true } l
             ? l
             : throw node.Error("Add of a constant is supported only as the bias of the directly preceding Conv, Gemm or MatMul");
         int channels = last.Output.Channels;
@@ -239,15 +300,14 @@ internal sealed class GraphWalk
             throw node.Error($"bias has {c.Length} values for {channels} {(last is Conv2dLayer ? "channels" : "outputs")}");
         double[] bias = last.Bias.ToArray();
         for (int i = 0; i < bias.Length; i++) bias[i] += c.Length == 1 ? c[0] : c[i];
-        Replace(node, WithParameters(last, last.Weights.ToArray(), bias));
+        return b.WithLast(WithParameters(last, last.Weights.ToArray(), bias));
     }
 
-    private void BatchNorm(OnnxNode node)
+    private Branch BatchNorm(OnnxNode node, Branch branch)
     {
         node.AllowOnly("epsilon", "momentum", "training_mode", "spatial");
-        RequireDataFirst(node);
         if (node.Int("training_mode", 0) != 0) throw node.Error("training_mode = 1 cannot be folded");
-        if (_layers.Count == 0 || _layers[^1] is not LinearLayer { HasWeights: true } last)
+        if (branch.Layers.Count == 0 || branch.Layers[^1] is not { HasWeights: true } last)
             throw node.Error("BatchNormalization is supported only directly after a Conv or Gemm, where it is folded into the weights");
         double eps = node.Float("epsilon", 1e-5f);
         double[] scale = OnnxTensors.ToDoubles(Constant(node, 1, "scale"));
@@ -266,13 +326,7 @@ internal sealed class GraphWalk
             for (int k = 0; k < perChannel; k++) w[ch * perChannel + k] *= g;
             b[ch] = (b[ch] - mean[ch]) * g + shift[ch];
         }
-        Replace(node, WithParameters(last, w, b));
-    }
-
-    private void Replace(OnnxNode node, Layer layer)
-    {
-        _layers[^1] = layer;
-        _current = node.Outputs[0];
+        return branch.WithLast(WithParameters(last, w, b));
     }
 
     private static LinearLayer WithParameters(LinearLayer layer, double[] w, double[] b) => layer switch
@@ -282,45 +336,109 @@ internal sealed class GraphWalk
         _ => throw new InvalidOperationException($"layer {layer.Kind} has no parameters"),
     };
 
-    private void AveragePool(OnnxNode node)
+    private Branch AveragePool(OnnxNode node, Branch b)
     {
         node.AllowOnly("kernel_shape", "strides", "pads", "ceil_mode", "count_include_pad", "auto_pad");
-        RequireDataFirst(node);
-        RequireSpatial(node);
+        RequireSpatial(node, b);
         if (node.Int("ceil_mode", 0) != 0) throw node.Error("ceil_mode = 1 is not supported");
         var (kh, kw) = Pair(node, "kernel_shape", node.Ints("kernel_shape") ?? throw node.Error("missing kernel_shape"), 1);
         var (sh, sw) = Pair(node, "strides", node.Ints("strides"), 1);
         Padding2d own = Pads(node);
         if (!own.IsZero && node.Int("count_include_pad", 0) == 0)
             throw node.Error("padding with count_include_pad = 0 makes the divisor vary at the borders; only a constant divisor is supported");
-        Emit(node, new AvgPool2dLayer(node.Name, _shape, kh, kw, sh, sw, own.Plus(TakePendingPad())));
+        return b.With(new AvgPool2dLayer(node.Name, b.Shape, kh, kw, sh, sw, own.Plus(PendingPad(b))));
+    }
+
+    /// <summary>GlobalAveragePool: an average pool over the whole map (ResNet-32's 8×8: divisor 64, a power of two).</summary>
+    private static Branch GlobalAveragePool(OnnxNode node, Branch b)
+    {
+        node.AllowOnly();
+        RequireSpatial(node, b);
+        return b.With(new AvgPool2dLayer(node.Name, b.Shape, b.Shape.Height, b.Shape.Width, 1, 1, Padding2d.None));
+    }
+
+    /// <summary>
+    /// Slice of the data tensor with steps on the spatial axes only, <c>x[:, :, h0::sh, w0::sw]</c> (ResNet's option-A
+    /// subsampling); consecutive slices of one branch merge into one <see cref="Subsample2dLayer"/>.
+    /// </summary>
+    private Branch Slice(OnnxNode node, Branch b)
+    {
+        node.AllowOnly();
+        RequireSpatial(node, b);
+        if (node.Inputs.Count < 3) throw node.Error("needs starts and ends inputs (opset 10 or later)");
+        long[] starts = OnnxTensors.ToInt64s(Constant(node, 1, "starts"));
+        long[] ends = OnnxTensors.ToInt64s(Constant(node, 2, "ends"));
+        long[] axes = OptionalConstant(node, 3, "axes") is { } a ? OnnxTensors.ToInt64s(a) : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)];
+        long[] steps = OptionalConstant(node, 4, "steps") is { } st ? OnnxTensors.ToInt64s(st) : [.. starts.Select(_ => 1L)];
+        if (ends.Length != starts.Length || axes.Length != starts.Length || steps.Length != starts.Length)
+            throw node.Error("starts, ends, axes and steps differ in length");
+        Shape shape = b.Shape;
+        int[] dims = [1, shape.Channels, shape.Height, shape.Width];
+        int startH = 0, startW = 0, stepH = 1, stepW = 1;
+        for (int k = 0; k < axes.Length; k++)
+        {
+            long axis = axes[k] < 0 ? axes[k] + 4 : axes[k];
+            if (axis is < 0 or > 3) throw node.Error($"axis {axes[k]} is out of range for a 4-D tensor");
+            int dim = dims[axis];
+            long start = starts[k] < 0 ? Math.Max(0, starts[k] + dim) : Math.Min(starts[k], dim);
+            long end = ends[k] < 0 ? ends[k] + dim : ends[k];
+            if (steps[k] < 1 || steps[k] > 1 << 16) throw node.Error($"step {steps[k]} on axis {axis}: only positive steps are supported");
+            if (end < dim) throw node.Error($"ends at {ends[k]} on axis {axis} of size {dim}; only slices that run to the end (strided subsampling) are supported");
+            if (axis < 2)
+            {
+                if (start != 0 || steps[k] != 1) throw node.Error($"slices the {(axis == 0 ? "batch" : "channel")} axis; only the spatial axes may be subsampled");
+                continue;
+            }
+            if (start >= dim) throw node.Error($"starts at {starts[k]} on axis {axis} of size {dim}: selects nothing");
+            if (axis == 2) (startH, stepH) = ((int)start, (int)steps[k]);
+            else (startW, stepW) = ((int)start, (int)steps[k]);
+        }
+        if (b.Layers.Count > 0 && b.Layers[^1] is Subsample2dLayer prior)
+        {
+            // x[h0::sh][h1::sh'] = x[h0 + sh·h1 :: sh·sh'], axis by axis
+            return b.WithLast(new Subsample2dLayer(prior.Name, prior.Input,
+                prior.StartH + (prior.StepH * startH), prior.StartW + (prior.StepW * startW), prior.StepH * stepH, prior.StepW * stepW));
+        }
+        return b.With(new Subsample2dLayer(node.Name, shape, startH, startW, stepH, stepW));
     }
 
     /// <summary>A zero, constant-mode Pad on the spatial axes, held until the Conv or AveragePool it feeds.</summary>
-    private void Pad(OnnxNode node)
+    private Branch Pad(OnnxNode node, Branch b)
     {
         node.AllowOnly("mode", "pads", "value");
-        RequireDataFirst(node);
-        RequireSpatial(node);
+        RequireSpatial(node, b);
         if (node.String("mode", "constant") != "constant") throw node.Error($"mode '{node.String("mode", "")}' is not supported (only constant zero padding)");
         long[] pads = node.Ints("pads") ?? OnnxTensors.ToInt64s(Constant(node, 1, "pads"));
         double value = node.Has("value") ? node.Float("value", 0f)
             : OptionalConstant(node, 2, "constant_value") is { } cv ? OnnxTensors.ToDoubles(cv).FirstOrDefault() : 0.0;
         if (node.Inputs.Count > 3 && node.Inputs[3] != "") throw node.Error("the 'axes' input is not supported");
         if (value != 0) throw node.Error($"padding value {value} is not supported (only 0)");
-        if (pads.Length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 || pads.Any(p => p < 0 || p > 1 << 16))
-            throw node.Error($"pads [{string.Join(",", pads)}] must be 8 non-negative values padding only H and W");
+        if (pads.Length != 8 || pads[0] != 0 || pads[4] != 0 || pads.Any(p => p < 0 || p > 1 << 16))
+            throw node.Error($"pads [{string.Join(",", pads)}] must be 8 non-negative values padding channels or H and W, not the batch");
+        bool channels = pads[1] != 0 || pads[5] != 0, spatial = pads[2] != 0 || pads[3] != 0 || pads[6] != 0 || pads[7] != 0;
+        if (channels && spatial) throw node.Error($"pads [{string.Join(",", pads)}] pad channels and H or W at once; only one of the two is supported");
+        if (channels)
+        {
+            // zero channels: the widening half of ResNet's option-A shortcut
+            if (b.PendingPad is not null) throw node.Error("pads channels after a spatial Pad");
+            return b.With(new ChannelPadLayer(node.Name, b.Shape, (int)pads[1], (int)pads[5]));
+        }
         var p = new Padding2d((int)pads[2], (int)pads[3], (int)pads[6], (int)pads[7]);
-        _pendingPad = ((_pendingPad?.Pad ?? Padding2d.None).Plus(p), node.Name);
-        _current = node.Outputs[0];
+        return b with { PendingPad = (PendingPad(b).Plus(p), node.Name) };
     }
 
-    private void Reshape(OnnxNode node)
+    private static Branch Flatten(OnnxNode node, Branch b)
+    {
+        node.AllowOnly("axis");
+        if (node.Int("axis", 1) != 1) throw node.Error("only axis = 1 (keep the batch dimension) is supported");
+        return b.With(new FlattenLayer(node.Name, b.Shape));
+    }
+
+    private Branch Reshape(OnnxNode node, Branch b)
     {
         node.AllowOnly("allowzero");
-        RequireDataFirst(node);
         long[] target = OnnxTensors.ToInt64s(Constant(node, 1, "shape"));
-        int size = _shape.Size;
+        int size = b.Shape.Size;
         bool flatten = target switch
         {
             [var k] => k == size || k == -1,
@@ -328,8 +446,8 @@ internal sealed class GraphWalk
             _ => false,
         };
         if (!flatten)
-            throw node.Error($"Reshape to [{string.Join(",", target)}] is not a flatten of {_shape}; only flattening reshapes are supported");
-        Emit(node, new FlattenLayer(node.Name, _shape));
+            throw node.Error($"Reshape to [{string.Join(",", target)}] is not a flatten of {b.Shape}; only flattening reshapes are supported");
+        return b.With(new FlattenLayer(node.Name, b.Shape));
     }
 
     private static double[] Transpose(double[] m, int rows, int cols)

@@ -6,7 +6,8 @@ namespace Seco.Nn.Onnx;
 
 /// <summary>
 /// Imports a feed-forward CNN from an ONNX file into a <see cref="NeuralModel"/>. The graph must be
-/// a single chain from the input to the output; supported operators are listed in
+/// a chain of blocks from the input to the output, where a block may add a residual shortcut from an earlier
+/// block's input (ResNet); supported operators are listed in
 /// <see cref="SupportedOperators"/>. Anything else is rejected with a one-line error naming the
 /// file, the node, its op type and the reason (what users of such tools ask for most).
 /// BatchNormalization, a bias Add and a zero Pad are folded into the neighbouring layer here, in
@@ -19,8 +20,10 @@ public static class OnnxImporter
 
     public static readonly IReadOnlyList<string> SupportedOperators =
     [
-        "Conv", "Gemm", "MatMul", "Add", "AveragePool", "Pad", "Relu", "Flatten", "Reshape",
+        "Conv", "Gemm", "MatMul", "Add", "AveragePool", "GlobalAveragePool", "Pad", "Slice", "Relu", "Flatten", "Reshape",
         "BatchNormalization", "Identity", "Dropout", "Constant",
+        // integer shape arithmetic, folded to constants (ConstantFolding)
+        "ConstantOfShape", "Concat", "Transpose", "Cast", "Unsqueeze", "Squeeze",
     ];
 
     public static NeuralModel Load(string path) => Parse(ReadFile(path), path, Path.GetFileNameWithoutExtension(path));

@@ -59,7 +59,54 @@ internal static class OnnxTensors
         return values;
     }
 
-    public static long[] ToInt64s(TensorProto t) => ToDoubles(t).Select(v => (long)v).ToArray();
+    /// <summary>
+    /// An integer tensor's values (INT64, INT32), read exactly: shape arithmetic uses INT64_MAX as "to the end", which
+    /// a detour through double would not survive.
+    /// </summary>
+    public static long[] ToInt64s(TensorProto t)
+    {
+        if (t.DataLocation == TensorProto.Types.DataLocation.External)
+            throw new FormatException($"tensor '{t.Name}' keeps its data in an external file, which is not supported");
+        long count = ElementCount(t);
+        if (count > MaxIntegerElements)
+            throw new FormatException($"integer tensor '{t.Name}' has {count} elements, more than the {MaxIntegerElements} shape arithmetic needs");
+        var type = (TensorProto.Types.DataType)t.DataType;
+        var values = new long[count];
+        switch (type)
+        {
+            case TensorProto.Types.DataType.Int64 when t.HasRawData:
+                CheckRaw(t, t.RawData.Span, count, 8);
+                for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadInt64LittleEndian(t.RawData.Span.Slice(8 * i, 8));
+                break;
+            case TensorProto.Types.DataType.Int64:
+                CheckCount(t, t.Int64Data.Count, count);
+                for (int i = 0; i < values.Length; i++) values[i] = t.Int64Data[i];
+                break;
+            case TensorProto.Types.DataType.Int32 when t.HasRawData:
+                CheckRaw(t, t.RawData.Span, count, 4);
+                for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadInt32LittleEndian(t.RawData.Span.Slice(4 * i, 4));
+                break;
+            case TensorProto.Types.DataType.Int32:
+                CheckCount(t, t.Int32Data.Count, count);
+                for (int i = 0; i < values.Length; i++) values[i] = t.Int32Data[i];
+                break;
+            default:
+                throw new FormatException($"tensor '{t.Name}' has data type {type} where an integer tensor (INT64 or INT32) is needed");
+        }
+        return values;
+    }
+
+    /// <summary>The most elements an integer (shape) tensor may have.</summary>
+    public const int MaxIntegerElements = 4096;
+
+    /// <summary>An INT64 tensor holding <paramref name="values"/> with the given dimensions.</summary>
+    public static TensorProto Int64Tensor(string name, long[] dims, long[] values)
+    {
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        t.Dims.AddRange(dims);
+        t.Int64Data.AddRange(values);
+        return t;
+    }
 
     private static void CheckRaw(TensorProto t, ReadOnlySpan<byte> raw, long count, int width)
     {

@@ -1,3 +1,4 @@
+using Seco.Nn;
 using Seco.Nn.Field;
 using Seco.Nn.FixedPoint;
 using Seco.Protocol.Crypto;
@@ -53,6 +54,7 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
     public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        RequireChain(model);
         var matrices = model.Blocks.Select(BlockMatrix.Build).ToArray();
         var parameters = new SecoParameters(context, Shapes(model, matrices), split, queryBudget, tiers);
 
@@ -99,9 +101,23 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
     public static SecoParameters ParametersOf(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        RequireChain(model);
         // The shapes only: block i's matrix is output × input (BlockMatrix), so no matrix is composed.
         BlockShape[] shapes = [.. model.Blocks.Select((b, i) => new BlockShape(i + 1, b.Block.Output.Size, b.Block.Input.Size, b.Block.HasRelu, b.TruncationShift))];
         return new SecoParameters(context, shapes, split, queryBudget, tiers);
+    }
+
+    /// <summary>
+    /// The secure protocol runs chain models only so far: a block's linear part is one matrix of its own input. A
+    /// residual block's linear part also reads an earlier activation, which the roles do not carry yet, so such a model
+    /// is refused by name rather than run with its shortcut dropped (the plaintext references run it: `seco infer`).
+    /// </summary>
+    private static void RequireChain(FixedPointModel model)
+    {
+        if (model.Blocks.FirstOrDefault(b => b.Block.HasSkip) is { } residual)
+            throw new ModelFormatException(
+                $"{model.Model.Name}: block {residual.Block.Index} adds a residual shortcut from block {residual.Block.Skip!.Source}'s input " +
+                $"({residual.Block.Skip.Name}); the secure protocol does not run residual models yet — `seco infer` and `seco models inspect` do");
     }
 
     private static BlockShape[] Shapes(FixedPointModel model, BlockMatrix[] matrices) =>

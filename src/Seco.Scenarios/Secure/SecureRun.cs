@@ -1,6 +1,7 @@
 using Seco.Actors.Runtime;
 using Seco.Actors.Simulation;
 using Seco.Lattice.Parameters;
+using Seco.Nn;
 using Seco.Nn.Field;
 using Seco.Nn.FixedPoint;
 using Seco.Protocol.Crypto;
@@ -216,6 +217,10 @@ public static class SecureRun
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "limit")
         {
             throw new ScenarioValidationException([scenario.Source.ErrorAt("crypto.query_budget", e.Message.Split(" (Parameter")[0])]);
+        }
+        catch (ModelFormatException e)
+        {
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("model", e.Message)]);
         }
     }
 
