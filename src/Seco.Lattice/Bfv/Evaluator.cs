@@ -172,6 +172,23 @@ public sealed partial class Evaluator
         return new Plaintext(_context, data, ctx.Count);
     }
 
+    /// <summary>
+    /// <see cref="TransformToNtt(Plaintext, int)"/> into caller-owned storage of <c>level × n</c> words (a pooled buffer),
+    /// for plaintexts made, used once and dropped (the convolution kernels encode theirs per product).
+    /// </summary>
+    internal void TransformToNtt(Plaintext plain, int level, Span<ulong> destination)
+    {
+        CheckPlain(plain);
+        LevelContext ctx = _context.Level(level);
+        if (plain.IsNttForm || destination.Length != ctx.PolyLength)
+        {
+            throw new ArgumentException("Expected a coefficient-form plaintext and a destination of one polynomial at the level.");
+        }
+
+        PlainScaling.LiftCentered(ctx, plain.Data, destination);
+        RnsPoly.ForwardNtt(destination, ctx.Ntt, ctx.Count);
+    }
+
     /// <summary>Transforms every polynomial of <paramref name="a"/> to NTT form, in place.</summary>
     public void TransformToNtt(Ciphertext a)
     {
