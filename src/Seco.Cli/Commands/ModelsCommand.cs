@@ -4,6 +4,8 @@ using Seco.Nn.FixedPoint;
 using Seco.Nn.Layers;
 using Seco.Nn.Onnx;
 using Seco.Cli.Output;
+using Seco.Lattice.Parameters;
+using Seco.Protocol.Model.Planning;
 using Spectre.Console;
 
 namespace Seco.Cli.Commands;
@@ -55,6 +57,7 @@ public static class ModelsCommand
                 $"{h.Log2Bound:0.00}", $"{h.MarginBits:0.00}", h.IsSafe ? "impossible" : "POSSIBLE" }.Select(FittedTable.Cell).ToArray());
         }
         blocks.Write(con);
+        WritePlans(con, fixedModel);
         con.WriteLine($"Split points: l = 0 (all blocks remote) to l = {model.MaxSplit} (all on the gateway).");
         if (headroom.Any(h => !h.IsSafe))
         {
@@ -62,4 +65,33 @@ public static class ModelsCommand
         }
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// Each block's HE form at the SECO preset: the diagonal mat-vec of its matrix or the channel-packed convolution,
+    /// with the operations each costs and the planner's pick (the cheaper by its cost model, LinearPlanner).
+    /// </summary>
+    private static void WritePlans(IAnsiConsole con, FixedPointModel model)
+    {
+        var context = BfvContext.Create(BfvPresets.Seco8192());
+        var table = new FittedTable(Markup.Escape("HE forms of each block's linear part at the SECO preset (n = 8192): key switchings / plaintext products / Galois keys, model time"))
+            .Number("block").Text("matrix (diagonal mat-vec)", 1).Text("convolution (channel-packed)", 1).Text("pick");
+        foreach (FixedPointBlock block in model.Blocks)
+        {
+            BlockPlan plan = LinearPlanner.Plan(block, context);
+            string conv = plan.Conv is { } c ? $"{plan.ConvShape}: {Describe(c)}" : $"n/a: {plan.ConvUnavailable}";
+            string pick = plan.Form == LinearForm.Conv ? "convolution" : "matrix";
+            if (block.Block.HasSkip)
+            {
+                pick += " (+ shortcut)";
+            }
+
+            table.Row(new[] { block.Block.Index.ToString(), plan.Matrix is { } m ? Describe(m) : $"n/a: {plan.MatrixUnavailable}", conv, pick }
+                .Select(FittedTable.Cell).ToArray());
+        }
+
+        table.Write(con);
+    }
+
+    private static string Describe(FormCost c) =>
+        $"{c.KeySwitches} / {c.Products}{(c.Encodes > 0 ? $" (+{c.Encodes} encodings)" : "")} / {c.GaloisKeys} keys ({c.KeyBytes / (1 << 20)} MiB), ≈{c.EstimatedMilliseconds:0} ms";
 }

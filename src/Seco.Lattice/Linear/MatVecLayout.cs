@@ -191,6 +191,54 @@ public sealed class MatVecLayout
         return any;
     }
 
+    /// <summary>
+    /// The plaintext products a matrix with non-zero entries where <paramref name="support"/> is true (row-major m×k)
+    /// costs: the (g, b) plaintexts of <see cref="DiagonalSlots"/> with any non-zero entry, and the baby and giant
+    /// rotations they need — the planner's side of the comparison with <see cref="ConvLayout"/>.
+    /// </summary>
+    public MatVecCost Cost(ReadOnlySpan<bool> support)
+    {
+        if (support.Length != (long)Rows * Columns)
+        {
+            throw new ArgumentException($"A {Rows}×{Columns} support has {(long)Rows * Columns} entries, not {support.Length}.", nameof(support));
+        }
+
+        var present = new bool[GiantSteps, BabySteps];
+        int length = Math.Max(PaddedRows, PaddedColumns), products = 0;
+        for (int g = 0; g < GiantSteps; g++)
+        {
+            for (int b = 0; b < BabySteps; b++)
+            {
+                for (int half = 0; half < 2 && !present[g, b]; half++)
+                {
+                    int i = (g * BabySteps) + b + (half * Half);
+                    for (int j = 0; j < length; j++)
+                    {
+                        int r = j % PaddedRows, c = (j + i) % PaddedColumns;
+                        if (r < Rows && c < Columns && support[(r * Columns) + c])
+                        {
+                            present[g, b] = true;
+                            break;
+                        }
+                    }
+                }
+
+                products += present[g, b] ? 1 : 0;
+            }
+        }
+
+        int babies = Enumerable.Range(1, BabySteps - 1).Count(b => Enumerable.Range(0, GiantSteps).Any(g => present[g, b]));
+        int giants = Enumerable.Range(1, GiantSteps - 1).Count(g => Enumerable.Range(0, BabySteps).Any(b => present[g, b]));
+        return new MatVecCost(products, babies, giants, FoldSteps.Count(), RotationSteps.Count + 1);
+    }
+
     private static ulong Reduce(ulong v, ulong t, int index) =>
         v < t ? v : throw new ArgumentOutOfRangeException(nameof(v), $"Entry {index} is {v}, not a residue below t = {t}.");
+}
+
+/// <summary>What one diagonal mat-vec costs: plaintext products, hoisted baby rotations, giant rotations, fold rotations (plus one row swap), and Galois keys.</summary>
+public sealed record MatVecCost(int Products, int BabyRotations, int GiantRotations, int FoldRotations, int GaloisKeys)
+{
+    /// <summary>Key switchings in all, the row swap included.</summary>
+    public int KeySwitches => BabyRotations + GiantRotations + FoldRotations + 1;
 }

@@ -1,0 +1,93 @@
+using Seco.Lattice.Linear;
+using Seco.Lattice.Parameters;
+using Seco.Nn.FixedPoint;
+
+namespace Seco.Protocol.Model.Planning;
+
+/// <summary>How a block's linear part is computed on ciphertexts.</summary>
+public enum LinearForm
+{
+    /// <summary>The diagonal mat-vec of the composed block matrix (<see cref="MatVec"/>); needs ≤ n/2 rows and columns.</summary>
+    Matrix,
+
+    /// <summary>The channel-packed convolution (<see cref="ConvPacked"/>); needs a conv (+ pools) block.</summary>
+    Conv,
+}
+
+/// <summary>
+/// One form's cost for one product: key switchings (rotations, row swaps), plaintext products, plaintext encodings
+/// made during the product, Galois keys and their bytes, and the time the cost model gives.
+/// </summary>
+public sealed record FormCost(int KeySwitches, int Products, int Encodes, int GaloisKeys, long KeyBytes, double EstimatedMilliseconds);
+
+/// <summary>The planner's pick for a block, with both candidates' costs (null where a form does not apply, and why).</summary>
+public sealed record BlockPlan(int Block, LinearForm Form, FormCost? Matrix, FormCost? Conv, ConvShape? ConvShape, string? MatrixUnavailable, string? ConvUnavailable)
+{
+    public FormCost Chosen => Form == LinearForm.Matrix ? Matrix! : Conv!;
+}
+
+/// <summary>
+/// Picks each block's cheaper form by a cost model fitted to this machine class (AMD EPYC, AVX2; the SECO preset,
+/// 4 data primes; /tmp/costs in the issue-20 notes, docs/benchmarks.md "Convolution packing"): a key switching
+/// ≈ 1.2 ms, a plaintext product ≈ 0.06 ms, a plaintext encoding ≈ 0.2 ms. The model only ranks the two forms; the
+/// benchmarks (ConvPackingBenchmarks) time both.
+/// </summary>
+public static class LinearPlanner
+{
+    public const double KeySwitchMilliseconds = 1.2;
+    public const double ProductMilliseconds = 0.06;
+    public const double EncodeMilliseconds = 0.2;
+
+    public static BlockPlan Plan(FixedPointBlock block, BfvContext context)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(context);
+        long keyBytes = (long)context.DataModuli.Count * 2 * context.KeyModuli.Count * context.N * sizeof(ulong);
+
+        FormCost? matrix = null;
+        string? matrixUnavailable = null;
+        int rows = block.Block.Output.Size, columns = block.Block.Input.Size;
+        if (rows > context.N / 2 || columns > context.N / 2)
+        {
+            matrixUnavailable = $"{rows}×{columns} exceeds n/2 = {context.N / 2} slots";
+        }
+        else
+        {
+            MatVecCost m = new MatVecLayout(rows, columns, context.N).Cost(BlockMatrix.StructuralSupport(block));
+            matrix = new FormCost(m.KeySwitches, m.Products, 0, m.GaloisKeys, m.GaloisKeys * keyBytes,
+                (m.KeySwitches * KeySwitchMilliseconds) + (m.Products * ProductMilliseconds));
+        }
+
+        FormCost? conv = null;
+        string? convUnavailable = null;
+        ConvForm? form = ConvForm.Of(block, out string reason);
+        if (form is null)
+        {
+            convUnavailable = reason;
+        }
+        else
+        {
+            try
+            {
+                var layout = new ConvLayout(form.Shape, context.N);
+                ConvCost c = layout.Cost;
+                long cacheBytes = (long)c.Products * context.MaxLevel * context.N * sizeof(ulong);
+                int encodes = cacheBytes <= PlainConvKernel.DefaultCacheBytes ? 0 : c.Products;
+                conv = new FormCost(c.KeySwitches, c.Products, encodes, c.GaloisKeys, c.GaloisKeys * keyBytes,
+                    (c.KeySwitches * KeySwitchMilliseconds) + (c.Products * ProductMilliseconds) + (encodes * EncodeMilliseconds));
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                convUnavailable = e.Message.Split(" (Parameter")[0];
+            }
+        }
+
+        if (matrix is null && conv is null)
+        {
+            throw new ArgumentException($"block {block.Block.Index}: no HE form applies ({matrixUnavailable}; {convUnavailable})");
+        }
+
+        LinearForm pick = conv is null || (matrix is not null && matrix.EstimatedMilliseconds <= conv.EstimatedMilliseconds) ? LinearForm.Matrix : LinearForm.Conv;
+        return new BlockPlan(block.Block.Index, pick, matrix, conv, form?.Shape, matrixUnavailable, convUnavailable);
+    }
+}
