@@ -52,7 +52,11 @@ public sealed class ConvLayout
         PlaneSize = Math.Max(1, (int)BitOperations.RoundUpToPowerOf2((uint)plane));
         PlanesPerRow = RowSize / PlaneSize;
         ChannelsPerCiphertext = 2 * PlanesPerRow;
-        InputCiphertexts = (shape.InChannels + ChannelsPerCiphertext - 1) / ChannelsPerCiphertext;
+        // few input channels (a first layer): every plane of both rows holds one, repeating with period g, so each
+        // output block finds every input channel within g diagonals of itself, with no row swap (Gazelle §5.3's
+        // replicated input)
+        InputPeriod = shape.InChannels <= PlanesPerRow ? (int)BitOperations.RoundUpToPowerOf2((uint)shape.InChannels) : 0;
+        InputCiphertexts = InputPeriod > 0 ? 1 : (shape.InChannels + ChannelsPerCiphertext - 1) / ChannelsPerCiphertext;
         OutputCiphertexts = (shape.OutChannels + ChannelsPerCiphertext - 1) / ChannelsPerCiphertext;
         var taps = new List<(int U, int V, int Delta)>();
         for (int u = 0; u < shape.KernelH; u++)
@@ -73,7 +77,7 @@ public sealed class ConvLayout
             {
                 for (int sigma = 0; sigma < 2; sigma++)
                 {
-                    for (int k = 0; k < PlanesPerRow; k++)
+                    for (int k = 0; k < (InputPeriod > 0 ? InputPeriod : PlanesPerRow); k++)
                     {
                         for (int row = 0; row < 2 && !Present[a, b, sigma, k]; row++)
                         {
@@ -122,8 +126,20 @@ public sealed class ConvLayout
     /// <summary>[a, b, σ, k]: whether input ciphertext a meets output ciphertext b on variant σ and channel diagonal k.</summary>
     internal bool[,,,] Present { get; }
 
-    /// <summary>The input channel in block <paramref name="block"/> of <paramref name="row"/> of input ciphertext a, seen through variant σ (1: rows swapped).</summary>
-    internal int InputChannel(int a, int sigma, int row, int block) => (a * ChannelsPerCiphertext) + ((sigma == 0 ? row : 1 - row) * PlanesPerRow) + block;
+    /// <summary>
+    /// g: with at most c input channels, the period with which they repeat over the planes of both rows of the single
+    /// input ciphertext (a power of two ≥ C_in); 0 when the input spreads over 2c channels per ciphertext instead.
+    /// </summary>
+    public int InputPeriod { get; }
+
+    /// <summary>
+    /// The input channel in block <paramref name="block"/> of <paramref name="row"/> of input ciphertext a, seen through
+    /// variant σ (1: rows swapped); int.MaxValue for the unused swap of a replicated input.
+    /// </summary>
+    internal int InputChannel(int a, int sigma, int row, int block) =>
+        InputPeriod > 0
+            ? (sigma == 0 ? block % InputPeriod : int.MaxValue)
+            : (a * ChannelsPerCiphertext) + ((sigma == 0 ? row : 1 - row) * PlanesPerRow) + block;
 
     internal int OutputChannel(int b, int row, int block) => (b * ChannelsPerCiphertext) + (row * PlanesPerRow) + block;
 
@@ -162,8 +178,9 @@ public sealed class ConvLayout
         return ((inCt / PlanesPerRow) * RowSize) + ((inCt % PlanesPerRow) * PlaneSize) + (y * PlaneWidth) + x;
     }
 
-    /// <summary>Where input value <c>[i][y][x]</c> lives: (ciphertext, slot).</summary>
-    public (int Ciphertext, int Slot) InputSlot(int channel, int y, int x) => (channel / ChannelsPerCiphertext, Slot(channel, y, x));
+    /// <summary>Where input value <c>[i][y][x]</c> lives: (ciphertext, slot) — for a replicated input, its first copy.</summary>
+    public (int Ciphertext, int Slot) InputSlot(int channel, int y, int x) =>
+        InputPeriod > 0 ? (0, (channel * PlaneSize) + (y * PlaneWidth) + x) : (channel / ChannelsPerCiphertext, Slot(channel, y, x));
 
     /// <summary>Where output value <c>[o][y][x]</c> lands: (ciphertext, slot) — at the input position (SH·y, SW·x).</summary>
     public (int Ciphertext, int Slot) OutputSlot(int channel, int y, int x) =>
@@ -187,7 +204,12 @@ public sealed class ConvLayout
                 for (int c = 0; c < s.Width; c++, index++)
                 {
                     (int ct, int slot) = InputSlot(i, y, c);
-                    slots[ct][slot] = Reduce(x[index], t, index);
+                    ulong value = Reduce(x[index], t, index);
+                    slots[ct][slot] = value;
+                    for (int copy = InputPeriod; InputPeriod > 0 && copy < 2 * PlanesPerRow; copy += InputPeriod)
+                    {
+                        slots[ct][slot + ((copy / PlanesPerRow) * RowSize) + ((copy % PlanesPerRow) * PlaneSize)] = value;
+                    }
                 }
             }
         }

@@ -101,6 +101,12 @@ internal sealed class GraphWalk
             _constants[node.Outputs[0]] = t;
             return;
         }
+        if (node.OpType == "Identity" && node.Inputs.Count == 1 && _constants.TryGetValue(node.Inputs[0], out TensorProto? aliased))
+        {
+            _constants[node.Outputs[0]] = aliased; // torch emits Identity of an initializer for weights it shares
+            return;
+        }
+
         if (ConstantFolding.TryFold(node, i => _constants.GetValueOrDefault(node.Inputs[i]), out TensorProto? folded))
         {
             _constants[node.Outputs[0]] = folded!;

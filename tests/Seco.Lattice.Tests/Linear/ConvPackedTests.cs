@@ -112,15 +112,31 @@ public sealed class ConvPackedTests(Keys4096Fixture fixture, ITestOutputHelper o
     {
         var shape = new ConvShape(4, 8, 8, 4, 3, 3, PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1);
         var layout = new ConvLayout(shape, _k.N);
-        // P = 64 at n/2 = 2048: 32 planes per row, 4 channels in row 0: 8 tap offsets ±1, ±8, ±8±1 and the channel
-        // diagonals 1, 2, 3 and 29, 30, 31 (block j + k mod 32 of a real channel); no row swap (no channel in row 1)
+        // P = 64 at n/2 = 2048: 32 planes per row; 4 input channels repeat with period 4 over both rows, so the
+        // channel diagonals are 1, 2, 3 and no row swap is needed; 8 tap offsets ±1, ±8, ±8±1
         Assert.Equal(64, layout.PlaneSize);
-        Assert.Equal([64, 128, 192, 29 * 64, 30 * 64, 31 * 64], layout.ChannelSteps);
+        Assert.Equal(4, layout.InputPeriod);
+        Assert.Equal([64, 128, 192], layout.ChannelSteps);
         Assert.False(layout.UsesRowSwap);
-        Assert.Equal(8 + 6, layout.GaloisElements().Length);
+        Assert.Equal(8 + 3, layout.GaloisElements().Length);
         PlainConvKernel kernel = PlainConvKernel.Create(_k.Context, shape, new ulong[shape.WeightCount]);
         Ciphertext[] x = [.. layout.PackInput(new ulong[shape.InputSize], _k.T).Select(_k.Encrypt)];
         Assert.Throws<ArgumentException>(() => ConvPacked.Multiply(_k.Evaluator, kernel, x, _k.GaloisKeys));
+    }
+
+    [Fact]
+    public void A_replicated_input_holds_every_channel_in_every_plane_of_both_rows()
+    {
+        var layout = new ConvLayout(new ConvShape(3, 4, 4, 2, 3, 3, PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1), _k.N);
+        Assert.Equal(4, layout.InputPeriod); // 3 channels round up to a period of 4 planes (the 4th is zero)
+        ulong[] x = [.. Enumerable.Range(1, 3 * 16).Select(v => (ulong)v)];
+        ulong[] slots = Assert.Single(layout.PackInput(x, _k.T));
+        for (int copy = 0; copy < 2 * layout.PlanesPerRow; copy++)
+        {
+            int plane = ((copy / layout.PlanesPerRow) * layout.RowSize) + ((copy % layout.PlanesPerRow) * layout.PlaneSize);
+            ulong first = copy % 4 == 3 ? 0UL : (ulong)((copy % 4 * 16) + 1);
+            Assert.Equal(first, slots[plane]);
+        }
     }
 
     [Fact]
