@@ -48,12 +48,28 @@ public sealed class BlockMatrix
         return Array.ConvertAll(ones.Weights, w => w != 0);
     }
 
+    /// <summary>
+    /// The block's shortcut as a matrix from the shortcut's source activation to the block output, scaled by the
+    /// alignment multiplier M (docs/fixed-point.md, "Residual blocks"): M·S, its bias M·b_S. The block's linear output is
+    /// then Build(block)·x_i + BuildShortcut(block)·x_j, biases included.
+    /// </summary>
+    public static BlockMatrix BuildShortcut(FixedPointBlock block, bool structural = false)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        Layers.ResidualAddLayer skip = block.Block.Skip ?? throw new ArgumentException($"block {block.Block.Index} has no shortcut", nameof(block));
+        BlockMatrix s = Compose(block.SkipLayers, skip.SourceShape.Size, structural);
+        long m = structural ? 1 : block.SkipMultiplier;
+        return new BlockMatrix(s.Rows, s.Columns, [.. s.Weights.Select(w => checked(w * m))], [.. s.Bias.Select(b => checked(b * m))]);
+    }
+
     private static BlockMatrix Compose(FixedPointBlock block, bool structural)
     {
         ArgumentNullException.ThrowIfNull(block);
-        IReadOnlyList<QuantizedLayer> layers = block.Layers;
-        int columns = layers[0].Layer.Input.Size;
+        return Compose(block.Layers, block.Layers[0].Layer.Input.Size, structural);
+    }
 
+    private static BlockMatrix Compose(IReadOnlyList<QuantizedLayer> layers, int columns, bool structural)
+    {
         // rows[o] maps the block input to output o of the layers so far, as a sparse row (the identity at first);
         // convolutions and pools touch few inputs per output, so sparse rows keep composition cheap.
         Dictionary<int, long>[] rows = Enumerable.Range(0, columns).Select(i => new Dictionary<int, long> { [i] = 1 }).ToArray();

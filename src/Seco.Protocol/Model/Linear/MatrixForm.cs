@@ -1,0 +1,49 @@
+using Seco.Lattice.Bfv;
+using Seco.Lattice.Linear;
+using Seco.Lattice.Parameters;
+using Seco.Nn.Field;
+using Seco.Protocol.Crypto;
+
+namespace Seco.Protocol.Model.Linear;
+
+/// <summary>
+/// A dense m×k matrix by the diagonal mat-vec (<see cref="MatVec"/>): one input and one output ciphertext, outputs in
+/// slots 0..m−1 of both rows (the form every block had before issue 20). m, k ≤ n/2.
+/// </summary>
+public sealed class MatrixForm(int rows, int columns, bool[] support, int n) : HeForm
+{
+    public MatVecLayout Layout { get; } = new(rows, columns, n);
+
+    public override int Rows => Layout.Rows;
+
+    public override int Columns => Layout.Columns;
+
+    public override int InputCiphertexts => 1;
+
+    public override int OutputCiphertexts => 1;
+
+    public override int WeightCount => Rows * Columns;
+
+    public override bool[] StructuralSupport { get; } = support.Length == rows * columns ? support
+        : throw new ArgumentException($"a {rows}×{columns} matrix has {rows * columns} entries; the support has {support.Length}", nameof(support));
+
+    public override uint[] GaloisElements() => MatVec.GaloisElements(Layout, 2 * Layout.RowSize);
+
+    public override ulong[][] PackInput(ReadOnlySpan<ulong> x) => [Layout.PackInput(x, PrimeField.P)];
+
+    public override ulong[][] PackOutput(ReadOnlySpan<ulong> v) => [Layout.PackOutput(v, PrimeField.P)];
+
+    public override ulong[] UnpackOutput(IReadOnlyList<ulong[]> slots) =>
+        slots.Count == 1 ? Layout.UnpackOutput(slots[0]) : throw new ArgumentException($"a matrix product has one output ciphertext, not {slots.Count}");
+
+    public override ulong[] Apply(ReadOnlySpan<ulong> weights, ReadOnlySpan<ulong> x) => ZpVector.MultiplyAdd(weights.ToArray(), Rows, Columns, x);
+
+    public override IEncodedForm Encode(BfvContext context, ReadOnlySpan<ulong> weights, int level = 0) =>
+        new Encoded(PlainDiagonalMatrix.Encode(context, weights, Rows, Columns, level));
+
+    private sealed class Encoded(PlainDiagonalMatrix matrix) : IEncodedForm
+    {
+        public Ciphertext[] Multiply(Evaluator evaluator, IReadOnlyList<Ciphertext> x, GaloisKeys keys) =>
+            x.Count == 1 ? [MatVec.Multiply(evaluator, matrix, x[0], keys)] : throw new ArgumentException($"a matrix product takes one ciphertext, not {x.Count}");
+    }
+}
