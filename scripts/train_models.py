@@ -606,7 +606,9 @@ def main():
                 "training_seconds": round(seconds, 1), "history": history,
                 "float_test_accuracy_10000": acc, "float_test_accuracy_first_1000": float_acc_1000,
                 "layers": [{"name": r[0], "layer": r[1], "output_shape": r[2], "parameters": r[3]} for r in table],
-                "onnx": {k: v for k, v in info.items() if k not in ("bytes", "initializers")},
+                # the per-node listing holds Constant tensors (the option-A pads arithmetic): keep the op counts
+                "onnx": {k: v for k, v in info.items() if k not in ("bytes", "initializers", "nodes")}
+                        | {"op_counts": dict(collections.Counter(info["ops"]))},
             }
             continue
         # exported graph vs torch: onnx-numpy interpreter on the first 32 test images
