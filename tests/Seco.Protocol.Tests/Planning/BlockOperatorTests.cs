@@ -50,6 +50,11 @@ public sealed class BlockOperatorTests : IDisposable
         // the residual fixture: stem, identity / option A / option B blocks (conv2 + shortcut), logits
         foreach (int b in new[] { 0, 2, 4, 6, 7 }) data.Add("tests/data/residual/three-blocks.onnx", b, LinearForm.Matrix);
         foreach (int b in new[] { 0, 1, 2, 3, 4, 5, 6 }) data.Add("tests/data/residual/three-blocks.onnx", b, LinearForm.Conv);
+        // ResNet-32 as the planner forms it: the stage-2 entry's conv2 with its option-A shortcut (16 → 32 channels,
+        // two ciphertexts in, one out), stage 3's entry likewise, and a stage-3 identity block as matrices
+        data.Add("models/resnet32.onnx", 12, LinearForm.Conv);
+        data.Add("models/resnet32.onnx", 22, LinearForm.Conv);
+        data.Add("models/resnet32.onnx", 24, LinearForm.Matrix);
         return data;
     }
 
@@ -114,10 +119,10 @@ public sealed class BlockOperatorTests : IDisposable
 
     private static long[] InputFor(FixedPointModel model)
     {
-        if (model.Model.Input.Channels == 1)
+        ImageSet images = IdxFile.Load(Path.Combine(TestHost.Root, "models", "fashion-mnist-test-1000-images-idx3-ubyte"));
+        if (images.Fits(model.Model.Input))
         {
-            ImageSet images = IdxFile.Load(Path.Combine(TestHost.Root, "models", "fashion-mnist-test-1000-images-idx3-ubyte"));
-            return [.. images.Input(7).Select(model.Format.Encode)];
+            return [.. images.InputFor(7, model.Model.Input).Select(model.Format.Encode)];
         }
 
         var random = new Random(3);

@@ -46,14 +46,28 @@ public static class LinearPlanner
 
         FormCost? matrix = null;
         string? matrixUnavailable = null;
-        int rows = block.Block.Output.Size, columns = block.Block.Input.Size;
-        if (rows > context.N / 2 || columns > context.N / 2)
+        int rows = block.Block.Output.Size, columns = block.Block.Input.Size, half = context.N / 2;
+        int shortcutColumns = block.Block.Skip?.SourceShape.Size ?? 0;
+        if (rows > half || columns > half)
         {
-            matrixUnavailable = $"{rows}×{columns} exceeds n/2 = {context.N / 2} slots";
+            matrixUnavailable = $"{rows}×{columns} exceeds n/2 = {half} slots";
+        }
+        else if (shortcutColumns > half)
+        {
+            matrixUnavailable = $"the shortcut's {rows}×{shortcutColumns} matrix exceeds n/2 = {half} slots";
         }
         else
         {
             MatVecCost m = new MatVecLayout(rows, columns, context.N).Cost(BlockMatrix.StructuralSupport(block));
+            if (block.Block.HasSkip)
+            {
+                // the shortcut is a second product into the same output slots (BlockOperator)
+                bool[] support = Array.ConvertAll(BlockMatrix.BuildShortcut(block, structural: true).Weights, w => w != 0);
+                MatVecCost s = new MatVecLayout(rows, shortcutColumns, context.N).Cost(support);
+                m = new MatVecCost(m.Products + s.Products, m.BabyRotations + s.BabyRotations, m.GiantRotations + s.GiantRotations,
+                    m.FoldRotations + s.FoldRotations + 1, m.GaloisKeys + s.GaloisKeys);
+            }
+
             matrix = new FormCost(m.KeySwitches, m.Products, 0, m.GaloisKeys, m.GaloisKeys * keyBytes,
                 (m.KeySwitches * KeySwitchMilliseconds) + (m.Products * ProductMilliseconds));
         }
@@ -71,6 +85,20 @@ public static class LinearPlanner
             {
                 var layout = new ConvLayout(form.Shape, context.N);
                 ConvCost c = layout.Cost;
+                if (block.Block.Skip is { } skip)
+                {
+                    // a gather and a 1×1 channel map on the output grid (BlockOperator); the form checks it applies
+                    var channelMap = new ConvLayout(new ConvShape(skip.SourceShape.Channels, form.Shape.OutHeight, form.Shape.OutWidth, form.Shape.OutChannels, 1, 1), context.N);
+                    if (!channelMap.OutputSlots().SequenceEqual(layout.OutputSlots()))
+                    {
+                        throw new ArgumentOutOfRangeException(nameof(block), "the shortcut's outputs do not land in the convolution's slots");
+                    }
+
+                    ConvCost s = channelMap.Cost;
+                    c = new ConvCost(c.Products + s.Products, c.HoistedDecompositions + s.HoistedDecompositions, c.TapRotations + s.TapRotations,
+                        c.ChannelRotations + s.ChannelRotations, c.RowSwaps + s.RowSwaps, layout.GaloisElements().Union(channelMap.GaloisElements()).Count());
+                }
+
                 long cacheBytes = (long)c.Products * context.MaxLevel * context.N * sizeof(ulong);
                 int encodes = cacheBytes <= PlainConvKernel.DefaultCacheBytes ? 0 : c.Products;
                 conv = new FormCost(c.KeySwitches, c.Products, encodes, c.GaloisKeys, c.GaloisKeys * keyBytes,
