@@ -90,6 +90,62 @@ public static class LinOpNoise
         return (gain * (products + giant)) + ((copies - 1) * weightShares * keySwitch);
     }
 
+    /// <summary>
+    /// The channel-packed convolution (<see cref="ConvPacked"/>), per output ciphertext and for the noisiest one: every
+    /// product multiplies the input's fresh noise — plus a key switch for a tap rotation and another for the row swap —
+    /// by a plaintext uniform mod t (per weight share), and each channel diagonal k &gt; 0 adds one key switch per weight
+    /// holder when its sum is rotated. Unlike the mat-vec there is no row swap or fold of the result, so no automorphic
+    /// copies of one noise add coherently: the noisiest coefficient has the average variance (docs/noise.md).
+    /// </summary>
+    public static double ProductVariance(BfvContext context, ConvLayout layout, LinOpInput input, int weightShares)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(input);
+        int level = context.MaxLevel, n = context.N;
+        double keySwitch = KeySwitchVariance(context, level, input.KeyParties);
+        double fresh = input.FreshEncryptions * FreshVariance(context, input.KeyParties) + (input.PreRotated ? keySwitch : 0);
+        double t = context.PlainModulus.Value, plain = weightShares * n * t * t / 12;
+        int rotatedTaps = layout.Taps.Count(tap => layout.Normalize(tap.Delta) != 0), taps = layout.Taps.Count;
+        double worst = 0;
+        for (int b = 0; b < layout.OutputCiphertexts; b++)
+        {
+            double terms = 0;
+            int giants = 0;
+            for (int k = 0; k < layout.PlanesPerRow; k++)
+            {
+                bool any = false;
+                for (int a = 0; a < layout.InputCiphertexts; a++)
+                {
+                    for (int sigma = 0; sigma < 2; sigma++)
+                    {
+                        if (!layout.Present[a, b, sigma, k]) continue;
+                        double source = fresh + (sigma == 1 ? keySwitch : 0);
+                        terms += (taps * source) + (rotatedTaps * keySwitch);
+                        any = true;
+                    }
+                }
+
+                giants += any && k > 0 ? 1 : 0;
+            }
+
+            worst = Math.Max(worst, (plain * terms) + (giants * weightShares * keySwitch));
+        }
+
+        return worst;
+    }
+
+    /// <summary>log2 of the public bound on ‖v‖∞ of a mod-switched convolution output (see <see cref="BoundBits(BfvContext, MatVecLayout, LinOpInput, int, double, int)"/>).</summary>
+    public static int BoundBits(BfvContext context, ConvLayout layout, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity)
+    {
+        double worst = Switched(context, ProductVariance(context, layout, input, weightShares), input.KeyParties);
+        return (int)Math.Ceiling((0.5 * Math.Log2(worst)) + TailBits(coefficientsLog2 + statisticalSecurity) + ModelSlackBits);
+    }
+
+    /// <summary>The convolution's variance after one mod-switch.</summary>
+    public static double SwitchedVariance(BfvContext context, ConvLayout layout, LinOpInput input, int weightShares) =>
+        Switched(context, ProductVariance(context, layout, input, weightShares), input.KeyParties);
+
     /// <summary>The variance after one mod-switch: divided by the dropped prime squared, plus its rounding.</summary>
     public static double SwitchedVariance(BfvContext context, MatVecLayout layout, LinOpInput input, int weightShares) =>
         Switched(context, ProductVariance(context, layout, input, weightShares), input.KeyParties);
