@@ -55,6 +55,9 @@ public sealed class SecureRunCommandTests : IDisposable
         Assert.Equal(6, sim.GetProperty("queries").GetArrayLength()); // q{i}-prep and q{i} for each query
         Assert.Equal(0, sim.GetProperty("failure_count").GetInt32());
         Assert.True(root.GetProperty("online_inter_server_bytes").GetInt64() > 0);
+        // issue 20: the process's peak resident memory, an upper bound for every party in the simulator
+        Assert.InRange(root.GetProperty("memory").GetProperty("process_peak_resident_bytes").GetInt64(), 50L << 20, 64L << 30);
+        Assert.Matches(@"Peak memory: [0-9.]+ [KMG]B resident in this process, every party together", r.Output);
 
         using (JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "trace.json")))) { }
         XNamespace svg = "http://www.w3.org/2000/svg";

@@ -101,5 +101,7 @@ public static class SecureRunCommand
         }
         table.Write(con);
         con.MarkupLine(outcomes.InterServerLine());
+        con.MarkupLine($"Peak memory: {Units.Bytes(Seco.Scenarios.Running.ProcessMemory.PeakResidentBytes())} resident in this process, every party together " +
+                       "(the simulator's parties share it, so each party's own peak is at most this).");
     }
 }

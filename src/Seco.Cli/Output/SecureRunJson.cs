@@ -42,6 +42,11 @@ internal static class SecureRunJson
             ["correct"] = outcomes.Correct,
             ["online_inter_server_bytes"] = outcomes.InterServerOnlineBytes(),
             ["queries"] = queries,
+            ["memory"] = new JsonObject
+            {
+                ["process_peak_resident_bytes"] = Seco.Scenarios.Running.ProcessMemory.PeakResidentBytes(),
+                ["scope"] = "the simulator runs every party in this one process: the peak bounds each party's peak from above",
+            },
             ["simulation"] = JsonNode.Parse(result.Report.ToJson()),
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
