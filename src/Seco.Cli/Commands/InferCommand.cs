@@ -19,7 +19,7 @@ public static class InferCommand
     public static Command Create(Func<CommandContext> context)
     {
         var model = CliArguments.ExistingFile(new Option<FileInfo>("--model", "-m") { Description = "ONNX model file", Required = true }, "model file");
-        var images = CliArguments.ExistingFile(new Option<FileInfo>("--images", "-i") { Description = "IDX images file (raw or .gz), e.g. models/fashion-mnist-test-1000-images-idx3-ubyte", Required = true }, "images file");
+        var images = CliArguments.ExistingFile(new Option<FileInfo>("--images", "-i") { Description = "IDX images file (raw or .gz), e.g. models/fashion-mnist-test-1000-images-idx3-ubyte; 28×28 images feed a 3×32×32 model padded and copied to three channels (models/README.md)", Required = true }, "images file");
         var labels = CliArguments.ExistingFile(new Option<FileInfo?>("--labels", "-l") { Description = "IDX labels file (default: beside the images, 'images-idx3' → 'labels-idx1')" }, "labels file");
         var useFixed = new Option<bool>("--fixed") { Description = "evaluate the fixed-point reference (the default)" };
         var useFloat = new Option<bool>("--float") { Description = "evaluate the float reference only" };
