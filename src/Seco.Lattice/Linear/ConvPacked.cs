@@ -75,6 +75,7 @@ public static class ConvPacked
             using var wide = new PooledBuffer(4 * n * level);
             using var slots = new PooledBuffer(n);
             using var plain = new PooledBuffer(level * n);
+            var coefficients = new Plaintext(context); // the encoder's output, reused by every plaintext encoded here
             using ScratchCiphertext inner = evaluator.RentScratch(2, level, isNttForm: true);
             using ScratchCiphertext partial = evaluator.RentScratch(2, level, isNttForm: true);
             for (int b = 0; b < layout.OutputCiphertexts; b++)
@@ -97,7 +98,7 @@ public static class ConvPacked
 
                             for (int tap = 0; tap < taps; tap++)
                             {
-                                ReadOnlySpan<ulong> p = kernel.Plaintext(a, b, sigma, tap, k, slots.Span, plain.Span);
+                                ReadOnlySpan<ulong> p = kernel.Plaintext(a, b, sigma, tap, k, slots.Span, coefficients, plain.Span);
                                 Ciphertext xr = rotations[a, sigma][tap];
                                 for (int r = 0; r < level; r++)
                                 {

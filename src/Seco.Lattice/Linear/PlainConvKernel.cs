@@ -78,9 +78,10 @@ public sealed class PlainConvKernel
 
     /// <summary>
     /// The NTT-form plaintext K_{σ,t,k} of input ciphertext a and output ciphertext b (see <see cref="ConvLayout"/>), from
-    /// the cache or encoded into <paramref name="scratch"/> (Level·n words).
+    /// the cache or encoded through <paramref name="plain"/> (a coefficient-form scratch plaintext of the product) into
+    /// <paramref name="scratch"/> (Level·n words), so a product that encodes as it goes allocates nothing per plaintext.
     /// </summary>
-    internal ReadOnlySpan<ulong> Plaintext(int a, int b, int sigma, int tap, int k, Span<ulong> slots, Span<ulong> scratch)
+    internal ReadOnlySpan<ulong> Plaintext(int a, int b, int sigma, int tap, int k, Span<ulong> slots, Plaintext plain, Span<ulong> scratch)
     {
         int index = Index(a, b, sigma, tap, k);
         if (_cache?[index] is { } cached)
@@ -89,7 +90,7 @@ public sealed class PlainConvKernel
         }
 
         FillSlots(a, b, sigma, tap, k, slots);
-        Plaintext plain = _encoder.Encode(slots);
+        _encoder.Encode(slots, plain);
         if (_cache is null)
         {
             _evaluator.TransformToNtt(plain, Level, scratch);
