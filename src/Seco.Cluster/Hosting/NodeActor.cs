@@ -322,7 +322,9 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             if (tellUser) _user?.Close(byUser ? reason : RemoteRunFailure);
             _user = null;
         }
-        _log($"run {_run}: ended ({reason})");
+        // A node of a deployment is its own process, so this is the party's own peak (issue 20's memory figure); nodes
+        // hosted together in one process (the loopback cluster) share it.
+        _log($"run {_run}: ended ({reason}); peak resident memory of this process {Scenarios.Running.ProcessMemory.PeakResidentBytes() >> 20} MiB");
     }
 
     /// <summary>The gateway's RunStart for run <see cref="_run"/> to <paramref name="to"/>, signed for it.</summary>

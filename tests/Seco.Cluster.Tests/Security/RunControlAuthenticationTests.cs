@@ -90,6 +90,8 @@ public sealed class RunControlAuthenticationTests(ITestOutputHelper output)
         // stop after 5 unacknowledged sends and says so).
         Assert.Equal(1, c.Count("[evaluator C] run 1: ended (the user finished)"));
         Assert.Equal(1, c.Count("[garbler B] run 1: ended (the user finished)"));
+        // issue 20: a run's end names the node process's peak resident memory (its own peak when it is its own process)
+        Assert.Equal(1, c.Count("[garbler B] run 1: ended (the user finished); peak resident memory of this process "));
         Assert.False(c.Logged("did not acknowledge"));
     }
 }
