@@ -19,6 +19,9 @@ public sealed record ConvShape(
 
     public int OutputSize => checked(OutChannels * OutHeight * OutWidth);
 
+    /// <summary>The most inputs, outputs or weights a planned convolution may have (2^24, the importer's activation bound).</summary>
+    public const int MaxValues = 1 << 24;
+
     /// <summary>Weights in [o][i][u][v] order.</summary>
     public int WeightCount => checked(OutChannels * InChannels * KernelH * KernelW);
 
@@ -37,6 +40,13 @@ public sealed record ConvShape(
         if (OutHeight < 1 || OutWidth < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(KernelH), $"{this}: the kernel is larger than the padded image.");
+        }
+
+        // shapes come from model and party files: bound them before anything is sized by them
+        if ((long)InChannels * Height * Width > MaxValues || (long)OutChannels * OutHeight * OutWidth > MaxValues
+            || (long)InChannels * OutChannels * KernelH * KernelW > MaxValues)
+        {
+            throw new ArgumentOutOfRangeException(nameof(InChannels), $"{this}: more than {MaxValues} inputs, outputs or weights.");
         }
     }
 

@@ -140,6 +140,15 @@ public sealed class ConvPackedTests(Keys4096Fixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public void A_shape_too_large_to_plan_is_refused_before_anything_is_sized_by_it()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ConvLayout(new ConvShape(1 << 20, 4, 4, 1 << 20, 3, 3, PadTop: 1, PadLeft: 1, PadBottom: 1, PadRight: 1), _k.N));
+        Assert.Contains("more than 16777216 inputs, outputs or weights", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvLayout(new ConvShape(4, 8, 8, 4, 3, 3, PadTop: 3), _k.N)); // padding past the kernel
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvLayout(new ConvShape(4, 2, 2, 4, 5, 5), _k.N)); // kernel past the image
+    }
+
+    [Fact]
     public void A_plane_larger_than_a_row_is_refused()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ConvLayout(new ConvShape(1, 64, 64, 1, 3, 3), _k.N));
