@@ -74,14 +74,9 @@ public static class LinOpNoise
 
     private static double ProductVariance(BfvContext context, MatVecLayout layout, LinOpInput input, int weightShares, bool worstCoefficient)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(layout);
-        ArgumentNullException.ThrowIfNull(input);
-        int level = context.MaxLevel, n = context.N;
-        double keySwitch = KeySwitchVariance(context, level, input.KeyParties);
-        double fresh = input.FreshEncryptions * FreshVariance(context, input.KeyParties) + (input.PreRotated ? keySwitch : 0);
+        (double keySwitch, double fresh, double plain) = Terms(context, input, weightShares);
         // Σ over the h products of each row: baby step 0 takes the input as it is, the others a rotated copy.
-        double t = context.PlainModulus.Value, plain = weightShares * n * t * t / 12;
         double products = plain * (layout.GiantSteps * (fresh + ((layout.BabySteps - 1) * (fresh + keySwitch))));
         double giant = (layout.GiantSteps - 1) * weightShares * keySwitch;
         // Row swap, then log2(k'/m') folds: each adds a rotated copy (and a key switch).
@@ -99,13 +94,8 @@ public static class LinOpNoise
     /// </summary>
     public static double ProductVariance(BfvContext context, ConvLayout layout, LinOpInput input, int weightShares)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(layout);
-        ArgumentNullException.ThrowIfNull(input);
-        int level = context.MaxLevel, n = context.N;
-        double keySwitch = KeySwitchVariance(context, level, input.KeyParties);
-        double fresh = input.FreshEncryptions * FreshVariance(context, input.KeyParties) + (input.PreRotated ? keySwitch : 0);
-        double t = context.PlainModulus.Value, plain = weightShares * n * t * t / 12;
+        (double keySwitch, double fresh, double plain) = Terms(context, input, weightShares);
         int rotatedTaps = layout.Taps.Count(tap => layout.Normalize(tap.Delta) != 0), taps = layout.Taps.Count;
         double worst = 0;
         for (int b = 0; b < layout.OutputCiphertexts; b++)
@@ -136,15 +126,26 @@ public static class LinOpNoise
     }
 
     /// <summary>log2 of the public bound on ‖v‖∞ of a mod-switched convolution output (see <see cref="BoundBits(BfvContext, MatVecLayout, LinOpInput, int, double, int)"/>).</summary>
-    public static int BoundBits(BfvContext context, ConvLayout layout, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity)
-    {
-        double worst = Switched(context, ProductVariance(context, layout, input, weightShares), input.KeyParties);
-        return (int)Math.Ceiling((0.5 * Math.Log2(worst)) + TailBits(coefficientsLog2 + statisticalSecurity) + ModelSlackBits);
-    }
+    public static int BoundBits(BfvContext context, ConvLayout layout, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity) =>
+        Bound(context, ProductVariance(context, layout, input, weightShares), input, coefficientsLog2, statisticalSecurity);
 
     /// <summary>The convolution's variance after one mod-switch.</summary>
     public static double SwitchedVariance(BfvContext context, ConvLayout layout, LinOpInput input, int weightShares) =>
         Switched(context, ProductVariance(context, layout, input, weightShares), input.KeyParties);
+
+    /// <summary>
+    /// The three variances every Lin-OP is composed of, at the top level: a key switch, the input's fresh noise (with a
+    /// key switch if part of it was rotated first) and the factor n·t²/12 per weight share of a plaintext product.
+    /// </summary>
+    private static (double KeySwitch, double Fresh, double Plain) Terms(BfvContext context, LinOpInput input, int weightShares)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        double keySwitch = KeySwitchVariance(context, context.MaxLevel, input.KeyParties);
+        double fresh = input.FreshEncryptions * FreshVariance(context, input.KeyParties) + (input.PreRotated ? keySwitch : 0);
+        double t = context.PlainModulus.Value;
+        return (keySwitch, fresh, weightShares * context.N * t * t / 12);
+    }
 
     /// <summary>The variance after one mod-switch: divided by the dropped prime squared, plus its rounding.</summary>
     public static double SwitchedVariance(BfvContext context, MatVecLayout layout, LinOpInput input, int weightShares) =>
@@ -156,9 +157,13 @@ public static class LinOpNoise
     /// coefficients, so that over 2^<paramref name="coefficientsLog2"/> revealed coefficients the noise exceeds 2^B with
     /// probability about 2^−<paramref name="statisticalSecurity"/>.
     /// </summary>
-    public static int BoundBits(BfvContext context, MatVecLayout layout, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity)
+    public static int BoundBits(BfvContext context, MatVecLayout layout, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity) =>
+        Bound(context, WorstCoefficientVariance(context, layout, input, weightShares), input, coefficientsLog2, statisticalSecurity);
+
+    /// <summary>The tail bound of a worst-coefficient variance after the mod-switch.</summary>
+    private static int Bound(BfvContext context, double worstVariance, LinOpInput input, double coefficientsLog2, int statisticalSecurity)
     {
-        double worst = Switched(context, WorstCoefficientVariance(context, layout, input, weightShares), input.KeyParties);
+        double worst = Switched(context, worstVariance, input.KeyParties);
         return (int)Math.Ceiling((0.5 * Math.Log2(worst)) + TailBits(coefficientsLog2 + statisticalSecurity) + ModelSlackBits);
     }
 

@@ -19,6 +19,20 @@ internal static class Committee
         return (parties, new SecretKey(context, sum));
     }
 
+    /// <summary>The parties' collective public key (CKG) and rotation keys for <paramref name="elements"/> (RTG), as the protocol makes them.</summary>
+    public static (PublicKey PublicKey, GaloisKeys Rotations) CollectiveKeys(BfvContext context, KeyGenerator[] parties, IEnumerable<uint> elements)
+    {
+        byte[] session = Seco.Lattice.Multiparty.CommonReference.CreateSessionSeed();
+        var ckg = new Seco.Lattice.Multiparty.CollectivePublicKeyGeneration(context, session);
+        PublicKey cpk = ckg.Finalize(parties.Select(s => ckg.GenShare(s.SecretKey)).Aggregate(Seco.Lattice.Multiparty.CollectivePublicKeyGeneration.Aggregate));
+        GaloisKeys rotations = Seco.Lattice.Multiparty.CollectiveRotationKeyGeneration.Merge(context, elements.Select(g =>
+        {
+            var rtg = new Seco.Lattice.Multiparty.CollectiveRotationKeyGeneration(context, session, g);
+            return rtg.Finalize(parties.Select(s => rtg.GenShare(s.SecretKey)).Aggregate(Seco.Lattice.Multiparty.CollectiveRotationKeyGeneration.Aggregate));
+        }));
+        return (cpk, rotations);
+    }
+
     public static ulong[] Vector(BfvContext context, int seed)
     {
         var random = new Random(seed);

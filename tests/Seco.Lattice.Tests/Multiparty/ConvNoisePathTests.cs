@@ -51,14 +51,7 @@ public class ConvNoisePathTests(ITestOutputHelper output)
         uint[] elements = layout.GaloisElements();
 
         (KeyGenerator[] servers, SecretKey collective) = Committee.Create(Context, 3);
-        byte[] session = CommonReference.CreateSessionSeed();
-        var ckg = new CollectivePublicKeyGeneration(Context, session);
-        PublicKey cpk = ckg.Finalize(servers.Select(s => ckg.GenShare(s.SecretKey)).Aggregate(CollectivePublicKeyGeneration.Aggregate));
-        GaloisKeys collectiveRotations = CollectiveRotationKeyGeneration.Merge(Context, elements.Select(g =>
-        {
-            var rtg = new CollectiveRotationKeyGeneration(Context, session, g);
-            return rtg.Finalize(servers.Select(s => rtg.GenShare(s.SecretKey)).Aggregate(CollectiveRotationKeyGeneration.Aggregate));
-        }));
+        (PublicKey cpk, GaloisKeys collectiveRotations) = Committee.CollectiveKeys(Context, servers, elements);
         using var user = new KeyGenerator(Context);
         using var toServers = new Encryptor(Context, cpk);
         using var toUser = new Encryptor(Context, user.CreatePublicKey());

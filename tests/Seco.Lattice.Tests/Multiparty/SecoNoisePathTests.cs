@@ -63,14 +63,7 @@ public class SecoNoisePathTests(ITestOutputHelper output)
 
         // The three servers' collective keys (CKG, RTG) and a user's own keys, as the protocol makes them.
         (KeyGenerator[] servers, SecretKey collective) = Committee.Create(Context, 3);
-        byte[] session = CommonReference.CreateSessionSeed();
-        var ckg = new CollectivePublicKeyGeneration(Context, session);
-        PublicKey cpk = ckg.Finalize(servers.Select(s => ckg.GenShare(s.SecretKey)).Aggregate(CollectivePublicKeyGeneration.Aggregate));
-        GaloisKeys collectiveRotations = CollectiveRotationKeyGeneration.Merge(Context, elements.Select(g =>
-        {
-            var rtg = new CollectiveRotationKeyGeneration(Context, session, g);
-            return rtg.Finalize(servers.Select(s => rtg.GenShare(s.SecretKey)).Aggregate(CollectiveRotationKeyGeneration.Aggregate));
-        }));
+        (PublicKey cpk, GaloisKeys collectiveRotations) = Committee.CollectiveKeys(Context, servers, elements);
         using var user = new KeyGenerator(Context);
         PublicKey pk0 = user.CreatePublicKey();
         GaloisKeys userRotations = user.CreateGaloisKeysFromElements(elements);
