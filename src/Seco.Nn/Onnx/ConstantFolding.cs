@@ -31,6 +31,9 @@ internal static class ConstantFolding
             TensorProto? t = input(i);
             if (t is null) return false; // a data tensor: not shape arithmetic
             if (t.DataType is not ((int)TensorProto.Types.DataType.Int64 or (int)TensorProto.Types.DataType.Int32)) return false;
+            // a zero-element tensor may still name a huge dimension, which Slice and Transpose would walk index by index
+            if (t.Dims.FirstOrDefault(d => d > OnnxTensors.MaxIntegerElements) is var huge and > 0)
+                throw node.Error($"input '{node.Inputs[i]}' has dimension {huge}, more than the {OnnxTensors.MaxIntegerElements} shape arithmetic needs");
             inputs.Add(new IntTensor([.. t.Dims], OnnxTensors.ToInt64s(t)));
         }
         IntTensor folded = node.OpType switch
@@ -60,7 +63,8 @@ internal static class ConstantFolding
         foreach (long d in dims)
         {
             if (d < 0) throw node.Error($"negative dimension {d}");
-            n *= d;
+            if (d > OnnxTensors.MaxIntegerElements) throw node.Error($"dimension {d} is more than the {OnnxTensors.MaxIntegerElements} shape arithmetic needs");
+            n *= d; // both factors are at most MaxIntegerElements: no overflow
             if (n > OnnxTensors.MaxIntegerElements) throw node.Error($"folds to more than {OnnxTensors.MaxIntegerElements} elements");
         }
         return n;
@@ -106,6 +110,7 @@ internal static class ConstantFolding
                 unknown = i;
             }
             else if (dims[i] < 0) throw node.Error($"invalid target dimension {dims[i]}");
+            else if (dims[i] > OnnxTensors.MaxIntegerElements) throw node.Error("target shape too large");
             else known *= dims[i];
             if (known > OnnxTensors.MaxIntegerElements) throw node.Error("target shape too large");
         }
@@ -138,12 +143,15 @@ internal static class ConstantFolding
             throw node.Error("starts, ends, axes and steps differ in length");
         // per axis, the selected indices (ONNX Slice semantics: clamp, negative steps walk backwards)
         var pick = data.Dims.Select(d => Enumerable.Range(0, (int)d).Select(i => (long)i).ToArray()).ToArray();
+        var seen = new HashSet<long>();
         for (int k = 0; k < axes.Length; k++)
         {
             long axis = axes[k] < 0 ? axes[k] + data.Rank : axes[k];
             if (axis < 0 || axis >= data.Rank) throw node.Error($"axis {axes[k]} out of range for rank {data.Rank}");
+            if (!seen.Add(axis)) throw node.Error($"axis {axes[k]} is sliced more than once");
             long dim = data.Dims[axis], step = steps[k];
             if (step == 0) throw node.Error("step 0");
+            step = Math.Clamp(step, -dim - 1, dim + 1); // a longer step selects only the start, and i += step cannot overflow
             long start = starts[k] < 0 ? starts[k] + dim : starts[k], end = ends[k] < 0 && ends[k] > long.MinValue + dim ? ends[k] + dim : ends[k];
             var chosen = new List<long>();
             if (step > 0)

@@ -52,7 +52,14 @@ internal sealed class GraphWalk
         for (int i = 0; i < _graph.Node.Count; i++)
         {
             var node = new OnnxNode(_graph.Node[i], i, _source);
-            Visit(node, _graph.Node[i].Domain);
+            try
+            {
+                Visit(node, _graph.Node[i].Domain);
+            }
+            catch (FormatException e)
+            {
+                throw node.Error(e.Message); // a tensor the node reads is malformed: name the node, not just the tensor
+            }
         }
         if (_graph.Output.Count != 1)
             throw new ModelFormatException($"{_source}: the graph has {_graph.Output.Count} outputs; exactly one (the logits) is supported");

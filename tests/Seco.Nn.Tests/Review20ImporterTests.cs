@@ -1,0 +1,119 @@
+using Seco.Nn.FixedPoint;
+using Seco.Nn.Layers;
+using Seco.Nn.Onnx.Proto;
+using Xunit;
+using static Seco.Nn.Tests.OnnxBuilder;
+
+namespace Seco.Nn.Tests;
+
+/// <summary>
+/// Review of the residual importer (issue 20): hostile graphs that slipped past it — a crash with another exception
+/// type, a model silently different from the graph — now fail with one line naming the node.
+/// </summary>
+public class Review20ImporterTests
+{
+    private static double[] Seq(int n) => [.. Enumerable.Range(0, n).Select(i => ((i % 7) - 3) * 0.05)];
+
+    /// <summary>input 2×4×4 → conv 3×3 pad 1 (2 ch) → ReLU.</summary>
+    private static (OnnxBuilder B, string Block) Stem()
+    {
+        var b = new OnnxBuilder(2, 4, 4);
+        b.Node("Conv", [b.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
+        b.Node("Relu", []);
+        return (b, b.Current);
+    }
+
+    private static void Logits(OnnxBuilder b, int inputs)
+    {
+        b.Node("Flatten", []);
+        b.Node("Gemm", [b.Initializer(Seq(3 * inputs), 3, inputs)], Int("transB", 1));
+    }
+
+    /// <summary>An INT64 initializer with the given dimensions and no values (a zero-element tensor).</summary>
+    private static string EmptyInitializer(OnnxBuilder b, params long[] dims) => b.Int64Initializer([], dims);
+
+    [Fact]
+    public void AnIntegerTensorWhoseElementCountOverflowsIsAModelFormatError()
+    {
+        var (b, _) = Stem();
+        string starts = EmptyInitializer(b, 1L << 32, 1L << 32);
+        NodeProto slice = b.Node("Slice", [starts, b.Int64Initializer([long.MaxValue], 1)]);
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{slice.Name}' (Slice)", e.Message);
+    }
+
+    [Fact]
+    public void AFoldedShapeWhoseElementCountWrapsToZeroIsRefused()
+    {
+        // [4096, 2^52]: 4096 · 2^52 = 2^64 wraps to 0 in unchecked long arithmetic, passing the 4096 cap
+        var (b, _) = Stem();
+        string shape = b.Int64Initializer([4096, 1L << 52], 2);
+        string bomb = b.ConstantNode("ConstantOfShape", [shape]);
+        b.Node("Pad", [bomb]);
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains("(ConstantOfShape)", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Transpose")]
+    [InlineData("Slice")]
+    public void AZeroElementConstantWithAHugeDimensionIsRefusedBeforeItIsWalked(string op)
+    {
+        // [0, 2^22] holds no value, yet folding walked (and allocated) every index of the second axis; at 2^40 it hangs
+        var (b, _) = Stem();
+        string empty = EmptyInitializer(b, 0, 1L << 22);
+        string[] inputs = op == "Slice"
+            ? [empty, b.Int64Initializer([0], 1), b.Int64Initializer([long.MaxValue], 1), b.Int64Initializer([1], 1)]
+            : [empty];
+        b.ConstantNode(op, inputs);
+        Logits(b, 2 * 16);
+        byte[] bytes = b.Build();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ModelFormatException>(() => Seco.Nn.Onnx.OnnxImporter.Parse(bytes, "test.onnx"));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains($"({op})", e.Message);
+        Assert.Contains("dimension 4194304", e.Message);
+        Assert.True(allocated < 4 << 20, $"refusing the node allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void AFoldedSliceWithAHugeStepPicksOnlyItsStart()
+    {
+        // [99, -1, 98][1::INT64_MAX] = [-1]; i += step used to wrap to a negative index
+        var (b, _) = Stem();
+        string data = b.Int64Initializer([99, -1, 98], 3);
+        string target = b.ConstantNode("Slice", [data, b.Int64Initializer([1], 1), b.Int64Initializer([3], 1),
+            b.Int64Initializer([0], 1), b.Int64Initializer([long.MaxValue], 1)]);
+        b.Node("Reshape", [target]);
+        b.Node("Gemm", [b.Initializer(Seq(3 * 32), 3, 32)], Int("transB", 1));
+        NeuralModel m = b.Import();
+        Assert.IsType<FlattenLayer>(m.Blocks[^1].Linear[0]);
+    }
+
+    [Fact]
+    public void AFoldedSliceThatRepeatsAnAxisIsRefused()
+    {
+        var (b, _) = Stem();
+        string k = b.ConstantNode("Slice", [b.Int64Initializer([1, 2, 3], 3), b.Int64Initializer([0, 1], 2), b.Int64Initializer([3, 3], 2),
+            b.Int64Initializer([0, 0], 2)]);
+        Logits(b, 2 * 16);
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains("(Slice)", e.Message);
+        Assert.Contains("more than once", e.Message);
+        Assert.NotNull(k);
+    }
+
+    [Fact]
+    public void AFloatConstantOfShapeIsRefusedNamingTheNode()
+    {
+        var (b, _) = Stem();
+        var value = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float };
+        value.Dims.Add(1);
+        value.FloatData.Add(1f);
+        string k = b.ConstantNode("ConstantOfShape", [b.Int64Initializer([2], 1)],
+            new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = value });
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains("(ConstantOfShape)", e.Message);
+        Assert.NotNull(k);
+    }
+}
