@@ -104,6 +104,33 @@ public class Review20ImporterTests
     }
 
     [Fact]
+    public void ConsecutiveSlicesWhoseStepsMultiplyPast32BitsKeepTheirMeaning()
+    {
+        // steps 65,535, 12 and 60,076 on a 2^20 axis select row 0 only (17, 2, then 1 row); the merged step
+        // 65,535 · 12 · 60,076 = 47,244,967,920 wrapped in 32 bits to 327,664, which selects 4 rows
+        var b = new OnnxBuilder(1, 1 << 20, 1);
+        foreach (long step in new long[] { 65535, 12, 60076 })
+            b.Node("Slice", [b.Int64Initializer([0], 1), b.Int64Initializer([long.MaxValue], 1), b.Int64Initializer([2], 1), b.Int64Initializer([step], 1)]);
+        b.Node("Flatten", []);
+        b.Node("Gemm", [b.Initializer([0.5, 0.25], 2, 1)], Int("transB", 1));
+        NeuralModel m = b.Import();
+        var sub = Assert.IsType<Subsample2dLayer>(m.Layers[0]);
+        Assert.Equal(new Shape(1, 1, 1), sub.Output);
+    }
+
+    [Fact]
+    public void ASliceThatRepeatsAnAxisIsRefused()
+    {
+        var (b, _) = Stem();
+        NodeProto slice = b.Node("Slice", [b.Int64Initializer([0, 1], 2), b.Int64Initializer([long.MaxValue, long.MaxValue], 2),
+            b.Int64Initializer([2, 2], 2), b.Int64Initializer([2, 1], 2)]);
+        Logits(b, 2 * 3 * 4); // imported as the last of the two: 2×3×4
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{slice.Name}' (Slice)", e.Message);
+        Assert.Contains("more than once", e.Message);
+    }
+
+    [Fact]
     public void AFloatConstantOfShapeIsRefusedNamingTheNode()
     {
         var (b, _) = Stem();

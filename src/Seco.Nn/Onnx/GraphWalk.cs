@@ -388,10 +388,12 @@ internal sealed class GraphWalk
         Shape shape = b.Shape;
         int[] dims = [1, shape.Channels, shape.Height, shape.Width];
         int startH = 0, startW = 0, stepH = 1, stepW = 1;
+        var seen = new HashSet<long>();
         for (int k = 0; k < axes.Length; k++)
         {
             long axis = axes[k] < 0 ? axes[k] + 4 : axes[k];
             if (axis is < 0 or > 3) throw node.Error($"axis {axes[k]} is out of range for a 4-D tensor");
+            if (!seen.Add(axis)) throw node.Error($"axis {axes[k]} is sliced more than once");
             int dim = dims[axis];
             long start = starts[k] < 0 ? Math.Max(0, starts[k] + dim) : Math.Min(starts[k], dim);
             long end = ends[k] < 0 ? ends[k] + dim : ends[k];
@@ -408,9 +410,11 @@ internal sealed class GraphWalk
         }
         if (b.Layers.Count > 0 && b.Layers[^1] is Subsample2dLayer prior)
         {
-            // x[h0::sh][h1::sh'] = x[h0 + sh·h1 :: sh·sh'], axis by axis
+            // x[h0::sh][h1::sh'] = x[h0 + sh·h1 :: sh·sh'], axis by axis (the start stays inside the input); a step
+            // beyond the axis selects only the start, so the product is capped there rather than wrapping in 32 bits
             return b.WithLast(new Subsample2dLayer(prior.Name, prior.Input,
-                prior.StartH + (prior.StepH * startH), prior.StartW + (prior.StepW * startW), prior.StepH * stepH, prior.StepW * stepW));
+                prior.StartH + (prior.StepH * startH), prior.StartW + (prior.StepW * startW),
+                (int)Math.Min((long)prior.StepH * stepH, prior.Input.Height), (int)Math.Min((long)prior.StepW * stepW, prior.Input.Width)));
         }
         return b.With(new Subsample2dLayer(node.Name, shape, startH, startW, stepH, stepW));
     }
