@@ -131,6 +131,57 @@ public class Review20ImporterTests
     }
 
     [Fact]
+    public void AnInputWhoseSizeOverflowsIsRefused()
+    {
+        var b = new OnnxBuilder(1, 1 << 20, 1 << 20);
+        b.Node("Flatten", []);
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains("graph input 'input'", e.Message);
+    }
+
+    [Fact]
+    public void AnActivationTooLargeToEvaluateIsRefusedNamingTheNode()
+    {
+        // a 1×1 input padded by 65,536 on every side: a 1×131,073×131,073 activation (more than 2^31 values) from a tiny file
+        var b = new OnnxBuilder(1, 1, 1);
+        NodeProto conv = b.Node("Conv", [b.Initializer([1.0], 1, 1, 1, 1)], Ints("kernel_shape", 1, 1), Ints("pads", 65536, 65536, 65536, 65536));
+        b.Node("Relu", []);
+        b.Node("GlobalAveragePool", []);
+        b.Node("Flatten", []);
+        b.Node("Gemm", [b.Initializer([1.0], 1, 1)], Int("transB", 1));
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"'{conv.Name}'", e.Message);
+    }
+
+    [Fact]
+    public void AnAveragePoolWhoseDivisorOverflowsIsRefused()
+    {
+        // kernel 65,536 × 65,535 over a padded 1×1 input: the divisor 4,294,901,760 wrapped to −65,536 (the logit's sign flipped)
+        var b = new OnnxBuilder(1, 1, 1);
+        NodeProto pool = b.Node("AveragePool", [], Ints("kernel_shape", 65536, 65535), Ints("pads", 32768, 32767, 32767, 32767), Int("count_include_pad", 1));
+        b.Node("Flatten", []);
+        b.Node("Gemm", [b.Initializer([1.0], 1, 1)], Int("transB", 1));
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"'{pool.Name}'", e.Message);
+    }
+
+    [Fact]
+    public void PoolingDivisorsWhoseProductExceeds64BitsAreAModelFormatErrorInFixedPoint()
+    {
+        // three 32,768×32,768 pools over a padded 1×1 input: each divisor is 2^30, their product 2^90
+        var b = new OnnxBuilder(1, 1, 1);
+        var pools = new List<NodeProto>();
+        for (int i = 0; i < 3; i++)
+            pools.Add(b.Node("AveragePool", [], Ints("kernel_shape", 32768, 32768), Ints("pads", 16384, 16384, 16383, 16383), Int("count_include_pad", 1)));
+        b.Node("Flatten", []);
+        b.Node("Gemm", [b.Initializer([1.0], 1, 1)], Int("transB", 1));
+        NeuralModel m = b.Import();
+        Assert.Equal(Math.ScaleB(1.0, -90), FloatReference.Forward(m, [1.0])[0], 1e-40);
+        var e = Assert.Throws<ModelFormatException>(() => new FixedPointModel(m, FixedPointFormat.Default));
+        Assert.Contains($"'{pools[2].Name}'", e.Message);
+    }
+
+    [Fact]
     public void AFloatConstantOfShapeIsRefusedNamingTheNode()
     {
         var (b, _) = Stem();

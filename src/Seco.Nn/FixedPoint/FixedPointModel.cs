@@ -53,7 +53,10 @@ public sealed class FixedPointModel
             int outScale = layer.HasWeights ? scale + f : scale;
             long[] w = Quantize(layer.Weights, f, layer);
             long[] b = Quantize(Scaled(layer.Bias, pooled), outScale, layer);
-            pooled = checked(pooled * layer.PoolDivisor);
+            if (pooled > long.MaxValue / layer.PoolDivisor)
+                throw new ModelFormatException(
+                    $"layer '{layer.Name}' ({layer.Kind}): the product of the pooling divisors up to this layer exceeds 64 bits");
+            pooled *= layer.PoolDivisor;
             layers.Add(new QuantizedLayer(layer, w, b, scale, outScale));
             scale = outScale;
         }

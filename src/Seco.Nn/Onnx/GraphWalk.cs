@@ -27,6 +27,12 @@ internal sealed class GraphWalk
         public Branch WithLast(LinearLayer layer) => new(Source, [.. Layers.Take(Layers.Count - 1), layer], layer.Output);
     }
 
+    /// <summary>
+    /// The most values one activation may hold (ResNet-32's largest has 16,384). A few bytes of attributes — a 1×1
+    /// input padded by 65,536 — describe an activation of 2^34 values, which no reference could evaluate.
+    /// </summary>
+    internal const int MaxActivationElements = 1 << 24;
+
     private readonly GraphProto _graph;
     private readonly string _source;
     private readonly Dictionary<string, TensorProto> _constants = new();
@@ -89,6 +95,9 @@ internal sealed class GraphWalk
         var dims = tensor.Shape.Dim.Skip(1).Select(d => d.HasDimValue ? d.DimValue : -1).ToArray();
         if (dims.Any(d => d <= 0 || d > 1 << 20))
             throw new ModelFormatException($"{_source}: graph input '{v.Name}' needs fixed positive dimensions after the batch dimension");
+        long values = dims.Aggregate(1L, (n, d) => n * d); // at most 2^60: no overflow
+        if (values > MaxActivationElements)
+            throw new ModelFormatException($"{_source}: graph input '{v.Name}' has {values} values, more than the {MaxActivationElements} an activation may hold");
         return dims.Length switch
         {
             3 => (v.Name, new Shape((int)dims[0], (int)dims[1], (int)dims[2])),
@@ -153,6 +162,9 @@ internal sealed class GraphWalk
             "Identity" or "Dropout" => b,
             _ => throw node.Error($"unsupported operator (Seco.Nn supports {string.Join(", ", OnnxImporter.SupportedOperators)})"),
         };
+        Int128 values = (Int128)next.Shape.Channels * next.Shape.Height * next.Shape.Width;
+        if (values > MaxActivationElements)
+            throw node.Error($"its output {next.Shape} has {values} values, more than the {MaxActivationElements} an activation may hold");
         _values[node.Outputs[0]] = next;
     }
 
