@@ -182,6 +182,16 @@ public class Review20ImporterTests
     }
 
     [Fact]
+    public void AWeightTooLargeForFixedPointIsAModelFormatError()
+    {
+        var b = new OnnxBuilder(2);
+        NodeProto gemm = b.Node("Gemm", [b.Initializer([1e20, 1], 1, 2)], Int("transB", 1));
+        NeuralModel m = b.Import();
+        var e = Assert.Throws<ModelFormatException>(() => new FixedPointModel(m, FixedPointFormat.Default));
+        Assert.Contains($"'{gemm.Name}'", e.Message);
+    }
+
+    [Fact]
     public void AFloatConstantOfShapeIsRefusedNamingTheNode()
     {
         var (b, _) = Stem();
