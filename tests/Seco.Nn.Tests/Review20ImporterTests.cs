@@ -192,6 +192,16 @@ public class Review20ImporterTests
     }
 
     [Fact]
+    public void ANodeWithoutOutputsIsNamed()
+    {
+        var (b, _) = Stem();
+        NodeProto conv = b.Node("Conv", [b.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
+        conv.Output.Clear();
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{conv.Name}' (Conv)", e.Message);
+    }
+
+    [Fact]
     public void AFloatConstantOfShapeIsRefusedNamingTheNode()
     {
         var (b, _) = Stem();

@@ -110,6 +110,8 @@ internal sealed class GraphWalk
     {
         if (domain is not ("" or "ai.onnx"))
             throw node.Error($"operator from domain '{domain}' is not supported (only the default ONNX domain)");
+        if (node.Outputs.Count == 0 || node.Outputs[0] == "")
+            throw node.Error("the node has no output");
         if (node.OpType == "Constant")
         {
             TensorProto t = node.Tensor("value") ?? throw node.Error("only the 'value' form of Constant is supported");
