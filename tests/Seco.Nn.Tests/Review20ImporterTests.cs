@@ -214,4 +214,22 @@ public class Review20ImporterTests
         Assert.Contains("(ConstantOfShape)", e.Message);
         Assert.NotNull(k);
     }
+
+    [Fact]
+    public void AConvBiasAddOfShapeCBroadcastsOverWidthNotChannels()
+    {
+        // [1,2,4,2] + [2] adds k[w] to y[c,h,w] (numpy broadcasting aligns the last axes); it was folded as k[c]
+        var b = new OnnxBuilder(2, 4, 2);
+        b.Node("Conv", [b.Initializer([1, 0, 0, 1], 2, 2, 1, 1)], Ints("kernel_shape", 1, 1));
+        NodeProto add = b.Node("Add", [b.Initializer([1.0, 10.0], 2)]);
+        Logits(b, 2 * 4 * 2);
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{add.Name}' (Add)", e.Message);
+
+        var ok = new OnnxBuilder(2, 4, 2);
+        ok.Node("Conv", [ok.Initializer([1, 0, 0, 1], 2, 2, 1, 1)], Ints("kernel_shape", 1, 1));
+        ok.Node("Add", [ok.Initializer([1.0, 10.0], 1, 2, 1, 1)]);
+        Logits(ok, 2 * 4 * 2);
+        Assert.Equal([1.0, 10.0], ok.Import().Blocks[0].Linear[0].Bias.ToArray());
+    }
 }

@@ -318,13 +318,21 @@ internal sealed class GraphWalk
         node.AllowOnly();
         if (node.Inputs.Count != 2) throw node.Error("Add needs two inputs");
         int constIndex = node.Inputs[0] == data ? 1 : 0;
-        double[] c = OnnxTensors.ToDoubles(Constant(node, constIndex, "addend"));
+        TensorProto addend = Constant(node, constIndex, "addend");
+        double[] c = OnnxTensors.ToDoubles(addend);
         LinearLayer last = b.Layers.Count > 0 && b.Layers[^1] is { HasWeights: true } l
             ? l
             : throw node.Error("Add of a constant is supported only as the bias of the directly preceding Conv, Gemm or MatMul");
         int channels = last.Output.Channels;
         if (c.Length != channels && c.Length != 1)
             throw node.Error($"bias has {c.Length} values for {channels} {(last is Conv2dLayer ? "channels" : "outputs")}");
+        // ONNX broadcasting aligns the addend's last axis with the output's last (W of [N,C,H,W]): a bias per channel
+        // has shape [C,1,1] or [1,C,1,1]; [C] would add along W
+        int rank = last is Conv2dLayer ? 4 : 2;
+        long[] dims = [.. Enumerable.Repeat(1L, Math.Max(0, rank - addend.Dims.Count)), .. addend.Dims];
+        if (dims.Length != rank || dims.Where((d, i) => i != 1 && d != 1).Any())
+            throw node.Error($"addend '{addend.Name}' of shape [{string.Join(",", addend.Dims)}] broadcasts over more than the " +
+                             $"{(last is Conv2dLayer ? "channel axis of [N,C,H,W]" : "output axis of [N,K]")}; only a per-{(last is Conv2dLayer ? "channel" : "output")} bias is folded");
         double[] bias = last.Bias.ToArray();
         for (int i = 0; i < bias.Length; i++) bias[i] += c.Length == 1 ? c[0] : c[i];
         return b.WithLast(WithParameters(last, last.Weights.ToArray(), bias));
