@@ -232,4 +232,34 @@ public class Review20ImporterTests
         Logits(ok, 2 * 4 * 2);
         Assert.Equal([1.0, 10.0], ok.Import().Blocks[0].Linear[0].Bias.ToArray());
     }
+
+    [Fact]
+    public void AddingAFlattenedBranchToAFourDimensionalOneIsRefused()
+    {
+        // [1,4] + [1,4,1,1] broadcasts to [1,4,1,4] in ONNX; both were taken as the 4-value shape 4×1×1 and summed
+        var b = new OnnxBuilder(4, 1, 1);
+        b.Node("Conv", [b.Initializer(Seq(16), 4, 4, 1, 1)], Ints("kernel_shape", 1, 1));
+        b.Node("Relu", []);
+        string x = b.Current;
+        b.Node("Flatten", []);
+        b.Node("Gemm", [b.Initializer(Seq(16), 4, 4)], Int("transB", 1));
+        NodeProto add = b.Join(x);
+        b.Node("Relu", []);
+        b.Node("Gemm", [b.Initializer(Seq(8), 2, 4)], Int("transB", 1));
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{add.Name}' (Add)", e.Message);
+    }
+
+    [Fact]
+    public void AConvolutionOfAGemmOutputIsRefused()
+    {
+        // the [N,K] output of a Gemm is no image, even after a ReLU (it was taken as K channels of 1×1)
+        var b = new OnnxBuilder(4);
+        b.Node("Gemm", [b.Initializer(Seq(16), 4, 4)], Int("transB", 1));
+        b.Node("Relu", []);
+        NodeProto conv = b.Node("Conv", [b.Initializer(Seq(8), 2, 4, 1, 1)], Ints("kernel_shape", 1, 1));
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{conv.Name}' (Conv)", e.Message);
+        Assert.Contains("flattened", e.Message);
+    }
 }

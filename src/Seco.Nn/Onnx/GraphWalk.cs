@@ -20,11 +20,16 @@ internal sealed class GraphWalk
         /// <summary>The residual add that ended this branch (only a ReLU may follow).</summary>
         public ResidualAddLayer? Added { get; init; }
 
-        public bool Flattened => Layers.Count > 0 && Layers[^1] is FlattenLayer;
+        /// <summary>
+        /// Whether the tensor is 2-D [N, K] (after Flatten, Reshape, Gemm or MatMul, or a 2-D graph input) rather than
+        /// [N, C, H, W]; a K×1×1 shape alone does not say which, and ONNX broadcasting treats the two differently.
+        /// </summary>
+        public bool Matrix { get; init; }
 
-        public Branch With(LinearLayer layer) => new(Source, [.. Layers, layer], layer.Output);
+        public Branch With(LinearLayer layer) =>
+            new(Source, [.. Layers, layer], layer.Output) { Matrix = Matrix || layer is FlattenLayer or DenseLayer };
 
-        public Branch WithLast(LinearLayer layer) => new(Source, [.. Layers.Take(Layers.Count - 1), layer], layer.Output);
+        public Branch WithLast(LinearLayer layer) => new(Source, [.. Layers.Take(Layers.Count - 1), layer], layer.Output) { Matrix = Matrix };
     }
 
     /// <summary>
@@ -52,9 +57,9 @@ internal sealed class GraphWalk
 
     public NeuralModel Run(string name)
     {
-        (string input, Shape shape) = DataInput();
+        (string input, Shape shape, bool matrix) = DataInput();
         _blockInputs.Add(shape);
-        _values[input] = new Branch(1, [], shape);
+        _values[input] = new Branch(1, [], shape) { Matrix = matrix };
         for (int i = 0; i < _graph.Node.Count; i++)
         {
             var node = new OnnxNode(_graph.Node[i], i, _source);
@@ -81,7 +86,7 @@ internal sealed class GraphWalk
         _layers.AddRange(last.Layers);
         return new NeuralModel(name, input: _blockInputs[0], _layers.ToArray());
     }
-    private (string Name, Shape Shape) DataInput()
+    private (string Name, Shape Shape, bool Matrix) DataInput()
     {
         var inputs = _graph.Input.Where(v => !_constants.ContainsKey(v.Name)).ToList();
         if (inputs.Count != 1)
@@ -100,8 +105,8 @@ internal sealed class GraphWalk
             throw new ModelFormatException($"{_source}: graph input '{v.Name}' has {values} values, more than the {MaxActivationElements} an activation may hold");
         return dims.Length switch
         {
-            3 => (v.Name, new Shape((int)dims[0], (int)dims[1], (int)dims[2])),
-            1 => (v.Name, Shape.Vector((int)dims[0])),
+            3 => (v.Name, new Shape((int)dims[0], (int)dims[1], (int)dims[2]), false),
+            1 => (v.Name, Shape.Vector((int)dims[0]), true),
             _ => throw new ModelFormatException($"{_source}: graph input '{v.Name}' has rank {dims.Length + 1}; [N,C,H,W] or [N,K] is supported"),
         };
     }
@@ -183,7 +188,7 @@ internal sealed class GraphWalk
         if (b.Added is { } add) _layers.Add(add);
         _layers.Add(new ReluLayer(node.Name, b.Shape));
         _blockInputs.Add(b.Shape);
-        return new Branch(OpenBlock, [], b.Shape);
+        return new Branch(OpenBlock, [], b.Shape) { Matrix = b.Matrix };
     }
 
     /// <summary>
@@ -206,6 +211,9 @@ internal sealed class GraphWalk
         }
         if (!main.Layers.Any(l => l.HasWeights))
             throw node.Error("needs a Conv or Gemm on the block's main branch before the residual add");
+        if (main.Matrix != shortcut.Matrix)
+            throw node.Error($"adds a flattened [N,K] tensor and an [N,C,H,W] one ({main.Shape}); ONNX broadcasting makes that a larger " +
+                             "tensor, not an element-wise sum (broadcasting is not supported)");
         if (main.Shape != shortcut.Shape)
             throw node.Error($"adds {main.Shape} and {shortcut.Shape}; the shortcut must have the block's output shape (broadcasting is not supported)");
         var residual = new ResidualAddLayer(node.Name, main.Shape, shortcut.Source, _blockInputs[shortcut.Source - 1], shortcut.Layers);
@@ -250,7 +258,7 @@ internal sealed class GraphWalk
 
     private static void RequireSpatial(OnnxNode node, Branch b)
     {
-        if (b.Shape.IsVector && b.Flattened)
+        if (b.Matrix)
             throw node.Error("needs a C×H×W input but the data was flattened");
     }
 
