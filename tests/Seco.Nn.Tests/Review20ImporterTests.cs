@@ -262,4 +262,19 @@ public class Review20ImporterTests
         Assert.Contains($"node '{conv.Name}' (Conv)", e.Message);
         Assert.Contains("flattened", e.Message);
     }
+
+    [Fact]
+    public void AWeightWithAZeroDimensionIsRefusedRatherThanTruncated()
+    {
+        // a Gemm weight [0, 2^32 + 3] read its input count as (int)(2^32 + 3) = 3 and built a layer with no outputs
+        var b = new OnnxBuilder(3);
+        var w = new TensorProto { Name = "w", DataType = (int)TensorProto.Types.DataType.Float };
+        w.Dims.AddRange([0, (1L << 32) + 3]);
+        NodeProto gemm = b.Node("Gemm", ["w"], Int("transB", 1));
+        byte[] bytes = b.Build();
+        var model = ModelProto.Parser.ParseFrom(bytes);
+        model.Graph.Initializer.Add(w);
+        var e = Assert.Throws<ModelFormatException>(() => Seco.Nn.Onnx.OnnxImporter.Parse(Google.Protobuf.MessageExtensions.ToByteArray(model), "test.onnx"));
+        Assert.Contains($"node '{gemm.Name}' (Gemm)", e.Message);
+    }
 }

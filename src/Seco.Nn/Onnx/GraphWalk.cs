@@ -172,6 +172,8 @@ internal sealed class GraphWalk
         Int128 values = (Int128)next.Shape.Channels * next.Shape.Height * next.Shape.Width;
         if (values > MaxActivationElements)
             throw node.Error($"its output {next.Shape} has {values} values, more than the {MaxActivationElements} an activation may hold");
+        if (values == 0)
+            throw node.Error($"its output {next.Shape} has no values");
         _values[node.Outputs[0]] = next;
     }
 
