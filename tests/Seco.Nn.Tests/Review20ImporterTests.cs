@@ -277,4 +277,25 @@ public class Review20ImporterTests
         var e = Assert.Throws<ModelFormatException>(() => Seco.Nn.Onnx.OnnxImporter.Parse(Google.Protobuf.MessageExtensions.ToByteArray(model), "test.onnx"));
         Assert.Contains($"node '{gemm.Name}' (Gemm)", e.Message);
     }
+
+    [Fact]
+    public void SixtyFourBitOverflowInTheReferencesIsAModelFormatErrorOrAnUnsafeBound()
+    {
+        // weights of 2^31 (2^39 at f = 8, inside p/2) in four blocks: block 2 of the fixed-point reference exceeds 2^63
+        // for the input 1.0, and the interval bound of block 4 exceeds 2^127; both threw OverflowException
+        var b = new OnnxBuilder(1);
+        for (int i = 0; i < 4; i++)
+        {
+            b.Node("Gemm", [b.Initializer([Math.ScaleB(1.0, 31)], 1, 1)], Int("transB", 1));
+            b.Node("Relu", []);
+        }
+        b.Node("Gemm", [b.Initializer([1.0], 1, 1)], Int("transB", 1));
+        var m = new FixedPointModel(b.Import(), FixedPointFormat.Default);
+        var e = Assert.Throws<ModelFormatException>(() => FixedPointReference.Forward(m, [1.0]));
+        Assert.Contains("block 2", e.Message);
+        IReadOnlyList<BlockHeadroom> bounds = HeadroomAnalysis.Analyze(m);
+        Assert.Equal(5, bounds.Count);
+        Assert.All(bounds, h => Assert.False(h.IsSafe));
+        Assert.Equal(Int128.MaxValue, bounds[^1].WorstCaseMagnitude);
+    }
 }
