@@ -298,4 +298,15 @@ public class Review20ImporterTests
         Assert.All(bounds, h => Assert.False(h.IsSafe));
         Assert.Equal(Int128.MaxValue, bounds[^1].WorstCaseMagnitude);
     }
+
+    [Fact]
+    public void ImagesDoNotFitAnotherShapeOfTheSameSize()
+    {
+        // 28×28 pixels as a 4×14×14 input: the same 784 values, read as four 14×14 channels (rows cut in half)
+        var set = new Seco.Nn.Data.ImageSet(1, 28, 28, new byte[784], null);
+        Assert.True(set.Fits(new Shape(1, 28, 28)));
+        Assert.True(set.Fits(Shape.Vector(784)));
+        Assert.False(set.Fits(new Shape(4, 14, 14)));
+        Assert.Throws<ArgumentException>(() => set.InputFor(0, new Shape(4, 14, 14)));
+    }
 }
