@@ -309,4 +309,35 @@ public class Review20ImporterTests
         Assert.False(set.Fits(new Shape(4, 14, 14)));
         Assert.Throws<ArgumentException>(() => set.InputFor(0, new Shape(4, 14, 14)));
     }
+
+    [Fact]
+    public void AFoldedSqueezeOfAxisTwoToThe32IsRefusedNotTakenAsAxisZero()
+    {
+        var (b, _) = Stem();
+        b.ConstantNode("Squeeze", [b.Int64Initializer([1, 2, 3], 1, 3), b.Int64Initializer([1L << 32], 1)]);
+        Logits(b, 2 * 16);
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains("(Squeeze)", e.Message);
+    }
+
+    [Fact]
+    public void AReshapeWithAllowZeroAndAZeroIsNoFlatten()
+    {
+        // allowzero = 1 makes the 0 literal: [0, 32] holds no values (and 32 ≠ 0), it does not copy the batch dimension
+        var (b, _) = Stem();
+        NodeProto reshape = b.Node("Reshape", [b.Int64Initializer([0, 32], 2)], Int("allowzero", 1));
+        b.Node("Gemm", [b.Initializer(Seq(3 * 32), 3, 32)], Int("transB", 1));
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{reshape.Name}' (Reshape)", e.Message);
+    }
+
+    [Fact]
+    public void AFoldedReshapeWithAllowZeroKeepsTheZero()
+    {
+        // [2, 0] to [0, 7] with allowzero = 1 is [0, 7]; copying the 2 made it [2, 7], 14 values from none
+        var (b, _) = Stem();
+        b.ConstantNode("Reshape", [b.Int64Initializer([], 2, 0), b.Int64Initializer([0, 7], 2)], Int("allowzero", 1));
+        Logits(b, 2 * 16);
+        Assert.Equal(3, b.Import().Output.Size);
+    }
 }

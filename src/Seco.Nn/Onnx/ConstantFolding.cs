@@ -103,7 +103,7 @@ internal static class ConstantFolding
         long known = 1;
         for (int i = 0; i < dims.Length; i++)
         {
-            if (dims[i] == 0 && i < data.Rank) dims[i] = data.Dims[i];
+            if (dims[i] == 0 && i < data.Rank && node.Int("allowzero", 0) == 0) dims[i] = data.Dims[i]; // allowzero = 1: a literal 0
             if (dims[i] == -1)
             {
                 if (unknown >= 0) throw node.Error("more than one -1 in the target shape");
@@ -230,9 +230,9 @@ internal static class ConstantFolding
     private static IntTensor Squeeze(OnnxNode node, IntTensor data, IntTensor? axes)
     {
         node.AllowOnly();
-        var drop = axes is null
-            ? [.. Enumerable.Range(0, data.Rank).Where(i => data.Dims[i] == 1)]
-            : axes.Values.Select(a => (int)(a < 0 ? a + data.Rank : a)).ToHashSet();
+        HashSet<long> drop = axes is null
+            ? [.. Enumerable.Range(0, data.Rank).Where(i => data.Dims[i] == 1).Select(i => (long)i)]
+            : [.. axes.Values.Select(a => a < 0 ? a + data.Rank : a)]; // no (int) cast: axis 2^32 is not axis 0
         if (drop.Any(a => a < 0 || a >= data.Rank || data.Dims[a] != 1)) throw node.Error("can only squeeze axes of size 1");
         return new IntTensor([.. data.Dims.Where((_, i) => !drop.Contains(i))], data.Values);
     }

@@ -487,6 +487,8 @@ internal sealed class GraphWalk
     {
         node.AllowOnly("allowzero");
         long[] target = OnnxTensors.ToInt64s(Constant(node, 1, "shape"));
+        if (node.Int("allowzero", 0) != 0 && target.Contains(0))
+            throw node.Error($"Reshape to [{string.Join(",", target)}] with allowzero = 1 makes a tensor of no values");
         int size = b.Shape.Size;
         bool flatten = target switch
         {
