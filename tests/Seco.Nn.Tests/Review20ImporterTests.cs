@@ -340,4 +340,25 @@ public class Review20ImporterTests
         Logits(b, 2 * 16);
         Assert.Equal(3, b.Import().Output.Size);
     }
+
+    [Fact]
+    public void AnAddOfAConvAndAConvAfterItTakesTheDeeperBranchAsMainInEitherOrder()
+    {
+        // y = conv2(conv1(x)) + conv1(x): with conv1's branch first, conv1 was the main branch and the two-conv shortcut
+        // could not be aligned in fixed point
+        var (b, x) = Stem();
+        b.Node("Conv", [b.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
+        string c1 = b.Current;
+        b.Node("Conv", [b.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
+        string c2 = b.Current;
+        b.From(c1).Join(c2);
+        b.Node("Relu", []);
+        Logits(b, 2 * 16);
+        NeuralModel m = b.Import();
+        Assert.Equal(2, m.Blocks[1].WeightedLayerCount);
+        Assert.Equal("Conv2d", m.Blocks[1].Skip!.ShortcutKind);
+        var fixedPoint = new FixedPointModel(m, FixedPointFormat.Default);
+        Assert.Equal(1L << 8, fixedPoint.Blocks[1].SkipMultiplier);
+        Assert.NotNull(x);
+    }
 }

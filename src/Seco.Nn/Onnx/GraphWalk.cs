@@ -201,8 +201,9 @@ internal sealed class GraphWalk
     private void ResidualAdd(OnnxNode node, Branch a, Branch b)
     {
         node.AllowOnly();
-        // main: the newer source; on a tie the branch with weights (the identity shortcut has none)
-        bool aMain = a.Source != b.Source ? a.Source > b.Source : a.Layers.Any(l => l.HasWeights) || !b.Layers.Any(l => l.HasWeights);
+        // main: the newer source; on a tie the branch with more weighted layers (the identity shortcut has none), since
+        // the shortcut may have at most as many as the main branch to be aligned exactly in fixed point
+        bool aMain = a.Source != b.Source ? a.Source > b.Source : a.Layers.Count(l => l.HasWeights) >= b.Layers.Count(l => l.HasWeights);
         (Branch main, Branch shortcut) = aMain ? (a, b) : (b, a);
         if (main.Source != OpenBlock)
             throw node.Error($"adds two branches from the inputs of blocks {a.Source} and {b.Source}, but block {OpenBlock} is open");
