@@ -361,4 +361,18 @@ public class Review20ImporterTests
         Assert.Equal(1L << 8, fixedPoint.Blocks[1].SkipMultiplier);
         Assert.NotNull(x);
     }
+
+    [Fact]
+    public void AGemmBiasOfShapeKByOneIsRefused()
+    {
+        // C = [2, 1] broadcasts against [1, 2] to a 2×2 result; it was taken as a bias per output
+        var b = new OnnxBuilder(3);
+        NodeProto gemm = b.Node("Gemm", [b.Initializer(Seq(6), 2, 3), b.Initializer([1.0, 2.0], 2, 1)], Int("transB", 1));
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{gemm.Name}' (Gemm)", e.Message);
+
+        var ok = new OnnxBuilder(3);
+        ok.Node("Gemm", [ok.Initializer(Seq(6), 2, 3), ok.Initializer([1.0, 2.0], 1, 2)], Int("transB", 1));
+        Assert.Equal([1.0, 2.0], ok.Import().Layers[0] is DenseLayer d ? d.Bias.ToArray() : []);
+    }
 }

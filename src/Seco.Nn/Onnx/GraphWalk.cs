@@ -304,6 +304,9 @@ internal sealed class GraphWalk
         double[] bias = new double[outputs];
         if (OptionalConstant(node, 2, "bias") is { } c)
         {
+            // C broadcasts to [1, outputs] from the right: [K, 1] or [2, K/2] hold K values but are no per-output bias
+            if (c.Dims.Count > 2 || (c.Dims.Count == 2 && c.Dims[0] != 1))
+                throw node.Error($"bias '{c.Name}' of shape [{string.Join(",", c.Dims)}] does not broadcast to [1, {outputs}]");
             double[] cv = OnnxTensors.ToDoubles(c);
             if (cv.Length == 1) Array.Fill(bias, cv[0] * beta);
             else if (cv.Length == outputs) for (int i = 0; i < outputs; i++) bias[i] = cv[i] * beta;
