@@ -375,4 +375,34 @@ public class Review20ImporterTests
         ok.Node("Gemm", [ok.Initializer(Seq(6), 2, 3), ok.Initializer([1.0, 2.0], 1, 2)], Int("transB", 1));
         Assert.Equal([1.0, 2.0], ok.Import().Layers[0] is DenseLayer d ? d.Bias.ToArray() : []);
     }
+
+    [Fact]
+    public void AConcatNamingOneConstantManyTimesIsRefusedBeforeDecodingIt()
+    {
+        // 200 references cost the file ~1 KB; decoding each 4,096-element input cost 32 KB
+        var (b, _) = Stem();
+        string k = b.Int64Initializer([.. Enumerable.Range(0, 4096).Select(i => (long)i)], 4096);
+        b.ConstantNode("Concat", [.. Enumerable.Repeat(k, 200)], Int("axis", 0));
+        Logits(b, 2 * 16);
+        byte[] bytes = b.Build();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ModelFormatException>(() => Seco.Nn.Onnx.OnnxImporter.Parse(bytes, "test.onnx"));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("(Concat)", e.Message);
+        Assert.True(allocated < 2 << 20, $"refusing the node allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void FoldedConstantsShareOneBudget()
+    {
+        // every fold is kept: 20 copies of a 4,096-element constant (a few bytes of file each) kept 640 KB
+        var (b, _) = Stem();
+        string k = b.Int64Initializer([.. Enumerable.Range(0, 4096).Select(i => (long)i)], 4096);
+        for (int i = 0; i < 20; i++)
+            b.ConstantNode("Transpose", [k]);
+        Logits(b, 2 * 16);
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains("(Transpose)", e.Message);
+        Assert.Contains("in all", e.Message);
+    }
 }

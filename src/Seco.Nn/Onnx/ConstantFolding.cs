@@ -24,18 +24,25 @@ internal static class ConstantFolding
     {
         result = null;
         if (!Operators.Contains(node.OpType) || node.Outputs.Count != 1) return false;
-        var inputs = new List<IntTensor?>();
+        var tensors = new List<TensorProto?>();
+        long elements = 0;
         for (int i = 0; i < node.Inputs.Count; i++)
         {
-            if (node.Inputs[i] == "") { inputs.Add(null); continue; }
+            if (node.Inputs[i] == "") { tensors.Add(null); continue; }
             TensorProto? t = input(i);
             if (t is null) return false; // a data tensor: not shape arithmetic
             if (t.DataType is not ((int)TensorProto.Types.DataType.Int64 or (int)TensorProto.Types.DataType.Int32)) return false;
             // a zero-element tensor may still name a huge dimension, which Slice and Transpose would walk index by index
             if (t.Dims.FirstOrDefault(d => d > OnnxTensors.MaxIntegerElements) is var huge and > 0)
                 throw node.Error($"input '{node.Inputs[i]}' has dimension {huge}, more than the {OnnxTensors.MaxIntegerElements} shape arithmetic needs");
-            inputs.Add(new IntTensor([.. t.Dims], OnnxTensors.ToInt64s(t)));
+            elements += OnnxTensors.ElementCount(t);
+            tensors.Add(t);
         }
+        // checked before any input is decoded: a Concat naming one 4,096-element constant 100,000 times costs the file
+        // a few bytes per reference but would decode 8·4,096 bytes for each
+        if (elements > 2 * OnnxTensors.MaxIntegerElements)
+            throw node.Error($"its inputs hold {elements} elements together, more than the {2 * OnnxTensors.MaxIntegerElements} shape arithmetic needs");
+        var inputs = tensors.Select(t => t is null ? null : new IntTensor([.. t.Dims], OnnxTensors.ToInt64s(t))).ToList();
         IntTensor folded = node.OpType switch
         {
             "ConstantOfShape" => ConstantOfShape(node, Required(node, inputs, 0)),

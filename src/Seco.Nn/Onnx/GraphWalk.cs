@@ -38,12 +38,20 @@ internal sealed class GraphWalk
     /// </summary>
     internal const int MaxActivationElements = 1 << 24;
 
+    /// <summary>
+    /// The most elements all folded constants may hold together. Each folded node keeps its result, so without a budget
+    /// a file of n small nodes, each copying one 4,096-element constant, would keep 32 KB per node. torch's option-A
+    /// pads fold to a few dozen elements per shortcut.
+    /// </summary>
+    internal const int MaxFoldedElements = 1 << 16;
+
     private readonly GraphProto _graph;
     private readonly string _source;
     private readonly Dictionary<string, TensorProto> _constants = new();
     private readonly Dictionary<string, Branch> _values = new();
     private readonly List<Layer> _layers = new();
     private readonly List<Shape> _blockInputs = new(); // _blockInputs[j - 1]: the input of block j
+    private long _foldedElements;
 
     public GraphWalk(GraphProto graph, string source)
     {
@@ -132,7 +140,10 @@ internal sealed class GraphWalk
 
         if (ConstantFolding.TryFold(node, i => _constants.GetValueOrDefault(node.Inputs[i]), out TensorProto? folded))
         {
-            _constants[node.Outputs[0]] = folded!;
+            _foldedElements += folded!.Int64Data.Count;
+            if (_foldedElements > MaxFoldedElements)
+                throw node.Error($"the graph's shape arithmetic folds to more than {MaxFoldedElements} elements in all (each fold is kept)");
+            _constants[node.Outputs[0]] = folded;
             return;
         }
         var data = node.Inputs.Where(_values.ContainsKey).ToList();
