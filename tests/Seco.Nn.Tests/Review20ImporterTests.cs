@@ -405,4 +405,31 @@ public class Review20ImporterTests
         Assert.Contains("(Transpose)", e.Message);
         Assert.Contains("in all", e.Message);
     }
+
+    [Fact]
+    public void ManyLayersSharingOneWeightAreBoundedByTheFileSize()
+    {
+        // one 128×128 weight (64 KB) named by 100 Gemm nodes (a few KB): 1.6 million values decoded, 13 MB as doubles
+        var b = new OnnxBuilder(128);
+        string w = b.Initializer(new double[128 * 128], 128, 128);
+        for (int i = 0; i < 100; i++)
+        {
+            b.Node("Gemm", [w], Int("transB", 1));
+            b.Node("Relu", []);
+        }
+        b.Node("Gemm", [w], Int("transB", 1));
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains("(Gemm)", e.Message);
+        Assert.Contains("per byte", e.Message);
+
+        var shared = new OnnxBuilder(128); // four uses of one weight stay within the budget
+        string v = shared.Initializer(new double[128 * 128], 128, 128);
+        for (int i = 0; i < 3; i++)
+        {
+            shared.Node("Gemm", [v], Int("transB", 1));
+            shared.Node("Relu", []);
+        }
+        shared.Node("Gemm", [v], Int("transB", 1));
+        Assert.Equal(4, shared.Import().Blocks.Count);
+    }
 }

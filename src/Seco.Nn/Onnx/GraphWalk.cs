@@ -45,6 +45,13 @@ internal sealed class GraphWalk
     /// </summary>
     internal const int MaxFoldedElements = 1 << 16;
 
+    /// <summary>
+    /// Parameter values decoded beyond one per byte of the graph. A FLOAT weight takes 4 bytes of the file, so this
+    /// allows every weight to be shared by four layers (torch shares weights through Identity); without a bound, n Gemm
+    /// nodes of a few bytes each, all naming one large weight, decoded n copies of it.
+    /// </summary>
+    internal const int DecodeSlack = 1 << 16;
+
     private readonly GraphProto _graph;
     private readonly string _source;
     private readonly Dictionary<string, TensorProto> _constants = new();
@@ -52,11 +59,14 @@ internal sealed class GraphWalk
     private readonly List<Layer> _layers = new();
     private readonly List<Shape> _blockInputs = new(); // _blockInputs[j - 1]: the input of block j
     private long _foldedElements;
+    private long _decodedValues; // parameter values decoded so far, against _decodeBudget
+    private readonly long _decodeBudget;
 
     public GraphWalk(GraphProto graph, string source)
     {
         _graph = graph;
         _source = source;
+        _decodeBudget = graph.CalculateSize() + DecodeSlack;
         foreach (TensorProto t in graph.Initializer) _constants[t.Name] = t;
     }
 
@@ -291,8 +301,8 @@ internal sealed class GraphWalk
             throw node.Error($"kernel_shape [{string.Join(",", ks)}] does not match the weight's {kh}×{kw}");
         var (sh, sw) = Pair(node, "strides", node.Ints("strides"), 1);
         Padding2d pad = Pads(node).Plus(PendingPad(b));
-        double[] weights = OnnxTensors.ToDoubles(w);
-        double[] bias = OptionalConstant(node, 2, "bias") is { } bt ? OnnxTensors.ToDoubles(bt) : new double[oc];
+        double[] weights = Doubles(w);
+        double[] bias = OptionalConstant(node, 2, "bias") is { } bt ? Doubles(bt) : new double[oc];
         if (bias.Length != oc) throw node.Error($"bias has {bias.Length} values for {oc} output channels");
         return b.With(new Conv2dLayer(node.Name, shape, oc, kh, kw, sh, sw, pad, weights, bias));
     }
@@ -309,7 +319,7 @@ internal sealed class GraphWalk
         int outputs = (int)(transB ? bt.Dims[0] : bt.Dims[1]);
         int inputs = (int)(transB ? bt.Dims[1] : bt.Dims[0]);
         if (inputs != b.Shape.Size) throw node.Error($"weight expects {inputs} inputs but the input has {b.Shape.Size}");
-        double[] raw = OnnxTensors.ToDoubles(bt);
+        double[] raw = Doubles(bt);
         double[] w = transB ? raw : Transpose(raw, inputs, outputs);
         for (int i = 0; i < w.Length; i++) w[i] *= alpha;
         double[] bias = new double[outputs];
@@ -318,7 +328,7 @@ internal sealed class GraphWalk
             // C broadcasts to [1, outputs] from the right: [K, 1] or [2, K/2] hold K values but are no per-output bias
             if (c.Dims.Count > 2 || (c.Dims.Count == 2 && c.Dims[0] != 1))
                 throw node.Error($"bias '{c.Name}' of shape [{string.Join(",", c.Dims)}] does not broadcast to [1, {outputs}]");
-            double[] cv = OnnxTensors.ToDoubles(c);
+            double[] cv = Doubles(c);
             if (cv.Length == 1) Array.Fill(bias, cv[0] * beta);
             else if (cv.Length == outputs) for (int i = 0; i < outputs; i++) bias[i] = cv[i] * beta;
             else throw node.Error($"bias has {cv.Length} values for {outputs} outputs");
@@ -334,7 +344,7 @@ internal sealed class GraphWalk
         if (bt.Dims.Count != 2) throw node.Error($"weight '{bt.Name}' must have rank 2 [in, out], has rank {bt.Dims.Count}");
         int inputs = (int)bt.Dims[0], outputs = (int)bt.Dims[1];
         if (inputs != b.Shape.Size) throw node.Error($"weight expects {inputs} inputs but the input has {b.Shape.Size}");
-        return b.With(new DenseLayer(node.Name, inputs, outputs, Transpose(OnnxTensors.ToDoubles(bt), inputs, outputs), new double[outputs]));
+        return b.With(new DenseLayer(node.Name, inputs, outputs, Transpose(Doubles(bt), inputs, outputs), new double[outputs]));
     }
 
     /// <summary>Folds "Add constant" into the bias of the directly preceding Dense or Conv layer.</summary>
@@ -344,7 +354,7 @@ internal sealed class GraphWalk
         if (node.Inputs.Count != 2) throw node.Error("Add needs two inputs");
         int constIndex = node.Inputs[0] == data ? 1 : 0;
         TensorProto addend = Constant(node, constIndex, "addend");
-        double[] c = OnnxTensors.ToDoubles(addend);
+        double[] c = Doubles(addend);
         LinearLayer last = b.Layers.Count > 0 && b.Layers[^1] is { HasWeights: true } l
             ? l
             : throw node.Error("Add of a constant is supported only as the bias of the directly preceding Conv, Gemm or MatMul");
@@ -370,10 +380,10 @@ internal sealed class GraphWalk
         if (branch.Layers.Count == 0 || branch.Layers[^1] is not { HasWeights: true } last)
             throw node.Error("BatchNormalization is supported only directly after a Conv or Gemm, where it is folded into the weights");
         double eps = node.Float("epsilon", 1e-5f);
-        double[] scale = OnnxTensors.ToDoubles(Constant(node, 1, "scale"));
-        double[] shift = OnnxTensors.ToDoubles(Constant(node, 2, "B"));
-        double[] mean = OnnxTensors.ToDoubles(Constant(node, 3, "mean"));
-        double[] variance = OnnxTensors.ToDoubles(Constant(node, 4, "var"));
+        double[] scale = Doubles(Constant(node, 1, "scale"));
+        double[] shift = Doubles(Constant(node, 2, "B"));
+        double[] mean = Doubles(Constant(node, 3, "mean"));
+        double[] variance = Doubles(Constant(node, 4, "var"));
         int channels = last.Output.Channels;
         if (new[] { scale, shift, mean, variance }.Any(a => a.Length != channels))
             throw node.Error($"scale, B, mean and var must each hold {channels} values");
@@ -474,7 +484,7 @@ internal sealed class GraphWalk
         if (node.String("mode", "constant") != "constant") throw node.Error($"mode '{node.String("mode", "")}' is not supported (only constant zero padding)");
         long[] pads = node.Ints("pads") ?? OnnxTensors.ToInt64s(Constant(node, 1, "pads"));
         double value = node.Has("value") ? node.Float("value", 0f)
-            : OptionalConstant(node, 2, "constant_value") is { } cv ? OnnxTensors.ToDoubles(cv).FirstOrDefault() : 0.0;
+            : OptionalConstant(node, 2, "constant_value") is { } cv ? Doubles(cv).FirstOrDefault() : 0.0;
         if (node.Inputs.Count > 3 && node.Inputs[3] != "") throw node.Error("the 'axes' input is not supported");
         if (value != 0) throw node.Error($"padding value {value} is not supported (only 0)");
         if (pads.Length != 8 || pads[0] != 0 || pads[4] != 0 || pads.Any(p => p < 0 || p > 1 << 16))
@@ -514,6 +524,16 @@ internal sealed class GraphWalk
         if (!flatten)
             throw node.Error($"Reshape to [{string.Join(",", target)}] is not a flatten of {b.Shape}; only flattening reshapes are supported");
         return b.With(new FlattenLayer(node.Name, b.Shape));
+    }
+
+    /// <summary>A parameter tensor's values, counted against the decode budget (a shared weight is decoded per use).</summary>
+    private double[] Doubles(TensorProto t)
+    {
+        _decodedValues += OnnxTensors.ElementCount(t);
+        if (_decodedValues > _decodeBudget)
+            throw new FormatException($"tensor '{t.Name}': the layers' parameters decode to more than {_decodeBudget} values, " +
+                                      "one per byte of the graph (a weight shared by many layers is decoded for each)");
+        return OnnxTensors.ToDoubles(t);
     }
 
     private static double[] Transpose(double[] m, int rows, int cols)
