@@ -432,4 +432,16 @@ public class Review20ImporterTests
         shared.Node("Gemm", [v], Int("transB", 1));
         Assert.Equal(4, shared.Import().Blocks.Count);
     }
+
+    [Fact]
+    public void AutoPadValidWithPadsIsRefused()
+    {
+        // ONNX Runtime pads nothing for auto_pad = VALID; the importer applied the pads
+        var b = new OnnxBuilder(1, 4, 4);
+        NodeProto conv = b.Node("Conv", [b.Initializer(Seq(9), 1, 1, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1),
+            new AttributeProto { Name = "auto_pad", Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8("VALID") });
+        Logits(b, 16);
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{conv.Name}' (Conv)", e.Message);
+    }
 }

@@ -276,6 +276,8 @@ internal sealed class GraphWalk
         if (pads is null) return Padding2d.None;
         if (pads.Length != 4 || pads.Any(v => v < 0 || v > 1 << 16))
             throw node.Error($"attribute 'pads' must hold four non-negative values, got [{string.Join(",", pads)}]");
+        if (autoPad == "VALID" && pads.Any(v => v != 0))
+            throw node.Error($"auto_pad = VALID means no padding, yet 'pads' is [{string.Join(",", pads)}]");
         // ONNX order: [x1_begin, x2_begin, x1_end, x2_end] = [top, left, bottom, right]
         return new Padding2d((int)pads[0], (int)pads[1], (int)pads[2], (int)pads[3]);
     }
