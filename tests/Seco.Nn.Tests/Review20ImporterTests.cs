@@ -444,4 +444,18 @@ public class Review20ImporterTests
         var e = Assert.Throws<ModelFormatException>(b.Import);
         Assert.Contains($"node '{conv.Name}' (Conv)", e.Message);
     }
+
+    [Fact]
+    public void AModelTooCostlyToEvaluateIsRefused()
+    {
+        // a 2^20-value input and a 65×65 kernel: 4.4 billion multiply-adds per pass from an 18 KB file
+        var b = new OnnxBuilder(1, 1024, 1024);
+        NodeProto conv = b.Node("Conv", [b.Initializer(new double[65 * 65], 1, 1, 65, 65)], Ints("kernel_shape", 65, 65), Ints("pads", 32, 32, 32, 32));
+        b.Node("Relu", []);
+        b.Node("GlobalAveragePool", []);
+        b.Node("Flatten", []);
+        b.Node("Gemm", [b.Initializer([1.0], 1, 1)], Int("transB", 1));
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{conv.Name}' (Conv2d)", e.Message);
+    }
 }

@@ -102,7 +102,37 @@ internal sealed class GraphWalk
         if (last.Source != OpenBlock)
             throw new ModelFormatException($"{_source}: graph output '{output}' does not continue the last block (it reads the input of block {last.Source}, not of block {OpenBlock})");
         _layers.AddRange(last.Layers);
+        CheckWork();
         return new NeuralModel(name, input: _blockInputs[0], _layers.ToArray());
+    }
+
+    /// <summary>
+    /// The most multiply-adds (and pooling additions) one forward pass may take: 2^32, sixty times ResNet-32's. A 1×1
+    /// input padded to 2^12×2^12 and convolved with a 65×65 kernel is a few kilobytes of file but four billion
+    /// multiply-adds per pass, and the references (float, fixed point, interval bounds) each run several passes.
+    /// </summary>
+    internal const long MaxWork = 1L << 32;
+
+    private void CheckWork()
+    {
+        long work = 0;
+        foreach (Layer layer in _layers)
+        {
+            IEnumerable<Layer> parts = layer is ResidualAddLayer add ? [.. add.Branch, add] : [layer];
+            foreach (Layer part in parts)
+            {
+                work += part switch // each term at most 2^24 · 2^30: no overflow before the check
+                {
+                    Conv2dLayer c => (long)c.Output.Size * c.Input.Channels * c.KernelH * c.KernelW,
+                    AvgPool2dLayer p => (long)p.Output.Size * p.KernelH * p.KernelW,
+                    DenseLayer d => (long)d.Inputs * d.Outputs,
+                    _ => part.Output.Size,
+                };
+                if (work > MaxWork)
+                    throw new ModelFormatException(
+                        $"{_source}: node '{part.Name}' ({part.Kind}): the model needs more than {MaxWork} multiply-adds per inference by this layer");
+            }
+        }
     }
     private (string Name, Shape Shape, bool Matrix) DataInput()
     {
