@@ -458,4 +458,26 @@ public class Review20ImporterTests
         var e = Assert.Throws<ModelFormatException>(b.Import);
         Assert.Contains($"node '{conv.Name}' (Conv2d)", e.Message);
     }
+
+    [Fact]
+    public void ANodeRedefiningATensorIsRefused()
+    {
+        // a Constant reassigning the name of a Conv's output: the ReLU reading that name read the stale convolution
+        var (b, _) = Stem();
+        b.Node("Conv", [b.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
+        string c = b.Current;
+        var value = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64 };
+        value.Dims.Add(1);
+        value.Int64Data.Add(7);
+        string k = b.ConstantNode("Constant", [], new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = value });
+        b.Node("Relu", []);
+        Logits(b, 2 * 16);
+        byte[] bytes = b.Build();
+        var model = ModelProto.Parser.ParseFrom(bytes);
+        NodeProto constant = model.Graph.Node.Single(n => n.Output.Contains(k));
+        constant.Output[0] = c;
+        var e = Assert.Throws<ModelFormatException>(() => Seco.Nn.Onnx.OnnxImporter.Parse(Google.Protobuf.MessageExtensions.ToByteArray(model), "test.onnx"));
+        Assert.Contains($"node '{constant.Name}' (Constant)", e.Message);
+        Assert.Contains("already defined", e.Message);
+    }
 }

@@ -58,6 +58,7 @@ internal sealed class GraphWalk
     private readonly Dictionary<string, Branch> _values = new();
     private readonly List<Layer> _layers = new();
     private readonly List<Shape> _blockInputs = new(); // _blockInputs[j - 1]: the input of block j
+    private readonly HashSet<string> _defined; // every tensor name assigned so far
     private long _foldedElements;
     private long _decodedValues; // parameter values decoded so far, against _decodeBudget
     private readonly long _decodeBudget;
@@ -68,6 +69,7 @@ internal sealed class GraphWalk
         _source = source;
         _decodeBudget = graph.CalculateSize() + DecodeSlack;
         foreach (TensorProto t in graph.Initializer) _constants[t.Name] = t;
+        _defined = [.. graph.Initializer.Select(t => t.Name), .. graph.Input.Select(v => v.Name)];
     }
 
     /// <summary>The newest activation: the input of the block being built.</summary>
@@ -121,7 +123,7 @@ internal sealed class GraphWalk
             IEnumerable<Layer> parts = layer is ResidualAddLayer add ? [.. add.Branch, add] : [layer];
             foreach (Layer part in parts)
             {
-                work += part switch // each term at most 2^24 · 2^30: no overflow before the check
+                work += part switch // each term is below 2^55 (2^24 outputs, at most 2^30 terms each): no overflow before the check
                 {
                     Conv2dLayer c => (long)c.Output.Size * c.Input.Channels * c.KernelH * c.KernelW,
                     AvgPool2dLayer p => (long)p.Output.Size * p.KernelH * p.KernelW,
@@ -134,6 +136,7 @@ internal sealed class GraphWalk
             }
         }
     }
+
     private (string Name, Shape Shape, bool Matrix) DataInput()
     {
         var inputs = _graph.Input.Where(v => !_constants.ContainsKey(v.Name)).ToList();
@@ -165,6 +168,12 @@ internal sealed class GraphWalk
             throw node.Error($"operator from domain '{domain}' is not supported (only the default ONNX domain)");
         if (node.Outputs.Count == 0 || node.Outputs[0] == "")
             throw node.Error("the node has no output");
+        foreach (string output in node.Outputs)
+        {
+            // ONNX graphs assign each name once; a redefinition would leave the walk reading a stale data tensor or constant
+            if (output != "" && !_defined.Add(output))
+                throw node.Error($"output '{output}' is already defined (by an initializer, the graph input or an earlier node)");
+        }
         if (node.OpType == "Constant")
         {
             TensorProto t = node.Tensor("value") ?? throw node.Error("only the 'value' form of Constant is supported");
