@@ -480,4 +480,19 @@ public class Review20ImporterTests
         Assert.Contains($"node '{constant.Name}' (Constant)", e.Message);
         Assert.Contains("already defined", e.Message);
     }
+
+    [Fact]
+    public void BatchNormsFoldingToAnInfiniteWeightAreRefused()
+    {
+        // each fold multiplies by 3e38 / sqrt(1e-45) ≈ 1e61: six in a row overflow double, and the float reference gave NaN
+        var b = new OnnxBuilder(1, 2, 2);
+        b.Node("Conv", [b.Initializer([1.0], 1, 1, 1, 1)], Ints("kernel_shape", 1, 1));
+        NodeProto? last = null;
+        for (int i = 0; i < 6; i++)
+            last = b.Node("BatchNormalization", [b.Initializer([3e38], 1), b.Initializer([0.0], 1), b.Initializer([0.0], 1), b.Initializer([0.0], 1)],
+                Float("epsilon", 1e-45f));
+        Logits(b, 4);
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains($"node '{last!.Name}' (BatchNormalization)", e.Message);
+    }
 }

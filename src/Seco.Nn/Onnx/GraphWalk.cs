@@ -437,6 +437,9 @@ internal sealed class GraphWalk
             for (int k = 0; k < perChannel; k++) w[ch * perChannel + k] *= g;
             b[ch] = (b[ch] - mean[ch]) * g + shift[ch];
         }
+        // each fold may scale by up to 2^200 (a float scale over the root of a denormal epsilon): a few in a row overflow
+        if (!w.All(double.IsFinite) || !b.All(double.IsFinite))
+            throw node.Error($"folding it into '{last.Name}' makes a weight or bias non-finite");
         return branch.WithLast(WithParameters(last, w, b));
     }
 
