@@ -495,4 +495,32 @@ public class Review20ImporterTests
         var e = Assert.Throws<ModelFormatException>(b.Import);
         Assert.Contains($"node '{last!.Name}' (BatchNormalization)", e.Message);
     }
+
+    [Fact]
+    public void DropoutInTrainingModeIsRefused()
+    {
+        // Dropout(x, ratio, training_mode = true) zeroes values at random; it was imported as the identity
+        var (b, _) = Stem();
+        var training = new TensorProto { Name = "training", DataType = (int)TensorProto.Types.DataType.Bool };
+        training.RawData = Google.Protobuf.ByteString.CopyFrom(1);
+        string ratio = b.Initializer([0.5], 1);
+        b.Node("Conv", [b.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
+        NodeProto dropout = b.Node("Dropout", [ratio, "training"]);
+        Logits(b, 2 * 16);
+        var model = ModelProto.Parser.ParseFrom(b.Build());
+        model.Graph.Initializer.Add(training);
+        var e = Assert.Throws<ModelFormatException>(() => Seco.Nn.Onnx.OnnxImporter.Parse(Google.Protobuf.MessageExtensions.ToByteArray(model), "test.onnx"));
+        Assert.Contains($"node '{dropout.Name}' (Dropout)", e.Message);
+        Assert.Contains("training_mode = true", e.Message);
+        training.RawData = Google.Protobuf.ByteString.CopyFrom(0); // inference mode: the identity
+        Assert.Equal(3, Seco.Nn.Onnx.OnnxImporter.Parse(Google.Protobuf.MessageExtensions.ToByteArray(model), "test.onnx").Output.Size);
+
+        var (c, _) = Stem();
+        c.Node("Conv", [c.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
+        NodeProto old = c.Node("Dropout", [], Int("is_test", 0));
+        Logits(c, 2 * 16);
+        string message = Assert.Throws<ModelFormatException>(c.Import).Message;
+        Assert.Contains($"node '{old.Name}' (Dropout)", message);
+        Assert.Contains("is_test = 0", message);
+    }
 }

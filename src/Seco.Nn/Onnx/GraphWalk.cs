@@ -226,7 +226,8 @@ internal sealed class GraphWalk
             "Flatten" => Flatten(node, b),
             "Reshape" => Reshape(node, b),
             "BatchNormalization" => BatchNorm(node, b),
-            "Identity" or "Dropout" => b,
+            "Identity" => Pass(node, b),
+            "Dropout" => Dropout(node, b),
             _ => throw node.Error($"unsupported operator (Seco.Nn supports {string.Join(", ", OnnxImporter.SupportedOperators)})"),
         };
         Int128 values = (Int128)next.Shape.Channels * next.Shape.Height * next.Shape.Width;
@@ -235,6 +236,28 @@ internal sealed class GraphWalk
         if (values == 0)
             throw node.Error($"its output {next.Shape} has no values");
         _values[node.Outputs[0]] = next;
+    }
+
+    private static Branch Pass(OnnxNode node, Branch b)
+    {
+        node.AllowOnly();
+        return b;
+    }
+
+    /// <summary>Dropout at inference is the identity; in training mode (is_test = 0, or training_mode true) it is random.</summary>
+    private Branch Dropout(OnnxNode node, Branch b)
+    {
+        node.AllowOnly("ratio", "seed", "is_test");
+        if (node.Has("is_test") && node.Int("is_test", 1) == 0)
+            throw node.Error("is_test = 0 drops values at random (training mode); only inference-mode Dropout is the identity");
+        if (OptionalConstant(node, 2, "training_mode") is { } mode)
+        {
+            bool training = mode.DataType == (int)TensorProto.Types.DataType.Bool // BOOL: raw bytes or int32_data
+                ? (mode.HasRawData ? mode.RawData.Any(v => v != 0) : mode.Int32Data.Any(v => v != 0))
+                : Doubles(mode).Any(v => v != 0);
+            if (training) throw node.Error("training_mode = true drops values at random; only inference-mode Dropout is the identity");
+        }
+        return b;
     }
 
     /// <summary>ReLU closes the open block: its main branch's layers, the residual add if any, then the ReLU.</summary>
