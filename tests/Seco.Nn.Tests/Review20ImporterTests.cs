@@ -523,4 +523,21 @@ public class Review20ImporterTests
         Assert.Contains($"node '{old.Name}' (Dropout)", message);
         Assert.Contains("is_test = 0", message);
     }
+
+    [Fact]
+    public void ALongChainOfLayersImportsInLinearTime()
+    {
+        // 60,000 1×1 average pools (4 MB): each node copied its branch's layer list, so the import took n² steps (about a
+        // minute here; a 100 MB file, hours)
+        var b = new OnnxBuilder(1, 1, 1);
+        for (int i = 0; i < 60_000; i++)
+            b.Node("AveragePool", [], Ints("kernel_shape", 1, 1));
+        b.Node("Flatten", []);
+        b.Node("Gemm", [b.Initializer([1.0], 1, 1)], Int("transB", 1));
+        byte[] bytes = b.Build();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        NeuralModel m = Seco.Nn.Onnx.OnnxImporter.Parse(bytes, "test.onnx");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the import took {clock.Elapsed}");
+        Assert.Equal(60_002, m.Layers.Count);
+    }
 }
