@@ -540,4 +540,27 @@ public class Review20ImporterTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the import took {clock.Elapsed}");
         Assert.Equal(60_002, m.Layers.Count);
     }
+
+    [Fact]
+    public void ManyResidualAddsOfALongShortcutImportInLinearTime()
+    {
+        // 30,000 Adds, each of a Conv and one 30,000-layer shortcut: every Add counted and re-checked the whole
+        // shortcut, 47 s here
+        var (b, x) = Stem();
+        b.Node("Conv", [b.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
+        string c = b.Current;
+        b.From(x);
+        for (int i = 0; i < 30_000; i++)
+            b.Node("AveragePool", [], Ints("kernel_shape", 1, 1));
+        string shortcut = b.Current;
+        for (int i = 0; i < 30_000; i++)
+            b.From(c).Join(shortcut);
+        b.Node("Relu", []);
+        Logits(b, 2 * 16);
+        byte[] bytes = b.Build();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        NeuralModel m = Seco.Nn.Onnx.OnnxImporter.Parse(bytes, "test.onnx");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the import took {clock.Elapsed}");
+        Assert.Equal(30_000, m.Blocks[1].Skip!.Branch.Count);
+    }
 }

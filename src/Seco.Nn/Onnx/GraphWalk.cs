@@ -23,7 +23,14 @@ internal sealed class GraphWalk
         public (Padding2d Pad, string Node)? PendingPad { get; init; }
 
         /// <summary>The residual add that ended this branch (only a ReLU may follow).</summary>
-        public ResidualAddLayer? Added { get; init; }
+        /// <remarks>
+        /// Held as the Add's name and its shortcut branch; the <see cref="ResidualAddLayer"/> (which walks the shortcut's
+        /// layers) is built once, by the ReLU that closes the block, not by each of many Adds reading one long branch.
+        /// </remarks>
+        public (string Name, Branch Shortcut)? Added { get; init; }
+
+        /// <summary>How many of <see cref="Layers"/> have weights (kept, so a residual Add need not count them).</summary>
+        public int Weighted { get; init; }
 
         /// <summary>
         /// Whether the tensor is 2-D [N, K] (after Flatten, Reshape, Gemm or MatMul, or a 2-D graph input) rather than
@@ -32,9 +39,18 @@ internal sealed class GraphWalk
         public bool Matrix { get; init; }
 
         public Branch With(LinearLayer layer) =>
-            new(Source, Layers.Add(layer), layer.Output) { Matrix = Matrix || layer is FlattenLayer or DenseLayer };
+            new(Source, Layers.Add(layer), layer.Output)
+            {
+                Matrix = Matrix || layer is FlattenLayer or DenseLayer,
+                Weighted = Weighted + (layer.HasWeights ? 1 : 0),
+            };
 
-        public Branch WithLast(LinearLayer layer) => new(Source, Layers.SetItem(Layers.Count - 1, layer), layer.Output) { Matrix = Matrix };
+        public Branch WithLast(LinearLayer layer) =>
+            new(Source, Layers.SetItem(Layers.Count - 1, layer), layer.Output)
+            {
+                Matrix = Matrix,
+                Weighted = Weighted - (Layers[^1].HasWeights ? 1 : 0) + (layer.HasWeights ? 1 : 0),
+            };
     }
 
     /// <summary>
@@ -275,7 +291,8 @@ internal sealed class GraphWalk
         if (b.Layers.Count == 0)
             throw node.Error("does not follow a linear layer (each ReLU must close a run of linear layers)");
         _layers.AddRange(b.Layers);
-        if (b.Added is { } add) _layers.Add(add);
+        if (b.Added is { } add)
+            _layers.Add(new ResidualAddLayer(add.Name, b.Shape, add.Shortcut.Source, _blockInputs[add.Shortcut.Source - 1], add.Shortcut.Layers));
         _layers.Add(new ReluLayer(node.Name, b.Shape));
         _blockInputs.Add(b.Shape);
         return new Branch(OpenBlock, [], b.Shape) { Matrix = b.Matrix };
@@ -291,7 +308,7 @@ internal sealed class GraphWalk
         node.AllowOnly();
         // main: the newer source; on a tie the branch with more weighted layers (the identity shortcut has none), since
         // the shortcut may have at most as many as the main branch to be aligned exactly in fixed point
-        bool aMain = a.Source != b.Source ? a.Source > b.Source : a.Layers.Count(l => l.HasWeights) >= b.Layers.Count(l => l.HasWeights);
+        bool aMain = a.Source != b.Source ? a.Source > b.Source : a.Weighted >= b.Weighted;
         (Branch main, Branch shortcut) = aMain ? (a, b) : (b, a);
         if (main.Source != OpenBlock)
             throw node.Error($"adds two branches from the inputs of blocks {a.Source} and {b.Source}, but block {OpenBlock} is open");
@@ -300,15 +317,14 @@ internal sealed class GraphWalk
             if (x.Added is not null) throw node.Error("adds to a branch that already has a residual add; one shortcut per block is supported");
             if (x.PendingPad is { } pad) throw new ModelFormatException($"{_source}: node '{pad.Node}' (Pad): a Pad must be followed by Conv or AveragePool, not Add");
         }
-        if (!main.Layers.Any(l => l.HasWeights))
+        if (main.Weighted == 0)
             throw node.Error("needs a Conv or Gemm on the block's main branch before the residual add");
         if (main.Matrix != shortcut.Matrix)
             throw node.Error($"adds a flattened [N,K] tensor and an [N,C,H,W] one ({main.Shape}); ONNX broadcasting makes that a larger " +
                              "tensor, not an element-wise sum (broadcasting is not supported)");
         if (main.Shape != shortcut.Shape)
             throw node.Error($"adds {main.Shape} and {shortcut.Shape}; the shortcut must have the block's output shape (broadcasting is not supported)");
-        var residual = new ResidualAddLayer(node.Name, main.Shape, shortcut.Source, _blockInputs[shortcut.Source - 1], shortcut.Layers);
-        _values[node.Outputs[0]] = main with { Added = residual };
+        _values[node.Outputs[0]] = main with { Added = (node.Name, shortcut) };
     }
 
     private TensorProto Constant(OnnxNode node, int inputIndex, string role)
