@@ -563,4 +563,22 @@ public class Review20ImporterTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the import took {clock.Elapsed}");
         Assert.Equal(30_000, m.Blocks[1].Skip!.Branch.Count);
     }
+
+    [Fact]
+    public void ManyLargeActivationsAreRefused()
+    {
+        // 20 blocks of 1×2048×2048 (2^22 values each, cheap 1×1 convolutions): the fixed-point reference keeps every
+        // block's input and output, 40 arrays of 2^22 longs (1.3 GB) for one inference
+        var b = new OnnxBuilder(1, 2048, 2048);
+        for (int i = 0; i < 20; i++)
+        {
+            b.Node("Conv", [b.Initializer([1.0], 1, 1, 1, 1)], Ints("kernel_shape", 1, 1));
+            b.Node("Relu", []);
+        }
+        b.Node("GlobalAveragePool", []);
+        b.Node("Flatten", []);
+        b.Node("Gemm", [b.Initializer([1.0], 1, 1)], Int("transB", 1));
+        var e = Assert.Throws<ModelFormatException>(b.Import);
+        Assert.Contains("in all", e.Message);
+    }
 }

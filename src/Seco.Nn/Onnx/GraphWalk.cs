@@ -136,11 +136,21 @@ internal sealed class GraphWalk
     /// </summary>
     internal const long MaxWork = 1L << 32;
 
+    /// <summary>
+    /// The most values all layer outputs may hold together: 2^26. The references keep every block's input (a shortcut's
+    /// source) and output, so a long chain of activations, each within <see cref="MaxActivationElements"/>, is held at once.
+    /// </summary>
+    internal const long MaxTotalActivations = 1L << 26;
+
     private void CheckWork()
     {
-        long work = 0;
+        long work = 0, held = 0;
         foreach (Layer layer in _layers)
         {
+            held += layer.Output.Size;
+            if (held > MaxTotalActivations)
+                throw new ModelFormatException(
+                    $"{_source}: node '{layer.Name}' ({layer.Kind}): the model's layers output more than {MaxTotalActivations} values in all by this layer");
             IEnumerable<Layer> parts = layer is ResidualAddLayer add ? [.. add.Branch, add] : [layer];
             foreach (Layer part in parts)
             {
