@@ -47,7 +47,10 @@ public sealed class ImageSet
     /// Whether the images can feed a model with input <paramref name="shape"/>: as they are (1×R×C, or R·C values), or —
     /// for a 3×(R+4)×(C+4) input such as ResNet-32's 3×32×32 — through <see cref="InputFor"/>'s transform.
     /// </summary>
-    public bool Fits(Layers.Shape shape) => shape.Size == PixelsPerImage || IsRgbPadded(shape);
+    public bool Fits(Layers.Shape shape) => IsAsItIs(shape) || IsRgbPadded(shape);
+
+    /// <summary>1×R×C or a vector of R·C values; another shape of R·C values (4×(R/2)×(C/2)) would reorder the pixels.</summary>
+    private bool IsAsItIs(Layers.Shape shape) => shape == new Layers.Shape(1, Rows, Columns) || shape == Layers.Shape.Vector(PixelsPerImage);
 
     private bool IsRgbPadded(Layers.Shape shape) => shape == new Layers.Shape(3, Rows + 4, Columns + 4);
 
@@ -59,7 +62,7 @@ public sealed class ImageSet
     /// </summary>
     public double[] InputFor(int index, Layers.Shape shape)
     {
-        if (shape.Size == PixelsPerImage) return Input(index);
+        if (IsAsItIs(shape)) return Input(index);
         if (!IsRgbPadded(shape))
             throw new ArgumentException($"images of {Rows}×{Columns} cannot feed an input of {shape}");
         double[] grey = Input(index);

@@ -53,7 +53,10 @@ public sealed class FixedPointModel
             int outScale = layer.HasWeights ? scale + f : scale;
             long[] w = Quantize(layer.Weights, f, layer);
             long[] b = Quantize(Scaled(layer.Bias, pooled), outScale, layer);
-            pooled = checked(pooled * layer.PoolDivisor);
+            if (pooled > long.MaxValue / layer.PoolDivisor)
+                throw new ModelFormatException(
+                    $"layer '{layer.Name}' ({layer.Kind}): the product of the pooling divisors up to this layer exceeds 64 bits");
+            pooled *= layer.PoolDivisor;
             layers.Add(new QuantizedLayer(layer, w, b, scale, outScale));
             scale = outScale;
         }
@@ -72,7 +75,8 @@ public sealed class FixedPointModel
         var q = new long[values.Length];
         for (int i = 0; i < q.Length; i++)
         {
-            long v = FixedPointFormat.Quantize(values[i], scaleBits);
+            // past 2^63 Quantize throws OverflowException; anything that large exceeds p/2 anyway
+            long v = Math.Abs(Math.ScaleB(values[i], scaleBits)) < 9e18 ? FixedPointFormat.Quantize(values[i], scaleBits) : long.MaxValue;
             if (Math.Abs(v) > Field.PrimeField.HalfP)
                 throw new ModelFormatException(
                     $"layer '{layer.Name}' ({layer.Kind}): parameter {values[i]} at scale 2^{scaleBits} exceeds p/2 and cannot be represented in Z_p");

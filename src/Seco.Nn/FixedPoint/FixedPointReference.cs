@@ -38,10 +38,20 @@ public static class FixedPointReference
         foreach (FixedPointBlock block in model.Blocks)
         {
             blockInputs.Add(x);
-            foreach (QuantizedLayer layer in block.Layers)
-                x = layer.Apply(x);
-            if (block.Block.Skip is { } skip)
-                AddShortcut(x, block, blockInputs[skip.Source - 1]);
+            try
+            {
+                foreach (QuantizedLayer layer in block.Layers)
+                    x = layer.Apply(x);
+                if (block.Block.Skip is { } skip)
+                    AddShortcut(x, block, blockInputs[skip.Source - 1]);
+            }
+            catch (OverflowException e)
+            {
+                // the checked kernels refuse to wrap 64 bits; a value that large is far past p/2, so the model overflows Z_p
+                throw new ModelFormatException(
+                    $"{model.Model.Name}: block {block.Block.Index}: a linear output exceeds 64 bits for this input, far beyond p/2 " +
+                    "(the model overflows Z_p; HeadroomAnalysis bounds it)", e);
+            }
             long max = 0;
             for (int i = 0; i < x.Length; i++)
             {

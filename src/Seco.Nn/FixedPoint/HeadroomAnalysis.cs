@@ -34,27 +34,24 @@ public static class HeadroomAnalysis
         Int128[] hi = Enumerable.Repeat(hi0, n).ToArray();
         var result = new List<BlockHeadroom>();
         var inputs = new List<(Int128[] Lo, Int128[] Hi)>(); // the box of block j's input (a shortcut's source)
+        bool beyond = false; // a bound past 2^127: this block and every later one may overflow
         foreach (FixedPointBlock block in model.Blocks)
         {
             inputs.Add((lo, hi));
-            Int128 worst = 0;
-            foreach (QuantizedLayer q in block.Layers)
+            Int128 worst = Int128.MaxValue;
+            if (!beyond)
             {
-                (lo, hi) = Propagate(q, lo, hi);
-                worst = Max(worst, Widest(lo, hi));
-            }
-            if (block.Block.Skip is { } skip)
-            {
-                // the shortcut's box, scaled by M > 0 (monotone), added to the main branch's: a sum of boxes
-                (Int128[] slo, Int128[] shi) = inputs[skip.Source - 1];
-                foreach (QuantizedLayer q in block.SkipLayers)
-                    (slo, shi) = Propagate(q, slo, shi);
-                lo = [.. lo.Select((v, i) => v + (block.SkipMultiplier * slo[i]))];
-                hi = [.. hi.Select((v, i) => v + (block.SkipMultiplier * shi[i]))];
-                worst = Max(worst, Widest(lo, hi));
+                try
+                {
+                    worst = Block(block, inputs, ref lo, ref hi);
+                }
+                catch (OverflowException)
+                {
+                    beyond = true; // the checked kernels refuse to wrap: the bound exceeds Int128, so it is vacuous
+                }
             }
             result.Add(new BlockHeadroom(block.Block.Index, block.Block.Describe(), worst));
-            if (block.Block.HasRelu)
+            if (block.Block.HasRelu && !beyond)
             {
                 for (int i = 0; i < lo.Length; i++)
                 {
@@ -64,6 +61,29 @@ public static class HeadroomAnalysis
             }
         }
         return result;
+    }
+
+    /// <summary>Propagates the box through one block's linear part (and its shortcut); returns its widest bound.</summary>
+    private static Int128 Block(FixedPointBlock block, List<(Int128[] Lo, Int128[] Hi)> inputs, ref Int128[] lo, ref Int128[] hi)
+    {
+        Int128 worst = 0;
+        foreach (QuantizedLayer q in block.Layers)
+        {
+            (lo, hi) = Propagate(q, lo, hi);
+            worst = Max(worst, Widest(lo, hi));
+        }
+        if (block.Block.Skip is { } skip)
+        {
+            // the shortcut's box, scaled by M > 0 (monotone), added to the main branch's: a sum of boxes
+            (Int128[] slo, Int128[] shi) = inputs[skip.Source - 1];
+            foreach (QuantizedLayer q in block.SkipLayers)
+                (slo, shi) = Propagate(q, slo, shi);
+            Int128[] l = lo, h = hi;
+            lo = [.. l.Select((v, i) => checked(v + (block.SkipMultiplier * slo[i])))];
+            hi = [.. h.Select((v, i) => checked(v + (block.SkipMultiplier * shi[i])))];
+            worst = Max(worst, Widest(lo, hi));
+        }
+        return worst;
     }
 
     private static (Int128[] Lo, Int128[] Hi) Propagate(QuantizedLayer q, Int128[] lo, Int128[] hi)
@@ -95,7 +115,7 @@ public static class HeadroomAnalysis
 
     private static Int128[] Add(Int128[] a, Int128[] b)
     {
-        for (int i = 0; i < a.Length; i++) a[i] += b[i];
+        for (int i = 0; i < a.Length; i++) a[i] = checked(a[i] + b[i]);
         return a;
     }
 

@@ -12,12 +12,17 @@ public sealed class AvgPool2dLayer : LinearLayer
     public AvgPool2dLayer(string name, Shape input, int kernelH, int kernelW, int strideH, int strideW, Padding2d padding)
         : base(name, input, Conv2dLayer.OutputShape(name, input, input.Channels, kernelH, kernelW, strideH, strideW, padding))
     {
+        if ((long)kernelH * kernelW > MaxWindow)
+            throw new ArgumentException($"layer '{name}': a {kernelH}×{kernelW} window has more than {MaxWindow} values (its divisor would overflow)");
         KernelH = kernelH;
         KernelW = kernelW;
         StrideH = strideH;
         StrideW = strideW;
         Padding = padding;
     }
+
+    /// <summary>The largest divisor kH·kW (2^30; a wider window over a padded input wrapped the int divisor).</summary>
+    public const int MaxWindow = 1 << 30;
 
     public int KernelH { get; }
     public int KernelW { get; }

@@ -24,15 +24,25 @@ internal static class ConstantFolding
     {
         result = null;
         if (!Operators.Contains(node.OpType) || node.Outputs.Count != 1) return false;
-        var inputs = new List<IntTensor?>();
+        var tensors = new List<TensorProto?>();
+        long elements = 0;
         for (int i = 0; i < node.Inputs.Count; i++)
         {
-            if (node.Inputs[i] == "") { inputs.Add(null); continue; }
+            if (node.Inputs[i] == "") { tensors.Add(null); continue; }
             TensorProto? t = input(i);
             if (t is null) return false; // a data tensor: not shape arithmetic
             if (t.DataType is not ((int)TensorProto.Types.DataType.Int64 or (int)TensorProto.Types.DataType.Int32)) return false;
-            inputs.Add(new IntTensor([.. t.Dims], OnnxTensors.ToInt64s(t)));
+            // a zero-element tensor may still name a huge dimension, which Slice and Transpose would walk index by index
+            if (t.Dims.FirstOrDefault(d => d > OnnxTensors.MaxIntegerElements) is var huge and > 0)
+                throw node.Error($"input '{node.Inputs[i]}' has dimension {huge}, more than the {OnnxTensors.MaxIntegerElements} shape arithmetic needs");
+            elements += OnnxTensors.ElementCount(t);
+            tensors.Add(t);
         }
+        // checked before any input is decoded: a Concat naming one 4,096-element constant 100,000 times costs the file
+        // a few bytes per reference but would decode 8·4,096 bytes for each
+        if (elements > 2 * OnnxTensors.MaxIntegerElements)
+            throw node.Error($"its inputs hold {elements} elements together, more than the {2 * OnnxTensors.MaxIntegerElements} shape arithmetic needs");
+        var inputs = tensors.Select(t => t is null ? null : new IntTensor([.. t.Dims], OnnxTensors.ToInt64s(t))).ToList();
         IntTensor folded = node.OpType switch
         {
             "ConstantOfShape" => ConstantOfShape(node, Required(node, inputs, 0)),
@@ -60,7 +70,8 @@ internal static class ConstantFolding
         foreach (long d in dims)
         {
             if (d < 0) throw node.Error($"negative dimension {d}");
-            n *= d;
+            if (d > OnnxTensors.MaxIntegerElements) throw node.Error($"dimension {d} is more than the {OnnxTensors.MaxIntegerElements} shape arithmetic needs");
+            n *= d; // both factors are at most MaxIntegerElements: no overflow
             if (n > OnnxTensors.MaxIntegerElements) throw node.Error($"folds to more than {OnnxTensors.MaxIntegerElements} elements");
         }
         return n;
@@ -99,13 +110,14 @@ internal static class ConstantFolding
         long known = 1;
         for (int i = 0; i < dims.Length; i++)
         {
-            if (dims[i] == 0 && i < data.Rank) dims[i] = data.Dims[i];
+            if (dims[i] == 0 && i < data.Rank && node.Int("allowzero", 0) == 0) dims[i] = data.Dims[i]; // allowzero = 1: a literal 0
             if (dims[i] == -1)
             {
                 if (unknown >= 0) throw node.Error("more than one -1 in the target shape");
                 unknown = i;
             }
             else if (dims[i] < 0) throw node.Error($"invalid target dimension {dims[i]}");
+            else if (dims[i] > OnnxTensors.MaxIntegerElements) throw node.Error("target shape too large");
             else known *= dims[i];
             if (known > OnnxTensors.MaxIntegerElements) throw node.Error("target shape too large");
         }
@@ -138,12 +150,15 @@ internal static class ConstantFolding
             throw node.Error("starts, ends, axes and steps differ in length");
         // per axis, the selected indices (ONNX Slice semantics: clamp, negative steps walk backwards)
         var pick = data.Dims.Select(d => Enumerable.Range(0, (int)d).Select(i => (long)i).ToArray()).ToArray();
+        var seen = new HashSet<long>();
         for (int k = 0; k < axes.Length; k++)
         {
             long axis = axes[k] < 0 ? axes[k] + data.Rank : axes[k];
             if (axis < 0 || axis >= data.Rank) throw node.Error($"axis {axes[k]} out of range for rank {data.Rank}");
+            if (!seen.Add(axis)) throw node.Error($"axis {axes[k]} is sliced more than once");
             long dim = data.Dims[axis], step = steps[k];
             if (step == 0) throw node.Error("step 0");
+            step = Math.Clamp(step, -dim - 1, dim + 1); // a longer step selects only the start, and i += step cannot overflow
             long start = starts[k] < 0 ? starts[k] + dim : starts[k], end = ends[k] < 0 && ends[k] > long.MinValue + dim ? ends[k] + dim : ends[k];
             var chosen = new List<long>();
             if (step > 0)
@@ -222,9 +237,9 @@ internal static class ConstantFolding
     private static IntTensor Squeeze(OnnxNode node, IntTensor data, IntTensor? axes)
     {
         node.AllowOnly();
-        var drop = axes is null
-            ? [.. Enumerable.Range(0, data.Rank).Where(i => data.Dims[i] == 1)]
-            : axes.Values.Select(a => (int)(a < 0 ? a + data.Rank : a)).ToHashSet();
+        HashSet<long> drop = axes is null
+            ? [.. Enumerable.Range(0, data.Rank).Where(i => data.Dims[i] == 1).Select(i => (long)i)]
+            : [.. axes.Values.Select(a => a < 0 ? a + data.Rank : a)]; // no (int) cast: axis 2^32 is not axis 0
         if (drop.Any(a => a < 0 || a >= data.Rank || data.Dims[a] != 1)) throw node.Error("can only squeeze axes of size 1");
         return new IntTensor([.. data.Dims.Where((_, i) => !drop.Contains(i))], data.Values);
     }

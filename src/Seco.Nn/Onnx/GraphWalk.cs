@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Seco.Nn.Layers;
 using Seco.Nn.Onnx.Proto;
 
@@ -13,19 +14,64 @@ namespace Seco.Nn.Onnx;
 internal sealed class GraphWalk
 {
     /// <summary>A tensor of the data path: <see cref="Layers"/> applied to the input of block <see cref="Source"/>.</summary>
-    private sealed record Branch(int Source, IReadOnlyList<LinearLayer> Layers, Shape Shape)
+    /// <remarks>
+    /// The layers are an immutable list: every node extends a branch into a new one (the old stays valid for other
+    /// readers), and copying an array per node made a chain of n layers cost n² (a 3 MB file took 28 s).
+    /// </remarks>
+    private sealed record Branch(int Source, ImmutableList<LinearLayer> Layers, Shape Shape)
     {
         public (Padding2d Pad, string Node)? PendingPad { get; init; }
 
         /// <summary>The residual add that ended this branch (only a ReLU may follow).</summary>
-        public ResidualAddLayer? Added { get; init; }
+        /// <remarks>
+        /// Held as the Add's name and its shortcut branch; the <see cref="ResidualAddLayer"/> (which walks the shortcut's
+        /// layers) is built once, by the ReLU that closes the block, not by each of many Adds reading one long branch.
+        /// </remarks>
+        public (string Name, Branch Shortcut)? Added { get; init; }
 
-        public bool Flattened => Layers.Count > 0 && Layers[^1] is FlattenLayer;
+        /// <summary>How many of <see cref="Layers"/> have weights (kept, so a residual Add need not count them).</summary>
+        public int Weighted { get; init; }
 
-        public Branch With(LinearLayer layer) => new(Source, [.. Layers, layer], layer.Output);
+        /// <summary>
+        /// Whether the tensor is 2-D [N, K] (after Flatten, Reshape, Gemm or MatMul, or a 2-D graph input) rather than
+        /// [N, C, H, W]; a K×1×1 shape alone does not say which, and ONNX broadcasting treats the two differently.
+        /// </summary>
+        public bool Matrix { get; init; }
 
-        public Branch WithLast(LinearLayer layer) => new(Source, [.. Layers.Take(Layers.Count - 1), layer], layer.Output);
+        public Branch With(LinearLayer layer) =>
+            new(Source, Layers.Add(layer), layer.Output)
+            {
+                Matrix = Matrix || layer is FlattenLayer or DenseLayer,
+                Weighted = Weighted + (layer.HasWeights ? 1 : 0),
+            };
+
+        public Branch WithLast(LinearLayer layer) =>
+            new(Source, Layers.SetItem(Layers.Count - 1, layer), layer.Output)
+            {
+                Matrix = Matrix,
+                Weighted = Weighted - (Layers[^1].HasWeights ? 1 : 0) + (layer.HasWeights ? 1 : 0),
+            };
     }
+
+    /// <summary>
+    /// The most values one activation may hold (ResNet-32's largest has 16,384). A few bytes of attributes — a 1×1
+    /// input padded by 65,536 — describe an activation of 2^34 values, which no reference could evaluate.
+    /// </summary>
+    internal const int MaxActivationElements = 1 << 24;
+
+    /// <summary>
+    /// The most elements all folded constants may hold together. Each folded node keeps its result, so without a budget
+    /// a file of n small nodes, each copying one 4,096-element constant, would keep 32 KB per node. torch's option-A
+    /// pads fold to a few dozen elements per shortcut.
+    /// </summary>
+    internal const int MaxFoldedElements = 1 << 16;
+
+    /// <summary>
+    /// Parameter values decoded beyond one per byte of the graph. A FLOAT weight takes 4 bytes of the file, so this
+    /// allows every weight to be shared by four layers (torch shares weights through Identity); without a bound, n Gemm
+    /// nodes of a few bytes each, all naming one large weight, decoded n copies of it.
+    /// </summary>
+    internal const int DecodeSlack = 1 << 16;
 
     private readonly GraphProto _graph;
     private readonly string _source;
@@ -33,12 +79,18 @@ internal sealed class GraphWalk
     private readonly Dictionary<string, Branch> _values = new();
     private readonly List<Layer> _layers = new();
     private readonly List<Shape> _blockInputs = new(); // _blockInputs[j - 1]: the input of block j
+    private readonly HashSet<string> _defined; // every tensor name assigned so far
+    private long _foldedElements;
+    private long _decodedValues; // parameter values decoded so far, against _decodeBudget
+    private readonly long _decodeBudget;
 
     public GraphWalk(GraphProto graph, string source)
     {
         _graph = graph;
         _source = source;
+        _decodeBudget = graph.CalculateSize() + DecodeSlack;
         foreach (TensorProto t in graph.Initializer) _constants[t.Name] = t;
+        _defined = [.. graph.Initializer.Select(t => t.Name), .. graph.Input.Select(v => v.Name)];
     }
 
     /// <summary>The newest activation: the input of the block being built.</summary>
@@ -46,13 +98,20 @@ internal sealed class GraphWalk
 
     public NeuralModel Run(string name)
     {
-        (string input, Shape shape) = DataInput();
+        (string input, Shape shape, bool matrix) = DataInput();
         _blockInputs.Add(shape);
-        _values[input] = new Branch(1, [], shape);
+        _values[input] = new Branch(1, [], shape) { Matrix = matrix };
         for (int i = 0; i < _graph.Node.Count; i++)
         {
             var node = new OnnxNode(_graph.Node[i], i, _source);
-            Visit(node, _graph.Node[i].Domain);
+            try
+            {
+                Visit(node, _graph.Node[i].Domain);
+            }
+            catch (FormatException e)
+            {
+                throw node.Error(e.Message); // a tensor the node reads is malformed: name the node, not just the tensor
+            }
         }
         if (_graph.Output.Count != 1)
             throw new ModelFormatException($"{_source}: the graph has {_graph.Output.Count} outputs; exactly one (the logits) is supported");
@@ -66,9 +125,50 @@ internal sealed class GraphWalk
         if (last.Source != OpenBlock)
             throw new ModelFormatException($"{_source}: graph output '{output}' does not continue the last block (it reads the input of block {last.Source}, not of block {OpenBlock})");
         _layers.AddRange(last.Layers);
+        CheckWork();
         return new NeuralModel(name, input: _blockInputs[0], _layers.ToArray());
     }
-    private (string Name, Shape Shape) DataInput()
+
+    /// <summary>
+    /// The most multiply-adds (and pooling additions) one forward pass may take: 2^32, sixty times ResNet-32's. A 1×1
+    /// input padded to 2^12×2^12 and convolved with a 65×65 kernel is a few kilobytes of file but four billion
+    /// multiply-adds per pass, and the references (float, fixed point, interval bounds) each run several passes.
+    /// </summary>
+    internal const long MaxWork = 1L << 32;
+
+    /// <summary>
+    /// The most values all layer outputs may hold together: 2^26. The references keep every block's input (a shortcut's
+    /// source) and output, so a long chain of activations, each within <see cref="MaxActivationElements"/>, is held at once.
+    /// </summary>
+    internal const long MaxTotalActivations = 1L << 26;
+
+    private void CheckWork()
+    {
+        long work = 0, held = 0;
+        foreach (Layer layer in _layers)
+        {
+            held += layer.Output.Size;
+            if (held > MaxTotalActivations)
+                throw new ModelFormatException(
+                    $"{_source}: node '{layer.Name}' ({layer.Kind}): the model's layers output more than {MaxTotalActivations} values in all by this layer");
+            IEnumerable<Layer> parts = layer is ResidualAddLayer add ? [.. add.Branch, add] : [layer];
+            foreach (Layer part in parts)
+            {
+                work += part switch // each term is below 2^55 (2^24 outputs, at most 2^30 terms each): no overflow before the check
+                {
+                    Conv2dLayer c => (long)c.Output.Size * c.Input.Channels * c.KernelH * c.KernelW,
+                    AvgPool2dLayer p => (long)p.Output.Size * p.KernelH * p.KernelW,
+                    DenseLayer d => (long)d.Inputs * d.Outputs,
+                    _ => part.Output.Size,
+                };
+                if (work > MaxWork)
+                    throw new ModelFormatException(
+                        $"{_source}: node '{part.Name}' ({part.Kind}): the model needs more than {MaxWork} multiply-adds per inference by this layer");
+            }
+        }
+    }
+
+    private (string Name, Shape Shape, bool Matrix) DataInput()
     {
         var inputs = _graph.Input.Where(v => !_constants.ContainsKey(v.Name)).ToList();
         if (inputs.Count != 1)
@@ -82,10 +182,13 @@ internal sealed class GraphWalk
         var dims = tensor.Shape.Dim.Skip(1).Select(d => d.HasDimValue ? d.DimValue : -1).ToArray();
         if (dims.Any(d => d <= 0 || d > 1 << 20))
             throw new ModelFormatException($"{_source}: graph input '{v.Name}' needs fixed positive dimensions after the batch dimension");
+        long values = dims.Aggregate(1L, (n, d) => n * d); // at most 2^60: no overflow
+        if (values > MaxActivationElements)
+            throw new ModelFormatException($"{_source}: graph input '{v.Name}' has {values} values, more than the {MaxActivationElements} an activation may hold");
         return dims.Length switch
         {
-            3 => (v.Name, new Shape((int)dims[0], (int)dims[1], (int)dims[2])),
-            1 => (v.Name, Shape.Vector((int)dims[0])),
+            3 => (v.Name, new Shape((int)dims[0], (int)dims[1], (int)dims[2]), false),
+            1 => (v.Name, Shape.Vector((int)dims[0]), true),
             _ => throw new ModelFormatException($"{_source}: graph input '{v.Name}' has rank {dims.Length + 1}; [N,C,H,W] or [N,K] is supported"),
         };
     }
@@ -94,6 +197,14 @@ internal sealed class GraphWalk
     {
         if (domain is not ("" or "ai.onnx"))
             throw node.Error($"operator from domain '{domain}' is not supported (only the default ONNX domain)");
+        if (node.Outputs.Count == 0 || node.Outputs[0] == "")
+            throw node.Error("the node has no output");
+        foreach (string output in node.Outputs)
+        {
+            // ONNX graphs assign each name once; a redefinition would leave the walk reading a stale data tensor or constant
+            if (output != "" && !_defined.Add(output))
+                throw node.Error($"output '{output}' is already defined (by an initializer, the graph input or an earlier node)");
+        }
         if (node.OpType == "Constant")
         {
             TensorProto t = node.Tensor("value") ?? throw node.Error("only the 'value' form of Constant is supported");
@@ -109,7 +220,10 @@ internal sealed class GraphWalk
 
         if (ConstantFolding.TryFold(node, i => _constants.GetValueOrDefault(node.Inputs[i]), out TensorProto? folded))
         {
-            _constants[node.Outputs[0]] = folded!;
+            _foldedElements += folded!.Int64Data.Count;
+            if (_foldedElements > MaxFoldedElements)
+                throw node.Error($"the graph's shape arithmetic folds to more than {MaxFoldedElements} elements in all (each fold is kept)");
+            _constants[node.Outputs[0]] = folded;
             return;
         }
         var data = node.Inputs.Where(_values.ContainsKey).ToList();
@@ -143,10 +257,38 @@ internal sealed class GraphWalk
             "Flatten" => Flatten(node, b),
             "Reshape" => Reshape(node, b),
             "BatchNormalization" => BatchNorm(node, b),
-            "Identity" or "Dropout" => b,
+            "Identity" => Pass(node, b),
+            "Dropout" => Dropout(node, b),
             _ => throw node.Error($"unsupported operator (Seco.Nn supports {string.Join(", ", OnnxImporter.SupportedOperators)})"),
         };
+        Int128 values = (Int128)next.Shape.Channels * next.Shape.Height * next.Shape.Width;
+        if (values > MaxActivationElements)
+            throw node.Error($"its output {next.Shape} has {values} values, more than the {MaxActivationElements} an activation may hold");
+        if (values == 0)
+            throw node.Error($"its output {next.Shape} has no values");
         _values[node.Outputs[0]] = next;
+    }
+
+    private static Branch Pass(OnnxNode node, Branch b)
+    {
+        node.AllowOnly();
+        return b;
+    }
+
+    /// <summary>Dropout at inference is the identity; in training mode (is_test = 0, or training_mode true) it is random.</summary>
+    private Branch Dropout(OnnxNode node, Branch b)
+    {
+        node.AllowOnly("ratio", "seed", "is_test");
+        if (node.Has("is_test") && node.Int("is_test", 1) == 0)
+            throw node.Error("is_test = 0 drops values at random (training mode); only inference-mode Dropout is the identity");
+        if (OptionalConstant(node, 2, "training_mode") is { } mode)
+        {
+            bool training = mode.DataType == (int)TensorProto.Types.DataType.Bool // BOOL: raw bytes or int32_data
+                ? (mode.HasRawData ? mode.RawData.Any(v => v != 0) : mode.Int32Data.Any(v => v != 0))
+                : Doubles(mode).Any(v => v != 0);
+            if (training) throw node.Error("training_mode = true drops values at random; only inference-mode Dropout is the identity");
+        }
+        return b;
     }
 
     /// <summary>ReLU closes the open block: its main branch's layers, the residual add if any, then the ReLU.</summary>
@@ -159,10 +301,11 @@ internal sealed class GraphWalk
         if (b.Layers.Count == 0)
             throw node.Error("does not follow a linear layer (each ReLU must close a run of linear layers)");
         _layers.AddRange(b.Layers);
-        if (b.Added is { } add) _layers.Add(add);
+        if (b.Added is { } add)
+            _layers.Add(new ResidualAddLayer(add.Name, b.Shape, add.Shortcut.Source, _blockInputs[add.Shortcut.Source - 1], add.Shortcut.Layers));
         _layers.Add(new ReluLayer(node.Name, b.Shape));
         _blockInputs.Add(b.Shape);
-        return new Branch(OpenBlock, [], b.Shape);
+        return new Branch(OpenBlock, [], b.Shape) { Matrix = b.Matrix };
     }
 
     /// <summary>
@@ -173,8 +316,9 @@ internal sealed class GraphWalk
     private void ResidualAdd(OnnxNode node, Branch a, Branch b)
     {
         node.AllowOnly();
-        // main: the newer source; on a tie the branch with weights (the identity shortcut has none)
-        bool aMain = a.Source != b.Source ? a.Source > b.Source : a.Layers.Any(l => l.HasWeights) || !b.Layers.Any(l => l.HasWeights);
+        // main: the newer source; on a tie the branch with more weighted layers (the identity shortcut has none), since
+        // the shortcut may have at most as many as the main branch to be aligned exactly in fixed point
+        bool aMain = a.Source != b.Source ? a.Source > b.Source : a.Weighted >= b.Weighted;
         (Branch main, Branch shortcut) = aMain ? (a, b) : (b, a);
         if (main.Source != OpenBlock)
             throw node.Error($"adds two branches from the inputs of blocks {a.Source} and {b.Source}, but block {OpenBlock} is open");
@@ -183,12 +327,14 @@ internal sealed class GraphWalk
             if (x.Added is not null) throw node.Error("adds to a branch that already has a residual add; one shortcut per block is supported");
             if (x.PendingPad is { } pad) throw new ModelFormatException($"{_source}: node '{pad.Node}' (Pad): a Pad must be followed by Conv or AveragePool, not Add");
         }
-        if (!main.Layers.Any(l => l.HasWeights))
+        if (main.Weighted == 0)
             throw node.Error("needs a Conv or Gemm on the block's main branch before the residual add");
+        if (main.Matrix != shortcut.Matrix)
+            throw node.Error($"adds a flattened [N,K] tensor and an [N,C,H,W] one ({main.Shape}); ONNX broadcasting makes that a larger " +
+                             "tensor, not an element-wise sum (broadcasting is not supported)");
         if (main.Shape != shortcut.Shape)
             throw node.Error($"adds {main.Shape} and {shortcut.Shape}; the shortcut must have the block's output shape (broadcasting is not supported)");
-        var residual = new ResidualAddLayer(node.Name, main.Shape, shortcut.Source, _blockInputs[shortcut.Source - 1], shortcut.Layers);
-        _values[node.Outputs[0]] = main with { Added = residual };
+        _values[node.Outputs[0]] = main with { Added = (node.Name, shortcut) };
     }
 
     private TensorProto Constant(OnnxNode node, int inputIndex, string role)
@@ -223,13 +369,15 @@ internal sealed class GraphWalk
         if (pads is null) return Padding2d.None;
         if (pads.Length != 4 || pads.Any(v => v < 0 || v > 1 << 16))
             throw node.Error($"attribute 'pads' must hold four non-negative values, got [{string.Join(",", pads)}]");
+        if (autoPad == "VALID" && pads.Any(v => v != 0))
+            throw node.Error($"auto_pad = VALID means no padding, yet 'pads' is [{string.Join(",", pads)}]");
         // ONNX order: [x1_begin, x2_begin, x1_end, x2_end] = [top, left, bottom, right]
         return new Padding2d((int)pads[0], (int)pads[1], (int)pads[2], (int)pads[3]);
     }
 
     private static void RequireSpatial(OnnxNode node, Branch b)
     {
-        if (b.Shape.IsVector && b.Flattened)
+        if (b.Matrix)
             throw node.Error("needs a C×H×W input but the data was flattened");
     }
 
@@ -248,8 +396,8 @@ internal sealed class GraphWalk
             throw node.Error($"kernel_shape [{string.Join(",", ks)}] does not match the weight's {kh}×{kw}");
         var (sh, sw) = Pair(node, "strides", node.Ints("strides"), 1);
         Padding2d pad = Pads(node).Plus(PendingPad(b));
-        double[] weights = OnnxTensors.ToDoubles(w);
-        double[] bias = OptionalConstant(node, 2, "bias") is { } bt ? OnnxTensors.ToDoubles(bt) : new double[oc];
+        double[] weights = Doubles(w);
+        double[] bias = OptionalConstant(node, 2, "bias") is { } bt ? Doubles(bt) : new double[oc];
         if (bias.Length != oc) throw node.Error($"bias has {bias.Length} values for {oc} output channels");
         return b.With(new Conv2dLayer(node.Name, shape, oc, kh, kw, sh, sw, pad, weights, bias));
     }
@@ -266,13 +414,16 @@ internal sealed class GraphWalk
         int outputs = (int)(transB ? bt.Dims[0] : bt.Dims[1]);
         int inputs = (int)(transB ? bt.Dims[1] : bt.Dims[0]);
         if (inputs != b.Shape.Size) throw node.Error($"weight expects {inputs} inputs but the input has {b.Shape.Size}");
-        double[] raw = OnnxTensors.ToDoubles(bt);
+        double[] raw = Doubles(bt);
         double[] w = transB ? raw : Transpose(raw, inputs, outputs);
         for (int i = 0; i < w.Length; i++) w[i] *= alpha;
         double[] bias = new double[outputs];
         if (OptionalConstant(node, 2, "bias") is { } c)
         {
-            double[] cv = OnnxTensors.ToDoubles(c);
+            // C broadcasts to [1, outputs] from the right: [K, 1] or [2, K/2] hold K values but are no per-output bias
+            if (c.Dims.Count > 2 || (c.Dims.Count == 2 && c.Dims[0] != 1))
+                throw node.Error($"bias '{c.Name}' of shape [{string.Join(",", c.Dims)}] does not broadcast to [1, {outputs}]");
+            double[] cv = Doubles(c);
             if (cv.Length == 1) Array.Fill(bias, cv[0] * beta);
             else if (cv.Length == outputs) for (int i = 0; i < outputs; i++) bias[i] = cv[i] * beta;
             else throw node.Error($"bias has {cv.Length} values for {outputs} outputs");
@@ -288,7 +439,7 @@ internal sealed class GraphWalk
         if (bt.Dims.Count != 2) throw node.Error($"weight '{bt.Name}' must have rank 2 [in, out], has rank {bt.Dims.Count}");
         int inputs = (int)bt.Dims[0], outputs = (int)bt.Dims[1];
         if (inputs != b.Shape.Size) throw node.Error($"weight expects {inputs} inputs but the input has {b.Shape.Size}");
-        return b.With(new DenseLayer(node.Name, inputs, outputs, Transpose(OnnxTensors.ToDoubles(bt), inputs, outputs), new double[outputs]));
+        return b.With(new DenseLayer(node.Name, inputs, outputs, Transpose(Doubles(bt), inputs, outputs), new double[outputs]));
     }
 
     /// <summary>Folds "Add constant" into the bias of the directly preceding Dense or Conv layer.</summary>
@@ -297,13 +448,21 @@ internal sealed class GraphWalk
         node.AllowOnly();
         if (node.Inputs.Count != 2) throw node.Error("Add needs two inputs");
         int constIndex = node.Inputs[0] == data ? 1 : 0;
-        double[] c = OnnxTensors.ToDoubles(Constant(node, constIndex, "addend"));
+        TensorProto addend = Constant(node, constIndex, "addend");
+        double[] c = Doubles(addend);
         LinearLayer last = b.Layers.Count > 0 && b.Layers[^1] is { HasWeights: true } l
             ? l
             : throw node.Error("Add of a constant is supported only as the bias of the directly preceding Conv, Gemm or MatMul");
         int channels = last.Output.Channels;
         if (c.Length != channels && c.Length != 1)
             throw node.Error($"bias has {c.Length} values for {channels} {(last is Conv2dLayer ? "channels" : "outputs")}");
+        // ONNX broadcasting aligns the addend's last axis with the output's last (W of [N,C,H,W]): a bias per channel
+        // has shape [C,1,1] or [1,C,1,1]; [C] would add along W
+        int rank = last is Conv2dLayer ? 4 : 2;
+        long[] dims = [.. Enumerable.Repeat(1L, Math.Max(0, rank - addend.Dims.Count)), .. addend.Dims];
+        if (dims.Length != rank || dims.Where((d, i) => i != 1 && d != 1).Any())
+            throw node.Error($"addend '{addend.Name}' of shape [{string.Join(",", addend.Dims)}] broadcasts over more than the " +
+                             $"{(last is Conv2dLayer ? "channel axis of [N,C,H,W]" : "output axis of [N,K]")}; only a per-{(last is Conv2dLayer ? "channel" : "output")} bias is folded");
         double[] bias = last.Bias.ToArray();
         for (int i = 0; i < bias.Length; i++) bias[i] += c.Length == 1 ? c[0] : c[i];
         return b.WithLast(WithParameters(last, last.Weights.ToArray(), bias));
@@ -316,10 +475,10 @@ internal sealed class GraphWalk
         if (branch.Layers.Count == 0 || branch.Layers[^1] is not { HasWeights: true } last)
             throw node.Error("BatchNormalization is supported only directly after a Conv or Gemm, where it is folded into the weights");
         double eps = node.Float("epsilon", 1e-5f);
-        double[] scale = OnnxTensors.ToDoubles(Constant(node, 1, "scale"));
-        double[] shift = OnnxTensors.ToDoubles(Constant(node, 2, "B"));
-        double[] mean = OnnxTensors.ToDoubles(Constant(node, 3, "mean"));
-        double[] variance = OnnxTensors.ToDoubles(Constant(node, 4, "var"));
+        double[] scale = Doubles(Constant(node, 1, "scale"));
+        double[] shift = Doubles(Constant(node, 2, "B"));
+        double[] mean = Doubles(Constant(node, 3, "mean"));
+        double[] variance = Doubles(Constant(node, 4, "var"));
         int channels = last.Output.Channels;
         if (new[] { scale, shift, mean, variance }.Any(a => a.Length != channels))
             throw node.Error($"scale, B, mean and var must each hold {channels} values");
@@ -332,6 +491,9 @@ internal sealed class GraphWalk
             for (int k = 0; k < perChannel; k++) w[ch * perChannel + k] *= g;
             b[ch] = (b[ch] - mean[ch]) * g + shift[ch];
         }
+        // each fold may scale by up to 2^200 (a float scale over the root of a denormal epsilon): a few in a row overflow
+        if (!w.All(double.IsFinite) || !b.All(double.IsFinite))
+            throw node.Error($"folding it into '{last.Name}' makes a weight or bias non-finite");
         return branch.WithLast(WithParameters(last, w, b));
     }
 
@@ -381,10 +543,12 @@ internal sealed class GraphWalk
         Shape shape = b.Shape;
         int[] dims = [1, shape.Channels, shape.Height, shape.Width];
         int startH = 0, startW = 0, stepH = 1, stepW = 1;
+        var seen = new HashSet<long>();
         for (int k = 0; k < axes.Length; k++)
         {
             long axis = axes[k] < 0 ? axes[k] + 4 : axes[k];
             if (axis is < 0 or > 3) throw node.Error($"axis {axes[k]} is out of range for a 4-D tensor");
+            if (!seen.Add(axis)) throw node.Error($"axis {axes[k]} is sliced more than once");
             int dim = dims[axis];
             long start = starts[k] < 0 ? Math.Max(0, starts[k] + dim) : Math.Min(starts[k], dim);
             long end = ends[k] < 0 ? ends[k] + dim : ends[k];
@@ -401,9 +565,11 @@ internal sealed class GraphWalk
         }
         if (b.Layers.Count > 0 && b.Layers[^1] is Subsample2dLayer prior)
         {
-            // x[h0::sh][h1::sh'] = x[h0 + sh·h1 :: sh·sh'], axis by axis
+            // x[h0::sh][h1::sh'] = x[h0 + sh·h1 :: sh·sh'], axis by axis (the start stays inside the input); a step
+            // beyond the axis selects only the start, so the product is capped there rather than wrapping in 32 bits
             return b.WithLast(new Subsample2dLayer(prior.Name, prior.Input,
-                prior.StartH + (prior.StepH * startH), prior.StartW + (prior.StepW * startW), prior.StepH * stepH, prior.StepW * stepW));
+                prior.StartH + (prior.StepH * startH), prior.StartW + (prior.StepW * startW),
+                (int)Math.Min((long)prior.StepH * stepH, prior.Input.Height), (int)Math.Min((long)prior.StepW * stepW, prior.Input.Width)));
         }
         return b.With(new Subsample2dLayer(node.Name, shape, startH, startW, stepH, stepW));
     }
@@ -416,7 +582,7 @@ internal sealed class GraphWalk
         if (node.String("mode", "constant") != "constant") throw node.Error($"mode '{node.String("mode", "")}' is not supported (only constant zero padding)");
         long[] pads = node.Ints("pads") ?? OnnxTensors.ToInt64s(Constant(node, 1, "pads"));
         double value = node.Has("value") ? node.Float("value", 0f)
-            : OptionalConstant(node, 2, "constant_value") is { } cv ? OnnxTensors.ToDoubles(cv).FirstOrDefault() : 0.0;
+            : OptionalConstant(node, 2, "constant_value") is { } cv ? Doubles(cv).FirstOrDefault() : 0.0;
         if (node.Inputs.Count > 3 && node.Inputs[3] != "") throw node.Error("the 'axes' input is not supported");
         if (value != 0) throw node.Error($"padding value {value} is not supported (only 0)");
         if (pads.Length != 8 || pads[0] != 0 || pads[4] != 0 || pads.Any(p => p < 0 || p > 1 << 16))
@@ -444,6 +610,8 @@ internal sealed class GraphWalk
     {
         node.AllowOnly("allowzero");
         long[] target = OnnxTensors.ToInt64s(Constant(node, 1, "shape"));
+        if (node.Int("allowzero", 0) != 0 && target.Contains(0))
+            throw node.Error($"Reshape to [{string.Join(",", target)}] with allowzero = 1 makes a tensor of no values");
         int size = b.Shape.Size;
         bool flatten = target switch
         {
@@ -454,6 +622,16 @@ internal sealed class GraphWalk
         if (!flatten)
             throw node.Error($"Reshape to [{string.Join(",", target)}] is not a flatten of {b.Shape}; only flattening reshapes are supported");
         return b.With(new FlattenLayer(node.Name, b.Shape));
+    }
+
+    /// <summary>A parameter tensor's values, counted against the decode budget (a shared weight is decoded per use).</summary>
+    private double[] Doubles(TensorProto t)
+    {
+        _decodedValues += OnnxTensors.ElementCount(t);
+        if (_decodedValues > _decodeBudget)
+            throw new FormatException($"tensor '{t.Name}': the layers' parameters decode to more than {_decodeBudget} values, " +
+                                      "one per byte of the graph (a weight shared by many layers is decoded for each)");
+        return OnnxTensors.ToDoubles(t);
     }
 
     private static double[] Transpose(double[] m, int rows, int cols)

@@ -12,7 +12,9 @@ internal static class OnnxTensors
         foreach (long d in t.Dims)
         {
             if (d < 0) throw new FormatException($"tensor '{t.Name}' has a negative dimension {d}");
-            n = checked(n * d);
+            if (d != 0 && n > long.MaxValue / d)
+                throw new FormatException($"tensor '{t.Name}' has dimensions [{string.Join(",", t.Dims)}] whose product exceeds 64 bits");
+            n *= d;
         }
         return n;
     }
