@@ -54,9 +54,9 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
     public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        RequireChain(model);
+        // The parameters first: they refuse a block past n/2 slots before its dense matrix (rows × columns) is composed.
+        SecoParameters parameters = ParametersOf(model, split, context, queryBudget, tiers);
         var matrices = model.Blocks.Select(BlockMatrix.Build).ToArray();
-        var parameters = new SecoParameters(context, Shapes(model, matrices), split, queryBudget, tiers);
 
         var gw = new Dictionary<int, ulong[]>();
         var gb = new Dictionary<int, ulong[]>();
@@ -119,9 +119,6 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
                 $"{model.Model.Name}: block {residual.Block.Index} adds a residual shortcut from block {residual.Block.Skip!.Source}'s input " +
                 $"({residual.Block.Skip.Name}); the secure protocol does not run residual models yet — `seco infer` and `seco models inspect` do");
     }
-
-    private static BlockShape[] Shapes(FixedPointModel model, BlockMatrix[] matrices) =>
-        [.. model.Blocks.Select((b, i) => new BlockShape(i + 1, matrices[i].Rows, matrices[i].Columns, b.Block.HasRelu, b.TruncationShift))];
 
     private static ulong[] Residues(long[] values) => Array.ConvertAll(values, PrimeField.FromSigned);
 }
