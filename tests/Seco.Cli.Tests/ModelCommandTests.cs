@@ -1,4 +1,5 @@
 using Seco.Nn.Tests;
+using Seco.Tests.Shared;
 using Xunit;
 using static Seco.Nn.Tests.OnnxBuilder;
 
@@ -41,6 +42,21 @@ public sealed class ModelCommandTests : IDisposable
         Assert.Contains("impossible", r.Output); // overflow column
         Assert.Contains("l = 0 (all blocks remote) to l = 2", r.Output);
         Assert.Equal("", r.Error);
+    }
+
+    /// <summary>Issue 20: each block's HE forms and the planner's pick, and what the whole model needs.</summary>
+    [Fact]
+    public void InspectShowsThePlannersPickAndTheWholeModelsKeysAndTables()
+    {
+        CliHarness.Result r = CliHarness.Run("models", "inspect", Path.Combine(TestHost.Root, "models", "minionn.onnx"));
+        Assert.True(r.ExitCode == 0, r.Error);
+        string text = System.Text.RegularExpressions.Regex.Replace(r.Output, @"\s+", " ");
+        Assert.Contains("HE forms of each block's linear part", text);
+        Assert.Contains("1×28×28 → 16×12×12, 6×6 stride 2", text); // block 1 composed with its pool
+        Assert.Matches(@"│ +1 │[^\n]*│ convolution │", r.Output); // block 1's pick: the convolution (72 products against 512)
+        Assert.Matches(@"│ +4 │[^\n]*│ matrix +│", r.Output);       // the logits: a dense block
+        // MiniONN: 16·12·12 + 16·4·4 + 100 = 2,660 ReLUs in its three ReLU blocks
+        Assert.Matches(@"Whole model at the SECO preset: [0-9]+ distinct Galois keys for the picks \([0-9.]+ MB per key set\); 2,660 ReLUs, [0-9,]+ AND gates", text);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Seco.Nn.FixedPoint;
 using Seco.Nn.Layers;
 using Seco.Nn.Onnx;
 using Seco.Cli.Output;
+using Seco.Garbling.Circuits.Gadgets;
 using Seco.Lattice.Parameters;
 using Seco.Protocol.Model.Planning;
 using Spectre.Console;
@@ -73,11 +74,13 @@ public static class ModelsCommand
     private static void WritePlans(IAnsiConsole con, FixedPointModel model)
     {
         var context = BfvContext.Create(BfvPresets.Seco8192());
+        var plans = new List<BlockPlan>();
         var table = new FittedTable(Markup.Escape("HE forms of each block's linear part at the SECO preset (n = 8192): key switchings / plaintext products / Galois keys, model time"))
             .Number("block").Text("matrix (diagonal mat-vec)", 1).Text("convolution (channel-packed)", 1).Text("pick");
         foreach (FixedPointBlock block in model.Blocks)
         {
             BlockPlan plan = LinearPlanner.Plan(block, context);
+            plans.Add(plan);
             string conv = plan.Conv is { } c ? $"{plan.ConvShape}: {Describe(c)}" : $"n/a: {plan.ConvUnavailable}";
             string pick = plan.Form == LinearForm.Conv ? "convolution" : "matrix";
             if (block.Block.HasSkip)
@@ -90,6 +93,21 @@ public static class ModelsCommand
         }
 
         table.Write(con);
+
+        // What a whole deployment holds: the rotation keys of the picks (blocks share most of them), and the garbled
+        // tables of one query when every ReLU block is remote (one tier of two servers: half-gates, 32 B per AND).
+        long keyBytes = (long)context.DataModuli.Count * 2 * context.KeyModuli.Count * context.N * sizeof(ulong);
+        int keys = plans.SelectMany(p => p.GaloisElements).Distinct().Count();
+        long relus = 0, ands = 0;
+        foreach (FixedPointBlock block in model.Blocks.Where(b => b.Block.HasRelu))
+        {
+            int perRelu = SecoReluCircuits.RemoteTier(block.TruncationShift, ["A", "B", "C"]).Statistics.AndCount;
+            relus += block.Block.Output.Size;
+            ands += (long)block.Block.Output.Size * perRelu;
+        }
+
+        con.MarkupLine(Markup.Escape($"Whole model at the SECO preset: {keys} distinct Galois keys for the picks ({Units.Bytes(keys * keyBytes)} per key set); " +
+                                     $"{relus:N0} ReLUs, {ands:N0} AND gates, {Units.Bytes(ands * 32)} of garbled tables per query with every block remote (one tier of two)."));
     }
 
     private static string Describe(FormCost c) =>

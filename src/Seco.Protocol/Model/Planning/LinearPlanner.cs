@@ -24,6 +24,9 @@ public sealed record FormCost(int KeySwitches, int Products, int Encodes, int Ga
 public sealed record BlockPlan(int Block, LinearForm Form, FormCost? Matrix, FormCost? Conv, ConvShape? ConvShape, string? MatrixUnavailable, string? ConvUnavailable)
 {
     public FormCost Chosen => Form == LinearForm.Matrix ? Matrix! : Conv!;
+
+    /// <summary>The Galois elements the chosen form needs (main branch and shortcut): the block's rotation keys.</summary>
+    public IReadOnlyList<uint> GaloisElements { get; init; } = [];
 }
 
 /// <summary>
@@ -46,6 +49,7 @@ public static class LinearPlanner
 
         FormCost? matrix = null;
         string? matrixUnavailable = null;
+        uint[] matrixElements = [], convElements = [];
         int rows = block.Block.Output.Size, columns = block.Block.Input.Size, half = context.N / 2;
         int shortcutColumns = block.Block.Skip?.SourceShape.Size ?? 0;
         if (rows > half || columns > half)
@@ -58,12 +62,16 @@ public static class LinearPlanner
         }
         else
         {
-            MatVecCost m = new MatVecLayout(rows, columns, context.N).Cost(BlockMatrix.StructuralSupport(block));
+            var mainLayout = new MatVecLayout(rows, columns, context.N);
+            MatVecCost m = mainLayout.Cost(BlockMatrix.StructuralSupport(block));
+            matrixElements = MatVec.GaloisElements(mainLayout, context.N);
             if (block.Block.HasSkip)
             {
                 // the shortcut is a second product into the same output slots (BlockOperator)
                 bool[] support = Array.ConvertAll(BlockMatrix.BuildShortcut(block, structural: true).Weights, w => w != 0);
-                MatVecCost s = new MatVecLayout(rows, shortcutColumns, context.N).Cost(support);
+                var shortcutLayout = new MatVecLayout(rows, shortcutColumns, context.N);
+                MatVecCost s = shortcutLayout.Cost(support);
+                matrixElements = [.. matrixElements.Union(MatVec.GaloisElements(shortcutLayout, context.N))];
                 m = new MatVecCost(m.Products + s.Products, m.BabyRotations + s.BabyRotations, m.GiantRotations + s.GiantRotations,
                     m.FoldRotations + s.FoldRotations + 1, m.GaloisKeys + s.GaloisKeys);
             }
@@ -85,6 +93,7 @@ public static class LinearPlanner
             {
                 var layout = new ConvLayout(form.Shape, context.N);
                 ConvCost c = layout.Cost;
+                convElements = layout.GaloisElements();
                 if (block.Block.Skip is { } skip)
                 {
                     // a gather and a 1×1 channel map on the output grid (BlockOperator); the form checks it applies
@@ -95,6 +104,7 @@ public static class LinearPlanner
                     }
 
                     ConvCost s = channelMap.Cost;
+                    convElements = [.. convElements.Union(channelMap.GaloisElements())];
                     c = new ConvCost(c.Products + s.Products, c.HoistedDecompositions + s.HoistedDecompositions, c.TapRotations + s.TapRotations,
                         c.ChannelRotations + s.ChannelRotations, c.RowSwaps + s.RowSwaps, layout.GaloisElements().Union(channelMap.GaloisElements()).Count());
                 }
@@ -116,6 +126,9 @@ public static class LinearPlanner
         }
 
         LinearForm pick = conv is null || (matrix is not null && matrix.EstimatedMilliseconds <= conv.EstimatedMilliseconds) ? LinearForm.Matrix : LinearForm.Conv;
-        return new BlockPlan(block.Block.Index, pick, matrix, conv, form?.Shape, matrixUnavailable, convUnavailable);
+        return new BlockPlan(block.Block.Index, pick, matrix, conv, form?.Shape, matrixUnavailable, convUnavailable)
+        {
+            GaloisElements = pick == LinearForm.Matrix ? matrixElements : convElements,
+        };
     }
 }
