@@ -2,23 +2,13 @@ using Seco.Nn.Onnx.Proto;
 using Seco.Nn.Layers;
 using Xunit;
 using static Seco.Nn.Tests.OnnxBuilder;
+using static Seco.Nn.Tests.ResidualGraphs;
 
 namespace Seco.Nn.Tests;
 
 /// <summary>Issue 20: residual graph shapes the importer does not support fail with one line naming the node.</summary>
 public class ResidualImportErrorTests
 {
-    private static double[] Seq(int n) => [.. Enumerable.Range(0, n).Select(i => ((i % 7) - 3) * 0.05)];
-
-    /// <summary>input 2×4×4 → conv 3×3 pad 1 (2 ch) → ReLU: the activation a residual block starts from.</summary>
-    private static (OnnxBuilder B, string Block) Stem()
-    {
-        var b = new OnnxBuilder(2, 4, 4);
-        b.Node("Conv", [b.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
-        b.Node("Relu", []);
-        return (b, b.Current);
-    }
-
     private static void Conv(OnnxBuilder b, int outC = 2, int inC = 2, int stride = 1) =>
         b.Node("Conv", [b.Initializer(Seq(outC * inC * 9), outC, inC, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1), Ints("strides", stride, stride));
 

@@ -3,6 +3,7 @@ using Seco.Nn.Layers;
 using Seco.Nn.Onnx.Proto;
 using Xunit;
 using static Seco.Nn.Tests.OnnxBuilder;
+using static Seco.Nn.Tests.ResidualGraphs;
 
 namespace Seco.Nn.Tests;
 
@@ -12,17 +13,6 @@ namespace Seco.Nn.Tests;
 /// </summary>
 public class Review20ImporterTests
 {
-    private static double[] Seq(int n) => [.. Enumerable.Range(0, n).Select(i => ((i % 7) - 3) * 0.05)];
-
-    /// <summary>input 2×4×4 → conv 3×3 pad 1 (2 ch) → ReLU.</summary>
-    private static (OnnxBuilder B, string Block) Stem()
-    {
-        var b = new OnnxBuilder(2, 4, 4);
-        b.Node("Conv", [b.Initializer(Seq(2 * 2 * 9), 2, 2, 3, 3)], Ints("kernel_shape", 3, 3), Ints("pads", 1, 1, 1, 1));
-        b.Node("Relu", []);
-        return (b, b.Current);
-    }
-
     private static void Logits(OnnxBuilder b, int inputs)
     {
         b.Node("Flatten", []);
