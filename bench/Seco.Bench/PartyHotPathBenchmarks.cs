@@ -71,14 +71,14 @@ public class PartyHotPathBenchmarks
         using var keys = new KeyGenerator(_context);
         _encryptor = new Encryptor(_context, keys.CreatePublicKey(), keys.SecretKey);
         _rotations = keys.CreateGaloisKeysFromElements(
-            Enumerable.Range(1, _p.BlockCount).SelectMany(i => MatVec.GaloisElements(_p.Layout(i), _context.N)).Distinct().ToArray());
+            Enumerable.Range(1, _p.BlockCount).SelectMany(i => _p.Form(i).GaloisElements()).Distinct().ToArray());
         var random = new Random(19);
         for (int i = 1; i <= _p.BlockCount; i++)
         {
             BlockShape b = _p.Block(i);
             ulong[] weights = i <= Split ? split.Gateway.Weights(i) : split.Garbler.Weights(i);
             _matrices[i] = PlainDiagonalMatrix.Encode(_context, weights, b.Rows, b.Columns);
-            _masks[i] = _encryptor.Encrypt(_he.EncodeInput(_p.Layout(i), Uniform(random, b.Columns)));
+            _masks[i] = _encryptor.Encrypt(_he.EncodeInput(_p.Form(i), Uniform(random, b.Columns))[0]); // the matrix form: one ciphertext
             _outputMasks[i] = Uniform(random, b.Rows);
         }
         for (int i = 1; i < _p.BlockCount; i++)

@@ -31,8 +31,18 @@ public sealed class HeTools(BfvContext context)
 
     public ulong[] DecodePrefix(Plaintext plain, int count) => Encoder.Decode(plain).AsSpan(0, count).ToArray();
 
-    /// <summary>The Lin-OP input packing of <paramref name="layout"/> (MatVecLayout.PackInput).</summary>
-    public Plaintext EncodeInput(MatVecLayout layout, ReadOnlySpan<ulong> x) => Encoder.Encode(layout.PackInput(x, PrimeField.P));
+    /// <summary>x in the input packing of <paramref name="form"/>: one plaintext per input ciphertext.</summary>
+    public Plaintext[] EncodeInput(Model.Linear.HeForm form, ReadOnlySpan<ulong> x) => [.. form.PackInput(x).Select(s => Encoder.Encode(s))];
+
+    /// <summary>The mask for a product of <paramref name="form"/>: values at its output slots, a fresh uniform pad elsewhere (HeForm.PackOutputMask).</summary>
+    public Plaintext[] EncodeOutputMask(Model.Linear.HeForm form, ReadOnlySpan<ulong> values) => [.. form.PackOutputMask(values).Select(s => Encoder.Encode(s))];
+
+    /// <summary>The outputs of <paramref name="form"/> read from its decrypted output ciphertexts.</summary>
+    public ulong[] DecodeOutput(Model.Linear.HeForm form, IEnumerable<Plaintext> plains) => form.UnpackOutput([.. plains.Select(Encoder.Decode)]);
+
+    /// <summary>Loads a run of ciphertexts (one block's), each checked as <see cref="LoadCiphertext"/>.</summary>
+    public Ciphertext[] LoadCiphertexts(IReadOnlyList<byte[]> run, string what) =>
+        [.. run.Select((b, k) => LoadCiphertext(b, run.Count == 1 ? what : $"{what} [{k + 1} of {run.Count}]"))];
 
     /// <summary>
     /// The mask a party adds to (or subtracts from) a ciphertext that another party will decrypt: <paramref name="values"/>

@@ -1,7 +1,10 @@
 using Seco.Nn;
 using Seco.Nn.Field;
 using Seco.Nn.FixedPoint;
+using Seco.Lattice.Linear;
 using Seco.Protocol.Crypto;
+using Seco.Protocol.Model.Linear;
+using Seco.Protocol.Model.Planning;
 
 namespace Seco.Protocol.Model;
 
@@ -51,19 +54,22 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
 
     /// <param name="queryBudget">Queries per key set (null: the most the smudging covers, <see cref="NoiseBudget"/>).</param>
     /// <param name="tiers">The remote tiers (null: one tier of two servers holding all of F_BC).</param>
-    public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null)
+    /// <param name="forms">How each block is computed on ciphertexts (<see cref="FormPolicy"/>).</param>
+    public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null,
+        FormPolicy forms = FormPolicy.Matrix)
     {
         ArgumentNullException.ThrowIfNull(model);
         // The parameters first: they refuse a block past n/2 slots before its dense matrix (rows × columns) is composed.
-        SecoParameters parameters = ParametersOf(model, split, context, queryBudget, tiers);
-        var matrices = model.Blocks.Select(BlockMatrix.Build).ToArray();
+        SecoParameters parameters = ParametersOf(model, split, context, queryBudget, tiers, forms);
+        // Each block's weights in its form: the composed matrix, or the convolution's kernel (BlockOperator).
+        var operators = model.Blocks.Select(b => BlockOperator.Build(b, context, parameters.Block(b.Block.Index).Conv is null ? LinearForm.Matrix : LinearForm.Conv)).ToArray();
 
         var gw = new Dictionary<int, ulong[]>();
         var gb = new Dictionary<int, ulong[]>();
         for (int i = 1; i <= split; i++)
         {
-            gw[i] = Residues(matrices[i - 1].Weights);
-            gb[i] = Residues(matrices[i - 1].Bias);
+            gw[i] = operators[i - 1].Weights;
+            gb[i] = operators[i - 1].Bias;
         }
         var shares = new List<IReadOnlyList<RemoteShare>>();
         foreach (TierShape tier in parameters.Tiers)
@@ -72,9 +78,9 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
             var b = Enumerable.Range(0, tier.Servers).Select(_ => new Dictionary<int, ulong[]>()).ToArray();
             foreach (int i in tier.Blocks)
             {
-                BlockMatrix m = matrices[i - 1];
-                bool[] support = BlockMatrix.StructuralSupport(model.Blocks[i - 1]);
-                ulong[] restW = Residues(m.Weights), restB = Residues(m.Bias);
+                BlockOperator op = operators[i - 1];
+                bool[] support = op.Main.StructuralSupport;
+                ulong[] restW = op.Weights, restB = op.Bias;
                 for (int j = 0; j < tier.Servers - 1; j++)
                 {
                     ulong[] share = ZpRandom.Uniform(restW.Length);
@@ -98,13 +104,43 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
     /// deployment is checked against before it is made (`seco validate`).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The query budget exceeds what the smudging covers.</exception>
-    public static SecoParameters ParametersOf(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null)
+    public static SecoParameters ParametersOf(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null,
+        FormPolicy forms = FormPolicy.Matrix)
     {
         ArgumentNullException.ThrowIfNull(model);
         RequireChain(model);
-        // The shapes only: block i's matrix is output × input (BlockMatrix), so no matrix is composed.
-        BlockShape[] shapes = [.. model.Blocks.Select((b, i) => new BlockShape(i + 1, b.Block.Output.Size, b.Block.Input.Size, b.Block.HasRelu, b.TruncationShift))];
+        // The shapes and the planner's forms only (block i's matrix is output × input, BlockMatrix): no matrix is composed.
+        BlockShape[] shapes = [.. model.Blocks.Select((b, i) => new BlockShape(i + 1, b.Block.Output.Size, b.Block.Input.Size, b.Block.HasRelu, b.TruncationShift)
+        {
+            Conv = forms == FormPolicy.Planner ? FormOf(b, context, transition: i == split) : null,
+            Input = b.Block.Input,
+        })];
         return new SecoParameters(context, shapes, split, queryBudget, tiers);
+    }
+
+    /// <summary>
+    /// The planner's form of a block (LinearPlanner: the cheaper of the mat-vec and the channel-packed convolution), as
+    /// the convolution's shape or null for the matrix. The block taking the transition must take its input in the
+    /// canonical channel-planar packing the user can make from the activation's shape alone, else the matrix form.
+    /// </summary>
+    private static ConvShape? FormOf(FixedPointBlock block, Lattice.Parameters.BfvContext context, bool transition)
+    {
+        BlockPlan plan;
+        try
+        {
+            plan = LinearPlanner.Plan(block, context);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelFormatException($"block {block.Block.Index}: {e.Message}");
+        }
+        if (plan.Form == LinearForm.Matrix)
+            return null;
+        bool canonical = new ConvolutionForm(plan.ConvShape!, null, context.N).HasCanonicalInput && !block.Block.Input.IsVector;
+        if (!transition || canonical)
+            return plan.ConvShape;
+        return plan.Matrix is not null ? null
+            : throw new ModelFormatException($"block {block.Block.Index} takes the transition, but its convolution ({plan.ConvShape}) does not take the canonical C×H×W packing and its matrix {plan.MatrixUnavailable}");
     }
 
     /// <summary>
@@ -119,6 +155,4 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
                 $"{model.Model.Name}: block {residual.Block.Index} adds a residual shortcut from block {residual.Block.Skip!.Source}'s input " +
                 $"({residual.Block.Skip.Name}); the secure protocol does not run residual models yet — `seco infer` and `seco models inspect` do");
     }
-
-    private static ulong[] Residues(long[] values) => Array.ConvertAll(values, PrimeField.FromSigned);
 }

@@ -61,10 +61,16 @@ public sealed class NoiseBudget
         $"F_A has served its lifetime budget of {ModelLifetimeQueries} queries (the flooding of A's returned shares is sized for that many, docs/noise.md): deploy new weights";
 
     /// <summary>log2 of the noise coefficients the decryptor A sees over tier 1's key set (n per block of the tier per query).</summary>
-    public double ServerCoefficientsLog2 => CoefficientsLog2(_p.Tiers.Count == 0 ? 0 : _p.Tiers[0].BlockCount, Queries);
+    public double ServerCoefficientsLog2 => CoefficientsLog2(_p.Tiers.Count == 0 ? 0 : Decrypted(_p.Tiers[0]), Queries);
 
     /// <summary>log2 of the noise coefficients users see of F_A over its life (n per F_A block per query).</summary>
-    public double UserCoefficientsLog2 => CoefficientsLog2(_p.Split, ModelLifetimeQueries);
+    public double UserCoefficientsLog2 => CoefficientsLog2(UserDecrypted, ModelLifetimeQueries);
+
+    /// <summary>Ciphertexts a tier's key set opens per query: every output ciphertext of its blocks' products.</summary>
+    private int Decrypted(TierShape tier) => tier.Blocks.Sum(_p.OutputCiphertexts);
+
+    /// <summary>Ciphertexts of F_A products the user decrypts per query.</summary>
+    private int UserDecrypted => Enumerable.Range(1, _p.Split).Sum(_p.OutputCiphertexts);
 
     /// <summary>The collective decryption of F_BC block <paramref name="block"/>'s ct_E, smudged for this budget.</summary>
     public CollectiveDecryption Decryption(int block) => Decryption(block, Queries);
@@ -87,18 +93,19 @@ public sealed class NoiseBudget
     private CollectiveDecryption Decryption(int block, int queries)
     {
         TierShape tier = _p.TierOf(block);
-        return new(_p.Context, tier.Servers + 1, DecryptionBound(block, queries), StatisticalSecurity, CoefficientsLog2(tier.BlockCount, queries));
+        return new(_p.Context, tier.Servers + 1, DecryptionBound(block, queries), StatisticalSecurity, CoefficientsLog2(Decrypted(tier), queries));
     }
 
     private int DecryptionBound(int block, int queries)
     {
         TierShape tier = _p.TierOf(block);
-        return LinOpNoise.BoundBits(_p.Context, _p.Layout(block), InputOf(tier, block), weightShares: tier.Servers,
-            CoefficientsLog2(tier.BlockCount, queries), StatisticalSecurity);
+        return _p.Form(block).NoiseBoundBits(_p.Context, InputOf(tier, block), weightShares: tier.Servers,
+            CoefficientsLog2(Decrypted(tier), queries), StatisticalSecurity);
     }
 
     /// <summary>
-    /// Where block i's Enc(r_i) came from: tier 1's first block, the user's transition mask (two halves, one rotated);
+    /// Where block i's Enc(r_i) came from: tier 1's first block, the user's transition mask (two halves, one rotated, for
+    /// the matrix form; the channel planes as encrypted, for the convolution);
     /// a deeper tier's first block, the mask shares of A and the previous tier's servers; any other, A's and the tier's.
     /// </summary>
     private LinOpInput InputOf(TierShape tier, int block)
@@ -106,11 +113,13 @@ public sealed class NoiseBudget
         int keyParties = tier.Servers + 1;
         if (block != tier.FirstBlock)
             return new LinOpInput(keyParties, keyParties);
-        return tier.Tier == 1 ? new LinOpInput(2, keyParties, PreRotated: true) : new LinOpInput(_p.Tier(tier.Tier - 1).Servers + 1, keyParties);
+        if (tier.Tier == 1)
+            return _p.TransitionIsMatrix ? new LinOpInput(2, keyParties, PreRotated: true) : new LinOpInput(1, keyParties);
+        return new LinOpInput(_p.Tier(tier.Tier - 1).Servers + 1, keyParties);
     }
 
     private int FloodingBound(int block, int queries) =>
-        LinOpNoise.BoundBits(_p.Context, _p.Layout(block), LinOpInput.UserMask, weightShares: 1, CoefficientsLog2(_p.Split, queries), StatisticalSecurity);
+        _p.Form(block).NoiseBoundBits(_p.Context, LinOpInput.UserMask, weightShares: 1, CoefficientsLog2(UserDecrypted, queries), StatisticalSecurity);
 
     private double CoefficientsLog2(int ciphertextsPerQuery, int queries) =>
         ciphertextsPerQuery == 0 ? 0 : Math.Log2((double)_p.Context.N * ciphertextsPerQuery * queries);
@@ -149,7 +158,7 @@ public sealed class NoiseBudget
     {
         for (int i = 1; i <= _p.Split; i++)
         {
-            int needed = FloodingBound(i, queries) + StatisticalSecurity + (int)Math.Ceiling(CoefficientsLog2(_p.Split, queries));
+            int needed = FloodingBound(i, queries) + StatisticalSecurity + (int)Math.Ceiling(CoefficientsLog2(UserDecrypted, queries));
             if (needed > FloodingBits)
                 return $"block {i}: flooding must be 2^{needed}, above the widest that decrypts, 2^{FloodingBits}";
         }

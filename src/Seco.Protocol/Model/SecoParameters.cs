@@ -1,14 +1,45 @@
 using Seco.Lattice.Bfv;
 using Seco.Lattice.Linear;
 using Seco.Lattice.Parameters;
+using Seco.Nn.Layers;
+using Seco.Protocol.Model.Linear;
 
 namespace Seco.Protocol.Model;
 
 /// <summary>
 /// One block of the model as the protocol sees it: the linear map F_i (rows × columns, conv/pool/dense composed) and,
-/// unless it is the last block, a ReLU whose circuit truncates by 2^<see cref="Shift"/> (decision D7).
+/// unless it is the last block, a ReLU whose circuit truncates by 2^<see cref="Shift"/> (decision D7). The map is
+/// computed on ciphertexts in the planner's form (LinearPlanner, issue 20): the diagonal mat-vec of the composed
+/// matrix, or — when <see cref="Conv"/> is set — the channel-packed convolution of that shape.
 /// </summary>
-public sealed record BlockShape(int Index, int Rows, int Columns, bool HasRelu, int Shift);
+public sealed record BlockShape(int Index, int Rows, int Columns, bool HasRelu, int Shift)
+{
+    /// <summary>The convolution the block is computed as (null: the matrix form).</summary>
+    public ConvShape? Conv { get; init; }
+
+    /// <summary>The block's input activation as C×H×W (a vector of <see cref="Columns"/> unless set).</summary>
+    public Shape Input { get; init; } = Shape.Vector(Columns);
+
+    /// <summary>The block's form on ciphertexts at ring degree <paramref name="n"/> (dense support: the protocol's view).</summary>
+    /// <exception cref="ArgumentException">The form does not fit n (a matrix side past n/2, a plane past a batching row) or the shapes disagree.</exception>
+    public HeForm CreateForm(int n)
+    {
+        if (Input.Size != Columns)
+            throw new ArgumentException($"block {Index}: its input {Input} is not {Columns} values");
+        if (Conv is null)
+            return new MatrixForm(Rows, Columns, null, n);
+        if (Conv.InputSize != Columns || Conv.OutputSize != Rows || Conv.InChannels != Input.Channels || Conv.Height != Input.Height || Conv.Width != Input.Width)
+            throw new ArgumentException($"block {Index}: the convolution {Conv} does not map its {Input} input to {Rows} outputs");
+        try
+        {
+            return new ConvolutionForm(Conv, null, n);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"block {Index}: {e.Message.Split(" (Parameter")[0]}", e);
+        }
+    }
+}
 
 /// <summary>
 /// What the servers share publicly: the HE parameters, every block's shape, the split point l and the hierarchy
@@ -17,7 +48,7 @@ public sealed record BlockShape(int Index, int Rows, int Columns, bool HasRelu, 
 /// </summary>
 public sealed class SecoParameters
 {
-    private readonly Dictionary<int, MatVecLayout> _layouts = [];
+    private readonly Dictionary<int, HeForm> _forms = [];
 
     /// <param name="queryBudget">Queries per key set (null: the most the smudging can cover, <see cref="NoiseBudget"/>).</param>
     /// <param name="tiers">The remote tiers in order (null: one tier of two servers, B and C, holding all of F_BC).</param>
@@ -40,14 +71,16 @@ public sealed class SecoParameters
                 throw new ArgumentException($"block {b.Index}: every block but the last must end in a ReLU (the protocol's layer i is linear + ReLU, the last is linear only)", nameof(blocks));
             if (i > 0 && blocks[i - 1].Rows != b.Columns)
                 throw new ArgumentException($"block {b.Index} takes {b.Columns} inputs but block {i} gives {blocks[i - 1].Rows}", nameof(blocks));
-            _layouts[b.Index] = new MatVecLayout(b.Rows, b.Columns, context.N); // throws if a block does not fit n/2 slots
+            _forms[b.Index] = b.CreateForm(context.N); // throws if a block's form does not fit n
         }
+        if (split < blocks.Count && _forms[split + 1] is ConvolutionForm c && (!c.HasCanonicalInput || blocks[split].Input.IsVector))
+            throw new ArgumentException($"block {split + 1} takes the transition, but its convolution ({c.Shape}) packs its input with planes wider than the image; the user packs the canonical C×H×W planes (use the matrix form there)", nameof(blocks));
         Context = context;
         Blocks = blocks;
         Split = split;
         Tiers = Lay(tiers, split, blocks.Count);
-        _galois = Tiers.Select(t => t.Blocks.SelectMany(i => MatVec.GaloisElements(Layout(i), context.N))
-                .Concat(t.Tier == 1 ? [GaloisTool.ElementFromStep(TransitionRotation, context.N)] : [])
+        _galois = Tiers.Select(t => t.Blocks.SelectMany(i => Form(i).GaloisElements())
+                .Concat(t.Tier == 1 && TransitionIsMatrix ? [GaloisTool.ElementFromStep(TransitionRotation, context.N)] : [])
                 .Distinct().Order().ToArray())
             .ToArray();
         Budget = new NoiseBudget(this, queryBudget);
@@ -123,7 +156,17 @@ public sealed class SecoParameters
 
     public BlockShape Block(int index) => Blocks[index - 1];
 
-    public MatVecLayout Layout(int index) => _layouts[index];
+    /// <summary>Block <paramref name="index"/>'s linear map on ciphertexts: its packing, product and noise.</summary>
+    public HeForm Form(int index) => _forms[index];
+
+    /// <summary>Ciphertexts of block <paramref name="index"/>'s encrypted input (a mask r_i).</summary>
+    public int InputCiphertexts(int index) => _forms[index].InputCiphertexts;
+
+    /// <summary>Ciphertexts of block <paramref name="index"/>'s encrypted product (F r − s).</summary>
+    public int OutputCiphertexts(int index) => _forms[index].OutputCiphertexts;
+
+    /// <summary>Whether block l+1 takes the transition in the matrix form (the user's two halves, one rotated by A).</summary>
+    public bool TransitionIsMatrix => HasRemoteTier && _forms[Split + 1] is MatrixForm;
 
     /// <summary>The Galois elements of tier 1's collective rotation keys: its Lin-OPs' plus the transition re-packing rotation.</summary>
     public IReadOnlyList<uint> GaloisElements => _galois.Length == 0 ? [] : _galois[0];
@@ -131,8 +174,9 @@ public sealed class SecoParameters
     /// <summary>The Galois elements of tier <paramref name="tier"/>'s collective rotation keys (its own blocks' Lin-OPs; tier 1 also the transition's).</summary>
     public IReadOnlyList<uint> GaloisElementsOf(int tier) => _galois[tier - 1];
 
-    /// <summary>h of block l+1's layout: A rotates the user's row-1 half of the transition mask by this (see <see cref="Crypto.TransitionPacking"/>).</summary>
-    public int TransitionRotation => Math.Max(1, Layout(Split + 1).Half);
+    /// <summary>h of block l+1's mat-vec layout: A rotates the user's row-1 half of the transition mask by this (see <see cref="Crypto.TransitionPacking"/>).</summary>
+    public int TransitionRotation => _forms[Split + 1] is MatrixForm m ? Math.Max(1, m.Layout.Half)
+        : throw new InvalidOperationException($"block {Split + 1} takes the transition in the convolution form: nothing is rotated");
 
     /// <summary>What the user may know (paper §V-A, Table I): F_A's shapes, the input, transition and output sizes.</summary>
     public UserView ForUser() => new(
@@ -140,12 +184,18 @@ public sealed class SecoParameters
         Blocks.Take(Split).ToArray(),
         Blocks[0].Columns,
         HasRemoteTier ? Blocks[Split].Columns : 0,
-        Blocks[^1].Rows);
+        Blocks[^1].Rows)
+    {
+        TransitionShape = HasRemoteTier ? Blocks[Split].Input : Shape.Vector(0),
+    };
 }
 
 /// <summary>The user's knowledge of the model: F_A's architecture and the sizes it must handle, nothing of F_BC.</summary>
 public sealed record UserView(BfvContext Context, IReadOnlyList<BlockShape> GatewayBlocks, int InputSize, int TransitionSize, int OutputSize)
 {
+    /// <summary>The transition activation as C×H×W — F_A's output shape, which the user knows — for its channel-planar packing.</summary>
+    public Shape TransitionShape { get; init; } = Shape.Vector(TransitionSize);
+
     public int Split => GatewayBlocks.Count;
 
     public bool HasRemoteTier => TransitionSize > 0;

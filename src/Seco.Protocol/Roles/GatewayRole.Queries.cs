@@ -35,21 +35,27 @@ public sealed partial class GatewayRole
             _model.ServedQueries++;
         _nextQuery++;
         QueryState q = _queries[m.Query];
-        if (m.MaskCiphertexts.Length != Split || m.TransitionMask.Length != (_p.HasRemoteTier ? 2 : 0))
-            throw new ProtocolViolationException($"expected {Split} mask ciphertexts and {(_p.HasRemoteTier ? 2 : 0)} transition halves");
+        int transitionCount = _p.HasRemoteTier ? TransitionPacking.Count(_p.Block(Split + 1).Input, _p.Context.N) : 0;
+        if (m.TransitionMask.Length != transitionCount)
+            throw new ProtocolViolationException($"expected {transitionCount} transition-mask ciphertexts, got {m.TransitionMask.Length}");
+        Dictionary<int, byte[][]> masks = CiphertextRuns.Split(m.MaskCiphertexts, Enumerable.Range(1, Split), _p.InputCiphertexts, "the user's mask ciphertexts");
 
         // Paper Alg. 12 with circuit privacy (D2): Enc(F_i r_i − s_i), mod-switched and flooded before it goes back.
-        var shares = new byte[Split][];
+        var shares = new List<byte[]>();
         for (int i = 1; i <= Split; i++)
         {
             BlockShape b = _p.Block(i);
-            Ciphertext ct = _he.LoadCiphertext(m.MaskCiphertexts[i - 1], $"Enc(r_{i})");
+            Ciphertext[] ct = _he.LoadCiphertexts(masks[i], $"Enc(r_{i})");
             q.S[i] = ZpRandom.Uniform(b.Rows);
-            Ciphertext product = MatVec.Multiply(_he.Evaluator, _faMatrices[i], ct, _userRotations!);
-            _he.Evaluator.SubPlainInplace(product, _he.EncodeOutputMask(q.S[i]));
-            _he.Evaluator.ModSwitchToNextInplace(product);
-            CircuitPrivacy.FloodInplace(_p.Context, _user, product, _p.Budget.FloodingBits); // D2: as wide as decrypts (F_A's lifetime budget)
-            shares[i - 1] = HeTools.SerializePooled(product);
+            Ciphertext[] product = _faProducts[i].Multiply(_he.Evaluator, ct, _userRotations!);
+            Plaintext[] mask = _he.EncodeOutputMask(_p.Form(i), q.S[i]);
+            for (int k = 0; k < product.Length; k++)
+            {
+                _he.Evaluator.SubPlainInplace(product[k], mask[k]);
+                _he.Evaluator.ModSwitchToNextInplace(product[k]);
+                CircuitPrivacy.FloodInplace(_p.Context, _user, product[k], _p.Budget.FloodingBits); // D2: as wide as decrypts (F_A's lifetime budget)
+                shares.Add(HeTools.SerializePooled(product[k]));
+            }
         }
 
         // Paper Alg. 14: one garbled circuit per F_A ReLU layer; A's pad d_{i+1} enters negated (SecoReluCircuits convention).
@@ -62,8 +68,8 @@ public sealed partial class GatewayRole
             q.Garblers[i] = new Garbler(ReluLayers.Gateway(b.Shift, b.Rows));
             circuits.Add(ReluLayers.Package(i, q.Garblers[i], ExactArrayPool.Shared, ("neg_d", ZpVector.Negate(q.D[i]))));
         }
-        outbox.Send(Party.User, new GatewayPreprocessing(m.Query, shares, circuits.ToArray()));
-        outbox.Lend(PooledPayloads.GiveBack(shares));
+        outbox.Send(Party.User, new GatewayPreprocessing(m.Query, [.. shares], circuits.ToArray()));
+        outbox.Lend(PooledPayloads.GiveBack([.. shares]));
         outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, circuits)); // back to the pool once encoded (issue 19)
         q.UserSideDone = true;
 
@@ -73,18 +79,21 @@ public sealed partial class GatewayRole
             return;
         }
 
-        // Paper Alg. 13: the user's transition mask, re-packed for block l+1 (TransitionPacking), then F_BC preparation.
+        // Paper Alg. 13: the user's transition mask in block l+1's packing (TransitionPacking), then F_BC preparation.
         TierKeys first = _tiers[0];
-        q.TierInputs[1] = TransitionPacking.Combine(_he.Evaluator,
-            _he.LoadCiphertext(m.TransitionMask[0], "transition mask (row 0)"),
-            _he.LoadCiphertext(m.TransitionMask[1], "transition mask (row 1)"),
-            _p.TransitionRotation, first.Rotations!);
+        q.TierInputs[1] = _p.TransitionIsMatrix
+            ? [TransitionPacking.Combine(_he.Evaluator,
+                _he.LoadCiphertext(m.TransitionMask[0], "transition mask (row 0)"),
+                _he.LoadCiphertext(m.TransitionMask[1], "transition mask (row 1)"),
+                _p.TransitionRotation, first.Rotations!)]
+            : _he.LoadCiphertexts(m.TransitionMask[(TransitionPacking.HasHalves(_p.Block(Split + 1).Input, _p.Context.N) ? 2 : 0)..], "transition mask (channel planes)");
         // A's share r¹_i of every F_BC block's mask after l+1, under the key of the tier holding block i (a deeper tier's
         // input mask is shared by A and the previous tier's servers, docs/hierarchy.md).
         for (int i = Split + 2; i <= L; i++)
         {
             q.R1[i] = ZpRandom.Uniform(_p.Block(i).Columns);
-            q.OwnMaskCiphertexts[i] = _tiers[_p.TierOf(i).Tier - 1].Collective!.Encrypt(_he.EncodeInput(_p.Layout(i), q.R1[i]));
+            Encryptor key = _tiers[_p.TierOf(i).Tier - 1].Collective!;
+            q.OwnMaskCiphertexts[i] = [.. _he.EncodeInput(_p.Form(i), q.R1[i]).Select(plain => key.Encrypt(plain))];
         }
         foreach (Party server in Servers)
             outbox.Send(server, new PreparationBegin(m.Query));
@@ -104,13 +113,14 @@ public sealed partial class GatewayRole
 
     // ---- F_BC preparation (paper §VI-A-2, Alg. 8 with D1; Alg. 16), per tier ----
 
-    /// <summary>Mask shares a server of <paramref name="tier"/> sends: its segment's blocks after the first, and the next tier's input mask.</summary>
-    private int MaskShareCount(TierShape tier) => tier.BlockCount - 1 + (tier.Tier < _p.Depth ? 1 : 0);
+    /// <summary>The blocks whose masks a server of <paramref name="tier"/> shares: its segment's after the first, and the next tier's input.</summary>
+    private IEnumerable<int> MaskShareBlocks(TierShape tier) => Enumerable.Range(tier.FirstBlock + 1, tier.BlockCount - 1 + (tier.Tier < _p.Depth ? 1 : 0));
 
     private void OnMaskShares(QueryState q, Party from, MaskShares m, Outbox outbox)
     {
         TierShape tier = _p.Tier(from.Tier);
-        if (m.Ciphertexts.Length != MaskShareCount(tier) || !q.MaskShares.TryAdd(from, m.Ciphertexts))
+        Dictionary<int, byte[][]> runs = CiphertextRuns.Split(m.Ciphertexts, MaskShareBlocks(tier), _p.InputCiphertexts, $"{from}'s mask shares");
+        if (!q.MaskShares.TryAdd(from, runs))
             throw new ProtocolViolationException($"{from}: unexpected mask shares for query {q.Query}");
         if (q.MaskShares.Keys.Count(p => p.Tier == tier.Tier) < tier.Servers) return;
         // This tier's shares complete its own aggregate and the next tier's input mask.
@@ -129,48 +139,52 @@ public sealed partial class GatewayRole
         bool previous = t == 1 || q.MaskShares.Keys.Count(p => p.Tier == t - 1) == _p.Tier(t - 1).Servers;
         if (!own || !previous || q.Aggregated.Contains(t)) return;
         q.Aggregated.Add(t);
-        var aggregate = new byte[tier.BlockCount][];
+        var aggregate = new List<byte[]>();
         foreach (int i in tier.Blocks)
         {
-            Ciphertext sum;
+            Ciphertext[] sum;
             if (i == Split + 1)
             {
-                sum = q.TierInputs[1]!;
+                sum = q.TierInputs[1];
             }
             else
             {
                 // Block i's mask shares: from the tier holding block i − 1 (its own, or the previous tier at the boundary).
                 int holder = i == tier.FirstBlock ? t - 1 : t;
-                TierShape from = _p.Tier(holder);
-                int at = i - from.FirstBlock - 1;
-                sum = q.OwnMaskCiphertexts[i].Clone();
-                foreach ((Party server, byte[][] shares) in q.MaskShares.Where(e => e.Key.Tier == holder).OrderBy(e => e.Key))
-                    _he.Evaluator.AddInplace(sum, _he.LoadCiphertext(shares[at], $"Enc(r_{i}) share of {server}"));
+                sum = [.. q.OwnMaskCiphertexts[i].Select(c => c.Clone())];
+                foreach ((Party server, Dictionary<int, byte[][]> shares) in q.MaskShares.Where(e => e.Key.Tier == holder).OrderBy(e => e.Key))
+                {
+                    Ciphertext[] share = _he.LoadCiphertexts(shares[i], $"Enc(r_{i}) share of {server}");
+                    for (int k = 0; k < sum.Length; k++) _he.Evaluator.AddInplace(sum[k], share[k]);
+                }
             }
-            aggregate[i - tier.FirstBlock] = HeTools.SerializePooled(sum);
+            aggregate.AddRange(sum.Select(HeTools.SerializePooled));
         }
-        var message = new MaskAggregate(q.Query, aggregate);
+        var message = new MaskAggregate(q.Query, [.. aggregate]);
         foreach (Party server in TierServers(tier))
             outbox.Send(server, message);
-        outbox.Lend(PooledPayloads.GiveBack(aggregate));
+        outbox.Lend(PooledPayloads.GiveBack(message.Ciphertexts));
     }
 
     private void OnLinearShares(QueryState q, Party from, LinearShares m, Outbox outbox)
     {
         TierShape tier = _p.Tier(from.Tier);
-        if (m.Ciphertexts.Length != tier.BlockCount || tier.Blocks.Any(q.CtE.ContainsKey) || tier.Blocks.Any(q.E1.ContainsKey) || !q.LinearShares.TryAdd(from, m.Ciphertexts))
+        if (m.Ciphertexts.Length != tier.Blocks.Sum(_p.OutputCiphertexts) || tier.Blocks.Any(q.CtE.ContainsKey) || tier.Blocks.Any(q.E1.ContainsKey) || !q.LinearShares.TryAdd(from, m.Ciphertexts))
             throw new ProtocolViolationException($"{from}: unexpected linear shares for query {q.Query}");
         var shares = q.LinearShares.Where(e => e.Key.Tier == tier.Tier).OrderBy(e => e.Key).ToList();
         if (shares.Count < tier.Servers) return;
-        foreach (int i in tier.Blocks)
+        int[] owners = CiphertextRuns.Owners(tier.Blocks, _p.OutputCiphertexts);
+        var sums = new Ciphertext[owners.Length];
+        for (int k = 0; k < owners.Length; k++)
         {
-            int k = i - tier.FirstBlock;
-            Ciphertext e = _he.LoadCiphertext(shares[0].Value[k], $"{shares[0].Key}'s F r − s of block {i}");
+            Ciphertext e = _he.LoadCiphertext(shares[0].Value[k], $"{shares[0].Key}'s F r − s of block {owners[k]}");
             foreach ((Party server, byte[][] cts) in shares.Skip(1))
-                _he.Evaluator.AddInplace(e, _he.LoadCiphertext(cts[k], $"{server}'s F r − s of block {i}"));
+                _he.Evaluator.AddInplace(e, _he.LoadCiphertext(cts[k], $"{server}'s F r − s of block {owners[k]}"));
             _he.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5; the tier's servers compute the same ct_E themselves
-            q.CtE[i] = e;
+            sums[k] = e;
         }
+        foreach ((int block, Ciphertext[] run) in CiphertextRuns.Split(sums, tier.Blocks, _p.OutputCiphertexts, "ct_E"))
+            q.CtE[block] = run;
         foreach ((Party server, _) in shares) q.LinearShares.Remove(server);
         TryDecrypt(q, tier, outbox);
     }
@@ -178,7 +192,7 @@ public sealed partial class GatewayRole
     private void OnDecryptionShares(QueryState q, Party from, DecryptionShares m, Outbox outbox)
     {
         TierShape tier = _p.Tier(from.Tier);
-        if (m.Shares.Length != tier.BlockCount || tier.Blocks.Any(q.E1.ContainsKey) || !q.DecryptionShares.TryAdd(from, m.Shares))
+        if (m.Shares.Length != tier.Blocks.Sum(_p.OutputCiphertexts) || tier.Blocks.Any(q.E1.ContainsKey) || !q.DecryptionShares.TryAdd(from, m.Shares))
             throw new ProtocolViolationException($"{from}: unexpected decryption shares for query {q.Query}");
         TryDecrypt(q, tier, outbox);
     }
@@ -189,13 +203,19 @@ public sealed partial class GatewayRole
         var shares = q.DecryptionShares.Where(e => e.Key.Tier == tier.Tier).ToList();
         if (!tier.Blocks.All(q.CtE.ContainsKey) || shares.Count < tier.Servers) return;
         TierKeys keys = _tiers[tier.Tier - 1];
+        var runs = shares.Select(s => (s.Key, Runs: CiphertextRuns.Split(s.Value, tier.Blocks, _p.OutputCiphertexts, $"{s.Key}'s decryption shares"))).ToList();
         foreach (int i in tier.Blocks)
         {
-            int k = i - tier.FirstBlock;
             CollectiveDecryption decryption = _p.Budget.Decryption(i);
-            PolyShare aggregate = shares.Select(s => LoadShare(s.Value[k], $"decryption share of block {i}"))
-                .Aggregate(decryption.GenShare(keys.Secret.SecretKey, q.CtE[i]), CollectiveDecryption.Aggregate);
-            q.E1[i] = _p.Layout(i).UnpackOutput(_he.Encoder.Decode(decryption.Finalize(q.CtE[i], aggregate)));
+            Ciphertext[] ctE = q.CtE[i];
+            var plains = new Plaintext[ctE.Length];
+            for (int k = 0; k < ctE.Length; k++)
+            {
+                PolyShare aggregate = runs.Select(s => LoadShare(s.Runs[i][k], $"decryption share of block {i}"))
+                    .Aggregate(decryption.GenShare(keys.Secret.SecretKey, ctE[k]), CollectiveDecryption.Aggregate);
+                plains[k] = decryption.Finalize(ctE[k], aggregate);
+            }
+            q.E1[i] = _he.DecodeOutput(_p.Form(i), plains);
             q.CtE.Remove(i);
         }
         foreach ((Party server, _) in shares) q.DecryptionShares.Remove(server);
@@ -268,7 +288,7 @@ public sealed partial class GatewayRole
     {
         BlockShape b = _p.Block(i);
         // A's share F_i(x_i − r_i) + b_i + s_i; the user holds F_i r_i − s_i.
-        ulong[] a = ZpVector.MultiplyAdd(_model.Weights(i), b.Rows, b.Columns, masked, _model.Bias(i), q.S[i]);
+        ulong[] a = ZpVector.Add(ZpVector.Add(_p.Form(i).Apply(_model.Weights(i), masked), _model.Bias(i)), q.S[i]);
         if (!b.HasRelu)
         {
             outbox.Send(Party.User, new OutputShare(q.Query, a)); // l = L: DELPHI's output, the user adds its share
@@ -331,10 +351,10 @@ public sealed partial class GatewayRole
 
         public Dictionary<int, ulong[]> R1 { get; } = [];
 
-        public Dictionary<int, Ciphertext> OwnMaskCiphertexts { get; } = [];
+        public Dictionary<int, Ciphertext[]> OwnMaskCiphertexts { get; } = [];
 
         /// <summary>Enc_cpk(r_{l+1}) of tier 1 from the user's transition mask (indexed by tier for symmetry with the aggregates).</summary>
-        public Dictionary<int, Ciphertext?> TierInputs { get; } = [];
+        public Dictionary<int, Ciphertext[]> TierInputs { get; } = [];
 
         /// <summary>The tiers whose MaskAggregate has gone out.</summary>
         public HashSet<int> Aggregated { get; } = [];
@@ -342,13 +362,14 @@ public sealed partial class GatewayRole
         /// <summary>The tiers whose evaluator holds everything for this query.</summary>
         public HashSet<int> EvaluatorsReady { get; } = [];
 
-        public Dictionary<Party, byte[][]> MaskShares { get; } = [];
+        /// <summary>Per server, its mask shares per block (the runs of its MaskShares).</summary>
+        public Dictionary<Party, Dictionary<int, byte[][]>> MaskShares { get; } = [];
 
         public Dictionary<Party, byte[][]> LinearShares { get; } = [];
 
         public Dictionary<Party, byte[][]> DecryptionShares { get; } = [];
 
-        public Dictionary<int, Ciphertext> CtE { get; } = [];
+        public Dictionary<int, Ciphertext[]> CtE { get; } = [];
 
         public Dictionary<int, ulong[]> E1 { get; } = [];
 

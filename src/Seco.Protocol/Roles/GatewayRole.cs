@@ -26,7 +26,7 @@ public sealed partial class GatewayRole : ISecoRole
     private readonly GatewayModel _model;
     private readonly HeTools _he;
     private readonly IknpSender _otWithUser = new();
-    private readonly Dictionary<int, PlainDiagonalMatrix> _faMatrices = [];
+    private readonly Dictionary<int, Model.Linear.IEncodedForm> _faProducts = [];
     private readonly TierKeys[] _tiers;
     private readonly Dictionary<int, QueryState> _queries = [];
     private Encryptor? _user;
@@ -48,8 +48,7 @@ public sealed partial class GatewayRole : ISecoRole
         _tiers = [.. parameters.Tiers.Select(t => new TierKeys(t, new KeyGenerator(parameters.Context)))];
         for (int i = 1; i <= parameters.Split; i++)
         {
-            BlockShape b = parameters.Block(i);
-            _faMatrices[i] = PlainDiagonalMatrix.Encode(parameters.Context, model.Weights(i), b.Rows, b.Columns);
+            _faProducts[i] = parameters.Form(i).Encode(parameters.Context, model.Weights(i));
         }
     }
 

@@ -20,7 +20,7 @@ namespace Seco.Protocol.Roles;
 public abstract class RemoteServerRole : ISecoRole
 {
     private readonly KeyGenerator _secret;
-    private readonly Dictionary<int, PlainDiagonalMatrix> _matrices = [];
+    private readonly Dictionary<int, Model.Linear.IEncodedForm> _products = [];
     private GaloisKeys? _rotations;
     private readonly HashSet<int> _created = [];
     private readonly AbortedQueries _aborted = new();
@@ -42,12 +42,10 @@ public abstract class RemoteServerRole : ISecoRole
         Tier = idle ? new TierShape(1, 2, parameters.BlockCount + 1, parameters.BlockCount) : parameters.Tier(self.Tier);
         He = new HeTools(parameters.Context);
         _secret = new KeyGenerator(parameters.Context);
-        // The weights do not change between queries: encode the diagonals once (D10; paper Alg. 8 re-sends them encrypted).
+        // The weights do not change between queries: encode them once in the block's form (D10; paper Alg. 8 re-sends
+        // them encrypted).
         foreach (int i in Tier.Blocks)
-        {
-            BlockShape b = parameters.Block(i);
-            _matrices[i] = PlainDiagonalMatrix.Encode(parameters.Context, share.Weights(i), b.Rows, b.Columns);
-        }
+            _products[i] = parameters.Form(i).Encode(parameters.Context, share.Weights(i));
     }
 
     public Party Self { get; }
@@ -258,7 +256,8 @@ public abstract class RemoteServerRole : ISecoRole
         // Paper Alg. 8: Enc(r_i^j) for the segment's later blocks under this tier's key, and the share of the next
         // tier's input mask under the next tier's key (docs/hierarchy.md: the outgoing tier masks the boundary).
         byte[][] masks = q.R.Keys.Order()
-            .Select(i => HeTools.SerializePooled((i > Tier.LastBlock ? NextTier! : Collective!).Encrypt(He.EncodeInput(P.Layout(i), q.R[i]))))
+            .SelectMany(i => He.EncodeInput(P.Form(i), q.R[i]).Select(plain => (Key: i > Tier.LastBlock ? NextTier! : Collective!, Plain: plain)))
+            .Select(e => HeTools.SerializePooled(e.Key.Encrypt(e.Plain)))
             .ToArray();
         outbox.Send(Party.Gateway, new MaskShares(q.Query, masks));
         outbox.Lend(PooledPayloads.GiveBack(masks));
@@ -270,25 +269,28 @@ public abstract class RemoteServerRole : ISecoRole
         if (!q.Started || q.Multiplied)
             throw new ProtocolViolationException($"unexpected mask aggregate for query {q.Query}");
         q.Multiplied = true; // once per query: a second product would reuse s^j
-        if (m.Ciphertexts.Length != Tier.BlockCount)
-            throw new ProtocolViolationException($"expected {Tier.BlockCount} mask ciphertexts, got {m.Ciphertexts.Length}");
-        var products = new Ciphertext[Tier.BlockCount];
+        Dictionary<int, byte[][]> runs = CiphertextRuns.Split(m.Ciphertexts, Tier.Blocks, P.InputCiphertexts, "A's mask aggregate");
+        var products = new List<Ciphertext>();
         foreach (int i in Tier.Blocks)
         {
-            Ciphertext r = He.LoadCiphertext(m.Ciphertexts[i - Tier.FirstBlock], $"Enc(r_{i})");
-            Ciphertext product = MatVec.Multiply(He.Evaluator, _matrices[i], r, _rotations!); // D1: F^j · Enc(r)
-            // s^j on the m outputs, a fresh uniform pad on every other slot (HeTools.EncodeOutputMask).
-            He.Evaluator.SubPlainInplace(product, He.EncodeOutputMask(q.S[i]));
-            // Re-randomise before it leaves: rotations and key switches draw no randomness, so A — which built ct(r), holds
-            // the rotation keys and dealt F^j — could recompute F^j·ct(r) exactly and subtract it from a bare product,
-            // leaving (Δ·mask, 0) that any key "decrypts". A fresh encryption of zero under cpk leaves a difference only
-            // all the tier's key shares together can open (found by the adversarial review of issue 15).
-            var zero = new Ciphertext(P.Context);
-            Collective!.EncryptZero(zero);
-            He.Evaluator.AddInplace(product, zero);
-            products[i - Tier.FirstBlock] = product;
+            Ciphertext[] r = He.LoadCiphertexts(runs[i], $"Enc(r_{i})");
+            Ciphertext[] product = _products[i].Multiply(He.Evaluator, r, _rotations!); // D1: F^j · Enc(r)
+            // s^j on the outputs, a fresh uniform pad on every other slot (HeForm.PackOutputMask).
+            Plaintext[] mask = He.EncodeOutputMask(P.Form(i), q.S[i]);
+            for (int k = 0; k < product.Length; k++)
+            {
+                He.Evaluator.SubPlainInplace(product[k], mask[k]);
+                // Re-randomise before it leaves: rotations and key switches draw no randomness, so A — which built ct(r), holds
+                // the rotation keys and dealt F^j — could recompute F^j·ct(r) exactly and subtract it from a bare product,
+                // leaving (Δ·mask, 0) that any key "decrypts". A fresh encryption of zero under cpk leaves a difference only
+                // all the tier's key shares together can open (found by the adversarial review of issue 15).
+                var zero = new Ciphertext(P.Context);
+                Collective!.EncryptZero(zero);
+                He.Evaluator.AddInplace(product[k], zero);
+                products.Add(product[k]);
+            }
         }
-        q.OwnProducts = products;
+        q.OwnProducts = [.. products];
         // Commit first, reveal once every peer has committed (ProductCommitment): no product may depend on another.
         q.OwnShares = new LinearShares(q.Query, products.Select(HeTools.SerializePooled).ToArray()); // lent when revealed
         var commitment = new ProductCommitment(q.Query, ProductCommitments.Digest(Self, q.OwnShares));
@@ -326,11 +328,13 @@ public abstract class RemoteServerRole : ISecoRole
             throw new ProtocolViolationException($"unexpected linear shares from {from} for query {q.Query}");
         if (!q.PeerCommitments.TryGetValue(from, out byte[]? committed))
             throw new ProtocolViolationException($"{from} revealed its linear shares for query {q.Query} before committing to them");
-        if (m.Ciphertexts.Length != Tier.BlockCount)
-            throw new ProtocolViolationException($"expected {Tier.BlockCount} linear-share ciphertexts from {from}, got {m.Ciphertexts.Length}");
+        int expected = Tier.Blocks.Sum(P.OutputCiphertexts);
+        if (m.Ciphertexts.Length != expected)
+            throw new ProtocolViolationException($"expected {expected} linear-share ciphertexts from {from}, got {m.Ciphertexts.Length}");
         if (!CryptographicOperations.FixedTimeEquals(ProductCommitments.Digest(from, m), committed))
             throw new ProtocolViolationException($"{from}'s linear shares for query {q.Query} differ from its commitment");
-        q.PeerProducts[from] = m.Ciphertexts.Select((c, k) => He.LoadCiphertext(c, $"{from}'s F·r − s of block {Tier.FirstBlock + k}")).ToArray();
+        int[] owners = CiphertextRuns.Owners(Tier.Blocks, P.OutputCiphertexts);
+        q.PeerProducts[from] = m.Ciphertexts.Select((c, k) => He.LoadCiphertext(c, $"{from}'s F·r − s of block {owners[k]}")).ToArray();
         TryDecrypt(q, outbox);
     }
 
@@ -344,14 +348,14 @@ public abstract class RemoteServerRole : ISecoRole
         if (q.OwnProducts is null || q.PeerProducts.Count < Tier.Servers - 1 || q.Decrypted)
             return;
         q.Decrypted = true;
-        var shares = new byte[Tier.BlockCount][];
-        foreach (int i in Tier.Blocks)
+        int[] owners = CiphertextRuns.Owners(Tier.Blocks, P.OutputCiphertexts);
+        var shares = new byte[owners.Length][];
+        for (int k = 0; k < owners.Length; k++)
         {
-            int k = i - Tier.FirstBlock;
             Ciphertext e = q.OwnProducts[k];
             foreach (Ciphertext[] peer in q.PeerProducts.Values) He.Evaluator.AddInplace(e, peer[k]);
             He.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5, as A does
-            shares[k] = P.Budget.Decryption(i).GenShare(_secret.SecretKey, e).Serialize();
+            shares[k] = P.Budget.Decryption(owners[k]).GenShare(_secret.SecretKey, e).Serialize();
         }
         q.OwnProducts = null;
         q.PeerProducts.Clear();
@@ -375,7 +379,7 @@ public abstract class RemoteServerRole : ISecoRole
     protected void Advance(RemoteQuery q, int block, ulong[] masked, Outbox outbox)
     {
         BlockShape b = P.Block(block);
-        ulong[] share = ZpVector.MultiplyAdd(Share.Weights(block), b.Rows, b.Columns, masked, Share.Bias(block), q.S[block]);
+        ulong[] share = ZpVector.Add(ZpVector.Add(P.Form(block).Apply(Share.Weights(block), masked), Share.Bias(block)), q.S[block]);
         if (block == L)
         {
             byte[] output = HeTools.SerializePooled(User!.Encrypt(He.EncodePrefix(share)));
@@ -425,7 +429,7 @@ public sealed class RemoteQuery(int query)
     /// <summary>This server computed its products (once per query; they stay set after decryption).</summary>
     public bool Multiplied { get; set; }
 
-    /// <summary>This server's Enc(F^j r − s^j ⊕ pad) per F_BC block, until it has decrypted.</summary>
+    /// <summary>This server's Enc(F^j r − s^j ⊕ pad), the runs of the tier's blocks in order, until it has decrypted.</summary>
     public Ciphertext[]? OwnProducts { get; set; }
 
     /// <summary>This server's products as sent, between its commitment and its reveal.</summary>

@@ -26,6 +26,7 @@ public sealed class UserRole : ISecoRole
     private readonly PublicKey _publicKey;
     private readonly Decryptor _decryptor;
     private readonly IknpReceiver _ot = new();
+    private readonly Model.Linear.HeForm[] _forms;
     private readonly AbortedQueries _aborted = new();
     private Encryptor? _collective;
     private QueryState? _q;
@@ -43,6 +44,7 @@ public sealed class UserRole : ISecoRole
         _keys = new KeyGenerator(view.Context);
         _publicKey = _keys.CreatePublicKey();
         _decryptor = new Decryptor(view.Context, _keys.SecretKey);
+        _forms = [.. view.GatewayBlocks.Select(b => b.CreateForm(view.Context.N))];
     }
 
     public Party Self => Party.User;
@@ -53,7 +55,7 @@ public sealed class UserRole : ISecoRole
     public void Start(Outbox outbox)
     {
         // Paper §VI-B: plain BFV keys, plus the rotation keys A needs for F_A's Lin-OPs (as the authors' prototype sends).
-        uint[] elements = _view.GatewayBlocks.SelectMany(b => MatVec.GaloisElements(Layout(b), _view.Context.N)).Distinct().Order().ToArray();
+        uint[] elements = _forms.SelectMany(f => f.GaloisElements()).Distinct().Order().ToArray();
         byte[] galois = elements.Length == 0 ? [] : BfvSerializer.Serialize(_keys.CreateGaloisKeysFromElements(elements));
         outbox.Send(Party.Gateway, new UserJoin(BfvSerializer.Serialize(_publicKey), galois, _ot.Start()));
         // The public F_A ReLU circuits are built now, in setup, not by the first query's online phase (issue 19).
@@ -124,8 +126,6 @@ public sealed class UserRole : ISecoRole
         Begin(query + 1, outbox);
     }
 
-    private MatVecLayout Layout(BlockShape b) => new(b.Rows, b.Columns, _view.Context.N);
-
     private QueryState Current(int query) =>
         _q is not null && _q.Query == query && !_q.Finished ? _q : throw new ProtocolViolationException($"query {query} is not the user's current query");
 
@@ -144,14 +144,13 @@ public sealed class UserRole : ISecoRole
 
         using var own = new Encryptor(_view.Context, _publicKey);
         byte[][] masks = Enumerable.Range(1, l)
-            .Select(i => HeTools.SerializePooled(own.Encrypt(_he.EncodeInput(Layout(_view.GatewayBlocks[i - 1]), q.Masks[i]))))
+            .SelectMany(i => _he.EncodeInput(_forms[i - 1], q.Masks[i]))
+            .Select(plain => HeTools.SerializePooled(own.Encrypt(plain)))
             .ToArray();
-        byte[][] transition = [];
-        if (_view.HasRemoteTier)
-        {
-            (ulong[] row0, ulong[] row1) = TransitionPacking.Halves(q.Masks[l + 1], _view.Context.N);
-            transition = [HeTools.SerializePooled(_collective!.Encrypt(_he.Encode(row0))), HeTools.SerializePooled(_collective.Encrypt(_he.Encode(row1)))];
-        }
+        // Every packing the transition's shape allows (TransitionPacking): which one F_BC uses is not the user's to know.
+        byte[][] transition = !_view.HasRemoteTier ? [] : TransitionPacking.Pack(q.Masks[l + 1], _view.TransitionShape, _view.Context.N)
+            .Select(slots => HeTools.SerializePooled(_collective!.Encrypt(_he.Encode(slots))))
+            .ToArray();
         outbox.Send(Party.Gateway, new UserPreprocessing(query, masks, transition));
         outbox.Lend(PooledPayloads.GiveBack([.. masks, .. transition]));
     }
@@ -162,13 +161,11 @@ public sealed class UserRole : ISecoRole
         if (q.Preprocessed)
             throw new ProtocolViolationException($"A's preprocessing for query {q.Query} arrived twice");
         q.Preprocessed = true;
-        if (m.ShareCiphertexts.Length != l)
-            throw new ProtocolViolationException($"expected {l} share ciphertexts, got {m.ShareCiphertexts.Length}");
+        Dictionary<int, byte[][]> runs = CiphertextRuns.Split(m.ShareCiphertexts, Enumerable.Range(1, l), i => _forms[i - 1].OutputCiphertexts, "A's share ciphertexts");
         for (int i = 1; i <= l; i++)
         {
-            MatVecLayout layout = Layout(_view.GatewayBlocks[i - 1]);
-            Ciphertext ct = _he.LoadCiphertext(m.ShareCiphertexts[i - 1], $"share ciphertext of block {i}");
-            q.Shares[i] = layout.UnpackOutput(_he.Encoder.Decode(_decryptor.Decrypt(ct))); // F_i r_i − s_i
+            Ciphertext[] cts = _he.LoadCiphertexts(runs[i], $"share ciphertext of block {i}");
+            q.Shares[i] = _he.DecodeOutput(_forms[i - 1], cts.Select(_decryptor.Decrypt)); // F_i r_i − s_i
         }
 
         BlockShape[] relu = _view.GatewayBlocks.Where(b => b.HasRelu).ToArray();

@@ -185,7 +185,7 @@ internal sealed class ViewAuditor(AuditedRun run)
         if (d.By != Party.Gateway)
             return;
         ulong[] truth = run.Slots(d.Block, run.Matrices[d.Block], run.Truth[d.Query].X[d.Block]);
-        int period = run.P.Layout(d.Block).PaddedRows; // a slot j that holds a whole entry of F·x holds entry j mod m'
+        int period = ((Seco.Protocol.Model.Linear.MatrixForm)run.P.Form(d.Block)).Layout.PaddedRows; // a slot j that holds a whole entry of F·x holds entry j mod m'
         int tier = run.P.TierOf(d.Block).Tier;
         ulong[] input = run.Slots(d.Block, run.Matrices[d.Block], MaskedInput(d.Query, d.Block));
 

@@ -97,8 +97,8 @@ public sealed class PartyFileCorruptionTests
     public void Another_format_version_is_refused()
     {
         byte[] bytes = File(Party.User);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 3);
-        Refused(bytes, Party.User, "format version 3 is not supported (this build reads version 2)");
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 4);
+        Refused(bytes, Party.User, "format version 4 is not supported (this build reads version 3)");
     }
 
     [Theory]
@@ -109,7 +109,19 @@ public sealed class PartyFileCorruptionTests
     {
         byte[] bytes = File(Of(party));
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 1);
-        PartyFileException e = Refused(bytes, Of(party), "format version 1 (one tier of two servers) is no longer read (this build reads version 2");
+        PartyFileException e = Refused(bytes, Of(party), "format version 1 (one tier of two servers) is no longer read (this build reads version 3");
+        Assert.Contains("run `seco split` again", e.Problem);
+    }
+
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("t1s0")]
+    [InlineData("user")]
+    public void A_version_2_file_is_refused_with_the_way_out(string party)
+    {
+        byte[] bytes = File(Of(party));
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 2);
+        PartyFileException e = Refused(bytes, Of(party), "format version 2 (every block a matrix) is no longer read (this build reads version 3, which carries each block's form)");
         Assert.Contains("run `seco split` again", e.Problem);
     }
 
@@ -309,14 +321,15 @@ public sealed class PartyFileCorruptionTests
             PartyFiles.Encode(split, source, tamper).Files[party];
 
         Refused(Tampered(Party.Garbler, (s, r) => (s with { QueryBudget = 1 << 30 }, r)), Party.Garbler, "the parameters do not hold together: a query budget of 1073741824 exceeds");
-        Refused(Tampered(Party.Garbler, (s, r) => (s, [r[0] with { Columns = 64 }, r[1]])), Party.Garbler, "block 2 takes 64 inputs but block 1 gives 128");
+        Refused(Tampered(Party.Garbler, (s, r) => (s, [r[0] with { Columns = 64, Input = Seco.Nn.Layers.Shape.Vector(64) }, r[1]])), Party.Garbler, "block 2 takes 64 inputs but block 1 gives 128");
+        Refused(Tampered(Party.Garbler, (s, r) => (s, [r[0] with { Columns = 64 }, r[1]])), Party.Garbler, "F_BC's shapes: block 2's input 128 is not its 64 columns");
         Refused(Tampered(Party.Garbler, (s, r) => (s, [r[0], r[1] with { HasRelu = true, Shift = 8 }])), Party.Garbler, "every block but the last must end in a ReLU");
         Refused(Tampered(Party.Gateway, (s, r) => (s with { OutputSize = 11 }, r)), Party.Gateway, "the header's sizes (input 784, transition 128, output 11) are not the blocks'");
         Refused(Tampered(Party.Gateway, (s, r) => (s, [r[0] with { Rows = 5000 }, r[1]])), Party.Gateway, "A 5000×128 matrix pads to 8192×128");
-        Refused(Tampered(Party.User, (s, r) => (s with { TransitionSize = 100 }, r)), Party.User, "F_A gives 128 values but the transition size is 100");
+        Refused(Tampered(Party.User, (s, r) => (s with { Transition = Seco.Nn.Layers.Shape.Vector(100) }, r)), Party.User, "F_A gives 128 values but the transition size is 100");
         Refused(Tampered(Party.User, (s, r) => (s with { InputSize = 783 }, r)), Party.User, "block 1 takes 784 inputs but receives 783");
-        Refused(Tampered(Party.User, (s, r) => (s with { TransitionSize = 0 }, r)), Party.User, "block 1 has a ReLU, but the model's last block is linear only");
-        Refused(Tampered(Party.User, (s, r) => (s with { GatewayBlocks = [s.GatewayBlocks[0] with { Rows = 5000 }], TransitionSize = 5000 }, r)), Party.User, "exceeds the 4096 slots of a batching row");
+        Refused(Tampered(Party.User, (s, r) => (s with { Transition = Seco.Nn.Layers.Shape.Vector(0) }, r)), Party.User, "block 1 has a ReLU, but the model's last block is linear only");
+        Refused(Tampered(Party.User, (s, r) => (s with { GatewayBlocks = [s.GatewayBlocks[0] with { Rows = 5000 }], Transition = Seco.Nn.Layers.Shape.Vector(5000) }, r)), Party.User, "block 1: A 5000×784 matrix pads to");
     }
 
     /// <summary>Random damage anywhere (flips, overwrites, truncation, extension) is refused, and only as a PartyFileException.</summary>

@@ -48,6 +48,21 @@ public sealed class PartyFileRoundTripTests : IDisposable
             PartyFile.ReadRemote(PathOf(Party.Evaluator), Party.Evaluator, context), PartyFile.ReadUser(PathOf(Party.User), context));
     }
 
+    [Fact]
+    public void The_planners_forms_and_the_transition_shape_survive_the_files()
+    {
+        ModelSplit split = ModelSplit.Create(EndToEndTests.Model("lenet.onnx"), 1, EndToEndTests.Context.Value, forms: Seco.Protocol.Model.Planning.FormPolicy.Planner);
+        var (_, gateway, garbler, _, user) = WriteAndRead(split, "lenet.onnx");
+        Assert.NotNull(split.Parameters.Block(1).Conv);
+        Assert.Equal(split.Parameters.Blocks, gateway.Parameters.Blocks);
+        Assert.Equal(split.Parameters.Blocks, garbler.Parameters.Blocks);
+        Assert.Equal(split.Parameters.GaloisElements, garbler.Parameters.GaloisElements);
+        Assert.Equal(split.Parameters.ForUser().GatewayBlocks, user.View.GatewayBlocks);
+        Assert.Equal(new Seco.Nn.Layers.Shape(20, 12, 12), user.View.TransitionShape);
+        Assert.Equal(split.Gateway.Weights(1), gateway.Model.Weights(1)); // the 20×1×6×6 kernel of the composed conv + pool
+        Assert.Equal(20 * 36, gateway.Model.Weights(1).Length);
+    }
+
     [Theory]
     [InlineData("mlp.onnx", 0)]
     [InlineData("mlp.onnx", 1)]
@@ -89,12 +104,12 @@ public sealed class PartyFileRoundTripTests : IDisposable
         UserView expected = p.ForUser();
         Assert.Same(expected.Context, user.View.Context);
         Assert.Equal(expected.GatewayBlocks, user.View.GatewayBlocks);
-        Assert.Equal((expected.InputSize, expected.TransitionSize, expected.OutputSize), (user.View.InputSize, user.View.TransitionSize, user.View.OutputSize));
+        Assert.Equal((expected.InputSize, expected.TransitionShape, expected.OutputSize), (user.View.InputSize, user.View.TransitionShape, user.View.OutputSize));
 
         PartyFileHeader[] headers = [gateway.Header, garbler.Header, evaluator.Header, user.Header];
         Assert.All(headers, h => Assert.Equal(written.DeploymentId, h.DeploymentId));
         Assert.All(headers, h => Assert.Equal(Convert.ToHexStringLower(Source(model).ModelSha256), h.ModelSha256));
-        Assert.All(headers, h => Assert.Equal((2, 8, "seco-8192", 8192, PrimeField.P, l, p.Budget.Queries), (h.FormatVersion, h.FractionalBits, h.CryptoPreset, h.PolyModulusDegree, h.PlainModulus, h.Split, h.QueryBudget)));
+        Assert.All(headers, h => Assert.Equal((3, 8, "seco-8192", 8192, PrimeField.P, l, p.Budget.Queries), (h.FormatVersion, h.FractionalBits, h.CryptoPreset, h.PolyModulusDegree, h.PlainModulus, h.Split, h.QueryBudget)));
         Assert.Equal([Party.Gateway, Party.Garbler, Party.Evaluator, Party.User], headers.Select(h => h.Party));
         Assert.Equal(["gateway.party", "t1s0.party", "t1s1.party", "user.party"], written.Files.Select(f => Path.GetFileName(f.Path)));
         Assert.Equal((Party.Garbler, Party.Evaluator), (garbler.Server, evaluator.Server));

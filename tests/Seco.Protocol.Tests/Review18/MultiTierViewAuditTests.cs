@@ -173,7 +173,7 @@ public abstract class MultiTierViewAudit
                     Ciphertext ct = Load(Single<MaskShares>(s, Party.Gateway, q).Ciphertexts[at]);
                     ulong[] slots = Open(ct, TierKeys(holder.Tier));
                     ulong[] share = slots[..cols];
-                    if (!slots.SequenceEqual(P.Layout(i).PackInput(share, PrimeField.P)))
+                    if (!slots.SequenceEqual(P.Form(i).PackInput(share)[0]))
                         findings.Add($"q{q} {s}'s share of r_{i}: does not open as a packed input under tier {holder.Tier}'s key");
                     shares[s] = share;
                     sum = ZpVector.Add(sum, share);

@@ -107,6 +107,9 @@ public static class PartyFile
             if (version == 1)
                 throw Fail($"format version 1 (one tier of two servers) is no longer read (this build reads version {FormatVersion}, which carries the hierarchy); " +
                            "run `seco split` again and give every party its new file");
+            if (version == 2)
+                throw Fail($"format version 2 (every block a matrix) is no longer read (this build reads version {FormatVersion}, which carries each block's form); " +
+                           "run `seco split` again and give every party its new file");
             if (version != FormatVersion)
                 throw Fail($"format version {version} is not supported (this build reads version {FormatVersion})");
             ulong length = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(10));
@@ -214,7 +217,7 @@ public static class PartyFile
                 if (index != i)
                     throw Fail($"body: block {index} where block {i} was expected");
                 BlockShape shape = parameters!.Block(i);
-                weights[i] = ReadResidues(ref r, shape.Rows * shape.Columns, $"block {i} weights", Fail);
+                weights[i] = ReadResidues(ref r, parameters.Form(i).WeightCount, $"block {i} weights", Fail); // matrix entries or kernel taps
                 biases[i] = ReadResidues(ref r, shape.Rows, $"block {i} bias", Fail);
             }
             r.EnsureEnd();
@@ -247,7 +250,7 @@ public static class PartyFile
             int split = r.ReadInt32InRange(0, MaxBlocks, "split l");
             int budget = r.ReadInt32InRange(1, 1 << NoiseBudget.MaxBudgetLog2, "query budget");
             int input = r.ReadInt32InRange(1, MaxSide, "input size");
-            int transition = r.ReadInt32InRange(0, MaxSide, "transition size");
+            Nn.Layers.Shape transition = ReadShape(ref r, "transition shape", mayBeEmpty: true, Fail);
             int output = r.ReadInt32InRange(1, MaxSide, "output size");
             BlockShape[] gateway = ReadShapes(ref r, "F_A's shapes", 1, split, Fail);
             byte[] commitment = ReadFixed(ref r, HashBytes, "F_BC commitment", Fail);
@@ -268,9 +271,9 @@ public static class PartyFile
                 throw Fail($"the parameters do not hold together: {e.Message.Split(" (Parameter")[0]}");
             }
             UserView view = p.ForUser();
-            if (view.InputSize != shared.InputSize || view.TransitionSize != shared.TransitionSize || view.OutputSize != shared.OutputSize)
-                throw Fail($"the header's sizes (input {shared.InputSize}, transition {shared.TransitionSize}, output {shared.OutputSize}) are not the blocks' " +
-                           $"({view.InputSize}, {view.TransitionSize}, {view.OutputSize})");
+            if (view.InputSize != shared.InputSize || view.TransitionShape != shared.Transition || view.OutputSize != shared.OutputSize)
+                throw Fail($"the header's sizes (input {shared.InputSize}, transition {shared.Transition}, output {shared.OutputSize}) are not the blocks' " +
+                           $"({view.InputSize}, {view.TransitionShape}, {view.OutputSize})");
             return p;
         }
 
@@ -278,8 +281,8 @@ public static class PartyFile
         private UserView UserViewOf(SharedFields s)
         {
             int half = context.N / 2;
-            if (s.InputSize > half || s.TransitionSize > half || s.OutputSize > half)
-                throw Fail($"a size (input {s.InputSize}, transition {s.TransitionSize}, output {s.OutputSize}) exceeds the {half} slots of a batching row");
+            if (s.OutputSize > half)
+                throw Fail($"the output size {s.OutputSize} exceeds the {half} slots of a batching row (the output ciphertext holds the logits)");
             bool remoteTier = s.TransitionSize > 0;
             if (!remoteTier && s.Split == 0)
                 throw Fail("no block on the gateway and no remote tier: the model would have no block");
@@ -293,7 +296,7 @@ public static class PartyFile
                     throw Fail($"block {b.Index} {(b.HasRelu ? "has" : "lacks")} a ReLU, but {(b.HasRelu ? "the model's last block is linear only" : "every block but the model's last ends in one")}");
                 try
                 {
-                    _ = new MatVecLayout(b.Rows, b.Columns, context.N);
+                    _ = b.CreateForm(context.N);
                 }
                 catch (ArgumentException e)
                 {
@@ -305,7 +308,7 @@ public static class PartyFile
                 throw Fail(remoteTier
                     ? $"F_A gives {size} values but the transition size is {s.TransitionSize}"
                     : $"the last block gives {size} values but the output size is {s.OutputSize}");
-            return new UserView(context, s.GatewayBlocks, s.InputSize, s.TransitionSize, s.OutputSize);
+            return new UserView(context, s.GatewayBlocks, s.InputSize, s.TransitionSize, s.OutputSize) { TransitionShape = s.Transition };
         }
 
         private static string Printable(string text) =>

@@ -8,7 +8,7 @@ using Seco.Nn.Field;
 namespace Seco.Protocol.Model.Deployment;
 
 /// <summary>
-/// The layout of a party file (format version 2; docs/cluster.md, "Model files"). All integers inside the
+/// The layout of a party file (format version 3; docs/cluster.md, "Model files"). All integers inside the
 /// MessagePack part are written by value (Seco.MessagePack); residues are little-endian 64-bit words.
 /// <code>
 /// offset 0   8 bytes  magic "SECOPART"
@@ -29,7 +29,8 @@ namespace Seco.Protocol.Model.Deployment;
 /// user's file (which carries neither) still names the deployment, and a file whose shapes or tiers were edited is
 /// refused. The commitment is keyed by a random key of its own that only the servers' files carry: the shared nonce is
 /// in the user's file too, and with it the user could test guesses of the hierarchy and of F_BC's architecture
-/// against the commitment offline (issue 18's review). Version 1 (one tier of two, party kinds 0..3) is refused: the operator runs `seco split` again.
+/// against the commitment offline (issue 18's review). Versions 1 (one tier of two, party kinds 0..3) and 2 (every block a
+/// matrix: no forms, no activation shapes) are refused: the operator runs `seco split` again.
 /// A residue vector is stored sparsely: a bitmap of its non-zero entries (bit e of byte e/8, least significant
 /// first; the padding bits of the last byte are zero) and the non-zero residues in order. A share F^j is uniform on
 /// the block's structural support (D10) and the last share F − ΣF^j is non-zero there except with probability about
@@ -39,7 +40,7 @@ internal static class PartyFileFormat
 {
     public static ReadOnlySpan<byte> Magic => "SECOPART"u8;
 
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     /// <summary>Magic, version, file length.</summary>
     public const int PrefixBytes = 18;
@@ -57,8 +58,8 @@ internal static class PartyFileFormat
 
     public const int MaxPresetNameLength = 64;
 
-    /// <summary>The largest block side any HE parameter set can hold (n/2 slots of n ≤ 32768).</summary>
-    public const int MaxSide = 1 << 14;
+    /// <summary>The largest block side: an activation of 2^24 values (the importer's and ConvShape's bound).</summary>
+    public const int MaxSide = Lattice.Linear.ConvShape.MaxValues;
 
     /// <summary>A crypto preset name: 1..64 characters of [a-z0-9._-].</summary>
     public static bool IsPresetName(string name) =>
@@ -72,8 +73,11 @@ internal static class PartyFileFormat
     /// </summary>
     public sealed record SharedFields(
         byte[] Nonce, byte[] ModelSha256, int FractionalBits, string CryptoPreset, int N, ulong PlainModulus, byte[] ParameterHash,
-        int Split, int QueryBudget, int InputSize, int TransitionSize, int OutputSize, BlockShape[] GatewayBlocks, byte[] RemoteCommitment)
+        int Split, int QueryBudget, int InputSize, Nn.Layers.Shape Transition, int OutputSize, BlockShape[] GatewayBlocks, byte[] RemoteCommitment)
     {
+        /// <summary>The size of x_{l+1} (0 when every block is on the gateway).</summary>
+        public int TransitionSize => Transition.Size;
+
         public void Write(ref MessagePackWriter w)
         {
             w.WriteBinary(Nonce);
@@ -86,7 +90,7 @@ internal static class PartyFileFormat
             w.WriteInt32(Split);
             w.WriteInt32(QueryBudget);
             w.WriteInt32(InputSize);
-            w.WriteInt32(TransitionSize);
+            WriteShape(ref w, Transition);
             w.WriteInt32(OutputSize);
             WriteShapes(ref w, GatewayBlocks);
             w.WriteBinary(RemoteCommitment);
@@ -152,18 +156,54 @@ internal static class PartyFileFormat
     /// <summary>The tiers of <paramref name="p"/> as written in a file.</summary>
     public static TierSpec[] TiersOf(SecoParameters p) => [.. p.Tiers.Select(t => new TierSpec(t.Servers, t.BlockCount))];
 
-    /// <summary>Each shape as [rows, columns, hasRelu, shift]; the index is the position (blocks are numbered 1..L in order).</summary>
+    /// <summary>
+    /// Each shape as [rows, columns, hasRelu, shift, input [C, H, W], form]: the form nil for the matrix, else the
+    /// convolution [C_in, H, W, C_out, KH, KW, SH, SW, top, left, bottom, right]; the index is the position (blocks are
+    /// numbered 1..L in order).
+    /// </summary>
     public static void WriteShapes(ref MessagePackWriter w, IReadOnlyList<BlockShape> shapes)
     {
         w.WriteArrayHeader(shapes.Count);
         foreach (BlockShape b in shapes)
         {
-            w.WriteArrayHeader(4);
+            w.WriteArrayHeader(6);
             w.WriteInt32(b.Rows);
             w.WriteInt32(b.Columns);
             w.Write(b.HasRelu);
             w.WriteInt32(b.Shift);
+            WriteShape(ref w, b.Input);
+            if (b.Conv is not { } c)
+            {
+                w.WriteNil();
+                continue;
+            }
+            w.WriteArrayHeader(12);
+            foreach (int v in new[] { c.InChannels, c.Height, c.Width, c.OutChannels, c.KernelH, c.KernelW, c.StrideH, c.StrideW, c.PadTop, c.PadLeft, c.PadBottom, c.PadRight })
+                w.WriteInt32(v);
         }
+    }
+
+    /// <summary>An activation shape as [C, H, W].</summary>
+    public static void WriteShape(ref MessagePackWriter w, Nn.Layers.Shape shape)
+    {
+        w.WriteArrayHeader(3);
+        w.WriteInt32(shape.Channels);
+        w.WriteInt32(shape.Height);
+        w.WriteInt32(shape.Width);
+    }
+
+    /// <summary>An activation shape [C, H, W] of at most <see cref="MaxSide"/> values (C may be 0 only where <paramref name="mayBeEmpty"/>).</summary>
+    public static Nn.Layers.Shape ReadShape(ref MessagePackReader r, string field, bool mayBeEmpty, Func<string, Exception> fail)
+    {
+        int fields = r.ReadArrayHeader();
+        if (fields != 3)
+            throw fail($"{field}: {fields} dimensions, not 3 (C, H, W)");
+        int c = r.ReadInt32InRange(mayBeEmpty ? 0 : 1, MaxSide, $"{field} channels");
+        int h = r.ReadInt32InRange(1, MaxSide, $"{field} height");
+        int w = r.ReadInt32InRange(1, MaxSide, $"{field} width");
+        if ((long)c * h * w > MaxSide)
+            throw fail($"{field}: {c}×{h}×{w} exceeds {MaxSide} values");
+        return new Nn.Layers.Shape(c, h, w);
     }
 
     /// <summary>Shapes numbered from <paramref name="firstIndex"/>; sides 1..<see cref="MaxSide"/>, shift 0..62 and 0 without a ReLU.</summary>
@@ -177,15 +217,28 @@ internal static class PartyFileFormat
         {
             int index = firstIndex + i;
             int fields = r.ReadArrayHeader();
-            if (fields != 4)
-                throw fail($"{field}: block {index}'s shape has {fields} fields, not 4");
+            if (fields != 6)
+                throw fail($"{field}: block {index}'s shape has {fields} fields, not 6");
             int rows = r.ReadInt32InRange(1, MaxSide, $"block {index} rows");
             int columns = r.ReadInt32InRange(1, MaxSide, $"block {index} columns");
             bool relu = r.ReadBoolean();
             int shift = r.ReadInt32InRange(0, 62, $"block {index} truncation shift");
             if (!relu && shift != 0)
                 throw fail($"{field}: block {index} has no ReLU but a truncation shift of {shift}");
-            shapes[i] = new BlockShape(index, rows, columns, relu, shift);
+            Nn.Layers.Shape input = ReadShape(ref r, $"block {index} input", mayBeEmpty: false, fail);
+            if (input.Size != columns)
+                throw fail($"{field}: block {index}'s input {input} is not its {columns} columns");
+            Lattice.Linear.ConvShape? conv = null;
+            if (!r.TryReadNil())
+            {
+                int n = r.ReadArrayHeader();
+                if (n != 12)
+                    throw fail($"{field}: block {index}'s convolution has {n} fields, not 12");
+                var v = new int[12];
+                for (int k = 0; k < 12; k++) v[k] = r.ReadInt32InRange(0, MaxSide, $"block {index} convolution field {k + 1}");
+                conv = new Lattice.Linear.ConvShape(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+            }
+            shapes[i] = new BlockShape(index, rows, columns, relu, shift) { Input = input, Conv = conv };
         }
         return shapes;
     }

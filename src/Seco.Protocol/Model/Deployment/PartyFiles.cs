@@ -69,7 +69,7 @@ public static class PartyFiles
         TierSpec[] tiers = TiersOf(p);
         UserView view = p.ForUser();
         var shared = new SharedFields(nonce, [.. source.ModelSha256], source.FractionalBits, source.CryptoPreset, p.Context.N, p.Context.PlainModulus.Value,
-            [.. p.Context.ParameterHash], p.Split, p.Budget.Queries, view.InputSize, view.TransitionSize, view.OutputSize, [.. view.GatewayBlocks], []);
+            [.. p.Context.ParameterHash], p.Split, p.Budget.Queries, view.InputSize, view.TransitionShape, view.OutputSize, [.. view.GatewayBlocks], []);
         if (tamper is not null)
             (shared, remote, tiers) = tamper(shared, remote, tiers);
         // The commitment's own key, not the shared nonce: the user's file carries the nonce (issue 18's review).
@@ -158,8 +158,8 @@ public static class PartyFiles
         foreach ((int index, ulong[] weights, ulong[] bias) in list)
         {
             BlockShape shape = p.Block(index);
-            if (weights.Length != shape.Rows * shape.Columns || bias.Length != shape.Rows)
-                throw new ArgumentException($"block {index}: {weights.Length} weights and {bias.Length} biases do not fit its {shape.Rows}×{shape.Columns} shape");
+            if (weights.Length != p.Form(index).WeightCount || bias.Length != shape.Rows)
+                throw new ArgumentException($"block {index}: {weights.Length} weights and {bias.Length} biases do not fit its {shape.Rows}×{shape.Columns} block ({p.Form(index).WeightCount} weights in its form)");
             body.WriteArrayHeader(5);
             body.WriteInt32(index);
             WriteResidues(ref body, weights);

@@ -30,6 +30,22 @@ public sealed class ConvolutionForm(ConvShape shape, bool[]? support, int n) : H
 
     public override uint[] GaloisElements() => Layout.GaloisElements();
 
+    public override int SlotCount => 2 * Layout.RowSize;
+
+    public override IReadOnlyList<(int Ciphertext, int Slot)> OutputSlots => _outputs ??= [.. Layout.OutputSlots()];
+
+    private (int, int)[]? _outputs;
+
+    /// <summary>
+    /// Whether the input packing is the canonical channel-planar one of its C×H×W shape alone (planes of H×W, no room
+    /// added for strided outputs): then whoever knows only the activation's shape can pack it (the user's transition
+    /// mask, <see cref="Crypto.TransitionPacking"/>), learning nothing of the convolution.
+    /// </summary>
+    public bool HasCanonicalInput => Layout.PlaneWidth == Shape.Width && Layout.PlaneHeight == Shape.Height;
+
+    public override int NoiseBoundBits(BfvContext context, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity) =>
+        LinOpNoise.BoundBits(context, Layout, input, weightShares, coefficientsLog2, statisticalSecurity);
+
     public override ulong[][] PackInput(ReadOnlySpan<ulong> x) => Layout.PackInput(x, PrimeField.P);
 
     public override ulong[][] PackOutput(ReadOnlySpan<ulong> v) => Layout.PackOutput(v, PrimeField.P);

@@ -1,5 +1,7 @@
 using Seco.Lattice.Bfv;
+using Seco.Lattice.Linear;
 using Seco.Lattice.Parameters;
+using Seco.Protocol.Crypto;
 
 namespace Seco.Protocol.Model.Linear;
 
@@ -9,7 +11,7 @@ namespace Seco.Protocol.Model.Linear;
 /// them) into <see cref="OutputCiphertexts"/> ciphertexts holding <see cref="Rows"/> outputs at <see cref="OutputSlots"/>.
 /// The same weights multiply plaintext vectors mod p (<see cref="Apply"/>) — the online side of the Lin-OP. Every form
 /// leaves the slots that are not outputs either 0 or partial sums; a mask for another party's eyes covers all of them
-/// (<see cref="BlockOperator.PackOutputMask"/>).
+/// (<see cref="PackOutputMask"/>).
 /// </summary>
 public abstract class HeForm
 {
@@ -37,6 +39,35 @@ public abstract class HeForm
 
     /// <summary>The slot vectors holding v (length <see cref="Rows"/>) at the output slots, 0 elsewhere.</summary>
     public abstract ulong[][] PackOutput(ReadOnlySpan<ulong> v);
+
+    /// <summary>Every output's (ciphertext, slot) in output order: the slots <see cref="UnpackOutput"/> reads.</summary>
+    public abstract IReadOnlyList<(int Ciphertext, int Slot)> OutputSlots { get; }
+
+    /// <summary>
+    /// The mask a party adds to (or subtracts from) a product that another party will decrypt: <paramref name="values"/>
+    /// at the output slots and a fresh uniform element of Z_p (OS CSPRNG) in every other slot of every output
+    /// ciphertext. A product holds more than its outputs — the mat-vec's row swap and folds leave partial sums of F·r
+    /// in other slots (issue 15) — so every slot the decryptor sees is covered; each contributor pads independently.
+    /// </summary>
+    public ulong[][] PackOutputMask(ReadOnlySpan<ulong> values)
+    {
+        if (values.Length != Rows)
+            throw new ArgumentException($"a mask of {values.Length} values for {Rows} outputs", nameof(values));
+        ulong[][] slots = [.. Enumerable.Range(0, OutputCiphertexts).Select(_ => ZpRandom.Uniform(SlotCount))];
+        IReadOnlyList<(int Ciphertext, int Slot)> at = OutputSlots;
+        for (int i = 0; i < values.Length; i++)
+            slots[at[i].Ciphertext][at[i].Slot] = values[i] < Nn.Field.PrimeField.P ? values[i] : throw new ArgumentOutOfRangeException(nameof(values), $"entry {i} is not a residue mod p");
+        return slots;
+    }
+
+    /// <summary>n: slots per ciphertext.</summary>
+    public abstract int SlotCount { get; }
+
+    /// <summary>
+    /// log2 of the public bound on ‖v‖∞ of a mod-switched product of this form (LinOpNoise), for smudging and flooding:
+    /// public data only — the form, where the input came from, how many holders' weight shares multiply it.
+    /// </summary>
+    public abstract int NoiseBoundBits(BfvContext context, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity);
 
     /// <summary>The outputs read from decrypted output slot vectors.</summary>
     public abstract ulong[] UnpackOutput(IReadOnlyList<ulong[]> slots);

@@ -8,9 +8,10 @@ namespace Seco.Protocol.Model.Linear;
 
 /// <summary>
 /// A dense m×k matrix by the diagonal mat-vec (<see cref="MatVec"/>): one input and one output ciphertext, outputs in
-/// slots 0..m−1 of both rows (the form every block had before issue 20). m, k ≤ n/2.
+/// slots 0..m−1 of both rows (the form every block had before issue 20), read from row 0. m, k ≤ n/2. A null
+/// <paramref name="support"/> is a dense matrix (every entry may be non-zero).
 /// </summary>
-public sealed class MatrixForm(int rows, int columns, bool[] support, int n) : HeForm
+public sealed class MatrixForm(int rows, int columns, bool[]? support, int n) : HeForm
 {
     public MatVecLayout Layout { get; } = new(rows, columns, n);
 
@@ -24,8 +25,19 @@ public sealed class MatrixForm(int rows, int columns, bool[] support, int n) : H
 
     public override int WeightCount => Rows * Columns;
 
-    public override bool[] StructuralSupport { get; } = support.Length == rows * columns ? support
+    public override bool[] StructuralSupport => _support ??= [.. Enumerable.Repeat(true, checked(rows * columns))];
+
+    private bool[]? _support = support is null || support.Length == rows * columns ? support
         : throw new ArgumentException($"a {rows}×{columns} matrix has {rows * columns} entries; the support has {support.Length}", nameof(support));
+
+    public override int SlotCount => 2 * Layout.RowSize;
+
+    public override IReadOnlyList<(int Ciphertext, int Slot)> OutputSlots => _outputs ??= [.. Enumerable.Range(0, Rows).Select(r => (0, r))];
+
+    private (int, int)[]? _outputs;
+
+    public override int NoiseBoundBits(BfvContext context, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity) =>
+        LinOpNoise.BoundBits(context, Layout, input, weightShares, coefficientsLog2, statisticalSecurity);
 
     public override uint[] GaloisElements() => MatVec.GaloisElements(Layout, 2 * Layout.RowSize);
 

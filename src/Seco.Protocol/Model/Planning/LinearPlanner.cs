@@ -15,6 +15,18 @@ public enum LinearForm
 }
 
 /// <summary>
+/// Which forms a deployment computes its blocks in. <see cref="Matrix"/> (the default) is every block as the mat-vec of
+/// its composed matrix, the form the view audits cover; <see cref="Planner"/> lets <see cref="LinearPlanner"/> pick the
+/// cheaper per block (the channel-packed convolution where it wins), which the protocol runs bit-exact but whose
+/// recipient-side audits are issue 20's next step — so it is asked for by name (`forms: planner`).
+/// </summary>
+public enum FormPolicy
+{
+    Matrix,
+    Planner,
+}
+
+/// <summary>
 /// One form's cost for one product: key switchings (rotations, row swaps), plaintext products, plaintext encodings
 /// made during the product, Galois keys and their bytes, and the time the cost model gives.
 /// </summary>
