@@ -176,6 +176,13 @@ public sealed record Scenario
     public int? QueryBudget { get; }
 
     /// <summary>
+    /// <c>crypto.forms</c>: how the blocks are computed on ciphertexts — <c>matrix</c> (the default: every block the
+    /// mat-vec of its composed matrix) or <c>planner</c> (the cheaper of the mat-vec and the channel-packed convolution
+    /// per block, as `seco models inspect` shows).
+    /// </summary>
+    public Seco.Protocol.Model.Planning.FormPolicy Forms { get; init; }
+
+    /// <summary>
     /// Fixed seed for every random source — tests and replay only: it makes the run deterministic
     /// and therefore insecure. Null (the default) means OS randomness.
     /// </summary>

@@ -1,3 +1,4 @@
+using Seco.Protocol.Model.Planning;
 using System.CommandLine;
 using Seco.Cli.Output;
 using Seco.Lattice.Parameters;
@@ -45,9 +46,16 @@ public static class SplitCommand
                           $"at most {Party.MaxTiers} tiers (default: one tier of two)",
         };
         var force = new Option<bool>("--force") { Description = "overwrite party files already in --out" };
-        var cmd = new Command("split", Description) { model, split, outDir, budget, bits, tiers, force };
+        var forms = new Option<string>("--forms")
+        {
+            Description = "how blocks are computed on ciphertexts: matrix (every block the mat-vec of its matrix) or planner (the cheaper of " +
+                          "the mat-vec and the channel-packed convolution per block, as `seco models inspect` shows)",
+            DefaultValueFactory = _ => "matrix",
+        };
+        forms.AcceptOnlyFromAmong("matrix", "planner");
+        var cmd = new Command("split", Description) { model, split, outDir, budget, bits, tiers, force, forms };
         cmd.SetAction(parse => Execute(context(), parse.GetValue(model)!.FullName, parse.GetValue(split)!.Value, parse.GetValue(outDir)!.ToString(),
-            parse.GetValue(budget), parse.GetValue(bits), parse.GetValue(force), parse.GetValue(tiers)));
+            parse.GetValue(budget), parse.GetValue(bits), parse.GetValue(force), parse.GetValue(tiers), FormPolicies.Parse(parse.GetValue(forms)!) ?? FormPolicy.Matrix));
         return cmd;
     }
 
@@ -86,7 +94,7 @@ public static class SplitCommand
     /// <summary>Checks everything (the split and query budget as `seco run` does, then --out), and only then deals and writes.</summary>
     /// <param name="tiers">--tiers as written (<see cref="ParseTiers"/>); null: one tier of two.</param>
     public static int Execute(CommandContext ctx, string modelPath, int split, string outDir, int? queryBudget = null,
-        int fractionalBits = FixedPointFormat.DefaultFractionalBits, bool force = false, string? tiers = null)
+        int fractionalBits = FixedPointFormat.DefaultFractionalBits, bool force = false, string? tiers = null, FormPolicy forms = FormPolicy.Matrix)
     {
         IReadOnlyList<(int Servers, int? Blocks)>? asked = tiers is null ? null : ParseTiers(tiers);
         NeuralModel nn = OnnxImporter.Load(modelPath, out byte[] modelSha256);
@@ -111,7 +119,7 @@ public static class SplitCommand
         SecoParameters parameters;
         try
         {
-            parameters = ModelSplit.ParametersOf(fixedModel, split, bfv, queryBudget, layout);
+            parameters = ModelSplit.ParametersOf(fixedModel, split, bfv, queryBudget, layout, forms);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "limit")
         {
@@ -122,7 +130,7 @@ public static class SplitCommand
         if (!force && PartyFiles.Parties(parameters).Select(p => Path.Combine(outDir, PartyFiles.FileName(p))).FirstOrDefault(f => File.Exists(f) || Directory.Exists(f)) is { } existing)
             throw new UserInputException($"{existing} already exists; pass --force to overwrite the party files in {outDir}");
 
-        WrittenDeployment written = PartyFiles.Write(ModelSplit.Create(fixedModel, split, bfv, queryBudget, layout),
+        WrittenDeployment written = PartyFiles.Write(ModelSplit.Create(fixedModel, split, bfv, queryBudget, layout, forms),
             new DeploymentSource(modelSha256, fractionalBits, CryptoPreset.Seco8192.Name), outDir, force);
 
         IAnsiConsole con = ctx.Console;

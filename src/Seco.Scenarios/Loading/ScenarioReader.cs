@@ -1,3 +1,4 @@
+using Seco.Protocol.Model.Planning;
 namespace Seco.Scenarios.Loading;
 
 /// <summary>Reads the top level of a scenario file into a <see cref="Scenario"/>, collecting every error.</summary>
@@ -47,6 +48,7 @@ internal static class ScenarioReader
         int? split = 0;
         CryptoPreset? crypto = CryptoPreset.Default;
         int? queryBudget = null;
+        FormPolicy forms = FormPolicy.Matrix;
         if (workload is null or InferenceWorkload)
         {
             bool required = workload is not null;
@@ -54,7 +56,7 @@ internal static class ScenarioReader
             model = m is null ? null : ModelReader.Read(context, m, "model");
             SourceNode? s = required ? fields.Require("split") : fields.Get("split");
             split = s is null ? 0 : context.ReadInt(s, "split", 0);
-            (crypto, queryBudget) = ReadCrypto(context, fields.Get("crypto"), "crypto");
+            (crypto, queryBudget, forms) = ReadCrypto(context, fields.Get("crypto"), "crypto");
         }
         else
         {
@@ -74,7 +76,7 @@ internal static class ScenarioReader
             || hierarchy is null || network is null || settings is null || failures is null || queries is null || crypto is null)
             return null;
         return new Scenario(name, description, model, split.Value, hierarchy, network, queries, crypto, seed, context.SourceMap(),
-            workload, settings, failures, queryBudget);
+            workload, settings, failures, queryBudget) { Forms = forms };
     }
 
     private static bool UnsupportedVersion(LoadContext context, SourceMapping mapping)
@@ -90,26 +92,34 @@ internal static class ScenarioReader
         return false;
     }
 
-    /// <summary>The preset and the optional query budget per key set.</summary>
-    private static (CryptoPreset? Preset, int? QueryBudget) ReadCrypto(LoadContext context, SourceNode? node, string path)
+    /// <summary>The preset, the optional query budget per key set and the blocks' forms on ciphertexts.</summary>
+    private static (CryptoPreset? Preset, int? QueryBudget, FormPolicy Forms) ReadCrypto(LoadContext context, SourceNode? node, string path)
     {
         if (node is null)
-            return (CryptoPreset.Default, null);
+            return (CryptoPreset.Default, null, FormPolicy.Matrix);
         if (node is not SourceMapping mapping)
         {
             context.TypeError(node, path, $"a mapping such as {{ preset: {CryptoPreset.Default.Name} }}");
-            return (null, null);
+            return (null, null, FormPolicy.Matrix);
         }
-        var fields = new MappingReader(context, mapping, path, "preset", "query_budget");
+        var fields = new MappingReader(context, mapping, path, "preset", "query_budget", "forms");
         int? budget = fields.Get("query_budget") is { } budgetNode ? context.ReadInt(budgetNode, fields.PathOf("query_budget"), 1, 1 << 20) : null;
+        FormPolicy forms = FormPolicy.Matrix;
+        if (fields.Get("forms") is { } formsNode && context.ReadString(formsNode, fields.PathOf("forms")) is { } formsName)
+        {
+            if (FormPolicies.Parse(formsName) is { } parsed)
+                forms = parsed;
+            else
+                context.Error(formsNode.Location, fields.PathOf("forms"), $"unknown forms '{SourceScalar.Shorten(formsName)}' (matrix or planner)");
+        }
         if (fields.Get("preset") is not { } presetNode)
-            return (CryptoPreset.Default, budget);
+            return (CryptoPreset.Default, budget, forms);
         if (context.ReadString(presetNode, fields.PathOf("preset")) is not { } name)
-            return (null, budget);
+            return (null, budget, forms);
         if (CryptoPreset.Find(name) is { } preset)
-            return (preset, budget);
+            return (preset, budget, forms);
         context.Error(presetNode.Location, fields.PathOf("preset"),
             $"unknown preset '{SourceScalar.Shorten(name)}'" + Spelling.Hint(name, CryptoPreset.All.Select(p => p.Name).ToList(), "known presets"));
-        return (null, budget);
+        return (null, budget, forms);
     }
 }

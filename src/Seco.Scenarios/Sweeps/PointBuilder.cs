@@ -95,7 +95,7 @@ public static class PointBuilder
         try
         {
             return new Scenario($"{sweep.Name}-{number.ToString(CultureInfo.InvariantCulture)}", label, model, split, hierarchy, network, queries,
-                b.Crypto, b.Seed, b.Source, b.Workload, b.Parties, b.Failures, b.QueryBudget);
+                b.Crypto, b.Seed, b.Source, b.Workload, b.Parties, b.Failures, b.QueryBudget) { Forms = b.Forms };
         }
         catch (ArgumentException e)
         {

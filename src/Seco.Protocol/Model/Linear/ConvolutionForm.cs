@@ -48,6 +48,22 @@ public sealed class ConvolutionForm(ConvShape shape, bool[]? support, int n) : H
 
     public override ulong[][] PackInput(ReadOnlySpan<ulong> x) => Layout.PackInput(x, PrimeField.P);
 
+    public override ulong[] UnpackInput(IReadOnlyList<ulong[]> slots)
+    {
+        if (slots.Count != InputCiphertexts)
+            throw new ArgumentException($"{Shape}'s input is {InputCiphertexts} ciphertexts, not {slots.Count}");
+        var x = new ulong[Shape.InputSize];
+        int index = 0;
+        for (int i = 0; i < Shape.InChannels; i++)
+            for (int y = 0; y < Shape.Height; y++)
+                for (int c = 0; c < Shape.Width; c++)
+                {
+                    (int ct, int slot) = Layout.InputSlot(i, y, c);
+                    x[index++] = slots[ct][slot];
+                }
+        return x;
+    }
+
     public override ulong[][] PackOutput(ReadOnlySpan<ulong> v) => Layout.PackOutput(v, PrimeField.P);
 
     public override ulong[] UnpackOutput(IReadOnlyList<ulong[]> slots) => Layout.UnpackOutput(slots);

@@ -37,6 +37,9 @@ public abstract class HeForm
     /// <summary>The slot vectors (n residues each) of the input ciphertexts for x.</summary>
     public abstract ulong[][] PackInput(ReadOnlySpan<ulong> x);
 
+    /// <summary>x read back from the slot vectors of its input packing (the inverse of <see cref="PackInput"/> on its image).</summary>
+    public abstract ulong[] UnpackInput(IReadOnlyList<ulong[]> slots);
+
     /// <summary>The slot vectors holding v (length <see cref="Rows"/>) at the output slots, 0 elsewhere.</summary>
     public abstract ulong[][] PackOutput(ReadOnlySpan<ulong> v);
 

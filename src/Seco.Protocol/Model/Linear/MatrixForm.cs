@@ -43,6 +43,9 @@ public sealed class MatrixForm(int rows, int columns, bool[]? support, int n) : 
 
     public override ulong[][] PackInput(ReadOnlySpan<ulong> x) => [Layout.PackInput(x, PrimeField.P)];
 
+    public override ulong[] UnpackInput(IReadOnlyList<ulong[]> slots) =>
+        slots.Count == 1 ? slots[0][..Columns] : throw new ArgumentException($"a matrix input is one ciphertext, not {slots.Count}");
+
     public override ulong[][] PackOutput(ReadOnlySpan<ulong> v) => [Layout.PackOutput(v, PrimeField.P)];
 
     public override ulong[] UnpackOutput(IReadOnlyList<ulong[]> slots) =>

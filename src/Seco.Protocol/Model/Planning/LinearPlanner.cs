@@ -26,6 +26,20 @@ public enum FormPolicy
     Planner,
 }
 
+/// <summary>The policies by the names scenarios and the CLI use.</summary>
+public static class FormPolicies
+{
+    /// <summary>"matrix" or "planner" (case-sensitive, as scenario keys are), else null.</summary>
+    public static FormPolicy? Parse(string name) => name switch
+    {
+        "matrix" => FormPolicy.Matrix,
+        "planner" => FormPolicy.Planner,
+        _ => null,
+    };
+
+    public static string Name(this FormPolicy policy) => policy == FormPolicy.Planner ? "planner" : "matrix";
+}
+
 /// <summary>
 /// One form's cost for one product: key switchings (rotations, row swaps), plaintext products, plaintext encodings
 /// made during the product, Galois keys and their bytes, and the time the cost model gives.
