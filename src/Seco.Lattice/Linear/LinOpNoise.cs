@@ -160,6 +160,14 @@ public static class LinOpNoise
     public static int BoundBits(BfvContext context, MatVecLayout layout, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity) =>
         Bound(context, WorstCoefficientVariance(context, layout, input, weightShares), input, coefficientsLog2, statisticalSecurity);
 
+    /// <summary>
+    /// log2 of the public bound for a product whose noisiest coefficient has variance <paramref name="worstVariance"/>
+    /// before the mod-switch — e.g. the sum of two products into the same output slots (a residual block's main
+    /// branch and its shortcut: independent noises add their variances).
+    /// </summary>
+    public static int BoundBitsOfVariance(BfvContext context, double worstVariance, LinOpInput input, double coefficientsLog2, int statisticalSecurity) =>
+        Bound(context, worstVariance, input, coefficientsLog2, statisticalSecurity);
+
     /// <summary>The tail bound of a worst-coefficient variance after the mod-switch.</summary>
     private static int Bound(BfvContext context, double worstVariance, LinOpInput input, double coefficientsLog2, int statisticalSecurity)
     {

@@ -8,18 +8,27 @@ using Seco.Protocol.Model.Planning;
 
 namespace Seco.Protocol.Model;
 
-/// <summary>A remote server's additive share of F_BC: per block l+1..L, F_i^j (row-major residues) and b_i^j.</summary>
-public sealed class RemoteShare(IReadOnlyDictionary<int, ulong[]> weights, IReadOnlyDictionary<int, ulong[]> biases)
+/// <summary>
+/// A remote server's additive share of F_BC: per block l+1..L, F_i^j (the weights in the block's form: matrix entries
+/// row-major, or the kernel), the shortcut's S_i^j for a residual block, and b_i^j.
+/// </summary>
+public sealed class RemoteShare(IReadOnlyDictionary<int, ulong[]> weights, IReadOnlyDictionary<int, ulong[]> biases, IReadOnlyDictionary<int, ulong[]>? shortcutWeights = null)
 {
     public ulong[] Weights(int block) => weights[block];
+
+    /// <summary>The share of the shortcut's weights (empty for a plain block).</summary>
+    public ulong[] ShortcutWeights(int block) => shortcutWeights?.GetValueOrDefault(block) ?? [];
 
     public ulong[] Bias(int block) => biases[block];
 }
 
-/// <summary>A's plaintext F_A: per block 1..l, the weights and bias as residues mod p.</summary>
-public sealed class GatewayModel(IReadOnlyDictionary<int, ulong[]> weights, IReadOnlyDictionary<int, ulong[]> biases)
+/// <summary>A's plaintext F_A: per block 1..l, the weights (and a residual block's shortcut weights) and bias as residues mod p.</summary>
+public sealed class GatewayModel(IReadOnlyDictionary<int, ulong[]> weights, IReadOnlyDictionary<int, ulong[]> biases, IReadOnlyDictionary<int, ulong[]>? shortcutWeights = null)
 {
     public ulong[] Weights(int block) => weights[block];
+
+    /// <summary>The shortcut's weights (empty for a plain block).</summary>
+    public ulong[] ShortcutWeights(int block) => shortcutWeights?.GetValueOrDefault(block) ?? [];
 
     public ulong[] Bias(int block) => biases[block];
 
@@ -66,37 +75,49 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
 
         var gw = new Dictionary<int, ulong[]>();
         var gb = new Dictionary<int, ulong[]>();
+        var gs = new Dictionary<int, ulong[]>();
         for (int i = 1; i <= split; i++)
         {
             gw[i] = operators[i - 1].Weights;
             gb[i] = operators[i - 1].Bias;
+            gs[i] = operators[i - 1].ShortcutWeights;
         }
         var shares = new List<IReadOnlyList<RemoteShare>>();
         foreach (TierShape tier in parameters.Tiers)
         {
             var w = Enumerable.Range(0, tier.Servers).Select(_ => new Dictionary<int, ulong[]>()).ToArray();
+            var sw = Enumerable.Range(0, tier.Servers).Select(_ => new Dictionary<int, ulong[]>()).ToArray();
             var b = Enumerable.Range(0, tier.Servers).Select(_ => new Dictionary<int, ulong[]>()).ToArray();
             foreach (int i in tier.Blocks)
             {
                 BlockOperator op = operators[i - 1];
-                bool[] support = op.Main.StructuralSupport;
-                ulong[] restW = op.Weights, restB = op.Bias;
+                bool[] support = op.Main.StructuralSupport, shortcutSupport = op.Shortcut?.StructuralSupport ?? [];
+                ulong[] restW = op.Weights, restB = op.Bias, restS = op.ShortcutWeights;
                 for (int j = 0; j < tier.Servers - 1; j++)
                 {
-                    ulong[] share = ZpRandom.Uniform(restW.Length);
-                    for (int e = 0; e < share.Length; e++)
-                        if (!support[e]) share[e] = 0;
+                    ulong[] share = OnSupport(ZpRandom.Uniform(restW.Length), support);
                     w[j][i] = share;
+                    sw[j][i] = OnSupport(ZpRandom.Uniform(restS.Length), shortcutSupport);
+                    restS = ZpVector.Subtract(restS, sw[j][i]);
                     b[j][i] = ZpRandom.Uniform(restB.Length);
                     restW = ZpVector.Subtract(restW, share);
                     restB = ZpVector.Subtract(restB, b[j][i]);
                 }
                 w[^1][i] = restW;
                 b[^1][i] = restB;
+                sw[^1][i] = restS;
             }
-            shares.Add([.. Enumerable.Range(0, tier.Servers).Select(j => new RemoteShare(w[j], b[j]))]);
+            shares.Add([.. Enumerable.Range(0, tier.Servers).Select(j => new RemoteShare(w[j], b[j], sw[j]))]);
         }
-        return new ModelSplit(parameters, new GatewayModel(gw, gb), shares);
+        return new ModelSplit(parameters, new GatewayModel(gw, gb, gs), shares);
+    }
+
+    /// <summary>A uniform share kept on the structural support only (D10): zero where the structure makes the weight zero.</summary>
+    private static ulong[] OnSupport(ulong[] share, bool[] support)
+    {
+        for (int e = 0; e < share.Length; e++)
+            if (!support[e]) share[e] = 0;
+        return share;
     }
 
     /// <summary>
@@ -108,13 +129,21 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
         FormPolicy forms = FormPolicy.Matrix)
     {
         ArgumentNullException.ThrowIfNull(model);
-        RequireChain(model);
         // The shapes and the planner's forms only (block i's matrix is output × input, BlockMatrix): no matrix is composed.
         BlockShape[] shapes = [.. model.Blocks.Select((b, i) => new BlockShape(i + 1, b.Block.Output.Size, b.Block.Input.Size, b.Block.HasRelu, b.TruncationShift)
         {
             Conv = forms == FormPolicy.Planner ? FormOf(b, context, transition: i == split) : null,
             Input = b.Block.Input,
+            ShortcutSource = b.Block.Skip?.Source ?? 0,
+            ShortcutStride = ShortcutStride(b),
         })];
+        if (shapes.FirstOrDefault(s => s.ShortcutSource != 0 && s.Index > split && s.ShortcutSource <= split + 1) is { } across)
+        {
+            int[] fine = [.. Enumerable.Range(0, shapes.Length + 1).Where(l => !shapes.Any(s => s.ShortcutSource != 0 && s.Index > l && s.ShortcutSource <= l + 1))];
+            throw new ModelFormatException(
+                $"{model.Model.Name}: block {across.Index} adds a residual shortcut from block {across.ShortcutSource}'s input, across the split l = {split}; " +
+                $"the secure protocol carries shortcuts inside F_A or inside F_BC only so far — splits that keep every shortcut on one side: {string.Join(", ", fine)}");
+        }
         return new SecoParameters(context, shapes, split, queryBudget, tiers);
     }
 
@@ -143,16 +172,12 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
             : throw new ModelFormatException($"block {block.Block.Index} takes the transition, but its convolution ({plan.ConvShape}) does not take the canonical C×H×W packing and its matrix {plan.MatrixUnavailable}");
     }
 
-    /// <summary>
-    /// The secure protocol runs chain models only so far: a block's linear part is one matrix of its own input. A
-    /// residual block's linear part also reads an earlier activation, which the roles do not carry yet, so such a model
-    /// is refused by name rather than run with its shortcut dropped (the plaintext references run it: `seco infer`).
-    /// </summary>
-    private static void RequireChain(FixedPointModel model)
-    {
-        if (model.Blocks.FirstOrDefault(b => b.Block.HasSkip) is { } residual)
-            throw new ModelFormatException(
-                $"{model.Model.Name}: block {residual.Block.Index} adds a residual shortcut from block {residual.Block.Skip!.Source}'s input " +
-                $"({residual.Block.Skip.Name}); the secure protocol does not run residual models yet — `seco infer` and `seco models inspect` do");
-    }
+    /// <summary>The stride of a residual block's shortcut gather (Subsample2d, or a strided 1×1 convolution); 1 for identity or a plain block.</summary>
+    private static int ShortcutStride(FixedPointBlock block) =>
+        block.SkipLayers.Select(q => q.Layer switch
+        {
+            Nn.Layers.Subsample2dLayer sub => sub.StepH,
+            Nn.Layers.Conv2dLayer conv => conv.StrideH,
+            _ => 1,
+        }).Aggregate(1, (a, b) => a * b);
 }

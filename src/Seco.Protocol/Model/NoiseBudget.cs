@@ -99,8 +99,11 @@ public sealed class NoiseBudget
     private int DecryptionBound(int block, int queries)
     {
         TierShape tier = _p.TierOf(block);
-        return _p.Form(block).NoiseBoundBits(_p.Context, InputOf(tier, block), weightShares: tier.Servers,
-            CoefficientsLog2(Decrypted(tier), queries), StatisticalSecurity);
+        // A residual block's shortcut product lands in the same slots: its g(r_j) is the owners' encryptions of their
+        // shares of r_j (A and the servers of the tier holding block j − 1) under this tier's key.
+        LinOpInput? shortcut = _p.ShortcutForm(block) is null ? null
+            : new LinOpInput(_p.TierOf(_p.Block(block).ShortcutSource - 1).Servers + 1, tier.Servers + 1);
+        return Bound(block, InputOf(tier, block), shortcut, tier.Servers, CoefficientsLog2(Decrypted(tier), queries));
     }
 
     /// <summary>
@@ -119,7 +122,16 @@ public sealed class NoiseBudget
     }
 
     private int FloodingBound(int block, int queries) =>
-        _p.Form(block).NoiseBoundBits(_p.Context, LinOpInput.UserMask, weightShares: 1, CoefficientsLog2(UserDecrypted, queries), StatisticalSecurity);
+        Bound(block, LinOpInput.UserMask, _p.ShortcutForm(block) is null ? null : LinOpInput.UserMask, 1, CoefficientsLog2(UserDecrypted, queries));
+
+    /// <summary>The bound of block <paramref name="block"/>'s product: the main branch's variance plus the shortcut's (independent noises into the same slots).</summary>
+    private int Bound(int block, LinOpInput input, LinOpInput? shortcutInput, int weightShares, double coefficientsLog2)
+    {
+        double variance = _p.Form(block).ProductVariance(_p.Context, input, weightShares);
+        if (shortcutInput is not null)
+            variance += _p.ShortcutForm(block)!.ProductVariance(_p.Context, shortcutInput, weightShares);
+        return LinOpNoise.BoundBitsOfVariance(_p.Context, variance, input, coefficientsLog2, StatisticalSecurity);
+    }
 
     private double CoefficientsLog2(int ciphertextsPerQuery, int queries) =>
         ciphertextsPerQuery == 0 ? 0 : Math.Log2((double)_p.Context.N * ciphertextsPerQuery * queries);

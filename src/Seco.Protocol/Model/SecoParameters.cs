@@ -17,6 +17,12 @@ public sealed record BlockShape(int Index, int Rows, int Columns, bool HasRelu, 
     /// <summary>The convolution the block is computed as (null: the matrix form).</summary>
     public ConvShape? Conv { get; init; }
 
+    /// <summary>The block whose input x_j the block's residual shortcut adds (0: a plain block).</summary>
+    public int ShortcutSource { get; init; }
+
+    /// <summary>The shortcut's subsample stride for the convolution form (1: identity gather); see <see cref="Shortcuts"/>.</summary>
+    public int ShortcutStride { get; init; } = 1;
+
     /// <summary>The block's input activation as C×H×W (a vector of <see cref="Columns"/> unless set).</summary>
     public Shape Input { get; init; } = Shape.Vector(Columns);
 
@@ -49,6 +55,7 @@ public sealed record BlockShape(int Index, int Rows, int Columns, bool HasRelu, 
 public sealed class SecoParameters
 {
     private readonly Dictionary<int, HeForm> _forms = [];
+    private readonly Dictionary<int, HeForm> _shortcuts = [];
 
     /// <param name="queryBudget">Queries per key set (null: the most the smudging can cover, <see cref="NoiseBudget"/>).</param>
     /// <param name="tiers">The remote tiers in order (null: one tier of two servers, B and C, holding all of F_BC).</param>
@@ -72,17 +79,30 @@ public sealed class SecoParameters
             if (i > 0 && blocks[i - 1].Rows != b.Columns)
                 throw new ArgumentException($"block {b.Index} takes {b.Columns} inputs but block {i} gives {blocks[i - 1].Rows}", nameof(blocks));
             _forms[b.Index] = b.CreateForm(context.N); // throws if a block's form does not fit n
+            if (b.ShortcutSource != 0)
+            {
+                if (b.ShortcutSource < 1 || b.ShortcutSource >= b.Index || b.ShortcutStride is < 1 or > 64)
+                    throw new ArgumentException($"block {b.Index}'s shortcut reads block {b.ShortcutSource}'s input with stride {b.ShortcutStride}; a shortcut reads an earlier block's input", nameof(blocks));
+                _shortcuts[b.Index] = Shortcuts.Form(b, blocks[b.ShortcutSource - 1].Input, context.N)!;
+            }
         }
+        CheckShortcutReach(blocks, split);
         if (split < blocks.Count && _forms[split + 1] is ConvolutionForm c && (!c.HasCanonicalInput || blocks[split].Input.IsVector))
             throw new ArgumentException($"block {split + 1} takes the transition, but its convolution ({c.Shape}) packs its input with planes wider than the image; the user packs the canonical C×H×W planes (use the matrix form there)", nameof(blocks));
         Context = context;
         Blocks = blocks;
         Split = split;
         Tiers = Lay(tiers, split, blocks.Count);
-        _galois = Tiers.Select(t => t.Blocks.SelectMany(i => Form(i).GaloisElements())
+        _galois = Tiers.Select(t => t.Blocks.SelectMany(i => Form(i).GaloisElements().Concat(ShortcutForm(i)?.GaloisElements() ?? []))
                 .Concat(t.Tier == 1 && TransitionIsMatrix ? [GaloisTool.ElementFromStep(TransitionRotation, context.N)] : [])
                 .Distinct().Order().ToArray())
             .ToArray();
+        foreach ((int i, _) in _shortcuts.Where(e => e.Key > split))
+        {
+            int owner = TierOf(Block(i).ShortcutSource - 1).Tier, holder = TierOf(i).Tier;
+            if (holder != owner && holder != owner + 1)
+                throw new ArgumentException($"block {i} (tier {holder}) reads a shortcut whose mask tier {owner} shares; the owners hold only their own tier's key and the next", nameof(blocks));
+        }
         Budget = new NoiseBudget(this, queryBudget);
     }
 
@@ -159,7 +179,34 @@ public sealed class SecoParameters
     /// <summary>Block <paramref name="index"/>'s linear map on ciphertexts: its packing, product and noise.</summary>
     public HeForm Form(int index) => _forms[index];
 
-    /// <summary>Ciphertexts of block <paramref name="index"/>'s encrypted input (a mask r_i).</summary>
+    /// <summary>Block <paramref name="index"/>'s residual shortcut on ciphertexts (null for a plain block): S·g(x_j) into the main product's output slots.</summary>
+    public HeForm? ShortcutForm(int index) => _shortcuts.GetValueOrDefault(index);
+
+    /// <summary>The residual blocks of F_BC whose shortcut mask g(r_j) the owners of r_j in tier <paramref name="tier"/> share (j ≥ l+2: r_j = r¹ + Σ r^s, shared by A and the tier holding block j − 1).</summary>
+    public IEnumerable<int> ShortcutsSharedBy(int tier) =>
+        _shortcuts.Keys.Where(i => i > Split && TierOf(Block(i).ShortcutSource - 1).Tier == tier).Order();
+
+    /// <summary>The residual blocks of tier <paramref name="tier"/>'s segment, in order (their shortcut masks follow the inputs in MaskAggregate).</summary>
+    public IEnumerable<int> ShortcutsOf(int tier) => Tier(tier).Blocks.Where(_shortcuts.ContainsKey);
+
+    /// <summary>Ciphertexts of block <paramref name="index"/>'s encrypted shortcut input g(r_j) (0 for a plain block).</summary>
+    public int ShortcutCiphertexts(int index) => _shortcuts.GetValueOrDefault(index)?.InputCiphertexts ?? 0;
+
+    /// <summary>
+    /// Where the protocol can carry a shortcut (issue 20, this stage): inside F_A (the user masks both inputs), or inside
+    /// F_BC with a source j ≥ l+2, whose mask r_j is shared by A and the servers of the tier holding block j − 1 — they
+    /// encrypt g(r_j) under the key of the tier holding block i, which they hold when it is their own tier or the next.
+    /// A shortcut across the split (i > l ≥ j − 1) would need the user's mask in the shortcut's packing; it is refused.
+    /// (The tier reach is checked once the tiers are laid, in the constructor.)
+    /// </summary>
+    private static void CheckShortcutReach(IReadOnlyList<BlockShape> blocks, int split)
+    {
+        foreach (BlockShape b in blocks.Where(b => b.ShortcutSource != 0 && b.Index > split))
+        {
+            if (b.ShortcutSource <= split + 1)
+                throw new ArgumentException($"block {b.Index}'s shortcut reads block {b.ShortcutSource}'s input across the split l = {split}; the protocol carries shortcuts inside F_A or inside F_BC (source ≥ l+2) only so far", nameof(blocks));
+        }
+    }
     public int InputCiphertexts(int index) => _forms[index].InputCiphertexts;
 
     /// <summary>Ciphertexts of block <paramref name="index"/>'s encrypted product (F r − s).</summary>

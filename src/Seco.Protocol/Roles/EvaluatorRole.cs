@@ -229,9 +229,16 @@ public sealed class EvaluatorRole : LabelReceiverRole
         RemoteQuery q = Queries[query];
         if (block == Tier.LastBlock)
         {
-            // The tier boundary: x − r of the next tier's first block, masked by A's and this tier's shares of its mask.
-            foreach (int j in Enumerable.Range(0, P.Tier(Tier.Tier + 1).Servers))
+            // The tier boundary: x − r of the next tier's first block, masked by A's and this tier's shares of its mask —
+            // after x_j − r_j of this segment's blocks that a residual block of the next tier reads (issue 20).
+            TierShape nextTier = P.Tier(Tier.Tier + 1);
+            int[] sources = [.. nextTier.Blocks.Select(i => P.Block(i).ShortcutSource).Where(j => Tier.Contains(j)).Distinct().Order()];
+            foreach (int j in Enumerable.Range(0, nextTier.Servers))
+            {
+                foreach (int source in sources)
+                    outbox.Send(Party.Server(Tier.Tier + 1, j), new MaskedActivation(query, source, q.Masked[source]));
                 outbox.Send(Party.Server(Tier.Tier + 1, j), new MaskedActivation(query, block + 1, next));
+            }
             Finish(query);
             return;
         }

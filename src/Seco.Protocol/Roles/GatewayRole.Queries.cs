@@ -7,6 +7,7 @@ using Seco.MessagePack;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
+using Seco.Protocol.Model.Linear;
 
 namespace Seco.Protocol.Roles;
 
@@ -38,7 +39,7 @@ public sealed partial class GatewayRole
         int transitionCount = _p.HasRemoteTier ? TransitionPacking.Count(_p.Block(Split + 1).Input, _p.Context.N) : 0;
         if (m.TransitionMask.Length != transitionCount)
             throw new ProtocolViolationException($"expected {transitionCount} transition-mask ciphertexts, got {m.TransitionMask.Length}");
-        Dictionary<int, byte[][]> masks = CiphertextRuns.Split(m.MaskCiphertexts, Enumerable.Range(1, Split), _p.InputCiphertexts, "the user's mask ciphertexts");
+        Dictionary<int, byte[][]> masks = CiphertextRuns.Split(m.MaskCiphertexts, Enumerable.Range(1, Split), i => _p.InputCiphertexts(i) + _p.ShortcutCiphertexts(i), "the user's mask ciphertexts");
 
         // Paper Alg. 12 with circuit privacy (D2): Enc(F_i r_i − s_i), mod-switched and flooded before it goes back.
         var shares = new List<byte[]>();
@@ -47,7 +48,10 @@ public sealed partial class GatewayRole
             BlockShape b = _p.Block(i);
             Ciphertext[] ct = _he.LoadCiphertexts(masks[i], $"Enc(r_{i})");
             q.S[i] = ZpRandom.Uniform(b.Rows);
-            Ciphertext[] product = _faProducts[i].Multiply(_he.Evaluator, ct, _userRotations!);
+            int inputs = _p.InputCiphertexts(i);
+            // F_i·Enc(r_i), plus S_i·Enc(g(r_j)) for a residual block: both land in the same output slots.
+            Ciphertext[] product = Shortcuts.Sum(_he.Evaluator, _faProducts[i].Multiply(_he.Evaluator, ct[..inputs], _userRotations!),
+                _faShortcuts.TryGetValue(i, out var shortcut) ? shortcut.Multiply(_he.Evaluator, ct[inputs..], _userRotations!) : null);
             Plaintext[] mask = _he.EncodeOutputMask(_p.Form(i), q.S[i]);
             for (int k = 0; k < product.Length; k++)
             {
@@ -95,6 +99,14 @@ public sealed partial class GatewayRole
             Encryptor key = _tiers[_p.TierOf(i).Tier - 1].Collective!;
             q.OwnMaskCiphertexts[i] = [.. _he.EncodeInput(_p.Form(i), q.R1[i]).Select(plain => key.Encrypt(plain))];
         }
+        // A's share of each F_BC shortcut's mask g(r_j) (j ≥ l+2), in the shortcut's packing, under the key of the tier holding the block.
+        for (int i = Split + 1; i <= L; i++)
+        {
+            if (_p.ShortcutForm(i) is not { } shortcut) continue;
+            Encryptor key = _tiers[_p.TierOf(i).Tier - 1].Collective!;
+            BlockShape b = _p.Block(i);
+            q.OwnShortcutMasks[i] = [.. _he.EncodeInput(shortcut, Shortcuts.Input(b, _p.Block(b.ShortcutSource), q.R1[b.ShortcutSource])).Select(plain => key.Encrypt(plain))];
+        }
         foreach (Party server in Servers)
             outbox.Send(server, new PreparationBegin(m.Query));
     }
@@ -119,7 +131,9 @@ public sealed partial class GatewayRole
     private void OnMaskShares(QueryState q, Party from, MaskShares m, Outbox outbox)
     {
         TierShape tier = _p.Tier(from.Tier);
-        Dictionary<int, byte[][]> runs = CiphertextRuns.Split(m.Ciphertexts, MaskShareBlocks(tier), _p.InputCiphertexts, $"{from}'s mask shares");
+        // Its shares of the next blocks' masks (keyed by block), then of the shortcut masks it owns (keyed by −block).
+        Dictionary<int, byte[][]> runs = CiphertextRuns.Split(m.Ciphertexts, MaskShareBlocks(tier).Concat(_p.ShortcutsSharedBy(tier.Tier).Select(i => -i)),
+            k => k > 0 ? _p.InputCiphertexts(k) : _p.ShortcutCiphertexts(-k), $"{from}'s mask shares");
         if (!q.MaskShares.TryAdd(from, runs))
             throw new ProtocolViolationException($"{from}: unexpected mask shares for query {q.Query}");
         if (q.MaskShares.Keys.Count(p => p.Tier == tier.Tier) < tier.Servers) return;
@@ -157,6 +171,18 @@ public sealed partial class GatewayRole
                     Ciphertext[] share = _he.LoadCiphertexts(shares[i], $"Enc(r_{i}) share of {server}");
                     for (int k = 0; k < sum.Length; k++) _he.Evaluator.AddInplace(sum[k], share[k]);
                 }
+            }
+            aggregate.AddRange(sum.Select(HeTools.SerializePooled));
+        }
+        // Then each residual block's g(r_j): A's share plus those of the tier holding block j − 1 (this tier or the previous).
+        foreach (int i in _p.ShortcutsOf(t))
+        {
+            int owner = _p.TierOf(_p.Block(i).ShortcutSource - 1).Tier;
+            Ciphertext[] sum = [.. q.OwnShortcutMasks[i].Select(c => c.Clone())];
+            foreach ((Party server, Dictionary<int, byte[][]> shares) in q.MaskShares.Where(e => e.Key.Tier == owner).OrderBy(e => e.Key))
+            {
+                Ciphertext[] share = _he.LoadCiphertexts(shares[-i], $"Enc(g(r_{_p.Block(i).ShortcutSource})) share of {server}");
+                for (int k = 0; k < sum.Length; k++) _he.Evaluator.AddInplace(sum[k], share[k]);
             }
             aggregate.AddRange(sum.Select(HeTools.SerializePooled));
         }
@@ -288,7 +314,10 @@ public sealed partial class GatewayRole
     {
         BlockShape b = _p.Block(i);
         // A's share F_i(x_i − r_i) + b_i + s_i; the user holds F_i r_i − s_i.
-        ulong[] a = ZpVector.Add(ZpVector.Add(_p.Form(i).Apply(_model.Weights(i), masked), _model.Bias(i)), q.S[i]);
+        q.MaskedInputs[i] = masked;
+        int j = b.ShortcutSource;
+        ulong[] a = Shortcuts.Evaluate(_p.Form(i), _model.Weights(i), masked, _p.ShortcutForm(i), _model.ShortcutWeights(i),
+            j == 0 ? [] : Shortcuts.Input(b, _p.Block(j), q.MaskedInputs[j]), _model.Bias(i), q.S[i]);
         if (!b.HasRelu)
         {
             outbox.Send(Party.User, new OutputShare(q.Query, a)); // l = L: DELPHI's output, the user adds its share
@@ -352,6 +381,12 @@ public sealed partial class GatewayRole
         public Dictionary<int, ulong[]> R1 { get; } = [];
 
         public Dictionary<int, Ciphertext[]> OwnMaskCiphertexts { get; } = [];
+
+        /// <summary>A's share of each F_BC residual block's shortcut mask g(r_j), encrypted in the shortcut's packing.</summary>
+        public Dictionary<int, Ciphertext[]> OwnShortcutMasks { get; } = [];
+
+        /// <summary>x_i − r_i of the F_A blocks as A computes them online (a later residual block reads its shortcut's).</summary>
+        public Dictionary<int, ulong[]> MaskedInputs { get; } = [];
 
         /// <summary>Enc_cpk(r_{l+1}) of tier 1 from the user's transition mask (indexed by tier for symmetry with the aggregates).</summary>
         public Dictionary<int, Ciphertext[]> TierInputs { get; } = [];

@@ -27,6 +27,7 @@ public sealed partial class GatewayRole : ISecoRole
     private readonly HeTools _he;
     private readonly IknpSender _otWithUser = new();
     private readonly Dictionary<int, Model.Linear.IEncodedForm> _faProducts = [];
+    private readonly Dictionary<int, Model.Linear.IEncodedForm> _faShortcuts = [];
     private readonly TierKeys[] _tiers;
     private readonly Dictionary<int, QueryState> _queries = [];
     private Encryptor? _user;
@@ -48,7 +49,11 @@ public sealed partial class GatewayRole : ISecoRole
         _tiers = [.. parameters.Tiers.Select(t => new TierKeys(t, new KeyGenerator(parameters.Context)))];
         for (int i = 1; i <= parameters.Split; i++)
         {
+        {
             _faProducts[i] = parameters.Form(i).Encode(parameters.Context, model.Weights(i));
+            if (parameters.ShortcutForm(i) is { } shortcut)
+                _faShortcuts[i] = shortcut.Encode(parameters.Context, model.ShortcutWeights(i));
+        }
         }
     }
 

@@ -6,6 +6,7 @@ using Seco.Lattice.Serialization;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
+using Seco.Protocol.Model.Linear;
 
 namespace Seco.Protocol.Roles;
 
@@ -21,6 +22,7 @@ public abstract class RemoteServerRole : ISecoRole
 {
     private readonly KeyGenerator _secret;
     private readonly Dictionary<int, Model.Linear.IEncodedForm> _products = [];
+    private readonly Dictionary<int, Model.Linear.IEncodedForm> _shortcuts = [];
     private GaloisKeys? _rotations;
     private readonly HashSet<int> _created = [];
     private readonly AbortedQueries _aborted = new();
@@ -45,7 +47,11 @@ public abstract class RemoteServerRole : ISecoRole
         // The weights do not change between queries: encode them once in the block's form (D10; paper Alg. 8 re-sends
         // them encrypted).
         foreach (int i in Tier.Blocks)
+        {
             _products[i] = parameters.Form(i).Encode(parameters.Context, share.Weights(i));
+            if (parameters.ShortcutForm(i) is { } shortcut)
+                _shortcuts[i] = shortcut.Encode(parameters.Context, share.ShortcutWeights(i));
+        }
     }
 
     public Party Self { get; }
@@ -257,6 +263,9 @@ public abstract class RemoteServerRole : ISecoRole
         // tier's input mask under the next tier's key (docs/hierarchy.md: the outgoing tier masks the boundary).
         byte[][] masks = q.R.Keys.Order()
             .SelectMany(i => He.EncodeInput(P.Form(i), q.R[i]).Select(plain => (Key: i > Tier.LastBlock ? NextTier! : Collective!, Plain: plain)))
+            // then its share of each shortcut mask g(r_j) it owns (j − 1 in this segment), under the key of the block's tier
+            .Concat(P.ShortcutsSharedBy(Tier.Tier).SelectMany(i => He.EncodeInput(P.ShortcutForm(i)!, Shortcuts.Input(P.Block(i), P.Block(P.Block(i).ShortcutSource), q.R[P.Block(i).ShortcutSource]))
+                .Select(plain => (Key: P.TierOf(i).Tier == Tier.Tier ? Collective! : NextTier!, Plain: plain))))
             .Select(e => HeTools.SerializePooled(e.Key.Encrypt(e.Plain)))
             .ToArray();
         outbox.Send(Party.Gateway, new MaskShares(q.Query, masks));
@@ -269,12 +278,16 @@ public abstract class RemoteServerRole : ISecoRole
         if (!q.Started || q.Multiplied)
             throw new ProtocolViolationException($"unexpected mask aggregate for query {q.Query}");
         q.Multiplied = true; // once per query: a second product would reuse s^j
-        Dictionary<int, byte[][]> runs = CiphertextRuns.Split(m.Ciphertexts, Tier.Blocks, P.InputCiphertexts, "A's mask aggregate");
+        // Enc(r_i) per block (keyed by block), then Enc(g(r_j)) per residual block (keyed by −block).
+        Dictionary<int, byte[][]> runs = CiphertextRuns.Split(m.Ciphertexts, Tier.Blocks.Concat(P.ShortcutsOf(Tier.Tier).Select(i => -i)),
+            k => k > 0 ? P.InputCiphertexts(k) : P.ShortcutCiphertexts(-k), "A's mask aggregate");
         var products = new List<Ciphertext>();
         foreach (int i in Tier.Blocks)
         {
             Ciphertext[] r = He.LoadCiphertexts(runs[i], $"Enc(r_{i})");
-            Ciphertext[] product = _products[i].Multiply(He.Evaluator, r, _rotations!); // D1: F^j · Enc(r)
+            // D1: F^j · Enc(r), plus S^j · Enc(g(r_j')) for a residual block, into the same output slots
+            Ciphertext[] product = Shortcuts.Sum(He.Evaluator, _products[i].Multiply(He.Evaluator, r, _rotations!),
+                _shortcuts.TryGetValue(i, out var shortcut) ? shortcut.Multiply(He.Evaluator, He.LoadCiphertexts(runs[-i], $"Enc(g(r_{P.Block(i).ShortcutSource}))"), _rotations!) : null);
             // s^j on the outputs, a fresh uniform pad on every other slot (HeForm.PackOutputMask).
             Plaintext[] mask = He.EncodeOutputMask(P.Form(i), q.S[i]);
             for (int k = 0; k < product.Length; k++)
@@ -370,16 +383,41 @@ public abstract class RemoteServerRole : ISecoRole
         Party upstream = Tier.Tier == 1 ? Party.Gateway : Party.Server(Tier.Tier - 1, 1);
         bool input = from == upstream && m.Block == Tier.FirstBlock;
         bool inside = from == Evaluator && Self != Evaluator && m.Block > Tier.FirstBlock;
-        if ((!input && !inside) || !Tier.Contains(m.Block) || m.Values.Length != P.Block(m.Block).Columns || !q.Seen.Add(m.Block))
+        // The previous tier's evaluator also hands on x_j − r_j of its segment that a residual block here reads.
+        bool shortcut = from == upstream && Tier.Tier > 1 && P.Tier(Tier.Tier - 1).Contains(m.Block) && ShortcutSources.Contains(m.Block);
+        if ((!input && !inside && !shortcut) || (!shortcut && !Tier.Contains(m.Block)) || m.Values.Length != P.Block(m.Block).Columns || !q.Seen.Add(m.Block))
             throw new ProtocolViolationException($"unexpected masked activation for block {m.Block} from {from}");
+        if (shortcut)
+        {
+            q.Masked[m.Block] = m.Values;
+            if (q.Waiting is { } waiting && P.Block(waiting.Block).ShortcutSource == m.Block)
+            {
+                q.Waiting = null;
+                Advance(q, waiting.Block, waiting.Masked, outbox);
+            }
+            return;
+        }
         Advance(q, m.Block, m.Values, outbox);
     }
+
+    /// <summary>The blocks of the previous tier whose input a residual block of this tier reads.</summary>
+    private IEnumerable<int> ShortcutSources => Tier.Blocks.Select(i => P.Block(i).ShortcutSource).Where(j => j != 0 && !Tier.Contains(j));
 
     /// <summary>E^j_i from x_i − r_i (paper Alg. 10), then the layer's circuit step or, for block L, the output (paper §VI-D).</summary>
     protected void Advance(RemoteQuery q, int block, ulong[] masked, Outbox outbox)
     {
         BlockShape b = P.Block(block);
-        ulong[] share = ZpVector.Add(ZpVector.Add(P.Form(block).Apply(Share.Weights(block), masked), Share.Bias(block)), q.S[block]);
+        q.Masked[block] = masked;
+        int j = b.ShortcutSource;
+        if (j != 0 && !q.Masked.ContainsKey(j))
+        {
+            // x_j − r_j comes from the previous tier's evaluator on another message; the block waits for it.
+            q.Waiting = (block, masked);
+            return;
+        }
+        // E^j = F^j(x − r) + S^j·g(x_j − r_j) + b^j + s^j (paper Alg. 10, with the shortcut of a residual block).
+        ulong[] share = Shortcuts.Evaluate(P.Form(block), Share.Weights(block), masked, P.ShortcutForm(block), Share.ShortcutWeights(block),
+            j == 0 ? [] : Shortcuts.Input(b, P.Block(j), q.Masked[j]), Share.Bias(block), q.S[block]);
         if (block == L)
         {
             byte[] output = HeTools.SerializePooled(User!.Encrypt(He.EncodePrefix(share)));
@@ -419,6 +457,12 @@ public sealed class RemoteQuery(int query)
     public Dictionary<int, ulong[]> S { get; } = [];
 
     public HashSet<int> Seen { get; } = [];
+
+    /// <summary>x_i − r_i as this server learned it online (a residual block reads its shortcut source's).</summary>
+    public Dictionary<int, ulong[]> Masked { get; } = [];
+
+    /// <summary>A residual block whose input arrived before its shortcut source's x_j − r_j (from the previous tier).</summary>
+    public (int Block, ulong[] Masked)? Waiting { get; set; }
 
     /// <summary>A's PreparationBegin arrived.</summary>
     public bool Started { get; set; }

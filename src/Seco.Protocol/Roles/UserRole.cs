@@ -27,6 +27,7 @@ public sealed class UserRole : ISecoRole
     private readonly Decryptor _decryptor;
     private readonly IknpReceiver _ot = new();
     private readonly Model.Linear.HeForm[] _forms;
+    private readonly Model.Linear.HeForm?[] _shortcuts;
     private readonly AbortedQueries _aborted = new();
     private Encryptor? _collective;
     private QueryState? _q;
@@ -45,6 +46,7 @@ public sealed class UserRole : ISecoRole
         _publicKey = _keys.CreatePublicKey();
         _decryptor = new Decryptor(view.Context, _keys.SecretKey);
         _forms = [.. view.GatewayBlocks.Select(b => b.CreateForm(view.Context.N))];
+        _shortcuts = [.. view.GatewayBlocks.Select(b => b.ShortcutSource == 0 ? null : Model.Linear.Shortcuts.Form(b, view.GatewayBlocks[b.ShortcutSource - 1].Input, view.Context.N))];
     }
 
     public Party Self => Party.User;
@@ -55,7 +57,7 @@ public sealed class UserRole : ISecoRole
     public void Start(Outbox outbox)
     {
         // Paper §VI-B: plain BFV keys, plus the rotation keys A needs for F_A's Lin-OPs (as the authors' prototype sends).
-        uint[] elements = _forms.SelectMany(f => f.GaloisElements()).Distinct().Order().ToArray();
+        uint[] elements = _forms.Concat(_shortcuts.OfType<Model.Linear.HeForm>()).SelectMany(f => f.GaloisElements()).Distinct().Order().ToArray();
         byte[] galois = elements.Length == 0 ? [] : BfvSerializer.Serialize(_keys.CreateGaloisKeysFromElements(elements));
         outbox.Send(Party.Gateway, new UserJoin(BfvSerializer.Serialize(_publicKey), galois, _ot.Start()));
         // The public F_A ReLU circuits are built now, in setup, not by the first query's online phase (issue 19).
@@ -143,8 +145,11 @@ public sealed class UserRole : ISecoRole
             q.Masks[l + 1] = ZpRandom.Uniform(_view.TransitionSize);
 
         using var own = new Encryptor(_view.Context, _publicKey);
+        // Per F_A block: r_i in its form's packing, then for a residual block g(r_j) in its shortcut's (F_A is the
+        // user's to know, shortcuts included).
         byte[][] masks = Enumerable.Range(1, l)
-            .SelectMany(i => _he.EncodeInput(_forms[i - 1], q.Masks[i]))
+            .SelectMany(i => _he.EncodeInput(_forms[i - 1], q.Masks[i]).Concat(_shortcuts[i - 1] is not { } sc ? []
+                : _he.EncodeInput(sc, Model.Linear.Shortcuts.Input(_view.GatewayBlocks[i - 1], _view.GatewayBlocks[_view.GatewayBlocks[i - 1].ShortcutSource - 1], q.Masks[_view.GatewayBlocks[i - 1].ShortcutSource]))))
             .Select(plain => HeTools.SerializePooled(own.Encrypt(plain)))
             .ToArray();
         // Every packing the transition's shape allows (TransitionPacking): which one F_BC uses is not the user's to know.

@@ -208,24 +208,26 @@ public static class PartyFile
                 throw Fail($"body: {blocks} blocks, expected {last - first + 1} (blocks {first}..{last})");
             var weights = new Dictionary<int, ulong[]>();
             var biases = new Dictionary<int, ulong[]>();
+            var shortcuts = new Dictionary<int, ulong[]>();
             for (int i = first; i <= last; i++)
             {
                 int blockFields = r.ReadArrayHeader();
-                if (blockFields != 5)
-                    throw Fail($"body: block {i} has {blockFields} fields, expected 5");
+                if (blockFields != 7)
+                    throw Fail($"body: block {i} has {blockFields} fields, expected 7");
                 int index = r.ReadInt32InRange(1, MaxBlocks, "block index");
                 if (index != i)
                     throw Fail($"body: block {index} where block {i} was expected");
                 BlockShape shape = parameters!.Block(i);
                 weights[i] = ReadResidues(ref r, parameters.Form(i).WeightCount, $"block {i} weights", Fail); // matrix entries or kernel taps
                 biases[i] = ReadResidues(ref r, shape.Rows, $"block {i} bias", Fail);
+                shortcuts[i] = ReadResidues(ref r, parameters.ShortcutForm(i)?.WeightCount ?? 0, $"block {i} shortcut weights", Fail);
             }
             r.EnsureEnd();
 
             // GatewayModel.ServedQueries (F_A's lifetime count) is runtime state and is not in the file: a loaded
             // model starts at 0, so a node that restarts must persist the count itself (docs/noise.md).
-            return party.IsGateway ? new GatewayPartyFile(header, parameters!, new GatewayModel(weights, biases))
-                : party.IsServer ? new RemotePartyFile(header, parameters!, new RemoteShare(weights, biases))
+            return party.IsGateway ? new GatewayPartyFile(header, parameters!, new GatewayModel(weights, biases, shortcuts))
+                : party.IsServer ? new RemotePartyFile(header, parameters!, new RemoteShare(weights, biases, shortcuts))
                 : new UserPartyFile(header, view!);
         }
 
@@ -297,6 +299,7 @@ public static class PartyFile
                 try
                 {
                     _ = b.CreateForm(context.N);
+                    _ = Linear.Shortcuts.Form(b, b.ShortcutSource == 0 ? default : s.GatewayBlocks[b.ShortcutSource - 1].Input, context.N);
                 }
                 catch (ArgumentException e)
                 {

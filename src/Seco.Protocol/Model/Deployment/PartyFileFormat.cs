@@ -157,16 +157,17 @@ internal static class PartyFileFormat
     public static TierSpec[] TiersOf(SecoParameters p) => [.. p.Tiers.Select(t => new TierSpec(t.Servers, t.BlockCount))];
 
     /// <summary>
-    /// Each shape as [rows, columns, hasRelu, shift, input [C, H, W], form]: the form nil for the matrix, else the
-    /// convolution [C_in, H, W, C_out, KH, KW, SH, SW, top, left, bottom, right]; the index is the position (blocks are
-    /// numbered 1..L in order).
+    /// Each shape as [rows, columns, hasRelu, shift, input [C, H, W], form, shortcut source, shortcut stride]: the form
+    /// nil for the matrix, else the convolution [C_in, H, W, C_out, KH, KW, SH, SW, top, left, bottom, right]; the
+    /// shortcut source 0 for a plain block, else the block whose input the residual shortcut adds; the index is the
+    /// position (blocks are numbered 1..L in order).
     /// </summary>
     public static void WriteShapes(ref MessagePackWriter w, IReadOnlyList<BlockShape> shapes)
     {
         w.WriteArrayHeader(shapes.Count);
         foreach (BlockShape b in shapes)
         {
-            w.WriteArrayHeader(6);
+            w.WriteArrayHeader(8);
             w.WriteInt32(b.Rows);
             w.WriteInt32(b.Columns);
             w.Write(b.HasRelu);
@@ -175,11 +176,15 @@ internal static class PartyFileFormat
             if (b.Conv is not { } c)
             {
                 w.WriteNil();
-                continue;
             }
-            w.WriteArrayHeader(12);
-            foreach (int v in new[] { c.InChannels, c.Height, c.Width, c.OutChannels, c.KernelH, c.KernelW, c.StrideH, c.StrideW, c.PadTop, c.PadLeft, c.PadBottom, c.PadRight })
-                w.WriteInt32(v);
+            else
+            {
+                w.WriteArrayHeader(12);
+                foreach (int v in new[] { c.InChannels, c.Height, c.Width, c.OutChannels, c.KernelH, c.KernelW, c.StrideH, c.StrideW, c.PadTop, c.PadLeft, c.PadBottom, c.PadRight })
+                    w.WriteInt32(v);
+            }
+            w.WriteInt32(b.ShortcutSource);
+            w.WriteInt32(b.ShortcutStride);
         }
     }
 
@@ -217,8 +222,8 @@ internal static class PartyFileFormat
         {
             int index = firstIndex + i;
             int fields = r.ReadArrayHeader();
-            if (fields != 6)
-                throw fail($"{field}: block {index}'s shape has {fields} fields, not 6");
+            if (fields != 8)
+                throw fail($"{field}: block {index}'s shape has {fields} fields, not 8");
             int rows = r.ReadInt32InRange(1, MaxSide, $"block {index} rows");
             int columns = r.ReadInt32InRange(1, MaxSide, $"block {index} columns");
             bool relu = r.ReadBoolean();
@@ -238,7 +243,9 @@ internal static class PartyFileFormat
                 for (int k = 0; k < 12; k++) v[k] = r.ReadInt32InRange(0, MaxSide, $"block {index} convolution field {k + 1}");
                 conv = new Lattice.Linear.ConvShape(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
             }
-            shapes[i] = new BlockShape(index, rows, columns, relu, shift) { Input = input, Conv = conv };
+            int source = r.ReadInt32InRange(0, index - 1, $"block {index} shortcut source");
+            int stride = r.ReadInt32InRange(1, 64, $"block {index} shortcut stride");
+            shapes[i] = new BlockShape(index, rows, columns, relu, shift) { Input = input, Conv = conv, ShortcutSource = source, ShortcutStride = stride };
         }
         return shapes;
     }

@@ -77,19 +77,19 @@ public static class PartyFiles
         shared = shared with { RemoteCommitment = RemoteCommitment(key, remote, tiers) };
         byte[] id = shared.Id();
 
-        IEnumerable<(int, ulong[], ulong[])> Blocks(int first, int last, Func<int, ulong[]> weights, Func<int, ulong[]> bias) =>
-            Enumerable.Range(first, Math.Max(0, last - first + 1)).Select(i => (i, weights(i), bias(i)));
+        IEnumerable<(int, ulong[], ulong[], ulong[])> Blocks(int first, int last, Func<int, ulong[]> weights, Func<int, ulong[]> bias, Func<int, ulong[]> shortcut) =>
+            Enumerable.Range(first, Math.Max(0, last - first + 1)).Select(i => (i, weights(i), bias(i), shortcut(i)));
         var files = new Dictionary<Party, byte[]>();
         foreach (Party party in Parties(p))
         {
-            IEnumerable<(int, ulong[], ulong[])> blocks = [];
+            IEnumerable<(int, ulong[], ulong[], ulong[])> blocks = [];
             if (party.IsGateway)
-                blocks = Blocks(1, p.Split, split.Gateway.Weights, split.Gateway.Bias);
+                blocks = Blocks(1, p.Split, split.Gateway.Weights, split.Gateway.Bias, split.Gateway.ShortcutWeights);
             else if (party.IsServer)
             {
                 TierShape tier = p.Tier(party.Tier);
                 RemoteShare share = split.Share(party);
-                blocks = Blocks(tier.FirstBlock, tier.LastBlock, share.Weights, share.Bias);
+                blocks = Blocks(tier.FirstBlock, tier.LastBlock, share.Weights, share.Bias, share.ShortcutWeights);
             }
             files[party] = EncodeFile(party, p, shared, id, remote, tiers, key, blocks);
         }
@@ -146,7 +146,7 @@ public static class PartyFiles
     }
 
     private static byte[] EncodeFile(Party party, SecoParameters p, SharedFields shared, byte[] id, BlockShape[] remote, TierSpec[] tiers, byte[] key,
-        IEnumerable<(int Index, ulong[] Weights, ulong[] Bias)> blocks)
+        IEnumerable<(int Index, ulong[] Weights, ulong[] Bias, ulong[] Shortcut)> blocks)
     {
         var bodyBuffer = new ArrayBufferWriter<byte>();
         var body = new MessagePackWriter(bodyBuffer);
@@ -155,15 +155,18 @@ public static class PartyFiles
         body.WriteInt32(party.Code);
         body.WriteBinary(id);
         body.WriteArrayHeader(list.Count);
-        foreach ((int index, ulong[] weights, ulong[] bias) in list)
+        foreach ((int index, ulong[] weights, ulong[] bias, ulong[] shortcut) in list)
         {
             BlockShape shape = p.Block(index);
-            if (weights.Length != p.Form(index).WeightCount || bias.Length != shape.Rows)
-                throw new ArgumentException($"block {index}: {weights.Length} weights and {bias.Length} biases do not fit its {shape.Rows}×{shape.Columns} block ({p.Form(index).WeightCount} weights in its form)");
-            body.WriteArrayHeader(5);
+            int shortcutCount = p.ShortcutForm(index)?.WeightCount ?? 0;
+            if (weights.Length != p.Form(index).WeightCount || bias.Length != shape.Rows || shortcut.Length != shortcutCount)
+                throw new ArgumentException($"block {index}: {weights.Length} weights, {bias.Length} biases and {shortcut.Length} shortcut weights do not fit its " +
+                                            $"{shape.Rows}×{shape.Columns} block ({p.Form(index).WeightCount} weights in its form, {shortcutCount} in its shortcut's)");
+            body.WriteArrayHeader(7);
             body.WriteInt32(index);
             WriteResidues(ref body, weights);
             WriteResidues(ref body, bias);
+            WriteResidues(ref body, shortcut);
         }
         body.Flush();
 

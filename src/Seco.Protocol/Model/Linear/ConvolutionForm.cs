@@ -43,8 +43,8 @@ public sealed class ConvolutionForm(ConvShape shape, bool[]? support, int n) : H
     /// </summary>
     public bool HasCanonicalInput => Layout.PlaneWidth == Shape.Width && Layout.PlaneHeight == Shape.Height;
 
-    public override int NoiseBoundBits(BfvContext context, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity) =>
-        LinOpNoise.BoundBits(context, Layout, input, weightShares, coefficientsLog2, statisticalSecurity);
+    public override double ProductVariance(BfvContext context, LinOpInput input, int weightShares) =>
+        LinOpNoise.ProductVariance(context, Layout, input, weightShares);
 
     public override ulong[][] PackInput(ReadOnlySpan<ulong> x) => Layout.PackInput(x, PrimeField.P);
 

@@ -70,7 +70,11 @@ public abstract class HeForm
     /// log2 of the public bound on ‖v‖∞ of a mod-switched product of this form (LinOpNoise), for smudging and flooding:
     /// public data only — the form, where the input came from, how many holders' weight shares multiply it.
     /// </summary>
-    public abstract int NoiseBoundBits(BfvContext context, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity);
+    public int NoiseBoundBits(BfvContext context, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity) =>
+        LinOpNoise.BoundBitsOfVariance(context, ProductVariance(context, input, weightShares), input, coefficientsLog2, statisticalSecurity);
+
+    /// <summary>The noisiest output coefficient's variance of a product before the mod-switch (LinOpNoise's model).</summary>
+    public abstract double ProductVariance(BfvContext context, LinOpInput input, int weightShares);
 
     /// <summary>The outputs read from decrypted output slot vectors.</summary>
     public abstract ulong[] UnpackOutput(IReadOnlyList<ulong[]> slots);

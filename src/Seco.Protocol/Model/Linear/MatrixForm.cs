@@ -36,8 +36,8 @@ public sealed class MatrixForm(int rows, int columns, bool[]? support, int n) : 
 
     private (int, int)[]? _outputs;
 
-    public override int NoiseBoundBits(BfvContext context, LinOpInput input, int weightShares, double coefficientsLog2, int statisticalSecurity) =>
-        LinOpNoise.BoundBits(context, Layout, input, weightShares, coefficientsLog2, statisticalSecurity);
+    public override double ProductVariance(BfvContext context, LinOpInput input, int weightShares) =>
+        LinOpNoise.WorstCoefficientVariance(context, Layout, input, weightShares);
 
     public override uint[] GaloisElements() => MatVec.GaloisElements(Layout, 2 * Layout.RowSize);
 
