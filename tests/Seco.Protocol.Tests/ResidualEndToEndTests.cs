@@ -33,8 +33,16 @@ public class ResidualEndToEndTests
     {
         { 0, FormPolicy.Matrix, "" },
         { 0, FormPolicy.Planner, "" },
-        { 0, FormPolicy.Matrix, "2:5,2:3" }, // block 7's shortcut source (block 6) is in tier 2, block 5's (block 4) at tier 1's end
+        { 0, FormPolicy.Matrix, "2:5,2:3" }, // block 7's shortcut source (block 6) is tier 2's input, block 5's (block 4) inside tier 1
         { 0, FormPolicy.Matrix, "2:4,3:4" }, // block 5 reads x_4, whose mask tier 1 shares, across the tier boundary
+        { 1, FormPolicy.Matrix, "" },        // block 3 reads x_2 = the transition: the user's r_{l+1}, rotated halves
+        { 1, FormPolicy.Planner, "" },       // … its channel planes
+        { 2, FormPolicy.Matrix, "" },        // block 3 reads x_2 = x_l: the user's r_l, and A hands x_l − r_l to tier 1
+        { 2, FormPolicy.Planner, "" },
+        { 3, FormPolicy.Planner, "" },       // block 5's option A shortcut reads x_4 = the transition, subsampled planes
+        { 4, FormPolicy.Planner, "" },       // … x_4 = x_l
+        { 6, FormPolicy.Planner, "" },       // block 7's option B shortcut (strided 1×1 conv) reads x_6 = x_l
+        { 5, FormPolicy.Matrix, "" },
         { 7, FormPolicy.Matrix, "" },
         { 7, FormPolicy.Planner, "" },
         { 8, FormPolicy.Matrix, "" },
@@ -60,15 +68,18 @@ public class ResidualEndToEndTests
         }
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(4)]
-    [InlineData(6)]
-    public void A_shortcut_across_the_split_is_refused_by_name(int split)
+    [Fact]
+    public void A_shortcut_from_further_back_than_x_l_is_refused_by_name()
     {
-        ModelFormatException e = Assert.Throws<ModelFormatException>(() => ModelSplit.ParametersOf(Model.Value, split, EndToEndTests.Context.Value));
-        Assert.Contains("across the split", e.Message);
-        Assert.Contains("splits that keep every shortcut on one side: 0, 7, 8", e.Message);
+        // Three 16-wide blocks, block 3 adding x_1: at l = 2 its shortcut reads x_1, before the user's masks across the split.
+        BlockShape[] blocks =
+        [
+            new(1, 16, 16, true, 8),
+            new(2, 16, 16, true, 8),
+            new(3, 16, 16, false, 0) { ShortcutSource = 1 },
+        ];
+        ArgumentException e = Assert.Throws<ArgumentException>(() => new SecoParameters(EndToEndTests.Context.Value, blocks, 2));
+        Assert.Contains("block 3's shortcut reads block 1's input, more than one block before the split l = 2", e.Message);
+        Assert.NotNull(new SecoParameters(EndToEndTests.Context.Value, blocks, 1).ShortcutForm(3)); // x_1 = x_l at l = 1
     }
 }

@@ -137,12 +137,12 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
             ShortcutSource = b.Block.Skip?.Source ?? 0,
             ShortcutStride = ShortcutStride(b),
         })];
-        if (shapes.FirstOrDefault(s => s.ShortcutSource != 0 && s.Index > split && s.ShortcutSource <= split + 1) is { } across)
+        if (shapes.FirstOrDefault(s => s.ShortcutSource != 0 && s.Index > split && s.ShortcutSource < split) is { } across)
         {
-            int[] fine = [.. Enumerable.Range(0, shapes.Length + 1).Where(l => !shapes.Any(s => s.ShortcutSource != 0 && s.Index > l && s.ShortcutSource <= l + 1))];
+            int[] fine = [.. Enumerable.Range(0, shapes.Length + 1).Where(l => !shapes.Any(s => s.ShortcutSource != 0 && s.Index > l && s.ShortcutSource < l))];
             throw new ModelFormatException(
-                $"{model.Model.Name}: block {across.Index} adds a residual shortcut from block {across.ShortcutSource}'s input, across the split l = {split}; " +
-                $"the secure protocol carries shortcuts inside F_A or inside F_BC only so far — splits that keep every shortcut on one side: {string.Join(", ", fine)}");
+                $"{model.Model.Name}: block {across.Index} adds a residual shortcut from block {across.ShortcutSource}'s input, more than one block before the split l = {split}; " +
+                $"a shortcut across the split may read x_l or x_(l+1) only (the user's masks, docs/protocol-decisions.md D23) — splits that allow every shortcut: {string.Join(", ", fine)}");
         }
         return new SecoParameters(context, shapes, split, queryBudget, tiers);
     }

@@ -101,7 +101,9 @@ public sealed class NoiseBudget
         TierShape tier = _p.TierOf(block);
         // A residual block's shortcut product lands in the same slots: its g(r_j) is the owners' encryptions of their
         // shares of r_j (A and the servers of the tier holding block j − 1) under this tier's key.
-        LinOpInput? shortcut = _p.ShortcutForm(block) is null ? null
+        // Across the split it is the user's mask as encrypted (halves rotated by A for a matrix, planes as they are; D23).
+        LinOpInput? shortcut = _p.ShortcutForm(block) is not { } form ? null
+            : _p.ShortcutCrossesSplit(block) ? (form is Linear.MatrixForm ? new LinOpInput(2, tier.Servers + 1, PreRotated: true) : new LinOpInput(1, tier.Servers + 1))
             : new LinOpInput(_p.TierOf(_p.Block(block).ShortcutSource - 1).Servers + 1, tier.Servers + 1);
         return Bound(block, InputOf(tier, block), shortcut, tier.Servers, CoefficientsLog2(Decrypted(tier), queries));
     }

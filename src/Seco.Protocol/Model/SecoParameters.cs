@@ -95,10 +95,18 @@ public sealed class SecoParameters
         Tiers = Lay(tiers, split, blocks.Count);
         _galois = Tiers.Select(t => t.Blocks.SelectMany(i => Form(i).GaloisElements().Concat(ShortcutForm(i)?.GaloisElements() ?? []))
                 .Concat(t.Tier == 1 && TransitionIsMatrix ? [GaloisTool.ElementFromStep(TransitionRotation, context.N)] : [])
+                .Concat(t.Tier == 1 ? _shortcuts.Keys.Where(i => i > split && blocks[i - 1].ShortcutSource <= split + 1 && _shortcuts[i] is MatrixForm)
+                    .Select(i => GaloisTool.ElementFromStep(ShortcutRotation(i), context.N)) : [])
                 .Distinct().Order().ToArray())
             .ToArray();
         foreach ((int i, _) in _shortcuts.Where(e => e.Key > split))
         {
+            if (Block(i).ShortcutSource <= split + 1)
+            {
+                if (TierOf(i).Tier != 1)
+                    throw new ArgumentException($"block {i} (tier {TierOf(i).Tier}) reads the user's mask of x_{Block(i).ShortcutSource} across the split; only tier 1 holds the key it is sent under", nameof(blocks));
+                continue;
+            }
             int owner = TierOf(Block(i).ShortcutSource - 1).Tier, holder = TierOf(i).Tier;
             if (holder != owner && holder != owner + 1)
                 throw new ArgumentException($"block {i} (tier {holder}) reads a shortcut whose mask tier {owner} shares; the owners hold only their own tier's key and the next", nameof(blocks));
@@ -184,7 +192,14 @@ public sealed class SecoParameters
 
     /// <summary>The residual blocks of F_BC whose shortcut mask g(r_j) the owners of r_j in tier <paramref name="tier"/> share (j ≥ l+2: r_j = r¹ + Σ r^s, shared by A and the tier holding block j − 1).</summary>
     public IEnumerable<int> ShortcutsSharedBy(int tier) =>
-        _shortcuts.Keys.Where(i => i > Split && TierOf(Block(i).ShortcutSource - 1).Tier == tier).Order();
+        _shortcuts.Keys.Where(i => i > Split && Block(i).ShortcutSource >= Split + 2 && TierOf(Block(i).ShortcutSource - 1).Tier == tier).Order();
+
+    /// <summary>Whether F_BC block <paramref name="block"/>'s shortcut reads a mask of the user's (x_l or x_{l+1}: across the split).</summary>
+    public bool ShortcutCrossesSplit(int block) => block > Split && _shortcuts.ContainsKey(block) && Block(block).ShortcutSource <= Split + 1;
+
+    /// <summary>h of a matrix shortcut's layout across the split: A rotates the row-1 half of the user's mask by it (as for the transition).</summary>
+    public int ShortcutRotation(int block) => _shortcuts[block] is MatrixForm m ? Math.Max(1, m.Layout.Half)
+        : throw new InvalidOperationException($"block {block}'s shortcut is a convolution: nothing is rotated");
 
     /// <summary>The residual blocks of tier <paramref name="tier"/>'s segment, in order (their shortcut masks follow the inputs in MaskAggregate).</summary>
     public IEnumerable<int> ShortcutsOf(int tier) => Tier(tier).Blocks.Where(_shortcuts.ContainsKey);
@@ -203,8 +218,11 @@ public sealed class SecoParameters
     {
         foreach (BlockShape b in blocks.Where(b => b.ShortcutSource != 0 && b.Index > split))
         {
-            if (b.ShortcutSource <= split + 1)
-                throw new ArgumentException($"block {b.Index}'s shortcut reads block {b.ShortcutSource}'s input across the split l = {split}; the protocol carries shortcuts inside F_A or inside F_BC (source ≥ l+2) only so far", nameof(blocks));
+            // The user sends its masks r_l and r_{l+1} in every packing (TransitionPacking): a shortcut may read those.
+            if (b.ShortcutSource < split)
+                throw new ArgumentException($"block {b.Index}'s shortcut reads block {b.ShortcutSource}'s input, more than one block before the split l = {split}; a shortcut across the split may read x_l or x_{{l+1}} only", nameof(blocks));
+            if (b.ShortcutSource <= split + 1 && b.Conv is not null && b.ShortcutStride > 2)
+                throw new ArgumentException($"block {b.Index}'s shortcut subsamples x_{b.ShortcutSource} with stride {b.ShortcutStride} across the split; the user sends its masks subsampled by 2 only", nameof(blocks));
         }
     }
     public int InputCiphertexts(int index) => _forms[index].InputCiphertexts;
@@ -234,6 +252,7 @@ public sealed class SecoParameters
         Blocks[^1].Rows)
     {
         TransitionShape = HasRemoteTier ? Blocks[Split].Input : Shape.Vector(0),
+        Residual = _shortcuts.Count > 0,
     };
 }
 
@@ -242,6 +261,16 @@ public sealed record UserView(BfvContext Context, IReadOnlyList<BlockShape> Gate
 {
     /// <summary>The transition activation as C×H×W — F_A's output shape, which the user knows — for its channel-planar packing.</summary>
     public Shape TransitionShape { get; init; } = Shape.Vector(TransitionSize);
+
+    /// <summary>
+    /// Whether the model has residual shortcuts anywhere: then the user also sends the masks a shortcut across the split
+    /// could read, in every packing (<see cref="Crypto.TransitionPacking"/>) — one public bit about the model, never
+    /// where F_BC's shortcuts are (docs/protocol-decisions.md, D23).
+    /// </summary>
+    public bool Residual { get; init; }
+
+    /// <summary>The input shape of F_A's last block (x_l), whose mask a shortcut across the split may read; null when l = 0.</summary>
+    public Shape? LastGatewayInput => GatewayBlocks.Count == 0 ? null : GatewayBlocks[^1].Input;
 
     public int Split => GatewayBlocks.Count;
 

@@ -36,7 +36,10 @@ public sealed partial class GatewayRole
             _model.ServedQueries++;
         _nextQuery++;
         QueryState q = _queries[m.Query];
-        int transitionCount = _p.HasRemoteTier ? TransitionPacking.Count(_p.Block(Split + 1).Input, _p.Context.N) : 0;
+        (MaskPackings transitionRun, MaskPackings? previousRun) = _p.HasRemoteTier
+            ? TransitionPacking.Layout(_p.Block(Split + 1).Input, Split >= 1 ? _p.Block(Split).Input : null, _residual, _p.Context.N)
+            : (new MaskPackings(0, 0, 0), null);
+        int transitionCount = transitionRun.Count + (previousRun?.Count ?? 0);
         if (m.TransitionMask.Length != transitionCount)
             throw new ProtocolViolationException($"expected {transitionCount} transition-mask ciphertexts, got {m.TransitionMask.Length}");
         Dictionary<int, byte[][]> masks = CiphertextRuns.Split(m.MaskCiphertexts, Enumerable.Range(1, Split), i => _p.InputCiphertexts(i) + _p.ShortcutCiphertexts(i), "the user's mask ciphertexts");
@@ -85,12 +88,24 @@ public sealed partial class GatewayRole
 
         // Paper Alg. 13: the user's transition mask in block l+1's packing (TransitionPacking), then F_BC preparation.
         TierKeys first = _tiers[0];
+        byte[][] transition = m.TransitionMask[..transitionRun.Count], previous = m.TransitionMask[transitionRun.Count..];
         q.TierInputs[1] = _p.TransitionIsMatrix
             ? [TransitionPacking.Combine(_he.Evaluator,
-                _he.LoadCiphertext(m.TransitionMask[0], "transition mask (row 0)"),
-                _he.LoadCiphertext(m.TransitionMask[1], "transition mask (row 1)"),
+                _he.LoadCiphertext(transition[0], "transition mask (row 0)"),
+                _he.LoadCiphertext(transition[1], "transition mask (row 1)"),
                 _p.TransitionRotation, first.Rotations!)]
-            : _he.LoadCiphertexts(m.TransitionMask[(TransitionPacking.HasHalves(_p.Block(Split + 1).Input, _p.Context.N) ? 2 : 0)..], "transition mask (channel planes)");
+            : _he.LoadCiphertexts(transition[transitionRun.PlanesRange], "transition mask (channel planes)");
+        // A shortcut across the split reads the user's r_{l+1} or r_l in its own packing (D23): planes, subsampled planes, or halves A rotates.
+        foreach (int i in _p.ShortcutsOf(1).Where(_p.ShortcutCrossesSplit))
+        {
+            BlockShape b = _p.Block(i);
+            (byte[][] run, MaskPackings layout) = b.ShortcutSource == Split + 1 ? (transition, transitionRun) : (previous, previousRun!);
+            string what = $"the user's mask of x_{b.ShortcutSource} for block {i}'s shortcut";
+            q.OwnShortcutMasks[i] = _p.ShortcutForm(i) is Model.Linear.MatrixForm
+                ? [TransitionPacking.Combine(_he.Evaluator, _he.LoadCiphertext(run[0], $"{what} (row 0)"), _he.LoadCiphertext(run[1], $"{what} (row 1)"),
+                    _p.ShortcutRotation(i), first.Rotations!)]
+                : _he.LoadCiphertexts(run[b.ShortcutStride == 1 ? layout.PlanesRange : layout.SubsampledRange], $"{what} (channel planes)");
+        }
         // A's share r¹_i of every F_BC block's mask after l+1, under the key of the tier holding block i (a deeper tier's
         // input mask is shared by A and the previous tier's servers, docs/hierarchy.md).
         for (int i = Split + 2; i <= L; i++)
@@ -102,7 +117,7 @@ public sealed partial class GatewayRole
         // A's share of each F_BC shortcut's mask g(r_j) (j ≥ l+2), in the shortcut's packing, under the key of the tier holding the block.
         for (int i = Split + 1; i <= L; i++)
         {
-            if (_p.ShortcutForm(i) is not { } shortcut) continue;
+            if (_p.ShortcutForm(i) is not { } shortcut || _p.ShortcutCrossesSplit(i)) continue;
             Encryptor key = _tiers[_p.TierOf(i).Tier - 1].Collective!;
             BlockShape b = _p.Block(i);
             q.OwnShortcutMasks[i] = [.. _he.EncodeInput(shortcut, Shortcuts.Input(b, _p.Block(b.ShortcutSource), q.R1[b.ShortcutSource])).Select(plain => key.Encrypt(plain))];
@@ -177,9 +192,10 @@ public sealed partial class GatewayRole
         // Then each residual block's g(r_j): A's share plus those of the tier holding block j − 1 (this tier or the previous).
         foreach (int i in _p.ShortcutsOf(t))
         {
-            int owner = _p.TierOf(_p.Block(i).ShortcutSource - 1).Tier;
+            // Across the split the user's mask is the whole of g(r_j); else the owners' shares add to A's.
+            int owner = _p.ShortcutCrossesSplit(i) ? 0 : _p.TierOf(_p.Block(i).ShortcutSource - 1).Tier;
             Ciphertext[] sum = [.. q.OwnShortcutMasks[i].Select(c => c.Clone())];
-            foreach ((Party server, Dictionary<int, byte[][]> shares) in q.MaskShares.Where(e => e.Key.Tier == owner).OrderBy(e => e.Key))
+            foreach ((Party server, Dictionary<int, byte[][]> shares) in q.MaskShares.Where(e => owner > 0 && e.Key.Tier == owner).OrderBy(e => e.Key))
             {
                 Ciphertext[] share = _he.LoadCiphertexts(shares[-i], $"Enc(g(r_{_p.Block(i).ShortcutSource})) share of {server}");
                 for (int k = 0; k < sum.Length; k++) _he.Evaluator.AddInplace(sum[k], share[k]);
@@ -346,6 +362,13 @@ public sealed partial class GatewayRole
 
     private void Transition(QueryState q, ulong[] masked, Outbox outbox)
     {
+        // x_l − r_l first, where a shortcut into block l+1 reads it (A computed it for block l; D23).
+        foreach (int j in _p.ShortcutsOf(1).Where(_p.ShortcutCrossesSplit).Select(i => _p.Block(i).ShortcutSource).Where(j => j <= Split).Distinct())
+        {
+            var source = new MaskedActivation(q.Query, j, q.MaskedInputs[j]);
+            foreach (Party server in TierServers(_p.Tier(1)))
+                outbox.Send(server, source);
+        }
         var message = new MaskedActivation(q.Query, Split + 1, masked); // Paper §VI-C: to tier 1's servers directly (D16)
         foreach (Party server in TierServers(_p.Tier(1)))
             outbox.Send(server, message);

@@ -28,6 +28,7 @@ public sealed partial class GatewayRole : ISecoRole
     private readonly IknpSender _otWithUser = new();
     private readonly Dictionary<int, Model.Linear.IEncodedForm> _faProducts = [];
     private readonly Dictionary<int, Model.Linear.IEncodedForm> _faShortcuts = [];
+    private readonly bool _residual;
     private readonly TierKeys[] _tiers;
     private readonly Dictionary<int, QueryState> _queries = [];
     private Encryptor? _user;
@@ -46,6 +47,7 @@ public sealed partial class GatewayRole : ISecoRole
         _p = parameters;
         _model = model;
         _he = new HeTools(parameters.Context);
+        _residual = parameters.ForUser().Residual;
         _tiers = [.. parameters.Tiers.Select(t => new TierKeys(t, new KeyGenerator(parameters.Context)))];
         for (int i = 1; i <= parameters.Split; i++)
         {

@@ -384,7 +384,8 @@ public abstract class RemoteServerRole : ISecoRole
         bool input = from == upstream && m.Block == Tier.FirstBlock;
         bool inside = from == Evaluator && Self != Evaluator && m.Block > Tier.FirstBlock;
         // The previous tier's evaluator also hands on x_j − r_j of its segment that a residual block here reads.
-        bool shortcut = from == upstream && Tier.Tier > 1 && P.Tier(Tier.Tier - 1).Contains(m.Block) && ShortcutSources.Contains(m.Block);
+        // (For tier 1, A hands on x_l − r_l where a shortcut into block l+1 reads it.)
+        bool shortcut = from == upstream && !Tier.Contains(m.Block) && ShortcutSources.Contains(m.Block);
         if ((!input && !inside && !shortcut) || (!shortcut && !Tier.Contains(m.Block)) || m.Values.Length != P.Block(m.Block).Columns || !q.Seen.Add(m.Block))
             throw new ProtocolViolationException($"unexpected masked activation for block {m.Block} from {from}");
         if (shortcut)
@@ -400,7 +401,7 @@ public abstract class RemoteServerRole : ISecoRole
         Advance(q, m.Block, m.Values, outbox);
     }
 
-    /// <summary>The blocks of the previous tier whose input a residual block of this tier reads.</summary>
+    /// <summary>The blocks before this segment (the previous tier's, or F_A's x_l for tier 1) whose input a residual block of this tier reads.</summary>
     private IEnumerable<int> ShortcutSources => Tier.Blocks.Select(i => P.Block(i).ShortcutSource).Where(j => j != 0 && !Tier.Contains(j));
 
     /// <summary>E^j_i from x_i − r_i (paper Alg. 10), then the layer's circuit step or, for block L, the output (paper §VI-D).</summary>

@@ -153,9 +153,11 @@ public sealed class UserRole : ISecoRole
             .Select(plain => HeTools.SerializePooled(own.Encrypt(plain)))
             .ToArray();
         // Every packing the transition's shape allows (TransitionPacking): which one F_BC uses is not the user's to know.
-        byte[][] transition = !_view.HasRemoteTier ? [] : TransitionPacking.Pack(q.Masks[l + 1], _view.TransitionShape, _view.Context.N)
-            .Select(slots => HeTools.SerializePooled(_collective!.Encrypt(_he.Encode(slots))))
-            .ToArray();
+        // A residual model's user also sends r_l so packed (a shortcut into block l+1 may read x_l): D23.
+        IEnumerable<ulong[]> packs = !_view.HasRemoteTier ? []
+            : TransitionPacking.Pack(q.Masks[l + 1], _view.TransitionShape, _view.Context.N, subsampled: _view.Residual)
+                .Concat(_view.Residual && l >= 1 ? TransitionPacking.Pack(q.Masks[l], _view.GatewayBlocks[l - 1].Input, _view.Context.N, subsampled: true) : []);
+        byte[][] transition = [.. packs.Select(slots => HeTools.SerializePooled(_collective!.Encrypt(_he.Encode(slots))))];
         outbox.Send(Party.Gateway, new UserPreprocessing(query, masks, transition));
         outbox.Lend(PooledPayloads.GiveBack([.. masks, .. transition]));
     }

@@ -256,7 +256,8 @@ public static class PartyFile
             int output = r.ReadInt32InRange(1, MaxSide, "output size");
             BlockShape[] gateway = ReadShapes(ref r, "F_A's shapes", 1, split, Fail);
             byte[] commitment = ReadFixed(ref r, HashBytes, "F_BC commitment", Fail);
-            return new SharedFields(nonce, model, bits, preset, n, t, parameterHash, split, budget, input, transition, output, gateway, commitment);
+            bool residual = r.ReadBoolean();
+            return new SharedFields(nonce, model, bits, preset, n, t, parameterHash, split, budget, input, transition, output, gateway, commitment, residual);
         }
 
         /// <summary>The servers' parameters, rebuilt from every block's shape and the tiers; their sizes must be the header's.</summary>
@@ -273,7 +274,7 @@ public static class PartyFile
                 throw Fail($"the parameters do not hold together: {e.Message.Split(" (Parameter")[0]}");
             }
             UserView view = p.ForUser();
-            if (view.InputSize != shared.InputSize || view.TransitionShape != shared.Transition || view.OutputSize != shared.OutputSize)
+            if (view.InputSize != shared.InputSize || view.TransitionShape != shared.Transition || view.OutputSize != shared.OutputSize || view.Residual != shared.Residual)
                 throw Fail($"the header's sizes (input {shared.InputSize}, transition {shared.Transition}, output {shared.OutputSize}) are not the blocks' " +
                            $"({view.InputSize}, {view.TransitionShape}, {view.OutputSize})");
             return p;
@@ -311,7 +312,7 @@ public static class PartyFile
                 throw Fail(remoteTier
                     ? $"F_A gives {size} values but the transition size is {s.TransitionSize}"
                     : $"the last block gives {size} values but the output size is {s.OutputSize}");
-            return new UserView(context, s.GatewayBlocks, s.InputSize, s.TransitionSize, s.OutputSize) { TransitionShape = s.Transition };
+            return new UserView(context, s.GatewayBlocks, s.InputSize, s.TransitionSize, s.OutputSize) { TransitionShape = s.Transition, Residual = s.Residual };
         }
 
         private static string Printable(string text) =>

@@ -14,9 +14,9 @@ namespace Seco.Protocol.Model.Deployment;
 /// offset 0   8 bytes  magic "SECOPART"
 /// offset 8   2 bytes  format version, uint16 little-endian
 /// offset 10  8 bytes  length of the whole file, uint64 little-endian
-/// offset 18  header   MessagePack array of 20:
+/// offset 18  header   MessagePack array of 21:
 ///                       party (Party.Code: 0 the gateway, −1 the user, 64·tier + index a server), deployment id (bin 8),
-///                       the shared fields (<see cref="SharedFields"/>, 14 values),
+///                       the shared fields (<see cref="SharedFields"/>, 15 values),
 ///                       F_BC's block shapes (array; nil in the user's file),
 ///                       the hierarchy: per remote tier [servers, blocks] in order, tier 1 first, the blocks consecutive
 ///                         from l+1 (array; empty when l = L; nil in the user's file),
@@ -45,7 +45,7 @@ internal static class PartyFileFormat
     /// <summary>Magic, version, file length.</summary>
     public const int PrefixBytes = 18;
 
-    public const int HeaderFields = 20;
+    public const int HeaderFields = 21;
 
     public const int IdBytes = 8;
 
@@ -73,7 +73,8 @@ internal static class PartyFileFormat
     /// </summary>
     public sealed record SharedFields(
         byte[] Nonce, byte[] ModelSha256, int FractionalBits, string CryptoPreset, int N, ulong PlainModulus, byte[] ParameterHash,
-        int Split, int QueryBudget, int InputSize, Nn.Layers.Shape Transition, int OutputSize, BlockShape[] GatewayBlocks, byte[] RemoteCommitment)
+        int Split, int QueryBudget, int InputSize, Nn.Layers.Shape Transition, int OutputSize, BlockShape[] GatewayBlocks, byte[] RemoteCommitment,
+        bool Residual = false)
     {
         /// <summary>The size of x_{l+1} (0 when every block is on the gateway).</summary>
         public int TransitionSize => Transition.Size;
@@ -94,9 +95,10 @@ internal static class PartyFileFormat
             w.WriteInt32(OutputSize);
             WriteShapes(ref w, GatewayBlocks);
             w.WriteBinary(RemoteCommitment);
+            w.Write(Residual);
         }
 
-        /// <summary>The first 8 bytes of SHA-256("seco-deployment-id", the 14 fields).</summary>
+        /// <summary>The first 8 bytes of SHA-256("seco-deployment-id", the 15 fields).</summary>
         public byte[] Id()
         {
             var buffer = new ArrayBufferWriter<byte>();

@@ -69,7 +69,7 @@ public static class PartyFiles
         TierSpec[] tiers = TiersOf(p);
         UserView view = p.ForUser();
         var shared = new SharedFields(nonce, [.. source.ModelSha256], source.FractionalBits, source.CryptoPreset, p.Context.N, p.Context.PlainModulus.Value,
-            [.. p.Context.ParameterHash], p.Split, p.Budget.Queries, view.InputSize, view.TransitionShape, view.OutputSize, [.. view.GatewayBlocks], []);
+            [.. p.Context.ParameterHash], p.Split, p.Budget.Queries, view.InputSize, view.TransitionShape, view.OutputSize, [.. view.GatewayBlocks], [], view.Residual);
         if (tamper is not null)
             (shared, remote, tiers) = tamper(shared, remote, tiers);
         // The commitment's own key, not the shared nonce: the user's file carries the nonce (issue 18's review).
