@@ -59,21 +59,38 @@ public sealed class Garbler
         if (!_delta.Lsb) throw new ArgumentException("free-XOR needs Δ with its point-and-permute bit (lsb) set", nameof(delta));
         _hardware = Aes128.HardwareAvailable && !_options.SoftwareAes;
         _schedule = circuit.Schedule(GroupSize);
-        // Rented, not allocated (issue 19): a layer circuit has ~10^6 wires, and a fresh 16 MB array per garbling
-        // went to the large-object heap and cost its page faults every query. Every wire is written (by an input or
-        // its gate) before it is read, so stale contents never matter; the array goes back once the last gate is done.
-        _labels = ArrayPool<Block>.Shared.Rent(circuit.WireCount + 1);
-        _labels[_schedule.ConstantSlot] = _delta; // what INV gates XOR in (GateSchedule.FreeB)
+        // The wire-label array is rented when garbling starts (Start), not here: a party holds the input encodings of
+        // every layer of a query from preparation on (OT senders need them), but garbles one layer at a time — a
+        // ResNet layer has ~10^7 wires, 160 MB of labels (issue 20).
+        _labels = [];
         var zero = new Block[circuit.Inputs.Count][];
-        var labels = WireLabels; // bounds-checked to the circuit's wires: never the constant slot or the pool's excess
         for (int g = 0; g < zero.Length; g++)
         {
-            var wires = circuit.Inputs[g].Wires;
-            zero[g] = new Block[wires.Count];
+            zero[g] = new Block[circuit.Inputs[g].Wires.Count];
             random.Fill(zero[g]);
-            for (int b = 0; b < wires.Count; b++) labels[wires[b]] = zero[g][b];
         }
         InputEncoding = new InputEncoding(circuit, _delta, zero);
+    }
+
+    /// <summary>
+    /// Rents the wire-label array and writes the constant slot and every input's 0-label into it, once, before the
+    /// first gate. Rented, not allocated (issue 19): a fresh array per garbling went to the large-object heap and cost
+    /// its page faults every query. Every wire is written (by an input or its gate) before it is read, so stale
+    /// contents never matter; the array goes back once the last gate is done.
+    /// </summary>
+    private void Start()
+    {
+        if (_started) return;
+        _started = true;
+        _labels = ArrayPool<Block>.Shared.Rent(_circuit.WireCount + 1);
+        _labels[_schedule.ConstantSlot] = _delta; // what INV gates XOR in (GateSchedule.FreeB)
+        var labels = WireLabels; // bounds-checked to the circuit's wires: never the constant slot or the pool's excess
+        for (int g = 0; g < _circuit.Inputs.Count; g++)
+        {
+            var wires = _circuit.Inputs[g].Wires;
+            ReadOnlySpan<Block> zero = InputEncoding.ZeroLabels(g);
+            for (int b = 0; b < wires.Count; b++) labels[wires[b]] = zero[b];
+        }
     }
 
     /// <summary>The circuit being garbled.</summary>
@@ -99,10 +116,7 @@ public sealed class Garbler
         var target = InputEncoding.ZeroLabelsArray(group);
         if (zeroLabels.Length != target.Length)
             throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {target.Length} wires, {zeroLabels.Length} labels given", nameof(zeroLabels));
-        zeroLabels.CopyTo(target);
-        var wires = _circuit.Inputs[group].Wires;
-        var labels = WireLabels;
-        for (int b = 0; b < wires.Count; b++) labels[wires[b]] = zeroLabels[b];
+        zeroLabels.CopyTo(target); // Start copies it into the wire labels
     }
 
     /// <summary>The rented label array cut to the circuit's wires. Group wire lists are the caller's
@@ -114,8 +128,8 @@ public sealed class Garbler
     /// them); returns null when the circuit is finished.</summary>
     public GarbledChunk? NextChunk()
     {
-        _started = true;
         if (_decoding is not null) return null;
+        Start();
         // The chunk's size is planned first, so its table array is allocated once at its exact size (issue 19: a
         // resize of every chunk doubled the garbler's allocation).
         int count = PlannedAndGates();
@@ -136,8 +150,8 @@ public sealed class Garbler
     /// </summary>
     public byte[]? NextChunkBytes(Func<int, byte[]>? allocate)
     {
-        _started = true;
         if (_decoding is not null) return null;
+        Start();
         int count = PlannedAndGates();
         if (count == 0)
         {
@@ -162,8 +176,8 @@ public sealed class Garbler
     /// <exception cref="ArgumentException"><paramref name="destination"/> is smaller than the next chunk.</exception>
     public int NextChunkInto(Span<byte> destination)
     {
-        _started = true;
         if (_decoding is not null) return 0;
+        Start();
         int count = PlannedAndGates();
         if (count == 0)
         {
@@ -246,7 +260,11 @@ public sealed class Garbler
     /// <summary>The 0-label of any wire (tests check the evaluator ends on the label matching the plaintext bit).</summary>
     internal Block WireZeroLabel(int wire)
     {
-        if (_outputZeroLabels is null) return WireLabels[wire];
+        if (_outputZeroLabels is null)
+        {
+            Start();
+            return WireLabels[wire];
+        }
         // Once complete the label array is back in the pool; only the output wires' labels are kept.
         int at = 0;
         foreach (var group in _circuit.Outputs)

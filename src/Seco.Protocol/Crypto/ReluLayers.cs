@@ -142,14 +142,19 @@ public static class ReluLayers
     }
 
     /// <summary>Evaluates a layer and decodes its output vector.</summary>
-    public static ulong[] Evaluate(Circuit circuit, int neurons, IEnumerable<byte[]> inputLabels, IEnumerable<(int Group, ReadOnlyMemory<Block> Labels)> directLabels, GarbledLayer layer)
+    public static ulong[] Evaluate(Circuit circuit, int neurons, IEnumerable<byte[]> inputLabels, IEnumerable<(int Group, ReadOnlyMemory<Block> Labels)> directLabels, GarbledLayer layer) =>
+        Evaluate(circuit, neurons, inputLabels, directLabels, layer, layer.Chunks);
+
+    /// <summary>As above, with the layer's tables from <paramref name="chunks"/> (e.g. read back from a <see cref="GarbledTableStore"/>).</summary>
+    public static ulong[] Evaluate(Circuit circuit, int neurons, IEnumerable<byte[]> inputLabels, IEnumerable<(int Group, ReadOnlyMemory<Block> Labels)> directLabels, GarbledLayer layer,
+        IEnumerable<byte[]> chunks)
     {
         var evaluator = new Evaluator(circuit);
         foreach (byte[] labels in inputLabels)
             InputLabels.ApplyTo(labels, evaluator);
         foreach ((int group, ReadOnlyMemory<Block> labels) in directLabels)
             evaluator.SetInput(group, labels.Span);
-        foreach (byte[] chunk in layer.Chunks)
+        foreach (byte[] chunk in chunks)
             evaluator.Consume(chunk);
         if (!evaluator.IsComplete)
             throw new InvalidDataException($"block {layer.Block}: the garbled circuit is incomplete (missing tables or input labels)");

@@ -83,7 +83,17 @@ public sealed record DecryptionShares(int Query, byte[][] Shares) : QueryMessage
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>A tier's garbler → its evaluator: the garbled ReLU circuits of the tier's segment with the garbler's next-mask labels (paper Alg. 16).</summary>
+/// <summary>
+/// A tier's evaluator → its garbler: send the garbled circuit of ReLU block <see cref="Block"/> (issue 20). The evaluator
+/// pulls the tier's layers one at a time, in order, asking for the next once it has stored the last: a layer's tables
+/// (≈ 180 MB for a ResNet layer) are garbled, sent and stored one at a time, never a whole segment at once.
+/// </summary>
+public sealed record CircuitRequest(int Query, int Block) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
+}
+
+/// <summary>A tier's garbler → its evaluator: the garbled ReLU circuit of the block it asked for (<see cref="CircuitRequest"/>; one layer per message) with the garbler's next-mask labels (paper Alg. 16).</summary>
 public sealed record GarbledCircuits(int Query, GarbledLayer[] Layers) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;

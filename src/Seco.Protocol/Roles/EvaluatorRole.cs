@@ -18,11 +18,14 @@ public sealed class EvaluatorRole : LabelReceiverRole
 {
     private readonly Dictionary<int, Offline> _offline = [];
     private readonly Dictionary<(int Query, int Block), Online> _online = [];
+    private readonly GarbledTableStore _tables;
 
     /// <param name="self">The evaluator of some tier (default: tier 1's, C).</param>
-    public EvaluatorRole(SecoParameters parameters, RemoteShare share, Party? self = null)
+    /// <param name="tableMemory">Bytes of garbled tables kept in memory before they spill to a scratch file (<see cref="GarbledTableStore"/>).</param>
+    public EvaluatorRole(SecoParameters parameters, RemoteShare share, Party? self = null, long tableMemory = GarbledTableStore.DefaultMemoryBudget)
         : base(parameters, share, self ?? Party.Evaluator)
     {
+        _tables = new GarbledTableStore(tableMemory);
         if (Self.Duty != ServerDuty.Evaluator)
             throw new ArgumentException($"{Self} is not an evaluator", nameof(self));
     }
@@ -33,6 +36,11 @@ public sealed class EvaluatorRole : LabelReceiverRole
     protected override void PrepareDuty(RemoteQuery q, Outbox outbox)
     {
         Offline state = State(q.Query);
+        // Pull the tier's garbled layers one at a time (CircuitRequest): the first now, each next once the last is stored.
+        if (ReluBlocks.FirstOrDefault() is int first and > 0)
+            outbox.Send(Garbler, new CircuitRequest(q.Query, first));
+        else
+            state.CircuitsDone = true;
         state.MaskChoices = RequestMaskLabels(q, outbox);
         if (state.MaskChoices == 0)
         {
@@ -49,6 +57,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
         if (pending)
             CancelPendingOt(); // the garbler skips the burned OT indices
         _offline.Remove(query);
+        _tables.Forget(query);
         foreach (var key in _online.Keys.Where(k => k.Query == query).ToList()) _online.Remove(key);
     }
 
@@ -57,21 +66,28 @@ public sealed class EvaluatorRole : LabelReceiverRole
         switch (message)
         {
             case GarbledCircuits m:
-                Expect(from, message, Garbler);
-                if (!m.Layers.Select(l => l.Block).SequenceEqual(ReluBlocks))
-                    throw new ProtocolViolationException($"garbled circuits for blocks [{string.Join(", ", m.Layers.Select(l => l.Block))}], expected [{string.Join(", ", ReluBlocks)}]");
-                Offline circuitsFor = State(Ensure(m.Query).Query);
-                if (circuitsFor.Circuits is not null)
-                    throw new ProtocolViolationException($"garbled circuits for query {m.Query} arrived twice");
-                foreach (GarbledLayer layer in m.Layers)
                 {
+                    Expect(from, message, Garbler);
+                    Offline circuitsFor = State(Existing(m.Query).Query);
+                    int[] blocks = [.. ReluBlocks];
+                    int next = blocks.Count(b => _tables.Contains(m.Query, b));
+                    if (!Queries[m.Query].Started || m.Layers.Length != 1 || next >= blocks.Length || m.Layers[0].Block != blocks[next])
+                        throw new ProtocolViolationException($"garbled circuits for blocks [{string.Join(", ", m.Layers.Select(l => l.Block))}] of query {m.Query}; " +
+                                                             $"the evaluator asked for {(next < blocks.Length ? $"block {blocks[next]}" : "none")}");
+                    GarbledLayer layer = m.Layers[0];
                     if (layer.GarblerLabels.Length != 1)
                         throw new ProtocolViolationException($"block {layer.Block}: {layer.GarblerLabels.Length} groups of the garbler's own labels, expected 1 (its next-mask share)");
                     Checked(layer.GarblerLabels[0], layer.Block, ReluLayers.MaskGroup(0), from, "next-mask labels");
+                    _tables.Add(m.Query, layer);
+                    if (next + 1 < blocks.Length)
+                    {
+                        outbox.Send(Garbler, new CircuitRequest(m.Query, blocks[next + 1]));
+                        break;
+                    }
+                    circuitsFor.CircuitsDone = true;
+                    TryReady(m.Query, outbox);
+                    break;
                 }
-                circuitsFor.Circuits = m.Layers.ToDictionary(l => l.Block);
-                TryReady(m.Query, outbox);
-                break;
             case ProviderLabels m:
                 {
                     Expect(from, message, [Party.Gateway, .. Providers]);
@@ -199,7 +215,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
     private void TryReady(int query, Outbox outbox)
     {
         Offline state = State(query);
-        if (state.Announced || state.Circuits is null || state.MaskLabels is null || state.ProviderLabels.Count < 1 + Providers.Count()) return;
+        if (state.Announced || !state.CircuitsDone || state.MaskLabels is null || state.ProviderLabels.Count < 1 + Providers.Count()) return;
         state.Announced = true;
         outbox.Send(Party.Gateway, new EvaluatorReady(query));
     }
@@ -220,12 +236,13 @@ public sealed class EvaluatorRole : LabelReceiverRole
         int maskWidth = circuit.Input(ReluLayers.MaskGroup(1)).Width;
         int maskAt = ReluBlocks.TakeWhile(i => i < block).Sum(i => ReluLayers.Remote(P.Block(i).Shift, P.Block(i).Rows, Tier.Servers).Input(ReluLayers.MaskGroup(1)).Width);
         ReadOnlyMemory<Block> maskLabels = state.MaskLabels!.AsMemory(maskAt, maskWidth);
-        GarbledLayer layer = state.Circuits![block];
+        GarbledLayer layer = _tables.Layer(query, block);
         byte[][] gateway = state.ProviderLabels[Party.Gateway];
         ulong[] next = ReluLayers.Evaluate(circuit, b.Rows,
             [gateway[2 * k], gateway[(2 * k) + 1], .. layer.GarblerLabels, .. Providers.Select(p => state.ProviderLabels[p][k]), .. step.InputLabels.Values],
             [(ReluLayers.Group(circuit, ReluLayers.ShareGroup(1)), (ReadOnlyMemory<Block>)step.ShareLabels), (ReluLayers.Group(circuit, ReluLayers.MaskGroup(1)), maskLabels)],
-            layer);
+            layer, _tables.Chunks(query, block));
+        _tables.Remove(query, block); // evaluated once: its tables go
         RemoteQuery q = Queries[query];
         if (block == Tier.LastBlock)
         {
@@ -249,7 +266,8 @@ public sealed class EvaluatorRole : LabelReceiverRole
 
     private sealed class Offline
     {
-        public Dictionary<int, GarbledLayer>? Circuits { get; set; }
+        /// <summary>Every ReLU layer of the tier is stored (the evaluator pulled them one by one).</summary>
+        public bool CircuitsDone { get; set; }
 
         /// <summary>A's label groups (two per ReLU block) and each provider server's (one per ReLU block).</summary>
         public Dictionary<Party, byte[][]> ProviderLabels { get; } = [];

@@ -19,6 +19,7 @@ public sealed class GarblerRole : RemoteServerRole
     private readonly Dictionary<Party, IknpSender> _otWith = [];
     private readonly HashSet<Party> _otReady = [];
     private readonly Dictionary<int, Dictionary<int, Garbler>> _garblers = [];
+    private readonly Dictionary<int, int> _layersSent = [];
     private readonly HashSet<(int Query, int Block)> _shared = [];
     private readonly Dictionary<(int Query, int Block, Party From), byte[]> _pendingRequests = [];
     private readonly HashSet<(int Query, int Block, Party To)> _servedOnline = [];
@@ -53,18 +54,32 @@ public sealed class GarblerRole : RemoteServerRole
         _garblers[q.Query] = garblers;
     }
 
+    /// <summary>The evaluator pulls the layers (<see cref="CircuitRequest"/>): nothing is garbled before it asks.</summary>
     protected override void PrepareDuty(RemoteQuery q, Outbox outbox)
     {
-        GarbledLayer[] layers = _garblers[q.Query]
-            .Select(g => ReluLayers.Package(g.Key, g.Value, ExactArrayPool.Shared, (ReluLayers.MaskGroup(0), ZpVector.Negate(q.R[g.Key + 1]))))
-            .ToArray();
-        outbox.Send(Evaluator, new GarbledCircuits(q.Query, layers));
-        outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, layers)); // back to the pool once encoded (issue 19)
+    }
+
+    /// <summary>
+    /// Garbles the layer the evaluator asks for — the tier's ReLU blocks in order, each once — with this garbler's
+    /// next-mask labels, and sends it (paper Alg. 16, one layer per message: issue 20).
+    /// </summary>
+    private void OnCircuitRequest(CircuitRequest m, Outbox outbox)
+    {
+        RemoteQuery q = Ensure(m.Query);
+        int sent = _layersSent.GetValueOrDefault(q.Query);
+        int[] blocks = [.. ReluBlocks];
+        if (sent >= blocks.Length || blocks[sent] != m.Block || !_garblers.TryGetValue(q.Query, out var garblers))
+            throw new ProtocolViolationException($"a request for the circuit of block {m.Block} of query {q.Query}; the next to send is {(sent < blocks.Length ? $"block {blocks[sent]}" : "none")}");
+        _layersSent[q.Query] = sent + 1;
+        GarbledLayer layer = ReluLayers.Package(m.Block, garblers[m.Block], ExactArrayPool.Shared, (ReluLayers.MaskGroup(0), ZpVector.Negate(q.R[m.Block + 1])));
+        outbox.Send(Evaluator, new GarbledCircuits(q.Query, [layer]));
+        outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, [layer])); // back to the pool once encoded (issue 19)
     }
 
     protected override void Forget(int query)
     {
         _garblers.Remove(query);
+        _layersSent.Remove(query);
         _servedToGateway.Forget(query);
         foreach (OtLedger ledger in _served.Values) ledger.Forget(query);
         _shared.RemoveWhere(k => k.Query == query);
@@ -81,6 +96,10 @@ public sealed class GarblerRole : RemoteServerRole
                 if (!_otReady.Add(from)) throw new ProtocolViolationException($"{from}'s OT base setup arrived twice");
                 outbox.Send(from, new OtBase(_otWith[from].ReceiveSetup(m.Payload)));
                 TryAnnounce(outbox);
+                break;
+            case CircuitRequest m:
+                Expect(from, message, Evaluator);
+                OnCircuitRequest(m, outbox);
                 break;
             case OtRequest { Purpose: OtPurpose.ProviderLabels } m:
                 {

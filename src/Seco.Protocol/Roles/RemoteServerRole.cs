@@ -438,10 +438,11 @@ public abstract class RemoteServerRole : ISecoRole
     }
 
     /// <summary>The duty for remote server <paramref name="self"/>: the garbler (index 0), the evaluator (1) or a provider.</summary>
-    public static RemoteServerRole For(SecoParameters parameters, RemoteShare share, Party self) => self.Duty switch
+    /// <param name="tableMemory">An evaluator's memory for garbled tables before they spill to disk (<see cref="GarbledTableStore"/>).</param>
+    public static RemoteServerRole For(SecoParameters parameters, RemoteShare share, Party self, long tableMemory = GarbledTableStore.DefaultMemoryBudget) => self.Duty switch
     {
         ServerDuty.Garbler => new GarblerRole(parameters, share, self),
-        ServerDuty.Evaluator => new EvaluatorRole(parameters, share, self),
+        ServerDuty.Evaluator => new EvaluatorRole(parameters, share, self, tableMemory),
         _ => new ProviderRole(parameters, share, self),
     };
 }
