@@ -50,7 +50,8 @@ public sealed record ConvShape(
         }
     }
 
+    // a shape not yet validated (a party file's stride 0) is printed too: its output grid only when the strides divide
     public override string ToString() =>
-        $"{InChannels}×{Height}×{Width} → {OutChannels}×{OutHeight}×{OutWidth}, {KernelH}×{KernelW} stride {StrideH}" +
+        $"{InChannels}×{Height}×{Width} → {OutChannels}×{(StrideH > 0 && StrideW > 0 ? $"{OutHeight}×{OutWidth}" : "?×?")}, {KernelH}×{KernelW} stride {StrideH}" +
         (PadTop + PadLeft + PadBottom + PadRight > 0 ? $" pad [{PadTop},{PadLeft},{PadBottom},{PadRight}]" : "");
 }

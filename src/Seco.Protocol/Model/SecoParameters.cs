@@ -34,16 +34,20 @@ public sealed record BlockShape(int Index, int Rows, int Columns, bool HasRelu, 
             throw new ArgumentException($"block {Index}: its input {Input} is not {Columns} values");
         if (Conv is null)
             return new MatrixForm(Rows, Columns, null, n);
-        if (Conv.InputSize != Columns || Conv.OutputSize != Rows || Conv.InChannels != Input.Channels || Conv.Height != Input.Height || Conv.Width != Input.Width)
-            throw new ArgumentException($"block {Index}: the convolution {Conv} does not map its {Input} input to {Rows} outputs");
+        // The layout validates the shape (positive sides and strides, padding, at most 2^24 values) before anything is
+        // sized by it: a party file's stride 0 or overflowing sides are refused here, not as DivideByZero/Overflow below.
+        ConvolutionForm form;
         try
         {
-            return new ConvolutionForm(Conv, null, n);
+            form = new ConvolutionForm(Conv, null, n);
         }
         catch (ArgumentOutOfRangeException e)
         {
             throw new ArgumentException($"block {Index}: {e.Message.Split(" (Parameter")[0]}", e);
         }
+        if (Conv.InputSize != Columns || Conv.OutputSize != Rows || Conv.InChannels != Input.Channels || Conv.Height != Input.Height || Conv.Width != Input.Width)
+            throw new ArgumentException($"block {Index}: the convolution {Conv} does not map its {Input} input to {Rows} outputs");
+        return form;
     }
 }
 
