@@ -107,6 +107,26 @@ public class SupervisionTests
     }
 
     [Fact]
+    public void AMessagePastTheFrameLimitFailsTheSendersSessionByNameAndIsNotSent()
+    {
+        var sim = new Simulator(TestKit.Registry(), new SimulationOptions { ComputeTiming = ComputeTiming.ChargedOnly, DefaultLink = new LinkModel(1, 1000), MaxFrameBytes = 4096 });
+        sim.AddParty("A");
+        sim.AddParty("B");
+        var (b, bActor) = sim.Party("B").SpawnScript("svc", (ctx, m) => { });
+        var (a, _) = sim.Party("A").SpawnScript("client", (ctx, m) => ctx.Send(ctx.RefFor(b.Address), new Ping(1, new byte[m is Pong { Hop: 2 } ? 5000 : 10])));
+        sim.Run();
+        a.Tell(new Pong(1), new SessionId(4)); // a small ping: sent
+        a.Tell(new Pong(2), new SessionId(5)); // a 5,000-byte ping: refused at the sender
+        sim.Run();
+        SessionFailure f = Assert.Single(sim.Party("A").Failures);
+        Assert.Equal(new SessionId(5), f.Session);
+        Assert.Contains("a test.ping message of 5,0", f.Error);
+        Assert.Contains("exceeds the 4,096-byte frame limit; it is not sent", f.Error);
+        Assert.Single(bActor.Received.OfType<Ping>());
+        Assert.Empty(sim.Party("B").Failures);
+    }
+
+    [Fact]
     public async Task AFrameForANodeThatDoesNotExistIsLostAndCountedLikeOnANetwork()
     {
         Simulator sim = TestKit.Sim(null, "A", "B");

@@ -157,6 +157,13 @@ public sealed partial class ActorSystem : IFrameReceiver
         // The frame is rented (issue 19: megabytes per message, the same lengths every query); whoever delivers it
         // gives it back once decoded — codecs copy what they keep (ITransport).
         byte[] frame = Frame.Encode(_registry, to.Path, fromPath, requestId, inReplyTo, message, session, ExactArrayPool.Shared, out string kind);
+        if (frame.Length > Options.MaxFrameBytes)
+        {
+            // The receiver would refuse it before reading its header, so nobody could tell which session it belonged
+            // to: the sender fails instead, in the handler that sent it (its session fails with this reason).
+            ExactArrayPool.Shared.Return(frame);
+            throw new FrameTooLargeException($"a {kind} message of {frame.Length:N0} bytes exceeds the {Options.MaxFrameBytes:N0}-byte frame limit; it is not sent");
+        }
         var meta = new FrameMeta(0, depth, kind, session, phase, fromPath ?? "", to.Path);
         if (to.Node == Address)
         {

@@ -17,6 +17,9 @@ public sealed record SimulationOptions
     /// <summary>Nominal port of the first party; the next ones count up (addresses only, nothing listens).</summary>
     public int BasePort { get; init; } = 7100;
 
+    /// <summary>Every party's frame limit: a larger message fails its sender's session, and a larger frame is refused on receipt.</summary>
+    public int MaxFrameBytes { get; init; } = Transport.Frame.DefaultMaxBytes;
+
     /// <summary>Keep every handler span and message record (for traces and participation time).</summary>
     public bool Record { get; init; } = true;
 }

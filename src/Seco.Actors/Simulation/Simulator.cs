@@ -72,7 +72,7 @@ public sealed partial class Simulator : IDispatcher, ITransport
         _byName.Add(name, node);
         _byAddress.Add(address, node);
         _nodes.Add(node);
-        var system = new ActorSystem(address, Registry, this, this, new ActorSystemOptions { PartyName = name, ComputeTiming = Options.ComputeTiming })
+        var system = new ActorSystem(address, Registry, this, this, new ActorSystemOptions { PartyName = name, ComputeTiming = Options.ComputeTiming, MaxFrameBytes = Options.MaxFrameBytes })
         {
             CpuSlowdown = model.CpuSlowdown,
         };

@@ -112,3 +112,6 @@ public sealed class FrameFormatException(FrameHeader header, string message, Exc
 {
     public FrameHeader Header { get; } = header;
 }
+
+/// <summary>A message whose frame exceeds the sender's frame limit (<see cref="Runtime.ActorSystemOptions.MaxFrameBytes"/>): it is not sent.</summary>
+public sealed class FrameTooLargeException(string message) : Exception(message);
