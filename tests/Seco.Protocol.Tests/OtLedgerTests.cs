@@ -12,7 +12,6 @@ public class OtLedgerTests
 {
     [Theory]
     [InlineData(OtPurpose.UserLabels)]
-    [InlineData(OtPurpose.ProviderLabels)]
     [InlineData(OtPurpose.EvaluatorMasks)]
     public void An_offline_batch_is_numbered_0_and_served_once(OtPurpose purpose)
     {
@@ -24,12 +23,14 @@ public class OtLedgerTests
         ledger.Claim(new OtRequest(4, purpose, 0, [])); // another query's batch
     }
 
-    [Fact]
-    public void An_online_batch_is_served_once_per_block()
+    [Theory]
+    [InlineData(OtPurpose.EvaluatorShare)]
+    [InlineData(OtPurpose.ProviderLabels)] // A's labels, one batch per ReLU block since issue 20: the block names the wires
+    public void A_per_block_batch_is_served_once_per_block(OtPurpose purpose)
     {
         var ledger = new OtLedger();
-        ledger.Claim(new OtRequest(0, OtPurpose.EvaluatorShare, 2, []));
-        ledger.Claim(new OtRequest(0, OtPurpose.EvaluatorShare, 3, []));
-        Assert.Throws<ProtocolViolationException>(() => ledger.Claim(new OtRequest(0, OtPurpose.EvaluatorShare, 2, [])));
+        ledger.Claim(new OtRequest(0, purpose, 2, []));
+        ledger.Claim(new OtRequest(0, purpose, 3, []));
+        Assert.Throws<ProtocolViolationException>(() => ledger.Claim(new OtRequest(0, purpose, 2, [])));
     }
 }

@@ -32,8 +32,12 @@ public sealed class PlainConvKernel
         if (bytes <= cacheBytes)
         {
             _cache = new ulong[]?[Index(layout.InputCiphertexts, 0, 0, 0, 0)];
+            CacheBytes = bytes;
         }
     }
+
+    /// <summary>The memory the cache takes once every plaintext is encoded (0 without a cache): what a party's budget is charged.</summary>
+    public long CacheBytes { get; }
 
     public BfvContext Context { get; }
 

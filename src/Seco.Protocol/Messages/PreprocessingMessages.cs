@@ -30,8 +30,11 @@ public sealed record UserPreprocessing(int Query, byte[][] MaskCiphertexts, byte
     public override ProtocolPhase Phase => ProtocolPhase.UserPreprocessing;
 }
 
-/// <summary>A → user: Enc_pk0(F_i r_i − s_i), mod-switched and flooded (D2), and A's garbled F_A ReLU circuits (paper Alg. 14).</summary>
-public sealed record GatewayPreprocessing(int Query, byte[][] ShareCiphertexts, GarbledLayer[] Circuits) : QueryMessage(Query)
+/// <summary>
+/// A → user: Enc_pk0(F_i r_i − s_i), mod-switched and flooded (D2) (paper Alg. 14). A's garbled F_A ReLU circuits
+/// follow, one <see cref="GarbledCircuits"/> per layer in block order (issue 20: two ResNet layers are 360 MB).
+/// </summary>
+public sealed record GatewayPreprocessing(int Query, byte[][] ShareCiphertexts) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.UserPreprocessing;
 }
@@ -93,7 +96,11 @@ public sealed record CircuitRequest(int Query, int Block) : QueryMessage(Query)
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }
 
-/// <summary>A tier's garbler → its evaluator: the garbled ReLU circuit of the block it asked for (<see cref="CircuitRequest"/>; one layer per message) with the garbler's next-mask labels (paper Alg. 16).</summary>
+/// <summary>
+/// One garbled ReLU layer per message: a tier's garbler → its evaluator, the block it asked for (<see cref="CircuitRequest"/>)
+/// with the garbler's next-mask labels (paper Alg. 16); A → the user, each F_A layer in order after
+/// <see cref="GatewayPreprocessing"/> (paper Alg. 14).
+/// </summary>
 public sealed record GarbledCircuits(int Query, GarbledLayer[] Layers) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;

@@ -107,10 +107,13 @@ public sealed class GarblerRole : RemoteServerRole
                     RemoteQuery q = Existing(m.Query);
                     if (!q.Decrypted || !_garblers.TryGetValue(q.Query, out var garblers))
                         throw new ProtocolViolationException($"an OT request for A's labels of query {q.Query} before its preparation");
+                    // One batch per ReLU block (issue 20), each served once (the ledger): A's E¹ and −r¹ labels of that block.
+                    if (!garblers.TryGetValue(m.Block, out Garbler? garbler))
+                        throw new ProtocolViolationException($"an OT request for A's labels of block {m.Block}, which this garbler does not garble");
                     _servedToGateway.Claim(m);
-                    using var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "E1"), (g.Value, "neg_r1") }).ToArray());
+                    using var pairs = ReluLayers.LabelPairs([(garbler, "E1"), (garbler, "neg_r1")]);
                     byte[] reply = _otWithGateway.SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
-                    outbox.Send(Party.Gateway, new OtResponse(m.Query, OtPurpose.ProviderLabels, 0, reply));
+                    outbox.Send(Party.Gateway, new OtResponse(m.Query, OtPurpose.ProviderLabels, m.Block, reply));
                     outbox.Lend(PooledPayloads.GiveBack(reply));
                     break;
                 }

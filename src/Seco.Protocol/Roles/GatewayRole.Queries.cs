@@ -75,8 +75,10 @@ public sealed partial class GatewayRole
             q.Garblers[i] = new Garbler(ReluLayers.Gateway(b.Shift, b.Rows));
             circuits.Add(ReluLayers.Package(i, q.Garblers[i], ExactArrayPool.Shared, ("neg_d", ZpVector.Negate(q.D[i]))));
         }
-        outbox.Send(Party.User, new GatewayPreprocessing(m.Query, [.. shares], circuits.ToArray()));
+        outbox.Send(Party.User, new GatewayPreprocessing(m.Query, [.. shares]));
         outbox.Lend(PooledPayloads.GiveBack([.. shares]));
+        foreach (GarbledLayer layer in circuits)
+            outbox.Send(Party.User, new GarbledCircuits(m.Query, [layer])); // one layer per message, in block order
         outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, circuits)); // back to the pool once encoded (issue 19)
         q.UserSideDone = true;
 
@@ -262,48 +264,50 @@ public sealed partial class GatewayRole
         }
         foreach ((Party server, _) in shares) q.DecryptionShares.Remove(server);
 
-        // Paper Alg. 16: A's inputs to each of the tier's circuits (E¹_i and −r¹_{i+1}) by OT from the tier's garbler.
-        var choices = new List<bool>();
-        foreach (int i in tier.Blocks.Where(i => i < L))
+        // Paper Alg. 16: A's inputs to each of the tier's circuits (E¹_i and −r¹_{i+1}) by OT from the tier's garbler —
+        // one batch per ReLU block, in order, each once (issue 20: all of ResNet-32's at once are a 354 MB request).
+        q.ProviderBlocks[tier.Tier] = new Queue<int>(tier.Blocks.Where(i => i < L));
+        q.ProviderGroups[tier.Tier] = [];
+        RequestProviderLabels(q, tier, outbox);
+    }
+
+    /// <summary>A's OT batch for the next ReLU block of the tier, or — with none left — its labels to the tier's evaluator.</summary>
+    private void RequestProviderLabels(QueryState q, TierShape tier, Outbox outbox)
+    {
+        if (!q.ProviderBlocks[tier.Tier].TryPeek(out int i))
         {
-            BlockShape b = _p.Block(i);
-            int width = ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, tier.Servers), b.Rows);
-            choices.AddRange(ReluLayers.Bits(q.E1[i], width));
-            choices.AddRange(ReluLayers.Bits(ZpVector.Negate(q.R1[i + 1]), width));
-        }
-        if (choices.Count == 0)
-        {
-            outbox.Send(Party.Server(tier.Tier, 1), new ProviderLabels(q.Query, []));
+            outbox.Send(Party.Server(tier.Tier, 1), new ProviderLabels(q.Query, [.. q.ProviderGroups[tier.Tier]]));
+            q.ProviderGroups.Remove(tier.Tier);
             return;
         }
-        q.ProviderChoices[tier.Tier] = choices.Count;
-        byte[] matrix = keys.OtWithGarbler.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count, PooledPayloads.Rent);
-        outbox.Send(Party.Server(tier.Tier, 0), new OtRequest(q.Query, OtPurpose.ProviderLabels, 0, matrix));
+        BlockShape b = _p.Block(i);
+        int width = ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, tier.Servers), b.Rows);
+        bool[] choices = [.. ReluLayers.Bits(q.E1[i], width), .. ReluLayers.Bits(ZpVector.Negate(q.R1[i + 1]), width)];
+        q.ProviderChoices[tier.Tier] = choices.Length;
+        byte[] matrix = _tiers[tier.Tier - 1].OtWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length, PooledPayloads.Rent);
+        outbox.Send(Party.Server(tier.Tier, 0), new OtRequest(q.Query, OtPurpose.ProviderLabels, i, matrix));
         outbox.Lend(PooledPayloads.GiveBack(matrix));
     }
 
     private void OnProviderLabels(QueryState q, int t, OtResponse m, Outbox outbox)
     {
-        if (!q.ProviderChoices.TryGetValue(t, out int count) || count == 0)
-            throw new ProtocolViolationException($"an OT response from tier {t}'s garbler for query {q.Query} that A did not request (or a second one)");
+        if (!q.ProviderChoices.TryGetValue(t, out int count) || count == 0 || !q.ProviderBlocks[t].TryPeek(out int i) || m.Block != i)
+            throw new ProtocolViolationException($"an OT response from tier {t}'s garbler for block {m.Block} of query {q.Query} that A did not request (or a second one)");
         TierShape tier = _p.Tier(t);
         var labels = new Block[count];
         q.ProviderChoices[t] = 0;
         _tiers[t - 1].OtWithGarbler.ReceiveChosen(m.Payload, labels);
-        var groups = new List<byte[]>();
+        q.ProviderBlocks[t].Dequeue();
+        BlockShape b = _p.Block(i);
+        var circuit = ReluLayers.Remote(b.Shift, b.Rows, tier.Servers);
         int at = 0;
-        foreach (int i in tier.Blocks.Where(i => i < L))
+        foreach (string name in new[] { "E1", "neg_r1" })
         {
-            BlockShape b = _p.Block(i);
-            var circuit = ReluLayers.Remote(b.Shift, b.Rows, tier.Servers);
-            foreach (string name in new[] { "E1", "neg_r1" })
-            {
-                int width = circuit.Input(name).Width;
-                groups.Add(new InputLabels(ReluLayers.Group(circuit, name), labels.AsSpan(at, width).ToArray()).ToBytes());
-                at += width;
-            }
+            int width = circuit.Input(name).Width;
+            q.ProviderGroups[t].Add(new InputLabels(ReluLayers.Group(circuit, name), labels.AsSpan(at, width).ToArray()).ToBytes());
+            at += width;
         }
-        outbox.Send(Party.Server(t, 1), new ProviderLabels(q.Query, groups.ToArray()));
+        RequestProviderLabels(q, tier, outbox);
     }
 
     private void TryQueryReady(QueryState q, Outbox outbox)
@@ -433,6 +437,12 @@ public sealed partial class GatewayRole
 
         /// <summary>Per tier, the OT choices of A's label batch from its garbler while it is outstanding.</summary>
         public Dictionary<int, int> ProviderChoices { get; } = [];
+
+        /// <summary>Per tier, the ReLU blocks whose labels A still has to fetch from the garbler, the next first.</summary>
+        public Dictionary<int, Queue<int>> ProviderBlocks { get; } = [];
+
+        /// <summary>Per tier, A's label groups fetched so far (E¹ and −r¹ per block), for the evaluator.</summary>
+        public Dictionary<int, List<byte[]>> ProviderGroups { get; } = [];
 
         public bool UserSideDone { get; set; }
 

@@ -49,13 +49,13 @@ public sealed partial class GatewayRole : ISecoRole
         _he = new HeTools(parameters.Context);
         _residual = parameters.ForUser().Residual;
         _tiers = [.. parameters.Tiers.Select(t => new TierKeys(t, new KeyGenerator(parameters.Context)))];
+        // F_A's forms encoded once; convolution kernels cached under one budget (HeForm.CacheBudget).
+        var cache = new Model.Linear.HeForm.CacheBudget(Model.Linear.HeForm.CacheBudget.DefaultBytes);
         for (int i = 1; i <= parameters.Split; i++)
         {
-        {
-            _faProducts[i] = parameters.Form(i).Encode(parameters.Context, model.Weights(i));
+            _faProducts[i] = cache.Encode(parameters.Form(i), parameters.Context, model.Weights(i));
             if (parameters.ShortcutForm(i) is { } shortcut)
-                _faShortcuts[i] = shortcut.Encode(parameters.Context, model.ShortcutWeights(i));
-        }
+                _faShortcuts[i] = cache.Encode(shortcut, parameters.Context, model.ShortcutWeights(i));
         }
     }
 

@@ -46,11 +46,12 @@ public abstract class RemoteServerRole : ISecoRole
         _secret = new KeyGenerator(parameters.Context);
         // The weights do not change between queries: encode them once in the block's form (D10; paper Alg. 8 re-sends
         // them encrypted).
+        var cache = new Model.Linear.HeForm.CacheBudget(Model.Linear.HeForm.CacheBudget.DefaultBytes);
         foreach (int i in Tier.Blocks)
         {
-            _products[i] = parameters.Form(i).Encode(parameters.Context, share.Weights(i));
+            _products[i] = cache.Encode(parameters.Form(i), parameters.Context, share.Weights(i));
             if (parameters.ShortcutForm(i) is { } shortcut)
-                _shortcuts[i] = shortcut.Encode(parameters.Context, share.ShortcutWeights(i));
+                _shortcuts[i] = cache.Encode(shortcut, parameters.Context, share.ShortcutWeights(i));
         }
     }
 

@@ -87,6 +87,9 @@ public sealed class UserRole : ISecoRole
             case GatewayPreprocessing m:
                 OnGatewayPreprocessing(Current(m.Query), m, outbox);
                 break;
+            case GarbledCircuits m:
+                OnCircuit(Current(m.Query), m, outbox);
+                break;
             case OtResponse { Purpose: OtPurpose.UserLabels } m:
                 OnLabels(Current(m.Query), m, outbox);
                 break;
@@ -175,11 +178,28 @@ public sealed class UserRole : ISecoRole
             q.Shares[i] = _he.DecodeOutput(_forms[i - 1], cts.Select(_decryptor.Decrypt)); // F_i r_i − s_i
         }
 
-        BlockShape[] relu = _view.GatewayBlocks.Where(b => b.HasRelu).ToArray();
-        if (m.Circuits.Length != relu.Length || m.Circuits.Select(c => c.Block).Except(relu.Select(b => b.Index)).Any())
-            throw new ProtocolViolationException($"expected garbled circuits for blocks [{string.Join(", ", relu.Select(b => b.Index))}]");
-        foreach (GarbledLayer c in m.Circuits)
-            q.Circuits[c.Block] = c;
+        TryRequestLabels(q, outbox);
+    }
+
+    /// <summary>One F_A layer's garbled circuit from A, in block order after the shares (paper Alg. 14; one per message).</summary>
+    private void OnCircuit(QueryState q, GarbledCircuits m, Outbox outbox)
+    {
+        BlockShape[] relu = [.. _view.GatewayBlocks.Where(b => b.HasRelu)];
+        int next = q.Circuits.Count;
+        if (!q.Preprocessed || m.Layers.Length != 1 || next >= relu.Length || m.Layers[0].Block != relu[next].Index)
+            throw new ProtocolViolationException($"an F_A circuit for blocks [{string.Join(", ", m.Layers.Select(l => l.Block))}] of query {q.Query}; " +
+                                                 $"the next expected is {(next < relu.Length && q.Preprocessed ? $"block {relu[next].Index}" : "none")}");
+        q.Circuits[m.Layers[0].Block] = m.Layers[0];
+        TryRequestLabels(q, outbox);
+    }
+
+    /// <summary>With the shares decrypted and every F_A circuit in: the user's labels by OT (or straight on with no ReLU on A).</summary>
+    private void TryRequestLabels(QueryState q, Outbox outbox)
+    {
+        BlockShape[] relu = [.. _view.GatewayBlocks.Where(b => b.HasRelu)];
+        if (!q.Preprocessed || q.Circuits.Count < relu.Length || q.LabelsRequested)
+            return;
+        q.LabelsRequested = true;
         if (relu.Length == 0)
         {
             q.LabelsReady = true;
@@ -268,6 +288,8 @@ public sealed class UserRole : ISecoRole
         public int ChoiceCount { get; set; }
 
         public bool Preprocessed { get; set; }
+
+        public bool LabelsRequested { get; set; }
 
         public bool LabelsReady { get; set; }
 

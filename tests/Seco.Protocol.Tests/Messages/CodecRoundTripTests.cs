@@ -70,8 +70,8 @@ public class CodecRoundTripTests
         // Preprocessing
         new UserPreprocessing(3, Blobs(100, 101), Blobs(50, 51)),
         new UserPreprocessing(0, [], Blobs(50, 51)),
-        new GatewayPreprocessing(7, Blobs(90), [Layer(1), Layer(2)]),
-        new GatewayPreprocessing(7, [], []),
+        new GatewayPreprocessing(7, Blobs(90)),
+        new GatewayPreprocessing(7, []),
         new PreparationBegin(int.MaxValue),
         new MaskShares(1, Blobs(10, 20, 30)),
         new MaskAggregate(2, Blobs(11, 22)),
@@ -590,13 +590,12 @@ public class CodecRoundTripTests
     public void Too_many_layers_or_malformed_layer_is_rejected()
     {
         int n = Wire.MaxLayers + 1;
-        AssertRejected(Raw("seco.gateway-prep", 4, (ref MessagePackWriter w) =>
+        AssertRejected(Raw("seco.garbled-circuits", 3, (ref MessagePackWriter w) =>
         {
             w.WriteInt32(0);
-            w.WriteArrayHeader(0);
             w.WriteArrayHeader(n);
             for (int i = 0; i < n; i++) w.WriteNil();
-        }), $"circuits: {n} layers exceed the limit of {Wire.MaxLayers}");
+        }), $"layers: {n} layers exceed the limit of {Wire.MaxLayers}");
         AssertRejected(Raw("seco.garbled-circuits", 3, (ref MessagePackWriter w) =>
         {
             w.WriteInt32(0);

@@ -133,7 +133,7 @@ public abstract class MultiTierViewAudit
                 findings.Add($"A received a masked activation from {from}");
             if (to.IsGateway && m is OutputCiphertext && from.Tier != P.Depth)
                 findings.Add($"A received an output share from {from}");
-            if (to.IsUser && m is not (GatewayWelcome or GatewayPreprocessing or OtResponse or QueryReady or GarblerInput or OutputCiphertext or OutputShare or QueryAborted))
+            if (to.IsUser && m is not (GatewayWelcome or GatewayPreprocessing or GarbledCircuits or OtResponse or QueryReady or GarblerInput or OutputCiphertext or OutputShare or QueryAborted))
                 findings.Add($"the user received {m.GetType().Name}");
         }
         // Each tier's CollectiveKeys: its own cpk, the next tier's as NextTierPublicKey, none for the last; the user sees cpk₁.

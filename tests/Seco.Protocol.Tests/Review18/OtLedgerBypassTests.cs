@@ -31,7 +31,8 @@ public class OtLedgerBypassTests
     [Theory]
     [InlineData("T1.1")] // tier 1's evaluator, its next-mask labels (EvaluatorMasks)
     [InlineData("T1.2")] // tier 1's provider, its next-mask labels (EvaluatorMasks)
-    [InlineData("Gateway")] // A, its E¹ and −r¹ labels from tier 1's garbler (ProviderLabels)
+    // A's E¹ and −r¹ labels (ProviderLabels) come one batch per ReLU block since issue 20: the garbler serves the
+    // wires of the block the request names, once per block — ProviderLabelsPerBlockTests and OtServedOnceTests.
     public void A_receiver_gets_no_second_batch_for_the_same_wires_by_renumbering_the_block(string receiverName)
     {
         Party receiver = TestParties.Of(receiverName);

@@ -116,11 +116,13 @@ public sealed class ConvolutionForm(ConvShape shape, bool[]? support, int n) : H
         return y;
     }
 
-    public override IEncodedForm Encode(BfvContext context, ReadOnlySpan<ulong> weights, int level = 0) =>
-        new Encoded(PlainConvKernel.Create(context, Shape, weights, level));
+    public override IEncodedForm Encode(BfvContext context, ReadOnlySpan<ulong> weights, int level = 0, long cacheBytes = PlainConvKernel.DefaultCacheBytes) =>
+        new Encoded(PlainConvKernel.Create(context, Shape, weights, level, cacheBytes));
 
     private sealed class Encoded(PlainConvKernel kernel) : IEncodedForm
     {
+        public long CachedBytes => kernel.CacheBytes;
+
         public Ciphertext[] Multiply(Evaluator evaluator, IReadOnlyList<Ciphertext> x, GaloisKeys keys) => ConvPacked.Multiply(evaluator, kernel, x, keys);
     }
 }

@@ -82,8 +82,33 @@ public abstract class HeForm
     /// <summary>W·x mod p for a plaintext x (no bias).</summary>
     public abstract ulong[] Apply(ReadOnlySpan<ulong> weights, ReadOnlySpan<ulong> x);
 
-    /// <summary>The weights encoded for products with ciphertexts at <paramref name="level"/> primes (0: the top level).</summary>
-    public abstract IEncodedForm Encode(BfvContext context, ReadOnlySpan<ulong> weights, int level = 0);
+    /// <summary>
+    /// The weights encoded for products with ciphertexts at <paramref name="level"/> primes (0: the top level), keeping
+    /// at most <paramref name="cacheBytes"/> of encoded plaintexts between products (a convolution's kernel; the
+    /// mat-vec's diagonals are always kept).
+    /// </summary>
+    public abstract IEncodedForm Encode(BfvContext context, ReadOnlySpan<ulong> weights, int level = 0, long cacheBytes = PlainConvKernel.DefaultCacheBytes);
+
+    /// <summary>
+    /// Encodes the forms of a party's blocks under one memory budget for kernel caches (issue 20: ResNet-32's
+    /// convolutions cached at 64 MiB each would take 2 GB per server): each kernel is cached while the budget lasts,
+    /// later ones are encoded per product.
+    /// </summary>
+    public sealed class CacheBudget(long bytes)
+    {
+        /// <summary>The default per party: 512 MiB of cached kernels.</summary>
+        public const long DefaultBytes = 512L << 20;
+
+        private long _left = bytes;
+
+        public IEncodedForm Encode(HeForm form, BfvContext context, ReadOnlySpan<ulong> weights)
+        {
+            ArgumentNullException.ThrowIfNull(form);
+            IEncodedForm encoded = form.Encode(context, weights, cacheBytes: Math.Min(PlainConvKernel.DefaultCacheBytes, Math.Max(0, _left)));
+            _left -= encoded.CachedBytes;
+            return encoded;
+        }
+    }
 }
 
 /// <summary>A form's weights encoded once (per key set and holder) and multiplied into encrypted inputs per query.</summary>
@@ -91,4 +116,7 @@ public interface IEncodedForm
 {
     /// <summary>W·x for the packed input ciphertexts, in coefficient form at the inputs' level.</summary>
     Ciphertext[] Multiply(Evaluator evaluator, IReadOnlyList<Ciphertext> x, GaloisKeys keys);
+
+    /// <summary>Bytes of encoded plaintexts kept between products beyond the weights themselves (a convolution's kernel cache).</summary>
+    long CachedBytes => 0;
 }

@@ -53,7 +53,7 @@ public sealed class MatrixForm(int rows, int columns, bool[]? support, int n) : 
 
     public override ulong[] Apply(ReadOnlySpan<ulong> weights, ReadOnlySpan<ulong> x) => ZpVector.MultiplyAdd(weights.ToArray(), Rows, Columns, x);
 
-    public override IEncodedForm Encode(BfvContext context, ReadOnlySpan<ulong> weights, int level = 0) =>
+    public override IEncodedForm Encode(BfvContext context, ReadOnlySpan<ulong> weights, int level = 0, long cacheBytes = PlainConvKernel.DefaultCacheBytes) =>
         new Encoded(PlainDiagonalMatrix.Encode(context, weights, Rows, Columns, level));
 
     private sealed class Encoded(PlainDiagonalMatrix matrix) : IEncodedForm
