@@ -52,7 +52,8 @@ public abstract class HierarchyViewAuditFixture
         return UserView(loop);
     })).Value;
 
-    private static List<string> UserView(ProtocolLoopback loop) =>
+    /// <summary>The user's side of a run's transcript: every message it sends or receives, by peer, kind, query and size.</summary>
+    internal static List<string> UserView(ProtocolLoopback loop) =>
         [.. loop.Delivered.Where(d => d.From.IsUser || d.To.IsUser)
             .Select(d => $"{d.From}→{d.To} {d.Message.GetType().Name} q{(d.Message as QueryMessage)?.Query} {d.Bytes} B").Order()];
 
