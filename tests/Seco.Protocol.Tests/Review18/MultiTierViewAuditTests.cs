@@ -45,7 +45,7 @@ public abstract class MultiTierViewAudit
     /// <summary>The audited run (one per concrete class, shared by its tests).</summary>
     private protected abstract Hierarchy H { get; }
 
-    private protected static Hierarchy RunOf(string model, TierSpec[] tiers, FormPolicy forms = FormPolicy.Matrix)
+    internal static Hierarchy RunOf(string model, TierSpec[] tiers, FormPolicy forms = FormPolicy.Matrix)
     {
         var h = new Hierarchy(model, 0, tiers, queries: 2, failQueries: false, forms: forms);
         h.Run();
@@ -410,13 +410,27 @@ public abstract class MultiTierViewAudit
     }
 }
 
+/// <summary>
+/// One audited multi-tier run, made on first use and shared by one test class, then dropped with the class's fixture
+/// (a run of MiniONN or LeNet holds gigabytes of keys and transcript; a static would keep every one to the end).
+/// </summary>
+public abstract class MultiTierRun
+{
+    private readonly Lazy<Hierarchy> _run;
+
+    private protected MultiTierRun(string model, TierSpec[] tiers, FormPolicy forms = FormPolicy.Matrix) =>
+        _run = new(() => MultiTierViewAudit.RunOf(model, tiers, forms));
+
+    internal Hierarchy H => _run.Value;
+}
+
 /// <summary>The audit on the 3-block MLP at l = 0: three tiers of widths 3, 4, 3, one block each (two boundaries).</summary>
 [Trait("Category", "SecurityReview18")]
-public class MlpMultiTierViewAuditTests : MultiTierViewAudit
+public class MlpMultiTierViewAuditTests(MlpMultiTierViewAuditTests.Run run) : MultiTierViewAudit, IClassFixture<MlpMultiTierViewAuditTests.Run>
 {
-    private static readonly Lazy<Hierarchy> Shared = new(() => RunOf("mlp.onnx", [new TierSpec(3, 1), new TierSpec(4, 1), new TierSpec(3, 1)]));
+    public sealed class Run() : MultiTierRun("mlp.onnx", [new TierSpec(3, 1), new TierSpec(4, 1), new TierSpec(3, 1)]);
 
-    private protected override Hierarchy H => Shared.Value;
+    private protected override Hierarchy H => run.H;
 }
 
 /// <summary>
@@ -424,11 +438,11 @@ public class MlpMultiTierViewAuditTests : MultiTierViewAudit
 /// folds wrap the batching row), tier 2 = four servers with the two dense blocks.
 /// </summary>
 [Trait("Category", "SecurityReview18")]
-public class MiniOnnMultiTierViewAuditTests : MultiTierViewAudit
+public class MiniOnnMultiTierViewAuditTests(MiniOnnMultiTierViewAuditTests.Run run) : MultiTierViewAudit, IClassFixture<MiniOnnMultiTierViewAuditTests.Run>
 {
-    private static readonly Lazy<Hierarchy> Shared = new(() => RunOf("minionn.onnx", [new TierSpec(3, 2), new TierSpec(4, 2)]));
+    public sealed class Run() : MultiTierRun("minionn.onnx", [new TierSpec(3, 2), new TierSpec(4, 2)]);
 
-    private protected override Hierarchy H => Shared.Value;
+    private protected override Hierarchy H => run.H;
 }
 
 /// <summary>
@@ -437,14 +451,13 @@ public class MiniOnnMultiTierViewAuditTests : MultiTierViewAudit
 /// mat-vec blocks — the boundary mask of block 2 shared by tier 1's three servers under tier 2's key.
 /// </summary>
 [Trait("Category", "SecurityReview18")]
-public class LeNetPlannerMultiTierViewAuditTests : MultiTierViewAudit
+public class LeNetPlannerMultiTierViewAuditTests(LeNetPlannerMultiTierViewAuditTests.Run run) : MultiTierViewAudit, IClassFixture<LeNetPlannerMultiTierViewAuditTests.Run>
 {
-    private static readonly Lazy<Hierarchy> Shared = new(() =>
-    {
-        Hierarchy h = RunOf("lenet.onnx", [new TierSpec(3, 1), new TierSpec(2, 3)], FormPolicy.Planner);
-        Assert.Equal(3, Assert.IsType<ConvolutionForm>(h.P.Form(1)).OutputCiphertexts);
-        return h;
-    });
+    public sealed class Run() : MultiTierRun("lenet.onnx", [new TierSpec(3, 1), new TierSpec(2, 3)], FormPolicy.Planner);
 
-    private protected override Hierarchy H => Shared.Value;
+    private protected override Hierarchy H => run.H;
+
+    [Fact]
+    public void Block_1_is_the_three_ciphertext_convolution_of_tier_1() =>
+        Assert.Equal((3, 1), (Assert.IsType<ConvolutionForm>(H.P.Form(1)).OutputCiphertexts, H.P.TierOf(1).Tier));
 }
