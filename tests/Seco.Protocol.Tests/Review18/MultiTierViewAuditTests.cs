@@ -29,10 +29,10 @@ namespace Seco.Protocol.Tests.Review18;
 /// product likewise;</item>
 /// <item>masks: every masked activation is uniform and never the activation; A's share and each server's share of every
 /// mask r_i are uniform, fresh per query, and the garbler's and the evaluator's (one of which every allowed coalition
-/// misses) nowhere zero; A's aggregate is exactly r_i;</item>
-/// <item>A's decryptions of every tier's ct_E, all n slots: the mask on every slot (U − slots, U the unmasked packed
-/// product F·r) is nowhere zero and uniform, and stays so after a coalition (A + the tier minus V, or minus G) removes
-/// its own pads; the non-output slots and E¹ are uniform and fresh;</item>
+/// misses) nowhere zero; A's aggregate is exactly r_i in block i's input packing;</item>
+/// <item>A's decryptions of every tier's ct_E, every slot of every ciphertext of a block's run: the mask on every slot
+/// (U − slots, U the unmasked packed product F·r) is nowhere zero and uniform, and stays so after a coalition (A + the
+/// tier minus V, or minus G) removes its own pads; the non-output slots and E¹ are uniform and fresh;</item>
 /// <item>weights: each tier's shares 0..k−2 are uniform on the structural support and the shares sum to F; the user's
 /// output holds the logits and a uniform pad elsewhere.</item>
 /// </list>
