@@ -5,7 +5,10 @@ using Seco.Nn.Field;
 using Seco.Nn.FixedPoint;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
+using Seco.Nn.Layers;
 using Seco.Protocol.Model;
+using Seco.Protocol.Model.Linear;
+using Seco.Protocol.Model.Planning;
 using Seco.Protocol.Roles;
 using Xunit;
 
@@ -17,16 +20,19 @@ namespace Seco.Protocol.Tests.Audit;
 /// reconstructs (by decryption) every hidden per-query value — the masks r_i and every owner's share of them, each
 /// server's full output mask — and the plaintext reference's activations, so that each party's (and each coalition's)
 /// view can be attacked with the ground truth at hand (<see cref="ViewAuditor"/>). Any hierarchy: every server of every
-/// tier is hosted (docs/hierarchy.md); without tiers it is the paper's four parties.
+/// tier is hosted (docs/hierarchy.md); without tiers it is the paper's four parties. Any form: each block's weights,
+/// products and masks are taken in the form the parameters chose for it, and every block's ciphertexts as its run
+/// (<see cref="FormSlots"/>).
 /// </summary>
 internal sealed class AuditedRun
 {
     /// <param name="tiers">The remote tiers (null: one tier of two servers, the paper's four-party setting).</param>
-    public AuditedRun(FixedPointModel model, int split, ulong[][] inputs, TierSpec[]? tiers = null)
+    /// <param name="forms">How the deployment computes its blocks (the matrix form unless the planner is asked for).</param>
+    public AuditedRun(FixedPointModel model, int split, ulong[][] inputs, TierSpec[]? tiers = null, FormPolicy forms = FormPolicy.Matrix)
     {
         Model = model;
         Inputs = inputs;
-        Deployment = ModelSplit.Create(model, split, EndToEndTests.Context.Value, tiers: tiers);
+        Deployment = ModelSplit.Create(model, split, EndToEndTests.Context.Value, tiers: tiers, forms: forms);
         P = Deployment.Parameters;
         User = new UserRole(P.ForUser(), inputs);
         Gateway = new GatewayRole(P, Deployment.Gateway);
@@ -42,9 +48,15 @@ internal sealed class AuditedRun
         foreach (PredictionReady p in predictions)
             Assert.Equal(Truth[p.Query].Logits, p.Logits);
 
-        Matrices = Enumerable.Range(1, P.BlockCount).ToDictionary(i => i, i => Residues(BlockMatrix.Build(model.Blocks[i - 1]).Weights));
-        Biases = Enumerable.Range(1, P.BlockCount).ToDictionary(i => i, i => Residues(BlockMatrix.Build(model.Blocks[i - 1]).Bias));
-        Support = Enumerable.Range(1, P.BlockCount).ToDictionary(i => i, i => BlockMatrix.StructuralSupport(model.Blocks[i - 1]));
+        BlockOperator[] operators = [.. Enumerable.Range(1, P.BlockCount).Select(i => FormSlots.Operator(model, P, i))];
+        Weights = operators.ToDictionary(o => o.Block, o => o.Weights);
+        Biases = operators.ToDictionary(o => o.Block, o => o.Bias);
+        Support = operators.ToDictionary(o => o.Block, o => o.Main.StructuralSupport);
+        // The weights in each block's form compute the reference's pre-activations (QueryTruth composes the block
+        // matrix independently): the audit's F·x is the model's in every form.
+        foreach (QueryTruth t in Truth)
+            for (int i = 1; i <= L; i++)
+                Assert.Equal(t.Z[i], ZpVector.Add(P.Form(i).Apply(Weights[i], t.X[i]), Biases[i]));
         ReconstructMasks();
     }
 
@@ -82,13 +94,13 @@ internal sealed class AuditedRun
     /// <summary>The plaintext reference per query.</summary>
     public QueryTruth[] Truth { get; }
 
-    /// <summary>F_i as residues (row-major), the whole block matrix.</summary>
-    public Dictionary<int, ulong[]> Matrices { get; }
+    /// <summary>F_i as residues in block i's form: the whole block matrix (row-major), or the convolution's kernel [o][i][u][v].</summary>
+    public Dictionary<int, ulong[]> Weights { get; }
 
-    /// <summary>b_i as residues.</summary>
+    /// <summary>b_i as residues, one per output.</summary>
     public Dictionary<int, ulong[]> Biases { get; }
 
-    /// <summary>Block i's structural support: the matrix entries the block's layer can make non-zero (shares are uniform there, zero elsewhere).</summary>
+    /// <summary>Block i's structural support in its form: the weights the block's layer can make non-zero (shares are uniform there, zero elsewhere).</summary>
     public Dictionary<int, bool[]> Support { get; }
 
     /// <summary>r_i per (query, block): the mask on x_i (the user's for i ≤ l+1, r¹ + Σ_j r^j after).</summary>
@@ -101,8 +113,8 @@ internal sealed class AuditedRun
     public Dictionary<(int Query, int Block, Party Owner), ulong[]> MaskShares { get; } = [];
 
     /// <summary>
-    /// Each server's whole output mask S_i^j over all n slots (s^j on the outputs, its pad elsewhere), as it follows
-    /// from its LinearShares: S^j = F^j·r (slot model) − Dec(LinearShares^j).
+    /// Each server's whole output mask S_i^j over every slot of block i's output ciphertexts, concatenated (s^j on the
+    /// outputs, its pad elsewhere), as it follows from its LinearShares: S^j = P(F^j, r) − Dec(LinearShares^j).
     /// </summary>
     public Dictionary<(int Query, int Block, Party Server), ulong[]> ServerMasks { get; } = [];
 
@@ -154,36 +166,109 @@ internal sealed class AuditedRun
 
     public ulong[] OpenUser(Ciphertext ct) => new BatchEncoder(P.Context).Decode(new Decryptor(P.Context, User.SecretKey).Decrypt(ct));
 
-    /// <summary>P(F, x): the n unmasked slots a packed product of <paramref name="matrix"/> and x leaves (<see cref="SlotModel"/>).</summary>
-    public ulong[] Slots(int block, ulong[] matrix, ulong[] x)
+    /// <summary>P(W, x): every slot of block <paramref name="block"/>'s output ciphertexts, concatenated, as a product of <paramref name="weights"/> (in the block's form) and x leaves them unmasked.</summary>
+    public ulong[] Slots(int block, ulong[] weights, ulong[] x) => FormSlots.Unmasked(P, block, weights, x);
+
+    /// <summary>Where block <paramref name="block"/>'s outputs sit in the concatenated slots of its output ciphertexts, in output order.</summary>
+    public int[] OutputPositions(int block) => FormSlots.OutputPositions(P.Form(block));
+
+    /// <summary>The outputs of block <paramref name="block"/> (in output order) read from its concatenated slots.</summary>
+    public ulong[] Outputs(int block, ulong[] slots) => FormSlots.At(slots, OutputPositions(block));
+
+    /// <summary>
+    /// The vector an opened run of block <paramref name="block"/>'s input packing holds; the run must be exactly that
+    /// vector's packing (nothing else rides in the unused slots).
+    /// </summary>
+    private ulong[] Unpack(int block, IEnumerable<ulong[]> run, string what)
     {
-        BlockShape b = P.Block(block);
-        return SlotModel.Slots(matrix, b.Rows, b.Columns, x, N);
+        HeForm form = P.Form(block);
+        ulong[][] slots = [.. run];
+        ulong[] x = form.UnpackInput(slots);
+        Assert.True(form.PackInput(x).Zip(slots).All(p => p.First.AsSpan().SequenceEqual(p.Second)), $"{what} is not the packing of one vector in block {block}'s input packing");
+        return x;
     }
 
     /// <summary>
-    /// Every mask from the roles' messages, by omniscient decryption: the user's F_A masks under pk0 and its transition
-    /// mask under tier 1's key; each tier's MaskAggregate (its blocks' r_i, under its key); each server's MaskShares
-    /// (its tier's later blocks under its key, the next tier's input mask under the next tier's); A's share r¹ is what
-    /// is left of r_i. Then each server's output mask from its LinearShares.
+    /// The user's transition mask as the auditor opens it (every ciphertext, under tier 1's key): every packing the
+    /// activation's shape allows — the matrix halves if it fits n/2 slots, then the channel planes of a C×H×W shape —
+    /// must hold the same r_{l+1}, each exactly in its packing, or A (choosing the one block l+1's form needs) would
+    /// hand tier 1 a mask other than the one the user removes. Findings when not; <paramref name="r"/> is the vector
+    /// read from the first packing.
+    /// </summary>
+    public static List<string> TransitionFindings(SecoParameters p, int query, IReadOnlyList<ulong[]> opened, out ulong[] r)
+    {
+        var findings = new List<string>();
+        Shape shape = p.Block(p.Split + 1).Input;
+        int n = p.Context.N, size = shape.Size;
+        bool halves = TransitionPacking.HasHalves(shape, n);
+        Lattice.Linear.ConvLayout? planes = TransitionPacking.Planes(shape, n);
+        int count = (halves ? 2 : 0) + (planes?.InputCiphertexts ?? 0);
+        r = [];
+        if (count == 0 || opened.Count != count)
+        {
+            findings.Add($"q{query} the user's transition mask: {opened.Count} ciphertexts, its {shape} activation has {count} (halves {halves}, planes {planes?.InputCiphertexts ?? 0})");
+            return findings;
+        }
+        var readings = new List<(string What, ulong[] R)>();
+        if (halves)
+        {
+            readings.Add(("row-0 half", opened[0][..size]));
+            readings.Add(("row-1 half", opened[1][(n / 2)..((n / 2) + size)]));
+        }
+        if (planes is not null)
+            readings.Add(("channel planes", new ConvolutionForm(planes.Shape, null, n).UnpackInput([.. opened.Skip(halves ? 2 : 0)])));
+        r = readings[0].R;
+        foreach ((string what, ulong[] x) in readings.Skip(1))
+        {
+            int differ = x.Where((v, j) => v != readings[0].R[j]).Count();
+            if (differ > 0)
+                findings.Add($"q{query} the user's transition mask: the {what} hold another vector than the {readings[0].What} ({differ} of {size} entries differ)");
+        }
+        ulong[][] packed = TransitionPacking.Pack(r, shape, n);
+        for (int k = 0; k < count; k++)
+        {
+            int differ = packed[k].Where((v, j) => v != opened[k][j]).Count();
+            if (differ > 0)
+                findings.Add($"q{query} the user's transition mask: ciphertext {k + 1} of {count} is not r_{p.Split + 1} in its packing ({differ} slots differ)");
+        }
+        return findings;
+    }
+
+    /// <summary>
+    /// Every mask from the roles' messages, by omniscient decryption, each field split into its blocks' runs: the
+    /// user's F_A masks under pk0 and its transition mask under tier 1's key (every packing of it); each tier's
+    /// MaskAggregate (its blocks' r_i, under its key — block l+1's the user's r_{l+1} in that block's packing); each
+    /// server's MaskShares (its tier's later blocks under its key, the next tier's input mask under the next tier's);
+    /// A's share r¹ is what is left of r_i. Then each server's output mask from its LinearShares.
     /// </summary>
     private void ReconstructMasks()
     {
         foreach (UserPreprocessing m in Received<UserPreprocessing>(Party.Gateway))
         {
+            Dictionary<int, byte[][]> runs = FormSlots.Runs(m.MaskCiphertexts, Enumerable.Range(1, Split), P.InputCiphertexts, $"q{m.Query} the user's mask ciphertexts");
             for (int i = 1; i <= Split; i++)
-                Masks[(m.Query, i)] = OpenUser(Load(m.MaskCiphertexts[i - 1]))[..P.Block(i).Columns];
+                Masks[(m.Query, i)] = Unpack(i, runs[i].Select(b => OpenUser(Load(b))), $"q{m.Query} the user's Enc_pk0(r_{i})");
             if (P.HasRemoteTier)
-                Masks[(m.Query, Split + 1)] = OpenCollective(Load(m.TransitionMask[0]), 1)[..P.Block(Split + 1).Columns];
+            {
+                List<string> findings = TransitionFindings(P, m.Query, [.. m.TransitionMask.Select(b => OpenCollective(Load(b), 1))], out ulong[] r);
+                Assert.True(findings.Count == 0, string.Join("\n", findings));
+                Masks[(m.Query, Split + 1)] = r;
+            }
         }
         foreach (TierShape tier in P.Tiers)
         {
             Party garbler = Party.Server(tier.Tier, 0);
             foreach (MaskAggregate m in Received<MaskAggregate>(garbler))
             {
-                Assert.Equal(tier.BlockCount, m.Ciphertexts.Length);
-                foreach (int i in tier.Blocks.Where(i => i >= Split + 2))
-                    Masks[(m.Query, i)] = OpenCollective(Load(m.Ciphertexts[i - tier.FirstBlock]), tier.Tier)[..P.Block(i).Columns];
+                Dictionary<int, byte[][]> runs = FormSlots.Runs(m.Ciphertexts, tier.Blocks, P.InputCiphertexts, $"q{m.Query} tier {tier.Tier}'s mask aggregate");
+                foreach (int i in tier.Blocks)
+                {
+                    ulong[] r = Unpack(i, runs[i].Select(b => OpenCollective(Load(b), tier.Tier)), $"q{m.Query} tier {tier.Tier}'s Enc(r_{i})");
+                    if (i >= Split + 2)
+                        Masks[(m.Query, i)] = r;
+                    else // A re-packs the user's transition mask for block l+1's form: the same r_{l+1}
+                        Assert.Equal(Masks[(m.Query, i)], r);
+                }
             }
             // Every server of a tier receives the same aggregate.
             foreach (Party server in ServersOf(tier.Tier))
@@ -197,14 +282,17 @@ internal sealed class AuditedRun
                 {
                     // Blocks a_t + 1 .. min(b_t + 1, L), each under the key of the tier holding it.
                     int[] blocks = [.. Enumerable.Range(tier.FirstBlock + 1, Math.Min(tier.LastBlock + 1, L) - tier.FirstBlock)];
-                    Assert.Equal(blocks.Length, m.Ciphertexts.Length);
-                    for (int k = 0; k < blocks.Length; k++)
-                        MaskShares[(m.Query, blocks[k], server)] = OpenCollective(Load(m.Ciphertexts[k]), P.TierOf(blocks[k]).Tier)[..P.Block(blocks[k]).Columns];
+                    Dictionary<int, byte[][]> runs = FormSlots.Runs(m.Ciphertexts, blocks, P.InputCiphertexts, $"q{m.Query} {server}'s mask shares");
+                    foreach (int b in blocks)
+                        MaskShares[(m.Query, b, server)] = Unpack(b, runs[b].Select(ct => OpenCollective(Load(ct), P.TierOf(b).Tier)), $"q{m.Query} {server}'s Enc(r^j_{b})");
                 }
                 RemoteShare share = ShareOf(server);
                 foreach (LinearShares m in Received<LinearShares>(Party.Gateway, server))
+                {
+                    Dictionary<int, byte[][]> runs = FormSlots.Runs(m.Ciphertexts, tier.Blocks, P.OutputCiphertexts, $"q{m.Query} {server}'s linear shares");
                     foreach (int i in tier.Blocks)
-                        ServerMasks[(m.Query, i, server)] = ZpVector.Subtract(Slots(i, share.Weights(i), Masks[(m.Query, i)]), OpenCollective(Load(m.Ciphertexts[i - tier.FirstBlock]), tier.Tier));
+                        ServerMasks[(m.Query, i, server)] = ZpVector.Subtract(Slots(i, share.Weights(i), Masks[(m.Query, i)]), FormSlots.Concat(runs[i].Select(b => OpenCollective(Load(b), tier.Tier))));
+                }
             }
         }
         for (int q = 0; q < Queries; q++)
@@ -219,18 +307,16 @@ internal sealed class AuditedRun
         }
         Assert.Equal(Queries * L, Masks.Count);
         Assert.Equal(Queries * Coalition.AllServers(P).Sum(s => P.Tier(s.Tier).BlockCount), ServerMasks.Count);
-        // The dealer's shares of each block sum to its weights (the weight audits rely on it).
+        // The dealer's shares of each block sum to its weights in the block's form (the weight audits rely on it).
         foreach (TierShape tier in P.Tiers)
         {
             foreach (int i in tier.Blocks)
             {
-                Assert.Equal(Matrices[i], ServersOf(tier.Tier).Select(s => ShareOf(s).Weights(i)).Aggregate((a, b) => ZpVector.Add(a, b)));
+                Assert.Equal(Weights[i], ServersOf(tier.Tier).Select(s => ShareOf(s).Weights(i)).Aggregate((a, b) => ZpVector.Add(a, b)));
                 Assert.Equal(Biases[i], ServersOf(tier.Tier).Select(s => ShareOf(s).Bias(i)).Aggregate((a, b) => ZpVector.Add(a, b)));
             }
         }
     }
-
-    private static ulong[] Residues(long[] values) => Array.ConvertAll(values, PrimeField.FromSigned);
 
     // ---- the auditors' caches: one run is audited by many tests (parties, coalitions), and decryption attempts and
     // recomputed products are the costly part; the results depend only on the ciphertext and the key shares ----
@@ -238,8 +324,8 @@ internal sealed class AuditedRun
     /// <summary>Whether a key set opens a ciphertext, by (ciphertext digest, key set).</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<(string Ciphertext, string Keys), bool> Openings { get; } = new();
 
-    /// <summary>F^j·ct(r) as recomputed from A's aggregate, by (server, query, block).</summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<(Party Server, int Query, int Block), Ciphertext> Recomputations { get; } = new();
+    /// <summary>F^j·ct(r) as recomputed from A's aggregate, by (server, query, block): the block's run of output ciphertexts.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<(Party Server, int Query, int Block), Ciphertext[]> Recomputations { get; } = new();
 
     /// <summary>Each tier's collective rotation keys, from its CollectiveKeys.</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<int, GaloisKeys> Rotations { get; } = new();

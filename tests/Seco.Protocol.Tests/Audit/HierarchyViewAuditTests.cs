@@ -52,7 +52,8 @@ public abstract class HierarchyViewAuditFixture
         return UserView(loop);
     })).Value;
 
-    private static List<string> UserView(ProtocolLoopback loop) =>
+    /// <summary>The user's side of a run's transcript: every message it sends or receives, by peer, kind, query and size.</summary>
+    internal static List<string> UserView(ProtocolLoopback loop) =>
         [.. loop.Delivered.Where(d => d.From.IsUser || d.To.IsUser)
             .Select(d => $"{d.From}→{d.To} {d.Message.GetType().Name} q{(d.Message as QueryMessage)?.Query} {d.Bytes} B").Order()];
 
@@ -218,7 +219,7 @@ public class WideTierViewAuditTests(WideTierViewAuditTests.Runs runs, ITestOutpu
         Assert.True(coalition.Allowed);
         Party garbler = Party.Server(1, 0), last = Party.Server(1, 3);
         var blocks = run.P.Tier(1).Blocks.ToArray();
-        RemoteShare zero = new(blocks.ToDictionary(i => i, i => new ulong[run.Matrices[i].Length]), blocks.ToDictionary(i => i, i => new ulong[run.Biases[i].Length]));
+        RemoteShare zero = new(blocks.ToDictionary(i => i, i => new ulong[run.Weights[i].Length]), blocks.ToDictionary(i => i, i => new ulong[run.Biases[i].Length]));
         RemoteShare Add(RemoteShare a, RemoteShare b) =>
             new(blocks.ToDictionary(i => i, i => ZpVector.Add(a.Weights(i), b.Weights(i))), blocks.ToDictionary(i => i, i => ZpVector.Add(a.Bias(i), b.Bias(i))));
         RemoteShare Weakened(Party s) => s == garbler ? zero : s == last ? Add(run.ShareOf(last), run.ShareOf(garbler)) : run.ShareOf(s);

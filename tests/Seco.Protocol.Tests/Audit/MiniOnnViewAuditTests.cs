@@ -40,7 +40,7 @@ public class MiniOnnViewAuditTests(MiniOnnViewAuditTests.Runs runs, ITestOutputH
     {
         AuditedRun run = runs.At(1);
         var auditor = new ViewAuditor(run);
-        List<Decryption> planted = auditor.DecryptionsBy(Party.Gateway).Where(d => d.Block == 2).Select(PartyAudit.WithOldMasks).ToList();
+        List<Decryption> planted = auditor.DecryptionsBy(Party.Gateway).Where(d => d.Block == 2).Select(d => PartyAudit.WithOldMasks(run, d)).ToList();
         List<string> findings = auditor.AuditDecryptions(planted, scan: false);
         foreach (string f in findings.Take(6)) output.WriteLine(f);
         Assert.Equal(ViewAuditFixture.Queries, PartyAudit.Matching(findings, ": A solves 7680 slots of F·x_2 exactly, recovering 256 of the 256 pre-activations").Count());
@@ -53,7 +53,7 @@ public class MiniOnnViewAuditTests(MiniOnnViewAuditTests.Runs runs, ITestOutputH
     {
         AuditedRun run = runs.At(2);
         var auditor = new ViewAuditor(run);
-        List<Decryption> planted = auditor.DecryptionsBy(Party.User).Where(d => d.Block == 2 && !d.Final).Select(PartyAudit.WithOldMasks).ToList();
+        List<Decryption> planted = auditor.DecryptionsBy(Party.User).Where(d => d.Block == 2 && !d.Final).Select(d => PartyAudit.WithOldMasks(run, d)).ToList();
         List<string> findings = auditor.AuditDecryptions(planted, scan: false);
         foreach (string f in findings.Take(6)) output.WriteLine(f);
         Assert.Equal(ViewAuditFixture.Queries, PartyAudit.Matching(findings, "7680 of 8192 slots hold the Lin-OP product unmasked").Count());

@@ -32,7 +32,7 @@ public class MlpViewAuditTests(MlpViewAuditTests.Runs runs, ITestOutputHelper ou
         // outside the 128 outputs and, knowing F and x_1 − r_1, solved for linear functions of the user's pixels.
         AuditedRun run = runs.At(0);
         var auditor = new ViewAuditor(run);
-        List<Decryption> planted = auditor.DecryptionsBy(Party.Gateway).Where(d => d.Block == 1).Select(PartyAudit.WithOldMasks).ToList();
+        List<Decryption> planted = auditor.DecryptionsBy(Party.Gateway).Where(d => d.Block == 1).Select(d => PartyAudit.WithOldMasks(run, d)).ToList();
         List<string> findings = auditor.AuditDecryptions(planted, scan: false);
         foreach (string f in findings.Take(6)) output.WriteLine(f);
         Assert.Equal(ViewAuditFixture.Queries, PartyAudit.Matching(findings, "hold the Lin-OP product unmasked").Count());
@@ -50,10 +50,10 @@ public class MlpViewAuditTests(MlpViewAuditTests.Runs runs, ITestOutputHelper ou
         foreach (Party server in new[] { Party.Garbler, Party.Evaluator })
         {
             int block = run.Split + 1;
-            Lattice.Bfv.Ciphertext bare = new Lattice.Bfv.Evaluator(run.P.Context).SubPlain(auditor.Recompute(server, 0, block), encoder.Encode(run.ServerMasks[(0, block, server)]));
-            Assert.Equal("gateway's key", auditor.RecomputationOpens(Party.Gateway, server, 0, block, bare));
+            Lattice.Bfv.Ciphertext bare = new Lattice.Bfv.Evaluator(run.P.Context).SubPlain(auditor.Recompute(server, 0, block)[0], encoder.Encode(run.ServerMasks[(0, block, server)]));
+            Assert.Equal("gateway's key", auditor.RecomputationOpens(Party.Gateway, server, 0, block, 0, bare));
             Party peer = server == Party.Garbler ? Party.Evaluator : Party.Garbler;
-            Assert.NotNull(auditor.RecomputationOpens(peer, server, 0, block, bare)); // c₁ = 0: the peer's own key opens it too
+            Assert.NotNull(auditor.RecomputationOpens(peer, server, 0, block, 0, bare)); // c₁ = 0: the peer's own key opens it too
         }
         Assert.Empty(auditor.AuditRecomputation(Party.Gateway));
         Assert.Empty(auditor.AuditRecomputation(Party.Garbler));

@@ -1,3 +1,4 @@
+using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
 using Xunit;
@@ -92,27 +93,21 @@ internal static class PartyAudit
     }
 
     /// <summary>
-    /// The plaintext the pre-fix protocol let a party decrypt: the same product, but masked as it was then — the mask
-    /// on the m outputs of both batching rows (MatVecLayout.PackOutput) and nothing anywhere else.
+    /// The plaintext the pre-fix protocol let a party decrypt: the same product, but masked as it was then — the
+    /// outputs' mask in the form's output packing (HeForm.PackOutput: for the mat-vec the m outputs of both batching
+    /// rows) and nothing anywhere else.
     /// </summary>
-    public static Decryption WithOldMasks(Decryption d)
+    public static Decryption WithOldMasks(AuditedRun run, Decryption d)
     {
-        int n = d.Slots.Length, half = n / 2;
-        ulong[] slots = (ulong[])d.Unmasked!.Clone();
-        for (int j = 0; j < d.Outputs; j++)
-        {
-            ulong mask = Nn.Field.PrimeField.Subtract(d.Unmasked[j], d.Slots[j]);
-            slots[j] = d.Slots[j];
-            slots[half + j] = Nn.Field.PrimeField.Subtract(d.Unmasked[half + j], mask);
-        }
-        return d with { Slots = slots };
+        ulong[] mask = ZpVector.Subtract(FormSlots.At(d.Unmasked!, d.OutputAt), d.OutputValues);
+        return d with { Slots = ZpVector.Subtract(d.Unmasked!, FormSlots.Concat(run.P.Form(d.Block).PackOutput(mask))) };
     }
 
-    /// <summary>The pre-fix output ciphertext: the logits in slots 0..m−1 and zeros everywhere else.</summary>
+    /// <summary>The pre-fix output ciphertext: the intended outputs where they are and zeros everywhere else.</summary>
     public static Decryption WithZeroPadding(Decryption d)
     {
         var slots = new ulong[d.Slots.Length];
-        d.Slots.AsSpan(0, d.Outputs).CopyTo(slots);
+        foreach (int j in d.OutputAt) slots[j] = d.Slots[j];
         return d with { Slots = slots };
     }
 

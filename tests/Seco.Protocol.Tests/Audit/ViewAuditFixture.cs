@@ -1,4 +1,5 @@
 using Seco.Nn.FixedPoint;
+using Seco.Protocol.Model.Planning;
 
 namespace Seco.Protocol.Tests.Audit;
 
@@ -11,11 +12,17 @@ public abstract class ViewAuditFixture
     private readonly Dictionary<int, Lazy<AuditedRun>> _runs = [];
 
     protected ViewAuditFixture(string file, params int[] splits)
+        : this(file, FormPolicy.Matrix, splits)
+    {
+    }
+
+    /// <param name="forms">How the deployments compute their blocks (<see cref="FormPolicy"/>).</param>
+    protected ViewAuditFixture(string file, FormPolicy forms, params int[] splits)
     {
         Model = EndToEndTests.Model(file);
         ulong[] image = EndToEndTests.Inputs(Model, 1)[0];
         foreach (int split in splits)
-            _runs[split] = new Lazy<AuditedRun>(() => new AuditedRun(Model, split, [.. Enumerable.Repeat(image, Queries)]));
+            _runs[split] = new Lazy<AuditedRun>(() => new AuditedRun(Model, split, [.. Enumerable.Repeat(image, Queries)], forms: forms));
     }
 
     public FixedPointModel Model { get; }

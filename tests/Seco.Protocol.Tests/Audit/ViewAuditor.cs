@@ -3,18 +3,34 @@ using Seco.Lattice.Multiparty;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
+using Seco.Protocol.Model.Linear;
 using Seco.Protocol.Roles;
 
 namespace Seco.Protocol.Tests.Audit;
 
-/// <summary>One plaintext a party decrypts, all n slots; slots 0..Outputs−1 of row 0 are the intended outputs.</summary>
+/// <summary>
+/// One block's product a party decrypts: every slot of every ciphertext of the block's run, concatenated (ciphertext c's
+/// slot s at c·n + s), and where in that concatenation the intended outputs sit — slots 0..m−1 of row 0 for the
+/// mat-vec and the final output, the form's output slots otherwise (<see cref="FormSlots.OutputPositions"/>).
+/// </summary>
+/// <param name="OutputAt">The intended outputs' positions in <paramref name="Slots"/>, in output order.</param>
 /// <param name="Unmasked">The ground truth: what the slots would hold with no mask at all (null for the final output).</param>
 /// <param name="Final">The user's decrypted result: its outputs are the logits, meant to be learned.</param>
-internal sealed record Decryption(Party By, int Query, int Block, string What, ulong[] Slots, int Outputs, ulong[]? Unmasked, bool Final)
+internal sealed record Decryption(Party By, int Query, int Block, string What, ulong[] Slots, IReadOnlyList<int> OutputAt, ulong[]? Unmasked, bool Final)
 {
     public string Label => $"{By} q{Query} {What} (block {Block})";
 
-    public ulong[] NonOutputs => Slots[Outputs..];
+    /// <summary>m: the intended outputs.</summary>
+    public int Outputs => OutputAt.Count;
+
+    /// <summary>The intended outputs' values, in output order.</summary>
+    public ulong[] OutputValues => FormSlots.At(Slots, OutputAt);
+
+    /// <summary>Every other slot of the run, in slot order.</summary>
+    public ulong[] NonOutputs => FormSlots.Except(Slots, OutputAt);
+
+    /// <summary>Whether the outputs are slots 0..m−1 (the mat-vec's and the final output's packing).</summary>
+    public bool OutputsArePrefix => OutputAt.Select((j, k) => j == k).All(b => b);
 }
 
 /// <summary>A Z_p vector a party receives (or computes from what it receives) in the clear, with its ground truth.</summary>
@@ -29,7 +45,8 @@ internal sealed record ClearVector(Party By, int Query, string What, ulong[] Val
 /// its superset does not); a named coalition with exactly its members. Every method returns findings (empty =
 /// nothing learned):
 /// <list type="bullet">
-/// <item>(a) every decrypted slot outside the intended outputs is uniform over Z_p and fresh per query;</item>
+/// <item>(a) every decrypted slot outside the intended outputs — of every ciphertext of the block's run — is uniform
+/// over Z_p and fresh per query;</item>
 /// <item>(b) the attack: the decryptor's reconstruction of the unmasked Lin-OP slots (A, knowing F and x − r and its
 /// coalition's own output masks, solves for F·x; the user, knowing r, reads linear functions of F) recovers nothing,
 /// no decrypted vector or run of one equals a true activation, pre-activation or mask, and the mask left after
@@ -57,21 +74,23 @@ internal sealed class ViewAuditor(AuditedRun run)
         var result = new List<Decryption>();
         foreach (GatewayPreprocessing m in run.Received<GatewayPreprocessing>(Party.User))
         {
+            Dictionary<int, byte[][]> runs = FormSlots.Runs(m.ShareCiphertexts, Enumerable.Range(1, run.Split), run.P.OutputCiphertexts, $"q{m.Query} A's share ciphertexts");
             for (int i = 1; i <= run.Split; i++)
             {
-                ulong[] slots = run.OpenUser(run.Load(m.ShareCiphertexts[i - 1]));
-                ulong[] unmasked = run.Slots(i, run.Matrices[i], run.Masks[(m.Query, i)]);
-                result.Add(new Decryption(Party.User, m.Query, i, "F_i r_i − s_i", slots, run.P.Block(i).Rows, unmasked, Final: false));
+                ulong[] slots = FormSlots.Concat(runs[i].Select(b => run.OpenUser(run.Load(b))));
+                ulong[] unmasked = run.Slots(i, run.Weights[i], run.Masks[(m.Query, i)]);
+                result.Add(new Decryption(Party.User, m.Query, i, "F_i r_i − s_i", slots, run.OutputPositions(i), unmasked, Final: false));
             }
         }
+        // The output is one ciphertext with the logits in slots 0..m−1, whatever block L's form (the last tier encrypts them as a prefix).
         foreach (OutputCiphertext m in run.Received<OutputCiphertext>(Party.User))
-            result.Add(new Decryption(Party.User, m.Query, run.L, "output", run.OpenUser(run.Load(m.Ciphertext)), run.P.Block(run.L).Rows, null, Final: true));
+            result.Add(new Decryption(Party.User, m.Query, run.L, "output", run.OpenUser(run.Load(m.Ciphertext)), [.. Enumerable.Range(0, run.P.Block(run.L).Rows)], null, Final: true));
         return result;
     }
 
     /// <summary>
     /// A's collective decryptions, per tier: ct_E = ModSwitch(Σ_j ct^j) over the tier's products, opened with A's share
-    /// of the tier's key and the tier's decryption shares it received.
+    /// of the tier's key and the tier's decryption shares it received — every ciphertext of each block's run.
     /// </summary>
     private List<Decryption> GatewayDecryptions()
     {
@@ -87,17 +106,22 @@ internal sealed class ViewAuditor(AuditedRun run)
                 DecryptionShares?[] shares = [.. servers.Select(s => run.Received<DecryptionShares>(Party.Gateway, s).SingleOrDefault(m => m.Query == q))];
                 if (products.Any(m => m is null) || shares.Any(m => m is null))
                     continue;
+                Dictionary<int, byte[][]>[] productRuns = [.. products.Select((m, j) => FormSlots.Runs(m!.Ciphertexts, tier.Blocks, run.P.OutputCiphertexts, $"q{q} {servers[j]}'s linear shares"))];
+                Dictionary<int, byte[][]>[] shareRuns = [.. shares.Select((m, j) => FormSlots.Runs(m!.Shares, tier.Blocks, run.P.OutputCiphertexts, $"q{q} {servers[j]}'s decryption shares"))];
                 foreach (int i in tier.Blocks)
                 {
-                    int k = i - tier.FirstBlock;
-                    Ciphertext e = products.Select(m => run.Load(m!.Ciphertexts[k])).Aggregate(evaluator.Add);
-                    evaluator.ModSwitchToNextInplace(e);
                     CollectiveDecryption decryption = run.P.Budget.Decryption(i);
-                    PolyShare aggregate = shares.Select(m => PolyShare.Deserialize(run.P.Context, m!.Shares[k]))
-                        .Aggregate(decryption.GenShare(run.GatewayKey(tier.Tier), e), CollectiveDecryption.Aggregate);
-                    ulong[] slots = encoder.Decode(decryption.Finalize(e, aggregate));
-                    ulong[] unmasked = run.Slots(i, run.Matrices[i], run.Masks[(q, i)]);
-                    result.Add(new Decryption(Party.Gateway, q, i, "E¹ = F r − Σ_j s^j", slots, run.P.Block(i).Rows, unmasked, Final: false));
+                    var slots = new List<ulong[]>();
+                    for (int k = 0; k < run.P.OutputCiphertexts(i); k++)
+                    {
+                        Ciphertext e = productRuns.Select(r => run.Load(r[i][k])).Aggregate(evaluator.Add);
+                        evaluator.ModSwitchToNextInplace(e);
+                        PolyShare aggregate = shareRuns.Select(r => PolyShare.Deserialize(run.P.Context, r[i][k]))
+                            .Aggregate(decryption.GenShare(run.GatewayKey(tier.Tier), e), CollectiveDecryption.Aggregate);
+                        slots.Add(encoder.Decode(decryption.Finalize(e, aggregate)));
+                    }
+                    ulong[] unmasked = run.Slots(i, run.Weights[i], run.Masks[(q, i)]);
+                    result.Add(new Decryption(Party.Gateway, q, i, "E¹ = F r − Σ_j s^j", FormSlots.Concat(slots), run.OutputPositions(i), unmasked, Final: false));
                 }
             }
         }
@@ -119,7 +143,7 @@ internal sealed class ViewAuditor(AuditedRun run)
                 findings.Add($"{d.Label}: {zeros} non-output slots are zero");
             if (d.Final)
             {
-                if (!d.Slots.AsSpan(0, d.Outputs).SequenceEqual(run.Truth[d.Query].Logits))
+                if (!d.OutputValues.AsSpan().SequenceEqual(run.Truth[d.Query].Logits))
                     findings.Add($"{d.Label}: the outputs are not the logits");
             }
             else
@@ -131,9 +155,13 @@ internal sealed class ViewAuditor(AuditedRun run)
                 // (b) no decrypted vector or run of 4 of its slots is a true activation, pre-activation or mask.
                 var targets = run.Truth[d.Query].Secrets(run.Masks, d.Query, run.L).ToList();
                 if (d.Unmasked is not null)
-                    targets.Add(($"F_{d.Block}·r_{d.Block}", d.Unmasked[..d.Outputs]));
-                ulong[] scanned = d.Final ? d.NonOutputs : d.Slots; // the final outputs are the logits by design
-                findings.AddRange(LeakDetector.ScanVectors(targets, [(d.Label, scanned)]));
+                    targets.Add(($"F_{d.Block}·r_{d.Block}", FormSlots.At(d.Unmasked, d.OutputAt)));
+                var scanned = new List<(string, ulong[])> { (d.Label, d.Final ? d.NonOutputs : d.Slots) }; // the final outputs are the logits by design
+                // Outputs spread over the slots (a convolution's channel planes, stride gaps) are scanned in output
+                // order too: a run of a secret there would not sit in consecutive slots.
+                if (!d.Final && !d.OutputsArePrefix)
+                    scanned.Add(($"{d.Label} outputs in order", d.OutputValues));
+                findings.AddRange(LeakDetector.ScanVectors(targets, scanned));
             }
         }
 
@@ -156,9 +184,9 @@ internal sealed class ViewAuditor(AuditedRun run)
             // (c) the intended outputs are uniform over Z_p across queries (the final logits are meant to be learned).
             if (!perQuery[0].Final)
             {
-                Add(findings, ZpStatistics.Uniform(perQuery.SelectMany(d => d.Slots[..d.Outputs]).ToArray(), $"{label}: the intended outputs over {perQuery.Length} queries"));
+                Add(findings, ZpStatistics.Uniform(perQuery.SelectMany(d => d.OutputValues).ToArray(), $"{label}: the intended outputs over {perQuery.Length} queries"));
                 for (int a = 1; a < perQuery.Length; a++)
-                    if (ZpStatistics.Zeros(ZpVector.Subtract(perQuery[a].Slots[..perQuery[a].Outputs], perQuery[0].Slots[..perQuery[0].Outputs])) > 1)
+                    if (ZpStatistics.Zeros(ZpVector.Subtract(perQuery[a].OutputValues, perQuery[0].OutputValues)) > 1)
                         findings.Add($"{label}: intended outputs repeat between queries 0 and {perQuery[a].Query}");
             }
         }
@@ -166,12 +194,14 @@ internal sealed class ViewAuditor(AuditedRun run)
     }
 
     /// <summary>
-    /// (b) The decryptor's attack on the slots. The mask left on every slot is Unmasked − Slots; wherever it is zero
-    /// the decryptor holds a linear function of the Lin-OP input and weights in the clear. A, who knows F, solves
-    /// Slots + own masks + P(F, x − r) = P(F, x) for the partial sums of F·x and so the pre-activations; it is handed
-    /// x_i − r_i even where only a server of the tier sees it (a conservative attacker), and a coalition with servers of
-    /// the block's tier also removes their output masks S^j. The user, who knows r, reads P(F, r) — linear functions of
-    /// A's weights.
+    /// (b) The decryptor's attack on the slots (every slot of the block's run). The mask left on every slot is
+    /// Unmasked − Slots; wherever it is zero the decryptor holds a linear function of the Lin-OP input and weights in
+    /// the clear. A, who knows F, solves Slots + own masks + P(F, x − r) = P(F, x) for the partial sums of F·x and so the
+    /// pre-activations; it is handed x_i − r_i even where only a server of the tier sees it (a conservative attacker),
+    /// and a coalition with servers of the block's tier also removes their output masks S^j. A pre-activation counts as
+    /// recovered where its output slot is solved — and, for the mat-vec, wherever a solved slot holds a whole entry of
+    /// F·x (its period); a convolution's other slots hold exactly 0, nothing of F·x. The user, who knows r, reads
+    /// P(F, r) — linear functions of A's weights.
     /// </summary>
     private void Attack(Decryption d, List<string> findings, IReadOnlyList<Coalition>? attackers)
     {
@@ -184,10 +214,13 @@ internal sealed class ViewAuditor(AuditedRun run)
 
         if (d.By != Party.Gateway)
             return;
-        ulong[] truth = run.Slots(d.Block, run.Matrices[d.Block], run.Truth[d.Query].X[d.Block]);
-        int period = ((Seco.Protocol.Model.Linear.MatrixForm)run.P.Form(d.Block)).Layout.PaddedRows; // a slot j that holds a whole entry of F·x holds entry j mod m'
+        ulong[] truth = run.Slots(d.Block, run.Weights[d.Block], run.Truth[d.Query].X[d.Block]);
+        // The mat-vec: a slot j that holds a whole entry of F·x holds entry j mod m' (outputs in slots 0..m−1 of row 0).
+        int? period = run.P.Form(d.Block) is MatrixForm matrix ? matrix.Layout.PaddedRows : null;
+        if (period is not null && !d.OutputsArePrefix)
+            throw new InvalidOperationException($"{d.Label}: a mat-vec product's outputs are slots 0..m−1");
         int tier = run.P.TierOf(d.Block).Tier;
-        ulong[] input = run.Slots(d.Block, run.Matrices[d.Block], MaskedInput(d.Query, d.Block));
+        ulong[] input = run.Slots(d.Block, run.Weights[d.Block], MaskedInput(d.Query, d.Block));
 
         var tried = new HashSet<string>();
         foreach (Coalition c in attackers ?? [Coalition.Of(Party.Gateway), .. Coalition.MaximalWith(run.P, Party.Gateway)])
@@ -199,7 +232,7 @@ internal sealed class ViewAuditor(AuditedRun run)
             string coalition = new Coalition([Party.Gateway, .. own]).Name;
             if (!tried.Add(coalition))
                 continue;
-            ulong[] ownMask = own.Aggregate(new ulong[run.N], (sum, s) => ZpVector.Add(sum, run.ServerMasks[(d.Query, d.Block, s)]));
+            ulong[] ownMask = own.Aggregate(new ulong[d.Slots.Length], (sum, s) => ZpVector.Add(sum, run.ServerMasks[(d.Query, d.Block, s)]));
             // x̂ = Slots + own masks + P(F, x − r): equals P(F, x) wherever the other parties' masks are missing.
             ulong[] guess = ZpVector.Add(ZpVector.Add(d.Slots, ownMask), input);
             ulong[] residual = ZpVector.Subtract(truth, guess);
@@ -207,15 +240,18 @@ internal sealed class ViewAuditor(AuditedRun run)
             if (hits > 1)
             {
                 var recovered = new HashSet<int>();
-                for (int j = d.Outputs; j < residual.Length; j++)
+                if (period is int mp)
                 {
-                    int at = j % (run.N / 2) % period;
-                    if (residual[j] == 0 && at < d.Outputs && guess[j] == truth[at])
-                        recovered.Add(at); // A holds (F·x)_at, hence the pre-activation F·x + b (A knows b)
+                    for (int j = d.Outputs; j < residual.Length; j++)
+                    {
+                        int at = j % (run.N / 2) % mp;
+                        if (residual[j] == 0 && at < d.Outputs && guess[j] == truth[at])
+                            recovered.Add(at); // A holds (F·x)_at, hence the pre-activation F·x + b (A knows b)
+                    }
                 }
-                for (int j = 0; j < d.Outputs; j++)
-                    if (residual[j] == 0)
-                        recovered.Add(j);
+                for (int k = 0; k < d.Outputs; k++)
+                    if (residual[d.OutputAt[k]] == 0)
+                        recovered.Add(k);
                 findings.Add($"{d.Label}: {coalition} solves {hits} slots of F·x_{d.Block} exactly, recovering {recovered.Count} of the {d.Outputs} pre-activations");
             }
             Add(findings, ZpStatistics.Uniform(residual, $"{d.Label}: what {coalition} cannot remove"));
@@ -241,10 +277,11 @@ internal sealed class ViewAuditor(AuditedRun run)
     {
         UserPreprocessing m => m.MaskCiphertexts.Select(b => ("Enc_pk0(r_i)", b, Pk0)).Concat(m.TransitionMask.Select(b => ("Enc_cpk1(r_{l+1})", b, 1))),
         GatewayPreprocessing m => m.ShareCiphertexts.Select(b => ("Enc_pk0(F r − s)", b, Pk0)),
-        // A tier's server: its segment's later blocks under its key, the next tier's input mask under the next tier's.
-        MaskShares m => m.Ciphertexts.Select((b, k) =>
+        // A tier's server: its segment's later blocks under its key, the next tier's input mask under the next tier's —
+        // each block's run of input ciphertexts.
+        MaskShares m => m.Ciphertexts.Zip(MaskShareOwners(from.Tier, m.Ciphertexts.Length), (b, block) =>
         {
-            int block = run.P.Tier(from.Tier).FirstBlock + 1 + k, key = run.P.TierOf(block).Tier;
+            int key = run.P.TierOf(block).Tier;
             return ($"Enc_cpk{key}(r^j_{block})", b, key);
         }),
         MaskAggregate m => m.Ciphertexts.Select(b => ($"Enc_cpk{to.Tier}(r)", b, to.Tier)),
@@ -255,6 +292,14 @@ internal sealed class ViewAuditor(AuditedRun run)
             or OtRequest or OtResponse or MaskedActivation or GarblerInput or ProviderInput or GatewayCircuitOutput or OutputShare or QueryAborted => [],
         _ => null,
     };
+
+    /// <summary>The block each ciphertext of a tier-<paramref name="tier"/> server's MaskShares masks: blocks a_t + 1 .. min(b_t + 1, L), each its run.</summary>
+    private int[] MaskShareOwners(int tier, int count)
+    {
+        TierShape t = run.P.Tier(tier);
+        int[] owners = [.. Enumerable.Range(t.FirstBlock + 1, Math.Min(t.LastBlock + 1, run.L) - t.FirstBlock).SelectMany(i => Enumerable.Repeat(i, run.P.InputCiphertexts(i)))];
+        return owners.Length == count ? owners : throw new InvalidOperationException($"tier {tier}'s mask shares: {count} ciphertexts, the runs take {owners.Length}");
+    }
 
     /// <summary>
     /// The key shares <paramref name="c"/> can bring to a ciphertext under <paramref name="key"/>: every member's own
@@ -374,40 +419,49 @@ internal sealed class ViewAuditor(AuditedRun run)
                 if (message is not LinearShares products)
                     continue;
                 TierShape tier = run.P.Tier(from.Tier);
+                Dictionary<int, byte[][]> runs = FormSlots.Runs(products.Ciphertexts, tier.Blocks, run.P.OutputCiphertexts, $"q{products.Query} {from}'s linear shares");
                 foreach (int i in tier.Blocks)
                 {
-                    byte[] bytes = products.Ciphertexts[i - tier.FirstBlock];
-                    string digest = Digest(bytes);
-                    if (!seen.Add(digest))
-                        continue;
-                    var difference = new Lazy<Ciphertext>(() => new Evaluator(run.P.Context).Sub(Recompute(from, products.Query, i), run.Load(bytes)));
-                    foreach ((string keys, (Party, int)[] shares) in holders.SelectMany(h => KeySets(h, tier.Tier)).DistinctBy(k => k.Label))
-                        if (Opens("recomputed − " + digest, difference, keys, shares))
-                            findings.Add($"{viewer} q{products.Query} {from}'s product of block {i}: recomputed and subtracted, it opens under {keys} — the product carries no fresh randomness");
+                    for (int k = 0; k < runs[i].Length; k++)
+                    {
+                        byte[] bytes = runs[i][k];
+                        string digest = Digest(bytes);
+                        if (!seen.Add(digest))
+                            continue;
+                        int ct = k; // captured by the lazy difference
+                        var difference = new Lazy<Ciphertext>(() => new Evaluator(run.P.Context).Sub(Recompute(from, products.Query, i)[ct], run.Load(bytes)));
+                        string which = runs[i].Length == 1 ? "" : $" (ciphertext {k + 1} of {runs[i].Length})";
+                        foreach ((string keys, (Party, int)[] shares) in holders.SelectMany(h => KeySets(h, tier.Tier)).DistinctBy(set => set.Label))
+                            if (Opens("recomputed − " + digest, difference, keys, shares))
+                                findings.Add($"{viewer} q{products.Query} {from}'s product of block {i}{which}: recomputed and subtracted, it opens under {keys} — the product carries no fresh randomness");
+                    }
                 }
             }
         }
         return findings;
     }
 
-    /// <summary>F^j·ct(r) as A (or a coalition with A) recomputes it: ct(r) from A's MaskAggregate to the tier, the tier's rotation keys, the dealt share.</summary>
-    public Ciphertext Recompute(Party server, int query, int block) =>
+    /// <summary>
+    /// F^j·ct(r) as A (or a coalition with A) recomputes it, the block's whole run of output ciphertexts: ct(r) from A's
+    /// MaskAggregate to the tier (the block's run of input ciphertexts), the tier's rotation keys, the dealt share
+    /// encoded in the block's form — exactly the server's computation before its mask and fresh randomness.
+    /// </summary>
+    public Ciphertext[] Recompute(Party server, int query, int block) =>
         run.Recomputations.GetOrAdd((server, query, block), _ =>
         {
             TierShape tier = run.P.TierOf(block);
             Party garbler = Party.Server(tier.Tier, 0);
             GaloisKeys rotations = run.Rotations.GetOrAdd(tier.Tier, _ => Lattice.Serialization.BfvSerializer.LoadGaloisKeys(run.P.Context, run.Received<CollectiveKeys>(garbler).First().GaloisKeys));
             MaskAggregate aggregate = run.Received<MaskAggregate>(garbler).Single(m => m.Query == query);
-            BlockShape b = run.P.Block(block);
-            return Lattice.Linear.MatVec.Multiply(new Evaluator(run.P.Context), Lattice.Linear.PlainDiagonalMatrix.Encode(run.P.Context, run.ShareOf(server).Weights(block), b.Rows, b.Columns),
-                run.Load(aggregate.Ciphertexts[block - tier.FirstBlock]), rotations);
+            byte[][] r = FormSlots.Runs(aggregate.Ciphertexts, tier.Blocks, run.P.InputCiphertexts, $"q{query} tier {tier.Tier}'s mask aggregate")[block];
+            return run.P.Form(block).Encode(run.P.Context, run.ShareOf(server).Weights(block)).Multiply(new Evaluator(run.P.Context), [.. r.Select(run.Load)], rotations);
         });
 
-    /// <summary>Which keys open (recomputation − <paramref name="product"/>): the receiver's alone, or A's share of the tier with it; null when neither does.</summary>
-    public string? RecomputationOpens(Party party, Party server, int query, int block, Ciphertext product)
+    /// <summary>Which keys open (recomputation − <paramref name="product"/>), for ciphertext <paramref name="ciphertext"/> of the block's run: the receiver's alone, or A's share of the tier with it; null when neither does.</summary>
+    public string? RecomputationOpens(Party party, Party server, int query, int block, int ciphertext, Ciphertext product)
     {
         int tier = run.P.TierOf(block).Tier;
-        Ciphertext difference = new Evaluator(run.P.Context).Sub(Recompute(server, query, block), product);
+        Ciphertext difference = new Evaluator(run.P.Context).Sub(Recompute(server, query, block)[ciphertext], product);
         SecretKey own = run.KeyShare(party, tier);
         if (Opens(() => new Decryptor(run.P.Context, own).Decrypt(difference)))
             return $"{party}'s key";
@@ -557,10 +611,10 @@ internal sealed class ViewAuditor(AuditedRun run)
             foreach (int i in tier.Blocks)
             {
                 bool[] support = run.Support[i];
-                ulong[] w = held.Select(s => shares(s).Weights(i)).Aggregate((a, b) => ZpVector.Add(a, b));
+                ulong[] w = held.Select(s => shares(s).Weights(i)).Aggregate((a, b) => ZpVector.Add(a, b)); // in the block's form
                 ulong[] bias = held.Select(s => shares(s).Bias(i)).Aggregate((a, b) => ZpVector.Add(a, b));
                 ulong[] onSupport = [.. w.Where((_, e) => support[e])];
-                ulong[] truth = [.. run.Matrices[i].Where((_, e) => support[e])];
+                ulong[] truth = [.. run.Weights[i].Where((_, e) => support[e])];
                 int equal = onSupport.Where((v, e) => v == truth[e]).Count();
                 int equalBias = bias.Where((v, e) => v == run.Biases[i][e]).Count();
                 if (equal > 1 || equalBias > 1)
@@ -584,7 +638,7 @@ internal sealed class ViewAuditor(AuditedRun run)
         var always = new List<(string Name, ulong[] Values)>();
         if (weights && !party.IsGateway)
         {
-            foreach ((int i, ulong[] f) in run.Matrices) always.Add(($"F_{i}", f));
+            foreach ((int i, ulong[] f) in run.Weights) always.Add(($"F_{i}", f));
             foreach ((int i, ulong[] b) in run.Biases) always.Add(($"b_{i}", b));
             foreach (Party s in Coalition.AllServers(run.P).Where(s => s != party))
             {
@@ -614,7 +668,7 @@ internal sealed class ViewAuditor(AuditedRun run)
                 yield return ($"{Coalition.NameOf(owner)}'s share of r_{i}", r);
         foreach (((int q, int i, Party server), ulong[] s) in run.ServerMasks)
             if (q == query && server != party)
-                yield return ($"{Coalition.NameOf(server)}'s s_{i}", s[..run.P.Block(i).Rows]);
+                yield return ($"{Coalition.NameOf(server)}'s s_{i}", run.Outputs(i, s));
     }
 
     private static void Add(List<string> findings, string? finding)

@@ -7,6 +7,7 @@ using Seco.Nn.FixedPoint;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
+using Seco.Protocol.Model.Planning;
 using Seco.Protocol.Roles;
 using Xunit;
 
@@ -62,12 +63,13 @@ internal sealed class HostileRole(ISecoRole inner) : ISecoRole
 /// </summary>
 internal sealed class Hierarchy
 {
+    /// <param name="forms">How the deployment computes its blocks (<see cref="FormPolicy"/>; the matrix form unless asked).</param>
     public Hierarchy(string modelFile, int split, TierSpec[] tiers, int queries, bool failQueries = true,
-        Func<Party, Party, SecoMessage, IEnumerable<(Party, Party, SecoMessage)>>? inject = null)
+        Func<Party, Party, SecoMessage, IEnumerable<(Party, Party, SecoMessage)>>? inject = null, FormPolicy forms = FormPolicy.Matrix)
     {
         Model = EndToEndTests.Model(modelFile);
         Inputs = EndToEndTests.Inputs(Model, queries);
-        Deployment = ModelSplit.Create(Model, split, EndToEndTests.Context.Value, tiers: tiers);
+        Deployment = ModelSplit.Create(Model, split, EndToEndTests.Context.Value, tiers: tiers, forms: forms);
         P = Deployment.Parameters;
         User = new UserRole(P.ForUser(), Inputs);
         Gateway = new GatewayRole(P, Deployment.Gateway);

@@ -6,6 +6,8 @@ using Seco.Nn.FixedPoint;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
+using Seco.Protocol.Model.Linear;
+using Seco.Protocol.Model.Planning;
 using Seco.Protocol.Roles;
 using Seco.Protocol.Tests.Audit;
 using Xunit;
@@ -27,22 +29,25 @@ namespace Seco.Protocol.Tests.Review18;
 /// product likewise;</item>
 /// <item>masks: every masked activation is uniform and never the activation; A's share and each server's share of every
 /// mask r_i are uniform, fresh per query, and the garbler's and the evaluator's (one of which every allowed coalition
-/// misses) nowhere zero; A's aggregate is exactly r_i;</item>
-/// <item>A's decryptions of every tier's ct_E, all n slots: the mask on every slot (U − slots, U the unmasked packed
-/// product F·r) is nowhere zero and uniform, and stays so after a coalition (A + the tier minus V, or minus G) removes
-/// its own pads; the non-output slots and E¹ are uniform and fresh;</item>
+/// misses) nowhere zero; A's aggregate is exactly r_i in block i's input packing;</item>
+/// <item>A's decryptions of every tier's ct_E, every slot of every ciphertext of a block's run: the mask on every slot
+/// (U − slots, U the unmasked packed product F·r) is nowhere zero and uniform, and stays so after a coalition (A + the
+/// tier minus V, or minus G) removes its own pads; the non-output slots and E¹ are uniform and fresh;</item>
 /// <item>weights: each tier's shares 0..k−2 are uniform on the structural support and the shares sum to F; the user's
 /// output holds the logits and a uniform pad elsewhere.</item>
 /// </list>
+/// Any form: each block's weights, packings and products are taken in the form the parameters chose (the mat-vec, or
+/// the channel-packed convolution with <see cref="FormPolicy.Planner"/>), every ciphertext of a block's run is opened
+/// and attacked, and "all slots" means every slot of every ciphertext of the run (<see cref="FormSlots"/>).
 /// </summary>
 public abstract class MultiTierViewAudit
 {
     /// <summary>The audited run (one per concrete class, shared by its tests).</summary>
     private protected abstract Hierarchy H { get; }
 
-    private protected static Hierarchy RunOf(string model, TierSpec[] tiers)
+    internal static Hierarchy RunOf(string model, TierSpec[] tiers, FormPolicy forms = FormPolicy.Matrix)
     {
-        var h = new Hierarchy(model, 0, tiers, queries: 2, failQueries: false);
+        var h = new Hierarchy(model, 0, tiers, queries: 2, failQueries: false, forms: forms);
         h.Run();
         Assert.Equal([0, 1], h.Predicted);
         h.AssertPredictionsBitExact();
@@ -83,7 +88,14 @@ public abstract class MultiTierViewAudit
 
     private QueryTruth Truth(int q) => new(H.Model, P, H.Inputs[q]);
 
-    private ulong[] Matrix(int block) => Array.ConvertAll(BlockMatrix.Build(H.Model.Blocks[block - 1]).Weights, PrimeField.FromSigned);
+    /// <summary>Block <paramref name="block"/>'s operator in its form: the weights F (matrix or kernel), the bias, the structural support.</summary>
+    private BlockOperator Operator(int block) => FormSlots.Operator(H.Model, P, block);
+
+    /// <summary>Block <paramref name="block"/>'s run in a field that carries several blocks' runs in block order.</summary>
+    private static byte[][] RunIn(byte[][] flat, IEnumerable<int> blocks, Func<int, int> count, int block) => FormSlots.Runs(flat, blocks, count, "a message field")[block];
+
+    /// <summary>The blocks whose masks a server of tier <paramref name="tier"/> shares: its segment's after the first, and the next tier's input.</summary>
+    private IEnumerable<int> MaskShareBlocks(TierShape tier) => Enumerable.Range(tier.FirstBlock + 1, Math.Min(tier.LastBlock + 1, P.BlockCount) - tier.FirstBlock);
 
     /// <summary>x_i − r_i as the tier holding block i received it.</summary>
     private ulong[] Masked(int q, int block)
@@ -165,15 +177,16 @@ public abstract class MultiTierViewAudit
             for (int i = P.Split + 2; i <= P.BlockCount; i++)
             {
                 TierShape source = P.TierOf(i - 1), holder = P.TierOf(i);
-                int at = i - source.FirstBlock - 1, cols = P.Block(i).Columns;
+                int cols = P.Block(i).Columns;
+                HeForm form = P.Form(i);
                 ulong[] r = Mask(q, i), sum = new ulong[cols];
                 var shares = new Dictionary<Party, ulong[]>();
                 foreach (Party s in TierServers(source.Tier))
                 {
-                    Ciphertext ct = Load(Single<MaskShares>(s, Party.Gateway, q).Ciphertexts[at]);
-                    ulong[] slots = Open(ct, TierKeys(holder.Tier));
-                    ulong[] share = slots[..cols];
-                    if (!slots.SequenceEqual(P.Form(i).PackInput(share)[0]))
+                    Ciphertext[] run = [.. RunIn(Single<MaskShares>(s, Party.Gateway, q).Ciphertexts, MaskShareBlocks(source), P.InputCiphertexts, i).Select(Load)];
+                    ulong[][] slots = [.. run.Select(ct => Open(ct, TierKeys(holder.Tier)))];
+                    ulong[] share = form.UnpackInput(slots);
+                    if (!form.PackInput(share).Zip(slots).All(p => p.First.AsSpan().SequenceEqual(p.Second)))
                         findings.Add($"q{q} {s}'s share of r_{i}: does not open as a packed input under tier {holder.Tier}'s key");
                     shares[s] = share;
                     sum = ZpVector.Add(sum, share);
@@ -182,9 +195,12 @@ public abstract class MultiTierViewAudit
                     if (source.Tier != holder.Tier) wrong.Add(($"tier {source.Tier}'s key set (the sender's own)", TierKeys(source.Tier)));
                     foreach ((string who, SecretKey[] keySet) in wrong)
                     {
-                        if (OpenWrong(ct, keySet) is not { } bad) continue; // refused: does not open
-                        if (Equal(bad[..cols], share) > 1) findings.Add($"q{q} {s}'s share of r_{i} opens under {who}");
-                        Uniform(findings, bad, $"q{q} {s}'s share of r_{i} under {who}");
+                        ulong[]?[] bad = [.. run.Select(ct => OpenWrong(ct, keySet))];
+                        if (bad.All(b => b is null)) continue; // refused: does not open
+                        // What did open, read as the packed input (a refused ciphertext reads as zeros).
+                        if (Equal(form.UnpackInput([.. bad.Select(b => b ?? new ulong[form.SlotCount])]), share) > 1) findings.Add($"q{q} {s}'s share of r_{i} opens under {who}");
+                        foreach (ulong[] b in bad.OfType<ulong[]>())
+                            Uniform(findings, b, $"q{q} {s}'s share of r_{i} under {who}");
                     }
                     Uniform(findings, share, $"q{q} {s}'s share of r_{i}");
                     if (s.Index < 2) NowhereZero(findings, share, $"q{q} {s}'s share of r_{i}");
@@ -192,9 +208,10 @@ public abstract class MultiTierViewAudit
                 // A's share is what remains; A's aggregate (opened) is exactly r_i.
                 ulong[] a = ZpVector.Subtract(r, sum);
                 Uniform(findings, a, $"q{q} A's share of r_{i}");
-                Ciphertext aggregate = Load(Single<MaskAggregate>(Party.Gateway, Party.Server(holder.Tier, 0), q).Ciphertexts[i - holder.FirstBlock]);
-                if (!Open(aggregate, TierKeys(holder.Tier))[..cols].SequenceEqual(r))
-                    findings.Add($"q{q}: tier {holder.Tier}'s Enc(r_{i}) is not the mask the activation carries");
+                ulong[][] aggregate = [.. RunIn(Single<MaskAggregate>(Party.Gateway, Party.Server(holder.Tier, 0), q).Ciphertexts, holder.Blocks, P.InputCiphertexts, i)
+                    .Select(b => Open(Load(b), TierKeys(holder.Tier)))];
+                if (!form.UnpackInput(aggregate).SequenceEqual(r) || !form.PackInput(r).Zip(aggregate).All(p => p.First.AsSpan().SequenceEqual(p.Second)))
+                    findings.Add($"q{q}: tier {holder.Tier}'s Enc(r_{i}) is not the mask the activation carries, in block {i}'s input packing");
                 ulong[] m = Masked(q, i);
                 Uniform(findings, m, $"q{q} x_{i} − r_{i}");
                 if (Equal(m, Truth(q).X[i]) > 1) findings.Add($"q{q}: x_{i} − r_{i} equals x_{i} in {Equal(m, Truth(q).X[i])} entries");
@@ -223,29 +240,37 @@ public abstract class MultiTierViewAudit
             {
                 foreach (int i in tier.Blocks)
                 {
-                    int k = i - tier.FirstBlock, rows = P.Block(i).Rows, cols = P.Block(i).Columns;
+                    int rows = P.Block(i).Rows, count = P.OutputCiphertexts(i);
+                    int[] outputAt = FormSlots.OutputPositions(P.Form(i));
                     ulong[] r = Mask(q, i);
-                    var products = TierServers(tier.Tier).ToDictionary(s => s, s => Load(Single<LinearShares>(s, Party.Gateway, q).Ciphertexts[k]));
-                    // A's own decryption, with the shares it received and its key of this tier.
-                    Ciphertext e = products.Values.Aggregate(he.Add);
-                    he.ModSwitchToNextInplace(e);
+                    // Every server's product: the block's run of output ciphertexts.
+                    var products = TierServers(tier.Tier).ToDictionary(s => s, s => RunIn(Single<LinearShares>(s, Party.Gateway, q).Ciphertexts, tier.Blocks, P.OutputCiphertexts, i).Select(Load).ToArray());
+                    // A's own decryption of each ciphertext of the run, with the shares it received and its key of this tier.
                     CollectiveDecryption d = P.Budget.Decryption(i);
-                    PolyShare agg = TierServers(tier.Tier).Select(s => PolyShare.Deserialize(P.Context, Single<DecryptionShares>(s, Party.Gateway, q).Shares[k]))
-                        .Aggregate(d.GenShare(H.Gateway.SecretKeyOf(tier.Tier), e), CollectiveDecryption.Aggregate);
-                    ulong[] slots = encoder.Decode(d.Finalize(e, agg));
+                    var decryptionShares = TierServers(tier.Tier).Select(s => RunIn(Single<DecryptionShares>(s, Party.Gateway, q).Shares, tier.Blocks, P.OutputCiphertexts, i)).ToArray();
+                    var opened = new List<ulong[]>();
+                    for (int k = 0; k < count; k++)
+                    {
+                        Ciphertext e = products.Values.Select(p => p[k]).Aggregate(he.Add);
+                        he.ModSwitchToNextInplace(e);
+                        PolyShare agg = decryptionShares.Select(run => PolyShare.Deserialize(P.Context, run[k]))
+                            .Aggregate(d.GenShare(H.Gateway.SecretKeyOf(tier.Tier), e), CollectiveDecryption.Aggregate);
+                        opened.Add(encoder.Decode(d.Finalize(e, agg)));
+                    }
+                    ulong[] slots = FormSlots.Concat(opened), e1 = FormSlots.At(slots, outputAt), others = FormSlots.Except(slots, outputAt);
                     string label = $"q{q} A's ct_E of block {i} (tier {tier.Tier})";
 
-                    ulong[] unmasked = SlotModel.Slots(Matrix(i), rows, cols, r, P.Context.N);
+                    ulong[] unmasked = FormSlots.Unmasked(P, i, Operator(i).Weights, r);
                     ulong[] mask = ZpVector.Subtract(unmasked, slots);
                     NowhereZero(findings, mask, $"{label}: the mask on all slots");
                     Uniform(findings, mask, $"{label}: the mask on all slots");
-                    Uniform(findings, slots[rows..], $"{label}: the non-output slots");
-                    nonOutputs[(i, q)] = slots[rows..];
-                    (outputs.TryGetValue(i, out var o) ? o : outputs[i] = []).AddRange(slots[..rows]);
+                    Uniform(findings, others, $"{label}: the non-output slots");
+                    nonOutputs[(i, q)] = others;
+                    (outputs.TryGetValue(i, out var o) ? o : outputs[i] = []).AddRange(e1);
 
-                    // Each server's own pad S^j over all slots: F^j·r (slot model) minus its product opened by the auditor.
+                    // Each server's own pad S^j over all slots: P(F^j, r) minus its product opened by the auditor.
                     var own = products.ToDictionary(p => p.Key, p => ZpVector.Subtract(
-                        SlotModel.Slots(H.Deployment.Share(p.Key).Weights(i), rows, cols, r, P.Context.N), Open(p.Value, TierKeys(tier.Tier))));
+                        FormSlots.Unmasked(P, i, H.Deployment.Share(p.Key).Weights(i), r), FormSlots.Concat(p.Value.Select(ct => Open(ct, TierKeys(tier.Tier))))));
                     if (!own.Values.Aggregate((x, y) => ZpVector.Add(x, y)).SequenceEqual(mask))
                         findings.Add($"{label}: the servers' pads do not add up to the mask (audit model broken)");
                     foreach (int honest in new[] { 0, 1 })
@@ -254,15 +279,16 @@ public abstract class MultiTierViewAudit
                         string coalition = $"A + tier {tier.Tier} minus its {(honest == 0 ? "garbler" : "evaluator")}";
                         NowhereZero(findings, left, $"{label}: what {coalition} cannot remove");
                         Uniform(findings, left, $"{label}: what {coalition} cannot remove");
-                        // A product opened by that coalition alone: garbage.
-                        if (OpenWrong(products[Party.Server(tier.Tier, 1 - honest)], TierKeys(tier.Tier, p => p.Index != honest)) is { } bad)
-                            Uniform(findings, bad, $"{label}: a product opened by {coalition}");
+                        // A product opened by that coalition alone: garbage, every ciphertext of it.
+                        foreach (Ciphertext ct in products[Party.Server(tier.Tier, 1 - honest)])
+                            if (OpenWrong(ct, TierKeys(tier.Tier, p => p.Index != honest)) is { } bad)
+                                Uniform(findings, bad, $"{label}: a product opened by {coalition}");
                     }
                     // Nothing A decrypted is an activation or a pre-activation.
                     QueryTruth truth = Truth(q);
                     foreach ((string name, ulong[] secret) in truth.X.Select(x => ($"x_{x.Key}", x.Value)).Concat(truth.Z.Select(z => ($"z_{z.Key}", z.Value))))
-                        if (Equal(slots[..Math.Min(rows, secret.Length)], secret) > 1)
-                            findings.Add($"{label}: E¹ equals {name} in {Equal(slots[..Math.Min(rows, secret.Length)], secret)} entries");
+                        if (Equal(e1[..Math.Min(rows, secret.Length)], secret) > 1)
+                            findings.Add($"{label}: E¹ equals {name} in {Equal(e1[..Math.Min(rows, secret.Length)], secret)} entries");
                 }
             }
         }
@@ -291,26 +317,30 @@ public abstract class MultiTierViewAudit
             MaskAggregate aggregate = Single<MaskAggregate>(Party.Gateway, Party.Server(tier.Tier, 0), q);
             foreach (int i in tier.Blocks)
             {
-                int k = i - tier.FirstBlock;
-                BlockShape b = P.Block(i);
+                Ciphertext[] input = [.. RunIn(aggregate.Ciphertexts, tier.Blocks, P.InputCiphertexts, i).Select(Load)];
                 foreach (Party s in TierServers(tier.Tier))
                 {
-                    Ciphertext recomputed = Seco.Lattice.Linear.MatVec.Multiply(he, Seco.Lattice.Linear.PlainDiagonalMatrix.Encode(P.Context, H.Deployment.Share(s).Weights(i), b.Rows, b.Columns),
-                        Load(aggregate.Ciphertexts[k]), rotations);
-                    Ciphertext difference = he.Sub(recomputed, Load(Single<LinearShares>(s, Party.Gateway, q).Ciphertexts[k]));
-                    ulong[] pad = Open(difference, TierKeys(tier.Tier)); // the auditor: S^j on every slot
-                    ulong[] expected = ZpVector.Subtract(SlotModel.Slots(H.Deployment.Share(s).Weights(i), b.Rows, b.Columns, Mask(q, i), P.Context.N),
-                        Open(Load(Single<LinearShares>(s, Party.Gateway, q).Ciphertexts[k]), TierKeys(tier.Tier)));
-                    if (!pad.SequenceEqual(expected))
-                        findings.Add($"q{q} {s}'s product of block {i}: the recomputation is not F^j·ct(r) (audit control)");
-                    var attempts = new List<(string, Func<ulong[]?>)>
+                    // The server's product as A can make it: the dealt share in the block's form times A's Enc(r), every ciphertext of the run.
+                    Ciphertext[] recomputed = P.Form(i).Encode(P.Context, H.Deployment.Share(s).Weights(i)).Multiply(he, input, rotations);
+                    Ciphertext[] product = [.. RunIn(Single<LinearShares>(s, Party.Gateway, q).Ciphertexts, tier.Blocks, P.OutputCiphertexts, i).Select(Load)];
+                    ulong[][] expected = FormSlots.Chunks(ZpVector.Subtract(FormSlots.Unmasked(P, i, H.Deployment.Share(s).Weights(i), Mask(q, i)),
+                        FormSlots.Concat(product.Select(ct => Open(ct, TierKeys(tier.Tier))))), P.Context.N);
+                    for (int k = 0; k < product.Length; k++)
                     {
-                        ($"A's key of tier {tier.Tier}", () => OpenSingle(difference, H.Gateway.SecretKeyOf(tier.Tier))),
-                        ($"A + tier {tier.Tier} minus {s}", () => OpenWrong(difference, TierKeys(tier.Tier, p => p != s))),
-                    };
-                    foreach ((string who, Func<ulong[]?> open) in attempts)
-                        if (open() is { } got && Equal(got, pad) > 1)
-                            findings.Add($"q{q} {s}'s product of block {i}: recomputed and subtracted, it opens under {who} ({Equal(got, pad)} slots of its pad)");
+                        string which = product.Length == 1 ? "" : $" (ciphertext {k + 1} of {product.Length})";
+                        Ciphertext difference = he.Sub(recomputed[k], product[k]);
+                        ulong[] pad = Open(difference, TierKeys(tier.Tier)); // the auditor: S^j on every slot
+                        if (!pad.SequenceEqual(expected[k]))
+                            findings.Add($"q{q} {s}'s product of block {i}{which}: the recomputation is not F^j·ct(r) (audit control)");
+                        var attempts = new List<(string, Func<ulong[]?>)>
+                        {
+                            ($"A's key of tier {tier.Tier}", () => OpenSingle(difference, H.Gateway.SecretKeyOf(tier.Tier))),
+                            ($"A + tier {tier.Tier} minus {s}", () => OpenWrong(difference, TierKeys(tier.Tier, p => p != s))),
+                        };
+                        foreach ((string who, Func<ulong[]?> open) in attempts)
+                            if (open() is { } got && Equal(got, pad) > 1)
+                                findings.Add($"q{q} {s}'s product of block {i}{which}: recomputed and subtracted, it opens under {who} ({Equal(got, pad)} slots of its pad)");
+                    }
                 }
             }
         }
@@ -337,12 +367,13 @@ public abstract class MultiTierViewAudit
         {
             foreach (int i in tier.Blocks)
             {
-                bool[] support = BlockMatrix.StructuralSupport(H.Model.Blocks[i - 1]);
-                ulong[] f = Matrix(i);
+                BlockOperator op = Operator(i);
+                bool[] support = op.Main.StructuralSupport;
+                ulong[] f = op.Weights;
                 var shares = TierServers(tier.Tier).Select(s => H.Deployment.Share(s)).ToArray();
                 if (!shares.Select(s => s.Weights(i)).Aggregate((x, y) => ZpVector.Add(x, y)).SequenceEqual(f))
                     findings.Add($"block {i}: the weight shares do not add up to F");
-                ulong[] bias = Array.ConvertAll(BlockMatrix.Build(H.Model.Blocks[i - 1]).Bias, PrimeField.FromSigned);
+                ulong[] bias = op.Bias;
                 if (!shares.Select(s => s.Bias(i)).Aggregate((x, y) => ZpVector.Add(x, y)).SequenceEqual(bias))
                     findings.Add($"block {i}: the bias shares do not add up to b");
                 for (int j = 0; j < shares.Length; j++)
@@ -379,13 +410,27 @@ public abstract class MultiTierViewAudit
     }
 }
 
+/// <summary>
+/// One audited multi-tier run, made on first use and shared by one test class, then dropped with the class's fixture
+/// (a run of MiniONN or LeNet holds gigabytes of keys and transcript; a static would keep every one to the end).
+/// </summary>
+public abstract class MultiTierRun
+{
+    private readonly Lazy<Hierarchy> _run;
+
+    private protected MultiTierRun(string model, TierSpec[] tiers, FormPolicy forms = FormPolicy.Matrix) =>
+        _run = new(() => MultiTierViewAudit.RunOf(model, tiers, forms));
+
+    internal Hierarchy H => _run.Value;
+}
+
 /// <summary>The audit on the 3-block MLP at l = 0: three tiers of widths 3, 4, 3, one block each (two boundaries).</summary>
 [Trait("Category", "SecurityReview18")]
-public class MlpMultiTierViewAuditTests : MultiTierViewAudit
+public class MlpMultiTierViewAuditTests(MlpMultiTierViewAuditTests.Run run) : MultiTierViewAudit, IClassFixture<MlpMultiTierViewAuditTests.Run>
 {
-    private static readonly Lazy<Hierarchy> Shared = new(() => RunOf("mlp.onnx", [new TierSpec(3, 1), new TierSpec(4, 1), new TierSpec(3, 1)]));
+    public sealed class Run() : MultiTierRun("mlp.onnx", [new TierSpec(3, 1), new TierSpec(4, 1), new TierSpec(3, 1)]);
 
-    private protected override Hierarchy H => Shared.Value;
+    private protected override Hierarchy H => run.H;
 }
 
 /// <summary>
@@ -393,9 +438,26 @@ public class MlpMultiTierViewAuditTests : MultiTierViewAudit
 /// folds wrap the batching row), tier 2 = four servers with the two dense blocks.
 /// </summary>
 [Trait("Category", "SecurityReview18")]
-public class MiniOnnMultiTierViewAuditTests : MultiTierViewAudit
+public class MiniOnnMultiTierViewAuditTests(MiniOnnMultiTierViewAuditTests.Run run) : MultiTierViewAudit, IClassFixture<MiniOnnMultiTierViewAuditTests.Run>
 {
-    private static readonly Lazy<Hierarchy> Shared = new(() => RunOf("minionn.onnx", [new TierSpec(3, 2), new TierSpec(4, 2)]));
+    public sealed class Run() : MultiTierRun("minionn.onnx", [new TierSpec(3, 2), new TierSpec(4, 2)]);
 
-    private protected override Hierarchy H => Shared.Value;
+    private protected override Hierarchy H => run.H;
+}
+
+/// <summary>
+/// The audit on LeNet at l = 0 with the planner's forms: tier 1 = three servers with block 1, the channel-packed
+/// convolution (the user's channel planes in, E¹ over three output ciphertexts), tier 2 = two servers with the three
+/// mat-vec blocks — the boundary mask of block 2 shared by tier 1's three servers under tier 2's key.
+/// </summary>
+[Trait("Category", "SecurityReview18")]
+public class LeNetPlannerMultiTierViewAuditTests(LeNetPlannerMultiTierViewAuditTests.Run run) : MultiTierViewAudit, IClassFixture<LeNetPlannerMultiTierViewAuditTests.Run>
+{
+    public sealed class Run() : MultiTierRun("lenet.onnx", [new TierSpec(3, 1), new TierSpec(2, 3)], FormPolicy.Planner);
+
+    private protected override Hierarchy H => run.H;
+
+    [Fact]
+    public void Block_1_is_the_three_ciphertext_convolution_of_tier_1() =>
+        Assert.Equal((3, 1), (Assert.IsType<ConvolutionForm>(H.P.Form(1)).OutputCiphertexts, H.P.TierOf(1).Tier));
 }
