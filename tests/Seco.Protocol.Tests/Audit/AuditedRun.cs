@@ -202,7 +202,8 @@ internal sealed class AuditedRun
         int n = p.Context.N, size = shape.Size;
         bool halves = TransitionPacking.HasHalves(shape, n);
         Lattice.Linear.ConvLayout? planes = TransitionPacking.Planes(shape, n);
-        int count = (halves ? 2 : 0) + (planes?.InputCiphertexts ?? 0);
+        bool residual = p.ForUser().Residual; // a residual model's user also sends subsampled planes and r_l (D23)
+        int count = TransitionPacking.Count(shape, p.Split >= 1 ? p.Block(p.Split).Input : null, residual, n);
         r = [];
         if (count == 0 || opened.Count != count)
         {
@@ -224,12 +225,12 @@ internal sealed class AuditedRun
             if (differ > 0)
                 findings.Add($"q{query} the user's transition mask: the {what} hold another vector than the {readings[0].What} ({differ} of {size} entries differ)");
         }
-        ulong[][] packed = TransitionPacking.Pack(r, shape, n);
-        for (int k = 0; k < count; k++)
+        ulong[][] packed = TransitionPacking.Pack(r, shape, n, subsampled: residual); // r_{l+1}'s own run (r_l's follows for a residual model)
+        for (int k = 0; k < packed.Length; k++)
         {
             int differ = packed[k].Where((v, j) => v != opened[k][j]).Count();
             if (differ > 0)
-                findings.Add($"q{query} the user's transition mask: ciphertext {k + 1} of {count} is not r_{p.Split + 1} in its packing ({differ} slots differ)");
+                findings.Add($"q{query} the user's transition mask: ciphertext {k + 1} of {packed.Length} is not r_{p.Split + 1} in its packing ({differ} slots differ)");
         }
         return findings;
     }

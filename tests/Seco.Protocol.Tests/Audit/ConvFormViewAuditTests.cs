@@ -157,7 +157,7 @@ public class ConvFormSplitZeroViewAuditTests(ConvFormSplitZeroViewAuditTests.Run
         Assert.Equal(run.Masks[(m.Query, 1)], r);
 
         ulong[] other = ZpRandom.Uniform(r.Length);
-        ulong[][] planted = [opened[0], opened[1], TransitionPacking.Pack(other, run.P.Block(1).Input, run.N)[2]];
+        ulong[][] planted = [opened[0], opened[1], TransitionPacking.Pack(other, run.P.Block(1).Input, run.N, subsampled: false)[2]];
         List<string> findings = AuditedRun.TransitionFindings(run.P, m.Query, planted, out _);
         foreach (string f in findings) Output.WriteLine(f);
         Assert.Contains($"q{m.Query} the user's transition mask: the channel planes hold another vector than the row-0 half (784 of 784 entries differ)", findings);
