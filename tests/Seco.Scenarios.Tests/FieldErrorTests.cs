@@ -169,7 +169,7 @@ public sealed class FieldErrorTests : IDisposable
     [Theory]
     [InlineData("0", "scenarios/x.yaml:8:25: crypto.query_budget: out of range: got 0, must be between 1 and 1048576")]
     [InlineData("two", "scenarios/x.yaml:8:25: crypto.query_budget: expected an integer, got a string 'two'")]
-    [InlineData("2, budget: 3", "scenarios/x.yaml:8:28: crypto.budget: unknown key (expected one of: preset, query_budget)")]
+    [InlineData("2, budget: 3", "scenarios/x.yaml:8:28: crypto.budget: unknown key (expected one of: preset, query_budget, forms)")]
     public void Query_budget_is_a_positive_integer(string value, string message)
     {
         Assert.Equal(message, _folder.Error(Yaml.Minimal + $"\ncrypto: {{ query_budget: {value} }}"));
