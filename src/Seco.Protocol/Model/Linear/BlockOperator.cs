@@ -59,27 +59,11 @@ public sealed class BlockOperator
     public int Rows => Main.Rows;
 
     /// <summary>The shortcut's operand: g(x_j).</summary>
-    public ulong[] ShortcutInput(ReadOnlySpan<ulong> xj)
-    {
-        if (Gather is null) return xj.ToArray();
-        var g = new ulong[Gather.Length];
-        for (int i = 0; i < g.Length; i++) g[i] = xj[Gather[i]];
-        return g;
-    }
+    public ulong[] ShortcutInput(ReadOnlySpan<ulong> xj) => Shortcuts.Apply(Gather, xj);
 
     /// <summary>F·x + S·g(x_j) + b mod p with the given weights (or one holder's shares of them) — the online Lin-OP.</summary>
-    public ulong[] Apply(ReadOnlySpan<ulong> weights, ReadOnlySpan<ulong> shortcutWeights, ReadOnlySpan<ulong> bias, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> xj)
-    {
-        ulong[] y = Main.Apply(weights, x);
-        if (Shortcut is not null)
-        {
-            ulong[] s = Shortcut.Apply(shortcutWeights, ShortcutInput(xj));
-            for (int i = 0; i < y.Length; i++) y[i] = PrimeField.Add(y[i], s[i]);
-        }
-
-        for (int i = 0; i < y.Length; i++) y[i] = PrimeField.Add(y[i], bias[i]);
-        return y;
-    }
+    public ulong[] Apply(ReadOnlySpan<ulong> weights, ReadOnlySpan<ulong> shortcutWeights, ReadOnlySpan<ulong> bias, ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> xj) =>
+        Shortcuts.Evaluate(Main, weights, x, Shortcut, shortcutWeights, Shortcut is null ? [] : ShortcutInput(xj), bias, new ulong[Rows]);
 
     /// <summary>The Galois elements of both operands.</summary>
     public uint[] GaloisElements() => [.. Main.GaloisElements().Concat(Shortcut?.GaloisElements() ?? []).Distinct().Order()];
@@ -166,8 +150,7 @@ public sealed class BlockOperator
             throw new ArgumentException($"block {block.Block.Index}: the shortcut from {source} with stride {stride} does not give the {outH}×{outW} output grid");
         }
 
-        int[]? gather = stride == 1 ? null : [.. Enumerable.Range(0, inC).SelectMany(c => Enumerable.Range(0, outH).SelectMany(y => Enumerable.Range(0, outW)
-            .Select(x => (((c * source.Height) + (stride * y)) * source.Width) + (stride * x))))];
+        int[]? gather = Shortcuts.Gather(source, stride, convolution: true);
         var shape = new ConvShape(inC, outH, outW, outC, 1, 1);
         var kernel = new long[outC * inC];
         var support = new bool[outC * inC];
