@@ -5,7 +5,7 @@ namespace Seco.Garbling.Circuits;
 /// input or by one gate), named input and output groups. Immutable and validated on construction, so a circuit
 /// read from a file or the network cannot make a garbler or evaluator read an undefined wire.
 /// </summary>
-public sealed class Circuit
+public sealed partial class Circuit
 {
     private readonly Gate[] _gates;
 
@@ -84,11 +84,13 @@ public sealed class Circuit
     /// <summary>Output groups in order.</summary>
     public IReadOnlyList<WireGroup> Outputs { get; }
 
-    /// <summary>Gates in evaluation order.</summary>
-    public ReadOnlySpan<Gate> Gates => _gates;
+    /// <summary>Gates in evaluation order. A tiled circuit (<see cref="Repeat"/>) builds its whole gate list on each
+    /// call: the garbler and evaluator never ask, they visit the segments.</summary>
+    public ReadOnlySpan<Gate> Gates => _tiling is null ? _gates : _tiling.Materialize();
 
-    /// <summary>The gate array itself, for the garbling loops (validated, never modified).</summary>
-    internal Gate[] GateArray => _gates;
+    /// <summary>The gate array itself, for the garbling loops (validated, never modified); a segment's own.</summary>
+    internal Gate[] GateArray => _tiling is null ? _gates
+        : throw new InvalidOperationException("a tiled circuit has no gate array of its own: garble or evaluate it segment by segment");
 
     private readonly Garbling.GateSchedule?[] _schedules = new Garbling.GateSchedule?[8];
 
@@ -96,6 +98,8 @@ public sealed class Circuit
     /// (a layer circuit is garbled and evaluated many times).</summary>
     internal Garbling.GateSchedule Schedule(int groupSize)
     {
+        if (_tiling is not null)
+            throw new InvalidOperationException("a tiled circuit is scheduled segment by segment (Segment(k).Schedule)");
         var cached = Volatile.Read(ref _schedules[groupSize]);
         if (cached is not null) return cached;
         var schedule = new Garbling.GateSchedule(this, groupSize);
@@ -137,7 +141,7 @@ public sealed class Circuit
                 throw new ArgumentException($"input '{group.Name}' has {group.Width} bits, {inputs[i].Length} were given", nameof(inputs));
             for (int b = 0; b < group.Width; b++) value[group.Wires[b]] = inputs[i][b];
         }
-        foreach (var gate in _gates)
+        foreach (var gate in Gates)
             value[gate.Out] = gate.Kind switch
             {
                 GateKind.Xor => value[gate.A] ^ value[gate.B],

@@ -23,9 +23,13 @@ public sealed class Evaluator
 
     private readonly Circuit _circuit;
     private readonly GarblingOptions _options;
-    private readonly GateSchedule _schedule;
+    private GateSchedule _schedule;
+    private int _segment = -1;
+    private ulong _segmentFirstId;
     private Block[] _labels;
     private Block[]? _outputs;
+    private Block[]? _outputLabels;
+    private Block[]?[] _inputs;
     private readonly bool[] _inputSet;
     private readonly bool _hardware;
     private Block[] _tables = [];
@@ -41,7 +45,7 @@ public sealed class Evaluator
     public static void Prepare(Circuit circuit)
     {
         ArgumentNullException.ThrowIfNull(circuit);
-        circuit.Schedule(GroupSize);
+        foreach (Circuit segment in circuit.DistinctSegments) segment.Schedule(GroupSize);
     }
 
     /// <summary>Prepares to evaluate a garbling of <paramref name="circuit"/>.</summary>
@@ -54,19 +58,20 @@ public sealed class Evaluator
         _options = options ?? GarblingOptions.Default;
         _options.Validate();
         _hardware = Aes128.HardwareAvailable && !_options.SoftwareAes;
-        _schedule = circuit.Schedule(GroupSize);
-        // Rented (issue 19), as in the garbler; returned once the output labels are read. Every wire is written before
-        // it is read, so stale contents never matter.
-        _labels = ArrayPool<Block>.Shared.Rent(circuit.WireCount + 1);
-        _labels[_schedule.ConstantSlot] = default; // INV passes its label through: A ⊕ 0 (GateSchedule.FreeB)
+        _schedule = circuit.Segment(0).Schedule(GroupSize);
+        // Rented (issue 19), as in the garbler; returned once the output labels are read. One segment's wires of a
+        // tiled circuit (issue 20). Every wire is written before it is read, so stale contents never matter.
+        _labels = ArrayPool<Block>.Shared.Rent(circuit.SegmentWireCount + 1);
         _inputSet = new bool[circuit.Inputs.Count];
+        _inputs = new Block[]?[circuit.Inputs.Count];
     }
 
     /// <summary>The circuit being evaluated.</summary>
     public Circuit Circuit => _circuit;
 
     /// <summary>True once every gate has been evaluated.</summary>
-    public bool IsComplete => _position == _schedule.Order.Length && _inputSet.All(s => s);
+    public bool IsComplete => _outputs is not null
+        || (_segment == _circuit.SegmentCount - 1 && _position == _schedule.Order.Length && _inputSet.All(s => s));
 
     /// <summary>True when this evaluator hashes on AES-NI (tests check the portable path really ran).</summary>
     internal bool IsHardwareAccelerated => _hardware;
@@ -76,14 +81,11 @@ public sealed class Evaluator
     {
         if ((uint)group >= (uint)_inputSet.Length)
             throw new ArgumentOutOfRangeException(nameof(group), $"input group {group} does not exist (the circuit has {_inputSet.Length})");
-        var wires = _circuit.Inputs[group].Wires;
-        if (labels.Length != wires.Count)
-            throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {wires.Count} wires, {labels.Length} labels were given", nameof(labels));
+        int width = _circuit.Inputs[group].Width;
+        if (labels.Length != width)
+            throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {width} wires, {labels.Length} labels were given", nameof(labels));
         if (_inputSet[group]) throw new InvalidOperationException($"the labels of input '{_circuit.Inputs[group].Name}' are already set");
-        // Cut to the circuit's wires: a group's wire list is the caller's, validated once by Circuit; an index changed
-        // since must not reach the constant slot or the rest of the rented array (the exact-size array threw).
-        var target = _labels.AsSpan(0, _circuit.WireCount);
-        for (int b = 0; b < wires.Count; b++) target[wires[b]] = labels[b];
+        _inputs[group] = labels.ToArray(); // loaded into the wire labels a segment at a time (LoadSegment)
         _inputSet[group] = true;
     }
 
@@ -155,20 +157,53 @@ public sealed class Evaluator
         if (_outputs is not null) return (Block[])_outputs.Clone();
         RequireInputs();
         _tableStart = Run(_tables, _tableStart);
-        if (_position != _schedule.Order.Length)
+        if (_segment != _circuit.SegmentCount - 1 || _position != _schedule.Order.Length)
             throw new InvalidOperationException($"evaluation is incomplete: {_circuit.Statistics.AndCount - _andGatesReceived} AND gates' tables have not arrived");
-        var result = new Block[_circuit.OutputWidth];
-        int at = 0;
-        var wireLabels = _labels.AsSpan(0, _circuit.WireCount);
-        foreach (var group in _circuit.Outputs)
-            foreach (int w in group.Wires) result[at++] = wireLabels[w];
+        StoreOutputs();
+        var result = _outputLabels!;
         // Every gate is evaluated: the wire labels are no longer needed, and the array goes back to the pool.
         _outputs = result;
         ArrayPool<Block>.Shared.Return(_labels, clearArray: true); // wire labels are secrets: never left in the pool
         _labels = [];
+        _inputs = [];
         _tables = [];
         _tableStart = 0;
         return (Block[])result.Clone();
+    }
+
+    /// <summary>Makes segment <paramref name="k"/> current: its schedule, gate ids, constant slot and input labels.</summary>
+    private void LoadSegment(int k)
+    {
+        Circuit segment = _circuit.Segment(k);
+        _segment = k;
+        _schedule = segment.Schedule(GroupSize);
+        _segmentFirstId = _options.FirstGateId + (ulong)_circuit.SegmentAndOffset(k); // the written-out circuit's AND ordinals
+        _position = 0;
+        _labels[_schedule.ConstantSlot] = default; // INV passes its label through: A ⊕ 0 (GateSchedule.FreeB)
+        // Cut to the segment's wires: a group's wire list is the caller's, validated once by Circuit; an index changed
+        // since must not reach the constant slot or the rest of the rented array (the exact-size array threw).
+        var labels = _labels.AsSpan(0, segment.WireCount);
+        for (int g = 0; g < segment.Inputs.Count; g++)
+        {
+            var wires = segment.Inputs[g].Wires;
+            ReadOnlySpan<Block> slice = _inputs[g].AsSpan(_circuit.SegmentInputOffset(k, g), wires.Count);
+            for (int b = 0; b < wires.Count; b++) labels[wires[b]] = slice[b];
+        }
+    }
+
+    /// <summary>Keeps the current segment's output labels at their places in the circuit's output groups.</summary>
+    private void StoreOutputs()
+    {
+        Circuit segment = _circuit.Segment(_segment);
+        _outputLabels ??= new Block[_circuit.OutputWidth];
+        var labels = _labels.AsSpan(0, segment.WireCount);
+        int start = 0;
+        for (int o = 0; o < segment.Outputs.Count; o++)
+        {
+            int at = start + _circuit.SegmentOutputOffset(_segment, o);
+            foreach (int w in segment.Outputs[o].Wires) _outputLabels[at++] = labels[w];
+            start += _circuit.Outputs[o].Width;
+        }
     }
 
     private void RequireInputs()
@@ -181,17 +216,29 @@ public sealed class Evaluator
     /// the next unused table row is.</summary>
     private int Run(ReadOnlySpan<Block> tables, int ti)
     {
+        if (_segment < 0) LoadSegment(0); // every input is set (Accept, OutputLabels)
         var order = _schedule.Order;
         var groups = _schedule.GroupLength;
         var ordinal = _schedule.AndOrdinal;
-        var gates = _circuit.GateArray;
+        var gates = _circuit.Segment(_segment).GateArray;
         var freeB = _schedule.FreeB;
         ref Block w = ref MemoryMarshal.GetArrayDataReference(_labels);
         int pos = _position;
         ref Vector128<byte> rk = ref MemoryMarshal.GetReference(TweakableHash.Permutation.RoundKeys);
-        ulong first = _options.FirstGateId;
-        while (pos < order.Length)
+        ulong first = _segmentFirstId;
+        while (true)
         {
+            if (pos == order.Length)
+            {
+                // The end of a segment: its outputs are kept and the next one continues the stream (issue 20).
+                if (_segment == _circuit.SegmentCount - 1) break;
+                StoreOutputs();
+                LoadSegment(_segment + 1);
+                (order, groups, ordinal, freeB, pos) = (_schedule.Order, _schedule.GroupLength, _schedule.AndOrdinal, _schedule.FreeB, 0);
+                gates = _circuit.Segment(_segment).GateArray;
+                first = _segmentFirstId;
+                continue;
+            }
             int len = groups[pos];
             if (len == 0)
             {

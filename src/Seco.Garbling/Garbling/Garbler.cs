@@ -27,7 +27,9 @@ public sealed class Garbler
 
     private readonly Circuit _circuit;
     private readonly GarblingOptions _options;
-    private readonly GateSchedule _schedule;
+    private GateSchedule _schedule;
+    private int _segment;
+    private ulong _segmentFirstId;
     private Block[] _labels;
     private Block[]? _outputZeroLabels;
     private readonly Block _delta;
@@ -58,39 +60,71 @@ public sealed class Garbler
         _delta = delta ?? random.Next().WithLsbSet();
         if (!_delta.Lsb) throw new ArgumentException("free-XOR needs Δ with its point-and-permute bit (lsb) set", nameof(delta));
         _hardware = Aes128.HardwareAvailable && !_options.SoftwareAes;
-        _schedule = circuit.Schedule(GroupSize);
+        _schedule = circuit.Segment(0).Schedule(GroupSize);
         // The wire-label array is rented when garbling starts (Start), not here: a party holds the input encodings of
-        // every layer of a query from preparation on (OT senders need them), but garbles one layer at a time — a
-        // ResNet layer has ~10^7 wires, 160 MB of labels (issue 20).
+        // every layer of a query from preparation on (OT senders need them), but garbles one layer at a time. The
+        // 0-labels themselves are a seeded stream, derived when used (InputEncoding, issue 20).
         _labels = [];
-        var zero = new Block[circuit.Inputs.Count][];
-        for (int g = 0; g < zero.Length; g++)
-        {
-            zero[g] = new Block[circuit.Inputs[g].Wires.Count];
-            random.Fill(zero[g]);
-        }
-        InputEncoding = new InputEncoding(circuit, _delta, zero);
+        InputEncoding = new InputEncoding(circuit, _delta, random.Next());
     }
 
     /// <summary>
-    /// Rents the wire-label array and writes the constant slot and every input's 0-label into it, once, before the
-    /// first gate. Rented, not allocated (issue 19): a fresh array per garbling went to the large-object heap and cost
-    /// its page faults every query. Every wire is written (by an input or its gate) before it is read, so stale
-    /// contents never matter; the array goes back once the last gate is done.
+    /// Rents the wire-label array and loads the first segment's inputs, once, before the first gate. Rented, not
+    /// allocated (issue 19): a fresh array per garbling went to the large-object heap and cost its page faults every
+    /// query. A tiled circuit (<see cref="Circuit.Repeat"/>) needs one segment's wires only (issue 20). Every wire is
+    /// written (by an input or its gate) before it is read, so stale contents never matter; the array goes back once
+    /// the last gate is done.
     /// </summary>
     private void Start()
     {
         if (_started) return;
         _started = true;
-        _labels = ArrayPool<Block>.Shared.Rent(_circuit.WireCount + 1);
+        _labels = ArrayPool<Block>.Shared.Rent(_circuit.SegmentWireCount + 1);
+        _outputZeroLabels = new Block[_circuit.OutputWidth];
+        LoadSegment(0);
+    }
+
+    /// <summary>Makes segment <paramref name="k"/> current: its schedule, gate ids, constant slot and input 0-labels.</summary>
+    private void LoadSegment(int k)
+    {
+        Circuit segment = _circuit.Segment(k);
+        _segment = k;
+        _schedule = segment.Schedule(GroupSize);
+        _segmentFirstId = _options.FirstGateId + (ulong)_circuit.SegmentAndOffset(k); // the written-out circuit's AND ordinals
+        _position = 0;
         _labels[_schedule.ConstantSlot] = _delta; // what INV gates XOR in (GateSchedule.FreeB)
-        var labels = WireLabels; // bounds-checked to the circuit's wires: never the constant slot or the pool's excess
-        for (int g = 0; g < _circuit.Inputs.Count; g++)
+        var labels = _labels.AsSpan(0, segment.WireCount); // never the constant slot or the pool's excess
+        for (int g = 0; g < segment.Inputs.Count; g++)
         {
-            var wires = _circuit.Inputs[g].Wires;
-            ReadOnlySpan<Block> zero = InputEncoding.ZeroLabels(g);
-            for (int b = 0; b < wires.Count; b++) labels[wires[b]] = zero[b];
+            var wires = segment.Inputs[g].Wires;
+            Block[] slice = ArrayPool<Block>.Shared.Rent(wires.Count);
+            InputEncoding.CopyZeroLabels(g, _circuit.SegmentInputOffset(k, g), slice.AsSpan(0, wires.Count));
+            for (int b = 0; b < wires.Count; b++) labels[wires[b]] = slice[b];
+            ArrayPool<Block>.Shared.Return(slice, clearArray: true); // labels are secrets
         }
+    }
+
+    /// <summary>Keeps the current segment's output 0-labels at their places in the circuit's output groups.</summary>
+    private void StoreOutputs()
+    {
+        Circuit segment = _circuit.Segment(_segment);
+        var labels = _labels.AsSpan(0, segment.WireCount);
+        int start = 0;
+        for (int o = 0; o < segment.Outputs.Count; o++)
+        {
+            int at = start + _circuit.SegmentOutputOffset(_segment, o);
+            foreach (int w in segment.Outputs[o].Wires) _outputZeroLabels![at++] = labels[w];
+            start += _circuit.Outputs[o].Width;
+        }
+    }
+
+    /// <summary>At the end of a segment: keeps its outputs and moves to the next; false after the last.</summary>
+    private bool NextSegment()
+    {
+        StoreOutputs();
+        if (_segment + 1 >= _circuit.SegmentCount) return false;
+        LoadSegment(_segment + 1);
+        return true;
     }
 
     /// <summary>The circuit being garbled.</summary>
@@ -113,16 +147,13 @@ public sealed class Garbler
     public void AssignInputZeroLabels(int group, ReadOnlySpan<Block> zeroLabels)
     {
         if (_started) throw new InvalidOperationException("input labels are fixed once garbling has started");
-        var target = InputEncoding.ZeroLabelsArray(group);
-        if (zeroLabels.Length != target.Length)
-            throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {target.Length} wires, {zeroLabels.Length} labels given", nameof(zeroLabels));
-        zeroLabels.CopyTo(target); // Start copies it into the wire labels
+        InputEncoding.Assign(group, zeroLabels); // Start copies it into the wire labels
     }
 
-    /// <summary>The rented label array cut to the circuit's wires. Group wire lists are the caller's
+    /// <summary>The rented label array cut to the current segment's wires. Group wire lists are the caller's
     /// (<see cref="WireGroup.Wires"/>), validated once by <see cref="Circuit"/>; indexing through this span keeps an index
     /// changed since from reaching the constant slot (Δ) or the rest of the rented array, as the exact-size array did.</summary>
-    private Span<Block> WireLabels => _labels.AsSpan(0, _circuit.WireCount);
+    private Span<Block> WireLabels => _labels.AsSpan(0, _circuit.Segment(_segment).WireCount);
 
     /// <summary>Garbles up to <see cref="GarblingOptions.ChunkAndGates"/> more AND gates (and the free gates around
     /// them); returns null when the circuit is finished.</summary>
@@ -203,7 +234,7 @@ public sealed class Garbler
     public static void Prepare(Circuit circuit)
     {
         ArgumentNullException.ThrowIfNull(circuit);
-        circuit.Schedule(GroupSize);
+        foreach (Circuit segment in circuit.DistinctSegments) segment.Schedule(GroupSize);
     }
 
     /// <summary>All chunks, garbling lazily as the sequence is enumerated.</summary>
@@ -224,7 +255,7 @@ public sealed class Garbler
         int written = Run(tables);
         if (written != count)
             throw new InvalidOperationException($"the garbler planned {count} AND gates for chunk {_sequence} and garbled {written}");
-        if (_position == _schedule.Order.Length) Finish();
+        if (_position == _schedule.Order.Length && _segment == _circuit.SegmentCount - 1) Finish();
     }
 
     /// <summary>
@@ -234,20 +265,24 @@ public sealed class Garbler
     /// </summary>
     private int PlannedAndGates()
     {
-        var order = _schedule.Order;
-        var groups = _schedule.GroupLength;
         int budget = _options.ChunkAndGates, count = 0;
-        for (int pos = _position; pos < order.Length;)
+        for (int k = _segment, from = _position; k < _circuit.SegmentCount && count < budget; k++, from = 0)
         {
-            int len = groups[pos];
-            if (len == 0)
+            var schedule = _circuit.Segment(k).Schedule(GroupSize);
+            var order = schedule.Order;
+            var groups = schedule.GroupLength;
+            for (int pos = from; pos < order.Length;)
             {
-                pos++;
-                continue;
+                int len = groups[pos];
+                if (len == 0)
+                {
+                    pos++;
+                    continue;
+                }
+                if (count >= budget) break;
+                count += len;
+                pos += len;
             }
-            if (count >= budget) break;
-            count += len;
-            pos += len;
         }
         return count;
     }
@@ -260,8 +295,10 @@ public sealed class Garbler
     /// <summary>The 0-label of any wire (tests check the evaluator ends on the label matching the plaintext bit).</summary>
     internal Block WireZeroLabel(int wire)
     {
-        if (_outputZeroLabels is null)
+        if (_decoding is null)
         {
+            if (_circuit.SegmentCount > 1)
+                throw new InvalidOperationException("a tiled circuit's inner labels exist a segment at a time: ask once garbling is complete, for an output");
             Start();
             return WireLabels[wire];
         }
@@ -270,7 +307,7 @@ public sealed class Garbler
         foreach (var group in _circuit.Outputs)
             foreach (int w in group.Wires)
             {
-                if (w == wire) return _outputZeroLabels[at];
+                if (w == wire) return _outputZeroLabels![at];
                 at++;
             }
         throw new InvalidOperationException($"wire {wire} is not an output; inner labels are gone once garbling is complete");
@@ -278,17 +315,10 @@ public sealed class Garbler
 
     private void Finish()
     {
-        var bits = new bool[_circuit.OutputWidth];
-        var zero = new Block[bits.Length];
-        int at = 0;
-        var labels = WireLabels;
-        foreach (var group in _circuit.Outputs)
-            foreach (int w in group.Wires)
-            {
-                zero[at] = labels[w];
-                bits[at++] = labels[w].Lsb;
-            }
-        _outputZeroLabels = zero;
+        NextSegment(); // the last: keeps its outputs
+        var zero = _outputZeroLabels!;
+        var bits = new bool[zero.Length];
+        for (int i = 0; i < zero.Length; i++) bits[i] = zero[i].Lsb;
         _decoding = new OutputDecoding(bits);
         ArrayPool<Block>.Shared.Return(_labels, clearArray: true); // Δ and every label: never left in the pool
         _labels = [];
@@ -300,15 +330,25 @@ public sealed class Garbler
         var order = _schedule.Order;
         var groups = _schedule.GroupLength;
         var ordinal = _schedule.AndOrdinal;
-        var gates = _circuit.GateArray;
+        var gates = _circuit.Segment(_segment).GateArray;
         var freeB = _schedule.FreeB;
         ref Block w = ref MemoryMarshal.GetArrayDataReference(_labels);
         Block delta = _delta;
         int budget = _options.ChunkAndGates, written = 0, pos = _position;
         ref Vector128<byte> rk = ref MemoryMarshal.GetReference(TweakableHash.Permutation.RoundKeys);
-        ulong first = _options.FirstGateId;
-        while (pos < order.Length)
+        ulong first = _segmentFirstId;
+        while (true)
         {
+            if (pos == order.Length)
+            {
+                // The end of a segment: the next one continues the stream (a tiled circuit, issue 20).
+                if (_segment == _circuit.SegmentCount - 1) break;
+                NextSegment();
+                (order, groups, ordinal, freeB, pos) = (_schedule.Order, _schedule.GroupLength, _schedule.AndOrdinal, _schedule.FreeB, 0);
+                gates = _circuit.Segment(_segment).GateArray;
+                first = _segmentFirstId;
+                continue;
+            }
             int len = groups[pos];
             if (len == 0)
             {

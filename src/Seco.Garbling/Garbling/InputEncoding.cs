@@ -10,37 +10,86 @@ namespace Seco.Garbling.Garbling;
 /// (<see cref="ZeroLabels"/>[k], <see cref="ZeroLabels"/>[k] ⊕ Δ), which is exactly a correlated OT with
 /// correlation Δ. Never send this object.
 /// </summary>
+/// <remarks>
+/// The 0-labels are not stored: they are the AES-CTR stream (<see cref="Prg"/>) of a secret seed drawn with Δ, each
+/// group at its own offset, derived whenever asked — as emp-tool draws its labels from a PRG. A party holds the
+/// encodings of every layer of a query from preparation to the online phase; stored, a ResNet-32 query's were 64 MB a
+/// layer, 1.9 GB at the garbler (issue 20). A group given its labels (<see cref="Garbler.AssignInputZeroLabels"/>,
+/// e.g. a correlated OT's outputs) keeps them.
+/// </remarks>
 public sealed class InputEncoding
 {
     private readonly Circuit _circuit;
-    private readonly Block[][] _zero;
+    private readonly Block _seed;
+    private readonly ulong[] _start;
+    private readonly Block[]?[] _assigned;
 
-    internal InputEncoding(Circuit circuit, Block delta, Block[][] zeroLabels)
+    internal InputEncoding(Circuit circuit, Block delta, Block seed)
     {
         _circuit = circuit;
         Delta = delta;
-        _zero = zeroLabels;
+        _seed = seed;
+        _start = new ulong[circuit.Inputs.Count];
+        _assigned = new Block[]?[circuit.Inputs.Count];
+        ulong at = 0;
+        for (int g = 0; g < _start.Length; g++)
+        {
+            _start[g] = at;
+            at += (ulong)circuit.Inputs[g].Width;
+        }
     }
 
     /// <summary>The free-XOR offset (point-and-permute bit set).</summary>
     public Block Delta { get; }
 
-    /// <summary>The 0-labels of input group <paramref name="group"/>, bit 0 first.</summary>
-    public ReadOnlySpan<Block> ZeroLabels(int group) => _zero[CheckGroup(group)];
+    /// <summary>The number of wires (labels) of input group <paramref name="group"/>.</summary>
+    public int Width(int group) => _circuit.Inputs[CheckGroup(group)].Width;
 
-    internal Block[] ZeroLabelsArray(int group) => _zero[CheckGroup(group)];
+    /// <summary>The 0-labels of input group <paramref name="group"/>, bit 0 first (a fresh copy).</summary>
+    public ReadOnlySpan<Block> ZeroLabels(int group)
+    {
+        var labels = new Block[Width(group)];
+        CopyZeroLabels(group, 0, labels);
+        return labels;
+    }
 
     /// <summary>The 0-labels of the input group named <paramref name="name"/>.</summary>
     public ReadOnlySpan<Block> ZeroLabels(string name) => ZeroLabels(IndexOf(name));
 
+    /// <summary>The 0-labels of bits <paramref name="offset"/>.. of group <paramref name="group"/>, into
+    /// <paramref name="destination"/> (a garbler loads one segment's slice at a time).</summary>
+    internal void CopyZeroLabels(int group, int offset, Span<Block> destination)
+    {
+        int width = Width(group);
+        if (offset < 0 || destination.Length > width - offset)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"bits {offset}..{offset + destination.Length - 1} of input '{_circuit.Inputs[group].Name}', which has {width}");
+        if (_assigned[group] is { } assigned)
+        {
+            assigned.AsSpan(offset, destination.Length).CopyTo(destination);
+            return;
+        }
+        var stream = new Prg(_seed);
+        stream.Seek(_start[group] + (ulong)offset);
+        stream.Fill(destination);
+    }
+
+    /// <summary>Fixes the 0-labels of group <paramref name="group"/> (see <see cref="Garbler.AssignInputZeroLabels"/>).</summary>
+    internal void Assign(int group, ReadOnlySpan<Block> zeroLabels)
+    {
+        if (zeroLabels.Length != Width(group))
+            throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {Width(group)} wires, {zeroLabels.Length} labels given", nameof(zeroLabels));
+        _assigned[group] = zeroLabels.ToArray();
+    }
+
     /// <summary>The labels that encode <paramref name="bits"/> on input group <paramref name="group"/>.</summary>
     public Block[] Encode(int group, ReadOnlySpan<bool> bits)
     {
-        var zero = _zero[CheckGroup(group)];
-        if (bits.Length != zero.Length)
-            throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {zero.Length} bits, {bits.Length} were given", nameof(bits));
-        var labels = new Block[zero.Length];
-        for (int b = 0; b < labels.Length; b++) labels[b] = zero[b] ^ Block.Select(bits[b], Delta);
+        int width = Width(group);
+        if (bits.Length != width)
+            throw new ArgumentException($"input '{_circuit.Inputs[group].Name}' has {width} bits, {bits.Length} were given", nameof(bits));
+        var labels = new Block[width];
+        CopyZeroLabels(group, 0, labels);
+        for (int b = 0; b < labels.Length; b++) labels[b] ^= Block.Select(bits[b], Delta);
         return labels;
     }
 
@@ -59,7 +108,7 @@ public sealed class InputEncoding
 
     private int CheckGroup(int group)
     {
-        if ((uint)group >= (uint)_zero.Length) throw new ArgumentOutOfRangeException(nameof(group), $"input group {group} does not exist (the circuit has {_zero.Length})");
+        if ((uint)group >= (uint)_assigned.Length) throw new ArgumentOutOfRangeException(nameof(group), $"input group {group} does not exist (the circuit has {_assigned.Length})");
         return group;
     }
 }

@@ -20,15 +20,29 @@ public static class ReluLayers
 
     /// <summary>F_A layer (paper Alg. 11): groups u, neg_r_next (user), a, neg_d (A).</summary>
     public static Circuit Gateway(int shift, int neurons) =>
-        Cache.GetOrAdd((0, shift, neurons), k => Prepared(CircuitBatch.Replicate(SecoReluCircuits.Gateway(k.Shift), k.Neurons)));
+        Cache.GetOrAdd((0, shift, neurons), k => k.Neurons <= CircuitBatch.Interleave
+            ? Prepared(CircuitBatch.Replicate(SecoReluCircuits.Gateway(k.Shift), k.Neurons))
+            : Tiled(k.Neurons, n => Gateway(k.Shift, n)));
 
     /// <summary>
     /// A remote tier's layer (paper Alg. 9 with k + 1 share owners, docs/hierarchy.md): groups E1, neg_r1 (A), then
     /// E{j+2}, neg_r{j+2} for the tier's server j — E2/neg_r2 the garbler (B), E3/neg_r3 the evaluator (C), E4.. the providers.
     /// </summary>
     public static Circuit Remote(int shift, int neurons, int servers = 2) =>
-        Cache.GetOrAdd((servers, shift, neurons), k => Prepared(CircuitBatch.Replicate(
-            SecoReluCircuits.RemoteTier(k.Shift, [.. Enumerable.Range(0, k.Servers + 1).Select(j => ((char)('A' + j)).ToString())]), k.Neurons)));
+        Cache.GetOrAdd((servers, shift, neurons), k => k.Neurons <= CircuitBatch.Interleave
+            ? Prepared(CircuitBatch.Replicate(SecoReluCircuits.RemoteTier(k.Shift, [.. Enumerable.Range(0, k.Servers + 1).Select(j => ((char)('A' + j)).ToString())]), k.Neurons))
+            : Tiled(k.Neurons, n => Remote(k.Shift, n, k.Servers)));
+
+    /// <summary>
+    /// A layer of more than <see cref="CircuitBatch.Interleave"/> neurons as tiles of that many (and a tail): gate for
+    /// gate the replicated circuit, but held as one tile's circuit, shared by every layer of the same kind (issue 20: a
+    /// 16,384-neuron layer written out was 1.4 GB with its schedules, per party).
+    /// </summary>
+    private static Circuit Tiled(int neurons, Func<int, Circuit> layer)
+    {
+        int tiles = neurons / CircuitBatch.Interleave, rest = neurons % CircuitBatch.Interleave;
+        return Circuit.Repeat(layer(CircuitBatch.Interleave), tiles, rest == 0 ? null : layer(rest));
+    }
 
     /// <summary>With the garbling and evaluation schedules computed too: the roles build their circuits at setup (issue 19).</summary>
     private static Circuit Prepared(Circuit circuit)
@@ -128,7 +142,7 @@ public static class ReluLayers
     {
         var list = groups as IReadOnlyCollection<(Garbler Garbler, string Group)> ?? [.. groups];
         int count = 0;
-        foreach ((Garbler g, string name) in list) count += g.InputEncoding.ZeroLabels(name).Length;
+        foreach ((Garbler g, string name) in list) count += g.Circuit.Input(name).Width;
         var pairs = new LabelPairBuffer(count);
         int at = 0;
         foreach ((Garbler g, string name) in list)
