@@ -14,8 +14,10 @@ namespace Seco.Actors.Transport;
 /// </summary>
 public static class Frame
 {
-    /// <summary>Largest frame any transport accepts (256 MiB, docs/actors.md), checked before decoding.</summary>
-    public const int DefaultMaxBytes = 256 << 20;
+    /// <summary>Largest frame any transport accepts (512 MiB, docs/actors.md), checked before decoding: the cluster's
+    /// body limit too, so a run that fits the simulator fits the cluster. ResNet-32's largest message is its collective
+    /// Galois keys at setup, 359 MB for 137 keys (issue 20).</summary>
+    public const int DefaultMaxBytes = 512 << 20;
 
     public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session) =>
         Encode(registry, toPath, fromPath, requestId, inReplyTo, message, session, out _);

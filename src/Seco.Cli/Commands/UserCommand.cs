@@ -70,13 +70,15 @@ public static class UserCommand
             ["deployment"] = launch.Model.Header.DeploymentId,
             ["split"] = launch.Model.Header.Split,
             ["crypto"] = launch.Model.Header.CryptoPreset,
+            // The user is its own process: this is the user's own peak (issue 20), with the reference check's model.
+            ["process_peak_resident_bytes"] = Scenarios.Running.ProcessMemory.PeakResidentBytes(),
         };
         File.WriteAllText(folder.File("report.json"), ClusterTables.Json(header, rows, session, [session.Costs]));
         if (session.SessionFailure is { } failure)
             ctx.Error.WriteLine($"error: the session ended early: {Scenarios.Printable.Escape(failure)}");
         con.MarkupLine($"{rows.Count(r => r.Logits is not null)}/{rows.Length} queries finished" +
                        (launch.ReferenceModel is null ? "" : $", {rows.Count(r => r.Status == RunOutcomes.BitExact)} bit-exact") +
-                       $"; wall time {started.Elapsed.TotalSeconds:0.0} s. Wrote [bold]{FittedTable.Cell(folder.Path + Path.DirectorySeparatorChar)}[/]report.json.");
+                       $"; wall time {started.Elapsed.TotalSeconds:0.0} s; peak memory {Units.Bytes(Scenarios.Running.ProcessMemory.PeakResidentBytes())} resident (this process: the user's own). Wrote [bold]{FittedTable.Cell(folder.Path + Path.DirectorySeparatorChar)}[/]report.json.");
         return ClusterTables.ExitCode(rows);
     }
 

@@ -91,27 +91,31 @@ public sealed class EvaluatorRole : LabelReceiverRole
             case ProviderLabels m:
                 {
                     Expect(from, message, [Party.Gateway, .. Providers]);
-                    // A provides two groups per ReLU block (E¹ and its next-mask share), a provider server one (its next-mask share).
-                    int expected = (from.IsGateway ? 2 : 1) * ReluBlocks.Count();
-                    if (m.Labels.Length != expected)
-                        throw new ProtocolViolationException($"expected {expected} label groups from {from}, got {m.Labels.Length}");
                     Offline providerFor = State(from.IsGateway ? Existing(m.Query).Query : Ensure(m.Query).Query);
-                    int k = 0;
-                    foreach (int block in ReluBlocks)
+                    int[] blocks = [.. ReluBlocks];
+                    if (from.IsGateway)
                     {
-                        if (from.IsGateway)
-                        {
-                            Checked(m.Labels[2 * k], block, "E1", from, "E¹ labels");
-                            Checked(m.Labels[(2 * k) + 1], block, "neg_r1", from, "next-mask labels");
-                        }
-                        else
-                        {
-                            Checked(m.Labels[k], block, ReluLayers.MaskGroup(from.Index), from, "next-mask labels");
-                        }
-                        k++;
+                        // A provides two groups per ReLU block (E¹ and its next-mask share), one message per block in
+                        // block order as its OT batches complete (issue 20).
+                        List<byte[]> held = providerFor.ProviderLabels.TryGetValue(from, out var list) ? list : providerFor.ProviderLabels[from] = [];
+                        int next = held.Count / 2;
+                        if (m.Labels.Length != 2 || next >= blocks.Length)
+                            throw new ProtocolViolationException($"{m.Labels.Length} label groups from {from} for query {m.Query} " +
+                                                                 (next < blocks.Length ? $"where the two of block {blocks[next]} were expected" : "after every block's"));
+                        Checked(m.Labels[0], blocks[next], "E1", from, "E¹ labels");
+                        Checked(m.Labels[1], blocks[next], "neg_r1", from, "next-mask labels");
+                        held.AddRange(m.Labels);
                     }
-                    if (!providerFor.ProviderLabels.TryAdd(from, m.Labels))
-                        throw new ProtocolViolationException($"{from}'s labels for query {m.Query} arrived twice");
+                    else
+                    {
+                        // A provider server: its next-mask share's group for every ReLU block, at once.
+                        if (m.Labels.Length != blocks.Length)
+                            throw new ProtocolViolationException($"expected {blocks.Length} label groups from {from}, got {m.Labels.Length}");
+                        for (int k = 0; k < blocks.Length; k++)
+                            Checked(m.Labels[k], blocks[k], ReluLayers.MaskGroup(from.Index), from, "next-mask labels");
+                        if (!providerFor.ProviderLabels.TryAdd(from, [.. m.Labels]))
+                            throw new ProtocolViolationException($"{from}'s labels for query {m.Query} arrived twice");
+                    }
                     TryReady(m.Query, outbox);
                     break;
                 }
@@ -215,7 +219,10 @@ public sealed class EvaluatorRole : LabelReceiverRole
     private void TryReady(int query, Outbox outbox)
     {
         Offline state = State(query);
-        if (state.Announced || !state.CircuitsDone || state.MaskLabels is null || state.ProviderLabels.Count < 1 + Providers.Count()) return;
+        int blocks = ReluBlocks.Count();
+        bool labelsDone = state.ProviderLabels.GetValueOrDefault(Party.Gateway)?.Count == 2 * blocks
+                          && Providers.All(p => state.ProviderLabels.ContainsKey(p));
+        if (state.Announced || !state.CircuitsDone || state.MaskLabels is null || !(labelsDone || blocks == 0)) return;
         state.Announced = true;
         outbox.Send(Party.Gateway, new EvaluatorReady(query));
     }
@@ -237,7 +244,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
         int maskAt = ReluBlocks.TakeWhile(i => i < block).Sum(i => ReluLayers.Remote(P.Block(i).Shift, P.Block(i).Rows, Tier.Servers).Input(ReluLayers.MaskGroup(1)).Width);
         ReadOnlyMemory<Block> maskLabels = state.MaskLabels!.AsMemory(maskAt, maskWidth);
         GarbledLayer layer = _tables.Layer(query, block);
-        byte[][] gateway = state.ProviderLabels[Party.Gateway];
+        List<byte[]> gateway = state.ProviderLabels[Party.Gateway];
         ulong[] next = ReluLayers.Evaluate(circuit, b.Rows,
             [gateway[2 * k], gateway[(2 * k) + 1], .. layer.GarblerLabels, .. Providers.Select(p => state.ProviderLabels[p][k]), .. step.InputLabels.Values],
             [(ReluLayers.Group(circuit, ReluLayers.ShareGroup(1)), (ReadOnlyMemory<Block>)step.ShareLabels), (ReluLayers.Group(circuit, ReluLayers.MaskGroup(1)), maskLabels)],
@@ -269,8 +276,8 @@ public sealed class EvaluatorRole : LabelReceiverRole
         /// <summary>Every ReLU layer of the tier is stored (the evaluator pulled them one by one).</summary>
         public bool CircuitsDone { get; set; }
 
-        /// <summary>A's label groups (two per ReLU block) and each provider server's (one per ReLU block).</summary>
-        public Dictionary<Party, byte[][]> ProviderLabels { get; } = [];
+        /// <summary>A's label groups (two per ReLU block, arriving a block at a time) and each provider server's (one per ReLU block).</summary>
+        public Dictionary<Party, List<byte[]>> ProviderLabels { get; } = [];
 
         public Block[]? MaskLabels { get; set; }
 

@@ -267,19 +267,14 @@ public sealed partial class GatewayRole
         // Paper Alg. 16: A's inputs to each of the tier's circuits (E¹_i and −r¹_{i+1}) by OT from the tier's garbler —
         // one batch per ReLU block, in order, each once (issue 20: all of ResNet-32's at once are a 354 MB request).
         q.ProviderBlocks[tier.Tier] = new Queue<int>(tier.Blocks.Where(i => i < L));
-        q.ProviderGroups[tier.Tier] = [];
         RequestProviderLabels(q, tier, outbox);
     }
 
-    /// <summary>A's OT batch for the next ReLU block of the tier, or — with none left — its labels to the tier's evaluator.</summary>
+    /// <summary>A's OT batch for the next ReLU block of the tier, if any is left.</summary>
     private void RequestProviderLabels(QueryState q, TierShape tier, Outbox outbox)
     {
         if (!q.ProviderBlocks[tier.Tier].TryPeek(out int i))
-        {
-            outbox.Send(Party.Server(tier.Tier, 1), new ProviderLabels(q.Query, [.. q.ProviderGroups[tier.Tier]]));
-            q.ProviderGroups.Remove(tier.Tier);
             return;
-        }
         BlockShape b = _p.Block(i);
         int width = ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, tier.Servers), b.Rows);
         bool[] choices = [.. ReluLayers.Bits(q.E1[i], width), .. ReluLayers.Bits(ZpVector.Negate(q.R1[i + 1]), width)];
@@ -300,13 +295,17 @@ public sealed partial class GatewayRole
         q.ProviderBlocks[t].Dequeue();
         BlockShape b = _p.Block(i);
         var circuit = ReluLayers.Remote(b.Shift, b.Rows, tier.Servers);
+        // The block's two groups go on to the tier's evaluator at once, one message per block in block order (issue 20:
+        // all of ResNet-32's together were a 398 MB message, held at A until the last block's batch).
         int at = 0;
-        foreach (string name in new[] { "E1", "neg_r1" })
+        var groups = new byte[2][];
+        foreach ((string name, int g) in new[] { ("E1", 0), ("neg_r1", 1) })
         {
             int width = circuit.Input(name).Width;
-            q.ProviderGroups[t].Add(new InputLabels(ReluLayers.Group(circuit, name), labels.AsSpan(at, width).ToArray()).ToBytes());
+            groups[g] = new InputLabels(ReluLayers.Group(circuit, name), labels.AsSpan(at, width).ToArray()).ToBytes();
             at += width;
         }
+        outbox.Send(Party.Server(t, 1), new ProviderLabels(q.Query, groups));
         RequestProviderLabels(q, tier, outbox);
     }
 
@@ -440,9 +439,6 @@ public sealed partial class GatewayRole
 
         /// <summary>Per tier, the ReLU blocks whose labels A still has to fetch from the garbler, the next first.</summary>
         public Dictionary<int, Queue<int>> ProviderBlocks { get; } = [];
-
-        /// <summary>Per tier, A's label groups fetched so far (E¹ and −r¹ per block), for the evaluator.</summary>
-        public Dictionary<int, List<byte[]>> ProviderGroups { get; } = [];
 
         public bool UserSideDone { get; set; }
 
