@@ -37,7 +37,8 @@ public class OtServedOnceTests
         var failure = Assert.Single(loop.Failures);
         Assert.Equal(sender, failure.At);
         Assert.IsType<ProtocolViolationException>(failure.Error);
-        int block = purpose is OtPurpose.EvaluatorShare or OtPurpose.ProviderLabels ? Split + 1 : 0; // A's labels come per block (issue 20)
+        // A's labels and the servers' mask labels come a block per batch (issue 20); only the user's labels are one batch 0.
+        int block = purpose is OtPurpose.UserLabels ? 0 : Split + 1;
         Assert.Equal($"a second OT request for query 1, purpose {purpose}, block {block}: each batch is served once (both labels of a wire reveal Δ)", failure.Error.Message);
 
         // Query 1 failed at the user — with the detail when A refused the user's copy, without it (it names the

@@ -43,6 +43,7 @@ public static class UserLauncher
 
         var format = new FixedPointFormat(header.FractionalBits);
         FixedPointModel? reference = null;
+        Shape? modelInput = null;
         if (config.ReferenceModelFile is { } modelPath)
         {
             NeuralModel model = DeploymentFiles.At(config.Source, "reference_model", () =>
@@ -53,6 +54,7 @@ public static class UserLauncher
                 return loaded;
             });
             reference = new FixedPointModel(model, format);
+            modelInput = model.Input;
         }
 
         int n = file.View.InputSize;
@@ -61,11 +63,17 @@ public static class UserLauncher
         if (images is not null)
         {
             ImageSet set = DeploymentFiles.At(config.Source, "images", () => IdxFile.Load(images, null));
-            if (set.PixelsPerImage != n)
-                throw DeploymentFiles.Error(config.Source, "images", $"images are {set.Rows}×{set.Columns} but the model's input has {n} values");
+            // The input's shape: the reference model's, else F_A's first block's, else (no block on A) the padded RGB
+            // form when the size says so — the scenario loader's transform (ImageSet.InputFor), so ResNet-32's users
+            // feed the same Fashion-MNIST images as its scenarios (issue 20).
+            Shape shape = modelInput
+                ?? (file.View.GatewayBlocks.Count > 0 ? file.View.GatewayBlocks[0].Input
+                    : n == 3 * (set.Rows + 4) * (set.Columns + 4) ? new Shape(3, set.Rows + 4, set.Columns + 4) : Shape.Vector(n));
+            if (shape.Size != n || !set.Fits(shape))
+                throw DeploymentFiles.Error(config.Source, "images", $"images are {set.Rows}×{set.Columns} but the model's input has {n} values ({shape})");
             if (count > set.Count)
                 throw DeploymentFiles.Error(config.Source, "queries", $"{count} queries need {count} images; {Path.GetFileName(images)} holds {set.Count}");
-            for (int i = 0; i < count; i++) inputs.Add(($"image #{i}", set.Input(i), set.HasLabels ? set.Label(i) : null));
+            for (int i = 0; i < count; i++) inputs.Add(($"image #{i}", set.InputFor(i, shape), set.HasLabels ? set.Label(i) : null));
         }
         else
         {

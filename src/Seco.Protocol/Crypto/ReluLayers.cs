@@ -58,21 +58,6 @@ public static class ReluLayers
     /// <summary>The next-mask group of server <paramref name="index"/> of a tier in <see cref="Remote"/> (A's is neg_r1).</summary>
     public static string MaskGroup(int index) => $"neg_r{index + 2}";
 
-    /// <summary>
-    /// A tier server's OT choices for its next-mask inputs: the bits of −r^j_{i+1} for every ReLU block i of the tier's
-    /// segment, concatenated in block order (the boundary block's mask is the next tier's input mask share).
-    /// </summary>
-    public static bool[] NextMaskChoices(Model.SecoParameters p, Model.TierShape tier, IReadOnlyDictionary<int, ulong[]> masks)
-    {
-        var choices = new List<bool>();
-        foreach (int i in tier.Blocks.Where(i => i < p.BlockCount))
-        {
-            Model.BlockShape b = p.Block(i);
-            choices.AddRange(Bits(ZpVector.Negate(masks[i + 1]), Width(Remote(b.Shift, b.Rows, tier.Servers), b.Rows)));
-        }
-        return [.. choices];
-    }
-
     public static int Group(Circuit circuit, string name)
     {
         for (int g = 0; g < circuit.Inputs.Count; g++)

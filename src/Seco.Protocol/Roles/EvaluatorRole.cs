@@ -57,6 +57,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
         if (pending)
             CancelPendingOt(); // the garbler skips the burned OT indices
         _offline.Remove(query);
+        ForgetMaskFetch(query);
         _tables.Forget(query);
         foreach (var key in _online.Keys.Where(k => k.Query == query).ToList()) _online.Remove(key);
     }
@@ -122,10 +123,11 @@ public sealed class EvaluatorRole : LabelReceiverRole
             case OtResponse { Purpose: OtPurpose.EvaluatorMasks } m:
                 {
                     Expect(from, message, Garbler);
-                    Offline state = State(Existing(m.Query).Query);
+                    RemoteQuery q = Existing(m.Query);
+                    Offline state = State(q.Query);
                     if (state.MaskChoices == 0 || state.MaskLabels is not null)
                         throw new ProtocolViolationException($"an OT response for the evaluator's mask labels of query {m.Query} that it did not request (or a second one)");
-                    state.MaskLabels = ReceiveLabels(m.Payload, state.MaskChoices);
+                    state.MaskLabels = ReceiveMaskLabels(q, m, outbox); // one block per batch: null until the last
                     TryReady(m.Query, outbox);
                     break;
                 }

@@ -122,10 +122,13 @@ public sealed class GarblerRole : RemoteServerRole
                     Expect(from, message, [.. TierPeers]);
                     if (!_garblers.TryGetValue(Ensure(m.Query).Query, out var garblers))
                         throw new ProtocolViolationException($"an OT request for {from}'s mask labels of query {m.Query} that has no circuits");
+                    // One batch per ReLU block (issue 20), each served once (the ledger): the peer's −r^j labels of that block.
+                    if (!garblers.TryGetValue(m.Block, out Garbler? garbler))
+                        throw new ProtocolViolationException($"an OT request for {from}'s mask labels of block {m.Block}, which this garbler does not garble");
                     _served[from].Claim(m);
-                    using var pairs = ReluLayers.LabelPairs(garblers.OrderBy(g => g.Key).Select(g => (g.Value, ReluLayers.MaskGroup(from.Index))).ToArray());
+                    using var pairs = ReluLayers.LabelPairs([(garbler, ReluLayers.MaskGroup(from.Index))]);
                     byte[] reply = _otWith[from].SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
-                    outbox.Send(from, new OtResponse(m.Query, OtPurpose.EvaluatorMasks, 0, reply));
+                    outbox.Send(from, new OtResponse(m.Query, OtPurpose.EvaluatorMasks, m.Block, reply));
                     outbox.Lend(PooledPayloads.GiveBack(reply));
                     break;
                 }

@@ -14,6 +14,7 @@ namespace Seco.Protocol.Roles;
 public abstract class LabelReceiverRole : RemoteServerRole
 {
     private readonly IknpReceiver _otWithGarbler = new();
+    private readonly Dictionary<int, MaskFetch> _masks = [];
     private bool _otReady;
 
     protected LabelReceiverRole(SecoParameters parameters, RemoteShare share, Party self)
@@ -49,14 +50,60 @@ public abstract class LabelReceiverRole : RemoteServerRole
     /// <summary>The duty's messages other than the OT base setup.</summary>
     protected abstract void HandleInputs(Party from, SecoMessage message, Outbox outbox);
 
-    /// <summary>Asks the garbler for the labels of this server's −r^j_{i+1} over the tier's ReLU blocks; 0 (and nothing sent) when there are none.</summary>
+    /// <summary>
+    /// Starts fetching the labels of this server's −r^j_{i+1} over the tier's ReLU blocks from the garbler, one OT batch
+    /// per block in order (issue 20: all of ResNet-32's at once were a 199 MB request, a 199 MB reply and twice that in
+    /// the extension's working arrays at both ends); returns how many labels in all — 0, and nothing sent, when the
+    /// tier has no ReLU block. <see cref="ReceiveMaskLabels"/> takes each reply.
+    /// </summary>
     protected int RequestMaskLabels(RemoteQuery q, Outbox outbox)
     {
-        bool[] choices = ReluLayers.NextMaskChoices(P, Tier, q.R);
-        if (choices.Length > 0)
-            outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorMasks, 0, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
-        return choices.Length;
+        var blocks = new Queue<int>(Tier.Blocks.Where(i => i < P.BlockCount));
+        int total = blocks.Sum(i => MaskChoices(q, i).Length);
+        if (total == 0) return 0;
+        _masks[q.Query] = new MaskFetch(blocks, new Block[total]);
+        SendMaskRequest(q, outbox);
+        return total;
     }
+
+    /// <summary>
+    /// Takes the garbler's reply for the block being fetched and asks for the next; returns every block's labels,
+    /// concatenated in block order, once the last is in (null before).
+    /// </summary>
+    protected Block[]? ReceiveMaskLabels(RemoteQuery q, OtResponse m, Outbox outbox)
+    {
+        if (!_masks.TryGetValue(q.Query, out MaskFetch? fetch) || !fetch.Blocks.TryPeek(out int block) || m.Block != block)
+            throw new ProtocolViolationException($"an OT response for {Self}'s mask labels of block {m.Block} of query {q.Query} that it did not request (or a second one)");
+        int count = MaskChoices(q, block).Length;
+        _otWithGarbler.ReceiveChosen(m.Payload, fetch.Labels.AsSpan(fetch.At, count));
+        fetch.At += count;
+        fetch.Blocks.Dequeue();
+        if (fetch.Blocks.Count > 0)
+        {
+            SendMaskRequest(q, outbox);
+            return null;
+        }
+        _masks.Remove(q.Query);
+        return fetch.Labels;
+    }
+
+    /// <summary>The OT batch for the next block of the query's mask fetch.</summary>
+    private void SendMaskRequest(RemoteQuery q, Outbox outbox)
+    {
+        int block = _masks[q.Query].Blocks.Peek();
+        bool[] choices = MaskChoices(q, block);
+        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorMasks, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
+    }
+
+    /// <summary>This server's OT choices for block <paramref name="block"/>'s next-mask input: the bits of −r^j_{i+1}.</summary>
+    private bool[] MaskChoices(RemoteQuery q, int block)
+    {
+        BlockShape b = P.Block(block);
+        return ReluLayers.Bits(ZpVector.Negate(q.R[block + 1]), ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers), b.Rows));
+    }
+
+    /// <summary>Drops a query's mask fetch (it ended or was aborted).</summary>
+    protected void ForgetMaskFetch(int query) => _masks.Remove(query);
 
     /// <summary>Asks the garbler for the labels of this server's share E^j of <paramref name="block"/>; returns how many.</summary>
     protected int RequestShareLabels(RemoteQuery q, int block, ulong[] share, Outbox outbox)
@@ -73,6 +120,16 @@ public abstract class LabelReceiverRole : RemoteServerRole
         var labels = new Block[count];
         _otWithGarbler.ReceiveChosen(payload, labels);
         return labels;
+    }
+
+    /// <summary>The blocks of a mask fetch still to come (the next first) and the labels so far.</summary>
+    private sealed class MaskFetch(Queue<int> blocks, Block[] labels)
+    {
+        public Queue<int> Blocks { get; } = blocks;
+
+        public Block[] Labels { get; } = labels;
+
+        public int At { get; set; }
     }
 
     /// <summary>Drops a pending OT batch so that the garbler's burned indices are skipped.</summary>

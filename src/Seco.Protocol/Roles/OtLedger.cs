@@ -14,13 +14,14 @@ internal sealed class OtLedger
 
     /// <summary>
     /// Records the request as served; throws if that batch was served before. An offline batch that covers every block
-    /// at once must be numbered 0: were the number free, a receiver could renumber its request and be served the same
-    /// wires again with other choice bits (found by issue 18's review). An online batch, and A's per-block batch of
-    /// its labels (issue 20), names its block, which the caller checks is one the garbler garbles.
+    /// at once (the user's labels from A) must be numbered 0: were the number free, a receiver could renumber its
+    /// request and be served the same wires again with other choice bits (found by issue 18's review). An online batch,
+    /// and the per-block offline batches of A's labels and the tier servers' mask labels (issue 20), name their block,
+    /// which the caller checks is one the garbler garbles.
     /// </summary>
     public void Claim(OtRequest request)
     {
-        if (request.Purpose is not (OtPurpose.EvaluatorShare or OtPurpose.ProviderLabels) && request.Block != 0)
+        if (request.Purpose is not (OtPurpose.EvaluatorShare or OtPurpose.ProviderLabels or OtPurpose.EvaluatorMasks) && request.Block != 0)
             throw new ProtocolViolationException(
                 $"an OT request for query {request.Query}, purpose {request.Purpose}, names block {request.Block}: that batch covers every block and is numbered 0");
         if (!_served.Add((request.Query, request.Purpose, request.Block)))

@@ -39,6 +39,7 @@ public sealed class ProviderRole : LabelReceiverRole
         if (_maskChoices.ContainsKey(query) || _shareChoices.Keys.Any(k => k.Query == query))
             CancelPendingOt(); // the garbler skips the burned OT indices
         _maskChoices.Remove(query);
+        ForgetMaskFetch(query);
         foreach (var key in _shareChoices.Keys.Where(k => k.Query == query).ToList()) _shareChoices.Remove(key);
     }
 
@@ -49,10 +50,14 @@ public sealed class ProviderRole : LabelReceiverRole
             case OtResponse { Purpose: OtPurpose.EvaluatorMasks } m:
                 {
                     Expect(from, message, Garbler);
-                    Existing(m.Query);
-                    if (!_maskChoices.Remove(m.Query, out int count))
+                    RemoteQuery q = Existing(m.Query);
+                    if (!_maskChoices.ContainsKey(m.Query))
                         throw new ProtocolViolationException($"an OT response for {Self}'s mask labels of query {m.Query} that it did not request (or a second one)");
-                    outbox.Send(Evaluator, new ProviderLabels(m.Query, Groups(ReceiveLabels(m.Payload, count))));
+                    if (ReceiveMaskLabels(q, m, outbox) is { } labels) // one block per batch: the whole set after the last
+                    {
+                        _maskChoices.Remove(m.Query);
+                        outbox.Send(Evaluator, new ProviderLabels(m.Query, Groups(labels)));
+                    }
                     break;
                 }
             case OtResponse { Purpose: OtPurpose.EvaluatorShare } m:
