@@ -16,7 +16,7 @@ public static class Frame
 {
     /// <summary>Largest frame any transport accepts (512 MiB, docs/actors.md), checked before decoding: the cluster's
     /// body limit too, so a run that fits the simulator fits the cluster. ResNet-32's largest message is its collective
-    /// Galois keys at setup, 359 MB for 137 keys (issue 20).</summary>
+    /// Galois keys at setup, 244 MB for 93 keys (issue 20).</summary>
     public const int DefaultMaxBytes = 512 << 20;
 
     public static byte[] Encode(MessageRegistry registry, string toPath, string? fromPath, long requestId, long inReplyTo, object message, SessionId session) =>

@@ -83,6 +83,11 @@ public static class ModelsCommand
             plans.Add(plan);
             string conv = plan.Conv is { } c ? $"{plan.ConvShape}: {Describe(c)}" : $"n/a: {plan.ConvUnavailable}";
             string pick = plan.Form == LinearForm.Conv ? "convolution" : "matrix";
+            if (plan.MatrixTooLarge)
+            {
+                pick += $" (the matrix's share would be over {LinearPlanner.MaxMatrixBytes >> 20} MiB)";
+            }
+
             if (block.Block.HasSkip)
             {
                 pick += " (+ shortcut)";

@@ -90,4 +90,22 @@ public class ConvFormTests
         Assert.Null(dense.Conv);
         Assert.Contains("starts with Flatten", dense.ConvUnavailable);
     }
+
+    [Fact]
+    public void A_matrix_whose_dense_share_would_pass_the_memory_cap_loses_to_the_convolution()
+    {
+        // ResNet-32's stage-3 blocks: the matrix form is faster by the cost model, but its 4096×4096 share (134 MB, and
+        // as much again for a shortcut) would be kept by every holder; the planner picks the convolution and says why.
+        var context = BfvContext.Create(BfvPresets.Seco8192());
+        FixedPointModel resnet = Load("models", "resnet32.onnx");
+        BlockPlan stage3 = LinearPlanner.Plan(resnet.Blocks[23], context); // block 24: 64×8×8 → 64×8×8
+        Assert.True(stage3.Matrix!.EstimatedMilliseconds < stage3.Conv!.EstimatedMilliseconds);
+        Assert.True(4096L * 4096 * sizeof(ulong) > LinearPlanner.MaxMatrixBytes);
+        Assert.Equal(LinearForm.Conv, stage3.Form);
+        Assert.True(stage3.MatrixTooLarge);
+        // Below the cap the cheaper form still wins: MiniONN's first block, and ResNet-32's last (100×64 after the pool).
+        Assert.False(LinearPlanner.Plan(resnet.Blocks[31], context).MatrixTooLarge);
+        Assert.Equal(LinearForm.Matrix, LinearPlanner.Plan(resnet.Blocks[31], context).Form);
+        Assert.All(resnet.Blocks.Take(31), b => Assert.Equal(LinearForm.Conv, LinearPlanner.Plan(b, context).Form));
+    }
 }

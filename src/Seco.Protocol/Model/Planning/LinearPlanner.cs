@@ -55,6 +55,9 @@ public sealed record BlockPlan(int Block, LinearForm Form, FormCost? Matrix, For
 
     /// <summary>The Galois elements the chosen form needs (main branch and shortcut): the block's rotation keys.</summary>
     public IReadOnlyList<uint> GaloisElements { get; init; } = [];
+
+    /// <summary>The matrix form was cheaper but its dense weights exceed <see cref="LinearPlanner.MaxMatrixBytes"/>.</summary>
+    public bool MatrixTooLarge { get; init; }
 }
 
 /// <summary>
@@ -68,6 +71,13 @@ public static class LinearPlanner
     public const double KeySwitchMilliseconds = 1.2;
     public const double ProductMilliseconds = 0.06;
     public const double EncodeMilliseconds = 0.2;
+
+    /// <summary>
+    /// The largest dense weight matrix (main branch and shortcut, 8 bytes an entry) the planner picks the matrix form
+    /// for when a convolution form exists: every holder keeps its share of it for the online plaintext product, and
+    /// ResNet-32's stage-3 blocks as 4096×4096 matrices were 134 MB each, 1.6 GB per server (issue 20).
+    /// </summary>
+    public const long MaxMatrixBytes = 64L << 20;
 
     public static BlockPlan Plan(FixedPointBlock block, BfvContext context)
     {
@@ -153,10 +163,13 @@ public static class LinearPlanner
             throw new ArgumentException($"block {block.Block.Index}: no HE form applies ({matrixUnavailable}; {convUnavailable})");
         }
 
-        LinearForm pick = conv is null || (matrix is not null && matrix.EstimatedMilliseconds <= conv.EstimatedMilliseconds) ? LinearForm.Matrix : LinearForm.Conv;
+        long matrixBytes = (long)rows * (columns + shortcutColumns) * sizeof(ulong);
+        bool matrixFits = matrix is not null && (conv is null || matrixBytes <= MaxMatrixBytes);
+        LinearForm pick = conv is null || (matrixFits && matrix!.EstimatedMilliseconds <= conv.EstimatedMilliseconds) ? LinearForm.Matrix : LinearForm.Conv;
         return new BlockPlan(block.Block.Index, pick, matrix, conv, form?.Shape, matrixUnavailable, convUnavailable)
         {
             GaloisElements = pick == LinearForm.Matrix ? matrixElements : convElements,
+            MatrixTooLarge = pick == LinearForm.Conv && matrix is not null && !matrixFits && matrix.EstimatedMilliseconds <= conv!.EstimatedMilliseconds,
         };
     }
 }
