@@ -29,13 +29,18 @@ public static class NodeCommand
 
     public static int Execute(CommandContext ctx, string path)
     {
-        NodeLaunch launch = NodeLauncher.Prepare(NodeConfigLoader.Load(path));
+        NodeConfig config = NodeConfigLoader.Load(path);
+        // Before the party file and keys are loaded: the heap limit bounds everything the node holds (issue 20).
+        if (config.MemoryLimit is { } limit) Scenarios.Running.ProcessMemory.LimitHeap(limit);
+        NodeLaunch launch = NodeLauncher.Prepare(config);
         foreach (string warning in launch.Warnings) ctx.Error.WriteLine(warning);
         NodeSettings s = launch.Settings;
         void Log(string line)
         {
             lock (ctx.Output) ctx.Output.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {line}");
         }
+        if (config.MemoryLimit is not null)
+            Log($"[{s.Self}] memory: managed heap limited to {Scenarios.Running.ProcessMemory.HeapLimitBytes() >> 20} MiB (memory_limit)");
         Log($"[{s.Self}] starting: {s.Self.Host}:{s.Self.Port}, deployment {launch.Model.DeploymentId} (model {launch.Model.ModelSha256[..12]}…, split {launch.Model.Split}); " +
             $"seeds {string.Join(", ", s.Servers.Select(x => $"{x.Name}@{x.Host}:{x.Port}"))}");
         NodeHost host = NodeHost.Start(s, launch.Deployment, Log);

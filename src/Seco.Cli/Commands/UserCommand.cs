@@ -37,6 +37,7 @@ public static class UserCommand
     {
         IAnsiConsole con = ctx.Console;
         UserConfig config = UserConfigLoader.Load(path);
+        if (config.MemoryLimit is { } limit) Scenarios.Running.ProcessMemory.LimitHeap(limit); // before the model and keys load
         UserLaunch launch = UserLauncher.Prepare(config, images, queryCount);
         foreach (string warning in launch.Warnings) ctx.Error.WriteLine(warning);
         RunFolder folder = RunFolder.Create(outRoot, $"user-{config.User}");

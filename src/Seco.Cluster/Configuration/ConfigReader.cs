@@ -94,6 +94,38 @@ internal sealed class ConfigReader(LoadContext context, Func<string, string?> en
         return duration;
     }
 
+    /// <summary>The smallest and largest <c>memory_limit</c> a node or user file may give.</summary>
+    public const long MinMemoryLimit = 256L << 20, MaxMemoryLimit = 1L << 40;
+
+    /// <summary>
+    /// The optional <c>memory_limit</c>: the process's managed-heap limit (<see cref="ConfigByteSize"/>, 256 MiB to 1 TiB),
+    /// or null when absent (the runtime's default: most of the machine's memory).
+    /// </summary>
+    public long? ReadMemoryLimit(MappingReader fields)
+    {
+        if (fields.Get("memory_limit") is not { } node || IsAbsent(node))
+            return null;
+        string path = fields.PathOf("memory_limit");
+        if (node is not SourceScalar { Kind: not ScalarKind.Null } scalar)
+        {
+            context.TypeError(node, path, ConfigByteSize.Expected);
+            return null;
+        }
+        if (ConfigByteSize.Parse(scalar.Value) is not { } bytes)
+        {
+            string hint = scalar.Kind is ScalarKind.Integer or ScalarKind.Float ? " (add a unit: MiB, GiB, MB or GB)" : "";
+            context.Error(node.Location, path, $"expected {ConfigByteSize.Expected}, got {scalar.Describe()}{hint}");
+            return null;
+        }
+        if (bytes < MinMemoryLimit || bytes > MaxMemoryLimit)
+        {
+            context.Error(node.Location, path,
+                $"out of range: got {SourceScalar.Shorten(scalar.Value)}, must be between {ConfigByteSize.Format(MinMemoryLimit)} and {ConfigByteSize.Format(MaxMemoryLimit)}");
+            return null;
+        }
+        return bytes;
+    }
+
     /// <summary>The file an optional key names; null when it is absent or null (<c>images: null</c>), or reported.</summary>
     public string? ReadOptionalFile(MappingReader fields, string key) =>
         fields.Get(key) is { } node && !IsAbsent(node) ? context.ReadExistingFile(node, fields.PathOf(key)) : null;

@@ -22,6 +22,9 @@ public sealed record NodeConfig(
     FailureSettings Failure,
     SourceMap Source)
 {
+    /// <summary>The process's managed-heap limit (<c>memory_limit</c>), or null for the runtime's default.</summary>
+    public long? MemoryLimit { get; init; }
+
     /// <summary>This process's entry of <see cref="Servers"/>.</summary>
     public ServerEntry Self => Servers.First(s => s.Name == Node);
 

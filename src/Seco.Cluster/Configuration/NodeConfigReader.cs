@@ -14,7 +14,7 @@ internal sealed partial class NodeConfigReader(ConfigReader reader)
         "a deployment has one gateway and a complete hierarchy of remote servers: tiers t1, t2, … in order, each with servers " +
         "s0 (its garbler), s1 (its evaluator), s2, … in order (garbler and evaluator name t1s0 and t1s1)";
 
-    private static readonly string[] Keys = ["node", "deployment", "servers", "tls", "model", "door", "failure"];
+    private static readonly string[] Keys = ["node", "deployment", "servers", "tls", "model", "door", "failure", "memory_limit"];
 
     /// <summary>The roles with a name (for the spelling hint); every other role is a position t{tier}s{index}.</summary>
     private static readonly string[] RoleNames = ["gateway", "garbler", "evaluator"];
@@ -60,6 +60,7 @@ internal sealed partial class NodeConfigReader(ConfigReader reader)
         TlsConfig? tls = fields.Require("tls") is { } t ? reader.ReadTls(t, "tls") : null;
         string? model = fields.Require("model") is { } m ? Context.ReadExistingFile(m, "model") : null;
         FailureSettings? failure = ReadFailure(fields.Get("failure"), "failure");
+        long? memoryLimit = reader.ReadMemoryLimit(fields);
 
         Draft? self = servers?.FirstOrDefault(e => e.Name == node);
         if (node is not null && servers is not null && self is null && allNamesRead)
@@ -70,7 +71,7 @@ internal sealed partial class NodeConfigReader(ConfigReader reader)
         List<ServerEntry> entries = servers?.Select(e => e.Entry).OfType<ServerEntry>().ToList() ?? [];
         if (Context.ErrorCount > 0 || node is null || deployment is null || tls is null || model is null || failure is null)
             return null;
-        return new NodeConfig(node, deployment, entries, tls, model, door, failure, Context.SourceMap());
+        return new NodeConfig(node, deployment, entries, tls, model, door, failure, Context.SourceMap()) { MemoryLimit = memoryLimit };
     }
 
     private (List<Draft>? Servers, bool AllNamesRead) ReadServers(SourceNode node, string path)

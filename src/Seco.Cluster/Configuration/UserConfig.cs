@@ -22,4 +22,8 @@ public sealed record UserConfig(
     string? ImagesFile,
     int Queries,
     TimeSpan QueryDeadline,
-    SourceMap Source);
+    SourceMap Source)
+{
+    /// <summary>The process's managed-heap limit (<c>memory_limit</c>), or null for the runtime's default.</summary>
+    public long? MemoryLimit { get; init; }
+}

@@ -10,7 +10,7 @@ internal sealed class UserConfigReader(ConfigReader reader)
 
     public static readonly TimeSpan DefaultQueryDeadline = FailureSettings.Default.QueryDeadline;
 
-    private static readonly string[] Keys = ["user", "door", "tls", "model", "reference_model", "images", "queries", "query_deadline"];
+    private static readonly string[] Keys = ["user", "door", "tls", "model", "reference_model", "images", "queries", "query_deadline", "memory_limit"];
 
     private LoadContext Context => reader.Context;
 
@@ -32,9 +32,10 @@ internal sealed class UserConfigReader(ConfigReader reader)
         TimeSpan? deadline = fields.Get("query_deadline") is { } qd
             ? reader.ReadDuration(qd, "query_deadline", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24))
             : DefaultQueryDeadline;
+        long? memoryLimit = reader.ReadMemoryLimit(fields);
         if (Context.ErrorCount > 0 || user is null || door is null || tls is null || model is null || queries is null || deadline is null)
             return null;
-        return new UserConfig(user, door, tls, model, reference, images, queries.Value, deadline.Value, Context.SourceMap());
+        return new UserConfig(user, door, tls, model, reference, images, queries.Value, deadline.Value, Context.SourceMap()) { MemoryLimit = memoryLimit };
     }
 
     private DoorAddress? ReadDoor(SourceNode node, string path)

@@ -187,7 +187,15 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         {
             Run(m.Phase, o => _role.Handle(from, m, o));
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException)
+        {
+            // The role's state may be half updated: the run fails as a whole, by name, rather than the actor restarting
+            // empty and the user waiting for the query deadline (issue 20: a ResNet-32 evaluator under a heap limit).
+            string reason = $"{_name(Self_)} ran out of memory handling {received.Kind} from {_name(from)} (its heap limit: {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 20} MiB)";
+            _log.Error("run {0}: {1}", _run, reason);
+            Fail(reason);
+        }
+        catch (Exception e)
         {
             string reason = $"{_name(Self_)} rejected {received.Kind} from {_name(from)}: {e.Message}";
             _log.Warning("run {0}: {1}", _run, reason);

@@ -14,8 +14,9 @@ namespace Seco.Protocol.Crypto;
 /// </summary>
 public sealed class GarbledTableStore : IDisposable
 {
-    /// <summary>The default memory for tables: 512 MiB (a ResNet-32 layer of 16,384 ReLUs has ≈ 180 MB).</summary>
-    public const long DefaultMemoryBudget = 512L << 20;
+    /// <summary>The default memory for tables: 256 MiB (a ResNet-32 layer of 16,384 ReLUs has ≈ 180 MB; the rest of a
+    /// query's 4.25 GB waits in the scratch file, which the OS pages). 512 MiB put ResNet-32's evaluator at 3.8 GiB.</summary>
+    public const long DefaultMemoryBudget = 256L << 20;
 
     private readonly Dictionary<(int Query, int Block), Stored> _layers = [];
     private FileStream? _file;

@@ -9,6 +9,21 @@ namespace Seco.Scenarios.Running;
 /// </summary>
 public static class ProcessMemory
 {
+    /// <summary>
+    /// Caps this process's managed heap at <paramref name="bytes"/> (the runtime's GCHeapHardLimit, set at run time
+    /// through <see cref="GC.RefreshMemoryLimit"/>): the collector works harder as the heap nears it, and an allocation
+    /// past it throws <see cref="OutOfMemoryException"/>. A node or user file's <c>memory_limit</c> (docs/cluster.md).
+    /// </summary>
+    public static void LimitHeap(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
+        AppContext.SetData("GCHeapHardLimit", (ulong)bytes);
+        GC.RefreshMemoryLimit();
+    }
+
+    /// <summary>The managed heap's limit as the collector sees it (the machine's memory when none is set).</summary>
+    public static long HeapLimitBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
     public static long PeakResidentBytes()
     {
         try

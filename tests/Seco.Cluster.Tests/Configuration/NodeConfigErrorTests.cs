@@ -240,6 +240,32 @@ public sealed class NodeConfigErrorTests : IDisposable
         Assert.Equal($"config/local/x.yaml:16:{entry.IndexOf(':') + 14}: {error}", ErrorsOf(Gateway + $"failure: {{ {entry} }}\n"));
     }
 
+    [Theory]
+    [InlineData("memory_limit: 4", "memory_limit: expected a size such as 512MiB, 3.5GiB or 4GB, got an integer (4) (add a unit: MiB, GiB, MB or GB)")]
+    [InlineData("memory_limit: 4 GiB", "memory_limit: expected a size such as 512MiB, 3.5GiB or 4GB, got a string '4 GiB'")]
+    [InlineData("memory_limit: 4gib", "memory_limit: expected a size such as 512MiB, 3.5GiB or 4GB, got a string '4gib'")]
+    [InlineData("memory_limit: 100MiB", "memory_limit: out of range: got 100MiB, must be between 256MiB and 1024GiB")]
+    [InlineData("memory_limit: 2TB", "memory_limit: out of range: got 2TB, must be between 256MiB and 1024GiB")]
+    [InlineData("memory_limit: [4GiB]", "memory_limit: expected a size such as 512MiB, 3.5GiB or 4GB, got a list")]
+    public void A_bad_memory_limit_is_refused_at_its_value(string entry, string error)
+    {
+        Assert.Equal($"config/local/x.yaml:16:15: {error}", ErrorsOf(Gateway + entry + "\n"));
+    }
+
+    [Theory]
+    [InlineData("3.5GiB", 3584L << 20)]
+    [InlineData("512MiB", 512L << 20)]
+    [InlineData("4GB", 4_000_000_000L)]
+    [InlineData("300MB", 300_000_000L)]
+    [InlineData("1TiB", 1L << 40)]
+    public void A_memory_limit_takes_binary_and_decimal_units(string value, long bytes)
+    {
+        _folder.Write(X, Gateway + $"memory_limit: {value}\n");
+        Assert.Equal(bytes, _folder.LoadNode(X).MemoryLimit);
+        _folder.Write(X, Gateway);
+        Assert.Null(_folder.LoadNode(X).MemoryLimit); // absent: the runtime's default
+    }
+
     [Fact]
     public void Durations_take_each_unit()
     {

@@ -38,6 +38,15 @@ public sealed class UserConfigErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_memory_limit_caps_the_users_heap_and_a_bare_number_is_refused()
+    {
+        _folder.Write("config/local/x.yaml", User + "memory_limit: 1.5GiB\n");
+        Assert.Equal(1536L << 20, _folder.LoadUser("config/local/x.yaml").MemoryLimit);
+        Assert.Contains("memory_limit: expected a size such as 512MiB, 3.5GiB or 4GB, got an integer (2) (add a unit: MiB, GiB, MB or GB)",
+            _folder.UserErrorsOf(User + "memory_limit: 2\n"));
+    }
+
+    [Fact]
     public void Every_error_is_reported_at_once_with_its_position_and_field()
     {
         string text = Change("user: alice", "user: 9lives")
@@ -81,7 +90,7 @@ public sealed class UserConfigErrorTests : IDisposable
     {
         Assert.Equal(
             """
-            config/local/x.yaml:8:1: servers: unknown key (expected one of: user, door, tls, model, reference_model, images, queries, query_deadline)
+            config/local/x.yaml:8:1: servers: unknown key (expected one of: user, door, tls, model, reference_model, images, queries, query_deadline, memory_limit)
             """, _folder.UserErrorsOf(User + "servers: {}\n"));
     }
 }

@@ -96,8 +96,8 @@ public abstract class HeForm
     /// </summary>
     public sealed class CacheBudget(long bytes)
     {
-        /// <summary>The default per party: 512 MiB of cached kernels.</summary>
-        public const long DefaultBytes = 512L << 20;
+        /// <summary>The default per party: 256 MiB of cached kernels (issue 20: a party's peak under 4 GB for ResNet-32).</summary>
+        public const long DefaultBytes = 256L << 20;
 
         private long _left = bytes;
 
