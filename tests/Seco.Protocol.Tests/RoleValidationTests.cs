@@ -278,7 +278,7 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
     {
         AssertViolation(session.Evaluator, Party.Gateway, new OtBase([]), "OtBase must come from tier 1 garbler, not gateway");
         AssertViolation(session.Evaluator, Party.Gateway, new GarbledCircuits(0, []), "GarbledCircuits must come from tier 1 garbler, not gateway");
-        AssertViolation(session.Evaluator, Party.Garbler, new ProviderLabels(0, []), "ProviderLabels must come from gateway, not tier 1 garbler");
+        AssertViolation(session.Evaluator, Party.Garbler, new ProviderLabels(0, 0, []), "ProviderLabels must come from gateway, not tier 1 garbler");
         AssertViolation(session.Evaluator, Party.Gateway, new GarblerInput(0, 2, []), "GarblerInput must come from tier 1 garbler, not gateway");
         AssertViolation(session.Evaluator, Party.Gateway, new OtResponse(0, OtPurpose.EvaluatorShare, 2, []), "OtResponse must come from tier 1 garbler, not gateway");
         AssertViolation(session.Evaluator, Party.Garbler, new OtResponse(4, OtPurpose.EvaluatorShare, 2, []), "no online step for block 2 of query 4");

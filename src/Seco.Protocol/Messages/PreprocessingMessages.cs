@@ -107,10 +107,12 @@ public sealed record GarbledCircuits(int Query, GarbledLayer[] Layers) : QueryMe
 }
 
 /// <summary>
-/// A → a tier's evaluator: A's input labels (E¹ and its next-mask share, two groups per ReLU block) obtained from the
-/// tier's garbler by OT; or a provider server → the evaluator: its next-mask labels (one group per ReLU block).
+/// A → a tier's evaluator: A's input labels of one ReLU block, <see cref="Block"/> (E¹ and its next-mask share, two
+/// groups), obtained from the tier's garbler by OT — one message per block in block order (issue 20); or a provider
+/// server → the evaluator: its next-mask labels (one group per ReLU block), all at once as block 0. The block is checked
+/// against the one the evaluator expects: two blocks of one shape would otherwise be taken for each other.
 /// </summary>
-public sealed record ProviderLabels(int Query, byte[][] Labels) : QueryMessage(Query)
+public sealed record ProviderLabels(int Query, int Block, byte[][] Labels) : QueryMessage(Query)
 {
     public override ProtocolPhase Phase => ProtocolPhase.ServerPreprocessing;
 }

@@ -100,8 +100,8 @@ public sealed class EvaluatorRole : LabelReceiverRole
                         // block order as its OT batches complete (issue 20).
                         List<byte[]> held = providerFor.ProviderLabels.TryGetValue(from, out var list) ? list : providerFor.ProviderLabels[from] = [];
                         int next = held.Count / 2;
-                        if (m.Labels.Length != 2 || next >= blocks.Length)
-                            throw new ProtocolViolationException($"{m.Labels.Length} label groups from {from} for query {m.Query} " +
+                        if (m.Labels.Length != 2 || next >= blocks.Length || m.Block != blocks[next])
+                            throw new ProtocolViolationException($"{m.Labels.Length} label groups of block {m.Block} from {from} for query {m.Query} " +
                                                                  (next < blocks.Length ? $"where the two of block {blocks[next]} were expected" : "after every block's"));
                         Checked(m.Labels[0], blocks[next], "E1", from, "E¹ labels");
                         Checked(m.Labels[1], blocks[next], "neg_r1", from, "next-mask labels");
@@ -109,7 +109,9 @@ public sealed class EvaluatorRole : LabelReceiverRole
                     }
                     else
                     {
-                        // A provider server: its next-mask share's group for every ReLU block, at once.
+                        // A provider server: its next-mask share's group for every ReLU block, at once (block 0).
+                        if (m.Block != 0)
+                            throw new ProtocolViolationException($"{from}'s labels for query {m.Query} name block {m.Block}; a provider's cover every block and are numbered 0");
                         if (m.Labels.Length != blocks.Length)
                             throw new ProtocolViolationException($"expected {blocks.Length} label groups from {from}, got {m.Labels.Length}");
                         for (int k = 0; k < blocks.Length; k++)

@@ -305,7 +305,7 @@ public sealed partial class GatewayRole
             groups[g] = new InputLabels(ReluLayers.Group(circuit, name), labels.AsSpan(at, width).ToArray()).ToBytes();
             at += width;
         }
-        outbox.Send(Party.Server(t, 1), new ProviderLabels(q.Query, groups));
+        outbox.Send(Party.Server(t, 1), new ProviderLabels(q.Query, i, groups));
         RequestProviderLabels(q, tier, outbox);
     }
 

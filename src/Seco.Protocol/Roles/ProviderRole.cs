@@ -28,7 +28,7 @@ public sealed class ProviderRole : LabelReceiverRole
     {
         int count = RequestMaskLabels(q, outbox);
         if (count == 0)
-            outbox.Send(Evaluator, new ProviderLabels(q.Query, []));
+            outbox.Send(Evaluator, new ProviderLabels(q.Query, 0, []));
         else
             _maskChoices[q.Query] = count;
     }
@@ -56,7 +56,7 @@ public sealed class ProviderRole : LabelReceiverRole
                     if (ReceiveMaskLabels(q, m, outbox) is { } labels) // one block per batch: the whole set after the last
                     {
                         _maskChoices.Remove(m.Query);
-                        outbox.Send(Evaluator, new ProviderLabels(m.Query, Groups(labels)));
+                        outbox.Send(Evaluator, new ProviderLabels(m.Query, 0, Groups(labels)));
                     }
                     break;
                 }

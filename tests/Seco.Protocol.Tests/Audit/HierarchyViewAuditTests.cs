@@ -245,7 +245,7 @@ public class WideTierViewAuditTests(WideTierViewAuditTests.Runs runs, ITestOutpu
         Random.Shared.NextBytes(blob);
         for (int k = 0; k < 4; k++)
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(blob.AsSpan(1001 + (8 * k)), share[640 + k]);
-        var planted = run.ReceivedBy(provider).Append((peer, (SecoMessage)new ProviderLabels(0, [blob])));
+        var planted = run.ReceivedBy(provider).Append((peer, (SecoMessage)new ProviderLabels(0, 0, [blob])));
         List<string> findings = auditor.AuditPayloads(provider, tables: false, weights: true, received: planted);
         foreach (string f in findings.Take(4)) Output.WriteLine(f);
         Assert.Contains(findings, f => f.Contains("bytes [1001..1032] encode T1.3's share of F_2[640..643]", StringComparison.Ordinal));

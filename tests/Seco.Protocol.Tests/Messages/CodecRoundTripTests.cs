@@ -80,8 +80,8 @@ public class CodecRoundTripTests
         new CircuitRequest(6, Wire.MaxBlock),
         new GarbledCircuits(6, [Layer(1), Layer(Wire.MaxBlock)]),
         new GarbledCircuits(6, [new GarbledLayer(3, [], [], [])]),
-        new ProviderLabels(8, Blobs(16, 32, 48, 64)),
-        new ProviderLabels(8, []),
+        new ProviderLabels(8, 3, Blobs(16, 32, 48, 64)),
+        new ProviderLabels(8, 0, []),
         new EvaluatorReady(9),
         new QueryReady(10),
         .. Enum.GetValues<OtPurpose>().SelectMany(purpose => new SecoMessage[]
@@ -561,7 +561,7 @@ public class CodecRoundTripTests
         };
         AssertRejected(Raw("seco.mask-shares", 3, (ref MessagePackWriter w) => { w.WriteInt32(0); manyBlobs(ref w); }), $"ciphertexts: {n} entries exceed the limit of {Wire.MaxBlobs}");
         AssertRejected(Raw("seco.decryption-shares", 3, (ref MessagePackWriter w) => { w.WriteInt32(0); manyBlobs(ref w); }), $"shares: {n} entries exceed the limit");
-        AssertRejected(Raw("seco.provider-labels", 3, (ref MessagePackWriter w) => { w.WriteInt32(0); manyBlobs(ref w); }), $"labels: {n} entries exceed the limit");
+        AssertRejected(Raw("seco.provider-labels", 4, (ref MessagePackWriter w) => { w.WriteInt32(0); w.WriteInt32(1); manyBlobs(ref w); }), $"labels: {n} entries exceed the limit");
         AssertRejected(Raw("seco.server-key-shares", 4, (ref MessagePackWriter w) => { w.WriteBinary([1]); manyBlobs(ref w); w.WriteBinary([]); }), $"rotation key shares: {n} entries exceed the limit");
         AssertRejected(Raw("seco.user-prep", 4, (ref MessagePackWriter w) => { w.WriteInt32(0); w.WriteArrayHeader(0); manyBlobs(ref w); }), $"transition mask: {n} entries exceed the limit");
         // Nested: a garbled layer's chunks.

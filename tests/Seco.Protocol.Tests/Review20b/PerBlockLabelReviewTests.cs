@@ -89,11 +89,10 @@ public class PerBlockLabelReviewTests
 
     /// <summary>A's two per-block messages swapped (block 2's before block 1's): refused by the group/width check where
     /// the blocks differ; never a silent wrong prediction.</summary>
-    [Fact(Skip = "finding 1: ProviderLabels carries no block number and the evaluator checks only group index and width; " +
-                 "mlp's two tier-1 ReLU blocks have the same shape, so block 2's labels are taken as block 1's and vice versa, " +
-                 "C evaluates with labels under the wrong Δ and sends garbage on (here a masked activation ≥ p that the next " +
-                 "party's codec rejects; a value < p would be a silently wrong prediction). Fix: name the block in ProviderLabels " +
-                 "(codec change) and check it against the next expected block.")]
+    /// <remarks>Finding 1 of the review: ProviderLabels carried no block number, and mlp's two tier-1 ReLU blocks have
+    /// the same shape, so block 2's labels were taken for block 1's and C evaluated under the wrong Δ. The message now
+    /// names its block and the evaluator checks it against the next it expects.</remarks>
+    [Fact]
     public void Swapped_per_block_ProviderLabels_are_never_accepted_silently()
     {
         Party evaluator = Party.Server(1, 1);
@@ -122,6 +121,8 @@ public class PerBlockLabelReviewTests
         Assert.DoesNotContain(0, h.Predicted);
         Assert.Contains(1, h.Predicted);
         h.AssertPredictionsBitExact();
+        var failure = Assert.Single(h.Loop.Failures, f => f.At == evaluator && f.Message is ProviderLabels);
+        Assert.Contains($"where the two of block {h.ReluBlocks(1).First()} were expected", failure.Error.Message);
     }
 
     /// <summary>A's labels for a block arriving after the evaluator already holds every block's (after ready): refused.</summary>
