@@ -85,6 +85,22 @@ public sealed partial class Circuit
     /// <summary>The AND gates before segment <paramref name="k"/> (its gate-id offset for the hash tweaks).</summary>
     internal long SegmentAndOffset(int k) => _tiling?.Offset(k, t => t.Statistics.AndCount) ?? 0;
 
+    /// <summary>
+    /// Copies segment <paramref name="k"/>'s output wires from <paramref name="wires"/> (that segment's wire values, e.g.
+    /// labels) to their places in <paramref name="outputs"/>, the circuit's outputs in group order.
+    /// </summary>
+    internal void GatherSegmentOutputs<T>(int k, ReadOnlySpan<T> wires, Span<T> outputs)
+    {
+        Circuit segment = Segment(k);
+        int start = 0;
+        for (int o = 0; o < segment.Outputs.Count; o++)
+        {
+            int at = start + SegmentOutputOffset(k, o);
+            foreach (int w in segment.Outputs[o].Wires) outputs[at++] = wires[w];
+            start += Outputs[o].Width;
+        }
+    }
+
     /// <summary>The most wires any segment has: the wire-label array a garbler or evaluator needs.</summary>
     internal int SegmentWireCount => _tiling is null ? WireCount : Math.Max(_tiling.Tile.WireCount, _tiling.Tail?.WireCount ?? 0);
 

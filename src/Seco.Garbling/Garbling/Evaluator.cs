@@ -194,16 +194,8 @@ public sealed class Evaluator
     /// <summary>Keeps the current segment's output labels at their places in the circuit's output groups.</summary>
     private void StoreOutputs()
     {
-        Circuit segment = _circuit.Segment(_segment);
         _outputLabels ??= new Block[_circuit.OutputWidth];
-        var labels = _labels.AsSpan(0, segment.WireCount);
-        int start = 0;
-        for (int o = 0; o < segment.Outputs.Count; o++)
-        {
-            int at = start + _circuit.SegmentOutputOffset(_segment, o);
-            foreach (int w in segment.Outputs[o].Wires) _outputLabels[at++] = labels[w];
-            start += _circuit.Outputs[o].Width;
-        }
+        _circuit.GatherSegmentOutputs<Block>(_segment, _labels.AsSpan(0, _circuit.Segment(_segment).WireCount), _outputLabels);
     }
 
     private void RequireInputs()

@@ -105,18 +105,8 @@ public sealed class Garbler
     }
 
     /// <summary>Keeps the current segment's output 0-labels at their places in the circuit's output groups.</summary>
-    private void StoreOutputs()
-    {
-        Circuit segment = _circuit.Segment(_segment);
-        var labels = _labels.AsSpan(0, segment.WireCount);
-        int start = 0;
-        for (int o = 0; o < segment.Outputs.Count; o++)
-        {
-            int at = start + _circuit.SegmentOutputOffset(_segment, o);
-            foreach (int w in segment.Outputs[o].Wires) _outputZeroLabels![at++] = labels[w];
-            start += _circuit.Outputs[o].Width;
-        }
-    }
+    private void StoreOutputs() =>
+        _circuit.GatherSegmentOutputs<Block>(_segment, _labels.AsSpan(0, _circuit.Segment(_segment).WireCount), _outputZeroLabels);
 
     /// <summary>At the end of a segment: keeps its outputs and moves to the next; false after the last.</summary>
     private bool NextSegment()
