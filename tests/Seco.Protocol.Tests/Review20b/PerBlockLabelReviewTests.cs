@@ -80,8 +80,11 @@ public class PerBlockLabelReviewTests
     public void A_replayed_per_block_ProviderLabels_message_fails_the_query_by_name()
     {
         Party evaluator = Party.Server(1, 1);
+        // Each block's message once more — not the copies again: the loopback injects after every delivery, injected
+        // ones included, and copying the copies never ends.
+        var copied = new HashSet<int>();
         var h = new Hierarchy("mlp.onnx", 0, Tiers, queries: 2,
-            inject: (from, to, m) => from == Party.Gateway && to == evaluator && m is ProviderLabels { Query: 0 } ? [(from, to, m)] : []);
+            inject: (from, to, m) => from == Party.Gateway && to == evaluator && m is ProviderLabels { Query: 0 } p && copied.Add(p.Block) ? [(from, to, m)] : []);
         h.Run();
         AssertQuery0FailedAndQuery1Exact(h);
         Assert.Contains(h.Loop.Failures, f => f.At == evaluator && f.Message is ProviderLabels);
