@@ -58,6 +58,23 @@ public class ProviderLabelsPerBlockTests
         Assert.All(forwarded, m => Assert.Equal(2, m.Labels.Length));
     }
 
+    [Theory]
+    [InlineData(2)] // the MLP's tier holds block 3 only: no ReLU block, no labels
+    [InlineData(1)]
+    public void The_evaluator_is_ready_only_after_its_own_decryption_share_even_without_a_ReLU_block(int split)
+    {
+        // A flaky sweep point found it: with no ReLU block the evaluator announced itself ready at once, A could go
+        // online first, and the masked activation reached C "before its preparation finished".
+        FixedPointModel model = EndToEndTests.Model("mlp.onnx");
+        ProtocolLoopback loop = EndToEndTests.Loopback(ModelSplit.Create(model, split, EndToEndTests.Context.Value), EndToEndTests.Inputs(model, 2));
+        loop.Run();
+        Assert.Equal(2, loop.Events.OfType<PredictionReady>().Count());
+        var fromC = loop.Delivered.Where(d => d.From == Party.Evaluator).Select(d => d.Message).ToList();
+        foreach (int q in new[] { 0, 1 })
+            Assert.True(fromC.FindIndex(m => m is DecryptionShares { Query: var x } && x == q) < fromC.FindIndex(m => m is EvaluatorReady { Query: var y } && y == q),
+                $"query {q}: C said it was ready before it sent its decryption share");
+    }
+
     [Fact]
     public void A_mask_label_request_naming_a_block_the_garbler_does_not_garble_fails_the_query()
     {

@@ -98,6 +98,15 @@ public sealed class EvaluatorRole : LabelReceiverRole
                     {
                         // A provides two groups per ReLU block (E¹ and its next-mask share), one message per block in
                         // block order as its OT batches complete (issue 20).
+                        // Without a ReLU block in the segment, one empty message (block 0) after A decrypted (issue 20's review).
+                        if (blocks.Length == 0)
+                        {
+                            if (m.Labels.Length != 0 || m.Block != 0 || !providerFor.ProviderLabels.TryAdd(from, []))
+                                throw new ProtocolViolationException($"{m.Labels.Length} label groups of block {m.Block} from {from} for query {m.Query}; " +
+                                                                     "this tier has no ReLU block, so A sends one empty message");
+                            TryReady(m.Query, outbox);
+                            break;
+                        }
                         List<byte[]> held = providerFor.ProviderLabels.TryGetValue(from, out var list) ? list : providerFor.ProviderLabels[from] = [];
                         int next = held.Count / 2;
                         if (m.Labels.Length != 2 || next >= blocks.Length || m.Block != blocks[next])
@@ -226,7 +235,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
         int blocks = ReluBlocks.Count();
         bool labelsDone = state.ProviderLabels.GetValueOrDefault(Party.Gateway)?.Count == 2 * blocks
                           && Providers.All(p => state.ProviderLabels.ContainsKey(p));
-        if (state.Announced || !state.CircuitsDone || state.MaskLabels is null || !(labelsDone || blocks == 0)) return;
+        if (state.Announced || !state.CircuitsDone || state.MaskLabels is null || !labelsDone) return;
         state.Announced = true;
         outbox.Send(Party.Gateway, new EvaluatorReady(query));
     }

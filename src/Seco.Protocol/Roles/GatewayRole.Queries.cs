@@ -267,6 +267,10 @@ public sealed partial class GatewayRole
         // Paper Alg. 16: A's inputs to each of the tier's circuits (E¹_i and −r¹_{i+1}) by OT from the tier's garbler —
         // one batch per ReLU block, in order, each once (issue 20: all of ResNet-32's at once are a 354 MB request).
         q.ProviderBlocks[tier.Tier] = new Queue<int>(tier.Blocks.Where(i => i < L));
+        // A tier without a ReLU block still hears from A once A has decrypted: the evaluator announces itself ready only
+        // after A's labels, so never before its own preparation (its decryption share) is done.
+        if (q.ProviderBlocks[tier.Tier].Count == 0)
+            outbox.Send(Party.Server(tier.Tier, 1), new ProviderLabels(q.Query, 0, []));
         RequestProviderLabels(q, tier, outbox);
     }
 

@@ -21,7 +21,9 @@ public static class PointMeasurement
         bool? bitExact = run.Queries.Any(q => q.Completed) ? run.AllBitExact : null;
         if (status == PointStatus.Interrupted)
             return new SweepRow(point, status, bitExact, new Dictionary<string, double>());
-        return new SweepRow(point, status, bitExact, Of(point.Scenario, run, wallSeconds));
+        // A point that did not finish says why in its row (results.csv's error column): the first failure the run had.
+        string? why = status == PointStatus.NotFinished && run.Report.Failures.Count > 0 ? $"{run.Report.Failures[0].Party} failed in {run.Report.Failures[0].Phase} ({run.Report.Failures[0].Kind}): {run.Report.Failures[0].Error}" : null;
+        return new SweepRow(point, status, bitExact, Of(point.Scenario, run, wallSeconds), why);
     }
 
     public static IReadOnlyDictionary<string, double> Of(Scenario scenario, SecureRunResult run, double wallSeconds)
