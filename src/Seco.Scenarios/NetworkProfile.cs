@@ -25,9 +25,16 @@ public sealed record NetworkProfile
     /// <summary>wan: 40 ms one-way latency, 100 Mbit/s.</summary>
     public static NetworkProfile Wan { get; } = new("wan", new LinkCharacteristics(40, 100));
 
+    /// <summary>
+    /// paper-wan: 20 ms one-way latency, 200 Mbit/s — our stated assumption for the SECO paper's testbed ("WLAN",
+    /// four instances in Australia or North America; it gives no figures): instances of one cloud provider within a
+    /// continent (docs/paper-reproduction.md).
+    /// </summary>
+    public static NetworkProfile PaperWan { get; } = new("paper-wan", new LinkCharacteristics(20, 200));
+
     public static NetworkProfile Default => Lan;
 
-    public static IReadOnlyList<NetworkProfile> All { get; } = [Lan, Wan];
+    public static IReadOnlyList<NetworkProfile> All { get; } = [Lan, Wan, PaperWan];
 
     /// <summary>The preset called <paramref name="name"/> (exact, lower-case), if any.</summary>
     public static NetworkProfile? Find(string name) => All.FirstOrDefault(p => p.Name == name);

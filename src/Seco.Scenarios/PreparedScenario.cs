@@ -57,6 +57,9 @@ public sealed class PreparedScenario
             throw new ScenarioValidationException([src.ErrorAt("model", e.Message)]);
         }
         var errors = new List<ScenarioError>();
+        // DELPHI is SECO at l = L: every block on the gateway, no remote tier (paper §VIII-C-1-a).
+        if (scenario.Protocol == InferenceProtocol.Delphi)
+            scenario = scenario with { Split = model.MaxSplit };
         if (scenario.Split > model.MaxSplit)
             errors.Add(src.ErrorAt("split", $"split {scenario.Split} is past the model's last block; '{model.Name}' has {model.Blocks.Count} blocks, so split must be 0..{model.MaxSplit}"));
         IReadOnlyList<Query> queries = [];

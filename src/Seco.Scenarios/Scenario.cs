@@ -145,9 +145,14 @@ public sealed record Scenario
     /// <summary>
     /// How many layer blocks (a run of linear layers and the ReLU after it) the gateway evaluates
     /// in plaintext; 0 = everything remote. Not yet checked against the model's block count.
-    /// Always 0 for echo (which has no model to split).
+    /// Always 0 for echo (which has no model to split). With <see cref="InferenceProtocol.Delphi"/> the file gives
+    /// none: preparing the scenario sets it to the model's block count (every block on the gateway); a sweep's DELPHI
+    /// point carries the split it stands beside until then.
     /// </summary>
-    public int Split { get; }
+    public int Split { get; init; }
+
+    /// <summary><c>protocol</c>: SECO (the default) or a baseline (<see cref="InferenceProtocol"/>).</summary>
+    public InferenceProtocol Protocol { get; init; }
 
     public Hierarchy Hierarchy { get; }
 

@@ -43,7 +43,7 @@ public sealed class FieldErrorTests : IDisposable
     public void Unknown_top_level_key_lists_the_known_keys()
     {
         Assert.Equal(
-            "scenarios/x.yaml:8:1: colour: unknown key (expected one of: version, name, description, workload, model, split, hierarchy, network, parties, failures, queries, crypto, seed)",
+            "scenarios/x.yaml:8:1: colour: unknown key (expected one of: version, name, description, workload, protocol, model, split, hierarchy, network, parties, failures, queries, crypto, seed)",
             _folder.Error(Yaml.Minimal + "\ncolour: blue"));
     }
 
@@ -150,7 +150,7 @@ public sealed class FieldErrorTests : IDisposable
 
     [Theory]
     [InlineData("lann", "unknown profile 'lann' (did you mean 'lan'?)")]
-    [InlineData("satellite", "unknown profile 'satellite' (known profiles: lan, wan)")]
+    [InlineData("satellite", "unknown profile 'satellite' (known profiles: lan, wan, paper-wan)")]
     public void Unknown_network_profile(string name, string message)
     {
         Assert.Equal($"scenarios/x.yaml:9:12: network.profile: {message}",

@@ -43,7 +43,8 @@ public sealed class LinkResolutionTests : IDisposable
     [Fact]
     public void Presets_are_listed_and_found_by_name()
     {
-        Assert.Equal(["lan", "wan"], NetworkProfile.All.Select(p => p.Name));
+        Assert.Equal(["lan", "wan", "paper-wan"], NetworkProfile.All.Select(p => p.Name));
+        Assert.Equal(new LinkCharacteristics(20, 200), NetworkProfile.Find("paper-wan")!.Link);
         Assert.Same(NetworkProfile.Wan, NetworkProfile.Find("wan"));
         Assert.Null(NetworkProfile.Find("WAN"));
         Assert.Equal(["seco-8192", "test-4096"], CryptoPreset.All.Select(p => p.Name));

@@ -187,7 +187,7 @@ public sealed class LoadTests : IDisposable
         // Whole scenarios start with "version:"; the others are fragments shown on top of the minimal one.
         string[] whole = [.. blocks.Where(b => b.StartsWith("version:", StringComparison.Ordinal))];
         string[] fragments = [.. blocks.Where(b => !b.StartsWith("version:", StringComparison.Ordinal))];
-        Assert.Equal(3, whole.Length);
+        Assert.Equal(4, whole.Length);
         Assert.Equal(3, fragments.Length);
 
         Scenario annotated = ScenarioLoader.Load(whole[0], "docs/scenarios.md", _folder.Scenarios);
@@ -200,6 +200,9 @@ public sealed class LoadTests : IDisposable
         Assert.IsType<RandomInput>(minimal.Queries.Input);
         Scenario echo = ScenarioLoader.Load(whole[2], "docs/scenarios.md", _folder.Scenarios);
         Assert.Equal(new EchoWorkload(65536, 16384, 2), echo.Workload);
+        Assert.Equal(InferenceProtocol.Seco, annotated.Protocol);
+        Scenario delphi = ScenarioLoader.Load(whole[3], "docs/scenarios.md", _folder.Scenarios);
+        Assert.Equal(InferenceProtocol.Delphi, delphi.Protocol);
 
         Scenario parties = ScenarioLoader.Load(whole[1] + fragments[0], "docs/scenarios.md", _folder.Scenarios);
         Assert.Equal(3, parties.Parties.Count);

@@ -28,7 +28,7 @@ internal static class ClusterRunCommand
         Hierarchy h = s.Hierarchy;
         IReadOnlyDictionary<Party, string> names = LoopbackCluster.ServerNames(h);
         string tiers = h.Tiers.Count == 1 ? $"one tier of {h.Tiers[0].Servers.Count}" : $"{h.Tiers.Count} tiers of {string.Join("-", h.Tiers.Select(t => t.Servers.Count))}";
-        con.MarkupLine($"[bold]{FittedTable.Cell(s.Name)}[/]: SECO on [bold]{FittedTable.Cell(prepared.Model.Name)}[/], split l = {s.Split}, " +
+        con.MarkupLine($"[bold]{FittedTable.Cell(s.Name)}[/]: {InferenceProtocols.Title(s.Protocol)} on [bold]{FittedTable.Cell(prepared.Model.Name)}[/], split l = {s.Split}, " +
                        $"{Units.Count(prepared.Queries.Count, "query", "queries")}; runtime [bold]cluster[/]: gateway {FittedTable.Cell(h.Gateway)} and {tiers} " +
                        $"({FittedTable.Cell(string.Join(", ", names.Where(n => n.Key.IsServer).OrderBy(n => n.Key).Select(n => n.Value)))}) as {names.Count} Akka ActorSystems " +
                        "on 127.0.0.1 with mutual TLS (a throw-away development CA), the user through the gateway's door. The scenario's network profile does not apply: this is loopback.");
@@ -64,6 +64,7 @@ internal static class ClusterRunCommand
         var header = new JsonObject
         {
             ["scenario"] = s.Name,
+            ["protocol"] = InferenceProtocols.Name(s.Protocol),
             ["model"] = prepared.Model.Name,
             ["blocks"] = prepared.FixedModel.Blocks.Count,
             ["split"] = s.Split,

@@ -26,9 +26,12 @@ public static class SecureRunCommand
         NoiseBudget noise = admitted.Budget!;
         Scenario s = prepared.Scenario;
         int blocks = prepared.FixedModel.Blocks.Count;
-        con.MarkupLine($"[bold]{FittedTable.Cell(s.Name)}[/]: SECO on [bold]{FittedTable.Cell(prepared.Model.Name)}[/] ({Units.Count(blocks, "block", "blocks")}), split l = {s.Split} " +
-                       $"({Units.Count(s.Split, "block", "blocks")} on gateway {FittedTable.Cell(s.Hierarchy.Gateway)}, {blocks - s.Split} shared by " +
-                       $"{FittedTable.Cell(string.Join(" and ", s.Hierarchy.Tiers[0].Servers))}), {Units.Count(prepared.Queries.Count, "query", "queries")}, " +
+        string placement = s.Protocol == InferenceProtocol.Delphi
+            ? $"every block on gateway {FittedTable.Cell(s.Hierarchy.Gateway)}, the remote servers idle"
+            : $"split l = {s.Split} ({Units.Count(s.Split, "block", "blocks")} on gateway {FittedTable.Cell(s.Hierarchy.Gateway)}, {blocks - s.Split} shared by " +
+              $"{FittedTable.Cell(string.Join(" and ", s.Hierarchy.Tiers[0].Servers))})";
+        con.MarkupLine($"[bold]{FittedTable.Cell(s.Name)}[/]: {InferenceProtocols.Title(s.Protocol)} on [bold]{FittedTable.Cell(prepared.Model.Name)}[/] ({Units.Count(blocks, "block", "blocks")}), {placement}, " +
+                       $"{Units.Count(prepared.Queries.Count, "query", "queries")}, " +
                        $"network {FittedTable.Cell(s.Network.Profile.Name)}, crypto {FittedTable.Cell(s.Crypto.Name)}");
         string keySet = s.Split < blocks
             ? $"One key set serves {Units.Count(noise.Queries, "query", "queries")} (the smudged decryptions are sized for that many, docs/noise.md)" +

@@ -29,6 +29,7 @@ internal static class SecureRunJson
         var root = new JsonObject
         {
             ["scenario"] = s.Name,
+            ["protocol"] = InferenceProtocols.Name(s.Protocol),
             ["model"] = prepared.Model.Name,
             ["blocks"] = prepared.FixedModel.Blocks.Count,
             ["split"] = s.Split,

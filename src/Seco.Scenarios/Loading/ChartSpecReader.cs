@@ -12,6 +12,8 @@ internal static class ChartSpecReader
 
     private static readonly string[] Scales = ["auto", "linear", "log"];
 
+    private static readonly string[] Styles = ["auto", "bars"];
+
     /// <param name="axes">The grid's axes, or null if the grid could not be read (then axis names are only checked to be axes).</param>
     public static IReadOnlyList<SweepChartSpec>? Read(LoadContext context, SourceNode node, string path, IReadOnlyList<SweepAxis>? axes)
     {
@@ -34,7 +36,7 @@ internal static class ChartSpecReader
         if (context.ExpectMapping(node, path) is not { } mapping)
             return null;
         int before = context.ErrorCount;
-        var fields = new MappingReader(context, mapping, path, "x", "y", "by", "scale", "title");
+        var fields = new MappingReader(context, mapping, path, "x", "y", "by", "scale", "style", "title");
         AxisKind? x = fields.Require("x") is { } xNode ? ReadAxis(context, xNode, fields.PathOf("x"), axes) : null;
         var y = fields.Require("y") is { } yNode ? ReadList(context, yNode, fields.PathOf("y"), ReadMeasure) : null;
         List<AxisKind>? by = null;
@@ -60,10 +62,18 @@ internal static class ChartSpecReader
             else
                 context.Error(scaleNode.Location, fields.PathOf("scale"), $"unknown scale '{SourceScalar.Shorten(s)}'" + Spelling.Hint(s, Scales));
         }
+        ChartStyle style = ChartStyle.Auto;
+        if (fields.Get("style") is { } styleNode && context.ReadString(styleNode, fields.PathOf("style")) is { } st)
+        {
+            if (Array.IndexOf(Styles, st) is var k and >= 0)
+                style = (ChartStyle)k;
+            else
+                context.Error(styleNode.Location, fields.PathOf("style"), $"unknown style '{SourceScalar.Shorten(st)}'" + Spelling.Hint(st, Styles));
+        }
         string? title = fields.Get("title") is { } t ? context.ReadText(t, fields.PathOf("title"), MaxTitleLength, "", "printable text on one line") : null;
         if (context.ErrorCount > before || x is null || y is null)
             return null;
-        return new SweepChartSpec(x.Value, y, by, scale, title, path);
+        return new SweepChartSpec(x.Value, y, by, scale, title, path) { Style = style };
     }
 
     /// <summary>One item or a non-empty list of them; items are recorded at <c>path[i]</c>.</summary>

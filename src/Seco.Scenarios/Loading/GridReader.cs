@@ -110,6 +110,8 @@ internal static class GridReader
                 return profiles is null ? null : new NetworkValue([.. profiles], PerTier: true, path);
             case AxisKind.Network:
                 return Profile(context, node, path) is { } profile ? new NetworkValue([profile], PerTier: false, path) : null;
+            case AxisKind.Protocol:
+                return ProtocolOf(context, node, path);
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }
@@ -134,6 +136,16 @@ internal static class GridReader
             if (read(list.Items[i], itemPath) is { } value) result.Add(value);
         }
         return context.ErrorCount > before ? null : result;
+    }
+
+    private static ProtocolValue? ProtocolOf(LoadContext context, SourceNode node, string path)
+    {
+        if (context.ReadString(node, path) is not { } name)
+            return null;
+        if (InferenceProtocols.Parse(name) is { } protocol)
+            return new ProtocolValue(protocol, path);
+        context.Error(node.Location, path, $"unknown protocol '{SourceScalar.Shorten(name)}'" + Spelling.Hint(name, InferenceProtocols.Names, "known protocols"));
+        return null;
     }
 
     private static NetworkProfile? Profile(LoadContext context, SourceNode node, string path)

@@ -7,7 +7,7 @@ internal static class ScenarioReader
     public const int SupportedVersion = 1;
 
     private static readonly string[] TopLevelKeys =
-        ["version", "name", "description", "workload", "model", "split", "hierarchy", "network", "parties", "failures", "queries", "crypto", "seed"];
+        ["version", "name", "description", "workload", "protocol", "model", "split", "hierarchy", "network", "parties", "failures", "queries", "crypto", "seed"];
 
     /// <summary>
     /// A name becomes an output folder's name and a report's title; a description is printed by
@@ -17,7 +17,7 @@ internal static class ScenarioReader
     public const int MaxNameLength = 100, MaxDescriptionLength = 4096;
 
     /// <summary>Top-level keys that only the inference workload uses.</summary>
-    private static readonly string[] InferenceOnlyKeys = ["model", "split", "crypto"];
+    private static readonly string[] InferenceOnlyKeys = ["protocol", "model", "split", "crypto"];
 
     public static Scenario? Read(LoadContext context, SourceNode root)
     {
@@ -49,12 +49,23 @@ internal static class ScenarioReader
         CryptoPreset? crypto = CryptoPreset.Default;
         int? queryBudget = null;
         FormPolicy forms = FormPolicy.Matrix;
+        InferenceProtocol protocol = InferenceProtocol.Seco;
         if (workload is null or InferenceWorkload)
         {
             bool required = workload is not null;
+            if (fields.Get("protocol") is { } p && ReadProtocol(context, p, "protocol") is { } chosen)
+                protocol = chosen;
             SourceNode? m = required ? fields.Require("model") : fields.Get("model");
             model = m is null ? null : ModelReader.Read(context, m, "model");
-            SourceNode? s = required ? fields.Require("split") : fields.Get("split");
+            // DELPHI runs every block on the gateway: the split is the model's block count, known once it is read.
+            SourceNode? s;
+            if (protocol == InferenceProtocol.Delphi)
+            {
+                fields.Reject("split", "not used by protocol delphi: DELPHI runs every block on the gateway (l = L); remove it");
+                s = null;
+            }
+            else
+                s = required ? fields.Require("split") : fields.Get("split");
             split = s is null ? 0 : context.ReadInt(s, "split", 0);
             (crypto, queryBudget, forms) = ReadCrypto(context, fields.Get("crypto"), "crypto");
         }
@@ -76,7 +87,7 @@ internal static class ScenarioReader
             || hierarchy is null || network is null || settings is null || failures is null || queries is null || crypto is null)
             return null;
         return new Scenario(name, description, model, split.Value, hierarchy, network, queries, crypto, seed, context.SourceMap(),
-            workload, settings, failures, queryBudget) { Forms = forms };
+            workload, settings, failures, queryBudget) { Forms = forms, Protocol = protocol };
     }
 
     private static bool UnsupportedVersion(LoadContext context, SourceMapping mapping)
@@ -90,6 +101,17 @@ internal static class ScenarioReader
             }
         }
         return false;
+    }
+
+    private static InferenceProtocol? ReadProtocol(LoadContext context, SourceNode node, string path)
+    {
+        if (context.ReadString(node, path) is not { } name)
+            return null;
+        if (InferenceProtocols.Parse(name) is { } protocol)
+            return protocol;
+        context.Error(node.Location, path,
+            $"unknown protocol '{SourceScalar.Shorten(name)}'" + Spelling.Hint(name, InferenceProtocols.Names, "known protocols"));
+        return null;
     }
 
     /// <summary>The preset, the optional query budget per key set and the blocks' forms on ciphertexts.</summary>

@@ -31,8 +31,9 @@ public static class RunAdmission
             int keep = ScenarioLimits.Default.MaxErrors;
             throw new ScenarioValidationException([.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column).Take(keep)], Math.Max(0, errors.Count - keep));
         }
-        NoiseBudget budget = SecureRun.Budget(scenario, prepared.FixedModel, SecureRun.ContextFor(scenario));
-        return new AdmittedRun(scenario, prepared, budget);
+        // The prepared scenario: a DELPHI scenario's split is now the model's block count.
+        NoiseBudget budget = SecureRun.Budget(prepared.Scenario, prepared.FixedModel, SecureRun.ContextFor(scenario));
+        return new AdmittedRun(prepared.Scenario, prepared, budget);
     }
 
     private static T? Collect<T>(List<ScenarioError> errors, Func<T> check) where T : class

@@ -20,6 +20,9 @@ public enum AxisKind
 
     /// <summary><c>queries</c>: how many queries (inputs as in the base scenario).</summary>
     Queries,
+
+    /// <summary><c>protocol</c>: SECO or a baseline (<see cref="InferenceProtocol"/>).</summary>
+    Protocol,
 }
 
 /// <summary>The key of each axis in the sweep file, which is also its column in results.csv.</summary>
@@ -33,6 +36,7 @@ public static class AxisNames
         AxisKind.ServersPerTier => "servers_per_tier",
         AxisKind.Network => "network",
         AxisKind.Queries => "queries",
+        AxisKind.Protocol => "protocol",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -36,3 +36,6 @@ public sealed record WidthsValue(ImmutableArray<int> Widths, string FieldPath)
 /// </summary>
 public sealed record NetworkValue(ImmutableArray<NetworkProfile> Profiles, bool PerTier, string FieldPath)
     : AxisValue(string.Join(",", Profiles.Select(p => p.Name)), FieldPath);
+
+/// <summary><c>protocol</c>: SECO or a baseline, labelled by its name in scenario files (seco, delphi).</summary>
+public sealed record ProtocolValue(InferenceProtocol Protocol, string FieldPath) : AxisValue(InferenceProtocols.Name(Protocol), FieldPath);

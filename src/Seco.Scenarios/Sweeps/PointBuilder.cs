@@ -94,8 +94,10 @@ public static class PointBuilder
 
         try
         {
+            // A DELPHI point keeps its split as the SECO split it stands beside; preparing it puts every block on the gateway.
             return new Scenario($"{sweep.Name}-{number.ToString(CultureInfo.InvariantCulture)}", label, model, split, hierarchy, network, queries,
-                b.Crypto, b.Seed, b.Source, b.Workload, b.Parties, b.Failures, b.QueryBudget) { Forms = b.Forms };
+                b.Crypto, b.Seed, b.Source, b.Workload, b.Parties, b.Failures, b.QueryBudget)
+            { Forms = b.Forms, Protocol = Value<ProtocolValue>(AxisKind.Protocol)?.Protocol ?? b.Protocol };
         }
         catch (ArgumentException e)
         {

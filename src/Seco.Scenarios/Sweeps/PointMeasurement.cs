@@ -23,7 +23,8 @@ public static class PointMeasurement
             return new SweepRow(point, status, bitExact, new Dictionary<string, double>());
         // A point that did not finish says why in its row (results.csv's error column): the first failure the run had.
         string? why = status == PointStatus.NotFinished && run.Report.Failures.Count > 0 ? $"{run.Report.Failures[0].Party} failed in {run.Report.Failures[0].Phase} ({run.Report.Failures[0].Kind}): {run.Report.Failures[0].Error}" : null;
-        return new SweepRow(point, status, bitExact, Of(point.Scenario, run, wallSeconds), why);
+        var values = new Dictionary<string, double>(Of(point.Scenario, run, wallSeconds), StringComparer.Ordinal) { [SweepMeasures.MeasuredAt] = point.Number };
+        return new SweepRow(point, status, bitExact, values, why);
     }
 
     public static IReadOnlyDictionary<string, double> Of(Scenario scenario, SecureRunResult run, double wallSeconds)
@@ -44,6 +45,13 @@ public static class PointMeasurement
         v["offline.bytes_sent"] = all.Where(c => !SweepMeasures.IsOnline(c.Phase)).Sum(c => c.BytesSent);
         v["online.compute_s"] = all.Where(c => SweepMeasures.IsOnline(c.Phase)).Sum(c => c.ComputeSeconds);
         v["online.bytes_sent"] = all.Where(c => SweepMeasures.IsOnline(c.Phase)).Sum(c => c.BytesSent);
+        string setup = Seco.Protocol.Messages.ProtocolPhases.Name(Seco.Protocol.Messages.ProtocolPhase.Setup);
+        string fbcPrep = Seco.Protocol.Messages.ProtocolPhases.Name(Seco.Protocol.Messages.ProtocolPhase.ServerPreprocessing);
+        v["setup.bytes_sent"] = all.Where(c => c.Phase == setup).Sum(c => c.BytesSent);
+        v["fbc_prep.bytes_sent"] = all.Where(c => c.Phase == fbcPrep).Sum(c => c.BytesSent);
+        // Setup ends when the gateway welcomes the user, who then begins its first preprocessing.
+        if (r.Queries.FirstOrDefault(q => q.Party == PartyName.User && q.Query == SecureRun.PreprocessingQueryId(0)) is { } first)
+            v["setup_s"] = first.BeginMs / 1000;
         var servers = scenario.Hierarchy.Parties.Where(p => p != PartyName.User).ToHashSet(StringComparer.Ordinal);
         v["online.inter_server_bytes"] = run.Simulator.Messages
             .Where(m => !m.Dropped && SweepMeasures.IsOnline(m.Phase) && servers.Contains(m.From) && servers.Contains(m.To)).Sum(m => m.Bytes);
@@ -67,6 +75,10 @@ public static class PointMeasurement
             v[$"{p.Party}.online_compute_s"] = online.Sum(c => c.ComputeSeconds);
             v[$"{p.Party}.bytes_sent"] = p.BytesSent;
             v[$"{p.Party}.bytes_received"] = p.BytesReceived;
+            var prep = offline.Where(c => c.Phase != setup).ToList();
+            v[$"{p.Party}.prep_bytes"] = prep.Sum(c => c.BytesSent + c.BytesReceived);
+            v[$"{p.Party}.prep_compute_s"] = prep.Sum(c => c.ComputeSeconds);
+            v[$"{p.Party}.online_bytes"] = online.Sum(c => c.BytesSent + c.BytesReceived);
             v[$"{p.Party}.online_bytes_sent"] = online.Sum(c => c.BytesSent);
             v[$"{p.Party}.online_bytes_received"] = online.Sum(c => c.BytesReceived);
             v[$"{p.Party}.messages_sent"] = p.MessagesSent;

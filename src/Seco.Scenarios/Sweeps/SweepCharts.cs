@@ -40,7 +40,8 @@ public static class SweepCharts
 
         // Every x value and series of the grid, so a point that did not finish leaves a visible gap, not a shorter axis.
         List<AxisValue> xs = [.. plan.Points.Select(p => p.Values[xAt]).DistinctBy(v => v.Label)];
-        bool numeric = xs.All(v => v.Number is not null);
+        bool numeric = xs.All(v => v.Number is not null) && c.Spec.Style != ChartStyle.Bars;
+        if (c.Spec.Style == ChartStyle.Bars && xs.All(v => v.Number is not null)) xs = [.. xs.OrderBy(v => v.Number)];
         if (numeric) xs = [.. xs.OrderBy(v => v.Number)];
         List<string> series = [.. plan.Points.Select(p => SeriesOf(p, seriesAt)).Distinct()];
         if (seriesAt.Length == 0) series = [sweep.Name];

@@ -22,6 +22,7 @@ public static class SweepMeasures
 {
     public const string TotalBytesSent = "bytes_sent.total";
     public const string UserWaiting = "user.waiting_s";
+    public const string MeasuredAt = "measured_at";
 
     /// <summary>The protocol's phases in protocol order; offline = setup and both preprocessings, online = online and output.</summary>
     public static IReadOnlyList<ProtocolPhase> Phases { get; } = Enum.GetValues<ProtocolPhase>();
@@ -30,6 +31,7 @@ public static class SweepMeasures
 
     public static IReadOnlyList<Measure> PointMeasures { get; } =
     [
+        new(MeasuredAt, MeasureKind.Count, "the point whose run this row reports: its own number, or an earlier point's when both run the same (a DELPHI point beside another split)"),
         new("queries_finished", MeasureKind.Count, "queries that produced a result"),
         new("queries_bit_exact", MeasureKind.Count, "queries whose logits equal the plaintext fixed-point reference's"),
         new("wall_s", MeasureKind.Seconds, "wall-clock time this machine took to simulate the point"),
@@ -41,6 +43,9 @@ public static class SweepMeasures
         new("offline.bytes_sent", MeasureKind.Bytes, "bytes sent by all parties in setup, fbc-prep and user-prep"),
         new("online.compute_s", MeasureKind.Seconds, "virtual compute of all parties in online and output"),
         new("online.bytes_sent", MeasureKind.Bytes, "bytes sent by all parties in online and output"),
+        new("setup_s", MeasureKind.Seconds, "virtual time from the start to the end of the first setup (the user's first preprocessing begins; paper Table IV)"),
+        new("setup.bytes_sent", MeasureKind.Bytes, "bytes sent by all parties in setup (paper Table V counts setup with F_BC's preparation: add fbc_prep.bytes_sent)"),
+        new("fbc_prep.bytes_sent", MeasureKind.Bytes, "bytes sent by all parties in fbc-prep, every query"),
         new("online.inter_server_bytes", MeasureKind.Bytes, "bytes the gateway and remote servers send each other in online and output (paper Table II)"),
         .. Phases.Select(p => new Measure($"rounds.{ProtocolPhases.Name(p)}", MeasureKind.Count,
             $"longest causal chain of messages in {ProtocolPhases.Name(p)}, within one query's session (one-way messages)")),
@@ -58,6 +63,9 @@ public static class SweepMeasures
         new("online_compute_s", MeasureKind.Seconds, "virtual compute in online and output"),
         new("bytes_sent", MeasureKind.Bytes, "bytes sent, all phases"),
         new("bytes_received", MeasureKind.Bytes, "bytes received, all phases"),
+        new("prep_bytes", MeasureKind.Bytes, "bytes sent and received in fbc-prep and user-prep, every query (the user's: its preprocessing communication, paper Fig. 5)"),
+        new("prep_compute_s", MeasureKind.Seconds, "virtual compute in fbc-prep and user-prep, every query"),
+        new("online_bytes", MeasureKind.Bytes, "bytes sent and received in online and output (the user's: its online communication, paper Fig. 5)"),
         new("online_bytes_sent", MeasureKind.Bytes, "bytes sent in online and output"),
         new("online_bytes_received", MeasureKind.Bytes, "bytes received in online and output"),
         new("messages_sent", MeasureKind.Count, "messages sent, all phases"),

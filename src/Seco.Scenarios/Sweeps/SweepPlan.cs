@@ -107,6 +107,7 @@ public sealed class SweepPlan
             p == "split" ? AxisKind.Split
             : p.StartsWith("model", StringComparison.Ordinal) ? AxisKind.Model
             : p == "queries.count" ? AxisKind.Queries
+            : p == "protocol" ? AxisKind.Protocol
             : p.StartsWith("network", StringComparison.Ordinal) ? AxisKind.Network
             : p.StartsWith("hierarchy", StringComparison.Ordinal)
                 ? (p.Contains(".servers", StringComparison.Ordinal) && Has(AxisKind.ServersPerTier)) || !Has(AxisKind.Tiers) ? AxisKind.ServersPerTier : AxisKind.Tiers

@@ -31,6 +31,7 @@ public static class SweepRunner
         ArgumentNullException.ThrowIfNull(plan);
         runPoint ??= RunSecure;
         var rows = new List<SweepRow>();
+        var measured = new Dictionary<string, SweepRow>(StringComparer.Ordinal);
         foreach (SweepPoint point in plan.Points)
         {
             if (cancel.IsCancellationRequested)
@@ -39,7 +40,13 @@ public static class SweepRunner
             SweepRow row;
             try
             {
-                row = runPoint(point, step => progress?.Invoke(new PointStep(point, step)), cancel);
+                // A point that runs what an earlier point ran (DELPHI beside another split) reports that run, once measured.
+                string key = point.RunKey(plan.Sweep.Axes);
+                row = measured.TryGetValue(key, out SweepRow? same)
+                    ? same with { Point = point }
+                    : runPoint(point, step => progress?.Invoke(new PointStep(point, step)), cancel);
+                if (row.Status is not (PointStatus.Error or PointStatus.Interrupted))
+                    measured.TryAdd(key, row);
             }
             catch (PlatformNotSupportedException)
             {
