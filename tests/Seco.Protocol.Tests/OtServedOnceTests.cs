@@ -37,8 +37,8 @@ public class OtServedOnceTests
         var failure = Assert.Single(loop.Failures);
         Assert.Equal(sender, failure.At);
         Assert.IsType<ProtocolViolationException>(failure.Error);
-        // A's labels and the servers' mask labels come a block per batch (issue 20); only the user's labels are one batch 0.
-        int block = purpose is OtPurpose.UserLabels ? 0 : Split + 1;
+        // Every batch names its block (issues 20, 21): the user's first is F_A's block 1, the servers' F_BC's first block.
+        int block = purpose is OtPurpose.UserLabels ? 1 : Split + 1;
         Assert.Equal($"a second OT request for query 1, purpose {purpose}, block {block}: each batch is served once (both labels of a wire reveal Δ)", failure.Error.Message);
 
         // Query 1 failed at the user — with the detail when A refused the user's copy, without it (it names the

@@ -58,6 +58,16 @@ public static class SweepCommand
         using (ResultsCsv csv = ResultsCsv.Create(folder.File(ResultsCsv.FileName), plan))
             result = SweepProgressDisplay.Run(ctx, plan, csv.Append, quiet);
         IReadOnlyList<string> charts = SweepCharts.Write(plan, result.Rows, folder.Path);
+        if (sweep.PaperPath is { } paper)
+        {
+            // The published values beside ours: paper.csv as given, comparison.csv computed from the points that finished.
+            File.Copy(paper, folder.File("paper.csv"));
+            IReadOnlyList<ComparisonRow> compared = PaperComparison.Compare(plan, result.Rows, sweep.Published);
+            PaperComparison.Write(folder.File(PaperComparison.FileName), compared);
+            if (!quiet)
+                SweepTables.Comparison(con, compared);
+            charts = [.. charts, "paper.csv", PaperComparison.FileName];
+        }
 
         if (!quiet)
             SweepTables.Summary(con, plan, result);

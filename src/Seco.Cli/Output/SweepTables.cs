@@ -35,4 +35,28 @@ internal static class SweepTables
         foreach (SweepRow r in rows.Where(r => r.Error is not null))
             con.MarkupLine($"[red]point {r.Point.Number} failed[/]: {FittedTable.Cell(r.Error)}");
     }
+
+    /// <summary>The published values beside ours (comparison.csv has every row, in base units).</summary>
+    public static void Comparison(IAnsiConsole con, IReadOnlyList<ComparisonRow> rows)
+    {
+        if (rows.Count == 0) return;
+        var table = new FittedTable("Published values beside ours (comparison.csv)", "comparison.csv has every row")
+            .Text("claim").Text("network").Text("model").Text("split").Number("paper", 3).Number("ours", 3).Number("ours / paper", 2);
+        string Show(PublishedClaim c, double v) => c.IsRatio ? $"{v:0.00}×" : SweepMeasures.Find(c.Measure)!.Kind switch
+        {
+            MeasureKind.Seconds => $"{v:0.000} s",
+            MeasureKind.Bytes => $"{v / 1e6:0.00} MB",
+            _ => $"{v:0}",
+        };
+        foreach (ComparisonRow r in rows)
+        {
+            table.Row([
+                FittedTable.Cell(r.Claim.Claim), FittedTable.Cell(r.Network), FittedTable.Cell(r.Model),
+                r.Split?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+                Show(r.Claim, r.Paper), r.Ours is { } o ? Show(r.Claim, o) : "-",
+                r.OursOverPaper is { } q ? q.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "-",
+            ]);
+        }
+        table.Write(con);
+    }
 }

@@ -132,11 +132,17 @@ public sealed partial class GatewayRole
     {
         if (!q.UserSideDone)
             throw new ProtocolViolationException($"an OT request for query {q.Query} before its circuits were garbled");
+        // One batch per F_A ReLU block, in block order (issue 21): the block names the wires, each served once.
+        int next = q.Garblers.Keys.Where(i => !q.UserLabelsServed.Contains(i)).DefaultIfEmpty(0).Min();
+        if (m.Block != next || !q.Garblers.TryGetValue(m.Block, out Garbler? garbler))
+            throw new ProtocolViolationException(_servedToUser.WasServed(m)
+                ? $"a second OT request for query {q.Query}, purpose {m.Purpose}, block {m.Block}: each batch is served once (both labels of a wire reveal Δ)"
+                : $"an OT request for the user's labels of block {m.Block} of query {q.Query}; the next F_A ReLU block is {(next == 0 ? "none" : next.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
         _servedToUser.Claim(m);
-        var groups = q.Garblers.OrderBy(g => g.Key).SelectMany(g => new[] { (g.Value, "u"), (g.Value, "neg_r_next") });
-        using LabelPairBuffer pairs = ReluLayers.LabelPairs(groups.ToArray());
+        q.UserLabelsServed.Add(m.Block);
+        using LabelPairBuffer pairs = ReluLayers.LabelPairs([(garbler, "u"), (garbler, "neg_r_next")]);
         byte[] reply = _otWithUser.SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
-        outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, 0, reply));
+        outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, m.Block, reply));
         outbox.Lend(PooledPayloads.GiveBack(reply));
     }
 
@@ -407,6 +413,9 @@ public sealed partial class GatewayRole
         public Dictionary<int, ulong[]> D { get; } = [];
 
         public Dictionary<int, Garbler> Garblers { get; } = [];
+
+        /// <summary>The F_A ReLU blocks whose user labels A has served (in block order).</summary>
+        public HashSet<int> UserLabelsServed { get; } = [];
 
         public Dictionary<int, ulong[]> R1 { get; } = [];
 

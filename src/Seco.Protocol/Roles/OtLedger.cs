@@ -13,21 +13,20 @@ internal sealed class OtLedger
     private readonly HashSet<(int Query, OtPurpose Purpose, int Block)> _served = [];
 
     /// <summary>
-    /// Records the request as served; throws if that batch was served before. An offline batch that covers every block
-    /// at once (the user's labels from A) must be numbered 0: were the number free, a receiver could renumber its
-    /// request and be served the same wires again with other choice bits (found by issue 18's review). An online batch,
-    /// and the per-block offline batches of A's labels and the tier servers' mask labels (issue 20), name their block,
-    /// which the caller checks is one the garbler garbles.
+    /// Records the request as served; throws if that batch was served before. Every batch names its block — the user's
+    /// labels from A (issue 21), A's and the tier servers' mask labels (issue 20) offline, the shares online — and the
+    /// caller checks it is one the garbler garbles (and, offline, the next in block order), so a receiver cannot renumber
+    /// a request to be served the same wires again with other choice bits (issue 18's review).
     /// </summary>
     public void Claim(OtRequest request)
     {
-        if (request.Purpose is not (OtPurpose.EvaluatorShare or OtPurpose.ProviderLabels or OtPurpose.EvaluatorMasks) && request.Block != 0)
-            throw new ProtocolViolationException(
-                $"an OT request for query {request.Query}, purpose {request.Purpose}, names block {request.Block}: that batch covers every block and is numbered 0");
         if (!_served.Add((request.Query, request.Purpose, request.Block)))
             throw new ProtocolViolationException(
                 $"a second OT request for query {request.Query}, purpose {request.Purpose}, block {request.Block}: each batch is served once (both labels of a wire reveal Δ)");
     }
+
+    /// <summary>True if that batch was served.</summary>
+    public bool WasServed(OtRequest request) => _served.Contains((request.Query, request.Purpose, request.Block));
 
     /// <summary>Drops a finished query's records (its later requests are refused as unknown-query anyway).</summary>
     public void Forget(int query) => _served.RemoveWhere(k => k.Query == query);

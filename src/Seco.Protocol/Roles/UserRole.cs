@@ -207,34 +207,38 @@ public sealed class UserRole : ISecoRole
             return;
         }
 
-        // Paper Alg. 14: the user's circuit inputs (F r − s and −r_{i+1}) are known now, so their labels come offline.
-        var choices = new List<bool>();
+        // Paper Alg. 14: the user's circuit inputs (F r − s and −r_{i+1}) are known now, so their labels come offline —
+        // one OT batch per ReLU block, in block order (issue 21: all of ResNet-32's F_A at once was a 795 MB reply).
         foreach (BlockShape b in relu)
-        {
-            var circuit = ReluLayers.Gateway(b.Shift, b.Rows);
-            int width = ReluLayers.Width(circuit, b.Rows);
-            choices.AddRange(ReluLayers.Bits(q.Shares[b.Index], width));
-            choices.AddRange(ReluLayers.Bits(ZpVector.Negate(q.Masks[b.Index + 1]), width));
-        }
-        q.ChoiceCount = choices.Count;
-        byte[] matrix = _ot.ExtendChosen(ReluLayers.Pack(choices.ToArray()), choices.Count, PooledPayloads.Rent);
-        outbox.Send(Party.Gateway, new OtRequest(q.Query, OtPurpose.UserLabels, 0, matrix));
+            q.LabelBlocks.Enqueue(b.Index);
+        RequestLabels(q, outbox);
+    }
+
+    /// <summary>The OT batch for the next F_A block's user inputs: the bits of F_i r_i − s_i and of −r_{i+1}.</summary>
+    private void RequestLabels(QueryState q, Outbox outbox)
+    {
+        BlockShape b = _view.GatewayBlocks[q.LabelBlocks.Peek() - 1];
+        int width = ReluLayers.Width(ReluLayers.Gateway(b.Shift, b.Rows), b.Rows);
+        bool[] choices = [.. ReluLayers.Bits(q.Shares[b.Index], width), .. ReluLayers.Bits(ZpVector.Negate(q.Masks[b.Index + 1]), width)];
+        q.ChoiceCount = choices.Length;
+        byte[] matrix = _ot.ExtendChosen(ReluLayers.Pack(choices), choices.Length, PooledPayloads.Rent);
+        outbox.Send(Party.Gateway, new OtRequest(q.Query, OtPurpose.UserLabels, b.Index, matrix));
         outbox.Lend(PooledPayloads.GiveBack(matrix));
     }
 
     private void OnLabels(QueryState q, OtResponse m, Outbox outbox)
     {
-        if (q.ChoiceCount == 0 || q.LabelsReady)
-            throw new ProtocolViolationException($"an OT response for query {q.Query} that the user did not request (or a second one)");
+        if (q.LabelsReady || !q.LabelBlocks.TryPeek(out int block) || m.Block != block)
+            throw new ProtocolViolationException($"an OT response for the user's labels of block {m.Block} of query {q.Query} that the user did not request (or a second one)");
         var labels = new Block[q.ChoiceCount];
         _ot.ReceiveChosen(m.Payload, labels);
-        int at = 0;
-        foreach (BlockShape b in _view.GatewayBlocks.Where(b => b.HasRelu))
+        int count = labels.Length / 2;
+        q.OwnLabels[block] = (labels.AsMemory(0, count), labels.AsMemory(count, count)); // slices: no copies
+        q.LabelBlocks.Dequeue();
+        if (q.LabelBlocks.Count > 0)
         {
-            var circuit = ReluLayers.Gateway(b.Shift, b.Rows);
-            int count = circuit.Input("u").Width;
-            q.OwnLabels[b.Index] = (labels.AsMemory(at, count), labels.AsMemory(at + count, count)); // slices: no copies
-            at += 2 * count;
+            RequestLabels(q, outbox);
+            return;
         }
         q.LabelsReady = true;
         TryGoOnline(q, outbox);
@@ -285,6 +289,10 @@ public sealed class UserRole : ISecoRole
 
         public Dictionary<int, (ReadOnlyMemory<Block> U, ReadOnlyMemory<Block> NegR)> OwnLabels { get; } = [];
 
+        /// <summary>The F_A ReLU blocks whose labels are still to fetch, the one requested first.</summary>
+        public Queue<int> LabelBlocks { get; } = new();
+
+        /// <summary>Choices in the pending batch.</summary>
         public int ChoiceCount { get; set; }
 
         public bool Preprocessed { get; set; }

@@ -7,7 +7,7 @@ internal static class SweepReader
 {
     public const int SupportedVersion = 1;
 
-    private static readonly string[] TopLevelKeys = ["version", "name", "description", "base", "grid", "charts"];
+    private static readonly string[] TopLevelKeys = ["version", "name", "description", "base", "grid", "charts", "paper"];
 
     public static Sweep? Read(LoadContext context, SourceNode root)
     {
@@ -34,9 +34,27 @@ internal static class SweepReader
         IReadOnlyList<SweepAxis>? axes = fields.Require("grid") is { } g ? GridReader.Read(context, g, "grid") : null;
         IReadOnlyList<SweepChartSpec>? charts = fields.Get("charts") is { } c ? ChartSpecReader.Read(context, c, "charts", axes) : null;
 
-        if (context.ErrorCount > 0 || baseScenario is null || basePath is null || axes is null)
+        (string? paperPath, IReadOnlyList<PublishedClaim>? claims) = fields.Get("paper") is { } p ? ReadPaper(context, p, "paper") : (null, []);
+
+        if (context.ErrorCount > 0 || baseScenario is null || basePath is null || axes is null || claims is null)
             return null;
-        return new Sweep(name, description, context.File, baseScenario, basePath, axes, charts, context.SourceMap());
+        return new Sweep(name, description, context.File, baseScenario, basePath, axes, charts, context.SourceMap()) { PaperPath = paperPath, Published = claims };
+    }
+
+    /// <summary>The published values beside the sweep (docs/sweeps.md, "Published values"); its errors name its own lines.</summary>
+    private static (string?, IReadOnlyList<PublishedClaim>?) ReadPaper(LoadContext context, SourceNode node, string path)
+    {
+        if (context.ReadExistingFile(node, path) is not { } full)
+            return (null, null);
+        try
+        {
+            return (full, PublishedClaims.Load(full, Path.Combine(Path.GetDirectoryName(context.File) ?? "", ((SourceScalar)node).Value)));
+        }
+        catch (ScenarioValidationException e)
+        {
+            foreach (ScenarioError error in e.Errors) context.Error(error);
+            return (null, null);
+        }
     }
 
     /// <summary>The base scenario, loaded with the same limits; its own errors keep its file's positions.</summary>

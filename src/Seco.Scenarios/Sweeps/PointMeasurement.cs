@@ -55,6 +55,12 @@ public static class PointMeasurement
         var servers = scenario.Hierarchy.Parties.Where(p => p != PartyName.User).ToHashSet(StringComparer.Ordinal);
         v["online.inter_server_bytes"] = run.Simulator.Messages
             .Where(m => !m.Dropped && SweepMeasures.IsOnline(m.Phase) && servers.Contains(m.From) && servers.Contains(m.To)).Sum(m => m.Bytes);
+        v["offline.inter_server_bytes"] = run.Simulator.Messages
+            .Where(m => !m.Dropped && (m.Phase == setup || m.Phase == fbcPrep) && servers.Contains(m.From) && servers.Contains(m.To)).Sum(m => m.Bytes);
+        if (r.Queries.FirstOrDefault(q => q.Party == PartyName.User && q.Query == SecureRun.OnlineQueryId(0)) is { } firstOnline)
+            v["setup_and_prep_s"] = firstOnline.BeginMs / 1000;
+        int done = run.Queries.Count(q => q.Completed);
+        if (done > 0) v["online.inter_server_bytes_per_query"] = v["online.inter_server_bytes"] / done;
         // A phase no message ran in has no chain: 0 rounds (the servers exchange nothing in fbc-prep at l = L).
         foreach (var phase in SweepMeasures.Phases.Select(Seco.Protocol.Messages.ProtocolPhases.Name))
             v[$"rounds.{phase}"] = r.Phases.FirstOrDefault(p => p.Phase == phase)?.Rounds ?? 0;

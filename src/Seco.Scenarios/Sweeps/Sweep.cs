@@ -54,5 +54,11 @@ public sealed record Sweep
     /// <summary>Where each field of the sweep file is, for errors about points.</summary>
     public SourceMap Source { get; }
 
+    /// <summary><c>paper</c>: the published-values file (absolute), copied beside results.csv as paper.csv; null if none.</summary>
+    public string? PaperPath { get; init; }
+
+    /// <summary>The published values in <see cref="PaperPath"/> (<see cref="PaperComparison"/>).</summary>
+    public IReadOnlyList<PublishedClaim> Published { get; init; } = [];
+
     public SweepAxis? Axis(AxisKind kind) => Axes.FirstOrDefault(a => a.Kind == kind);
 }

@@ -39,7 +39,7 @@ public class SecureRunFailureTests
         Assert.True(result.Queries[0].BitExact);
         Assert.True(result.Queries[2].BitExact);
         Assert.False(result.Queries[1].Completed);
-        Assert.Contains("a second OT request for query 1, purpose UserLabels, block 0", result.Queries[1].FailureReason, StringComparison.Ordinal);
+        Assert.Contains("a second OT request for query 1, purpose UserLabels, block 1", result.Queries[1].FailureReason, StringComparison.Ordinal);
         // The runtime recorded the violation where it happened: at A, in query 1's session, in user preprocessing.
         var failure = Assert.Single(new[] { "user", "A", "B", "C" }.SelectMany(p => result.Simulator.Party(p).Failures), f => !f.Remote);
         Assert.Equal("A", failure.Party);
