@@ -98,7 +98,10 @@ internal static class SweepProgressDisplay
 
     private static string Outcome(SweepRow row)
     {
-        string wall = row.Value("wall_s") is { } w ? $", {w:0.0} s wall" : "";
+        // A point that reports an earlier point's run (DELPHI beside another split) says so instead of a wall time.
+        string wall = row.Value(SweepMeasures.MeasuredAt) is { } at && (int)at != row.Point.Number
+            ? $", the run of point {(int)at} (DELPHI runs every block on the gateway at any split)"
+            : row.Value("wall_s") is { } w ? $", {w:0.0} s wall" : "";
         return row.Status switch
         {
             PointStatus.Ok => $"ok, bit-exact{wall}",
