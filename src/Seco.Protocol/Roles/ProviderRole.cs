@@ -20,7 +20,7 @@ public sealed class ProviderRole : LabelReceiverRole
     public ProviderRole(SecoParameters parameters, RemoteShare share, Party self)
         : base(parameters, share, self)
     {
-        if (Self.Duty != ServerDuty.Provider)
+        if (parameters.DutyOf(Self) != ServerDuty.Provider)
             throw new ArgumentException($"{Self} is not a provider", nameof(self));
     }
 
@@ -28,7 +28,7 @@ public sealed class ProviderRole : LabelReceiverRole
     {
         int count = RequestMaskLabels(q, outbox);
         if (count == 0)
-            outbox.Send(Evaluator, new ProviderLabels(q.Query, 0, []));
+            outbox.Send(CircuitEvaluator, new ProviderLabels(q.Query, 0, []));
         else
             _maskChoices[q.Query] = count;
     }
@@ -56,7 +56,7 @@ public sealed class ProviderRole : LabelReceiverRole
                     if (ReceiveMaskLabels(q, m, outbox) is { } labels) // one block per batch: the whole set after the last
                     {
                         _maskChoices.Remove(m.Query);
-                        outbox.Send(Evaluator, new ProviderLabels(m.Query, 0, Groups(labels)));
+                        outbox.Send(CircuitEvaluator, new ProviderLabels(m.Query, 0, Groups(labels)));
                     }
                     break;
                 }
@@ -69,7 +69,7 @@ public sealed class ProviderRole : LabelReceiverRole
                     Block[] labels = ReceiveLabels(m.Payload, count);
                     BlockShape b = P.Block(m.Block);
                     Circuit circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
-                    outbox.Send(Evaluator, new ProviderInput(m.Query, m.Block, new InputLabels(ReluLayers.Group(circuit, ReluLayers.ShareGroup(Self.Index)), labels).ToBytes()));
+                    outbox.Send(CircuitEvaluator, new ProviderInput(m.Query, m.Block, new InputLabels(ReluLayers.Group(circuit, ReluLayers.ShareGroup(Self.Index)), labels).ToBytes()));
                     if (m.Block == Tier.LastBlock)
                         Finish(m.Query); // the boundary block's labels were this tier's last input
                     break;
