@@ -11,7 +11,8 @@ namespace Seco.Protocol.Roles;
 /// The garbler of a remote tier (server 0; B in paper §III-B-4, Alg. 16): garbles one circuit per ReLU block of the
 /// tier's segment per query, sends them to the evaluator with the labels of its own next-mask share, and is the OT
 /// sender for A's labels (offline) and every other server's labels (its mask share offline, its share E^j online).
-/// Online it sends the evaluator the labels of its own share (paper Alg. 10).
+/// Online it sends the evaluator the labels of its own share (paper Alg. 10). In the DELPHI-3 baseline (paper App. C)
+/// the circuits and its labels go to A, which evaluates; the OT batches it serves are the same, each still served once.
 /// </summary>
 public sealed class GarblerRole : RemoteServerRole
 {

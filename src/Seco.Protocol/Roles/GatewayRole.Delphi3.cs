@@ -37,7 +37,7 @@ public sealed partial class GatewayRole
         {
             case GarbledCircuits m:
                 {
-                    ExpectFrom(from, message, CircuitGarbler, "B, the garbler");
+                    ExpectFrom(from, message, CircuitGarbler, "B (tier 1's garbler)");
                     QueryState q = Query(m.Query);
                     if (_circuits!.AddLayer(from, m, "gateway") is int next)
                         outbox.Send(CircuitGarbler, new CircuitRequest(m.Query, next));
@@ -48,7 +48,7 @@ public sealed partial class GatewayRole
             case ProviderLabels m:
                 {
                     // C's next-mask share's group for every ReLU block at once (block 0), as a SECO provider forwards them.
-                    ExpectFrom(from, message, InputProvider, "C, the input provider");
+                    ExpectFrom(from, message, InputProvider, "C (tier 1's server 1, the input provider)");
                     QueryState q = Query(m.Query);
                     int[] blocks = _circuits!.ReluBlocks;
                     if (q.ProviderMasksIn)
@@ -64,11 +64,11 @@ public sealed partial class GatewayRole
                     break;
                 }
             case GarblerInput m:
-                ExpectFrom(from, message, CircuitGarbler, "B, the garbler");
+                ExpectFrom(from, message, CircuitGarbler, "B (tier 1's garbler)");
                 OnShareLabels(Query(m.Query), from, m.Block, m.Labels, outbox);
                 break;
             case ProviderInput m:
-                ExpectFrom(from, message, InputProvider, "C, the input provider");
+                ExpectFrom(from, message, InputProvider, "C (tier 1's server 1, the input provider)");
                 OnShareLabels(Query(m.Query), from, m.Block, m.Labels, outbox);
                 break;
         }
@@ -81,16 +81,19 @@ public sealed partial class GatewayRole
     /// </summary>
     private void OnShareLabels(QueryState q, Party from, int block, byte[] labels, Outbox outbox)
     {
-        if (q.AwaitedFbcBlock == 0 || block != q.AwaitedFbcBlock)
-            throw new ProtocolViolationException($"{from}'s share labels for block {block} of query {q.Query}; " +
-                                                 (q.AwaitedFbcBlock == 0 ? "A awaits no share labels now (before the transition, or after the last ReLU block)" : $"A evaluates block {q.AwaitedFbcBlock} now"));
+        if (q.AwaitedFbcBlock == 0)
+            throw new ProtocolViolationException($"{from}'s share labels for block {block} of query {q.Query} before A handed out F_BC's input");
+        if (block > Split && block < q.AwaitedFbcBlock)
+            throw new ProtocolViolationException($"{from}'s share labels for block {block} of query {q.Query} arrived after A evaluated that block (a second copy)");
+        if (block != q.AwaitedFbcBlock)
+            throw new ProtocolViolationException($"{from}'s share labels for block {block} of query {q.Query}; A evaluates block {q.AwaitedFbcBlock} now");
         if (!q.ReadySent)
             throw new ProtocolViolationException($"query {q.Query} went online before A was prepared");
-        _circuits!.AddOnline(q.Query, from, block, ReluLayers.ShareGroup(from.Index), labels);
+        _circuits!.AddOnline(q.Query, from, block, ReluLayers.ShareGroup(from.Index), labels); // refuses block L: it has no circuit
         if (_circuits.GivenOnline(q.Query, block) < _p.Tier(1).Servers)
             return;
         ulong[] next = _circuits.Evaluate(q.Query, block); // A's own labels were kept offline: nothing of its own to add
-        q.AwaitedFbcBlock = block + 1 < L ? block + 1 : 0;
+        q.AwaitedFbcBlock = block + 1;
         var message = new MaskedActivation(q.Query, block + 1, next);
         foreach (Party server in TierServers(_p.Tier(1)))
             outbox.Send(server, message);
@@ -102,6 +105,6 @@ public sealed partial class GatewayRole
         if (from.IsUser)
             throw new ProtocolViolationException($"the gateway does not take {message.GetType().Name} from the user");
         if (from != allowed)
-            throw new ProtocolViolationException($"{message.GetType().Name} must come from {role} ({allowed}) in the DELPHI-3 baseline, not {from}");
+            throw new ProtocolViolationException($"{message.GetType().Name} must come from {role} in the DELPHI-3 baseline, not {from}");
     }
 }

@@ -476,7 +476,7 @@ public sealed partial class GatewayRole
         /// <summary>DELPHI-3: C's next-mask labels (forwarded from its OT with B) are in.</summary>
         public bool ProviderMasksIn { get; set; }
 
-        /// <summary>DELPHI-3: the F_BC ReLU block whose input labels A takes now (it handed out x_i − r_i); 0 before the transition.</summary>
+        /// <summary>DELPHI-3: the F_BC block whose x_i − r_i A handed out last — its share labels come next (none for block L); 0 before the transition.</summary>
         public int AwaitedFbcBlock { get; set; }
     }
 }

@@ -11,7 +11,8 @@ namespace Seco.Protocol.Roles;
 /// A provider of a remote tier (servers 2..k−1, docs/hierarchy.md): it holds a weight and mask share
 /// like the garbler and the evaluator, and gives its inputs to the tier's garbled ReLU circuits without seeing them:
 /// offline the labels of its next-mask shares, online those of its share E^j of each block, both by OT from the
-/// garbler, forwarded to the evaluator. It never sees a circuit, a Δ or another party's label.
+/// garbler, forwarded to the evaluator. It never sees a circuit, a Δ or another party's label. In the DELPHI-3 baseline
+/// (paper App. C) server 1, C, has this duty toward A, the evaluator there ("A collects C's labels").
 /// </summary>
 public sealed class ProviderRole : LabelReceiverRole
 {
