@@ -136,14 +136,15 @@ public sealed class SecoParameters
     /// The party that evaluates tier <paramref name="tier"/>'s garbled circuits: its server 1 in SECO (paper Alg. 10),
     /// gateway A in the DELPHI-3 baseline (paper App. C). Circuits, the garbler's labels and every forwarded label go to it.
     /// </summary>
-    public Roles.Party CircuitEvaluator(int tier) => Protocol == FbcProtocol.Delphi3 ? Roles.Party.Gateway : Roles.Party.Server(tier, 1);
+    public Roles.Party CircuitEvaluator(int tier) => Protocol == FbcProtocol.Delphi3 && HasRemoteTier ? Roles.Party.Gateway : Roles.Party.Server(tier, 1);
 
     /// <summary>
     /// A remote server's duty in its tier's circuits under <see cref="Protocol"/>: <see cref="Roles.Party.Duty"/> in SECO;
-    /// in DELPHI-3 server 1 (C) only provides inputs, as a SECO provider does, since A evaluates.
+    /// in DELPHI-3 server 1 (C) only provides inputs, as a SECO provider does, since A evaluates. At l = L (no F_BC) the
+    /// two protocols coincide and SECO's duties stand (the idle B and C a deployment may still host).
     /// </summary>
     public Roles.ServerDuty DutyOf(Roles.Party server) =>
-        Protocol == FbcProtocol.Delphi3 && server.Duty == Roles.ServerDuty.Evaluator ? Roles.ServerDuty.Provider : server.Duty;
+        Protocol == FbcProtocol.Delphi3 && HasRemoteTier && server.Duty == Roles.ServerDuty.Evaluator ? Roles.ServerDuty.Provider : server.Duty;
 
     /// <summary>The remote tiers in order (none when l = L).</summary>
     public IReadOnlyList<TierShape> Tiers { get; }

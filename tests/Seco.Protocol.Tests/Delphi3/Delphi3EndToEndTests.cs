@@ -88,9 +88,26 @@ public class Delphi3EndToEndTests
         Assert.IsType<EvaluatorRole>(RemoteServerRole.For(seco.Parameters, seco.Evaluator, Party.Server(1, 1)));
         Assert.Equal(Party.Gateway, delphi3.Parameters.CircuitEvaluator(1));
         Assert.Equal(Party.Server(1, 1), seco.Parameters.CircuitEvaluator(1));
+        // l = L: no F_BC, the protocols coincide; a deployment's idle B and C keep SECO's duties.
+        ModelSplit none = Deploy(model, 3);
+        Assert.IsType<EvaluatorRole>(RemoteServerRole.For(none.Parameters, none.Evaluator, Party.Server(1, 1)));
         // C cannot be made SECO's evaluator under DELPHI-3 parameters, nor a provider under SECO's.
         Assert.Throws<ArgumentException>(() => new EvaluatorRole(delphi3.Parameters, delphi3.Evaluator));
         Assert.Throws<ArgumentException>(() => new ProviderRole(seco.Parameters, seco.Evaluator, Party.Server(1, 1)));
+    }
+
+    [Fact]
+    public void A_keeps_no_garbled_table_in_memory_past_its_budget_and_stays_bit_exact()
+    {
+        // A holds B's tables between preparation and the online phase, as SECO's evaluator does: past its budget (here
+        // none) they wait in its scratch file (GarbledTableStore).
+        FixedPointModel model = EndToEndTests.Model("mlp.onnx");
+        ulong[][] inputs = EndToEndTests.Inputs(model, 2);
+        ModelSplit d = Deploy(model, 0);
+        var loop = new ProtocolLoopback([new UserRole(d.Parameters.ForUser(), inputs), new GatewayRole(d.Parameters, d.Gateway, tableMemory: 0),
+            .. new[] { Party.Server(1, 0), Party.Server(1, 1) }.Select(s => RemoteServerRole.For(d.Parameters, d.Share(s), s))]);
+        loop.Run();
+        AssertBitExact(model, inputs, loop, [0, 1]);
     }
 
     [Theory]
