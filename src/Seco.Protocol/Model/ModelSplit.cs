@@ -64,12 +64,13 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
     /// <param name="queryBudget">Queries per key set (null: the most the smudging covers, <see cref="NoiseBudget"/>).</param>
     /// <param name="tiers">The remote tiers (null: one tier of two servers holding all of F_BC).</param>
     /// <param name="forms">How each block is computed on ciphertexts (<see cref="FormPolicy"/>).</param>
+    /// <param name="protocol">Who evaluates F_BC's garbled circuits (<see cref="FbcProtocol"/>; the shares are dealt alike).</param>
     public static ModelSplit Create(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null,
-        FormPolicy forms = FormPolicy.Matrix)
+        FormPolicy forms = FormPolicy.Matrix, FbcProtocol protocol = FbcProtocol.Seco)
     {
         ArgumentNullException.ThrowIfNull(model);
         // The parameters first: they refuse a block past n/2 slots before its dense matrix (rows × columns) is composed.
-        SecoParameters parameters = ParametersOf(model, split, context, queryBudget, tiers, forms);
+        SecoParameters parameters = ParametersOf(model, split, context, queryBudget, tiers, forms, protocol);
         // Each block's weights in its form: the composed matrix, or the convolution's kernel (BlockOperator).
         var operators = model.Blocks.Select(b => BlockOperator.Build(b, context, parameters.Block(b.Block.Index).Conv is null ? LinearForm.Matrix : LinearForm.Conv)).ToArray();
 
@@ -125,8 +126,9 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
     /// deployment is checked against before it is made (`seco validate`).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The query budget exceeds what the smudging covers.</exception>
+    /// <param name="protocol">Who evaluates F_BC's garbled circuits (<see cref="FbcProtocol"/>).</param>
     public static SecoParameters ParametersOf(FixedPointModel model, int split, Lattice.Parameters.BfvContext context, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null,
-        FormPolicy forms = FormPolicy.Matrix)
+        FormPolicy forms = FormPolicy.Matrix, FbcProtocol protocol = FbcProtocol.Seco)
     {
         ArgumentNullException.ThrowIfNull(model);
         // The shapes and the planner's forms only (block i's matrix is output × input, BlockMatrix): no matrix is composed.
@@ -144,7 +146,7 @@ public sealed record ModelSplit(SecoParameters Parameters, GatewayModel Gateway,
                 $"{model.Model.Name}: block {across.Index} adds a residual shortcut from block {across.ShortcutSource}'s input, more than one block before the split l = {split}; " +
                 $"a shortcut across the split may read x_l or x_(l+1) only (the user's masks, docs/protocol-decisions.md D23) — splits that allow every shortcut: {string.Join(", ", fine)}");
         }
-        return new SecoParameters(context, shapes, split, queryBudget, tiers);
+        return new SecoParameters(context, shapes, split, queryBudget, tiers, protocol);
     }
 
     /// <summary>

@@ -63,7 +63,9 @@ public sealed class SecoParameters
 
     /// <param name="queryBudget">Queries per key set (null: the most the smudging can cover, <see cref="NoiseBudget"/>).</param>
     /// <param name="tiers">The remote tiers in order (null: one tier of two servers, B and C, holding all of F_BC).</param>
-    public SecoParameters(BfvContext context, IReadOnlyList<BlockShape> blocks, int split, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null)
+    /// <param name="protocol">Who evaluates F_BC's circuits: SECO's tier evaluator, or A in the DELPHI-3 baseline (one tier of two servers only).</param>
+    public SecoParameters(BfvContext context, IReadOnlyList<BlockShape> blocks, int split, int? queryBudget = null, IReadOnlyList<TierSpec>? tiers = null,
+        FbcProtocol protocol = FbcProtocol.Seco)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(blocks);
@@ -97,6 +99,13 @@ public sealed class SecoParameters
         Blocks = blocks;
         Split = split;
         Tiers = Lay(tiers, split, blocks.Count);
+        if (!Enum.IsDefined(protocol))
+            throw new ArgumentOutOfRangeException(nameof(protocol), $"no F_BC protocol {protocol}");
+        // DELPHI-3 is the paper's naive extension for its four-party setting (App. C): one tier, B and C. l = L leaves no
+        // F_BC, and the run is DELPHI between the user and A under either protocol.
+        if (protocol == FbcProtocol.Delphi3 && Tiers.Count > 0 && (Tiers.Count != 1 || Tiers[0].Servers != 2))
+            throw new ArgumentException($"the DELPHI-3 baseline runs one remote tier of two servers (B garbles, A evaluates, C provides), not {Tiers.Count} tier(s) of {string.Join(", ", Tiers.Select(t => t.Servers))} servers", nameof(tiers));
+        Protocol = protocol;
         _galois = Tiers.Select(t => t.Blocks.SelectMany(i => Form(i).GaloisElements().Concat(ShortcutForm(i)?.GaloisElements() ?? []))
                 .Concat(t.Tier == 1 && TransitionIsMatrix ? [GaloisTool.ElementFromStep(TransitionRotation, context.N)] : [])
                 .Concat(t.Tier == 1 ? _shortcuts.Keys.Where(i => i > split && blocks[i - 1].ShortcutSource <= split + 1 && _shortcuts[i] is MatrixForm)
@@ -119,6 +128,23 @@ public sealed class SecoParameters
     }
 
     private readonly uint[][] _galois;
+
+    /// <summary>Who evaluates F_BC's garbled circuits: SECO's tier evaluator, or A (the DELPHI-3 baseline).</summary>
+    public FbcProtocol Protocol { get; }
+
+    /// <summary>
+    /// The party that evaluates tier <paramref name="tier"/>'s garbled circuits: its server 1 in SECO (paper Alg. 10),
+    /// gateway A in the DELPHI-3 baseline (paper App. C). Circuits, the garbler's labels and every forwarded label go to it.
+    /// </summary>
+    public Roles.Party CircuitEvaluator(int tier) => Protocol == FbcProtocol.Delphi3 && HasRemoteTier ? Roles.Party.Gateway : Roles.Party.Server(tier, 1);
+
+    /// <summary>
+    /// A remote server's duty in its tier's circuits under <see cref="Protocol"/>: <see cref="Roles.Party.Duty"/> in SECO;
+    /// in DELPHI-3 server 1 (C) only provides inputs, as a SECO provider does, since A evaluates. At l = L (no F_BC) the
+    /// two protocols coincide and SECO's duties stand (the idle B and C a deployment may still host).
+    /// </summary>
+    public Roles.ServerDuty DutyOf(Roles.Party server) =>
+        Protocol == FbcProtocol.Delphi3 && HasRemoteTier && server.Duty == Roles.ServerDuty.Evaluator ? Roles.ServerDuty.Provider : server.Duty;
 
     /// <summary>The remote tiers in order (none when l = L).</summary>
     public IReadOnlyList<TierShape> Tiers { get; }

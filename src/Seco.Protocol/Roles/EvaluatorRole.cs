@@ -18,16 +18,16 @@ public sealed class EvaluatorRole : LabelReceiverRole
 {
     private readonly Dictionary<int, Offline> _offline = [];
     private readonly Dictionary<(int Query, int Block), Online> _online = [];
-    private readonly GarbledTableStore _tables;
+    private readonly CircuitEvaluation _circuits;
 
     /// <param name="self">The evaluator of some tier (default: tier 1's, C).</param>
     /// <param name="tableMemory">Bytes of garbled tables kept in memory before they spill to a scratch file (<see cref="GarbledTableStore"/>).</param>
     public EvaluatorRole(SecoParameters parameters, RemoteShare share, Party? self = null, long tableMemory = GarbledTableStore.DefaultMemoryBudget)
         : base(parameters, share, self ?? Party.Evaluator)
     {
-        _tables = new GarbledTableStore(tableMemory);
-        if (Self.Duty != ServerDuty.Evaluator)
-            throw new ArgumentException($"{Self} is not an evaluator", nameof(self));
+        if (Self.Duty != ServerDuty.Evaluator || parameters.DutyOf(Self) != ServerDuty.Evaluator)
+            throw new ArgumentException($"{Self} is not an evaluator{(parameters.Protocol == FbcProtocol.Delphi3 ? " (in the DELPHI-3 baseline A evaluates; C provides)" : "")}", nameof(self));
+        _circuits = new CircuitEvaluation(parameters, Tier, tableMemory);
     }
 
     /// <summary>The tier's providers (servers 2..k−1), who forward their labels here.</summary>
@@ -37,10 +37,8 @@ public sealed class EvaluatorRole : LabelReceiverRole
     {
         Offline state = State(q.Query);
         // Pull the tier's garbled layers one at a time (CircuitRequest): the first now, each next once the last is stored.
-        if (ReluBlocks.FirstOrDefault() is int first and > 0)
-            outbox.Send(Garbler, new CircuitRequest(q.Query, first));
-        else
-            state.CircuitsDone = true;
+        if (_circuits.ReluBlocks.Length > 0)
+            outbox.Send(Garbler, new CircuitRequest(q.Query, _circuits.ReluBlocks[0]));
         state.MaskChoices = RequestMaskLabels(q, outbox);
         if (state.MaskChoices == 0)
         {
@@ -58,7 +56,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
             CancelPendingOt(); // the garbler skips the burned OT indices
         _offline.Remove(query);
         ForgetMaskFetch(query);
-        _tables.Forget(query);
+        _circuits.Forget(query);
         foreach (var key in _online.Keys.Where(k => k.Query == query).ToList()) _online.Remove(key);
     }
 
@@ -69,31 +67,20 @@ public sealed class EvaluatorRole : LabelReceiverRole
             case GarbledCircuits m:
                 {
                     Expect(from, message, Garbler);
-                    Offline circuitsFor = State(Existing(m.Query).Query);
-                    int[] blocks = [.. ReluBlocks];
-                    int next = blocks.Count(b => _tables.Contains(m.Query, b));
-                    if (!Queries[m.Query].Started || m.Layers.Length != 1 || next >= blocks.Length || m.Layers[0].Block != blocks[next])
-                        throw new ProtocolViolationException($"garbled circuits for blocks [{string.Join(", ", m.Layers.Select(l => l.Block))}] of query {m.Query}; " +
-                                                             $"the evaluator asked for {(next < blocks.Length ? $"block {blocks[next]}" : "none")}");
-                    GarbledLayer layer = m.Layers[0];
-                    if (layer.GarblerLabels.Length != 1)
-                        throw new ProtocolViolationException($"block {layer.Block}: {layer.GarblerLabels.Length} groups of the garbler's own labels, expected 1 (its next-mask share)");
-                    Checked(layer.GarblerLabels[0], layer.Block, ReluLayers.MaskGroup(0), from, "next-mask labels");
-                    _tables.Add(m.Query, layer);
-                    if (next + 1 < blocks.Length)
-                    {
-                        outbox.Send(Garbler, new CircuitRequest(m.Query, blocks[next + 1]));
-                        break;
-                    }
-                    circuitsFor.CircuitsDone = true;
-                    TryReady(m.Query, outbox);
+                    Existing(m.Query);
+                    if (!Queries[m.Query].Started)
+                        throw new ProtocolViolationException($"garbled circuits for query {m.Query} before A began it");
+                    if (_circuits.AddLayer(from, m, "evaluator") is int next)
+                        outbox.Send(Garbler, new CircuitRequest(m.Query, next));
+                    else
+                        TryReady(m.Query, outbox);
                     break;
                 }
             case ProviderLabels m:
                 {
                     Expect(from, message, [Party.Gateway, .. Providers]);
                     Offline providerFor = State(from.IsGateway ? Existing(m.Query).Query : Ensure(m.Query).Query);
-                    int[] blocks = [.. ReluBlocks];
+                    int[] blocks = _circuits.ReluBlocks;
                     if (from.IsGateway)
                     {
                         // A provides two groups per ReLU block (E¹ and its next-mask share), one message per block in
@@ -101,20 +88,20 @@ public sealed class EvaluatorRole : LabelReceiverRole
                         // Without a ReLU block in the segment, one empty message (block 0) after A decrypted (issue 20's review).
                         if (blocks.Length == 0)
                         {
-                            if (m.Labels.Length != 0 || m.Block != 0 || !providerFor.ProviderLabels.TryAdd(from, []))
+                            if (m.Labels.Length != 0 || m.Block != 0 || providerFor.GatewayDone)
                                 throw new ProtocolViolationException($"{m.Labels.Length} label groups of block {m.Block} from {from} for query {m.Query}; " +
                                                                      "this tier has no ReLU block, so A sends one empty message");
+                            providerFor.GatewayDone = true;
                             TryReady(m.Query, outbox);
                             break;
                         }
-                        List<byte[]> held = providerFor.ProviderLabels.TryGetValue(from, out var list) ? list : providerFor.ProviderLabels[from] = [];
-                        int next = held.Count / 2;
+                        int next = _circuits.GivenOffline(m.Query, from) / 2;
                         if (m.Labels.Length != 2 || next >= blocks.Length || m.Block != blocks[next])
                             throw new ProtocolViolationException($"{m.Labels.Length} label groups of block {m.Block} from {from} for query {m.Query} " +
                                                                  (next < blocks.Length ? $"where the two of block {blocks[next]} were expected" : "after every block's"));
-                        Checked(m.Labels[0], blocks[next], "E1", from, "E¹ labels");
-                        Checked(m.Labels[1], blocks[next], "neg_r1", from, "next-mask labels");
-                        held.AddRange(m.Labels);
+                        _circuits.AddOffline(m.Query, from, blocks[next], "E1", m.Labels[0], "E¹ labels");
+                        _circuits.AddOffline(m.Query, from, blocks[next], "neg_r1", m.Labels[1], "next-mask labels");
+                        providerFor.GatewayDone = next + 1 == blocks.Length;
                     }
                     else
                     {
@@ -123,10 +110,10 @@ public sealed class EvaluatorRole : LabelReceiverRole
                             throw new ProtocolViolationException($"{from}'s labels for query {m.Query} name block {m.Block}; a provider's cover every block and are numbered 0");
                         if (m.Labels.Length != blocks.Length)
                             throw new ProtocolViolationException($"expected {blocks.Length} label groups from {from}, got {m.Labels.Length}");
-                        for (int k = 0; k < blocks.Length; k++)
-                            Checked(m.Labels[k], blocks[k], ReluLayers.MaskGroup(from.Index), from, "next-mask labels");
-                        if (!providerFor.ProviderLabels.TryAdd(from, [.. m.Labels]))
+                        if (!providerFor.Providers.Add(from))
                             throw new ProtocolViolationException($"{from}'s labels for query {m.Query} arrived twice");
+                        for (int k = 0; k < blocks.Length; k++)
+                            _circuits.AddOffline(m.Query, from, blocks[k], ReluLayers.MaskGroup(from.Index), m.Labels[k], "next-mask labels");
                     }
                     TryReady(m.Query, outbox);
                     break;
@@ -148,53 +135,27 @@ public sealed class EvaluatorRole : LabelReceiverRole
                     Online step = Step(m.Query, m.Block);
                     if (step.ShareLabels is not null)
                         throw new ProtocolViolationException($"a second OT response for block {m.Block} of query {m.Query}");
+                    if (!step.Requested)
+                        throw new ProtocolViolationException($"an OT response for block {m.Block} of query {m.Query} before the evaluator asked for it");
                     step.ShareLabels = ReceiveLabels(m.Payload, step.Choices);
                     TryEvaluate(m.Query, m.Block, outbox);
                     break;
                 }
             case GarblerInput m:
                 Expect(from, message, Garbler);
-                AddOnline(Step(m.Query, m.Block), from, m.Block, m.Query, Checked(m.Labels, m.Block, ReluLayers.ShareGroup(0), from, "share labels"));
+                Step(m.Query, m.Block);
+                _circuits.AddOnline(m.Query, from, m.Block, ReluLayers.ShareGroup(0), m.Labels);
                 TryEvaluate(m.Query, m.Block, outbox);
                 break;
             case ProviderInput m:
                 Expect(from, message, [.. Providers]);
-                AddOnline(Step(m.Query, m.Block), from, m.Block, m.Query, Checked(m.Labels, m.Block, ReluLayers.ShareGroup(from.Index), from, "share labels"));
+                Step(m.Query, m.Block);
+                _circuits.AddOnline(m.Query, from, m.Block, ReluLayers.ShareGroup(from.Index), m.Labels);
                 TryEvaluate(m.Query, m.Block, outbox);
                 break;
             default:
                 throw new ProtocolViolationException($"the evaluator does not expect {message.GetType().Name} from {from}");
         }
-    }
-
-    /// <summary>
-    /// Labels another party gives for one input group of block <paramref name="block"/>'s circuit, checked to be that
-    /// group's and of its width before they are kept: a party may input only its own group (issue 18's review).
-    /// </summary>
-    private byte[] Checked(byte[] bytes, int block, string group, Party from, string what)
-    {
-        BlockShape b = P.Block(block);
-        Circuit circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
-        InputLabels labels;
-        try
-        {
-            labels = InputLabels.Read(bytes);
-        }
-        catch (FormatException e)
-        {
-            throw new ProtocolViolationException($"{from}'s {what} for block {block}: {e.Message}");
-        }
-        int expected = ReluLayers.Group(circuit, group);
-        if (labels.Group != expected || labels.Labels.Length != circuit.Inputs[expected].Width)
-            throw new ProtocolViolationException(
-                $"{from}'s {what} for block {block} are {labels.Labels.Length} labels of input group {labels.Group}; it inputs group {expected} ('{group}', {circuit.Inputs[expected].Width} labels)");
-        return bytes;
-    }
-
-    private static void AddOnline(Online step, Party from, int block, int query, byte[] labels)
-    {
-        if (!step.InputLabels.TryAdd(from, labels))
-            throw new ProtocolViolationException($"{from}'s labels for block {block} of query {query} arrived twice");
     }
 
     protected override void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox)
@@ -217,7 +178,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
     /// </summary>
     private Online Step(int query, int block)
     {
-        if (!Queries.ContainsKey(query) || !ReluBlocks.Contains(block))
+        if (!Queries.ContainsKey(query) || !_circuits.ReluBlocks.Contains(block))
             throw new ProtocolViolationException($"no online step for block {block} of query {query}");
         return StepOrNew(query, block);
     }
@@ -232,10 +193,8 @@ public sealed class EvaluatorRole : LabelReceiverRole
     private void TryReady(int query, Outbox outbox)
     {
         Offline state = State(query);
-        int blocks = ReluBlocks.Count();
-        bool labelsDone = state.ProviderLabels.GetValueOrDefault(Party.Gateway)?.Count == 2 * blocks
-                          && Providers.All(p => state.ProviderLabels.ContainsKey(p));
-        if (state.Announced || !state.CircuitsDone || state.MaskLabels is null || !labelsDone) return;
+        bool labelsDone = state.GatewayDone && Providers.All(state.Providers.Contains);
+        if (state.Announced || !_circuits.HasAllLayers(query) || state.MaskLabels is null || !labelsDone) return;
         state.Announced = true;
         outbox.Send(Party.Gateway, new EvaluatorReady(query));
     }
@@ -244,25 +203,17 @@ public sealed class EvaluatorRole : LabelReceiverRole
     {
         Online step = Step(query, block);
         Offline state = State(query);
-        if (!step.Requested || step.ShareLabels is null || step.InputLabels.Count < Tier.Servers - 1) return;
+        if (!step.Requested || step.ShareLabels is null || _circuits.GivenOnline(query, block) < Tier.Servers - 1) return;
         if (!state.Announced)
             throw new ProtocolViolationException($"query {query} went online before the evaluator was prepared");
         _online.Remove((query, block));
 
-        BlockShape b = P.Block(block);
-        var circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
-        int k = ReluBlocks.TakeWhile(i => i < block).Count(); // position among the tier's ReLU blocks
         // The evaluator's mask labels are concatenated over the blocks in order; blocks differ in width.
-        int maskWidth = circuit.Input(ReluLayers.MaskGroup(1)).Width;
-        int maskAt = ReluBlocks.TakeWhile(i => i < block).Sum(i => ReluLayers.Remote(P.Block(i).Shift, P.Block(i).Rows, Tier.Servers).Input(ReluLayers.MaskGroup(1)).Width);
-        ReadOnlyMemory<Block> maskLabels = state.MaskLabels!.AsMemory(maskAt, maskWidth);
-        GarbledLayer layer = _tables.Layer(query, block);
-        List<byte[]> gateway = state.ProviderLabels[Party.Gateway];
-        ulong[] next = ReluLayers.Evaluate(circuit, b.Rows,
-            [gateway[2 * k], gateway[(2 * k) + 1], .. layer.GarblerLabels, .. Providers.Select(p => state.ProviderLabels[p][k]), .. step.InputLabels.Values],
-            [(ReluLayers.Group(circuit, ReluLayers.ShareGroup(1)), (ReadOnlyMemory<Block>)step.ShareLabels), (ReluLayers.Group(circuit, ReluLayers.MaskGroup(1)), maskLabels)],
-            layer, _tables.Chunks(query, block));
-        _tables.Remove(query, block); // evaluated once: its tables go
+        string mask = ReluLayers.MaskGroup(1);
+        int maskWidth = _circuits.CircuitOf(block).Input(mask).Width;
+        int maskAt = _circuits.ReluBlocks.TakeWhile(i => i < block).Sum(i => _circuits.CircuitOf(i).Input(mask).Width);
+        ulong[] next = _circuits.Evaluate(query, block,
+            (ReluLayers.ShareGroup(1), step.ShareLabels), (mask, state.MaskLabels!.AsMemory(maskAt, maskWidth)));
         RemoteQuery q = Queries[query];
         if (block == Tier.LastBlock)
         {
@@ -284,13 +235,14 @@ public sealed class EvaluatorRole : LabelReceiverRole
         Advance(q, block + 1, next, outbox);
     }
 
+    /// <summary>This evaluator's offline state of a query besides what <see cref="CircuitEvaluation"/> keeps.</summary>
     private sealed class Offline
     {
-        /// <summary>Every ReLU layer of the tier is stored (the evaluator pulled them one by one).</summary>
-        public bool CircuitsDone { get; set; }
+        /// <summary>A's labels of every ReLU block are in (or its one empty message, for a tier without one).</summary>
+        public bool GatewayDone { get; set; }
 
-        /// <summary>A's label groups (two per ReLU block, arriving a block at a time) and each provider server's (one per ReLU block).</summary>
-        public Dictionary<Party, List<byte[]>> ProviderLabels { get; } = [];
+        /// <summary>The provider servers whose next-mask labels are in.</summary>
+        public HashSet<Party> Providers { get; } = [];
 
         public Block[]? MaskLabels { get; set; }
 
@@ -299,6 +251,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
         public bool Announced { get; set; }
     }
 
+    /// <summary>This evaluator's own part of a block's online step: its share's OT.</summary>
     private sealed class Online
     {
         public int Choices { get; set; }
@@ -307,8 +260,5 @@ public sealed class EvaluatorRole : LabelReceiverRole
         public bool Requested { get; set; }
 
         public Block[]? ShareLabels { get; set; }
-
-        /// <summary>The garbler's labels of its share, and each provider's (forwarded from its OT).</summary>
-        public Dictionary<Party, byte[]> InputLabels { get; } = [];
     }
 }

@@ -11,7 +11,8 @@ namespace Seco.Protocol.Roles;
 /// The garbler of a remote tier (server 0; B in paper §III-B-4, Alg. 16): garbles one circuit per ReLU block of the
 /// tier's segment per query, sends them to the evaluator with the labels of its own next-mask share, and is the OT
 /// sender for A's labels (offline) and every other server's labels (its mask share offline, its share E^j online).
-/// Online it sends the evaluator the labels of its own share (paper Alg. 10).
+/// Online it sends the evaluator the labels of its own share (paper Alg. 10). In the DELPHI-3 baseline (paper App. C)
+/// the circuits and its labels go to A, which evaluates; the OT batches it serves are the same, each still served once.
 /// </summary>
 public sealed class GarblerRole : RemoteServerRole
 {
@@ -63,16 +64,17 @@ public sealed class GarblerRole : RemoteServerRole
     /// Garbles the layer the evaluator asks for — the tier's ReLU blocks in order, each once — with this garbler's
     /// next-mask labels, and sends it (paper Alg. 16, one layer per message: issue 20).
     /// </summary>
-    private void OnCircuitRequest(CircuitRequest m, Outbox outbox)
+    private void OnCircuitRequest(Party from, CircuitRequest m, Outbox outbox)
     {
-        RemoteQuery q = Ensure(m.Query);
+        // A (the DELPHI-3 evaluator) begins the query itself, before it asks; a SECO evaluator may be ahead of A's PreparationBegin.
+        RemoteQuery q = Ensure(m.Query, byGateway: from.IsGateway);
         int sent = _layersSent.GetValueOrDefault(q.Query);
         int[] blocks = [.. ReluBlocks];
         if (sent >= blocks.Length || blocks[sent] != m.Block || !_garblers.TryGetValue(q.Query, out var garblers))
             throw new ProtocolViolationException($"a request for the circuit of block {m.Block} of query {q.Query}; the next to send is {(sent < blocks.Length ? $"block {blocks[sent]}" : "none")}");
         _layersSent[q.Query] = sent + 1;
         GarbledLayer layer = ReluLayers.Package(m.Block, garblers[m.Block], ExactArrayPool.Shared, (ReluLayers.MaskGroup(0), ZpVector.Negate(q.R[m.Block + 1])));
-        outbox.Send(Evaluator, new GarbledCircuits(q.Query, [layer]));
+        outbox.Send(CircuitEvaluator, new GarbledCircuits(q.Query, [layer]));
         outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, [layer])); // back to the pool once encoded (issue 19)
     }
 
@@ -98,8 +100,8 @@ public sealed class GarblerRole : RemoteServerRole
                 TryAnnounce(outbox);
                 break;
             case CircuitRequest m:
-                Expect(from, message, Evaluator);
-                OnCircuitRequest(m, outbox);
+                Expect(from, message, CircuitEvaluator);
+                OnCircuitRequest(from, m, outbox);
                 break;
             case OtRequest { Purpose: OtPurpose.ProviderLabels } m:
                 {
@@ -145,13 +147,13 @@ public sealed class GarblerRole : RemoteServerRole
         }
     }
 
-    /// <summary>Online, per ReLU block: the labels of the garbler's own share to the evaluator, then the OT batches waiting for it.</summary>
+    /// <summary>Online, per ReLU block: the labels of the garbler's own share to the circuit evaluator (C; A in DELPHI-3), then the OT batches waiting for it.</summary>
     protected override void OnShare(RemoteQuery q, int block, ulong[] share, Outbox outbox)
     {
         Garbler garbler = _garblers[q.Query][block];
         int group = ReluLayers.Group(garbler.Circuit, ReluLayers.ShareGroup(0));
         int width = garbler.Circuit.Inputs[group].Width / share.Length;
-        outbox.Send(Evaluator, new GarblerInput(q.Query, block, new InputLabels(group, garbler.InputEncoding.Encode(group, ReluLayers.Bits(share, width))).ToBytes()));
+        outbox.Send(CircuitEvaluator, new GarblerInput(q.Query, block, new InputLabels(group, garbler.InputEncoding.Encode(group, ReluLayers.Bits(share, width))).ToBytes()));
         _shared.Add((q.Query, block));
         foreach (Party peer in TierPeers) TryServe(q.Query, block, peer, outbox);
     }

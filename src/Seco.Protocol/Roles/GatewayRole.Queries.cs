@@ -126,6 +126,7 @@ public sealed partial class GatewayRole
         }
         foreach (Party server in Servers)
             outbox.Send(server, new PreparationBegin(m.Query));
+        PullFirstCircuit(q, outbox);
     }
 
     private void OnUserLabelRequest(QueryState q, OtRequest m, Outbox outbox)
@@ -275,9 +276,10 @@ public sealed partial class GatewayRole
         q.ProviderBlocks[tier.Tier] = new Queue<int>(tier.Blocks.Where(i => i < L));
         // A tier without a ReLU block still hears from A once A has decrypted: the evaluator announces itself ready only
         // after A's labels, so never before its own preparation (its decryption share) is done.
-        if (q.ProviderBlocks[tier.Tier].Count == 0)
+        if (q.ProviderBlocks[tier.Tier].Count == 0 && _circuits is null)
             outbox.Send(Party.Server(tier.Tier, 1), new ProviderLabels(q.Query, 0, []));
         RequestProviderLabels(q, tier, outbox);
+        TryQueryReady(q, outbox); // DELPHI-3 without a ReLU block in F_BC: A may be ready now
     }
 
     /// <summary>A's OT batch for the next ReLU block of the tier, if any is left.</summary>
@@ -315,13 +317,25 @@ public sealed partial class GatewayRole
             groups[g] = new InputLabels(ReluLayers.Group(circuit, name), labels.AsSpan(at, width).ToArray()).ToBytes();
             at += width;
         }
-        outbox.Send(Party.Server(t, 1), new ProviderLabels(q.Query, i, groups));
+        if (_circuits is null)
+        {
+            outbox.Send(Party.Server(t, 1), new ProviderLabels(q.Query, i, groups));
+        }
+        else
+        {
+            // DELPHI-3 (paper App. C): A evaluates, so it keeps its own labels instead of forwarding them.
+            _circuits.AddOffline(q.Query, Party.Gateway, i, "E1", groups[0], "E¹ labels");
+            _circuits.AddOffline(q.Query, Party.Gateway, i, "neg_r1", groups[1], "next-mask labels");
+        }
         RequestProviderLabels(q, tier, outbox);
+        TryQueryReady(q, outbox);
     }
 
     private void TryQueryReady(QueryState q, Outbox outbox)
     {
-        if (q.ReadySent || !q.UserSideDone || q.EvaluatorsReady.Count < _p.Depth) return;
+        // SECO: every tier's evaluator holds its circuits and labels. DELPHI-3: A holds them itself.
+        bool remoteReady = _circuits is null ? q.EvaluatorsReady.Count >= _p.Depth : CircuitsReady(q);
+        if (q.ReadySent || !q.UserSideDone || !remoteReady) return;
         q.ReadySent = true;
         outbox.Send(Party.User, new QueryReady(q.Query));
     }
@@ -385,6 +399,7 @@ public sealed partial class GatewayRole
         var message = new MaskedActivation(q.Query, Split + 1, masked); // Paper §VI-C: to tier 1's servers directly (D16)
         foreach (Party server in TierServers(_p.Tier(1)))
             outbox.Send(server, message);
+        q.AwaitedFbcBlock = Split + 1; // DELPHI-3: the block whose input labels A takes next
     }
 
     private void OnOutputCiphertext(QueryState q, Party from, OutputCiphertext m, Outbox outbox)
@@ -402,6 +417,7 @@ public sealed partial class GatewayRole
         outbox.Lend(PooledPayloads.GiveBack(output));
         _queries.Remove(q.Query);
         _servedToUser.Forget(q.Query);
+        _circuits?.Forget(q.Query);
     }
 
     private sealed class QueryState(int query)
@@ -465,5 +481,11 @@ public sealed partial class GatewayRole
         public int AwaitedCircuitOutput { get; set; }
 
         public Dictionary<Party, Ciphertext> Outputs { get; } = [];
+
+        /// <summary>DELPHI-3: C's next-mask labels (forwarded from its OT with B) are in.</summary>
+        public bool ProviderMasksIn { get; set; }
+
+        /// <summary>DELPHI-3: the F_BC block whose x_i − r_i A handed out last — its share labels come next (none for block L); 0 before the transition.</summary>
+        public int AwaitedFbcBlock { get; set; }
     }
 }

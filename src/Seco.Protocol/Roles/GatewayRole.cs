@@ -18,7 +18,8 @@ namespace Seco.Protocol.Roles;
 /// docs/hierarchy.md); for each tier's segment it contributes mask shares r¹, drives the collective decryption that
 /// gives it E¹ = F r − Σ_j s^j (paper Alg. 8), obtains its circuit labels from the tier's garbler by OT and forwards
 /// them to the tier's evaluator (paper Alg. 16); online it evaluates F_A's linear layers, hands x_{l+1} − r_{l+1} to
-/// tier 1, and returns the output ciphertext from the last tier to the user (paper §VI-D).
+/// tier 1, and returns the output ciphertext from the last tier to the user (paper §VI-D). In the DELPHI-3 baseline
+/// (paper App. C) it keeps its labels and evaluates tier 1's circuits itself (GatewayRole.Delphi3.cs).
 /// </summary>
 public sealed partial class GatewayRole : ISecoRole
 {
@@ -30,6 +31,7 @@ public sealed partial class GatewayRole : ISecoRole
     private readonly Dictionary<int, Model.Linear.IEncodedForm> _faShortcuts = [];
     private readonly bool _residual;
     private readonly TierKeys[] _tiers;
+    private readonly CircuitEvaluation? _circuits;
     private readonly Dictionary<int, QueryState> _queries = [];
     private Encryptor? _user;
     private GaloisKeys? _userRotations;
@@ -42,9 +44,12 @@ public sealed partial class GatewayRole : ISecoRole
     private int _nextQuery;
     private bool _welcomed;
 
-    public GatewayRole(SecoParameters parameters, GatewayModel model)
+    /// <param name="tableMemory">In the DELPHI-3 baseline, A's memory for garbled tables before they spill to disk (<see cref="GarbledTableStore"/>).</param>
+    public GatewayRole(SecoParameters parameters, GatewayModel model, long tableMemory = GarbledTableStore.DefaultMemoryBudget)
     {
         _p = parameters;
+        // DELPHI-3 (paper App. C): A evaluates tier 1's circuits itself. SECO leaves that to the tier's evaluator.
+        _circuits = parameters.Protocol == FbcProtocol.Delphi3 && parameters.HasRemoteTier ? new CircuitEvaluation(parameters, parameters.Tier(1), tableMemory) : null;
         _model = model;
         _he = new HeTools(parameters.Context);
         _residual = parameters.ForUser().Residual;
@@ -149,7 +154,7 @@ public sealed partial class GatewayRole : ISecoRole
                 Expect(from, message, [.. _tiers.Select(t => Party.Server(t.Shape.Tier, 0))]);
                 OnProviderLabels(Query(m.Query), from.Tier, m, outbox);
                 break;
-            case EvaluatorReady m:
+            case EvaluatorReady m when _circuits is null: // in DELPHI-3 no server evaluates: A is ready by itself
                 Expect(from, message, [.. _tiers.Select(t => Party.Server(t.Shape.Tier, 1))]);
                 if (!Query(m.Query).EvaluatorsReady.Add(from.Tier))
                     throw new ProtocolViolationException($"{from} announced query {m.Query} ready twice");
@@ -162,6 +167,9 @@ public sealed partial class GatewayRole : ISecoRole
             case GatewayCircuitOutput m:
                 Expect(from, message, Party.User);
                 OnCircuitOutput(Query(m.Query), m, outbox);
+                break;
+            case GarbledCircuits or ProviderLabels or GarblerInput or ProviderInput when _circuits is not null:
+                HandleCircuitInputs(from, (QueryMessage)message, outbox);
                 break;
             case OutputCiphertext m:
                 Expect(from, message, [.. _p.Tiers.Count == 0 ? [] : TierServers(_p.Tiers[^1])]);
@@ -205,6 +213,7 @@ public sealed partial class GatewayRole : ISecoRole
                 if (choices > 0 && _tiers[tier - 1].OtWithGarbler.HasPendingBatch)
                     _tiers[tier - 1].OtWithGarbler.CancelPending(); // the garbler skips the burned OT indices
         _servedToUser.Forget(query);
+        _circuits?.Forget(query);
         if (query == _nextQuery)
             _nextQuery++;
     }

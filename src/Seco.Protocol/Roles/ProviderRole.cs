@@ -11,7 +11,8 @@ namespace Seco.Protocol.Roles;
 /// A provider of a remote tier (servers 2..k−1, docs/hierarchy.md): it holds a weight and mask share
 /// like the garbler and the evaluator, and gives its inputs to the tier's garbled ReLU circuits without seeing them:
 /// offline the labels of its next-mask shares, online those of its share E^j of each block, both by OT from the
-/// garbler, forwarded to the evaluator. It never sees a circuit, a Δ or another party's label.
+/// garbler, forwarded to the evaluator. It never sees a circuit, a Δ or another party's label. In the DELPHI-3 baseline
+/// (paper App. C) server 1, C, has this duty toward A, the evaluator there ("A collects C's labels").
 /// </summary>
 public sealed class ProviderRole : LabelReceiverRole
 {
@@ -20,7 +21,7 @@ public sealed class ProviderRole : LabelReceiverRole
     public ProviderRole(SecoParameters parameters, RemoteShare share, Party self)
         : base(parameters, share, self)
     {
-        if (Self.Duty != ServerDuty.Provider)
+        if (parameters.DutyOf(Self) != ServerDuty.Provider)
             throw new ArgumentException($"{Self} is not a provider", nameof(self));
     }
 
@@ -28,7 +29,7 @@ public sealed class ProviderRole : LabelReceiverRole
     {
         int count = RequestMaskLabels(q, outbox);
         if (count == 0)
-            outbox.Send(Evaluator, new ProviderLabels(q.Query, 0, []));
+            outbox.Send(CircuitEvaluator, new ProviderLabels(q.Query, 0, []));
         else
             _maskChoices[q.Query] = count;
     }
@@ -56,7 +57,7 @@ public sealed class ProviderRole : LabelReceiverRole
                     if (ReceiveMaskLabels(q, m, outbox) is { } labels) // one block per batch: the whole set after the last
                     {
                         _maskChoices.Remove(m.Query);
-                        outbox.Send(Evaluator, new ProviderLabels(m.Query, 0, Groups(labels)));
+                        outbox.Send(CircuitEvaluator, new ProviderLabels(m.Query, 0, Groups(labels)));
                     }
                     break;
                 }
@@ -69,7 +70,7 @@ public sealed class ProviderRole : LabelReceiverRole
                     Block[] labels = ReceiveLabels(m.Payload, count);
                     BlockShape b = P.Block(m.Block);
                     Circuit circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
-                    outbox.Send(Evaluator, new ProviderInput(m.Query, m.Block, new InputLabels(ReluLayers.Group(circuit, ReluLayers.ShareGroup(Self.Index)), labels).ToBytes()));
+                    outbox.Send(CircuitEvaluator, new ProviderInput(m.Query, m.Block, new InputLabels(ReluLayers.Group(circuit, ReluLayers.ShareGroup(Self.Index)), labels).ToBytes()));
                     if (m.Block == Tier.LastBlock)
                         Finish(m.Query); // the boundary block's labels were this tier's last input
                     break;

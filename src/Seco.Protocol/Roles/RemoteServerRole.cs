@@ -67,6 +67,13 @@ public abstract class RemoteServerRole : ISecoRole
 
     protected Party Evaluator => Party.Server(Tier.Tier, 1);
 
+    /// <summary>
+    /// Who evaluates this tier's circuits: its evaluator in SECO, gateway A in the DELPHI-3 baseline (paper App. C). The
+    /// garbler's circuits and labels and every provider's forwarded labels go there, and the masked activations inside
+    /// the segment come from there.
+    /// </summary>
+    protected Party CircuitEvaluator => P.CircuitEvaluator(Tier.Tier);
+
     /// <summary>The other servers of this tier.</summary>
     protected IEnumerable<Party> TierPeers => Tier.ServerPositions.Where(p => p != Self);
 
@@ -380,10 +387,11 @@ public abstract class RemoteServerRole : ISecoRole
     {
         if (!q.Decrypted)
             throw new ProtocolViolationException($"masked activation for query {q.Query} before its preparation finished");
-        // The segment's input comes from A (tier 1) or the previous tier's evaluator; later blocks from this tier's evaluator.
+        // The segment's input comes from A (tier 1) or the previous tier's evaluator; later blocks from whoever evaluates
+        // this tier's circuits (its evaluator; A in DELPHI-3).
         Party upstream = Tier.Tier == 1 ? Party.Gateway : Party.Server(Tier.Tier - 1, 1);
         bool input = from == upstream && m.Block == Tier.FirstBlock;
-        bool inside = from == Evaluator && Self != Evaluator && m.Block > Tier.FirstBlock;
+        bool inside = from == CircuitEvaluator && Self != CircuitEvaluator && m.Block > Tier.FirstBlock;
         // The previous tier's evaluator also hands on x_j − r_j of its segment that a residual block here reads.
         // (For tier 1, A hands on x_l − r_l where a shortcut into block l+1 reads it.)
         bool shortcut = from == upstream && !Tier.Contains(m.Block) && ShortcutSources.Contains(m.Block);
@@ -438,9 +446,12 @@ public abstract class RemoteServerRole : ISecoRole
         Forget(query);
     }
 
-    /// <summary>The duty for remote server <paramref name="self"/>: the garbler (index 0), the evaluator (1) or a provider.</summary>
+    /// <summary>
+    /// The duty for remote server <paramref name="self"/> under the parameters' protocol: the garbler (index 0), the
+    /// evaluator (1) or a provider — in the DELPHI-3 baseline server 1 (C) is a provider toward A (paper App. C).
+    /// </summary>
     /// <param name="tableMemory">An evaluator's memory for garbled tables before they spill to disk (<see cref="GarbledTableStore"/>).</param>
-    public static RemoteServerRole For(SecoParameters parameters, RemoteShare share, Party self, long tableMemory = GarbledTableStore.DefaultMemoryBudget) => self.Duty switch
+    public static RemoteServerRole For(SecoParameters parameters, RemoteShare share, Party self, long tableMemory = GarbledTableStore.DefaultMemoryBudget) => parameters.DutyOf(self) switch
     {
         ServerDuty.Garbler => new GarblerRole(parameters, share, self),
         ServerDuty.Evaluator => new EvaluatorRole(parameters, share, self, tableMemory),

@@ -28,17 +28,21 @@ internal sealed class AuditedRun
 {
     /// <param name="tiers">The remote tiers (null: one tier of two servers, the paper's four-party setting).</param>
     /// <param name="forms">How the deployment computes its blocks (the matrix form unless the planner is asked for).</param>
-    public AuditedRun(FixedPointModel model, int split, ulong[][] inputs, TierSpec[]? tiers = null, FormPolicy forms = FormPolicy.Matrix)
+    /// <param name="protocol">SECO, or the DELPHI-3 baseline (A evaluates F_BC's circuits, paper App. C).</param>
+    /// <param name="captureEncodings">Keep each tier-1 circuit's secret input encoding (Δ and 0-labels) as the garbler makes it, for label audits.</param>
+    public AuditedRun(FixedPointModel model, int split, ulong[][] inputs, TierSpec[]? tiers = null, FormPolicy forms = FormPolicy.Matrix,
+        FbcProtocol protocol = FbcProtocol.Seco, bool captureEncodings = false)
     {
         Model = model;
         Inputs = inputs;
-        Deployment = ModelSplit.Create(model, split, EndToEndTests.Context.Value, tiers: tiers, forms: forms);
+        Deployment = ModelSplit.Create(model, split, EndToEndTests.Context.Value, tiers: tiers, forms: forms, protocol: protocol);
         P = Deployment.Parameters;
         User = new UserRole(P.ForUser(), inputs);
         Gateway = new GatewayRole(P, Deployment.Gateway);
         // l = L leaves no remote tier: no server takes part (DELPHI between the user and A), so none is hosted.
         Servers = Coalition.AllServers(P).ToDictionary(s => s, s => RemoteServerRole.For(P, Deployment.Share(s), s));
-        Loop = new ProtocolLoopback([User, Gateway, .. Servers.Values]); // the roles are kept: the audit needs their keys
+        ISecoRole[] hosted = [.. Servers.Values.Select(r => captureEncodings && r is GarblerRole { Self.Tier: 1 } g ? Capturing(g) : (ISecoRole)r)];
+        Loop = new ProtocolLoopback([User, Gateway, .. hosted]); // the roles are kept: the audit needs their keys
         Loop.Run();
 
         // The run is the real thing: every query finished, bit-exact against the plaintext reference.
@@ -61,6 +65,21 @@ internal sealed class AuditedRun
     }
 
     public FixedPointModel Model { get; }
+
+    /// <summary>Tier 1's input encodings by (query, block), when captured: the garbler's secret Δ and 0-labels of each circuit.</summary>
+    public Dictionary<(int Query, int Block), Seco.Garbling.Garbling.InputEncoding> Encodings { get; } = [];
+
+    /// <summary>The garbler, transparent, but each circuit's input encoding is kept as soon as the garbler holds it.</summary>
+    private Review18.HostileRole Capturing(GarblerRole garbler) => new(garbler)
+    {
+        After = (_, message, _) =>
+        {
+            if (message is QueryMessage q)
+                foreach (int block in P.Tier(1).Blocks.Where(i => i < P.BlockCount))
+                    if (Review18.Hierarchy.GarblerOf(garbler, q.Query, block) is { } g)
+                        Encodings.TryAdd((q.Query, block), g.InputEncoding);
+        },
+    };
 
     public ulong[][] Inputs { get; }
 

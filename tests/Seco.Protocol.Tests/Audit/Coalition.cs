@@ -34,6 +34,16 @@ internal sealed class Coalition
     /// <summary>True when the threat model allows it: not the user with anyone, no tier's garbler with its evaluator.</summary>
     public bool Allowed => !(Members.Contains(Party.User) && Members.Count > 1) && !Members.Any(p => p.IsServer && HoldsGarblerAndEvaluator(p.Tier));
 
+    /// <summary>
+    /// Allowed under <paramref name="protocol"/>: SECO's rule (<see cref="Allowed"/>), or DELPHI-3's — not the user with
+    /// anyone, not B with A (garbler and circuit evaluator decode every wire), not B with C (all of F_BC's weight shares).
+    /// </summary>
+    public bool AllowedUnder(FbcProtocol protocol) => protocol == FbcProtocol.Seco ? Allowed
+        : !(Members.Contains(Party.User) && Members.Count > 1) && !(Contains(Party.Server(1, 0)) && (Contains(Party.Gateway) || Contains(Party.Server(1, 1))));
+
+    /// <summary>Tier <paramref name="tier"/>'s garbler and the party evaluating its circuits (its evaluator; A in DELPHI-3) are both members: they decode every wire.</summary>
+    public bool DecodesWires(SecoParameters p, int tier) => Contains(Party.Server(tier, 0)) && Contains(p.CircuitEvaluator(tier));
+
     /// <summary>Tier <paramref name="tier"/>'s garbler and evaluator are both members: together they decode every wire of that tier's circuits.</summary>
     public bool HoldsGarblerAndEvaluator(int tier) => Contains(Party.Server(tier, 0)) && Contains(Party.Server(tier, 1));
 
@@ -63,11 +73,14 @@ internal sealed class Coalition
 
     /// <summary>
     /// The maximal coalitions the threat model allows besides the user alone: A and every server, less, in each tier,
-    /// either its garbler or its evaluator (2^D of them). Every allowed coalition without the user is a subset of one,
+    /// either its garbler or its evaluator (2^D of them); in DELPHI-3, A+C and B. Every allowed coalition without the user is a subset of one,
     /// and a subset learns nothing its superset does not.
     /// </summary>
     public static List<Coalition> Maximal(SecoParameters p)
     {
+        // DELPHI-3 (one tier, A evaluates): A+C, and B alone — B with A decodes every wire, B with C holds all the weights.
+        if (p.Protocol == FbcProtocol.Delphi3 && p.HasRemoteTier)
+            return [new([Party.Gateway, Party.Server(1, 1)]), new([Party.Server(1, 0)])];
         var result = new List<Coalition> { new([Party.Gateway, .. AllServers(p)]) };
         foreach (TierShape tier in p.Tiers)
         {

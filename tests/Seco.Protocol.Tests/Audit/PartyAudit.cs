@@ -81,7 +81,7 @@ internal static class PartyAudit
     /// <summary>An allowed coalition learns nothing: <see cref="CoalitionFindings"/> is empty.</summary>
     public static void AssertCoalitionLearnsNothing(AuditedRun run, Coalition coalition, ITestOutputHelper output)
     {
-        Assert.True(coalition.Allowed, $"{coalition} is not a coalition the threat model allows");
+        Assert.True(coalition.AllowedUnder(run.P.Protocol), $"{coalition} is not a coalition the threat model allows");
         Assert.All(coalition.Members, m => Assert.True(m.IsGateway || run.Servers.ContainsKey(m), $"{m} is not a party of this run"));
         var auditor = new ViewAuditor(run);
         int received = coalition.Members.Sum(m => run.ReceivedBy(m).Count());

@@ -547,7 +547,7 @@ internal sealed class ViewAuditor(AuditedRun run)
         foreach (Coalition k in knowers)
         {
             Party[] known = k.Contains(Party.User) ? []
-                : circuitTier > 0 && k.HoldsGarblerAndEvaluator(circuitTier) ? [.. owners]
+                : circuitTier > 0 && k.DecodesWires(run.P, circuitTier) ? [.. owners]
                 : [.. owners.Where(k.Contains)];
             if (!tried.Add(string.Join(",", known)))
                 continue;

@@ -64,12 +64,14 @@ internal sealed class HostileRole(ISecoRole inner) : ISecoRole
 internal sealed class Hierarchy
 {
     /// <param name="forms">How the deployment computes its blocks (<see cref="FormPolicy"/>; the matrix form unless asked).</param>
+    /// <param name="protocol">SECO, or the DELPHI-3 baseline (one tier of two servers; A evaluates).</param>
     public Hierarchy(string modelFile, int split, TierSpec[] tiers, int queries, bool failQueries = true,
-        Func<Party, Party, SecoMessage, IEnumerable<(Party, Party, SecoMessage)>>? inject = null, FormPolicy forms = FormPolicy.Matrix)
+        Func<Party, Party, SecoMessage, IEnumerable<(Party, Party, SecoMessage)>>? inject = null, FormPolicy forms = FormPolicy.Matrix,
+        FbcProtocol protocol = FbcProtocol.Seco)
     {
         Model = EndToEndTests.Model(modelFile);
         Inputs = EndToEndTests.Inputs(Model, queries);
-        Deployment = ModelSplit.Create(Model, split, EndToEndTests.Context.Value, tiers: tiers, forms: forms);
+        Deployment = ModelSplit.Create(Model, split, EndToEndTests.Context.Value, tiers: tiers, forms: forms, protocol: protocol);
         P = Deployment.Parameters;
         User = new UserRole(P.ForUser(), Inputs);
         Gateway = new GatewayRole(P, Deployment.Gateway);
