@@ -16,6 +16,13 @@ public enum InferenceProtocol
     /// servers stay idle.
     /// </summary>
     Delphi,
+
+    /// <summary>
+    /// <c>delphi-3</c>: the paper's naive three-server extension (App. C, §VIII-C-1, Fig. 6): SECO's split and
+    /// preparation, but for F_BC B garbles, <b>the gateway A evaluates</b> and C gives its inputs by OT, so all three
+    /// servers are online (docs/hierarchy.md, "DELPHI-3 baseline"). One remote tier of two servers.
+    /// </summary>
+    Delphi3,
 }
 
 /// <summary>The protocols' names in scenario and sweep files, and in reports.</summary>
@@ -27,10 +34,11 @@ public static class InferenceProtocols
     {
         InferenceProtocol.Seco => "seco",
         InferenceProtocol.Delphi => "delphi",
+        InferenceProtocol.Delphi3 => "delphi-3",
         _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
     };
 
-    /// <summary>How reports and headings name it: SECO, DELPHI.</summary>
+    /// <summary>How reports and headings name it: SECO, DELPHI, DELPHI-3.</summary>
     public static string Title(InferenceProtocol protocol) => Name(protocol).ToUpperInvariant();
 
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(Name)];
@@ -38,3 +46,4 @@ public static class InferenceProtocols
     public static InferenceProtocol? Parse(string name) =>
         All.Where(p => Name(p) == name).Select(p => (InferenceProtocol?)p).FirstOrDefault();
 }
+

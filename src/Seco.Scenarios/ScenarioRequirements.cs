@@ -26,6 +26,10 @@ public static class ScenarioRequirements
                 errors.Add(scenario.Source.ErrorAt($"hierarchy.tiers[{i}].servers",
                     $"the secure protocol runs at most {Party.MaxServersPerTier} servers per tier; tier '{tiers[i].Name}' has {tiers[i].Servers.Count}"));
         }
+        // DELPHI-3 is the paper's four-party baseline: one remote tier of two servers, B garbling, A evaluating, C giving inputs.
+        if (scenario.Protocol == InferenceProtocol.Delphi3 && (tiers.Count != 1 || tiers[0].Servers.Count != 2))
+            errors.Add(scenario.Source.ErrorAt("hierarchy.tiers",
+                $"protocol delphi-3 runs one remote tier of two servers (B garbles, the gateway evaluates, C gives its inputs; paper App. C); this scenario has {(tiers.Count == 1 ? $"one tier of {tiers[0].Servers.Count}" : $"{tiers.Count} tiers")}"));
         int given = tiers.Count(t => t.Blocks is not null);
         if (given > 0 && given < tiers.Count)
             errors.Add(scenario.Source.ErrorAt("hierarchy.tiers",

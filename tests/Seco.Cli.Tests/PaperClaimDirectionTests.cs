@@ -8,7 +8,8 @@ namespace Seco.Cli.Tests;
 /// Issue 21's CI check: the paper's experiments reduced to a three-block residual model over the three splits that
 /// leave a block remote, every protocol, through `seco sweep` — every row bit-exact, and each claim's direction holds
 /// at every split: SECO's user participates less online, and sends and receives less online and in preprocessing, than
-/// DELPHI's (paper §VIII-C-1). The full experiments and their ratios are in docs/paper-reproduction.md.
+/// DELPHI's (paper §VIII-C-1); the servers' online traffic and the gateway's online load are below DELPHI-3's (Fig. 6).
+/// The full experiments and their ratios are in docs/paper-reproduction.md.
 /// </summary>
 public sealed class PaperClaimDirectionTests : IDisposable
 {
@@ -26,7 +27,7 @@ public sealed class PaperClaimDirectionTests : IDisposable
             Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         List<Dictionary<string, string>> rows = CsvText.Rows(File.ReadAllText(Path.Combine(dir, "results.csv")));
-        Assert.Equal(6, rows.Count);
+        Assert.Equal(9, rows.Count);
         Assert.All(rows, x => Assert.Equal(("ok", "true", "2"), (x["status"], x["bit_exact"], x["queries_bit_exact"])));
         double V(Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
         Dictionary<string, string> At(string split, string protocol) => rows.Single(x => x["split"] == split && x["protocol"] == protocol);
@@ -35,6 +36,11 @@ public sealed class PaperClaimDirectionTests : IDisposable
             Dictionary<string, string> seco = At(split, "seco"), delphi = At(split, "delphi");
             foreach (string measure in new[] { "user.participation_s", "user.online_bytes", "user.prep_bytes" })
                 Assert.True(V(seco, measure) < V(delphi, measure), $"split {split}: {measure} SECO {seco[measure]} ≥ DELPHI {delphi[measure]}");
+            // Against DELPHI-3 (paper Fig. 6): only B and C are online for F_BC in SECO, so the servers send each other
+            // less online, and A sends less online (the transition only), than when A evaluates F_BC's circuits.
+            Dictionary<string, string> delphi3 = At(split, "delphi-3");
+            foreach (string measure in new[] { "online.inter_server_bytes", "A.online_bytes" })
+                Assert.True(V(seco, measure) < V(delphi3, measure), $"split {split}: {measure} SECO {seco[measure]} ≥ DELPHI-3 {delphi3[measure]}");
             // DELPHI runs every block between the user and A: the servers are idle and its point beside split 0 ran once.
             Assert.Equal(0, V(delphi, "B.bytes_sent") + V(delphi, "C.bytes_sent"));
             Assert.Equal(At("0", "delphi")["point"], delphi["measured_at"]);

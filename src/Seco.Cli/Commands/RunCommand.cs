@@ -67,6 +67,9 @@ public static class RunCommand
         AdmittedRun admitted = RunAdmission.Admit(ScenarioLoader.LoadFile(path, limits));
         if (runtime == Cluster && admitted.Prepared is null)
             throw new UserInputException($"--runtime cluster runs inference scenarios; '{Printable.Escape(admitted.Scenario.Name)}' is an echo scenario, which only the simulator runs");
+        // Party files name no protocol (docs/cluster.md): a cluster deployment runs SECO, and DELPHI as SECO at l = L.
+        if (runtime == Cluster && admitted.Scenario.Protocol == InferenceProtocol.Delphi3)
+            throw new UserInputException($"--runtime cluster runs SECO and DELPHI; '{Printable.Escape(admitted.Scenario.Name)}' is a DELPHI-3 scenario, which only the simulator runs (docs/scenarios.md, \"Protocols\")");
         if (compare && runtime != Cluster)
             throw new UserInputException("--compare-simulator goes with --runtime cluster");
         RunFolder folder = RunFolder.Create(outRoot, admitted.Scenario.Name);

@@ -61,9 +61,12 @@ public static class ValidateCommand
         Row("model", $"{model.Name} ({spec.Path}): {Units.Count(model.Blocks.Count, "block", "blocks")}, {Units.Count(model.ParameterCount, "parameter", "parameters")}, f = {spec.FractionalBits}");
         string onGateway = Blocks(1, s.Split);
         string remote = s.Split == model.MaxSplit ? "none (DELPHI between user and gateway)" : Blocks(s.Split + 1, model.MaxSplit);
-        Row("protocol", s.Protocol == InferenceProtocol.Delphi
-            ? "DELPHI: the user and the gateway run the whole model; the remote servers take no part"
-            : "SECO: F_A between the user and the gateway, F_BC on the remote tiers");
+        Row("protocol", s.Protocol switch
+        {
+            InferenceProtocol.Delphi => "DELPHI: the user and the gateway run the whole model; the remote servers take no part",
+            InferenceProtocol.Delphi3 => "DELPHI-3: F_A between the user and the gateway; for F_BC the garbler garbles, the gateway evaluates, the other server gives its inputs (all three online)",
+            _ => "SECO: F_A between the user and the gateway, F_BC on the remote tiers",
+        });
         Row("split", $"l = {s.Split}: gateway {s.Hierarchy.Gateway} runs {onGateway} in plaintext; remote tiers run {remote}");
         foreach (Tier t in s.Hierarchy.Tiers.Where(_ => s.Split < model.MaxSplit))
             Row($"tier {t.Name}", $"servers {Few(t.Servers)} (garbler {t.Garbler}, evaluator {t.Evaluator})");

@@ -181,11 +181,15 @@ public static class SecureRun
 
     /// <summary>The model owner's split of the scenario's model, with the scenario's query budget per key set.</summary>
     public static ModelSplit Deploy(Scenario scenario, FixedPointModel model, BfvContext context) =>
-        AtQueryBudget(scenario, () => ModelSplit.Create(model, scenario.Split, context, scenario.QueryBudget, TiersOf(scenario, model), scenario.Forms));
+        AtQueryBudget(scenario, () => ModelSplit.Create(model, scenario.Split, context, scenario.QueryBudget, TiersOf(scenario, model), scenario.Forms, FbcProtocolOf(scenario)));
 
     /// <summary>The budgets a deployment would have (no weights dealt): what `seco validate` and `seco run` check first.</summary>
     public static NoiseBudget Budget(Scenario scenario, FixedPointModel model, BfvContext context) =>
-        AtQueryBudget(scenario, () => ModelSplit.ParametersOf(model, scenario.Split, context, scenario.QueryBudget, TiersOf(scenario, model), scenario.Forms)).Budget;
+        AtQueryBudget(scenario, () => ModelSplit.ParametersOf(model, scenario.Split, context, scenario.QueryBudget, TiersOf(scenario, model), scenario.Forms, FbcProtocolOf(scenario))).Budget;
+
+    /// <summary>Who evaluates F_BC's circuits: the tier's evaluator (SECO; DELPHI has no F_BC), or the gateway (DELPHI-3).</summary>
+    public static FbcProtocol FbcProtocolOf(Scenario scenario) =>
+        scenario.Protocol == InferenceProtocol.Delphi3 ? FbcProtocol.Delphi3 : FbcProtocol.Seco;
 
     /// <summary>
     /// The scenario's remote tiers as the protocol lays them out: each tier's width and its consecutive F_BC blocks

@@ -77,4 +77,38 @@ public class DelphiScenarioTests
             Assert.Equal(0, p.BytesSent + p.BytesReceived);
         }
     }
+
+    [Fact]
+    public void Delphi3_runs_one_tier_of_two_and_refuses_other_hierarchies_at_hierarchy_tiers()
+    {
+        Assert.Equal(InferenceProtocol.Delphi3, Load("protocol: delphi-3\nmodel: ../models/mlp.onnx\nsplit: 1\n" + Tiers).Protocol);
+        Scenario wide = Load("protocol: delphi-3\nmodel: ../models/mlp.onnx\nsplit: 1\nhierarchy:\n  tiers:\n    - name: remote\n      servers: [B, C, D]\n");
+        ScenarioError error = Assert.Single(ScenarioRequirements.CheckSupported(wide));
+        Assert.Equal("hierarchy.tiers", error.Path);
+        Assert.Contains("protocol delphi-3 runs one remote tier of two servers", error.Message);
+        Assert.Contains("one tier of 3", error.Message);
+        Assert.Throws<ScenarioValidationException>(() => RunAdmission.Admit(wide));
+    }
+
+    [Fact]
+    public void A_delphi3_run_is_bit_exact_and_the_gateway_evaluates_online_while_in_seco_it_sends_only_the_transition()
+    {
+        const string body = "model: ../models/minionn.onnx\nsplit: 1\n" + Tiers +
+                            "queries:\n  count: 2\n  input:\n    images: ../models/fashion-mnist-test-1000-images-idx3-ubyte\n";
+        SecureRunResult delphi3 = SecureRun.Run(RunAdmission.Admit(Load("protocol: delphi-3\n" + body)).Prepared!, timing: ComputeTiming.ChargedOnly);
+        SecureRunResult seco = SecureRun.Run(RunAdmission.Admit(Load(body)).Prepared!, timing: ComputeTiming.ChargedOnly);
+        Assert.Equal(2, delphi3.Queries.Count(q => q.BitExact));
+        Assert.Equal(2, seco.Queries.Count(q => q.BitExact));
+        Assert.Equal(Seco.Protocol.Model.FbcProtocol.Delphi3, delphi3.Parameters.Protocol);
+
+        // Online, A receives B's and C's labels and hands every activation back to both; C never receives a garbled table.
+        var online = delphi3.Simulator.Messages.Where(m => m.Phase == "online").ToList();
+        Assert.Contains(online, m => m.From == "B" && m.To == "A");
+        Assert.Contains(online, m => m.From == "C" && m.To == "A");
+        Assert.Contains(online, m => m.From == "A" && m.To == "C");
+        Assert.DoesNotContain(delphi3.Simulator.Messages, m => m.From == "B" && m.To == "C" && m.Kind == "seco.garbled-circuits");
+        // In SECO, A sends the servers only the transition (x_{l+1} − r_{l+1}, one message to each per query) online.
+        Assert.Equal(4, seco.Simulator.Messages.Count(m => m.Phase == "online" && m.From == "A" && m.To is "B" or "C"));
+        Assert.True(online.Count(m => m.From == "A" && m.To is "B" or "C") > 4);
+    }
 }
