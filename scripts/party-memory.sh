@@ -7,7 +7,7 @@
 #   scripts/party-memory.sh [--model models/resnet32.onnx] [--split 2] [--forms planner]
 #                           [--server-limit 3.5GiB] [--user-limit 1.5GiB] [--out out/party-memory]
 #
-# A limit of "none" leaves that process's heap to the runtime's default. Uses the ports of config/local (25500,
+# At l = L (DELPHI: the model's block count) only A and the user run. A limit of "none" leaves that process's heap to the runtime's default. Uses the ports of config/local (25500,
 # 25520-25522, 25620-25622): stop a local deployment first. Builds the CLI (Release) if needed.
 set -euo pipefail
 
@@ -48,19 +48,27 @@ if [ "$server_limit" != none ]; then
 fi
 if [ "$user_limit" != none ]; then echo "memory_limit: $user_limit" >> "$work/config/local/user.yaml"; fi
 
+# At l = L (DELPHI between the user and A) the split deals no remote share: A runs alone, its file listing no server.
+servers=(A B C)
+if [ ! -f "$work/deploy/model/t1s0.party" ]; then
+  servers=(A)
+  sed -i '/^  [BC]: { role: t1s/d' "$work/config/local/A.yaml"
+fi
+
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2> /dev/null || true; done; }
 trap cleanup EXIT
 cd "$work"
-for f in A B C; do
+for f in "${servers[@]}"; do
   dotnet "$cli" node --config "config/local/$f.yaml" > "$f.log" 2>&1 &
   pids+=($!)
 done
+ready() { for f in "${servers[@]}"; do grep -q "ready:" "$f.log" || return 1; done; }
 for _ in $(seq 1 60); do
-  if grep -q "ready:" A.log && grep -q "ready:" B.log && grep -q "ready:" C.log; then break; fi
+  if ready; then break; fi
   sleep 2
 done
-grep -q "ready:" A.log || { echo "error: the servers did not form a cluster in 120 s; see $work/{A,B,C}.log" >&2; exit 2; }
+ready || { echo "error: the servers did not form a cluster in 120 s; see $work/{A,B,C}.log" >&2; exit 2; }
 
 status=0
 dotnet "$cli" user --config config/local/user.yaml --out "$work/user" > user.log 2>&1 || status=$?
@@ -71,7 +79,7 @@ trap - EXIT
 peak() { grep -ho "peak resident memory of this process [0-9]* MiB" "$1" | tail -n1 | grep -o "[0-9]* MiB" || echo "(not logged)"; }
 echo "model $(basename "$model"), split $split, forms $forms; limits: servers $server_limit, user $user_limit"
 echo "party   peak resident (VmHWM)"
-for f in A B C; do printf '%-7s %s\n' "$f" "$(peak "$f.log")"; done
+for f in "${servers[@]}"; do printf '%-7s %s\n' "$f" "$(peak "$f.log")"; done
 printf '%-7s %s\n' user "$(grep -ho 'peak memory [0-9.]* [MG]B' user.log | sed 's/peak memory //' || echo '(not logged)')"
 grep -h "queries finished" user.log || true
 echo "logs and report: $work"

@@ -125,7 +125,7 @@ public static class UserClient
                     ReceivedSecoMessage received = SecoSerializer.Receive(frame, kind ?? "?");
                     if (received.Message is not { } m)
                     {
-                        failure = $"the gateway sent a malformed message: {received.Problem}";
+                        failure = received.Why("the gateway");
                         break;
                     }
                     _meter.Received(m.Phase, received.BodyBytes);

@@ -184,7 +184,13 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             _log($"warning: member {member.Address} with roles [{string.Join(", ", member.Roles)}] is not a server of this deployment; ignored");
             return;
         }
-        if (party == Me.Role) return;
+        if (party == Me.Role)
+        {
+            // A gateway alone (l = L: DELPHI between the user and A, no remote share dealt) has no peer to wait for.
+            if (_settings.Servers.Count == 1 && _ready.TrySetResult())
+                _log("ready: every server of the deployment is up");
+            return;
+        }
         _members[party] = member.UniqueAddress;
         ActorSelection selection = Context.ActorSelection(new RootActorPath(member.Address) / "user" / Name);
         UniqueAddress who = member.UniqueAddress;

@@ -176,7 +176,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     {
         if (received.Message is not { } m)
         {
-            string reason = $"{_name(from)} sent a malformed message: {received.Problem}";
+            string reason = received.Why(_name(from));
             if (received.Query is int q) Abort(q, reason, from);
             else Fail(reason, from);
             return;

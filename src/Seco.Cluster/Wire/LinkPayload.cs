@@ -33,6 +33,14 @@ public sealed record EncodedSecoMessage(string Kind, byte[] Body, ProtocolPhase 
 public sealed record ReceivedSecoMessage(string Kind, int BodyBytes, SecoMessage? Message, string? Problem, int? Query) : ILinkPayload
 {
     public bool IsMalformed => Message is null;
+
+    /// <summary>The body was well framed but this process ran out of memory decoding it: the receiver's limit, not the sender's fault.</summary>
+    public bool OutOfMemory { get; init; }
+
+    /// <summary>Why the message was not taken, from the receiver's side: the sender's fault, or this process's memory.</summary>
+    public string Why(string sender) => OutOfMemory
+        ? $"this process ran out of memory decoding {sender}'s '{Kind}' of {BodyBytes:N0} bytes: its memory_limit (or the machine) is too small for this model and split"
+        : $"{sender} sent a malformed message: {Problem}";
 }
 
 /// <summary>

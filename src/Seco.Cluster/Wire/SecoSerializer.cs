@@ -129,6 +129,11 @@ public sealed class SecoSerializer(ExtendedActorSystem system) : SerializerWithS
                 return new ReceivedSecoMessage(shown, bytes.Length, null, $"the manifest says '{shown}' but the body is '{written}'", QueryOf(message));
             return new ReceivedSecoMessage(kind, bytes.Length, message, null, QueryOf(message));
         }
+        catch (OutOfMemoryException)
+        {
+            // Not the sender's fault: a body within the frame limit that this process's memory limit cannot hold decoded.
+            return new ReceivedSecoMessage(kind, bytes.Length, null, $"out of memory decoding '{kind}'", PeekQuery(bytes, kind)) { OutOfMemory = true };
+        }
         catch (Exception e)
         {
             return new ReceivedSecoMessage(kind, bytes.Length, null, $"malformed '{kind}': {e.Message}", PeekQuery(bytes, kind));

@@ -54,26 +54,23 @@ internal static class ChartSpecReader
                     context.Error(where, at, $"'{AxisNames.Of(by[i])}' repeated");
             }
         }
-        ChartScale scale = ChartScale.Auto;
-        if (fields.Get("scale") is { } scaleNode && context.ReadString(scaleNode, fields.PathOf("scale")) is { } s)
-        {
-            if (Array.IndexOf(Scales, s) is var k and >= 0)
-                scale = (ChartScale)k;
-            else
-                context.Error(scaleNode.Location, fields.PathOf("scale"), $"unknown scale '{SourceScalar.Shorten(s)}'" + Spelling.Hint(s, Scales));
-        }
-        ChartStyle style = ChartStyle.Auto;
-        if (fields.Get("style") is { } styleNode && context.ReadString(styleNode, fields.PathOf("style")) is { } st)
-        {
-            if (Array.IndexOf(Styles, st) is var k and >= 0)
-                style = (ChartStyle)k;
-            else
-                context.Error(styleNode.Location, fields.PathOf("style"), $"unknown style '{SourceScalar.Shorten(st)}'" + Spelling.Hint(st, Styles));
-        }
+        var scale = (ChartScale)ReadOption(context, fields, "scale", Scales);
+        var style = (ChartStyle)ReadOption(context, fields, "style", Styles);
         string? title = fields.Get("title") is { } t ? context.ReadText(t, fields.PathOf("title"), MaxTitleLength, "", "printable text on one line") : null;
         if (context.ErrorCount > before || x is null || y is null)
             return null;
         return new SweepChartSpec(x.Value, y, by, scale, title, path) { Style = style };
+    }
+
+    /// <summary>The index of the key's value among <paramref name="options"/> (0, the first, when absent or unknown: the error is reported).</summary>
+    private static int ReadOption(LoadContext context, MappingReader fields, string key, string[] options)
+    {
+        if (fields.Get(key) is not { } node || context.ReadString(node, fields.PathOf(key)) is not { } value)
+            return 0;
+        int k = Array.IndexOf(options, value);
+        if (k < 0)
+            context.Error(node.Location, fields.PathOf(key), $"unknown {key} '{SourceScalar.Shorten(value)}'" + Spelling.Hint(value, options));
+        return Math.Max(k, 0);
     }
 
     /// <summary>One item or a non-empty list of them; items are recorded at <c>path[i]</c>.</summary>

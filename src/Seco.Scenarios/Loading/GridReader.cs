@@ -111,7 +111,7 @@ internal static class GridReader
             case AxisKind.Network:
                 return Profile(context, node, path) is { } profile ? new NetworkValue([profile], PerTier: false, path) : null;
             case AxisKind.Protocol:
-                return ProtocolOf(context, node, path);
+                return ProtocolReader.Read(context, node, path) is { } protocol ? new ProtocolValue(protocol, path) : null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }
@@ -136,16 +136,6 @@ internal static class GridReader
             if (read(list.Items[i], itemPath) is { } value) result.Add(value);
         }
         return context.ErrorCount > before ? null : result;
-    }
-
-    private static ProtocolValue? ProtocolOf(LoadContext context, SourceNode node, string path)
-    {
-        if (context.ReadString(node, path) is not { } name)
-            return null;
-        if (InferenceProtocols.Parse(name) is { } protocol)
-            return new ProtocolValue(protocol, path);
-        context.Error(node.Location, path, $"unknown protocol '{SourceScalar.Shorten(name)}'" + Spelling.Hint(name, InferenceProtocols.Names, "known protocols"));
-        return null;
     }
 
     private static NetworkProfile? Profile(LoadContext context, SourceNode node, string path)

@@ -53,7 +53,7 @@ internal static class ScenarioReader
         if (workload is null or InferenceWorkload)
         {
             bool required = workload is not null;
-            if (fields.Get("protocol") is { } p && ReadProtocol(context, p, "protocol") is { } chosen)
+            if (fields.Get("protocol") is { } p && ProtocolReader.Read(context, p, "protocol") is { } chosen)
                 protocol = chosen;
             SourceNode? m = required ? fields.Require("model") : fields.Get("model");
             model = m is null ? null : ModelReader.Read(context, m, "model");
@@ -101,17 +101,6 @@ internal static class ScenarioReader
             }
         }
         return false;
-    }
-
-    private static InferenceProtocol? ReadProtocol(LoadContext context, SourceNode node, string path)
-    {
-        if (context.ReadString(node, path) is not { } name)
-            return null;
-        if (InferenceProtocols.Parse(name) is { } protocol)
-            return protocol;
-        context.Error(node.Location, path,
-            $"unknown protocol '{SourceScalar.Shorten(name)}'" + Spelling.Hint(name, InferenceProtocols.Names, "known protocols"));
-        return null;
     }
 
     /// <summary>The preset, the optional query budget per key set and the blocks' forms on ciphertexts.</summary>
