@@ -64,10 +64,15 @@ public class OtIndexSkipTests
     /// first F_BC ReLU block before A's own request of query 1, its index 2²⁰ stream blocks on. B serves it (its
     /// sender index jumps); query 1 fails; queries 2 and 3 run bit-exact.
     /// </summary>
+    /// <remarks>With <paramref name="later"/> the frame names the second ReLU block, before the first was served: B must
+    /// refuse it as out of block order (else A, waiting for the first block, refuses the reply by its block without
+    /// reading its index, and B's index stays ahead of A's).</remarks>
     [Theory]
-    [InlineData(FbcProtocol.Delphi3)]
-    [InlineData(FbcProtocol.Seco)]
-    public void A_gateway_label_request_skipping_OT_indices_fails_its_query_only(FbcProtocol protocol)
+    [InlineData(FbcProtocol.Delphi3, false)]
+    [InlineData(FbcProtocol.Seco, false)]
+    [InlineData(FbcProtocol.Delphi3, true)]
+    [InlineData(FbcProtocol.Seco, true)]
+    public void A_gateway_label_request_skipping_OT_indices_fails_its_query_only(FbcProtocol protocol, bool later)
     {
         byte[]? honest = null;
         int first = 0;
@@ -77,7 +82,7 @@ public class OtIndexSkipTests
             if (m is OtRequest { Purpose: OtPurpose.ProviderLabels, Query: 0 } r && honest is null)
             {
                 honest = [.. r.Matrix];
-                first = r.Block;
+                first = r.Block + (later ? 1 : 0);
             }
             // Right after B has decrypted query 1 (it serves A's labels from then on), before A's own request reaches it.
             if (!decrypted || sent)
