@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Seco.Garbling.Crypto;
 
@@ -80,6 +81,7 @@ public sealed class IknpReceiver
     public void ReceiveChosen(ReadOnlySpan<byte> message, Span<Block> output)
     {
         var (pads, choices, count) = TakePending(OtMessageKind.ExtendChosen, output.Length, "ReceiveChosen");
+        SkipPastSendersBatch(message, OtMessageKind.ChosenCiphertexts);
         var payload = OtMessage.Open(message, OtMessageKind.ChosenCiphertexts, count, _pendingFirst, n => 2L * n * Block.Size, out _);
         var y = Block.FromBytes(payload);
         for (int j = 0; j < count; j++) output[j] = y[2 * j + (OtBits.Get(choices, j) ? 1 : 0)] ^ pads[j];
@@ -97,6 +99,7 @@ public sealed class IknpReceiver
     public void ReceiveCorrelated(ReadOnlySpan<byte> message, Span<Block> output)
     {
         var (pads, choices, count) = TakePending(OtMessageKind.ExtendCorrelated, output.Length, "ReceiveCorrelated");
+        SkipPastSendersBatch(message, OtMessageKind.CorrelationCorrections);
         var payload = OtMessage.Open(message, OtMessageKind.CorrelationCorrections, count, _pendingFirst, n => (long)n * Block.Size, out _);
         var d = Block.FromBytes(payload);
         for (int j = 0; j < count; j++) output[j] = pads[j] ^ Block.Select(OtBits.Get(choices, j), d[j]);
@@ -184,6 +187,30 @@ public sealed class IknpReceiver
     /// skips them when the next batch arrives. A reply to the cancelled batch must not be passed to this receiver.
     /// </summary>
     public void CancelPending() => ClearPending();
+
+    /// <summary>
+    /// A reply to the pending batch that starts later than it means the sender served a matrix this side never sent — a
+    /// hostile frame that named the right query and block but a later first index. The sender must take a batch that
+    /// starts past its own index (the receiver burned an aborted query's batches), so its index moved past this side's,
+    /// and every later batch of this side would be refused as reusing indices: one hostile frame failed every later query
+    /// on the channel (review 21). The reply is still refused (<see cref="OtMessage.Open"/>: out of order), but first this
+    /// side's next batch moves past the sender's batch; the sender skips forward to it, never back, so no index is reused.
+    /// </summary>
+    private void SkipPastSendersBatch(ReadOnlySpan<byte> message, OtMessageKind replyKind)
+    {
+        if (message.Length < OtMessage.HeaderSize || message[0] != (byte)replyKind)
+            return;
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(message[1..]);
+        ulong first = BinaryPrimitives.ReadUInt64LittleEndian(message[5..]);
+        if (count is 0 or > OtMessage.MaxCount || first <= _pendingFirst || first % Kappa != 0 || first > OtMessage.MaxFirstIndex)
+            return;
+        ulong next = NextIndex(first, (int)count);
+        if (next <= _index)
+            return;
+        _index = next;
+        // The seed streams follow the index (one stream block per κ OTs), as the sender's do when it skips forward.
+        foreach (Prg g in _g0!.Concat(_g1!)) g.Seek(_index / Kappa);
+    }
 
     private (Block[] Pads, byte[] Choices, int Count) TakePending(OtMessageKind kind, int outputLength, string step)
     {

@@ -84,9 +84,9 @@ public sealed class IknpSender
     /// </summary>
     public byte[] SendChosen(ReadOnlySpan<byte> matrix, ReadOnlySpan<Block> x0, ReadOnlySpan<Block> x1, Func<int, byte[]>? allocate)
     {
-        int count = OpenMatrix(matrix, OtMessageKind.ExtendChosen, out var u, out ulong first);
-        if (x0.Length != count || x1.Length != count)
-            throw new ArgumentException($"IKNP sender: the batch has {count} OTs, got {x0.Length} and {x1.Length} messages");
+        if (x0.Length != x1.Length)
+            throw new ArgumentException($"IKNP sender: got {x0.Length} and {x1.Length} messages");
+        int count = OpenMatrix(matrix, OtMessageKind.ExtendChosen, x0.Length, out var u, out ulong first);
         var reply = OtMessage.Create(OtMessageKind.ChosenCiphertexts, count, first, 2L * count * Block.Size, allocate);
         var y = MemoryMarshal.Cast<byte, Block>(reply.AsSpan(OtMessage.HeaderSize));
         var buffers = Buffers();
@@ -117,9 +117,7 @@ public sealed class IknpSender
     /// <summary>As <see cref="SendCorrelated(ReadOnlySpan{byte}, Block, Span{Block})"/>, with the reply from <paramref name="allocate"/>.</summary>
     public byte[] SendCorrelated(ReadOnlySpan<byte> matrix, Block delta, Span<Block> zeroOutputs, Func<int, byte[]>? allocate)
     {
-        int count = OpenMatrix(matrix, OtMessageKind.ExtendCorrelated, out var u, out ulong first);
-        if (zeroOutputs.Length != count)
-            throw new ArgumentException($"IKNP sender: the batch has {count} OTs, output holds {zeroOutputs.Length} blocks", nameof(zeroOutputs));
+        int count = OpenMatrix(matrix, OtMessageKind.ExtendCorrelated, zeroOutputs.Length, out var u, out ulong first);
         var reply = OtMessage.Create(OtMessageKind.CorrelationCorrections, count, first, (long)count * Block.Size, allocate);
         var d = MemoryMarshal.Cast<byte, Block>(reply.AsSpan(OtMessage.HeaderSize));
         var buffers = Buffers();
@@ -141,9 +139,7 @@ public sealed class IknpSender
     /// <summary>Random correlated OT with Δ = <see cref="Delta"/>: consumes the receiver's matrix and writes q_j into <paramref name="output"/>.</summary>
     public void ReceiveRandomCorrelated(ReadOnlySpan<byte> matrix, Span<Block> output)
     {
-        int count = OpenMatrix(matrix, OtMessageKind.ExtendRandomCorrelated, out var u, out ulong first);
-        if (output.Length != count)
-            throw new ArgumentException($"IKNP sender: the batch has {count} OTs, output holds {output.Length} blocks", nameof(output));
+        int count = OpenMatrix(matrix, OtMessageKind.ExtendRandomCorrelated, output.Length, out var u, out ulong first);
         var buffers = Buffers();
         for (int c0 = 0, w = Width(count); c0 < w; c0 += IknpReceiver.ChunkBlocks)
         {
@@ -153,10 +149,16 @@ public sealed class IknpSender
         _index = IknpReceiver.NextIndex(first, count);
     }
 
-    private int OpenMatrix(ReadOnlySpan<byte> message, OtMessageKind kind, out ReadOnlySpan<byte> u, out ulong first)
+    /// <summary>
+    /// Checks the matrix's header — its count against the batch this side serves (<paramref name="expectedCount"/>), so a
+    /// matrix of another length is refused as an <see cref="OtProtocolException"/> before any state moves (review 21:
+    /// it used to move the seed streams to the matrix's first index and only then throw, leaving them ahead of the index
+    /// the next batch is checked against) — and moves the seed streams to where the matrix starts.
+    /// </summary>
+    private int OpenMatrix(ReadOnlySpan<byte> message, OtMessageKind kind, int expectedCount, out ReadOnlySpan<byte> u, out ulong first)
     {
         if (_g is null) throw new InvalidOperationException("IKNP sender: run the base-OT setup (ReceiveSetup) before extending");
-        u = OtMessage.Open(message, kind, -1, _index, IknpReceiver.Kappa, n => (long)IknpReceiver.Kappa * Width(n) * Block.Size, out int count, out first);
+        u = OtMessage.Open(message, kind, expectedCount, _index, IknpReceiver.Kappa, n => (long)IknpReceiver.Kappa * Width(n) * Block.Size, out int count, out first);
         if (first > _index)
         {
             // The receiver burned the batches in between (it cancelled them, e.g. for an aborted query): move the seed

@@ -49,6 +49,12 @@ public static class OtMessage
     /// <summary>Largest OT count one message may carry (keeps every payload length within an array).</summary>
     public const int MaxCount = 1 << 26;
 
+    /// <summary>
+    /// The last OT index a batch may start at: far beyond any session's, and low enough that the index after a batch
+    /// (first + ⌈count/κ⌉·κ) never wraps around — a wrapped sender index would accept indices it has used (review 21).
+    /// </summary>
+    public const ulong MaxFirstIndex = 1UL << 62;
+
     /// <summary>Allocates a message with its header filled in; the caller must write all of the payload (at <see cref="HeaderSize"/>).</summary>
     internal static byte[] Create(OtMessageKind kind, int count, ulong firstIndex, long payloadLength, Func<int, byte[]>? allocate = null)
     {
@@ -107,6 +113,8 @@ public static class OtMessage
         firstIndex = first;
         if (skipForwardAlignment > 0 && first < expectedFirstIndex)
             throw new OtProtocolException($"{kind} message reuses OT indices: it starts at {first}, this side is already at {expectedFirstIndex}");
+        if (first > MaxFirstIndex)
+            throw new OtProtocolException($"{kind} message starts at OT index {first}, past the last a batch may start at ({MaxFirstIndex})");
         if (skipForwardAlignment > 0 && first % (ulong)skipForwardAlignment != 0)
             throw new OtProtocolException($"{kind} message starts at OT index {first}, not a multiple of {skipForwardAlignment}");
         if (skipForwardAlignment == 0 && first != expectedFirstIndex)

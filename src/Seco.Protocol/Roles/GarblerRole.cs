@@ -112,6 +112,7 @@ public sealed class GarblerRole : RemoteServerRole
                     // One batch per ReLU block (issue 20), each served once (the ledger): A's E¹ and −r¹ labels of that block.
                     if (!garblers.TryGetValue(m.Block, out Garbler? garbler))
                         throw new ProtocolViolationException($"an OT request for A's labels of block {m.Block}, which this garbler does not garble");
+                    InBlockOrder(m, _servedToGateway, "A's labels");
                     _servedToGateway.Claim(m);
                     using var pairs = ReluLayers.LabelPairs([(garbler, "E1"), (garbler, "neg_r1")]);
                     byte[] reply = _otWithGateway.SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
@@ -127,6 +128,7 @@ public sealed class GarblerRole : RemoteServerRole
                     // One batch per ReLU block (issue 20), each served once (the ledger): the peer's −r^j labels of that block.
                     if (!garblers.TryGetValue(m.Block, out Garbler? garbler))
                         throw new ProtocolViolationException($"an OT request for {from}'s mask labels of block {m.Block}, which this garbler does not garble");
+                    InBlockOrder(m, _served[from], $"{from}'s mask labels");
                     _served[from].Claim(m);
                     using var pairs = ReluLayers.LabelPairs([(garbler, ReluLayers.MaskGroup(from.Index))]);
                     byte[] reply = _otWith[from].SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
@@ -145,6 +147,20 @@ public sealed class GarblerRole : RemoteServerRole
             default:
                 throw new ProtocolViolationException($"the garbler does not expect {message.GetType().Name} from {from}");
         }
+    }
+
+    /// <summary>
+    /// An offline label batch (A's, or a peer's mask labels) must be for the next ReLU block not yet served on that
+    /// ledger: the receiver asks block by block, in order, each once its previous reply is in (issue 20). Out of order,
+    /// a hostile frame could be served while the receiver waits for an earlier block: the receiver refuses that reply by
+    /// its block without reading its OT index, so a frame that also skipped indices left this sender's index ahead of the
+    /// receiver's for good (review 21). A second request for a served block is the ledger's to refuse.
+    /// </summary>
+    private void InBlockOrder(OtRequest m, OtLedger ledger, string what)
+    {
+        int next = ReluBlocks.FirstOrDefault(i => !ledger.WasServed(m with { Block = i }));
+        if (next != 0 && m.Block > next)
+            throw new ProtocolViolationException($"an OT request for {what} of block {m.Block} of query {m.Query}; the next ReLU block to serve is {next}");
     }
 
     /// <summary>Online, per ReLU block: the labels of the garbler's own share to the circuit evaluator (C; A in DELPHI-3), then the OT batches waiting for it.</summary>

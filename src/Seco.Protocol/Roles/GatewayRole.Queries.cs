@@ -302,8 +302,10 @@ public sealed partial class GatewayRole
             throw new ProtocolViolationException($"an OT response from tier {t}'s garbler for block {m.Block} of query {q.Query} that A did not request (or a second one)");
         TierShape tier = _p.Tier(t);
         var labels = new Block[count];
-        q.ProviderChoices[t] = 0;
         _tiers[t - 1].OtWithGarbler.ReceiveChosen(m.Payload, labels);
+        // Only once the reply is taken: a refused reply leaves the batch pending, and Abort gives it up by this count
+        // (review 21: zeroed first, a malformed reply left the batch pending and failed the next query's first batch too).
+        q.ProviderChoices[t] = 0;
         q.ProviderBlocks[t].Dequeue();
         BlockShape b = _p.Block(i);
         var circuit = ReluLayers.Remote(b.Shift, b.Rows, tier.Servers);

@@ -65,9 +65,12 @@ public sealed class ProviderRole : LabelReceiverRole
                 {
                     Expect(from, message, Garbler);
                     Existing(m.Query);
-                    if (!_shareChoices.Remove((m.Query, m.Block), out int count))
+                    if (!_shareChoices.TryGetValue((m.Query, m.Block), out int count))
                         throw new ProtocolViolationException($"an OT response for block {m.Block} of query {m.Query} that {Self} did not request (or a second one)");
                     Block[] labels = ReceiveLabels(m.Payload, count);
+                    // Only once the reply is taken: a refused reply leaves the batch pending, and Forget gives it up by
+                    // this entry (review 21: removed first, a malformed reply failed the next query's first batch too).
+                    _shareChoices.Remove((m.Query, m.Block));
                     BlockShape b = P.Block(m.Block);
                     Circuit circuit = ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers);
                     outbox.Send(CircuitEvaluator, new ProviderInput(m.Query, m.Block, new InputLabels(ReluLayers.Group(circuit, ReluLayers.ShareGroup(Self.Index)), labels).ToBytes()));
