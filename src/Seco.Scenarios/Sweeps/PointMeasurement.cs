@@ -59,6 +59,12 @@ public static class PointMeasurement
             .Where(m => !m.Dropped && (m.Phase == setup || m.Phase == fbcPrep) && servers.Contains(m.From) && servers.Contains(m.To)).Sum(m => m.Bytes);
         if (r.Queries.FirstOrDefault(q => q.Party == PartyName.User && q.Query == SecureRun.OnlineQueryId(0)) is { } firstOnline)
             v["setup_and_prep_s"] = firstOnline.BeginMs / 1000;
+        // F_BC ready: the last message the servers send each other in the first query's preparation (its evaluator's
+        // EvaluatorReady to A) — setup and F_BC's preparation, without the user's own preprocessing (paper Table IV).
+        long fbcReady = run.Simulator.Messages
+            .Where(m => !m.Dropped && m.Phase == fbcPrep && m.Session == SecureRunResult.SessionOf(0) && servers.Contains(m.From) && servers.Contains(m.To))
+            .Select(m => m.ArrivedNs).DefaultIfEmpty(0).Max();
+        if (fbcReady > 0) v["fbc_ready_s"] = fbcReady / 1e9;
         int done = run.Queries.Count(q => q.Completed);
         if (done > 0) v["online.inter_server_bytes_per_query"] = v["online.inter_server_bytes"] / done;
         // A phase no message ran in has no chain: 0 rounds (the servers exchange nothing in fbc-prep at l = L).
