@@ -17,7 +17,12 @@ public static partial class PartyName
 
     public static bool IsValid(string? name) => name is not null && NameRegex().IsMatch(name);
 
-    public static bool IsReserved(string name) => string.Equals(name, User, StringComparison.OrdinalIgnoreCase);
+    /// <summary>"user", and "user-1", "user-2", … — the users of a run with several (<see cref="Users"/>).</summary>
+    public static bool IsReserved(string name) => string.Equals(name, User, StringComparison.OrdinalIgnoreCase)
+        || (name.StartsWith(User + "-", StringComparison.OrdinalIgnoreCase) && name.Length > User.Length + 1 && name[(User.Length + 1)..].All(char.IsAsciiDigit));
+
+    /// <summary>The users of a run with <paramref name="count"/> of them: "user" alone, else "user-1" … "user-N".</summary>
+    public static IReadOnlyList<string> Users(int count) => count == 1 ? [User] : [.. Enumerable.Range(1, count).Select(k => $"{User}-{k}")];
 
     /// <summary>Why <paramref name="name"/> cannot name a gateway or a server, or null if it can.</summary>
     public static string? ProblemWithServerName(string name)
@@ -25,7 +30,7 @@ public static partial class PartyName
         if (!IsValid(name))
             return $"invalid name '{name}': must match {Pattern} (a letter, then up to 31 letters, digits, '_' or '-')";
         if (IsReserved(name))
-            return $"'{name}' is reserved for the user party";
+            return $"'{name}' is reserved for the user party (and user-1, user-2, … for the users of a load)";
         return null;
     }
 

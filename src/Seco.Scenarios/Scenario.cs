@@ -151,6 +151,9 @@ public sealed record Scenario
     /// </summary>
     public int Split { get; init; }
 
+    /// <summary><c>load</c>: how many users at once and how their queries arrive (<see cref="LoadSpec"/>; issue 22).</summary>
+    public LoadSpec Load { get; init; } = LoadSpec.Default;
+
     /// <summary><c>protocol</c>: SECO (the default) or a baseline (<see cref="InferenceProtocol"/>).</summary>
     public InferenceProtocol Protocol { get; init; }
 

@@ -122,6 +122,8 @@ public sealed class PartyHostTests : IDisposable
                 lock (Handled) Handled.Add(q.Query);
         }
 
+        public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) => Abort(query, at, reason, outbox, user);
+
         public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
         {
             lock (Aborted) Aborted.Add((query, reason));

@@ -249,7 +249,7 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
         {
             AssertViolation(role, from, session.Delivered<SetupBegin>(Party.Garbler), $"SetupBegin must come from gateway, not {from}");
             AssertViolation(role, from, new CollectiveKeys([], [], []), "must come from gateway");
-            AssertViolation(role, from, new UserPublicKey([]), "must come from gateway");
+            AssertViolation(role, from, new UserPublicKey(0, []), "must come from gateway");
             AssertViolation(role, from, new MaskAggregate(0, []), "must come from gateway");
         }
     }

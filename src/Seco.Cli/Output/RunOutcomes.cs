@@ -82,7 +82,7 @@ internal sealed class RunOutcomes
     /// <summary>The same for one query (its own session).</summary>
     public long InterServerOnlineBytes(int query)
     {
-        var session = SecureRunResult.SessionOf(query);
+        var session = _run.ServerSessionOf(query);
         return _run.Simulator.Messages.Where(m => !m.Dropped && m.Session == session && IsInterServerOnline(m)).Sum(m => m.Bytes);
     }
 

@@ -215,7 +215,12 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             _log.Warning("run {0}: query {1} failed: {2}", _run, query, reason);
             reason = GatewayRole.RemoteFailure;
         }
-        Run(at, o => _role.Abort(query, at, reason, o));
+        // A user's message names the user's own query number (issue 22: the gateway numbers server queries apart).
+        Run(at, o =>
+        {
+            if (cause is { IsUser: true } user) _role.AbortUserQuery(user, query, at, reason, o);
+            else _role.Abort(query, at, reason, o);
+        });
         Close(query);
     }
 

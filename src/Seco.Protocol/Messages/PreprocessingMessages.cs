@@ -39,6 +39,16 @@ public sealed record GatewayPreprocessing(int Query, byte[][] ShareCiphertexts) 
     public override ProtocolPhase Phase => ProtocolPhase.UserPreprocessing;
 }
 
+/// <summary>
+/// A → the last tier's servers, when A gives server query <see cref="QueryMessage.Query"/> to user session
+/// <see cref="User"/>: the key (<see cref="UserPublicKey"/>) its output shares go out under. The servers learn which
+/// queries share a user, nothing else about it (docs/protocol-decisions.md, D25).
+/// </summary>
+public sealed record QueryOwner(int Query, int User) : QueryMessage(Query)
+{
+    public override ProtocolPhase Phase => ProtocolPhase.UserPreprocessing;
+}
+
 /// <summary>A → every remote server: start preparing F_BC for this query.</summary>
 public sealed record PreparationBegin(int Query) : QueryMessage(Query)
 {

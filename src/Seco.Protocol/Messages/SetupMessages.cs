@@ -41,8 +41,11 @@ public sealed record UserJoin(byte[] PublicKey, byte[] GaloisKeys, byte[] OtBase
     public override ProtocolPhase Phase => ProtocolPhase.Setup;
 }
 
-/// <summary>A → the last tier's servers: pk0, under which they encrypt their output shares (paper §VI-D).</summary>
-public sealed record UserPublicKey(byte[] PublicKey) : SecoMessage
+/// <summary>
+/// A → the last tier's servers: user session <see cref="User"/>'s pk0, under which they encrypt the output shares of
+/// that user's queries (paper §VI-D); once per user session (issue 22: many users share one server session).
+/// </summary>
+public sealed record UserPublicKey(int User, byte[] PublicKey) : SecoMessage
 {
     public override ProtocolPhase Phase => ProtocolPhase.Setup;
 }

@@ -74,6 +74,9 @@ internal static class Wire
 
     public static int ReadQuery(ref MessagePackReader reader) => reader.ReadInt32InRange(0, int.MaxValue, "query");
 
+    /// <summary>A user session's number at the gateway (<see cref="Roles.Party.UserOf"/>).</summary>
+    public static int ReadUser(ref MessagePackReader reader) => reader.ReadInt32InRange(0, Roles.Party.MaxUsers - 1, "user");
+
     public static int ReadBlock(ref MessagePackReader reader) => reader.ReadInt32InRange(1, MaxBlock, "block");
 
     public static OtPurpose ReadPurpose(ref MessagePackReader reader) => ReadEnum<OtPurpose>(ref reader, "OT purpose");

@@ -49,11 +49,8 @@ public sealed class EvaluatorRole : LabelReceiverRole
 
     protected override void Forget(int query)
     {
-        // An aborted query may leave an OT batch with the garbler pending (mask labels offline, or a share batch online).
-        bool pending = (_offline.TryGetValue(query, out Offline? state) && state.MaskChoices > 0 && state.MaskLabels is null)
-            || _online.Any(s => s.Key.Query == query && s.Value.ShareLabels is null);
-        if (pending)
-            CancelPendingOt(); // the garbler skips the burned OT indices
+        // An aborted query may leave an OT batch with the garbler out (mask labels offline, or a share batch online).
+        ForgetOt(query); // the garbler skips the burned OT indices
         _offline.Remove(query);
         ForgetMaskFetch(query);
         _circuits.Forget(query);
@@ -137,7 +134,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
                         throw new ProtocolViolationException($"a second OT response for block {m.Block} of query {m.Query}");
                     if (!step.Requested)
                         throw new ProtocolViolationException($"an OT response for block {m.Block} of query {m.Query} before the evaluator asked for it");
-                    step.ShareLabels = ReceiveLabels(m.Payload, step.Choices);
+                    step.ShareLabels = ReceiveLabels(m.Payload, step.Choices, outbox);
                     TryEvaluate(m.Query, m.Block, outbox);
                     break;
                 }

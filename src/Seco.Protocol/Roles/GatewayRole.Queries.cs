@@ -20,22 +20,27 @@ public sealed partial class GatewayRole
 
     // ---- User preprocessing (paper §VI-B, Algs. 12–14) ----
 
-    private void OnUserPreprocessing(UserPreprocessing m, Outbox outbox)
+    private void OnUserPreprocessing(UserState u, UserPreprocessing m, Outbox outbox)
     {
-        if (!_welcomed || _user is null)
+        if (!u.Welcomed)
             throw new ProtocolViolationException("user preprocessing before setup finished");
-        // Queries start once each, in order: a replayed or skipped query number is refused.
-        if (m.Query != _nextQuery || !_queries.TryAdd(m.Query, new QueryState(m.Query)))
-            throw new ProtocolViolationException($"query {m.Query} cannot start: the next query is {_nextQuery}");
-        if ((_p.Budget.Refusal(m.Query) ?? (Split > 0 ? _p.Budget.LifetimeRefusal(_model.ServedQueries) : null)) is { } refusal)
-        {
-            _queries.Remove(m.Query);
+        // A user's queries start once each, in order: a replayed or skipped query number is refused.
+        if (m.Query != u.NextQuery)
+            throw new ProtocolViolationException($"query {m.Query} cannot start: the next query is {u.NextQuery}");
+        // It takes the next server query the servers have not dropped; the key set's budget counts server queries, so
+        // it is shared by every user of the server session (docs/noise.md).
+        int serverQuery = _nextQuery;
+        while (_aborted.Contains(serverQuery) && serverQuery < _p.Budget.Queries) serverQuery++;
+        if ((_p.Budget.Refusal(serverQuery) ?? (Split > 0 ? _p.Budget.LifetimeRefusal(_model.ServedQueries) : null)) is { } refusal)
             throw new ProtocolViolationException(refusal);
-        }
         if (Split > 0)
             _model.ServedQueries++;
-        _nextQuery++;
-        QueryState q = _queries[m.Query];
+        _nextQuery = serverQuery + 1;
+        u.NextQuery++;
+        var q = new QueryState(serverQuery, u, m.Query);
+        _queries[serverQuery] = q;
+        u.Queries[m.Query] = q;
+        outbox.Raise(new QueryAssigned(u.Party, m.Query, serverQuery));
         (MaskPackings transitionRun, MaskPackings? previousRun) = _p.HasRemoteTier
             ? TransitionPacking.Layout(_p.Block(Split + 1).Input, Split >= 1 ? _p.Block(Split).Input : null, _residual, _p.Context.N)
             : (new MaskPackings(0, 0, 0), null);
@@ -53,14 +58,14 @@ public sealed partial class GatewayRole
             q.S[i] = ZpRandom.Uniform(b.Rows);
             int inputs = _p.InputCiphertexts(i);
             // F_i·Enc(r_i), plus S_i·Enc(g(r_j)) for a residual block: both land in the same output slots.
-            Ciphertext[] product = Shortcuts.Sum(_he.Evaluator, _faProducts[i].Multiply(_he.Evaluator, ct[..inputs], _userRotations!),
-                _faShortcuts.TryGetValue(i, out var shortcut) ? shortcut.Multiply(_he.Evaluator, ct[inputs..], _userRotations!) : null);
+            Ciphertext[] product = Shortcuts.Sum(_he.Evaluator, _faProducts[i].Multiply(_he.Evaluator, ct[..inputs], u.Rotations!),
+                _faShortcuts.TryGetValue(i, out var shortcut) ? shortcut.Multiply(_he.Evaluator, ct[inputs..], u.Rotations!) : null);
             Plaintext[] mask = _he.EncodeOutputMask(_p.Form(i), q.S[i]);
             for (int k = 0; k < product.Length; k++)
             {
                 _he.Evaluator.SubPlainInplace(product[k], mask[k]);
                 _he.Evaluator.ModSwitchToNextInplace(product[k]);
-                CircuitPrivacy.FloodInplace(_p.Context, _user, product[k], _p.Budget.FloodingBits); // D2: as wide as decrypts (F_A's lifetime budget)
+                CircuitPrivacy.FloodInplace(_p.Context, u.Key, product[k], _p.Budget.FloodingBits); // D2: as wide as decrypts (F_A's lifetime budget)
                 shares.Add(HeTools.SerializePooled(product[k]));
             }
         }
@@ -75,10 +80,10 @@ public sealed partial class GatewayRole
             q.Garblers[i] = new Garbler(ReluLayers.Gateway(b.Shift, b.Rows));
             circuits.Add(ReluLayers.Package(i, q.Garblers[i], ExactArrayPool.Shared, ("neg_d", ZpVector.Negate(q.D[i]))));
         }
-        outbox.Send(Party.User, new GatewayPreprocessing(m.Query, [.. shares]));
+        outbox.Send(u.Party, new GatewayPreprocessing(m.Query, [.. shares]));
         outbox.Lend(PooledPayloads.GiveBack([.. shares]));
         foreach (GarbledLayer layer in circuits)
-            outbox.Send(Party.User, new GarbledCircuits(m.Query, [layer])); // one layer per message, in block order
+            outbox.Send(u.Party, new GarbledCircuits(m.Query, [layer])); // one layer per message, in block order
         outbox.Lend(ReluLayers.GiveBack(ExactArrayPool.Shared, circuits)); // back to the pool once encoded (issue 19)
         q.UserSideDone = true;
 
@@ -125,7 +130,10 @@ public sealed partial class GatewayRole
             q.OwnShortcutMasks[i] = [.. _he.EncodeInput(shortcut, Shortcuts.Input(b, _p.Block(b.ShortcutSource), q.R1[b.ShortcutSource])).Select(plain => key.Encrypt(plain))];
         }
         foreach (Party server in Servers)
-            outbox.Send(server, new PreparationBegin(m.Query));
+            outbox.Send(server, new PreparationBegin(q.Query));
+        // The last tier encrypts this query's output under its user's pk0 (sent at the user's welcome).
+        foreach (Party server in TierServers(_p.Tiers[^1]))
+            outbox.Send(server, new QueryOwner(q.Query, u.Party.Index));
         PullFirstCircuit(q, outbox);
     }
 
@@ -136,14 +144,14 @@ public sealed partial class GatewayRole
         // One batch per F_A ReLU block, in block order (issue 21): the block names the wires, each served once.
         int next = q.Garblers.Keys.Where(i => !q.UserLabelsServed.Contains(i)).DefaultIfEmpty(0).Min();
         if (m.Block != next || !q.Garblers.TryGetValue(m.Block, out Garbler? garbler))
-            throw new ProtocolViolationException(_servedToUser.WasServed(m)
+            throw new ProtocolViolationException(q.User.Served.WasServed(m)
                 ? $"a second OT request for query {q.Query}, purpose {m.Purpose}, block {m.Block}: each batch is served once (both labels of a wire reveal Δ)"
                 : $"an OT request for the user's labels of block {m.Block} of query {q.Query}; the next F_A ReLU block is {(next == 0 ? "none" : next.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
-        _servedToUser.Claim(m);
+        q.User.Served.Claim(m);
         q.UserLabelsServed.Add(m.Block);
         using LabelPairBuffer pairs = ReluLayers.LabelPairs([(garbler, "u"), (garbler, "neg_r_next")]);
-        byte[] reply = _otWithUser.SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
-        outbox.Send(Party.User, new OtResponse(q.Query, OtPurpose.UserLabels, m.Block, reply));
+        byte[] reply = q.User.Ot.SendChosen(m.Matrix, pairs.X0, pairs.X1, PooledPayloads.Rent);
+        outbox.Send(q.User.Party, new OtResponse(q.UserQuery, OtPurpose.UserLabels, m.Block, reply));
         outbox.Lend(PooledPayloads.GiveBack(reply));
     }
 
@@ -291,9 +299,13 @@ public sealed partial class GatewayRole
         int width = ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, tier.Servers), b.Rows);
         bool[] choices = [.. ReluLayers.Bits(q.E1[i], width), .. ReluLayers.Bits(ZpVector.Negate(q.R1[i + 1]), width)];
         q.ProviderChoices[tier.Tier] = choices.Length;
-        byte[] matrix = _tiers[tier.Tier - 1].OtWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length, PooledPayloads.Rent);
-        outbox.Send(Party.Server(tier.Tier, 0), new OtRequest(q.Query, OtPurpose.ProviderLabels, i, matrix));
-        outbox.Lend(PooledPayloads.GiveBack(matrix));
+        TierKeys keys = _tiers[tier.Tier - 1];
+        keys.Batches.Request(q.Query, o =>
+        {
+            byte[] matrix = keys.OtWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length, PooledPayloads.Rent);
+            o.Send(Party.Server(tier.Tier, 0), new OtRequest(q.Query, OtPurpose.ProviderLabels, i, matrix));
+            o.Lend(PooledPayloads.GiveBack(matrix));
+        }, outbox);
     }
 
     private void OnProviderLabels(QueryState q, int t, OtResponse m, Outbox outbox)
@@ -303,6 +315,7 @@ public sealed partial class GatewayRole
         TierShape tier = _p.Tier(t);
         var labels = new Block[count];
         _tiers[t - 1].OtWithGarbler.ReceiveChosen(m.Payload, labels);
+        _tiers[t - 1].Batches.Answered(outbox);
         // Only once the reply is taken: a refused reply leaves the batch pending, and Abort gives it up by this count
         // (review 21: zeroed first, a malformed reply left the batch pending and failed the next query's first batch too).
         q.ProviderChoices[t] = 0;
@@ -339,7 +352,7 @@ public sealed partial class GatewayRole
         bool remoteReady = _circuits is null ? q.EvaluatorsReady.Count >= _p.Depth : CircuitsReady(q);
         if (q.ReadySent || !q.UserSideDone || !remoteReady) return;
         q.ReadySent = true;
-        outbox.Send(Party.User, new QueryReady(q.Query));
+        outbox.Send(q.User.Party, new QueryReady(q.UserQuery));
     }
 
     // ---- Online (paper §VI-C, Alg. 15) and output (paper §VI-D) ----
@@ -365,16 +378,15 @@ public sealed partial class GatewayRole
             j == 0 ? [] : Shortcuts.Input(b, _p.Block(j), q.MaskedInputs[j]), _model.Bias(i), q.S[i]);
         if (!b.HasRelu)
         {
-            outbox.Send(Party.User, new OutputShare(q.Query, a)); // l = L: DELPHI's output, the user adds its share
-            _queries.Remove(q.Query);
-            _servedToUser.Forget(q.Query);
+            outbox.Send(q.User.Party, new OutputShare(q.UserQuery, a)); // l = L: DELPHI's output, the user adds its share
+            Forget(q, outbox);
             return;
         }
         Garbler garbler = q.Garblers[i];
         int group = ReluLayers.Group(garbler.Circuit, "a");
         int width = garbler.Circuit.Inputs[group].Width / b.Rows;
         q.AwaitedCircuitOutput = i;
-        outbox.Send(Party.User, new GarblerInput(q.Query, i, new InputLabels(group, garbler.InputEncoding.Encode(group, ReluLayers.Bits(a, width))).ToBytes()));
+        outbox.Send(q.User.Party, new GarblerInput(q.UserQuery, i, new InputLabels(group, garbler.InputEncoding.Encode(group, ReluLayers.Bits(a, width))).ToBytes()));
     }
 
     private void OnCircuitOutput(QueryState q, GatewayCircuitOutput m, Outbox outbox)
@@ -412,19 +424,24 @@ public sealed partial class GatewayRole
         Ciphertext y = q.Outputs.OrderBy(o => o.Key).Select(o => o.Value).Aggregate((a, b) => _he.Evaluator.Add(a, b));
         _he.Evaluator.AddPlainInplace(y, _he.EncodeOutputMask(q.E1[L]));
         var zero = new Ciphertext(_p.Context);
-        _user!.EncryptZero(zero); // D17: re-randomise before it leaves
+        q.User.Key.EncryptZero(zero); // D17: re-randomise before it leaves
         _he.Evaluator.AddInplace(y, zero);
         byte[] output = HeTools.SerializePooled(y);
-        outbox.Send(Party.User, new OutputCiphertext(q.Query, output));
+        outbox.Send(q.User.Party, new OutputCiphertext(q.UserQuery, output));
         outbox.Lend(PooledPayloads.GiveBack(output));
-        _queries.Remove(q.Query);
-        _servedToUser.Forget(q.Query);
-        _circuits?.Forget(q.Query);
+        Forget(q, outbox);
     }
 
-    private sealed class QueryState(int query)
+    private sealed class QueryState(int query, UserState user, int userQuery)
     {
+        /// <summary>The server query number: what the servers and A's messages with them name.</summary>
         public int Query { get; } = query;
+
+        /// <summary>The user session the query serves.</summary>
+        public UserState User { get; } = user;
+
+        /// <summary>The user's own number for the query: what A's messages with the user name.</summary>
+        public int UserQuery { get; } = userQuery;
 
         public Dictionary<int, ulong[]> S { get; } = [];
 

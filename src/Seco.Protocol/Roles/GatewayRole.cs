@@ -26,23 +26,19 @@ public sealed partial class GatewayRole : ISecoRole
     private readonly SecoParameters _p;
     private readonly GatewayModel _model;
     private readonly HeTools _he;
-    private readonly IknpSender _otWithUser = new();
     private readonly Dictionary<int, Model.Linear.IEncodedForm> _faProducts = [];
     private readonly Dictionary<int, Model.Linear.IEncodedForm> _faShortcuts = [];
     private readonly bool _residual;
     private readonly TierKeys[] _tiers;
     private readonly CircuitEvaluation? _circuits;
+    /// <summary>The server session's queries in preparation or online, by their server query number.</summary>
     private readonly Dictionary<int, QueryState> _queries = [];
-    private Encryptor? _user;
-    private GaloisKeys? _userRotations;
-    private byte[]? _userOtReply;
     private readonly HashSet<Party> _serversReady = [];
+    /// <summary>Server query numbers aborted (the servers drop them); a user's query never takes one of them.</summary>
     private readonly AbortedQueries _aborted = new();
-    private readonly OtLedger _servedToUser = new();
-    private readonly HashSet<int> _remindedUser = [];
     private Party _sender = Party.User;
+    /// <summary>The next server query number to give a user's query (issue 22: numbered across every user).</summary>
     private int _nextQuery;
-    private bool _welcomed;
 
     /// <param name="tableMemory">In the DELPHI-3 baseline, A's memory for garbled tables before they spill to disk (<see cref="GarbledTableStore"/>).</param>
     public GatewayRole(SecoParameters parameters, GatewayModel model, long tableMemory = GarbledTableStore.DefaultMemoryBudget)
@@ -100,20 +96,16 @@ public sealed partial class GatewayRole : ISecoRole
     public void Handle(Party from, SecoMessage message, Outbox outbox)
     {
         _sender = from;
-        if (_aborted.Contains(message))
-        {
-            // A query a server failed before the user began it: the user learns it when it begins it, and moves on.
-            if (from == Party.User && message is UserPreprocessing u && _remindedUser.Add(u.Query))
-            {
-                if (u.Query == _nextQuery) _nextQuery++;
-                outbox.Send(Party.User, new QueryAborted(u.Query, ProtocolPhase.UserPreprocessing, "the query failed among the remote servers before it began"));
-            }
-            return;
-        }
+        // A user's messages name its own query numbers, the servers' name server queries (issue 22).
+        if (from.IsUser ? message is not UserJoin && UserSession(from).Aborted.Contains(message) : _aborted.Contains(message))
+            return; // a query that failed: its later messages are dropped quietly
         switch (message)
         {
+            case QueryAborted m when from.IsUser:
+                AbortUserQuery(from, m.Query, m.At, m.Reason, outbox, told: true);
+                break;
             case QueryAborted m:
-                Expect(from, message, [Party.User, .. Servers]);
+                Expect(from, message, [.. Servers]);
                 Abort(m.Query, m.At, m.Reason, outbox, from);
                 break;
             case ServerKeyShares m:
@@ -124,19 +116,19 @@ public sealed partial class GatewayRole : ISecoRole
                 Expect(from, message, [.. Servers]);
                 if (!_serversReady.Add(from))
                     throw new ProtocolViolationException($"{from} announced itself ready twice");
-                TryWelcome(outbox);
+                WelcomeAll(outbox);
                 break;
             case UserJoin m:
-                Expect(from, message, Party.User);
-                OnUserJoin(m, outbox);
+                Expect(from, message, UserParty(from));
+                OnUserJoin(from, m, outbox);
                 break;
             case UserPreprocessing m:
-                Expect(from, message, Party.User);
-                OnUserPreprocessing(m, outbox);
+                Expect(from, message, UserParty(from));
+                OnUserPreprocessing(UserSession(from), m, outbox);
                 break;
             case OtRequest { Purpose: OtPurpose.UserLabels } m:
-                Expect(from, message, Party.User);
-                OnUserLabelRequest(Query(m.Query), m, outbox);
+                Expect(from, message, UserParty(from));
+                OnUserLabelRequest(UserQuery(from, m.Query), m, outbox);
                 break;
             case MaskShares m:
                 Expect(from, message, [.. Servers]);
@@ -161,12 +153,12 @@ public sealed partial class GatewayRole : ISecoRole
                 TryQueryReady(Query(m.Query), outbox);
                 break;
             case MaskedActivation m:
-                Expect(from, message, Party.User);
-                OnMaskedInput(Query(m.Query), m, outbox);
+                Expect(from, message, UserParty(from));
+                OnMaskedInput(UserQuery(from, m.Query), m, outbox);
                 break;
             case GatewayCircuitOutput m:
-                Expect(from, message, Party.User);
-                OnCircuitOutput(Query(m.Query), m, outbox);
+                Expect(from, message, UserParty(from));
+                OnCircuitOutput(UserQuery(from, m.Query), m, outbox);
                 break;
             case GarbledCircuits or ProviderLabels or GarblerInput or ProviderInput when _circuits is not null:
                 HandleCircuitInputs(from, (QueryMessage)message, outbox);
@@ -195,27 +187,69 @@ public sealed partial class GatewayRole : ISecoRole
     /// <summary>What the user is told of a query that failed among the servers: that it failed, not where.</summary>
     public const string RemoteFailure = "the query failed among the remote servers (the gateway's log has the details)";
 
+    /// <summary>
+    /// Server query <paramref name="query"/> failed here, at a server (<paramref name="from"/>), or — when
+    /// <paramref name="from"/> is a user — user query <paramref name="query"/> of that user (<see cref="AbortUserQuery"/>).
+    /// </summary>
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
     {
-        // A query A has begun, or one still to begin within the key set's budget (a server may fail a query before A
-        // begins it, e.g. on a hostile frame naming it: A must not begin it then, or the servers that dropped it would
-        // leave the session waiting — issue 18's review); a query that is over is not A's to abort.
-        bool future = query == _nextQuery || (query > _nextQuery && query < _p.Budget.Queries);
+        if (from is { IsUser: true } user)
+        {
+            AbortUserQuery(user, query, at, reason, outbox, told: true);
+            return;
+        }
+        // A query A has given to a user, or one still to give within the key set's budget (a server may fail a query
+        // before A begins it, e.g. on a hostile frame naming it: A must not give it to a user then, or the servers that
+        // dropped it would leave that user waiting — issue 18's review); a query that is over is not A's to abort.
+        bool future = query >= _nextQuery && query < _p.Budget.Queries;
         if ((!_queries.ContainsKey(query) && !future) || !_aborted.Add(query, at, reason, outbox, from, [.. Servers]))
             return;
-        // The user learns that the query failed, not where: a failure among the servers (reported by one, or a
-        // server's message A refused) is told without its details, which name tiers and duties (issue 18's review).
-        bool remote = from is { IsServer: true } || (from is null && _sender.IsServer);
-        if (from != Party.User)
-            outbox.Send(Party.User, new QueryAborted(query, at, remote ? RemoteFailure : reason));
-        if (_queries.Remove(query, out QueryState? q))
-            foreach ((int tier, int choices) in q.ProviderChoices)
-                if (choices > 0 && _tiers[tier - 1].OtWithGarbler.HasPendingBatch)
-                    _tiers[tier - 1].OtWithGarbler.CancelPending(); // the garbler skips the burned OT indices
-        _servedToUser.Forget(query);
-        _circuits?.Forget(query);
-        if (query == _nextQuery)
-            _nextQuery++;
+        if (_queries.TryGetValue(query, out QueryState? q))
+        {
+            // The user learns that its query failed, not where: a failure among the servers (reported by one, or a
+            // server's message A refused) is told without its details, which name tiers and duties (issue 18's review).
+            bool remote = from is { IsServer: true } || (from is null && _sender.IsServer);
+            q.User.Aborted.Add(q.UserQuery, at, remote ? RemoteFailure : reason, outbox, null, q.User.Party);
+            Forget(q, outbox);
+        }
+    }
+
+    /// <summary>
+    /// Query <paramref name="query"/> of user session <paramref name="user"/> failed here (a handler of the user's
+    /// message threw: the host calls this) or at the user (<paramref name="told"/>): the user is told once (unless it
+    /// told A), the servers drop the server query it had, and the user's other queries and every other user go on.
+    /// </summary>
+    public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) =>
+        AbortUserQuery(user, query, at, reason, outbox, told: false);
+
+    private void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox, bool told)
+    {
+        if (!_users.TryGetValue(user.Index, out UserState? u))
+            return; // a user that never joined has no queries
+        // A query of the user's that A has begun, or its next one (the user may abort it before A heard of it).
+        bool known = u.Queries.ContainsKey(query) || query == u.NextQuery;
+        if (!known || !u.Aborted.Add(query, at, reason, outbox, told ? user : null, user))
+            return;
+        if (query == u.NextQuery)
+            u.NextQuery++;
+        if (u.Queries.TryGetValue(query, out QueryState? q) && _aborted.Add(q.Query, at, reason, outbox, null, [.. Servers]))
+            Forget(q, outbox);
+    }
+
+    /// <summary>Drops a query's state at A, everywhere A keeps it.</summary>
+    private void Forget(QueryState q, Outbox outbox)
+    {
+        _queries.Remove(q.Query);
+        q.User.Queries.Remove(q.UserQuery);
+        q.User.Served.Forget(q.UserQuery);
+        // A batch of the query's still out is given up (the garbler skips the burned OT indices); the next query's goes out.
+        foreach (TierKeys t in _tiers)
+        {
+            t.Batches.Forget(q.Query);
+            t.Batches.Resume(outbox);
+        }
+        q.ProviderChoices.Clear();
+        _circuits?.Forget(q.Query);
     }
 
     private QueryState Query(int query) =>
@@ -251,7 +285,7 @@ public sealed partial class GatewayRole : ISecoRole
         }
         t.Rotations = keys.Count == 0 ? null : CollectiveRotationKeyGeneration.Merge(_p.Context, keys);
         SendCollectiveKeys(outbox);
-        TryWelcome(outbox);
+        WelcomeAll(outbox);
     }
 
     /// <summary>Each tier's keys go out once its own cpk and the next tier's (for the boundary mask shares) exist.</summary>
@@ -273,29 +307,6 @@ public sealed partial class GatewayRole : ISecoRole
 
     private PolyShare LoadShare(byte[] bytes, string what) => _he.Load((c, b) => PolyShare.Deserialize(c, b), bytes, what);
 
-    private void OnUserJoin(UserJoin m, Outbox outbox)
-    {
-        if (_user is not null)
-            throw new ProtocolViolationException("the user joined twice");
-        _user = new Encryptor(_p.Context, _he.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "user public key"));
-        if (_p.Split > 0)
-            _userRotations = _he.Load((c, b) => BfvSerializer.LoadGaloisKeys(c, b), m.GaloisKeys, "user Galois keys");
-        _userOtReply = _otWithUser.ReceiveSetup(m.OtBase);
-        if (_p.Tiers.Count > 0)
-            foreach (Party server in TierServers(_p.Tiers[^1]))
-                outbox.Send(server, new UserPublicKey(m.PublicKey)); // only the last tier encrypts output shares
-        TryWelcome(outbox);
-    }
-
-    private void TryWelcome(Outbox outbox)
-    {
-        if (_welcomed || _userOtReply is null || _tiers.Any(t => t.PublicKey is null) || _serversReady.Count < Servers.Count())
-            return;
-        _welcomed = true;
-        // The user sees tier 1's key only (for its transition mask), never how many tiers or servers lie behind A.
-        outbox.Send(Party.User, new GatewayWelcome(_tiers.Length == 0 ? [] : BfvSerializer.Serialize(_tiers[0].PublicKey!), _userOtReply));
-    }
-
     /// <summary>A's key material with one remote tier: its key share, the tier's CRP seed and keys, its OT with the tier's garbler.</summary>
     private sealed class TierKeys(TierShape shape, KeyGenerator secret)
     {
@@ -304,6 +315,11 @@ public sealed partial class GatewayRole : ISecoRole
         public KeyGenerator Secret { get; } = secret;
 
         public IknpReceiver OtWithGarbler { get; } = new();
+
+        /// <summary>A's label batches with the garbler, one out at a time across every user's queries (issue 22).</summary>
+        public OtReceiverQueue Batches => _batches ??= new OtReceiverQueue(OtWithGarbler);
+
+        private OtReceiverQueue? _batches;
 
         public byte[] Seed { get; set; } = [];
 

@@ -14,18 +14,18 @@ namespace Seco.Protocol.Roles;
 public abstract class LabelReceiverRole : RemoteServerRole
 {
     private readonly IknpReceiver _otWithGarbler = new();
+    private readonly OtReceiverQueue _batches;
     private readonly Dictionary<int, MaskFetch> _masks = [];
     private bool _otReady;
 
     protected LabelReceiverRole(SecoParameters parameters, RemoteShare share, Party self)
         : base(parameters, share, self)
     {
+        _batches = new OtReceiverQueue(_otWithGarbler);
     }
 
     protected sealed override bool DutyReady => _otReady;
 
-    /// <summary>True while an OT batch with the garbler awaits its response (an aborted query cancels it).</summary>
-    protected bool OtPending => _otWithGarbler.HasPendingBatch;
 
     protected sealed override byte[] SetupDuty(SetupBegin begin, Outbox outbox)
     {
@@ -76,6 +76,7 @@ public abstract class LabelReceiverRole : RemoteServerRole
             throw new ProtocolViolationException($"an OT response for {Self}'s mask labels of block {m.Block} of query {q.Query} that it did not request (or a second one)");
         int count = MaskChoices(q, block).Length;
         _otWithGarbler.ReceiveChosen(m.Payload, fetch.Labels.AsSpan(fetch.At, count));
+        _batches.Answered(outbox);
         fetch.At += count;
         fetch.Blocks.Dequeue();
         if (fetch.Blocks.Count > 0)
@@ -92,7 +93,7 @@ public abstract class LabelReceiverRole : RemoteServerRole
     {
         int block = _masks[q.Query].Blocks.Peek();
         bool[] choices = MaskChoices(q, block);
-        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorMasks, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
+        _batches.Request(q.Query, o => o.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorMasks, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length))), outbox);
     }
 
     /// <summary>This server's OT choices for block <paramref name="block"/>'s next-mask input: the bits of −r^j_{i+1}.</summary>
@@ -110,15 +111,16 @@ public abstract class LabelReceiverRole : RemoteServerRole
     {
         BlockShape b = P.Block(block);
         bool[] choices = ReluLayers.Bits(share, ReluLayers.Width(ReluLayers.Remote(b.Shift, b.Rows, Tier.Servers), b.Rows));
-        outbox.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorShare, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length)));
+        _batches.Request(q.Query, o => o.Send(Garbler, new OtRequest(q.Query, OtPurpose.EvaluatorShare, block, _otWithGarbler.ExtendChosen(ReluLayers.Pack(choices), choices.Length))), outbox);
         return choices.Length;
     }
 
     /// <summary>The chosen labels of the garbler's response to the pending batch of <paramref name="count"/> choices.</summary>
-    protected Block[] ReceiveLabels(byte[] payload, int count)
+    protected Block[] ReceiveLabels(byte[] payload, int count, Outbox outbox)
     {
         var labels = new Block[count];
         _otWithGarbler.ReceiveChosen(payload, labels);
+        _batches.Answered(outbox);
         return labels;
     }
 
@@ -132,10 +134,9 @@ public abstract class LabelReceiverRole : RemoteServerRole
         public int At { get; set; }
     }
 
-    /// <summary>Drops a pending OT batch so that the garbler's burned indices are skipped.</summary>
-    protected void CancelPendingOt()
-    {
-        if (_otWithGarbler.HasPendingBatch)
-            _otWithGarbler.CancelPending();
-    }
+    /// <summary>The query is over or failed: its OT batch still out is given up (the garbler skips the burned indices), its waiting ones dropped.</summary>
+    protected void ForgetOt(int query) => _batches.Forget(query);
+
+    /// <summary>After an abort: the next query's OT batch goes out.</summary>
+    protected override void Resume(Outbox outbox) => _batches.Resume(outbox);
 }

@@ -28,13 +28,28 @@ public readonly record struct Party : IComparable<Party>
         Index = index;
     }
 
-    /// <summary>−1 for the user, 0 for the gateway, t ≥ 1 for a server of remote tier t.</summary>
+    /// <summary>−1 for a user, 0 for the gateway, t ≥ 1 for a server of remote tier t.</summary>
     public int Tier { get; }
 
-    /// <summary>The server's position in its tier (0 for the user and the gateway).</summary>
+    /// <summary>The server's position in its tier, or the user's session number at the gateway (0 for the gateway).</summary>
     public int Index { get; }
 
+    /// <summary>The user, as it knows itself and as a one-user host names it: user session 0.</summary>
     public static Party User { get; } = new(-1, 0);
+
+    /// <summary>The most user sessions one gateway serves at once (issue 22): each holds keys and OT state at A.</summary>
+    public const int MaxUsers = 4096;
+
+    /// <summary>
+    /// User session <paramref name="session"/> at the gateway. Only A tells users apart: each user knows itself as
+    /// <see cref="User"/>, and the last tier knows a query's user only by the number A gives it (<see cref="Messages.QueryOwner"/>).
+    /// </summary>
+    public static Party UserOf(int session)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(session);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(session, MaxUsers);
+        return new Party(-1, session);
+    }
 
     public static Party Gateway { get; } = new(0, 0);
 
@@ -58,13 +73,13 @@ public readonly record struct Party : IComparable<Party>
     /// <summary>The widest tier: 16 servers (the garbled circuits then add 17 shares).</summary>
     public const int MaxServersPerTier = 16;
 
-    /// <summary>A compact number for wire formats: −1 the user, 0 the gateway, 64·tier + index a server.</summary>
-    public int Code => IsUser ? -1 : (Tier * 64) + Index;
+    /// <summary>A compact number for wire formats: −1 − session a user (−1 the one user), 0 the gateway, 64·tier + index a server.</summary>
+    public int Code => IsUser ? -1 - Index : (Tier * 64) + Index;
 
     /// <summary>The party of <see cref="Code"/>; null when the number names no party within the limits.</summary>
     public static Party? FromCode(int code) => code switch
     {
-        -1 => User,
+        < 0 when code >= -MaxUsers => UserOf(-1 - code),
         0 => Gateway,
         _ when code >= 64 && code / 64 <= MaxTiers && code % 64 < MaxServersPerTier => Server(code / 64, code % 64),
         _ => null,
@@ -83,15 +98,21 @@ public readonly record struct Party : IComparable<Party>
     public int CompareTo(Party other) => Tier != other.Tier ? Tier.CompareTo(other.Tier) : Index.CompareTo(other.Index);
 
     /// <summary>A name for identifiers (actor names, file names): "user", "gateway", or "t{tier}s{index}".</summary>
-    public string Slug => IsUser ? "user" : IsGateway ? "gateway" : $"t{Tier}s{Index}";
+    public string Slug => IsUser ? (Index == 0 ? "user" : $"user{Index}") : IsGateway ? "gateway" : $"t{Tier}s{Index}";
 
     /// <summary>"user", "gateway", or "tier 2 evaluator" / "tier 1 provider 3" (the scenario's names are the host's).</summary>
-    public override string ToString() => IsUser ? "user" : IsGateway ? "gateway"
+    public override string ToString() => IsUser ? (Index == 0 ? "user" : $"user {Index}") : IsGateway ? "gateway"
         : Duty == ServerDuty.Provider ? $"tier {Tier} provider {Index}" : $"tier {Tier} {Duty.ToString().ToLowerInvariant()}";
 }
 
 /// <summary>Something a role reports to its host besides messages (query progress, results).</summary>
 public abstract record ProtocolEvent;
+
+/// <summary>The gateway welcomed the user: the server session is ready and the user may begin queries.</summary>
+public sealed record UserWelcomed : ProtocolEvent;
+
+/// <summary>The gateway gave user <paramref name="User"/>'s query <paramref name="UserQuery"/> server query <paramref name="ServerQuery"/> (hosts map sessions with it).</summary>
+public sealed record QueryAssigned(Party User, int UserQuery, int ServerQuery) : ProtocolEvent;
 
 /// <summary>The user starts a query's preprocessing (its offline part).</summary>
 public sealed record PreprocessingStarted(int Query) : ProtocolEvent;
@@ -170,6 +191,20 @@ public interface ISecoRole
     /// and never run the query again. Idempotent; the other queries go on.
     /// </summary>
     void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null);
+
+    /// <summary>
+    /// Query <paramref name="query"/> of user session <paramref name="user"/> failed here (the host calls this when a
+    /// handler of that user's message threw). Only the gateway tells users apart and numbers each user's queries
+    /// apart from the server queries; every other role has one numbering and aborts by it.
+    /// </summary>
+    void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox);
+}
+
+/// <summary>A role that takes its queries' inputs as they arrive (the user; a host's wrapper of it passes them on).</summary>
+public interface IUserInputs
+{
+    /// <summary>Query <paramref name="query"/>'s input has arrived (issue 22's workloads).</summary>
+    void Submit(int query, ulong[] input, Outbox outbox);
 }
 
 /// <summary>The queries a role has aborted: later messages of theirs are dropped quietly, and they never run again.</summary>
@@ -178,6 +213,8 @@ internal sealed class AbortedQueries
     private readonly HashSet<int> _queries = [];
 
     public bool Contains(SecoMessage message) => message is QueryMessage q && _queries.Contains(q.Query);
+
+    public bool Contains(int query) => _queries.Contains(query);
 
     /// <summary>Marks the query aborted; false if it already was. Tells <paramref name="peers"/> (but not <paramref name="from"/>) the first time.</summary>
     public bool Add(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from, params IEnumerable<Party> peers)

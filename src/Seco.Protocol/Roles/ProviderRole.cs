@@ -36,9 +36,8 @@ public sealed class ProviderRole : LabelReceiverRole
 
     protected override void Forget(int query)
     {
-        // An aborted query may leave an OT batch with the garbler pending.
-        if (_maskChoices.ContainsKey(query) || _shareChoices.Keys.Any(k => k.Query == query))
-            CancelPendingOt(); // the garbler skips the burned OT indices
+        // An aborted query may leave an OT batch with the garbler out.
+        ForgetOt(query); // the garbler skips the burned OT indices
         _maskChoices.Remove(query);
         ForgetMaskFetch(query);
         foreach (var key in _shareChoices.Keys.Where(k => k.Query == query).ToList()) _shareChoices.Remove(key);
@@ -67,7 +66,7 @@ public sealed class ProviderRole : LabelReceiverRole
                     Existing(m.Query);
                     if (!_shareChoices.TryGetValue((m.Query, m.Block), out int count))
                         throw new ProtocolViolationException($"an OT response for block {m.Block} of query {m.Query} that {Self} did not request (or a second one)");
-                    Block[] labels = ReceiveLabels(m.Payload, count);
+                    Block[] labels = ReceiveLabels(m.Payload, count, outbox);
                     // Only once the reply is taken: a refused reply leaves the batch pending, and Forget gives it up by
                     // this entry (review 21: removed first, a malformed reply failed the next query's first batch too).
                     _shareChoices.Remove((m.Query, m.Block));

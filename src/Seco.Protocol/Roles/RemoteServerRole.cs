@@ -94,7 +94,8 @@ public abstract class RemoteServerRole : ISecoRole
     /// <summary>The next tier's collective key, under which this server encrypts its share of that tier's input mask.</summary>
     protected Encryptor? NextTier { get; private set; }
 
-    protected Encryptor? User { get; private set; }
+    /// <summary>The last tier's copy of each user session's pk0, by the number A gives the session (issue 22).</summary>
+    private readonly Dictionary<int, Encryptor> _users = [];
 
     protected int L => P.BlockCount;
 
@@ -131,11 +132,24 @@ public abstract class RemoteServerRole : ISecoRole
                 Expect(from, message, Party.Gateway);
                 if (!IsLastTier)
                     throw new ProtocolViolationException($"the user's public key goes to the last tier only; {Self} sends no output");
-                if (User is not null)
-                    throw new ProtocolViolationException("a second copy of the user's public key: it is accepted once per session");
-                User = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "user public key"));
-                TryAnnounce(outbox);
+                if (!_announced)
+                    throw new ProtocolViolationException("a user's public key before setup finished");
+                if (_users.Count >= Party.MaxUsers || _users.ContainsKey(m.User))
+                    throw new ProtocolViolationException(_users.ContainsKey(m.User)
+                        ? $"a second public key for user {m.User}: it is accepted once per user session"
+                        : $"more than {Party.MaxUsers} user keys");
+                _users[m.User] = new Encryptor(P.Context, He.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.PublicKey, "user public key"));
                 break;
+            case QueryOwner m:
+                {
+                    Expect(from, message, Party.Gateway);
+                    RemoteQuery q = Existing(m.Query);
+                    if (!IsLastTier || q.Owner is not null || !_users.TryGetValue(m.User, out Encryptor? key))
+                        throw new ProtocolViolationException(!IsLastTier ? $"a query's user goes to the last tier only; {Self} sends no output"
+                            : q.Owner is not null ? $"query {m.Query}'s user was named twice" : $"query {m.Query} names user {m.User}, whose key never came");
+                    q.Owner = key;
+                    break;
+                }
             case PreparationBegin m:
                 Expect(from, message, Party.Gateway);
                 _aheadOfGateway.Remove(m.Query);
@@ -162,6 +176,11 @@ public abstract class RemoteServerRole : ISecoRole
         }
     }
 
+    /// <summary>A server never talks to a user: a user session's failure is A's to handle.</summary>
+    public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox)
+    {
+    }
+
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
     {
         // A query that ran to its end here is over; one not seen yet is marked so it never starts.
@@ -171,6 +190,12 @@ public abstract class RemoteServerRole : ISecoRole
         _created.Add(query);
         _aheadOfGateway.Remove(query);
         Forget(query);
+        Resume(outbox);
+    }
+
+    /// <summary>After an abort: work another query waited for behind the aborted one goes on (an OT stream's next batch).</summary>
+    protected virtual void Resume(Outbox outbox)
+    {
     }
 
     /// <summary>Messages of the garbler, evaluator or provider duty.</summary>
@@ -232,7 +257,7 @@ public abstract class RemoteServerRole : ISecoRole
 
     protected void TryAnnounce(Outbox outbox)
     {
-        if (_announced || Collective is null || (IsLastTier && User is null) || !DutyReady) return;
+        if (_announced || Collective is null || !DutyReady) return;
         _announced = true;
         outbox.Send(Party.Gateway, new ServerReady());
     }
@@ -430,7 +455,9 @@ public abstract class RemoteServerRole : ISecoRole
             j == 0 ? [] : Shortcuts.Input(b, P.Block(j), q.Masked[j]), Share.Bias(block), q.S[block]);
         if (block == L)
         {
-            byte[] output = HeTools.SerializePooled(User!.Encrypt(He.EncodePrefix(share)));
+            // The output share goes out under the pk0 of the query's user (A names it before the query goes online).
+            Encryptor user = q.Owner ?? throw new ProtocolViolationException($"query {q.Query} reached its output before A named its user");
+            byte[] output = HeTools.SerializePooled(user.Encrypt(He.EncodePrefix(share)));
             outbox.Send(Party.Gateway, new OutputCiphertext(q.Query, output));
             outbox.Lend(PooledPayloads.GiveBack(output));
             Finish(q.Query);
@@ -477,6 +504,9 @@ public sealed class RemoteQuery(int query)
 
     /// <summary>A residual block whose input arrived before its shortcut source's x_j − r_j (from the previous tier).</summary>
     public (int Block, ulong[] Masked)? Waiting { get; set; }
+
+    /// <summary>The last tier: the pk0 of the user A gave this query to (<see cref="Messages.QueryOwner"/>).</summary>
+    public Encryptor? Owner { get; set; }
 
     /// <summary>A's PreparationBegin arrived.</summary>
     public bool Started { get; set; }

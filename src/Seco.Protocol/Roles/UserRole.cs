@@ -15,12 +15,16 @@ namespace Seco.Protocol.Roles;
 /// The user (paper §VI-B, §VI-C): holds the input, knows only F_A's architecture (<see cref="UserView"/>), talks
 /// only to A. Per query: masks r_1..r_{l+1}, Enc(r_i) for DELPHI preprocessing of F_A and Enc_cpk(r_{l+1}) for the
 /// transition; then online x_1 − r_1, one garbled-circuit evaluation per F_A ReLU, and the output decryption.
-/// Queries run one after another; each query's material is used once (D11).
+/// Queries run one after another; each query's material is used once (D11). A user may be given its inputs up front
+/// (every query runs back to back), or one at a time as they arrive (<see cref="Submit"/>; issue 22's workloads), and
+/// then preprocesses either when the input arrives or ahead of it, as soon as its previous query is over (the
+/// preprocessing never reads the input).
 /// </summary>
-public sealed class UserRole : ISecoRole
+public sealed class UserRole : ISecoRole, IUserInputs
 {
     private readonly UserView _view;
-    private readonly IReadOnlyList<ulong[]> _inputs;
+    private readonly ulong[]?[] _inputs;
+    private readonly bool _preprocessAhead;
     private readonly HeTools _he;
     private readonly KeyGenerator _keys;
     private readonly PublicKey _publicKey;
@@ -32,15 +36,24 @@ public sealed class UserRole : ISecoRole
     private Encryptor? _collective;
     private QueryState? _q;
     private bool _welcomed;
+    /// <summary>The query the user begins next once its input is in (without preprocessing ahead), or −1.</summary>
+    private int _waitingForInput = -1;
 
-    /// <param name="inputs">Each query's input x_1 as residues mod p (fixed-point encoded).</param>
-    public UserRole(UserView view, IReadOnlyList<ulong[]> inputs)
+    /// <param name="inputs">Each query's input x_1 as residues mod p (fixed-point encoded), all known up front.</param>
+    public UserRole(UserView view, IReadOnlyList<ulong[]> inputs) : this(view, inputs.Count, preprocessAhead: false)
     {
+        for (int q = 0; q < inputs.Count; q++)
+            _inputs[q] = CheckInput(inputs[q]);
+    }
+
+    /// <param name="queries">How many queries the user will run; each input comes later (<see cref="Submit"/>).</param>
+    /// <param name="preprocessAhead">Preprocess each query as soon as the previous one is over, before its input arrives.</param>
+    public UserRole(UserView view, int queries, bool preprocessAhead)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(queries);
         _view = view;
-        _inputs = inputs;
-        foreach (ulong[] x in inputs)
-            if (x.Length != view.InputSize)
-                throw new ArgumentException($"an input has {x.Length} values, the model takes {view.InputSize}");
+        _inputs = new ulong[]?[queries];
+        _preprocessAhead = preprocessAhead;
         _he = new HeTools(view.Context);
         _keys = new KeyGenerator(view.Context);
         _publicKey = _keys.CreatePublicKey();
@@ -50,6 +63,26 @@ public sealed class UserRole : ISecoRole
     }
 
     public Party Self => Party.User;
+
+    private ulong[] CheckInput(ulong[] x) => x.Length == _view.InputSize ? x
+        : throw new ArgumentException($"an input has {x.Length} values, the model takes {_view.InputSize}");
+
+    /// <summary>
+    /// Query <paramref name="query"/>'s input has arrived: the user begins it (if it was waiting for it) or goes online
+    /// with it once its preprocessing is done. Inputs may arrive in any order and before the user is welcomed.
+    /// </summary>
+    public void Submit(int query, ulong[] input, Outbox outbox)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(query);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(query, _inputs.Length);
+        if (_inputs[query] is not null)
+            throw new InvalidOperationException($"query {query}'s input was submitted twice");
+        _inputs[query] = CheckInput(input);
+        if (_waitingForInput == query)
+            Begin(query, outbox);
+        else if (_q is { Finished: false } q && q.Query == query)
+            TryGoOnline(q, outbox);
+    }
 
     /// <summary>sk0, for the view audit's recipient-side decryptions (tests only).</summary>
     internal SecretKey SecretKey => _keys.SecretKey;
@@ -82,6 +115,7 @@ public sealed class UserRole : ISecoRole
                 _ot.ReceiveSetup(m.OtBase);
                 if (_view.HasRemoteTier)
                     _collective = new Encryptor(_view.Context, _he.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.CollectivePublicKey, "collective public key"));
+                outbox.Raise(new UserWelcomed());
                 Begin(0, outbox);
                 break;
             case GatewayPreprocessing m:
@@ -119,6 +153,9 @@ public sealed class UserRole : ISecoRole
         }
     }
 
+    /// <summary>The user has one session: its queries are its own.</summary>
+    public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) => Abort(query, at, reason, outbox);
+
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
     {
         // Only the current, unfinished query can fail; the user then goes on with the next one.
@@ -136,8 +173,14 @@ public sealed class UserRole : ISecoRole
 
     private void Begin(int query, Outbox outbox)
     {
-        if (query >= _inputs.Count)
+        if (query >= _inputs.Length)
             return;
+        if (!_preprocessAhead && _inputs[query] is null)
+        {
+            _waitingForInput = query; // begun by Submit
+            return;
+        }
+        _waitingForInput = -1;
         var q = _q = new QueryState(query);
         outbox.Raise(new PreprocessingStarted(query));
         int l = _view.Split;
@@ -246,12 +289,12 @@ public sealed class UserRole : ISecoRole
 
     private void TryGoOnline(QueryState q, Outbox outbox)
     {
-        if (!q.ServersReady || !q.LabelsReady || q.Online)
+        if (!q.ServersReady || !q.LabelsReady || q.Online || _inputs[q.Query] is null)
             return;
         q.Online = true;
         outbox.Raise(new OnlineStarted(q.Query));
         // Paper §VI-C: x_1 − r_1.
-        outbox.Send(Party.Gateway, new MaskedActivation(q.Query, 1, ZpVector.Subtract(_inputs[q.Query], q.Masks[1])));
+        outbox.Send(Party.Gateway, new MaskedActivation(q.Query, 1, ZpVector.Subtract(_inputs[q.Query]!, q.Masks[1])));
     }
 
     private void OnGarblerInput(QueryState q, GarblerInput m, Outbox outbox)

@@ -7,7 +7,7 @@ internal static class ScenarioReader
     public const int SupportedVersion = 1;
 
     private static readonly string[] TopLevelKeys =
-        ["version", "name", "description", "workload", "protocol", "model", "split", "hierarchy", "network", "parties", "failures", "queries", "crypto", "seed"];
+        ["version", "name", "description", "workload", "protocol", "model", "split", "hierarchy", "network", "parties", "failures", "queries", "load", "crypto", "seed"];
 
     /// <summary>
     /// A name becomes an output folder's name and a report's title; a description is printed by
@@ -82,12 +82,17 @@ internal static class ScenarioReader
         QuerySpec? queries = QueryReader.Read(context, fields.Get("queries"), "queries",
             inputUnusedBy: workload is null or InferenceWorkload ? null : workload);
         ulong? seed = fields.Get("seed") is { } seedNode ? context.ReadUInt64(seedNode, "seed") : null;
+        LoadSpec? load = LoadSpec.Default;
+        if (workload is not null and not InferenceWorkload)
+            fields.Reject("load", $"the {workload.Name} workload has one user; 'load' is for inference");
+        else if (fields.Get("load") is { } loadNode && (load = LoadReader.Read(context, loadNode, "load")) is { } given2 && queries is not null && given2.Users > queries.Count)
+            context.Error(loadNode.Location, "load.users", $"{given2.Users} users for {queries.Count} queries: every user sends at least one query (queries go round robin), so users must be at most queries.count");
 
         if (context.ErrorCount > 0 || workload is null || (workload is InferenceWorkload && model is null) || split is null
-            || hierarchy is null || network is null || settings is null || failures is null || queries is null || crypto is null)
+            || hierarchy is null || network is null || settings is null || failures is null || queries is null || crypto is null || load is null)
             return null;
         return new Scenario(name, description, model, split.Value, hierarchy, network, queries, crypto, seed, context.SourceMap(),
-            workload, settings, failures, queryBudget) { Forms = forms, Protocol = protocol };
+            workload, settings, failures, queryBudget) { Forms = forms, Protocol = protocol, Load = load };
     }
 
     private static bool UnsupportedVersion(LoadContext context, SourceMapping mapping)

@@ -22,17 +22,22 @@ public static class SimulationBuilder
             ComputeTiming = timing,
             DefaultLink = new LinkModel(d.LatencyMs, d.BandwidthMbps),
         });
-        IReadOnlyList<string> parties = scenario.Hierarchy.Parties;
+        // With several users (load.users) each is a machine of its own with the user's settings and links; users
+        // never talk to each other.
+        IReadOnlyList<string> users = PartyName.Users(scenario.Load.Users);
+        IReadOnlyList<string> parties = [.. users, .. scenario.Hierarchy.Parties.Where(p => p != PartyName.User)];
+        string Modelled(string party) => users.Contains(party) ? PartyName.User : party;
         foreach (string party in parties)
         {
-            PartySettings s = scenario.SettingsOf(party);
+            PartySettings s = scenario.SettingsOf(Modelled(party));
             sim.AddParty(party, new PartyModel(s.CpuSlowdown, s.NicMbps));
         }
         for (int i = 0; i < parties.Count; i++)
         {
             for (int j = i + 1; j < parties.Count; j++)
             {
-                LinkCharacteristics l = scenario.LinkBetween(parties[i], parties[j]);
+                if (users.Contains(parties[i]) && users.Contains(parties[j])) continue;
+                LinkCharacteristics l = scenario.LinkBetween(Modelled(parties[i]), Modelled(parties[j]));
                 sim.SetLink(parties[i], parties[j], new LinkModel(l.LatencyMs, l.BandwidthMbps));
             }
         }

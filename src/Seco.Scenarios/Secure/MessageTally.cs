@@ -35,7 +35,7 @@ public sealed class MessageTally
         }
     }
 
-    private sealed class Tallied(ISecoRole inner, MessageTally tally) : ISecoRole
+    private sealed class Tallied(ISecoRole inner, MessageTally tally) : ISecoRole, IUserInputs
     {
         public Party Self => inner.Self;
 
@@ -44,6 +44,12 @@ public sealed class MessageTally
         public void Handle(Party from, SecoMessage message, Outbox outbox) => Pass(outbox, o => inner.Handle(from, message, o));
 
         public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null) => Pass(outbox, o => inner.Abort(query, at, reason, o, from));
+
+        public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) =>
+            Pass(outbox, o => inner.AbortUserQuery(user, query, at, reason, o));
+
+        public void Submit(int query, ulong[] input, Outbox outbox) =>
+            Pass(outbox, o => (inner as IUserInputs ?? throw new InvalidOperationException($"{inner.Self} takes no inputs")).Submit(query, input, o));
 
         private void Pass(Outbox outbox, Action<Outbox> act)
         {

@@ -33,8 +33,57 @@ public sealed record SecureRunResult(Simulator Simulator, SimulationReport Repor
 
     public bool AllBitExact => Queries.All(q => q.BitExact);
 
-    /// <summary>The actor session that carried query <paramref name="query"/>'s messages (preprocessing and online).</summary>
-    public static Actors.Messages.SessionId SessionOf(int query) => RoleActor.SessionOf(query);
+    /// <summary>When each query arrived, began, went online and ended, and the server query it ran as (issue 22).</summary>
+    public QueryTimeline Timeline { get; init; } = new(0);
+
+    /// <summary>The users' party names ("user", or "user-1" … "user-N" under a load).</summary>
+    public IReadOnlyList<string> UserNames { get; init; } = [PartyName.User];
+
+    /// <summary>Per query of the run, the user (0-based) that sent it.</summary>
+    public IReadOnlyList<int> UserOfQuery { get; init; } = [];
+
+    /// <summary>
+    /// The actor session that carried query <paramref name="query"/>'s messages among the servers (its preparation and
+    /// its online phase): the server query the gateway gave it, which is the query's own index for one user.
+    /// </summary>
+    public Actors.Messages.SessionId ServerSessionOf(int query) =>
+        RoleActor.SessionOf(query < Timeline.ServerQuery.Length && Timeline.ServerQuery[query] >= 0 ? Timeline.ServerQuery[query] : query);
+
+    /// <summary>The session of query <paramref name="query"/>'s messages between its user and the gateway.</summary>
+    public Actors.Messages.SessionId UserSessionOf(int query) =>
+        RoleActor.UserSessionOf(query < UserOfQuery.Count ? UserOfQuery[query] : 0, query < UserQueryOf.Count ? UserQueryOf[query] : query);
+
+    /// <summary>Per query of the run, its number among its user's queries (of its key set, for one user that re-keys).</summary>
+    public IReadOnlyList<int> UserQueryOf { get; init; } = [];
+}
+
+/// <summary>
+/// Per query of a run, in virtual ns (−1 where it never happened): when its input arrived, when its user began its
+/// preprocessing, when it went online and when it ended; and the server query the gateway ran it as (issue 22).
+/// </summary>
+public sealed class QueryTimeline
+{
+    public QueryTimeline(int queries)
+    {
+        Arrival = Filled(queries);
+        Preprocessing = Filled(queries);
+        Online = Filled(queries);
+        Finish = Filled(queries);
+        ServerQuery = [.. Enumerable.Repeat(-1, queries)];
+    }
+
+    private static long[] Filled(int n) => [.. Enumerable.Repeat(-1L, n)];
+
+    public long[] Arrival { get; }
+
+    public long[] Preprocessing { get; }
+
+    public long[] Online { get; }
+
+    public long[] Finish { get; }
+
+    /// <summary>The run's server query (key-set offset included) that carried the query among the servers.</summary>
+    public int[] ServerQuery { get; }
 }
 
 /// <summary>Progress of a secure run, reported from inside the simulation (virtual time in ns).</summary>
@@ -87,8 +136,15 @@ public static class SecureRun
         long[][] reference = prepared.Queries.Select(q => FixedPointReference.Forward(model, q.Input).Logits).ToArray();
         var logits = new long[]?[inputs.Length];
         var failures = new string?[inputs.Length];
+        var timeline = new QueryTimeline(inputs.Length);
         var openMarks = new HashSet<string>();
         int budget = split.Parameters.Budget.Queries;
+        LoadSpec load = scenario.Load;
+        // Many users share one server session, whose key set serves `budget` queries across all of them (docs/noise.md);
+        // re-keying under load (draining every user's queries first) is not built, so a load must fit one key set.
+        if (load.IsMultiUser && inputs.Length > budget)
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("queries.count",
+                $"{inputs.Length} queries under a load exceed the key set's budget of {budget} queries (docs/noise.md): a run with several users or arrivals does not re-key yet; lower queries.count")]);
 
         // The ReLU circuits are public and fixed per model and split: build them before the run (a one-time cost, like
         // compiling the model), so whichever party touches one first is not charged for it.
@@ -98,6 +154,10 @@ public static class SecureRun
         Simulator sim = SimulationBuilder.Build(scenario, SecoMessageCodecs.Registry(), timing);
         var actors = new List<(string Party, ActorRef Actor)>();
         var keySets = new List<ModelSplit>();
+        IReadOnlyList<string> userNames = PartyName.Users(load.Users);
+        // Query i of the run goes to user i mod N (round robin); user u's j-th query is the run's queriesOf[u][j].
+        int[][] queriesOf = [.. Enumerable.Range(0, load.Users).Select(u => Enumerable.Range(0, inputs.Length).Where(i => load.UserOf(i) == u).ToArray())];
+        double[]? openArrivals = load.Arrivals == ArrivalProcess.Open ? load.OpenArrivalsMs(inputs.Length) : null;
 
         // One key set serves `budget` queries (docs/noise.md): key set k runs queries k·budget … as its own queries
         // 0, 1, …, and when its last one is over the parties re-key — a new setup with new actors, fresh keys and fresh
@@ -108,37 +168,94 @@ public static class SecureRun
             ModelSplit deal = keySet == 0 ? split : Deploy(scenario, model, context) with { Gateway = split.Gateway };
             keySets.Add(deal);
             var peers = new Dictionary<Party, ActorRef>();
-            void OnEvent(ActorContext ctx, ProtocolEvent e)
+            int finishedInKeySet = 0;
+
+            // The run's index of user u's query j (one user: the key set's queries in order).
+            int RunQuery(int u, int j) => load.IsMultiUser ? queriesOf[u][j] : first + j;
+
+            void OnEvent(int u, ActorContext ctx, ProtocolEvent e)
             {
                 switch (e)
                 {
+                    case UserWelcomed:
+                        if (load.IsMultiUser)
+                            ScheduleArrivals(u, ctx);
+                        break;
+                    case QueryAssigned a:
+                        timeline.ServerQuery[RunQuery(a.User.Index, a.UserQuery)] = first + a.ServerQuery;
+                        break;
                     case PreprocessingStarted s:
-                        if (s.Query == 0) progress?.Invoke(keySet == 0 ? new SetupFinished(ctx.NowNs) : new KeySetRenewed(keySet, ctx.NowNs));
-                        Begin(ctx, PreprocessingQueryId(first + s.Query));
-                        break;
+                        {
+                            int q = RunQuery(u, s.Query);
+                            if (q == first && !load.IsMultiUser || load.IsMultiUser && q == 0)
+                                progress?.Invoke(keySet == 0 ? new SetupFinished(ctx.NowNs) : new KeySetRenewed(keySet, ctx.NowNs));
+                            timeline.Preprocessing[q] = ctx.NowNs;
+                            if (!load.IsMultiUser) timeline.Arrival[q] = ctx.NowNs; // one user, back to back: a query arrives as it begins
+                            Begin(ctx, PreprocessingQueryId(q));
+                            break;
+                        }
                     case OnlineStarted s:
-                        End(ctx, PreprocessingQueryId(first + s.Query));
-                        progress?.Invoke(new PreprocessingFinished(first + s.Query, ctx.NowNs));
-                        Begin(ctx, OnlineQueryId(first + s.Query));
-                        break;
+                        {
+                            int q = RunQuery(u, s.Query);
+                            timeline.Online[q] = ctx.NowNs;
+                            End(ctx, PreprocessingQueryId(q));
+                            progress?.Invoke(new PreprocessingFinished(q, ctx.NowNs));
+                            Begin(ctx, OnlineQueryId(q));
+                            break;
+                        }
                     case QueryFailed f:
-                        End(ctx, PreprocessingQueryId(first + f.Query));
-                        End(ctx, OnlineQueryId(first + f.Query));
-                        failures[first + f.Query] = f.Reason;
-                        progress?.Invoke(new QueryAbandoned(first + f.Query, ctx.NowNs, f.Reason));
-                        break;
+                        {
+                            int q = RunQuery(u, f.Query);
+                            End(ctx, PreprocessingQueryId(q));
+                            End(ctx, OnlineQueryId(q));
+                            failures[q] = f.Reason;
+                            timeline.Finish[q] = ctx.NowNs;
+                            progress?.Invoke(new QueryAbandoned(q, ctx.NowNs, f.Reason));
+                            AfterQuery(u, f.Query, ctx);
+                            break;
+                        }
                     case PredictionReady r:
-                        int q = first + r.Query;
-                        End(ctx, OnlineQueryId(q));
-                        logits[q] = r.Logits.Select(PrimeField.ToSigned).ToArray();
-                        progress?.Invoke(new QueryFinished(q, ctx.NowNs, logits[q]!.AsSpan().SequenceEqual(reference[q])));
-                        break;
+                        {
+                            int q = RunQuery(u, r.Query);
+                            End(ctx, OnlineQueryId(q));
+                            logits[q] = r.Logits.Select(PrimeField.ToSigned).ToArray();
+                            timeline.Finish[q] = ctx.NowNs;
+                            progress?.Invoke(new QueryFinished(q, ctx.NowNs, logits[q]!.AsSpan().SequenceEqual(reference[q])));
+                            AfterQuery(u, r.Query, ctx);
+                            break;
+                        }
                 }
-                if (e is QueryFailed or PredictionReady && (e is QueryFailed qf ? qf.Query : ((PredictionReady)e).Query) == count - 1 && first + count < inputs.Length)
+            }
+
+            void AfterQuery(int u, int j, ActorContext ctx)
+            {
+                // Closed loop: the user's next query arrives a think time after this one is over.
+                if (load.IsMultiUser && load.Arrivals == ArrivalProcess.Closed && j + 1 < queriesOf[u].Length)
+                    Arrive(u, j + 1, TimeSpan.FromMilliseconds(load.ThinkMs), ctx);
+                if (++finishedInKeySet == count && first + count < inputs.Length)
                     StartKeySet(keySet + 1);
             }
 
-            // The spent key set's actors stop; the remote servers first, then A (which starts the key generation), then the user.
+            // The user's own actor schedules its arrivals (the simulator's timers are per actor): a closed loop's first
+            // query at once, an open loop's every query at its Poisson time from the moment the user is welcomed (A
+            // welcomes every user in one step once the server session is ready).
+            void ScheduleArrivals(int u, ActorContext ctx)
+            {
+                if (openArrivals is null)
+                    Arrive(u, 0, TimeSpan.Zero, ctx);
+                else
+                    for (int j = 0; j < queriesOf[u].Length; j++)
+                        Arrive(u, j, TimeSpan.FromMilliseconds(openArrivals[queriesOf[u][j]]), ctx);
+            }
+
+            void Arrive(int u, int j, TimeSpan after, ActorContext ctx)
+            {
+                int q = queriesOf[u][j];
+                timeline.Arrival[q] = ctx.NowNs + (long)after.TotalNanoseconds;
+                ctx.ScheduleOnce(after, new UserArrival(j, inputs[q]));
+            }
+
+            // The spent key set's actors stop; the remote servers first, then A (which starts the key generation), then the users.
             foreach ((string party, ActorRef actor) in actors)
                 sim.Party(party).Stop(actor.Address);
             actors.Clear();
@@ -149,15 +266,20 @@ public static class SecureRun
                 for (int j = 0; j < servers.Count; j++)
                 {
                     Party server = Party.Server(t + 1, j);
-                    Spawn(servers[j], server, host(RemoteServerRole.For(deal.Parameters, deal.Share(server), server)));
+                    Spawn(servers[j], server, host(RemoteServerRole.For(deal.Parameters, deal.Share(server), server)), null);
                 }
             }
-            Spawn(h.Gateway, Party.Gateway, host(new GatewayRole(deal.Parameters, deal.Gateway)));
-            Spawn(PartyName.User, Party.User, host(new UserRole(deal.Parameters.ForUser(), inputs[first..(first + count)])));
+            Spawn(h.Gateway, Party.Gateway, host(new GatewayRole(deal.Parameters, deal.Gateway)), null);
+            if (!load.IsMultiUser)
+                Spawn(PartyName.User, Party.User, host(new UserRole(deal.Parameters.ForUser(), inputs[first..(first + count)])), 0);
+            else
+                for (int u = 0; u < load.Users; u++)
+                    Spawn(userNames[u], Party.UserOf(u), host(new UserRole(deal.Parameters.ForUser(), queriesOf[u].Length, load.Preprocess == UserPreprocessingTime.Ahead)), u);
 
-            void Spawn(string party, Party role, ISecoRole hosted)
+            void Spawn(string party, Party role, ISecoRole hosted, int? user)
             {
-                peers[role] = sim.Party(party).Spawn(Props.Create(() => new RoleActor(hosted, peers, OnEvent, first, count)).WithPhase("setup"), name);
+                int u = user ?? 0;
+                peers[role] = sim.Party(party).Spawn(Props.Create(() => new RoleActor(hosted, peers, (ctx, e) => OnEvent(u, ctx, e), first, count, user)).WithPhase("setup"), name);
                 actors.Add((party, peers[role]));
             }
         }
@@ -176,7 +298,13 @@ public static class SecureRun
         bool interrupted = sim.RunUntil(() => cancel.IsCancellationRequested);
 
         var outcomes = prepared.Queries.Select((q, i) => new SecureQueryOutcome(q, logits[i], reference[i], failures[i])).ToArray();
-        return new SecureRunResult(sim, sim.Report(), outcomes, keySets, interrupted && outcomes.Any(o => !o.Completed && o.FailureReason is null));
+        return new SecureRunResult(sim, sim.Report(), outcomes, keySets, interrupted && outcomes.Any(o => !o.Completed && o.FailureReason is null))
+        {
+            Timeline = timeline,
+            UserNames = userNames,
+            UserOfQuery = [.. Enumerable.Range(0, inputs.Length).Select(i => load.IsMultiUser ? load.UserOf(i) : 0)],
+            UserQueryOf = [.. Enumerable.Range(0, inputs.Length).Select(i => load.IsMultiUser ? Array.IndexOf(queriesOf[load.UserOf(i)], i) : i % budget)],
+        };
     }
 
     /// <summary>The model owner's split of the scenario's model, with the scenario's query budget per key set.</summary>

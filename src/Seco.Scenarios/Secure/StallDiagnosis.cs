@@ -18,26 +18,27 @@ public static class StallDiagnosis
         ArgumentNullException.ThrowIfNull(run);
         SecureQueryOutcome outcome = run.Queries[query];
         if (outcome.Completed) return null;
-        SessionId session = SecureRunResult.SessionOf(query);
+        // The query's traffic with its user and among the servers (the server query A gave it) are two sessions.
+        SessionId[] sessions = [run.UserSessionOf(query), run.ServerSessionOf(query)];
         if (outcome.FailureReason is { } reason)
         {
-            var failure = run.Report.Failures.Where(f => f.Session == session && !f.Remote).MinBy(f => f.AtNs);
+            var failure = run.Report.Failures.Where(f => sessions.Contains(f.Session) && !f.Remote).MinBy(f => f.AtNs);
             return failure is null
                 ? $"failed: {reason}"
                 : $"failed in {failure.Phase} at {failure.Party} ({Ms(failure.AtNs)}): {reason}";
         }
         string verb = run.Interrupted ? "interrupted" : "stuck";
-        return Where(run, query, session, verb) + Injected(run);
+        return Where(run, query, sessions, verb) + Injected(run);
     }
 
-    private static string Where(SecureRunResult run, int query, SessionId session, string verb)
+    private static string Where(SecureRunResult run, int query, SessionId[] sessions, string verb)
     {
-        MessageRecord? last = LastOf(run.Simulator.Messages, session);
+        MessageRecord? last = LastOf(run.Simulator.Messages, sessions);
         if (last is null)
         {
             if (run.Queries.Where((q, i) => i < query).Any(q => !q.Completed && q.FailureReason is null))
                 return $"{verb} before it began: queries run one after another, and an earlier one did not finish";
-            MessageRecord? setup = LastOf(run.Simulator.Messages, RoleActor.SetupSession);
+            MessageRecord? setup = LastOf(run.Simulator.Messages, [RoleActor.SetupSession, RoleActor.UserSessionOf(0, null)]);
             return setup is null
                 ? $"{verb} before it began: no message was sent"
                 : $"{verb} before it began: setup did not finish; {Waiting(setup)}";
@@ -49,11 +50,11 @@ public static class StallDiagnosis
     private static string Injected(SecureRunResult run) => run.Report.InjectedFailures.Count == 0 ? ""
         : "; injected: " + string.Join(", ", run.Report.InjectedFailures.Select(f => $"{f.What} at {Ms(f.AtNs)}"));
 
-    private static MessageRecord? LastOf(IReadOnlyList<MessageRecord> messages, SessionId session)
+    private static MessageRecord? LastOf(IReadOnlyList<MessageRecord> messages, SessionId[] sessions)
     {
         MessageRecord? last = null;
         foreach (MessageRecord m in messages)
-            if (m.Session == session && (last is null || m.SentNs >= last.SentNs)) last = m;
+            if (sessions.Contains(m.Session) && (last is null || m.SentNs >= last.SentNs)) last = m;
         return last;
     }
 

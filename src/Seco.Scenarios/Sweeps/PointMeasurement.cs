@@ -62,7 +62,7 @@ public static class PointMeasurement
         // F_BC ready: the last message the servers send each other in the first query's preparation (its evaluator's
         // EvaluatorReady to A) — setup and F_BC's preparation, without the user's own preprocessing (paper Table IV).
         long fbcReady = run.Simulator.Messages
-            .Where(m => !m.Dropped && m.Phase == fbcPrep && m.Session == SecureRunResult.SessionOf(0) && servers.Contains(m.From) && servers.Contains(m.To))
+            .Where(m => !m.Dropped && m.Phase == fbcPrep && m.Session == run.ServerSessionOf(0) && servers.Contains(m.From) && servers.Contains(m.To))
             .Select(m => m.ArrivedNs).DefaultIfEmpty(0).Max();
         if (fbcReady > 0) v["fbc_ready_s"] = fbcReady / 1e9;
         int done = run.Queries.Count(q => q.Completed);

@@ -288,7 +288,7 @@ internal sealed class ViewAuditor(AuditedRun run)
         LinearShares m => m.Ciphertexts.Select(b => ($"Enc_cpk{from.Tier}(F^j r − S^j)", b, from.Tier)),
         OutputCiphertext m => [("Enc_pk0(output)", m.Ciphertext, Pk0)],
         SetupBegin or ServerKeyShares or CollectiveKeys or OtBase or ServerReady or UserJoin or UserPublicKey or GatewayWelcome
-            or PreparationBegin or ProductCommitment or DecryptionShares or CircuitRequest or GarbledCircuits or ProviderLabels or EvaluatorReady or QueryReady
+            or PreparationBegin or QueryOwner or ProductCommitment or DecryptionShares or CircuitRequest or GarbledCircuits or ProviderLabels or EvaluatorReady or QueryReady
             or OtRequest or OtResponse or MaskedActivation or GarblerInput or ProviderInput or GatewayCircuitOutput or OutputShare or QueryAborted => [],
         _ => null,
     };

@@ -64,7 +64,8 @@ public class CodecRoundTripTests
         new ServerReady(),
         new UserJoin(Bytes(200), Bytes(300), Bytes(12)),
         new UserJoin(Bytes(200), [], Bytes(12)),
-        new UserPublicKey(Bytes(257)),
+        new UserPublicKey(0, Bytes(257)),
+        new UserPublicKey(Seco.Protocol.Roles.Party.MaxUsers - 1, Bytes(3)),
         new GatewayWelcome(Bytes(400), Bytes(55)),
 
         // Preprocessing
@@ -73,6 +74,7 @@ public class CodecRoundTripTests
         new GatewayPreprocessing(7, Blobs(90)),
         new GatewayPreprocessing(7, []),
         new PreparationBegin(int.MaxValue),
+        new QueryOwner(9, 31),
         new MaskShares(1, Blobs(10, 20, 30)),
         new MaskAggregate(2, Blobs(11, 22)),
         new LinearShares(3, Blobs(12)),

@@ -45,6 +45,9 @@ internal sealed class HostileRole(ISecoRole inner) : ISecoRole
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null) =>
         Pass(outbox, o => inner.Abort(query, at, reason, o, from));
 
+    public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) =>
+        Pass(outbox, o => inner.AbortUserQuery(user, query, at, reason, o));
+
     private void Pass(Outbox outbox, Action<Outbox> act)
     {
         var o = new Outbox();

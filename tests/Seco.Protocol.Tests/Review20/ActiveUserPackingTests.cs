@@ -38,6 +38,8 @@ public class ActiveUserPackingTests
 
         public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null) => Relay(o => inner.Abort(query, at, reason, o, from), outbox);
 
+        public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) => Relay(o => inner.AbortUserQuery(user, query, at, reason, o), outbox);
+
         private void Relay(Action<Outbox> act, Outbox outbox)
         {
             var own = new Outbox(); // not disposed: its loans stay out until the loopback has encoded the messages

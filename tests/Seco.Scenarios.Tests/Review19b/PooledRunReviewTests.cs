@@ -58,6 +58,8 @@ public class PooledRunReviewTests
         }
 
         public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null) => inner.Abort(query, at, reason, outbox, from);
+
+        public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) => inner.AbortUserQuery(user, query, at, reason, outbox);
     }
 
     /// <summary>
@@ -83,6 +85,8 @@ public class PooledRunReviewTests
         }
 
         public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null) => inner.Abort(query, at, reason, outbox, from);
+
+        public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) => inner.AbortUserQuery(user, query, at, reason, outbox);
     }
 
     private static void AssertNoArrayTwice()

@@ -20,6 +20,8 @@ public class MessageTallyLoanTests
         }
 
         public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null) { }
+
+        public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) { }
     }
 
     [Fact]
