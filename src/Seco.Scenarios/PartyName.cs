@@ -30,7 +30,9 @@ public static partial class PartyName
         if (!IsValid(name))
             return $"invalid name '{name}': must match {Pattern} (a letter, then up to 31 letters, digits, '_' or '-')";
         if (IsReserved(name))
-            return $"'{name}' is reserved for the user party (and user-1, user-2, … for the users of a load)";
+            return string.Equals(name, User, StringComparison.OrdinalIgnoreCase)
+                ? $"'{name}' is reserved for the user party"
+                : $"'{name}' is reserved for the users of a load (user-1, user-2, …)";
         return null;
     }
 

@@ -51,7 +51,11 @@ internal sealed class ProtocolLoopback
             catch (Exception e) when (FailQueriesOnError && message is QueryMessage q)
             {
                 Failures.Add((to, message, e));
-                Flush(to, o => _roles[to].Abort(q.Query, q.Phase, e.Message, o));
+                // A user's message names the user's own query number; the gateway numbers server queries apart (issue 22).
+                if (from.IsUser)
+                    Flush(to, o => _roles[to].AbortUserQuery(from, q.Query, q.Phase, e.Message, o));
+                else
+                    Flush(to, o => _roles[to].Abort(q.Query, q.Phase, e.Message, o));
             }
             foreach ((Party f, Party t, SecoMessage m) in Inject?.Invoke(from, to, message) ?? [])
                 _wire.Enqueue((f, t, SecoCodecs.Encode(m)));

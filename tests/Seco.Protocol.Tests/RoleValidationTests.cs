@@ -120,7 +120,7 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
             Party self = server.Self;
             AssertViolation(server, Party.Gateway, session.Delivered<SetupBegin>(self), "a second SetupBegin");
             AssertViolation(server, Party.Gateway, session.Delivered<CollectiveKeys>(self), "a second copy of the collective keys");
-            AssertViolation(server, Party.Gateway, session.Delivered<UserPublicKey>(self), "a second copy of the user's public key");
+            AssertViolation(server, Party.Gateway, session.Delivered<UserPublicKey>(self), "a second public key for user 0");
         }
     }
 
@@ -233,7 +233,7 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
     {
         var gateway = new GatewayRole(session.Deployment.Parameters, session.Deployment.Gateway);
         gateway.Start(new Outbox());
-        AssertViolation(gateway, Party.User, new UserPreprocessing(0, [[1]], [[1], [2]]), "user preprocessing before setup finished");
+        AssertViolation(gateway, Party.User, new UserPreprocessing(0, [[1]], [[1], [2]]), "a message from a user that has not joined");
     }
 
     // ---- B and C ----

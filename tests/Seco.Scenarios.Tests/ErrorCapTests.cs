@@ -28,7 +28,7 @@ public sealed class ErrorCapTests : IDisposable
         Assert.Equal(10, e.Omitted);
         Assert.Equal(Enumerable.Range(8, 20), e.Errors.Select(x => x.Line));
         Assert.Equal("… and 10 more errors", e.OmittedLine);
-        Assert.EndsWith("scenarios/x.yaml:27:1: zz19: unknown key (expected one of: version, name, description, workload, protocol, model, split, hierarchy, network, parties, failures, queries, crypto, seed)\n… and 10 more errors", e.Message);
+        Assert.EndsWith("scenarios/x.yaml:27:1: zz19: unknown key (expected one of: version, name, description, workload, protocol, model, split, hierarchy, network, parties, failures, queries, load, crypto, seed)\n… and 10 more errors", e.Message);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class FieldErrorTests : IDisposable
     public void Unknown_top_level_key_lists_the_known_keys()
     {
         Assert.Equal(
-            "scenarios/x.yaml:8:1: colour: unknown key (expected one of: version, name, description, workload, protocol, model, split, hierarchy, network, parties, failures, queries, crypto, seed)",
+            "scenarios/x.yaml:8:1: colour: unknown key (expected one of: version, name, description, workload, protocol, model, split, hierarchy, network, parties, failures, queries, load, crypto, seed)",
             _folder.Error(Yaml.Minimal + "\ncolour: blue"));
     }
 

@@ -31,7 +31,7 @@ public static class SecureRunCommand
             : $"split l = {s.Split} ({Units.Count(s.Split, "block", "blocks")} on gateway {FittedTable.Cell(s.Hierarchy.Gateway)}, {blocks - s.Split} shared by " +
               $"{FittedTable.Cell(string.Join(" and ", s.Hierarchy.Tiers[0].Servers))})";
         con.MarkupLine($"[bold]{FittedTable.Cell(s.Name)}[/]: {InferenceProtocols.Title(s.Protocol)} on [bold]{FittedTable.Cell(prepared.Model.Name)}[/] ({Units.Count(blocks, "block", "blocks")}), {placement}, " +
-                       $"{Units.Count(prepared.Queries.Count, "query", "queries")}, " +
+                       $"{Units.Count(prepared.Queries.Count, "query", "queries")}{LoadTables.Describe(s.Load)}, " +
                        $"network {FittedTable.Cell(s.Network.Profile.Name)}, crypto {FittedTable.Cell(s.Crypto.Name)}");
         string keySet = s.Split < blocks
             ? $"One key set serves {Units.Count(noise.Queries, "query", "queries")} (the smudged decryptions are sized for that many, docs/noise.md)" +
@@ -49,7 +49,10 @@ public static class SecureRunCommand
         PrintCorrectness(con, result, outcomes);
         SimulationTables.Costs(con, report, PhaseOrder);
         PrintOfflineOnline(con, report, outcomes);
-        SimulationTables.Queries(con, report);
+        if (s.Load.IsMultiUser)
+            LoadTables.Print(con, LoadReport.Of(s, result));
+        else
+            SimulationTables.Queries(con, report);
         SimulationTables.Links(con, report);
         SimulationTables.Problems(con, report);
         foreach ((int query, string where) in outcomes.Stopped)
@@ -60,7 +63,7 @@ public static class SecureRunCommand
         // A log axis: the user's online kilobytes sit beside the servers' setup megabytes (docs/charts.md).
         CostChart.Write(report, folder.File("costs.svg"), new CostChartOptions { Title = $"{s.Name}: costs per party and phase", PhaseOrder = PhaseOrder, Scale = CostScale.Log });
         TimelineChart.Write(report, result.Simulator.Spans, result.Simulator.Messages, folder.File("timeline.svg"),
-            new TimelineOptions { Title = $"{s.Name}: timeline", PhaseOrder = PhaseOrder, Parties = ["user", s.Hierarchy.Gateway, .. s.Hierarchy.Tiers[0].Servers] });
+            new TimelineOptions { Title = $"{s.Name}: timeline", PhaseOrder = PhaseOrder, Parties = [.. result.UserNames.Take(4), s.Hierarchy.Gateway, .. s.Hierarchy.Tiers[0].Servers] });
         folder.WriteClosing(con, report, started.Elapsed, result.Interrupted);
 
         con.MarkupLine(outcomes.Summary());

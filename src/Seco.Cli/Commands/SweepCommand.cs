@@ -57,7 +57,7 @@ public static class SweepCommand
         SweepResult result;
         using (ResultsCsv csv = ResultsCsv.Create(folder.File(ResultsCsv.FileName), plan))
             result = SweepProgressDisplay.Run(ctx, plan, csv.Append, quiet);
-        IReadOnlyList<string> charts = SweepCharts.Write(plan, result.Rows, folder.Path);
+        IReadOnlyList<string> charts = [.. SweepCharts.Write(plan, result.Rows, folder.Path), .. LatencyThroughputChart.Write(plan, result.Rows, folder.Path)];
         if (sweep.PaperPath is { } paper)
         {
             // The published values beside ours: paper.csv as given, comparison.csv computed from the points that finished.

@@ -76,6 +76,8 @@ public static class ValidateCommand
             IdxInput idx => $"{Units.Count(s.Queries.Count, "image", "images")} of {Path.GetFileName(idx.ImagesPath)} from #{idx.Offset}",
             _ => $"{Units.Count(s.Queries.Count, "uniformly random input", "uniformly random inputs")}",
         });
+        if (s.Load.IsMultiUser)
+            Row("load", LoadTables.Describe(s.Load).TrimStart(',', ' ') + $"; arrival seed {s.Load.Seed}");
         Row("crypto", s.Crypto.Name);
         if (admitted.Budget is { } budget)
             Row("query budget", $"{Units.Count(budget.Queries, "query", "queries")} per key set (re-keyed after that); F_A: {Units.Count(budget.ModelLifetimeQueries, "query", "queries")} in its life");

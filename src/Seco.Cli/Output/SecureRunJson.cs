@@ -22,6 +22,10 @@ internal static class SecureRunJson
             ["prediction"] = q.Prediction,
             ["reference_prediction"] = q.ReferencePrediction,
             ["stopped"] = outcomes.WhereStopped(i),
+            ["user"] = result.UserNames[i < result.UserOfQuery.Count ? result.UserOfQuery[i] : 0],
+            ["arrived_s"] = Seconds(result.Timeline.Arrival[i]),
+            ["online_s"] = Seconds(result.Timeline.Online[i]),
+            ["finished_s"] = Seconds(result.Timeline.Finish[i]),
             ["online_inter_server_bytes"] = q.Completed ? outcomes.InterServerOnlineBytes(i) : null,
             ["logits"] = q.Logits is null ? null : new JsonArray(q.Logits.Select(v => (JsonNode)v).ToArray()),
             ["reference_logits"] = new JsonArray(q.ReferenceLogits.Select(v => (JsonNode)v).ToArray()),
@@ -43,6 +47,7 @@ internal static class SecureRunJson
             ["correct"] = outcomes.Correct,
             ["online_inter_server_bytes"] = outcomes.InterServerOnlineBytes(),
             ["queries"] = queries,
+            ["load"] = LoadTables.Json(LoadReport.Of(s, result)),
             ["memory"] = new JsonObject
             {
                 ["process_peak_resident_bytes"] = Seco.Scenarios.Running.ProcessMemory.PeakResidentBytes(),
@@ -52,4 +57,7 @@ internal static class SecureRunJson
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
+
+    /// <summary>Virtual ns as seconds; null for a moment that never came.</summary>
+    private static double? Seconds(long ns) => ns < 0 ? null : ns / 1e9;
 }

@@ -46,6 +46,7 @@ internal static class SweepTables
         {
             MeasureKind.Seconds => $"{v:0.000} s",
             MeasureKind.Bytes => $"{v / 1e6:0.00} MB",
+            MeasureKind.Rate => $"{v:0.000}/s",
             _ => $"{v:0}",
         };
         foreach (ComparisonRow r in rows)

@@ -112,6 +112,10 @@ internal static class GridReader
                 return Profile(context, node, path) is { } profile ? new NetworkValue([profile], PerTier: false, path) : null;
             case AxisKind.Protocol:
                 return ProtocolReader.Read(context, node, path) is { } protocol ? new ProtocolValue(protocol, path) : null;
+            case AxisKind.Users:
+                return Count(context.ReadInt(node, path, 1, Protocol.Roles.Party.MaxUsers), path);
+            case AxisKind.Rate:
+                return context.ReadNumber(node, path, 0, exclusive: true) is { } rate ? new RateValue(rate, path) : null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }

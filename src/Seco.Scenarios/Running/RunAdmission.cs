@@ -33,6 +33,7 @@ public static class RunAdmission
         }
         // The prepared scenario: a DELPHI scenario's split is now the model's block count.
         NoiseBudget budget = SecureRun.Budget(prepared.Scenario, prepared.FixedModel, SecureRun.ContextFor(scenario));
+        SecureRun.EnsureLoadFits(prepared.Scenario, budget);
         return new AdmittedRun(prepared.Scenario, prepared, budget);
     }
 

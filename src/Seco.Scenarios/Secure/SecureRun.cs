@@ -140,11 +140,7 @@ public static class SecureRun
         var openMarks = new HashSet<string>();
         int budget = split.Parameters.Budget.Queries;
         LoadSpec load = scenario.Load;
-        // Many users share one server session, whose key set serves `budget` queries across all of them (docs/noise.md);
-        // re-keying under load (draining every user's queries first) is not built, so a load must fit one key set.
-        if (load.IsMultiUser && inputs.Length > budget)
-            throw new ScenarioValidationException([scenario.Source.ErrorAt("queries.count",
-                $"{inputs.Length} queries under a load exceed the key set's budget of {budget} queries (docs/noise.md): a run with several users or arrivals does not re-key yet; lower queries.count")]);
+        EnsureLoadFits(scenario, split.Parameters.Budget);
 
         // The ReLU circuits are public and fixed per model and split: build them before the run (a one-time cost, like
         // compiling the model), so whichever party touches one first is not charged for it.
@@ -305,6 +301,20 @@ public static class SecureRun
             UserOfQuery = [.. Enumerable.Range(0, inputs.Length).Select(i => load.IsMultiUser ? load.UserOf(i) : 0)],
             UserQueryOf = [.. Enumerable.Range(0, inputs.Length).Select(i => load.IsMultiUser ? Array.IndexOf(queriesOf[load.UserOf(i)], i) : i % budget)],
         };
+    }
+
+    /// <summary>
+    /// Many users share one server session, whose key set serves <see cref="NoiseBudget.Queries"/> queries across all of
+    /// them (docs/noise.md); re-keying under load (every user's queries drained first) is not built, so a load must fit
+    /// one key set — the scenario's error at <c>queries.count</c> otherwise.
+    /// </summary>
+    public static void EnsureLoadFits(Scenario scenario, NoiseBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(budget);
+        if (scenario.Load.IsMultiUser && scenario.Queries.Count > budget.Queries)
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("queries.count",
+                $"{scenario.Queries.Count} queries under a load exceed the key set's budget of {budget.Queries} queries (docs/noise.md): a run with a 'load' does not re-key yet; lower queries.count")]);
     }
 
     /// <summary>The model owner's split of the scenario's model, with the scenario's query budget per key set.</summary>

@@ -23,6 +23,12 @@ public enum AxisKind
 
     /// <summary><c>protocol</c>: SECO or a baseline (<see cref="InferenceProtocol"/>).</summary>
     Protocol,
+
+    /// <summary><c>users</c>: user sessions at once (<c>load.users</c>).</summary>
+    Users,
+
+    /// <summary><c>rate_per_s</c>: an open loop's arrival rate λ (<c>load.rate_per_s</c>; the base scenario's load is an open loop).</summary>
+    Rate,
 }
 
 /// <summary>The key of each axis in the sweep file, which is also its column in results.csv.</summary>
@@ -37,6 +43,8 @@ public static class AxisNames
         AxisKind.Network => "network",
         AxisKind.Queries => "queries",
         AxisKind.Protocol => "protocol",
+        AxisKind.Users => "users",
+        AxisKind.Rate => "rate_per_s",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

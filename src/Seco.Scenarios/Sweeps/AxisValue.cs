@@ -20,6 +20,12 @@ public sealed record CountValue(int Value, string FieldPath) : AxisValue(Value.T
     public override double? Number => Value;
 }
 
+/// <summary>A positive real number: an open loop's arrival rate in queries per second.</summary>
+public sealed record RateValue(double Value, string FieldPath) : AxisValue(Value.ToString("0.###", CultureInfo.InvariantCulture), FieldPath)
+{
+    public override double? Number => Value;
+}
+
 /// <summary>An ONNX model (absolute path), labelled by its file name without extension.</summary>
 public sealed record ModelValue(string Path, string FieldPath) : AxisValue(LabelOf(Path), FieldPath)
 {

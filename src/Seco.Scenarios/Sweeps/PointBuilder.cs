@@ -29,6 +29,15 @@ public static class PointBuilder
         ModelSpec model = Value<ModelValue>(AxisKind.Model) is { } m ? new ModelSpec(m.Path, b.Model!.FractionalBits) : b.Model!;
         int split = Value<CountValue>(AxisKind.Split)?.Value ?? b.Split;
         QuerySpec queries = Value<CountValue>(AxisKind.Queries) is { } q ? new QuerySpec(q.Value, b.Queries.Input) : b.Queries;
+        LoadSpec load = b.Load;
+        CountValue? usersValue = Value<CountValue>(AxisKind.Users);
+        RateValue? rateValue = Value<RateValue>(AxisKind.Rate);
+        if (rateValue is not null && load.Arrivals != ArrivalProcess.Open)
+            Fail(rateValue, "rate_per_s varies an open loop's rate: the base scenario needs 'load: { arrivals: open, rate_per_s: … }'");
+        else if (usersValue is not null && usersValue.Value > queries.Count)
+            Fail(usersValue, $"{usersValue.Value} users for {queries.Count} queries: each user sends at least one query");
+        else if (usersValue is not null || rateValue is not null)
+            load = new LoadSpec(usersValue?.Value ?? load.Users, load.Arrivals, load.ThinkMs, rateValue?.Value ?? load.RatePerSecond, load.Preprocess, load.Seed);
 
         Hierarchy hierarchy = b.Hierarchy;
         bool generated = sweep.Axis(AxisKind.Tiers) is not null || sweep.Axis(AxisKind.ServersPerTier) is not null;
@@ -97,7 +106,7 @@ public static class PointBuilder
             // A DELPHI point keeps its split as the SECO split it stands beside; preparing it puts every block on the gateway.
             return new Scenario($"{sweep.Name}-{number.ToString(CultureInfo.InvariantCulture)}", label, model, split, hierarchy, network, queries,
                 b.Crypto, b.Seed, b.Source, b.Workload, b.Parties, b.Failures, b.QueryBudget)
-            { Forms = b.Forms, Protocol = Value<ProtocolValue>(AxisKind.Protocol)?.Protocol ?? b.Protocol };
+            { Forms = b.Forms, Protocol = Value<ProtocolValue>(AxisKind.Protocol)?.Protocol ?? b.Protocol, Load = load };
         }
         catch (ArgumentException e)
         {

@@ -73,12 +73,28 @@ public static class PointMeasurement
 
         // Finished queries only: a failed query's marks end where it was abandoned, which is no query's waiting time.
         int[] finished = [.. Enumerable.Range(0, run.Queries.Count).Where(i => run.Queries[i].Completed)];
-        Mean(v, SweepMeasures.UserWaiting, UserMarks(r, finished, SecureRun.OnlineQueryId), q => q.WaitingSeconds);
-        Mean(v, "user.participation_s", UserMarks(r, finished, SecureRun.OnlineQueryId), q => q.ParticipationSeconds);
-        Mean(v, "user.prep_waiting_s", UserMarks(r, finished, SecureRun.PreprocessingQueryId), q => q.WaitingSeconds);
-        Mean(v, "user.prep_participation_s", UserMarks(r, finished, SecureRun.PreprocessingQueryId), q => q.ParticipationSeconds);
+        var users = run.UserNames.ToHashSet(StringComparer.Ordinal);
+        Mean(v, SweepMeasures.UserWaiting, UserMarks(r, users, finished, SecureRun.OnlineQueryId), q => q.WaitingSeconds);
+        Mean(v, "user.participation_s", UserMarks(r, users, finished, SecureRun.OnlineQueryId), q => q.ParticipationSeconds);
+        Mean(v, "user.prep_waiting_s", UserMarks(r, users, finished, SecureRun.PreprocessingQueryId), q => q.WaitingSeconds);
+        Mean(v, "user.prep_participation_s", UserMarks(r, users, finished, SecureRun.PreprocessingQueryId), q => q.ParticipationSeconds);
 
-        foreach (PartyReport p in r.Parties)
+        LoadReport load = LoadReport.Of(scenario, run);
+        if (load.Finished > 0)
+        {
+            v["load.throughput_per_s"] = load.ThroughputPerS;
+            foreach ((string name, Percentiles p) in new[] { ("latency", load.Latency), ("queue", load.Queue), ("preparation", load.Preparation), ("online", load.Online) })
+            {
+                v[$"load.{name}_mean_s"] = p.Mean;
+                v[$"load.{name}_p50_s"] = p.P50;
+                v[$"load.{name}_p95_s"] = p.P95;
+                v[$"load.{name}_p99_s"] = p.P99;
+            }
+            v["load.gateway_utilisation"] = load.Utilisation.FirstOrDefault(u => u.Party == scenario.Hierarchy.Gateway).Utilisation;
+        }
+
+        // Under a load the users are many: their own columns are left out (the load.* columns speak for them).
+        foreach (PartyReport p in r.Parties.Where(p => users.Count == 1 || !users.Contains(p.Party)))
         {
             var online = p.Phases.Where(c => SweepMeasures.IsOnline(c.Phase)).ToList();
             var offline = p.Phases.Where(c => !SweepMeasures.IsOnline(c.Phase)).ToList();
@@ -101,10 +117,10 @@ public static class PointMeasurement
     }
 
     /// <summary>The user's marks of one kind (q{i} or q{i}-prep) for the given queries.</summary>
-    private static List<QueryReport> UserMarks(SimulationReport r, IEnumerable<int> queries, Func<int, string> id)
+    private static List<QueryReport> UserMarks(SimulationReport r, HashSet<string> users, IEnumerable<int> queries, Func<int, string> id)
     {
         var ids = queries.Select(id).ToHashSet(StringComparer.Ordinal);
-        return [.. r.Queries.Where(q => q.Party == PartyName.User && ids.Contains(q.Query))];
+        return [.. r.Queries.Where(q => users.Contains(q.Party) && ids.Contains(q.Query))];
     }
 
     /// <summary>The mean over the marks that ended; left out when none did.</summary>

@@ -74,7 +74,7 @@ public sealed class ResultsCsv : IDisposable
     {
         null => null,
         { } v when !double.IsFinite(v) => null,
-        { } v when kind == MeasureKind.Seconds => v.ToString("0.#########", CultureInfo.InvariantCulture),
+        { } v when kind is MeasureKind.Seconds or MeasureKind.Rate => v.ToString("0.#########", CultureInfo.InvariantCulture),
         { } v => Math.Round(v).ToString("0", CultureInfo.InvariantCulture),
     };
 }

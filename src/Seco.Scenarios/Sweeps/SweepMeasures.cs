@@ -8,6 +8,9 @@ public enum MeasureKind
     Seconds,
     Bytes,
     Count,
+
+    /// <summary>Per second (a throughput).</summary>
+    Rate,
 }
 
 /// <summary>One measured column of results.csv.</summary>
@@ -57,6 +60,12 @@ public static class SweepMeasures
         new("user.participation_s", MeasureKind.Seconds, "the part of the user's online waiting in which it computes or has a message on the wire, mean"),
         new("user.prep_waiting_s", MeasureKind.Seconds, "the user's preprocessing time (first preprocessing message to masked input), mean"),
         new("user.prep_participation_s", MeasureKind.Seconds, "the part of the user's preprocessing in which it computes or has a message on the wire, mean"),
+        // Under a load (issue 22; LoadReport): a query's latency runs from its arrival to its prediction.
+        new("load.throughput_per_s", MeasureKind.Rate, "finished queries per second, from the first arrival to the last query's end"),
+        .. new[] { ("latency", "a query's arrival to its prediction"), ("queue", "waiting for its user's previous query to end"),
+                ("preparation", "from when its user could begin it until it went online"), ("online", "masked input to prediction") }
+            .SelectMany(m => new[] { "mean", "p50", "p95", "p99" }.Select(p => new Measure($"load.{m.Item1}_{p}_s", MeasureKind.Seconds, $"{p} over finished queries of {m.Item2}"))),
+        new("load.gateway_utilisation", MeasureKind.Rate, "the gateway's compute over the load's window (1 = one core always busy)"),
     ];
 
     /// <summary>Measured per party; the column is <c>&lt;party&gt;.&lt;name&gt;</c>.</summary>

@@ -108,6 +108,8 @@ public sealed class SweepPlan
             : p.StartsWith("model", StringComparison.Ordinal) ? AxisKind.Model
             : p == "queries.count" ? AxisKind.Queries
             : p == "protocol" ? AxisKind.Protocol
+            : p == "load.users" ? AxisKind.Users
+            : p.StartsWith("load", StringComparison.Ordinal) && Has(AxisKind.Rate) ? AxisKind.Rate
             : p.StartsWith("network", StringComparison.Ordinal) ? AxisKind.Network
             : p.StartsWith("hierarchy", StringComparison.Ordinal)
                 ? (p.Contains(".servers", StringComparison.Ordinal) && Has(AxisKind.ServersPerTier)) || !Has(AxisKind.Tiers) ? AxisKind.ServersPerTier : AxisKind.Tiers

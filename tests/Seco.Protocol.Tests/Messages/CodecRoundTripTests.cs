@@ -235,6 +235,8 @@ public class CodecRoundTripTests
         [typeof(ProviderLabels)] = ProtocolPhase.ServerPreprocessing,
         [typeof(EvaluatorReady)] = ProtocolPhase.ServerPreprocessing,
         [typeof(QueryReady)] = ProtocolPhase.ServerPreprocessing,
+        // A gives a server query to a user when the user's preprocessing arrives (issue 22).
+        [typeof(QueryOwner)] = ProtocolPhase.UserPreprocessing,
         // Input known (paper §VI-C, Algs. 15 and 10).
         [typeof(MaskedActivation)] = ProtocolPhase.Online,
         [typeof(GarblerInput)] = ProtocolPhase.Online,

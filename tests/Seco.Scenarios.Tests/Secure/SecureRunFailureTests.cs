@@ -45,7 +45,7 @@ public class SecureRunFailureTests
         // The runtime recorded the violation where it happened: at A, in query 1's session, in user preprocessing.
         var failure = Assert.Single(new[] { "user", "A", "B", "C" }.SelectMany(p => result.Simulator.Party(p).Failures), f => !f.Remote);
         Assert.Equal("A", failure.Party);
-        Assert.Equal(RoleActor.SessionOf(new QueryReady(1)), failure.Session);
+        Assert.Equal(RoleActor.UserSessionOf(0, 1), failure.Session); // A→user traffic travels in the user's session (issue 22)
         Assert.Contains("ProtocolViolationException", failure.Error, StringComparison.Ordinal);
     }
 }
