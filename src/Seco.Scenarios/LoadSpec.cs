@@ -22,6 +22,16 @@ public enum UserPreprocessingTime
     Ahead,
 }
 
+/// <summary>How a user's consecutive queries overlap (issue 22, "Pipelining").</summary>
+public enum QuerySchedule
+{
+    /// <summary>One query at a time: the next begins when the last one is over.</summary>
+    Sequential,
+
+    /// <summary>The next query's preprocessing begins as soon as the last one goes online: two queries in flight.</summary>
+    Pipelined,
+}
+
 /// <summary>
 /// The <c>load</c> section (issue 22): how many user sessions run at once through the gateway, and how their queries
 /// arrive. Without it a run has one user that sends its queries one after another, each on arrival — the closed loop
@@ -29,7 +39,8 @@ public enum UserPreprocessingTime
 /// </summary>
 public sealed record LoadSpec
 {
-    public LoadSpec(int users, ArrivalProcess arrivals, double thinkMs, double? ratePerSecond, UserPreprocessingTime preprocess, ulong seed)
+    public LoadSpec(int users, ArrivalProcess arrivals, double thinkMs, double? ratePerSecond, UserPreprocessingTime preprocess, ulong seed,
+        QuerySchedule schedule = QuerySchedule.Sequential)
     {
         if (users is < 1 or > Party.MaxUsers)
             throw new ArgumentOutOfRangeException(nameof(users), users, $"users must be between 1 and {Party.MaxUsers}");
@@ -43,6 +54,7 @@ public sealed record LoadSpec
         RatePerSecond = ratePerSecond;
         Preprocess = preprocess;
         Seed = seed;
+        Schedule = schedule;
     }
 
     /// <summary>One user, closed loop, no think time, preprocessing on arrival: what a file without <c>load</c> runs.</summary>
@@ -63,11 +75,15 @@ public sealed record LoadSpec
 
     public UserPreprocessingTime Preprocess { get; }
 
+    /// <summary>Whether a user's next query preprocesses while its last one is online.</summary>
+    public QuerySchedule Schedule { get; }
+
     /// <summary>The arrival process's seed: arrival times are public, so a fixed default keeps runs comparable.</summary>
     public ulong Seed { get; }
 
     /// <summary>True for anything but the one-user default (the runs this release keeps within one key set).</summary>
-    public bool IsMultiUser => Users > 1 || Arrivals == ArrivalProcess.Open || ThinkMs > 0 || Preprocess == UserPreprocessingTime.Ahead;
+    public bool IsMultiUser => Users > 1 || Arrivals == ArrivalProcess.Open || ThinkMs > 0 || Preprocess == UserPreprocessingTime.Ahead
+        || Schedule == QuerySchedule.Pipelined;
 
     /// <summary>The user that sends query <paramref name="query"/> of the run: round robin.</summary>
     public int UserOf(int query) => query % Users;
@@ -98,4 +114,12 @@ public sealed record LoadSpec
     public static string NameOf(ArrivalProcess a) => ArrivalNames[(int)a];
 
     public static string NameOf(UserPreprocessingTime p) => PreprocessNames[(int)p];
+
+    public static IReadOnlyList<string> ScheduleNames { get; } = ["sequential", "pipelined"];
+
+    public static string NameOf(QuerySchedule s) => ScheduleNames[(int)s];
+
+    /// <summary>This load with another user count, rate or schedule (a sweep's point).</summary>
+    public LoadSpec With(int? users = null, double? rate = null, QuerySchedule? schedule = null) =>
+        new(users ?? Users, Arrivals, ThinkMs, rate ?? RatePerSecond, Preprocess, Seed, schedule ?? Schedule);
 }

@@ -14,7 +14,8 @@ internal static class LoadTables
         $", {Units.Count(load.Users, "user", "users")}, " + (load.Arrivals == ArrivalProcess.Open
             ? $"open loop at {Num(load.RatePerSecond!.Value)} queries/s"
             : $"closed loop" + (load.ThinkMs > 0 ? $" with {Num(load.ThinkMs)} ms think time" : "")) +
-        (load.Preprocess == UserPreprocessingTime.Ahead ? ", preprocessing ahead" : "");
+        (load.Preprocess == UserPreprocessingTime.Ahead ? ", preprocessing ahead" : "") +
+        (load.Schedule == QuerySchedule.Pipelined ? ", pipelined" : "");
 
     public static void Print(IAnsiConsole con, LoadReport r)
     {
@@ -44,6 +45,7 @@ internal static class LoadTables
             ["think_ms"] = r.Load.Arrivals == ArrivalProcess.Closed ? r.Load.ThinkMs : null,
             ["rate_per_s"] = r.Load.RatePerSecond,
             ["preprocess"] = LoadSpec.NameOf(r.Load.Preprocess),
+            ["schedule"] = LoadSpec.NameOf(r.Load.Schedule),
             ["arrival_seed"] = r.Load.Seed,
             ["finished"] = r.Finished,
             ["window_s"] = r.WindowS,

@@ -225,7 +225,11 @@ public sealed partial class GatewayRole : ISecoRole
     private void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox, bool told)
     {
         if (!_users.TryGetValue(user.Index, out UserState? u))
-            return; // a user that never joined has no queries
+        {
+            // A user that has not joined has no queries to drop, but learns why its message was refused.
+            if (!told) outbox.Send(user, new QueryAborted(query, at, reason));
+            return;
+        }
         // A query of the user's that A has begun, or its next one (the user may abort it before A heard of it).
         bool known = u.Queries.ContainsKey(query) || query == u.NextQuery;
         if (!known || !u.Aborted.Add(query, at, reason, outbox, told ? user : null, user))

@@ -34,13 +34,17 @@ public sealed class UserRole : ISecoRole, IUserInputs
     private readonly Model.Linear.HeForm?[] _shortcuts;
     private readonly AbortedQueries _aborted = new();
     private Encryptor? _collective;
-    private QueryState? _q;
+    /// <summary>The queries begun and not over, by number: one at a time, or two when pipelined.</summary>
+    private readonly Dictionary<int, QueryState> _active = [];
+    private readonly int _depth;
     private bool _welcomed;
-    /// <summary>The query the user begins next once its input is in (without preprocessing ahead), or −1.</summary>
-    private int _waitingForInput = -1;
+    /// <summary>The next query to begin.</summary>
+    private int _next;
+    /// <summary>The query whose OT batch with A is out, or −1.</summary>
+    private int _otQuery = -1;
 
     /// <param name="inputs">Each query's input x_1 as residues mod p (fixed-point encoded), all known up front.</param>
-    public UserRole(UserView view, IReadOnlyList<ulong[]> inputs) : this(view, inputs.Count, preprocessAhead: false)
+    public UserRole(UserView view, IReadOnlyList<ulong[]> inputs) : this(view, inputs.Count, preprocessAhead: false, pipelined: false)
     {
         for (int q = 0; q < inputs.Count; q++)
             _inputs[q] = CheckInput(inputs[q]);
@@ -48,12 +52,18 @@ public sealed class UserRole : ISecoRole, IUserInputs
 
     /// <param name="queries">How many queries the user will run; each input comes later (<see cref="Submit"/>).</param>
     /// <param name="preprocessAhead">Preprocess each query as soon as the previous one is over, before its input arrives.</param>
-    public UserRole(UserView view, int queries, bool preprocessAhead)
+    /// <param name="pipelined">
+    /// Begin the next query's preprocessing as soon as the current one goes online, not when it ends (issue 22): the
+    /// next query's preprocessing — the user's, A's for F_A and the servers' F_BC preparation — overlaps this one's
+    /// online phase, and two queries are in flight.
+    /// </param>
+    public UserRole(UserView view, int queries, bool preprocessAhead, bool pipelined = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(queries);
         _view = view;
         _inputs = new ulong[]?[queries];
         _preprocessAhead = preprocessAhead;
+        _depth = pipelined ? 2 : 1;
         _he = new HeTools(view.Context);
         _keys = new KeyGenerator(view.Context);
         _publicKey = _keys.CreatePublicKey();
@@ -78,10 +88,10 @@ public sealed class UserRole : ISecoRole, IUserInputs
         if (_inputs[query] is not null)
             throw new InvalidOperationException($"query {query}'s input was submitted twice");
         _inputs[query] = CheckInput(input);
-        if (_waitingForInput == query)
-            Begin(query, outbox);
-        else if (_q is { Finished: false } q && q.Query == query)
+        if (_active.TryGetValue(query, out QueryState? q))
             TryGoOnline(q, outbox);
+        else if (_welcomed)
+            TryBeginNext(outbox);
     }
 
     /// <summary>sk0, for the view audit's recipient-side decryptions (tests only).</summary>
@@ -116,7 +126,7 @@ public sealed class UserRole : ISecoRole, IUserInputs
                 if (_view.HasRemoteTier)
                     _collective = new Encryptor(_view.Context, _he.Load((c, b) => BfvSerializer.LoadPublicKey(c, b), m.CollectivePublicKey, "collective public key"));
                 outbox.Raise(new UserWelcomed());
-                Begin(0, outbox);
+                TryBeginNext(outbox);
                 break;
             case GatewayPreprocessing m:
                 OnGatewayPreprocessing(Current(m.Query), m, outbox);
@@ -158,30 +168,39 @@ public sealed class UserRole : ISecoRole, IUserInputs
 
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
     {
-        // Only the current, unfinished query can fail; the user then goes on with the next one.
-        if (_q is null || _q.Query != query || _q.Finished || !_aborted.Add(query, at, reason, outbox, from, Party.Gateway))
+        // Only a query in flight can fail; the user then goes on with the next one.
+        if (!_active.TryGetValue(query, out QueryState? q) || q.Finished || !_aborted.Add(query, at, reason, outbox, from, Party.Gateway))
             return;
-        _q.Finished = true;
-        if (_ot.HasPendingBatch)
+        q.Finished = true;
+        _active.Remove(query);
+        if (_otQuery == query && _ot.HasPendingBatch)
+        {
             _ot.CancelPending(); // its reply (if any) is dropped with the query; A skips the burned OT indices
+            _otQuery = -1;
+        }
         outbox.Raise(new QueryFailed(query, reason));
-        Begin(query + 1, outbox);
+        TryBeginNext(outbox);
     }
 
     private QueryState Current(int query) =>
-        _q is not null && _q.Query == query && !_q.Finished ? _q : throw new ProtocolViolationException($"query {query} is not the user's current query");
+        _active.TryGetValue(query, out QueryState? q) && !q.Finished ? q : throw new ProtocolViolationException($"query {query} is not a query the user has in flight");
+
+    /// <summary>
+    /// Begins the next query while there is room: one query at a time, or — pipelined — a second once every query in
+    /// flight is online (so one query preprocesses while the other is online). Without preprocessing ahead, a query
+    /// begins only once its input is in.
+    /// </summary>
+    private void TryBeginNext(Outbox outbox)
+    {
+        while (_welcomed && _next < _inputs.Length && _active.Count < _depth && _active.Values.All(a => a.Online)
+               && (_preprocessAhead || _inputs[_next] is not null))
+            Begin(_next++, outbox);
+    }
 
     private void Begin(int query, Outbox outbox)
     {
-        if (query >= _inputs.Length)
-            return;
-        if (!_preprocessAhead && _inputs[query] is null)
-        {
-            _waitingForInput = query; // begun by Submit
-            return;
-        }
-        _waitingForInput = -1;
-        var q = _q = new QueryState(query);
+        var q = new QueryState(query);
+        _active[query] = q;
         outbox.Raise(new PreprocessingStarted(query));
         int l = _view.Split;
         // Masks r_1..r_{l+1} uniform over Z_p (defect 3), r_i the size of block i's input.
@@ -265,6 +284,7 @@ public sealed class UserRole : ISecoRole, IUserInputs
         bool[] choices = [.. ReluLayers.Bits(q.Shares[b.Index], width), .. ReluLayers.Bits(ZpVector.Negate(q.Masks[b.Index + 1]), width)];
         q.ChoiceCount = choices.Length;
         byte[] matrix = _ot.ExtendChosen(ReluLayers.Pack(choices), choices.Length, PooledPayloads.Rent);
+        _otQuery = q.Query;
         outbox.Send(Party.Gateway, new OtRequest(q.Query, OtPurpose.UserLabels, b.Index, matrix));
         outbox.Lend(PooledPayloads.GiveBack(matrix));
     }
@@ -275,6 +295,7 @@ public sealed class UserRole : ISecoRole, IUserInputs
             throw new ProtocolViolationException($"an OT response for the user's labels of block {m.Block} of query {q.Query} that the user did not request (or a second one)");
         var labels = new Block[q.ChoiceCount];
         _ot.ReceiveChosen(m.Payload, labels);
+        _otQuery = -1;
         int count = labels.Length / 2;
         q.OwnLabels[block] = (labels.AsMemory(0, count), labels.AsMemory(count, count)); // slices: no copies
         q.LabelBlocks.Dequeue();
@@ -295,6 +316,7 @@ public sealed class UserRole : ISecoRole, IUserInputs
         outbox.Raise(new OnlineStarted(q.Query));
         // Paper §VI-C: x_1 − r_1.
         outbox.Send(Party.Gateway, new MaskedActivation(q.Query, 1, ZpVector.Subtract(_inputs[q.Query]!, q.Masks[1])));
+        TryBeginNext(outbox); // pipelined: the next query preprocesses while this one is online (after its input left)
     }
 
     private void OnGarblerInput(QueryState q, GarblerInput m, Outbox outbox)
@@ -315,8 +337,9 @@ public sealed class UserRole : ISecoRole, IUserInputs
         if (!q.Online)
             throw new ProtocolViolationException($"an output for query {q.Query} before its online phase");
         q.Finished = true;
+        _active.Remove(q.Query);
         outbox.Raise(new PredictionReady(q.Query, logits));
-        Begin(q.Query + 1, outbox);
+        TryBeginNext(outbox);
     }
 
     private sealed class QueryState(int query)

@@ -116,6 +116,11 @@ internal static class GridReader
                 return Count(context.ReadInt(node, path, 1, Protocol.Roles.Party.MaxUsers), path);
             case AxisKind.Rate:
                 return context.ReadNumber(node, path, 0, exclusive: true) is { } rate ? new RateValue(rate, path) : null;
+            case AxisKind.Schedule:
+                if (context.ReadString(node, path) is not { } how) return null;
+                if (LoadSpec.ScheduleNames.ToList().IndexOf(how) is int k and >= 0) return new ScheduleValue((QuerySchedule)k, path);
+                context.Error(node.Location, path, $"unknown schedule '{SourceScalar.Shorten(how)}': sequential or pipelined");
+                return null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind));
         }

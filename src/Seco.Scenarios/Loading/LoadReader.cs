@@ -1,6 +1,6 @@
 namespace Seco.Scenarios.Loading;
 
-/// <summary>Reads <c>load</c>: users, arrivals (closed with think_ms, or open with rate_per_s), preprocess, seed.</summary>
+/// <summary>Reads <c>load</c>: users, arrivals (closed with think_ms, or open with rate_per_s), preprocess, schedule, seed.</summary>
 internal static class LoadReader
 {
     public static LoadSpec? Read(LoadContext context, SourceNode? node, string path)
@@ -10,7 +10,7 @@ internal static class LoadReader
         if (context.ExpectMapping(node, path) is not { } mapping)
             return null;
         int before = context.ErrorCount;
-        var fields = new MappingReader(context, mapping, path, "users", "arrivals", "think_ms", "rate_per_s", "preprocess", "seed");
+        var fields = new MappingReader(context, mapping, path, "users", "arrivals", "think_ms", "rate_per_s", "preprocess", "schedule", "seed");
         int? users = fields.Get("users") is { } u ? context.ReadInt(u, fields.PathOf("users"), 1, Protocol.Roles.Party.MaxUsers) : 1;
         ArrivalProcess? arrivals = ArrivalProcess.Closed;
         if (fields.Get("arrivals") is { } a && context.ReadString(a, fields.PathOf("arrivals")) is { } name)
@@ -41,10 +41,18 @@ internal static class LoadReader
             if (k < 0)
                 context.Error(p.Location, fields.PathOf("preprocess"), $"unknown preprocessing time '{SourceScalar.Shorten(when)}': on-arrival or ahead" + Spelling.Hint(when, LoadSpec.PreprocessNames, "known"));
         }
+        QuerySchedule? schedule = QuerySchedule.Sequential;
+        if (fields.Get("schedule") is { } sc && context.ReadString(sc, fields.PathOf("schedule")) is { } how)
+        {
+            int k = LoadSpec.ScheduleNames.ToList().IndexOf(how);
+            schedule = k < 0 ? null : (QuerySchedule)k;
+            if (k < 0)
+                context.Error(sc.Location, fields.PathOf("schedule"), $"unknown schedule '{SourceScalar.Shorten(how)}': sequential or pipelined" + Spelling.Hint(how, LoadSpec.ScheduleNames, "known"));
+        }
         ulong? seed = fields.Get("seed") is { } s ? context.ReadUInt64(s, fields.PathOf("seed")) : LoadSpec.DefaultSeed;
-        if (context.ErrorCount > before || users is null || arrivals is null || think is null || preprocess is null || seed is null
+        if (context.ErrorCount > before || users is null || arrivals is null || think is null || preprocess is null || schedule is null || seed is null
             || (arrivals == ArrivalProcess.Open && rate is null))
             return null;
-        return new LoadSpec(users.Value, arrivals.Value, think.Value, rate, preprocess.Value, seed.Value);
+        return new LoadSpec(users.Value, arrivals.Value, think.Value, rate, preprocess.Value, seed.Value, schedule.Value);
     }
 }

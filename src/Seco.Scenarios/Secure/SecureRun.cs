@@ -270,7 +270,8 @@ public static class SecureRun
                 Spawn(PartyName.User, Party.User, host(new UserRole(deal.Parameters.ForUser(), inputs[first..(first + count)])), 0);
             else
                 for (int u = 0; u < load.Users; u++)
-                    Spawn(userNames[u], Party.UserOf(u), host(new UserRole(deal.Parameters.ForUser(), queriesOf[u].Length, load.Preprocess == UserPreprocessingTime.Ahead)), u);
+                    Spawn(userNames[u], Party.UserOf(u), host(new UserRole(deal.Parameters.ForUser(), queriesOf[u].Length,
+                        load.Preprocess == UserPreprocessingTime.Ahead, load.Schedule == QuerySchedule.Pipelined)), u);
 
             void Spawn(string party, Party role, ISecoRole hosted, int? user)
             {

@@ -29,6 +29,9 @@ public enum AxisKind
 
     /// <summary><c>rate_per_s</c>: an open loop's arrival rate λ (<c>load.rate_per_s</c>; the base scenario's load is an open loop).</summary>
     Rate,
+
+    /// <summary><c>schedule</c>: sequential or pipelined queries (<c>load.schedule</c>).</summary>
+    Schedule,
 }
 
 /// <summary>The key of each axis in the sweep file, which is also its column in results.csv.</summary>
@@ -45,6 +48,7 @@ public static class AxisNames
         AxisKind.Protocol => "protocol",
         AxisKind.Users => "users",
         AxisKind.Rate => "rate_per_s",
+        AxisKind.Schedule => "schedule",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -26,6 +26,9 @@ public sealed record RateValue(double Value, string FieldPath) : AxisValue(Value
     public override double? Number => Value;
 }
 
+/// <summary>How a user's queries overlap: <c>sequential</c> or <c>pipelined</c>.</summary>
+public sealed record ScheduleValue(QuerySchedule Schedule, string FieldPath) : AxisValue(LoadSpec.NameOf(Schedule), FieldPath);
+
 /// <summary>An ONNX model (absolute path), labelled by its file name without extension.</summary>
 public sealed record ModelValue(string Path, string FieldPath) : AxisValue(LabelOf(Path), FieldPath)
 {

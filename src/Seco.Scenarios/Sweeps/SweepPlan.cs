@@ -109,6 +109,7 @@ public sealed class SweepPlan
             : p == "queries.count" ? AxisKind.Queries
             : p == "protocol" ? AxisKind.Protocol
             : p == "load.users" ? AxisKind.Users
+            : p == "load.schedule" ? AxisKind.Schedule
             : p.StartsWith("load", StringComparison.Ordinal) && Has(AxisKind.Rate) ? AxisKind.Rate
             : p.StartsWith("network", StringComparison.Ordinal) ? AxisKind.Network
             : p.StartsWith("hierarchy", StringComparison.Ordinal)

@@ -4,14 +4,14 @@ using Seco.Tests.Shared;
 namespace Seco.Scenarios.Tests.Baselines;
 
 /// <summary>
-/// Every shipped sweep (scenarios/sweeps/, scenarios/paper/) loads — its base scenario, grid, charts and published
+/// Every shipped sweep (scenarios/sweeps/, scenarios/paper/, scenarios/load/) loads — its base scenario, grid, charts and published
 /// values — and the small ones are admitted point by point as `seco sweep` would (the ResNet-32 sweeps' admission
 /// reads the model once per point: minutes, so only their loading is checked here).
 /// </summary>
 public class ShippedSweepTests
 {
     public static TheoryData<string> Sweeps() =>
-        [.. new[] { "sweeps", "paper" }.SelectMany(d => Directory.GetFiles(Path.Combine(TestHost.Root, "scenarios", d), "*.yaml"))
+        [.. new[] { "sweeps", "paper", "load" }.SelectMany(d => Directory.GetFiles(Path.Combine(TestHost.Root, "scenarios", d), "*.yaml"))
             .Where(f => File.ReadAllText(f).Contains("\ngrid:", StringComparison.Ordinal))
             .Select(f => Path.GetRelativePath(TestHost.Root, f)).Order()];
 
