@@ -137,16 +137,18 @@ public sealed partial class GatewayRole
         PullFirstCircuit(q, outbox);
     }
 
+    // A refusal of a user's message is told to that user: it names the query by the user's own number, never the server
+    // query's, which counts every user's queries (review 22).
     private void OnUserLabelRequest(QueryState q, OtRequest m, Outbox outbox)
     {
         if (!q.UserSideDone)
-            throw new ProtocolViolationException($"an OT request for query {q.Query} before its circuits were garbled");
+            throw new ProtocolViolationException($"an OT request for query {q.UserQuery} before its circuits were garbled");
         // One batch per F_A ReLU block, in block order (issue 21): the block names the wires, each served once.
         int next = q.Garblers.Keys.Where(i => !q.UserLabelsServed.Contains(i)).DefaultIfEmpty(0).Min();
         if (m.Block != next || !q.Garblers.TryGetValue(m.Block, out Garbler? garbler))
             throw new ProtocolViolationException(q.User.Served.WasServed(m)
-                ? $"a second OT request for query {q.Query}, purpose {m.Purpose}, block {m.Block}: each batch is served once (both labels of a wire reveal Δ)"
-                : $"an OT request for the user's labels of block {m.Block} of query {q.Query}; the next F_A ReLU block is {(next == 0 ? "none" : next.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+                ? $"a second OT request for query {q.UserQuery}, purpose {m.Purpose}, block {m.Block}: each batch is served once (both labels of a wire reveal Δ)"
+                : $"an OT request for the user's labels of block {m.Block} of query {q.UserQuery}; the next F_A ReLU block is {(next == 0 ? "none" : next.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
         q.User.Served.Claim(m);
         q.UserLabelsServed.Add(m.Block);
         using LabelPairBuffer pairs = ReluLayers.LabelPairs([(garbler, "u"), (garbler, "neg_r_next")]);
@@ -360,7 +362,7 @@ public sealed partial class GatewayRole
     private void OnMaskedInput(QueryState q, MaskedActivation m, Outbox outbox)
     {
         if (m.Block != 1 || !q.ReadySent || q.OnlineStarted || m.Values.Length != _p.Block(1).Columns)
-            throw new ProtocolViolationException($"unexpected masked input for query {q.Query}");
+            throw new ProtocolViolationException($"unexpected masked input for query {q.UserQuery}");
         q.OnlineStarted = true;
         if (Split == 0)
             Transition(q, m.Values, outbox);
@@ -392,7 +394,7 @@ public sealed partial class GatewayRole
     private void OnCircuitOutput(QueryState q, GatewayCircuitOutput m, Outbox outbox)
     {
         if (!q.OnlineStarted || m.Block != q.AwaitedCircuitOutput || !q.D.TryGetValue(m.Block, out ulong[]? d) || m.Values.Length != d.Length || q.Done.Contains(m.Block))
-            throw new ProtocolViolationException($"unexpected circuit output for block {m.Block} of query {q.Query}");
+            throw new ProtocolViolationException($"unexpected circuit output for block {m.Block} of query {q.UserQuery}");
         q.Done.Add(m.Block);
         ulong[] masked = ZpVector.Add(m.Values, d); // x_{i+1} − r_{i+1}
         if (m.Block < Split)
