@@ -98,6 +98,10 @@ internal sealed class MultiUserRun
     /// <summary>Puts a message on the wire as if <paramref name="from"/> sent it (tests that act between runs).</summary>
     public void Send(Party from, Party to, SecoMessage message) => Enqueue(from, to, SecoCodecs.Encode(message));
 
+    /// <summary>The role at <paramref name="address"/> aborts a query by its own number, as its host would (a user gives up on it).</summary>
+    public void AbortAt(Party address, int query, string reason) =>
+        Flush(address, o => _roles[address].Abort(query, ProtocolPhase.UserPreprocessing, reason, o));
+
     /// <summary>Delivers until the wire is empty.</summary>
     public void Pump(int maxMessages = 2_000_000)
     {
