@@ -27,6 +27,18 @@ public sealed partial class GatewayRole
         // A user's queries start once each, in order: a replayed or skipped query number is refused.
         if (m.Query != u.NextQuery)
             throw new ProtocolViolationException($"query {m.Query} cannot start: the next query is {u.NextQuery}");
+        // The message is checked before it spends anything: a malformed preprocessing fails the user's query without
+        // taking a server query or a query of F_A's life, both shared by every user (review 22: else one user spent the
+        // key set's whole budget with a few empty messages, and every other user's next query was refused).
+        (MaskPackings transitionRun, MaskPackings? previousRun) = _p.HasRemoteTier
+            ? TransitionPacking.Layout(_p.Block(Split + 1).Input, Split >= 1 ? _p.Block(Split).Input : null, _residual, _p.Context.N)
+            : (new MaskPackings(0, 0, 0), null);
+        int transitionCount = transitionRun.Count + (previousRun?.Count ?? 0);
+        if (m.TransitionMask.Length != transitionCount)
+            throw new ProtocolViolationException($"expected {transitionCount} transition-mask ciphertexts, got {m.TransitionMask.Length}");
+        Dictionary<int, byte[][]> masks = CiphertextRuns.Split(m.MaskCiphertexts, Enumerable.Range(1, Split), i => _p.InputCiphertexts(i) + _p.ShortcutCiphertexts(i), "the user's mask ciphertexts");
+        for (int k = 0; k < m.MaskCiphertexts.Length + m.TransitionMask.Length; k++)
+            _he.LoadCiphertext(k < m.MaskCiphertexts.Length ? m.MaskCiphertexts[k] : m.TransitionMask[k - m.MaskCiphertexts.Length], $"the user's preprocessing ciphertext {k + 1}");
         // It takes the next server query the servers have not dropped; the key set's budget counts server queries, so
         // it is shared by every user of the server session (docs/noise.md).
         int serverQuery = _nextQuery;
@@ -41,13 +53,6 @@ public sealed partial class GatewayRole
         _queries[serverQuery] = q;
         u.Queries[m.Query] = q;
         outbox.Raise(new QueryAssigned(u.Party, m.Query, serverQuery));
-        (MaskPackings transitionRun, MaskPackings? previousRun) = _p.HasRemoteTier
-            ? TransitionPacking.Layout(_p.Block(Split + 1).Input, Split >= 1 ? _p.Block(Split).Input : null, _residual, _p.Context.N)
-            : (new MaskPackings(0, 0, 0), null);
-        int transitionCount = transitionRun.Count + (previousRun?.Count ?? 0);
-        if (m.TransitionMask.Length != transitionCount)
-            throw new ProtocolViolationException($"expected {transitionCount} transition-mask ciphertexts, got {m.TransitionMask.Length}");
-        Dictionary<int, byte[][]> masks = CiphertextRuns.Split(m.MaskCiphertexts, Enumerable.Range(1, Split), i => _p.InputCiphertexts(i) + _p.ShortcutCiphertexts(i), "the user's mask ciphertexts");
 
         // Paper Alg. 12 with circuit privacy (D2): Enc(F_i r_i − s_i), mod-switched and flooded before it goes back.
         var shares = new List<byte[]>();
@@ -137,6 +142,8 @@ public sealed partial class GatewayRole
         PullFirstCircuit(q, outbox);
     }
 
+    // A refusal of a user's message is told to that user: it names the query by the user's own number, never the server
+    // query's, which counts every user's queries (review 22).
     private void OnUserLabelRequest(QueryState q, OtRequest m, Outbox outbox)
     {
         if (!q.UserSideDone)
