@@ -92,11 +92,11 @@ public class RoleValidationTests(RoleValidationTests.Session session) : IClassFi
         AssertViolation(session.User, Party.Gateway, new MaskShares(0, []), "the user does not expect MaskShares");
         AssertViolation(session.User, Party.Gateway, new MaskedActivation(0, 1, Values(1)), "the user does not expect MaskedActivation");
         AssertViolation(session.User, Party.Gateway, new OtResponse(0, OtPurpose.EvaluatorShare, 2, []), "the user does not expect OtResponse");
-        AssertViolation(session.User, Party.Gateway, new QueryReady(7), "query 7 is not the user's current query");
-        AssertViolation(session.User, Party.Gateway, new GarblerInput(7, 1, []), "query 7 is not the user's current query");
+        AssertViolation(session.User, Party.Gateway, new QueryReady(7), "query 7 is not a query the user has in flight");
+        AssertViolation(session.User, Party.Gateway, new GarblerInput(7, 1, []), "query 7 is not a query the user has in flight");
         // Query 0 has finished: neither an output share nor a circuit input for it is accepted any more.
-        AssertViolation(session.User, Party.Gateway, new OutputShare(0, new ulong[10]), "query 0 is not the user's current query");
-        AssertViolation(session.User, Party.Gateway, new GarblerInput(0, 2, []), "query 0 is not the user's current query");
+        AssertViolation(session.User, Party.Gateway, new OutputShare(0, new ulong[10]), "query 0 is not a query the user has in flight");
+        AssertViolation(session.User, Party.Gateway, new GarblerInput(0, 2, []), "query 0 is not a query the user has in flight");
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public sealed class EvaluatorRole : LabelReceiverRole
                         throw new ProtocolViolationException($"a second OT response for block {m.Block} of query {m.Query}");
                     if (!step.Requested)
                         throw new ProtocolViolationException($"an OT response for block {m.Block} of query {m.Query} before the evaluator asked for it");
-                    step.ShareLabels = ReceiveLabels(m.Payload, step.Choices, outbox);
+                    step.ShareLabels = ReceiveLabels(m.Query, m.Payload, step.Choices, outbox);
                     TryEvaluate(m.Query, m.Block, outbox);
                     break;
                 }

@@ -27,6 +27,8 @@ public sealed partial class GatewayRole
         // A user's queries start once each, in order: a replayed or skipped query number is refused.
         if (m.Query != u.NextQuery)
             throw new ProtocolViolationException($"query {m.Query} cannot start: the next query is {u.NextQuery}");
+        if (m.Query >= MaxQueriesPerUser)
+            throw new ProtocolViolationException($"a user session runs at most {MaxQueriesPerUser} queries: join again for more");
         // The message is checked before it spends anything: a malformed preprocessing fails the user's query without
         // taking a server query or a query of F_A's life, both shared by every user (review 22: else one user spent the
         // key set's whole budget with a few empty messages, and every other user's next query was refused).
@@ -36,9 +38,10 @@ public sealed partial class GatewayRole
         int transitionCount = transitionRun.Count + (previousRun?.Count ?? 0);
         if (m.TransitionMask.Length != transitionCount)
             throw new ProtocolViolationException($"expected {transitionCount} transition-mask ciphertexts, got {m.TransitionMask.Length}");
-        Dictionary<int, byte[][]> masks = CiphertextRuns.Split(m.MaskCiphertexts, Enumerable.Range(1, Split), i => _p.InputCiphertexts(i) + _p.ShortcutCiphertexts(i), "the user's mask ciphertexts");
-        for (int k = 0; k < m.MaskCiphertexts.Length + m.TransitionMask.Length; k++)
-            _he.LoadCiphertext(k < m.MaskCiphertexts.Length ? m.MaskCiphertexts[k] : m.TransitionMask[k - m.MaskCiphertexts.Length], $"the user's preprocessing ciphertext {k + 1}");
+        Dictionary<int, byte[][]> maskRuns = CiphertextRuns.Split(m.MaskCiphertexts, Enumerable.Range(1, Split), i => _p.InputCiphertexts(i) + _p.ShortcutCiphertexts(i), "the user's mask ciphertexts");
+        // Loaded once, here: every ciphertext is checked before anything is spent, and used below as loaded.
+        Dictionary<int, Ciphertext[]> masks = maskRuns.ToDictionary(r => r.Key, r => _he.LoadCiphertexts(r.Value, $"Enc(r_{r.Key})"));
+        Ciphertext[] transitionMasks = _he.LoadCiphertexts(m.TransitionMask, "the user's transition mask");
         // It takes the next server query the servers have not dropped; the key set's budget counts server queries, so
         // it is shared by every user of the server session (docs/noise.md).
         int serverQuery = _nextQuery;
@@ -59,7 +62,7 @@ public sealed partial class GatewayRole
         for (int i = 1; i <= Split; i++)
         {
             BlockShape b = _p.Block(i);
-            Ciphertext[] ct = _he.LoadCiphertexts(masks[i], $"Enc(r_{i})");
+            Ciphertext[] ct = masks[i];
             q.S[i] = ZpRandom.Uniform(b.Rows);
             int inputs = _p.InputCiphertexts(i);
             // F_i·Enc(r_i), plus S_i·Enc(g(r_j)) for a residual block: both land in the same output slots.
@@ -100,23 +103,19 @@ public sealed partial class GatewayRole
 
         // Paper Alg. 13: the user's transition mask in block l+1's packing (TransitionPacking), then F_BC preparation.
         TierKeys first = _tiers[0];
-        byte[][] transition = m.TransitionMask[..transitionRun.Count], previous = m.TransitionMask[transitionRun.Count..];
+        // Each use takes its own copies: a packing may be combined in place, and a shortcut may read the same run.
+        Ciphertext[] transition = transitionMasks[..transitionRun.Count], previous = transitionMasks[transitionRun.Count..];
         q.TierInputs[1] = _p.TransitionIsMatrix
-            ? [TransitionPacking.Combine(_he.Evaluator,
-                _he.LoadCiphertext(transition[0], "transition mask (row 0)"),
-                _he.LoadCiphertext(transition[1], "transition mask (row 1)"),
-                _p.TransitionRotation, first.Rotations!)]
-            : _he.LoadCiphertexts(transition[transitionRun.PlanesRange], "transition mask (channel planes)");
+            ? [TransitionPacking.Combine(_he.Evaluator, transition[0].Clone(), transition[1].Clone(), _p.TransitionRotation, first.Rotations!)]
+            : [.. transition[transitionRun.PlanesRange].Select(c => c.Clone())];
         // A shortcut across the split reads the user's r_{l+1} or r_l in its own packing (D23): planes, subsampled planes, or halves A rotates.
         foreach (int i in _p.ShortcutsOf(1).Where(_p.ShortcutCrossesSplit))
         {
             BlockShape b = _p.Block(i);
-            (byte[][] run, MaskPackings layout) = b.ShortcutSource == Split + 1 ? (transition, transitionRun) : (previous, previousRun!);
-            string what = $"the user's mask of x_{b.ShortcutSource} for block {i}'s shortcut";
+            (Ciphertext[] run, MaskPackings layout) = b.ShortcutSource == Split + 1 ? (transition, transitionRun) : (previous, previousRun!);
             q.OwnShortcutMasks[i] = _p.ShortcutForm(i) is Model.Linear.MatrixForm
-                ? [TransitionPacking.Combine(_he.Evaluator, _he.LoadCiphertext(run[0], $"{what} (row 0)"), _he.LoadCiphertext(run[1], $"{what} (row 1)"),
-                    _p.ShortcutRotation(i), first.Rotations!)]
-                : _he.LoadCiphertexts(run[b.ShortcutStride == 1 ? layout.PlanesRange : layout.SubsampledRange], $"{what} (channel planes)");
+                ? [TransitionPacking.Combine(_he.Evaluator, run[0].Clone(), run[1].Clone(), _p.ShortcutRotation(i), first.Rotations!)]
+                : [.. run[b.ShortcutStride == 1 ? layout.PlanesRange : layout.SubsampledRange].Select(c => c.Clone())];
         }
         // A's share r¹_i of every F_BC block's mask after l+1, under the key of the tier holding block i (a deeper tier's
         // input mask is shared by A and the previous tier's servers, docs/hierarchy.md).
@@ -320,6 +319,8 @@ public sealed partial class GatewayRole
         if (!q.ProviderChoices.TryGetValue(t, out int count) || count == 0 || !q.ProviderBlocks[t].TryPeek(out int i) || m.Block != i)
             throw new ProtocolViolationException($"an OT response from tier {t}'s garbler for block {m.Block} of query {q.Query} that A did not request (or a second one)");
         TierShape tier = _p.Tier(t);
+        if (!_tiers[t - 1].Batches.IsOut(q.Query))
+            throw new ProtocolViolationException($"an OT response from tier {t}'s garbler for query {q.Query}, whose batch has not gone out yet");
         var labels = new Block[count];
         _tiers[t - 1].OtWithGarbler.ReceiveChosen(m.Payload, labels);
         _tiers[t - 1].Batches.Answered(outbox);

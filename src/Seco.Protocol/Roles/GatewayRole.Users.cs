@@ -16,6 +16,12 @@ public sealed partial class GatewayRole
 {
     private readonly Dictionary<int, UserState> _users = [];
 
+    /// <summary>
+    /// The most queries one user session numbers (hosts give each user 2²⁴ session numbers; review 22: a user that
+    /// aborted its next query over and over would otherwise walk its numbers into the next user's).
+    /// </summary>
+    public const int MaxQueriesPerUser = (1 << 24) - 2;
+
     /// <summary>The user sessions that have joined (tests and hosts).</summary>
     public int UserCount => _users.Count;
 

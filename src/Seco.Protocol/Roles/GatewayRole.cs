@@ -231,7 +231,7 @@ public sealed partial class GatewayRole : ISecoRole
             return;
         }
         // A query of the user's that A has begun, or its next one (the user may abort it before A heard of it).
-        bool known = u.Queries.ContainsKey(query) || query == u.NextQuery;
+        bool known = u.Queries.ContainsKey(query) || (query == u.NextQuery && query < MaxQueriesPerUser);
         if (!known || !u.Aborted.Add(query, at, reason, outbox, told ? user : null, user))
             return;
         if (query == u.NextQuery)

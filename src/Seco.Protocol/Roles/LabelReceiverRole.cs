@@ -75,6 +75,7 @@ public abstract class LabelReceiverRole : RemoteServerRole
         if (!_masks.TryGetValue(q.Query, out MaskFetch? fetch) || !fetch.Blocks.TryPeek(out int block) || m.Block != block)
             throw new ProtocolViolationException($"an OT response for {Self}'s mask labels of block {m.Block} of query {q.Query} that it did not request (or a second one)");
         int count = MaskChoices(q, block).Length;
+        ExpectOut(q.Query);
         _otWithGarbler.ReceiveChosen(m.Payload, fetch.Labels.AsSpan(fetch.At, count));
         _batches.Answered(outbox);
         fetch.At += count;
@@ -116,12 +117,20 @@ public abstract class LabelReceiverRole : RemoteServerRole
     }
 
     /// <summary>The chosen labels of the garbler's response to the pending batch of <paramref name="count"/> choices.</summary>
-    protected Block[] ReceiveLabels(byte[] payload, int count, Outbox outbox)
+    protected Block[] ReceiveLabels(int query, byte[] payload, int count, Outbox outbox)
     {
+        ExpectOut(query);
         var labels = new Block[count];
         _otWithGarbler.ReceiveChosen(payload, labels);
         _batches.Answered(outbox);
         return labels;
+    }
+
+    /// <summary>A reply is taken only for the batch that is out (review 22), never for one still waiting in line.</summary>
+    private void ExpectOut(int query)
+    {
+        if (!_batches.IsOut(query))
+            throw new ProtocolViolationException($"an OT response from the garbler for query {query}, whose batch has not gone out yet");
     }
 
     /// <summary>The blocks of a mask fetch still to come (the next first) and the labels so far.</summary>

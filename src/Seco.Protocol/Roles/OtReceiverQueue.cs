@@ -17,6 +17,12 @@ internal sealed class OtReceiverQueue(IknpReceiver ot)
     public IknpReceiver Ot => ot;
 
     /// <summary>
+    /// True when <paramref name="query"/>'s batch is the one out: a reply is taken only then (review 22: a reply
+    /// relabelled for a query still waiting in line was decoded against another query's batch and failed both).
+    /// </summary>
+    public bool IsOut(int query) => _pending == query && ot.HasPendingBatch;
+
+    /// <summary>
     /// Sends <paramref name="query"/>'s batch now if none is out, or once the batches before it are answered.
     /// <paramref name="send"/> calls <see cref="IknpReceiver.ExtendChosen(ReadOnlySpan{byte}, int)"/> once and sends the request.
     /// </summary>

@@ -66,7 +66,7 @@ public sealed class ProviderRole : LabelReceiverRole
                     Existing(m.Query);
                     if (!_shareChoices.TryGetValue((m.Query, m.Block), out int count))
                         throw new ProtocolViolationException($"an OT response for block {m.Block} of query {m.Query} that {Self} did not request (or a second one)");
-                    Block[] labels = ReceiveLabels(m.Payload, count, outbox);
+                    Block[] labels = ReceiveLabels(m.Query, m.Payload, count, outbox);
                     // Only once the reply is taken: a refused reply leaves the batch pending, and Forget gives it up by
                     // this entry (review 21: removed first, a malformed reply failed the next query's first batch too).
                     _shareChoices.Remove((m.Query, m.Block));

@@ -130,7 +130,9 @@ internal sealed class MultiUserRun
 
     private void Deliver(Party from, Party to, SecoMessage message)
     {
-        ISecoRole role = _roles[to];
+        // A party outside the run (a user session that never joined) has no role: what A sends it is only recorded.
+        if (!_roles.TryGetValue(to, out ISecoRole? role))
+            return;
         // A user hears only A, as Party.Gateway; A hears user k as Party.UserOf(k).
         try
         {

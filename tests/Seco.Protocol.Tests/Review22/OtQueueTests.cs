@@ -121,13 +121,13 @@ public class OtQueueTests
 
     /// <summary>
     /// A hostile garbler (or network) relabels its reply to the batch out (query a) as the reply of a query whose batch
-    /// is still queued at A (query b). A takes it for b (A's only check is that b has a batch requested: nothing ties the
-    /// reply to the batch out — hardening noted in the review), b fails when its own reply comes, and a waits for a reply
-    /// the garbler never sends (a host's deadline ends it). The stream stays in step: every other user's query finishes
-    /// bit-exact after it.
+    /// is still queued at A (query b). A takes a reply only for the batch out (review 22's hardening, after this test
+    /// showed A decoding it against a's batch as b's labels): b fails at once, and a's batch stays out — the stream
+    /// waits for a's reply, as it would for a garbler that never replied, until a host's deadline ends a. Then every
+    /// other user's query finishes bit-exact.
     /// </summary>
     [Fact]
-    public void A_reply_relabelled_for_a_queued_query_costs_those_two_queries_only()
+    public void A_reply_relabelled_for_a_queued_query_is_refused_and_costs_those_two_queries_only()
     {
         var run = new MultiUserRun(users: 4, queriesPerUser: 1);
         OtReceiverQueue queue = QueueOf(run.Gateway);
@@ -158,6 +158,10 @@ public class OtQueueTests
         Assert.Equal([0], run.Failed(userB));
         Assert.Empty(run.Failed(userA));
         Assert.Empty(run.Predicted(userA)); // it hangs: its reply never came
+        // The host's deadline for a: A aborts it, its batch is given up, and the queries behind it go on.
+        run.AbortAt(Party.Gateway, a, "query a did not finish within the deadline");
+        run.Pump();
+        Assert.Equal([0], run.Failed(userA));
         for (int k = 0; k < 4; k++)
             if (k != userA && k != userB)
                 run.AssertAllExact(k);
