@@ -40,8 +40,10 @@ public enum QuerySchedule
 public sealed record LoadSpec
 {
     public LoadSpec(int users, ArrivalProcess arrivals, double thinkMs, double? ratePerSecond, UserPreprocessingTime preprocess, ulong seed,
-        QuerySchedule schedule = QuerySchedule.Sequential)
+        QuerySchedule schedule = QuerySchedule.Sequential, int pool = 0)
     {
+        if (pool is < 0 or > MaxPool)
+            throw new ArgumentOutOfRangeException(nameof(pool), pool, $"a pool holds 0 to {MaxPool} queries");
         if (users is < 1 or > Party.MaxUsers)
             throw new ArgumentOutOfRangeException(nameof(users), users, $"users must be between 1 and {Party.MaxUsers}");
         if (!double.IsFinite(thinkMs) || thinkMs < 0)
@@ -55,7 +57,17 @@ public sealed record LoadSpec
         Preprocess = preprocess;
         Seed = seed;
         Schedule = schedule;
+        Pool = pool;
     }
+
+    /// <summary>The deepest preprocessing pool a user keeps.</summary>
+    public const int MaxPool = 64;
+
+    /// <summary>
+    /// Queries each user keeps preprocessed ahead of their inputs (0: no pool). A pooled query's preprocessing sets off
+    /// the servers' F_BC preparation for it, so it is ready end to end when its input arrives.
+    /// </summary>
+    public int Pool { get; }
 
     /// <summary>One user, closed loop, no think time, preprocessing on arrival: what a file without <c>load</c> runs.</summary>
     public static LoadSpec Default { get; } = new(1, ArrivalProcess.Closed, 0, null, UserPreprocessingTime.OnArrival, DefaultSeed);
@@ -83,7 +95,7 @@ public sealed record LoadSpec
 
     /// <summary>True for anything but the one-user default (the runs this release keeps within one key set).</summary>
     public bool IsMultiUser => Users > 1 || Arrivals == ArrivalProcess.Open || ThinkMs > 0 || Preprocess == UserPreprocessingTime.Ahead
-        || Schedule == QuerySchedule.Pipelined;
+        || Schedule == QuerySchedule.Pipelined || Pool > 0;
 
     /// <summary>The user that sends query <paramref name="query"/> of the run: round robin.</summary>
     public int UserOf(int query) => query % Users;
@@ -119,7 +131,7 @@ public sealed record LoadSpec
 
     public static string NameOf(QuerySchedule s) => ScheduleNames[(int)s];
 
-    /// <summary>This load with another user count, rate or schedule (a sweep's point).</summary>
-    public LoadSpec With(int? users = null, double? rate = null, QuerySchedule? schedule = null) =>
-        new(users ?? Users, Arrivals, ThinkMs, rate ?? RatePerSecond, Preprocess, Seed, schedule ?? Schedule);
+    /// <summary>This load with another user count, rate, schedule or pool (a sweep's point).</summary>
+    public LoadSpec With(int? users = null, double? rate = null, QuerySchedule? schedule = null, int? pool = null) =>
+        new(users ?? Users, Arrivals, ThinkMs, rate ?? RatePerSecond, Preprocess, Seed, schedule ?? Schedule, pool ?? Pool);
 }

@@ -15,7 +15,8 @@ internal static class LoadTables
             ? $"open loop at {Num(load.RatePerSecond!.Value)} queries/s"
             : $"closed loop" + (load.ThinkMs > 0 ? $" with {Num(load.ThinkMs)} ms think time" : "")) +
         (load.Preprocess == UserPreprocessingTime.Ahead ? ", preprocessing ahead" : "") +
-        (load.Schedule == QuerySchedule.Pipelined ? ", pipelined" : "");
+        (load.Schedule == QuerySchedule.Pipelined ? ", pipelined" : "") +
+        (load.Pool > 0 ? $", a pool of {Units.Count(load.Pool, "query", "queries")} per user" : "");
 
     public static void Print(IAnsiConsole con, LoadReport r)
     {
@@ -26,6 +27,11 @@ internal static class LoadTables
         table.Write(con);
         con.MarkupLine($"Throughput: {Num(r.ThroughputPerS)} queries/s ({r.Finished} in {S(r.WindowS)} s from the first arrival to the last end)" +
                        (r.Load.RatePerSecond is { } rate ? $"; offered {Num(rate)} queries/s." : "."));
+        PoolReport pool = r.Pool;
+        con.MarkupLine($"Preparation: {pool.ReadyAtArrival} of {pool.ReadyAtArrival + pool.WaitedForPreparation} finished queries were prepared end to end before they arrived, " +
+                       $"{pool.WaitedForPreparation} waited for their preparation" + (r.Load.Pool > 0
+                           ? $"; the pool ({r.Load.Pool} per user) held {Num(pool.MeanOccupancyAtArrival)} prepared queries on average at an arrival, refilled at {Num(pool.RefillPerS)} queries/s."
+                           : " (no pool)."));
         var busy = new FittedTable("Utilisation over that window (compute time / window; 1 = one core always busy)", SimulationTables.InReport)
             .Text("party").Number("utilisation");
         foreach ((string party, double u) in r.Utilisation.Where(u => !u.Party.StartsWith(PartyName.User, StringComparison.Ordinal)))
@@ -46,6 +52,16 @@ internal static class LoadTables
             ["rate_per_s"] = r.Load.RatePerSecond,
             ["preprocess"] = LoadSpec.NameOf(r.Load.Preprocess),
             ["schedule"] = LoadSpec.NameOf(r.Load.Schedule),
+            ["pool"] = new JsonObject
+            {
+                ["depth_per_user"] = r.Load.Pool,
+                ["ready_at_arrival"] = r.Pool.ReadyAtArrival,
+                ["waited_for_preparation"] = r.Pool.WaitedForPreparation,
+                ["mean_occupancy_at_arrival"] = r.Pool.MeanOccupancyAtArrival,
+                ["refill_per_s"] = r.Pool.RefillPerS,
+                ["occupancy"] = new JsonArray([.. r.Pool.Occupancy.Select(o => (JsonNode)new JsonArray(o.TimeS, o.Occupancy))]),
+                ["scope"] = "prepared queries (the user's preprocessing and the servers' F_BC preparation done) not yet online, every user together",
+            },
             ["arrival_seed"] = r.Load.Seed,
             ["finished"] = r.Finished,
             ["window_s"] = r.WindowS,

@@ -117,6 +117,9 @@ public sealed record QueryAssigned(Party User, int UserQuery, int ServerQuery) :
 /// <summary>The user starts a query's preprocessing (its offline part).</summary>
 public sealed record PreprocessingStarted(int Query) : ProtocolEvent;
 
+/// <summary>The query's preparation is done at the user and the servers: it can go online as soon as its input is in.</summary>
+public sealed record QueryPrepared(int Query) : ProtocolEvent;
+
 /// <summary>The user sends its masked input: the online phase (and the user's waiting time) of the query starts.</summary>
 public sealed record OnlineStarted(int Query) : ProtocolEvent;
 

@@ -40,8 +40,10 @@ public sealed class UserRole : ISecoRole, IUserInputs
     private bool _welcomed;
     /// <summary>The next query to begin.</summary>
     private int _next;
-    /// <summary>The query whose OT batch with A is out, or −1.</summary>
-    private int _otQuery = -1;
+    /// <summary>The user's label batches with A: one out at a time when several queries preprocess at once (a pool).</summary>
+    private readonly OtReceiverQueue _batches;
+    /// <summary>How many queries the user keeps preprocessed or preprocessing ahead of their inputs (0: no pool).</summary>
+    private readonly int _pool;
 
     /// <param name="inputs">Each query's input x_1 as residues mod p (fixed-point encoded), all known up front.</param>
     public UserRole(UserView view, IReadOnlyList<ulong[]> inputs) : this(view, inputs.Count, preprocessAhead: false, pipelined: false)
@@ -57,13 +59,21 @@ public sealed class UserRole : ISecoRole, IUserInputs
     /// next query's preprocessing — the user's, A's for F_A and the servers' F_BC preparation — overlaps this one's
     /// online phase, and two queries are in flight.
     /// </param>
-    public UserRole(UserView view, int queries, bool preprocessAhead, bool pipelined = false)
+    /// <param name="pool">
+    /// Keep this many queries preprocessed (or preprocessing) ahead of their inputs, whatever is online (0: none): the
+    /// user's preprocessing pool. Each query's preprocessing sets off the servers' F_BC preparation for it, so a pooled
+    /// query is ready end to end when its input arrives.
+    /// </param>
+    public UserRole(UserView view, int queries, bool preprocessAhead, bool pipelined = false, int pool = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(queries);
+        ArgumentOutOfRangeException.ThrowIfNegative(pool);
         _view = view;
         _inputs = new ulong[]?[queries];
-        _preprocessAhead = preprocessAhead;
+        _preprocessAhead = preprocessAhead || pool > 0;
         _depth = pipelined ? 2 : 1;
+        _pool = pool;
+        _batches = new OtReceiverQueue(_ot);
         _he = new HeTools(view.Context);
         _keys = new KeyGenerator(view.Context);
         _publicKey = _keys.CreatePublicKey();
@@ -173,12 +183,9 @@ public sealed class UserRole : ISecoRole, IUserInputs
             return;
         q.Finished = true;
         _active.Remove(query);
-        if (_otQuery == query && _ot.HasPendingBatch)
-        {
-            _ot.CancelPending(); // its reply (if any) is dropped with the query; A skips the burned OT indices
-            _otQuery = -1;
-        }
+        _batches.Forget(query); // a batch of its still out is given up (A skips the burned OT indices); its reply is dropped with it
         outbox.Raise(new QueryFailed(query, reason));
+        _batches.Resume(outbox);
         TryBeginNext(outbox);
     }
 
@@ -192,10 +199,14 @@ public sealed class UserRole : ISecoRole, IUserInputs
     /// </summary>
     private void TryBeginNext(Outbox outbox)
     {
-        while (_welcomed && _next < _inputs.Length && _active.Count < _depth && _active.Values.All(a => a.Online)
-               && (_preprocessAhead || _inputs[_next] is not null))
+        while (_welcomed && _next < _inputs.Length && HasRoom && (_preprocessAhead || _inputs[_next] is not null))
             Begin(_next++, outbox);
     }
+
+    /// <summary>A pool: fewer than its depth of queries not yet online. Otherwise one query, or a second once all are online.</summary>
+    private bool HasRoom => _pool > 0
+        ? _active.Values.Count(a => !a.Online) < _pool
+        : _active.Count < _depth && _active.Values.All(a => a.Online);
 
     private void Begin(int query, Outbox outbox)
     {
@@ -283,19 +294,23 @@ public sealed class UserRole : ISecoRole, IUserInputs
         int width = ReluLayers.Width(ReluLayers.Gateway(b.Shift, b.Rows), b.Rows);
         bool[] choices = [.. ReluLayers.Bits(q.Shares[b.Index], width), .. ReluLayers.Bits(ZpVector.Negate(q.Masks[b.Index + 1]), width)];
         q.ChoiceCount = choices.Length;
-        byte[] matrix = _ot.ExtendChosen(ReluLayers.Pack(choices), choices.Length, PooledPayloads.Rent);
-        _otQuery = q.Query;
-        outbox.Send(Party.Gateway, new OtRequest(q.Query, OtPurpose.UserLabels, b.Index, matrix));
-        outbox.Lend(PooledPayloads.GiveBack(matrix));
+        _batches.Request(q.Query, o =>
+        {
+            byte[] matrix = _ot.ExtendChosen(ReluLayers.Pack(choices), choices.Length, PooledPayloads.Rent);
+            o.Send(Party.Gateway, new OtRequest(q.Query, OtPurpose.UserLabels, b.Index, matrix));
+            o.Lend(PooledPayloads.GiveBack(matrix));
+        }, outbox);
     }
 
     private void OnLabels(QueryState q, OtResponse m, Outbox outbox)
     {
         if (q.LabelsReady || !q.LabelBlocks.TryPeek(out int block) || m.Block != block)
             throw new ProtocolViolationException($"an OT response for the user's labels of block {m.Block} of query {q.Query} that the user did not request (or a second one)");
+        if (!_batches.IsOut(q.Query))
+            throw new ProtocolViolationException($"an OT response for the user's labels of query {q.Query}, whose batch has not gone out yet");
         var labels = new Block[q.ChoiceCount];
         _ot.ReceiveChosen(m.Payload, labels);
-        _otQuery = -1;
+        _batches.Answered(outbox);
         int count = labels.Length / 2;
         q.OwnLabels[block] = (labels.AsMemory(0, count), labels.AsMemory(count, count)); // slices: no copies
         q.LabelBlocks.Dequeue();
@@ -310,7 +325,14 @@ public sealed class UserRole : ISecoRole, IUserInputs
 
     private void TryGoOnline(QueryState q, Outbox outbox)
     {
-        if (!q.ServersReady || !q.LabelsReady || q.Online || _inputs[q.Query] is null)
+        if (!q.ServersReady || !q.LabelsReady || q.Online)
+            return;
+        if (!q.PreparedRaised)
+        {
+            q.PreparedRaised = true;
+            outbox.Raise(new QueryPrepared(q.Query));
+        }
+        if (_inputs[q.Query] is null)
             return;
         q.Online = true;
         outbox.Raise(new OnlineStarted(q.Query));
@@ -370,6 +392,9 @@ public sealed class UserRole : ISecoRole, IUserInputs
         public bool ServersReady { get; set; }
 
         public bool Online { get; set; }
+
+        /// <summary>Its preparation was reported done (<see cref="QueryPrepared"/>).</summary>
+        public bool PreparedRaised { get; set; }
 
         public bool Finished { get; set; }
     }

@@ -10,7 +10,7 @@ internal static class LoadReader
         if (context.ExpectMapping(node, path) is not { } mapping)
             return null;
         int before = context.ErrorCount;
-        var fields = new MappingReader(context, mapping, path, "users", "arrivals", "think_ms", "rate_per_s", "preprocess", "schedule", "seed");
+        var fields = new MappingReader(context, mapping, path, "users", "arrivals", "think_ms", "rate_per_s", "preprocess", "schedule", "pool", "seed");
         int? users = fields.Get("users") is { } u ? context.ReadInt(u, fields.PathOf("users"), 1, Protocol.Roles.Party.MaxUsers) : 1;
         ArrivalProcess? arrivals = ArrivalProcess.Closed;
         if (fields.Get("arrivals") is { } a && context.ReadString(a, fields.PathOf("arrivals")) is { } name)
@@ -49,10 +49,11 @@ internal static class LoadReader
             if (k < 0)
                 context.Error(sc.Location, fields.PathOf("schedule"), $"unknown schedule '{SourceScalar.Shorten(how)}': sequential or pipelined" + Spelling.Hint(how, LoadSpec.ScheduleNames, "known"));
         }
+        int? pool = fields.Get("pool") is { } pl ? context.ReadInt(pl, fields.PathOf("pool"), 0, LoadSpec.MaxPool) : 0;
         ulong? seed = fields.Get("seed") is { } s ? context.ReadUInt64(s, fields.PathOf("seed")) : LoadSpec.DefaultSeed;
-        if (context.ErrorCount > before || users is null || arrivals is null || think is null || preprocess is null || schedule is null || seed is null
+        if (context.ErrorCount > before || users is null || arrivals is null || think is null || preprocess is null || schedule is null || pool is null || seed is null
             || (arrivals == ArrivalProcess.Open && rate is null))
             return null;
-        return new LoadSpec(users.Value, arrivals.Value, think.Value, rate, preprocess.Value, seed.Value, schedule.Value);
+        return new LoadSpec(users.Value, arrivals.Value, think.Value, rate, preprocess.Value, seed.Value, schedule.Value, pool.Value);
     }
 }

@@ -28,8 +28,10 @@ public sealed record Percentiles(double Mean, double P50, double P95, double P99
 /// </summary>
 /// <param name="WindowS">From the first arrival to the last query's end.</param>
 /// <param name="Utilisation">Per party: compute time within the window over the window.</param>
+/// <param name="Pool">What the queries found prepared when they arrived (<see cref="PoolReport"/>).</param>
 public sealed record LoadReport(LoadSpec Load, int Queries, int Finished, double WindowS, double ThroughputPerS,
-    Percentiles Latency, Percentiles Queue, Percentiles Preparation, Percentiles Online, IReadOnlyList<(string Party, double Utilisation)> Utilisation)
+    Percentiles Latency, Percentiles Queue, Percentiles Preparation, Percentiles Online, IReadOnlyList<(string Party, double Utilisation)> Utilisation,
+    PoolReport Pool)
 {
     public static LoadReport Of(Scenario scenario, SecureRunResult run)
     {
@@ -70,8 +72,51 @@ public sealed record LoadReport(LoadSpec Load, int Queries, int Finished, double
         IReadOnlyList<string> parties = [.. run.UserNames, .. scenario.Hierarchy.Parties.Where(p => p != PartyName.User)];
         return new LoadReport(scenario.Load, n, latency.Count, window, window > 0 ? latency.Count / window : 0,
             Percentiles.Of(latency), Percentiles.Of(queue), Percentiles.Of(preparation), Percentiles.Of(online),
-            [.. parties.Select(p => (p, window > 0 ? Seconds(busy.GetValueOrDefault(p)) / window : 0))]);
+            [.. parties.Select(p => (p, window > 0 ? Seconds(busy.GetValueOrDefault(p)) / window : 0))], PoolReport.Of(run, first, last));
     }
 
     private static double Seconds(long ns) => ns / 1e9;
+}
+
+/// <summary>
+/// The preparation the queries found (issue 22, "Preprocessing pools"): how many were prepared end to end — the user's
+/// preprocessing and the servers' F_BC preparation — before their input arrived, and how many waited for it; the pool's
+/// occupancy over time (prepared queries not yet online, all users together), its mean at the arrivals, and the rate
+/// at which preparation refilled it over the load's window.
+/// </summary>
+public sealed record PoolReport(int ReadyAtArrival, int WaitedForPreparation, double MeanOccupancyAtArrival, double RefillPerS,
+    IReadOnlyList<(double TimeS, int Occupancy)> Occupancy)
+{
+    /// <summary>The longest occupancy series report.json carries (two points per query).</summary>
+    public const int MaxPoints = 20_000;
+
+    internal static PoolReport Of(SecureRunResult run, long first, long last)
+    {
+        QueryTimeline t = run.Timeline;
+        int ready = 0, waited = 0;
+        var changes = new List<(long At, int Delta)>();
+        for (int i = 0; i < run.Queries.Count; i++)
+        {
+            if (t.Prepared[i] >= 0) changes.Add((t.Prepared[i], +1));
+            if (t.Online[i] >= 0 && t.Prepared[i] >= 0) changes.Add((t.Online[i], -1));
+            if (!run.Queries[i].Completed || t.Arrival[i] < 0 || t.Prepared[i] < 0) continue;
+            if (t.Prepared[i] <= t.Arrival[i]) ready++;
+            else waited++;
+        }
+        // A query prepared and online at the same instant leaves before the next arrives: removals first at a tie.
+        changes.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Delta.CompareTo(b.Delta));
+        var series = new List<(double, int)>();
+        int level = 0;
+        foreach ((long at, int delta) in changes)
+        {
+            level += delta;
+            if (series.Count < MaxPoints) series.Add((at / 1e9, level));
+        }
+        int OccupancyAt(long at) => changes.Where(c => c.At < at).Sum(c => c.Delta);
+        long[] arrivals = [.. Enumerable.Range(0, run.Queries.Count).Where(i => t.Arrival[i] >= 0).Select(i => t.Arrival[i])];
+        double mean = arrivals.Length == 0 ? 0 : arrivals.Average(a => (double)OccupancyAt(a));
+        int refills = t.Prepared.Count(p => p >= first && p <= last);
+        double window = last > first ? (last - first) / 1e9 : 0;
+        return new PoolReport(ready, waited, mean, window > 0 ? refills / window : 0, series);
+    }
 }

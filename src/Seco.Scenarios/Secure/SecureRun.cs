@@ -59,7 +59,7 @@ public sealed record SecureRunResult(Simulator Simulator, SimulationReport Repor
 
 /// <summary>
 /// Per query of a run, in virtual ns (−1 where it never happened): when its input arrived, when its user began its
-/// preprocessing, when it went online and when it ended; and the server query the gateway ran it as (issue 22).
+/// preprocessing, when that preparation was done (the user's and the servers'), when it went online and when it ended; and the server query the gateway ran it as (issue 22).
 /// </summary>
 public sealed class QueryTimeline
 {
@@ -67,6 +67,7 @@ public sealed class QueryTimeline
     {
         Arrival = Filled(queries);
         Preprocessing = Filled(queries);
+        Prepared = Filled(queries);
         Online = Filled(queries);
         Finish = Filled(queries);
         ServerQuery = [.. Enumerable.Repeat(-1, queries)];
@@ -77,6 +78,9 @@ public sealed class QueryTimeline
     public long[] Arrival { get; }
 
     public long[] Preprocessing { get; }
+
+    /// <summary>When its preparation was done at the user and the servers (it could go online once its input was in).</summary>
+    public long[] Prepared { get; }
 
     public long[] Online { get; }
 
@@ -190,6 +194,9 @@ public static class SecureRun
                             Begin(ctx, PreprocessingQueryId(q));
                             break;
                         }
+                    case QueryPrepared p:
+                        timeline.Prepared[RunQuery(u, p.Query)] = ctx.NowNs;
+                        break;
                     case OnlineStarted s:
                         {
                             int q = RunQuery(u, s.Query);
@@ -271,7 +278,7 @@ public static class SecureRun
             else
                 for (int u = 0; u < load.Users; u++)
                     Spawn(userNames[u], Party.UserOf(u), host(new UserRole(deal.Parameters.ForUser(), queriesOf[u].Length,
-                        load.Preprocess == UserPreprocessingTime.Ahead, load.Schedule == QuerySchedule.Pipelined)), u);
+                        load.Preprocess == UserPreprocessingTime.Ahead, load.Schedule == QuerySchedule.Pipelined, load.Pool)), u);
 
             void Spawn(string party, Party role, ISecoRole hosted, int? user)
             {

@@ -32,6 +32,9 @@ public enum AxisKind
 
     /// <summary><c>schedule</c>: sequential or pipelined queries (<c>load.schedule</c>).</summary>
     Schedule,
+
+    /// <summary><c>pool</c>: queries each user keeps prepared ahead (<c>load.pool</c>).</summary>
+    Pool,
 }
 
 /// <summary>The key of each axis in the sweep file, which is also its column in results.csv.</summary>
@@ -49,6 +52,7 @@ public static class AxisNames
         AxisKind.Users => "users",
         AxisKind.Rate => "rate_per_s",
         AxisKind.Schedule => "schedule",
+        AxisKind.Pool => "pool",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

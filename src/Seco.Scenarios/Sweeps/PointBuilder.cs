@@ -33,12 +33,13 @@ public static class PointBuilder
         CountValue? usersValue = Value<CountValue>(AxisKind.Users);
         RateValue? rateValue = Value<RateValue>(AxisKind.Rate);
         ScheduleValue? scheduleValue = Value<ScheduleValue>(AxisKind.Schedule);
+        CountValue? poolValue = Value<CountValue>(AxisKind.Pool);
         if (rateValue is not null && load.Arrivals != ArrivalProcess.Open)
             Fail(rateValue, "rate_per_s varies an open loop's rate: the base scenario needs 'load: { arrivals: open, rate_per_s: … }'");
         else if (usersValue is not null && usersValue.Value > queries.Count)
             Fail(usersValue, $"{usersValue.Value} users for {queries.Count} queries: each user sends at least one query");
-        else if (usersValue is not null || rateValue is not null || scheduleValue is not null)
-            load = load.With(usersValue?.Value, rateValue?.Value, scheduleValue?.Schedule);
+        else if (usersValue is not null || rateValue is not null || scheduleValue is not null || poolValue is not null)
+            load = load.With(usersValue?.Value, rateValue?.Value, scheduleValue?.Schedule, poolValue?.Value);
 
         Hierarchy hierarchy = b.Hierarchy;
         bool generated = sweep.Axis(AxisKind.Tiers) is not null || sweep.Axis(AxisKind.ServersPerTier) is not null;

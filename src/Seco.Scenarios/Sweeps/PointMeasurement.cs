@@ -91,6 +91,9 @@ public static class PointMeasurement
                 v[$"load.{name}_p99_s"] = p.P99;
             }
             v["load.gateway_utilisation"] = load.Utilisation.FirstOrDefault(u => u.Party == scenario.Hierarchy.Gateway).Utilisation;
+            v["load.ready_at_arrival"] = load.Pool.ReadyAtArrival;
+            v["load.waited_for_preparation"] = load.Pool.WaitedForPreparation;
+            v["load.pool_occupancy_at_arrival"] = load.Pool.MeanOccupancyAtArrival;
         }
 
         // Under a load the users are many: their own columns are left out (the load.* columns speak for them).

@@ -66,6 +66,9 @@ public static class SweepMeasures
                 ("preparation", "from when its user could begin it until it went online"), ("online", "masked input to prediction") }
             .SelectMany(m => new[] { "mean", "p50", "p95", "p99" }.Select(p => new Measure($"load.{m.Item1}_{p}_s", MeasureKind.Seconds, $"{p} over finished queries of {m.Item2}"))),
         new("load.gateway_utilisation", MeasureKind.Rate, "the gateway's compute over the load's window (1 = one core always busy)"),
+        new("load.ready_at_arrival", MeasureKind.Count, "finished queries prepared end to end (user and servers) before their input arrived"),
+        new("load.waited_for_preparation", MeasureKind.Count, "finished queries whose input arrived before their preparation was done"),
+        new("load.pool_occupancy_at_arrival", MeasureKind.Rate, "prepared queries not yet online, every user together, mean at the arrivals"),
     ];
 
     /// <summary>Measured per party; the column is <c>&lt;party&gt;.&lt;name&gt;</c>.</summary>

@@ -18,9 +18,9 @@ public class LoadSpecTests
     [Fact]
     public void A_full_open_loop_reads_back()
     {
-        LoadSpec l = LoadScenario.Load("open", 8, "{ users: 4, arrivals: open, rate_per_s: 2.5, preprocess: ahead, schedule: pipelined, seed: 9 }").Load;
-        Assert.Equal((4, ArrivalProcess.Open, 2.5, UserPreprocessingTime.Ahead, QuerySchedule.Pipelined, 9UL),
-            (l.Users, l.Arrivals, l.RatePerSecond!.Value, l.Preprocess, l.Schedule, l.Seed));
+        LoadSpec l = LoadScenario.Load("open", 8, "{ users: 4, arrivals: open, rate_per_s: 2.5, preprocess: ahead, schedule: pipelined, pool: 3, seed: 9 }").Load;
+        Assert.Equal((4, ArrivalProcess.Open, 2.5, UserPreprocessingTime.Ahead, QuerySchedule.Pipelined, 3, 9UL),
+            (l.Users, l.Arrivals, l.RatePerSecond!.Value, l.Preprocess, l.Schedule, l.Pool, l.Seed));
         Assert.True(l.IsMultiUser);
     }
 
@@ -36,6 +36,7 @@ public class LoadSpecTests
     [InlineData("{ think_ms: -1 }", "load.think_ms: out of range")]
     [InlineData("{ crowd: 3 }", "load.crowd: unknown key")]
     [InlineData("{ schedule: parallel }", "load.schedule: unknown schedule 'parallel': sequential or pipelined")]
+    [InlineData("{ pool: 65 }", "load.pool: out of range")]
     public void Bad_load_sections_are_refused_by_place(string load, string expected)
     {
         var e = Assert.Throws<ScenarioValidationException>(() => LoadScenario.Load("bad", 4, load));
