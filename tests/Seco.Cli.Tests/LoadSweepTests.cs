@@ -7,7 +7,8 @@ namespace Seco.Cli.Tests;
 /// <summary>
 /// Issue 22's λ sweep reduced for CI: `seco sweep` over an open loop's rate writes results.csv with the load measures
 /// and the latency–throughput curve; every query is bit-exact, and a higher rate gets a higher throughput (below the
-/// knee, throughput follows λ).
+/// knee, throughput follows λ: both rates are well below the MLP's capacity, about 1 query/s on a CI machine running
+/// other test processes — at 1 and 8 queries/s both saturated there once).
 /// </summary>
 public sealed class LoadSweepTests : IDisposable
 {
@@ -25,11 +26,11 @@ public sealed class LoadSweepTests : IDisposable
             Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         List<Dictionary<string, string>> rows = CsvText.Rows(File.ReadAllText(Path.Combine(dir, "results.csv")));
-        Assert.Equal(["1", "8"], rows.Select(x => x["rate_per_s"]));
+        Assert.Equal(["0.2", "0.6"], rows.Select(x => x["rate_per_s"]));
         Assert.All(rows, x => Assert.Equal(("ok", "true", "8"), (x["status"], x["bit_exact"], x["queries_bit_exact"])));
         double V(Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
-        Assert.True(V(rows[1], "load.throughput_per_s") > V(rows[0], "load.throughput_per_s"),
-            $"throughput at λ = 8: {rows[1]["load.throughput_per_s"]}, at λ = 1: {rows[0]["load.throughput_per_s"]}");
+        Assert.True(V(rows[1], "load.throughput_per_s") > 1.5 * V(rows[0], "load.throughput_per_s"),
+            $"throughput at λ = 0.6: {rows[1]["load.throughput_per_s"]}, at λ = 0.2: {rows[0]["load.throughput_per_s"]}");
         Assert.All(rows, x => Assert.True(V(x, "load.latency_p50_s") <= V(x, "load.latency_p95_s")));
         // The users' own columns are left out under a load; the servers' are there.
         Assert.DoesNotContain(rows[0].Keys, k => k.StartsWith("user-", StringComparison.Ordinal));
