@@ -12,14 +12,14 @@ public static class LatencyThroughputChart
 {
     private static readonly string[] Percentiles = ["p50", "p95", "p99"];
 
-    /// <summary>Writes the charts (none without a <c>rate_per_s</c> axis); returns the file names.</summary>
+    /// <summary>Writes the charts (none without a <c>rate_per_s</c> axis of two rates or more); returns the file names.</summary>
     public static IReadOnlyList<string> Write(SweepPlan plan, IReadOnlyList<SweepRow> rows, string folder)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(rows);
         Sweep sweep = plan.Sweep;
         int rateAt = sweep.Axes.Select(a => a.Kind).ToList().IndexOf(AxisKind.Rate);
-        if (rateAt < 0) return [];
+        if (rateAt < 0 || sweep.Axes[rateAt].Values.Count < 2) return []; // one rate draws no curve
         int[] others = [.. Enumerable.Range(0, sweep.Axes.Count).Where(i => i != rateAt)];
         string Group(SweepPoint p) => string.Join(", ", others.Select(i => $"{sweep.Axes[i].Name}={p.Values[i].Label}"));
         var names = new List<string>();
