@@ -12,14 +12,7 @@ internal static class LoadReader
         int before = context.ErrorCount;
         var fields = new MappingReader(context, mapping, path, "users", "arrivals", "think_ms", "rate_per_s", "preprocess", "schedule", "pool", "seed");
         int? users = fields.Get("users") is { } u ? context.ReadInt(u, fields.PathOf("users"), 1, Protocol.Roles.Party.MaxUsers) : 1;
-        ArrivalProcess? arrivals = ArrivalProcess.Closed;
-        if (fields.Get("arrivals") is { } a && context.ReadString(a, fields.PathOf("arrivals")) is { } name)
-        {
-            int k = LoadSpec.ArrivalNames.ToList().IndexOf(name);
-            arrivals = k < 0 ? null : (ArrivalProcess)k;
-            if (k < 0)
-                context.Error(a.Location, fields.PathOf("arrivals"), $"unknown arrival process '{SourceScalar.Shorten(name)}': closed or open" + Spelling.Hint(name, LoadSpec.ArrivalNames, "known"));
-        }
+        ArrivalProcess? arrivals = Choice(context, fields, "arrivals", LoadSpec.ArrivalNames, ArrivalProcess.Closed, "arrival process");
         double? think = 0, rate = null;
         if (arrivals == ArrivalProcess.Open)
         {
@@ -33,27 +26,27 @@ internal static class LoadReader
             if (fields.Get("think_ms") is { } t)
                 think = context.ReadNumber(t, fields.PathOf("think_ms"), 0, exclusive: false);
         }
-        UserPreprocessingTime? preprocess = UserPreprocessingTime.OnArrival;
-        if (fields.Get("preprocess") is { } p && context.ReadString(p, fields.PathOf("preprocess")) is { } when)
-        {
-            int k = LoadSpec.PreprocessNames.ToList().IndexOf(when);
-            preprocess = k < 0 ? null : (UserPreprocessingTime)k;
-            if (k < 0)
-                context.Error(p.Location, fields.PathOf("preprocess"), $"unknown preprocessing time '{SourceScalar.Shorten(when)}': on-arrival or ahead" + Spelling.Hint(when, LoadSpec.PreprocessNames, "known"));
-        }
-        QuerySchedule? schedule = QuerySchedule.Sequential;
-        if (fields.Get("schedule") is { } sc && context.ReadString(sc, fields.PathOf("schedule")) is { } how)
-        {
-            int k = LoadSpec.ScheduleNames.ToList().IndexOf(how);
-            schedule = k < 0 ? null : (QuerySchedule)k;
-            if (k < 0)
-                context.Error(sc.Location, fields.PathOf("schedule"), $"unknown schedule '{SourceScalar.Shorten(how)}': sequential or pipelined" + Spelling.Hint(how, LoadSpec.ScheduleNames, "known"));
-        }
+        UserPreprocessingTime? preprocess = Choice(context, fields, "preprocess", LoadSpec.PreprocessNames, UserPreprocessingTime.OnArrival, "preprocessing time");
+        QuerySchedule? schedule = Choice(context, fields, "schedule", LoadSpec.ScheduleNames, QuerySchedule.Sequential, "schedule");
         int? pool = fields.Get("pool") is { } pl ? context.ReadInt(pl, fields.PathOf("pool"), 0, LoadSpec.MaxPool) : 0;
         ulong? seed = fields.Get("seed") is { } s ? context.ReadUInt64(s, fields.PathOf("seed")) : LoadSpec.DefaultSeed;
         if (context.ErrorCount > before || users is null || arrivals is null || think is null || preprocess is null || schedule is null || pool is null || seed is null
             || (arrivals == ArrivalProcess.Open && rate is null))
             return null;
         return new LoadSpec(users.Value, arrivals.Value, think.Value, rate, preprocess.Value, seed.Value, schedule.Value, pool.Value);
+    }
+
+    /// <summary>One of <paramref name="names"/> (the enum's members in order), <paramref name="fallback"/> when absent, null (reported) when unknown.</summary>
+    private static T? Choice<T>(LoadContext context, MappingReader fields, string key, IReadOnlyList<string> names, T fallback, string what) where T : struct, Enum
+    {
+        if (fields.Get(key) is not { } node)
+            return fallback;
+        if (context.ReadString(node, fields.PathOf(key)) is not { } name)
+            return null;
+        int k = names.ToList().IndexOf(name);
+        if (k >= 0)
+            return (T)(object)k;
+        context.Error(node.Location, fields.PathOf(key), $"unknown {what} '{SourceScalar.Shorten(name)}': {string.Join(" or ", names)}" + Spelling.Hint(name, names.ToList(), "known"));
+        return null;
     }
 }

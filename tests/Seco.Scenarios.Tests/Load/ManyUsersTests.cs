@@ -34,38 +34,13 @@ public class ManyUsersTests
             Assert.All(run.Simulator.Messages.Where(m => m.From == user), m => Assert.Equal("A", m.To));
     }
 
-    /// <summary>A user that sends a malformed transition mask (one ciphertext short) with each of its queries.</summary>
-    private sealed class BrokenUser(ISecoRole inner) : ISecoRole, IUserInputs
-    {
-        public Party Self => inner.Self;
-
-        public void Start(Outbox outbox) => inner.Start(outbox);
-
-        public void Handle(Party from, SecoMessage message, Outbox outbox) => Break(outbox, o => inner.Handle(from, message, o));
-
-        public void Submit(int query, ulong[] input, Outbox outbox) => Break(outbox, o => ((IUserInputs)inner).Submit(query, input, o));
-
-        public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null) => inner.Abort(query, at, reason, outbox, from);
-
-        public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) => inner.AbortUserQuery(user, query, at, reason, outbox);
-
-        private static void Break(Outbox outbox, Action<Outbox> act)
-        {
-            var mine = new Outbox();
-            act(mine);
-            foreach ((Party to, SecoMessage m) in mine.Messages)
-                outbox.Send(to, m is UserPreprocessing p ? p with { TransitionMask = p.TransitionMask[1..] } : m);
-            foreach (ProtocolEvent e in mine.Events) outbox.Raise(e);
-        }
-    }
-
     [Fact]
     public void A_failure_in_one_users_session_leaves_the_others_finishing_bit_exact()
     {
         Scenario scenario = LoadScenario.Load("users-broken", 16, "{ users: 8 }");
         int users = 0;
         SecureRunResult run = SecureRun.Run(PreparedScenario.Prepare(scenario), null, ComputeTiming.ChargedOnly,
-            role => role.Self.IsUser && users++ == 3 ? new BrokenUser(role) : role);
+            role => role.Self.IsUser && users++ == 3 ? new RewritingUser(role, m => m is UserPreprocessing p ? p with { TransitionMask = p.TransitionMask[1..] } : m) : role);
 
         // User 3 (user-4) sent queries 3 and 11: both fail at A with the reason, and the user goes on after the first.
         foreach (int q in new[] { 3, 11 })

@@ -35,35 +35,10 @@ public class PipeliningTests
         Assert.True(p.Finish.Max() < s.Finish.Max(), $"pipelined ended at {p.Finish.Max() / 1e9} s, sequential at {s.Finish.Max() / 1e9} s");
     }
 
-    /// <summary>A user that breaks query 2's masked input (one value short), sent while query 3 preprocesses.</summary>
-    private sealed class ShortInput(ISecoRole inner) : ISecoRole, IUserInputs
-    {
-        public Party Self => inner.Self;
-
-        public void Start(Outbox outbox) => inner.Start(outbox);
-
-        public void Handle(Party from, SecoMessage message, Outbox outbox) => Break(outbox, o => inner.Handle(from, message, o));
-
-        public void Submit(int query, ulong[] input, Outbox outbox) => Break(outbox, o => ((IUserInputs)inner).Submit(query, input, o));
-
-        public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null) => inner.Abort(query, at, reason, outbox, from);
-
-        public void AbortUserQuery(Party user, int query, ProtocolPhase at, string reason, Outbox outbox) => inner.AbortUserQuery(user, query, at, reason, outbox);
-
-        private static void Break(Outbox outbox, Action<Outbox> act)
-        {
-            var mine = new Outbox();
-            act(mine);
-            foreach ((Party to, SecoMessage m) in mine.Messages)
-                outbox.Send(to, m is MaskedActivation { Query: 2, Block: 1 } a ? a with { Values = a.Values[1..] } : m);
-            foreach (ProtocolEvent e in mine.Events) outbox.Raise(e);
-        }
-    }
-
     [Fact]
     public void A_pipelined_query_that_fails_online_leaves_the_one_preprocessing_beside_it_finishing()
     {
-        SecureRunResult run = Run("pipelined", r => r.Self.IsUser ? new ShortInput(r) : r);
+        SecureRunResult run = Run("pipelined", r => r.Self.IsUser ? new RewritingUser(r, m => m is MaskedActivation { Query: 2, Block: 1 } a ? a with { Values = a.Values[1..] } : m) : r);
 
         Assert.False(run.Queries[2].Completed);
         Assert.Contains("unexpected masked input for query 2", run.Queries[2].FailureReason, StringComparison.Ordinal);
