@@ -33,6 +33,8 @@ public sealed class UserRole : ISecoRole, IUserInputs
     private readonly Model.Linear.HeForm[] _forms;
     private readonly Model.Linear.HeForm?[] _shortcuts;
     private readonly AbortedQueries _aborted = new();
+    /// <summary>Queries aborted before the user began them: each is skipped (and A told) when its turn comes.</summary>
+    private readonly Dictionary<int, (ProtocolPhase At, string Reason)> _abortedAhead = [];
     private Encryptor? _collective;
     /// <summary>The queries begun and not over, by number: one at a time, or two when pipelined.</summary>
     private readonly Dictionary<int, QueryState> _active = [];
@@ -178,7 +180,17 @@ public sealed class UserRole : ISecoRole, IUserInputs
 
     public void Abort(int query, ProtocolPhase at, string reason, Outbox outbox, Party? from = null)
     {
-        // Only a query in flight can fail; the user then goes on with the next one.
+        // A query not begun yet (A refused a message naming the user's next query, review 22b): it fails now and is
+        // skipped when its turn comes — A is told then, in order, and numbers the user's next preprocessing as the user
+        // does. Begun later, A would drop its preprocessing quietly and the query (and, not pooled, every later one) hang.
+        if (query >= _next && query < _inputs.Length && !_abortedAhead.ContainsKey(query))
+        {
+            _abortedAhead[query] = (at, reason);
+            outbox.Raise(new QueryFailed(query, reason));
+            TryBeginNext(outbox);
+            return;
+        }
+        // Otherwise only a query in flight can fail; the user then goes on with the next one.
         if (!_active.TryGetValue(query, out QueryState? q) || q.Finished || !_aborted.Add(query, at, reason, outbox, from, Party.Gateway))
             return;
         q.Finished = true;
@@ -199,8 +211,17 @@ public sealed class UserRole : ISecoRole, IUserInputs
     /// </summary>
     private void TryBeginNext(Outbox outbox)
     {
-        while (_welcomed && _next < _inputs.Length && HasRoom && (_preprocessAhead || _inputs[_next] is not null))
+        while (_welcomed && _next < _inputs.Length)
+        {
+            if (_abortedAhead.Remove(_next, out (ProtocolPhase At, string Reason) skipped))
+            {
+                _aborted.Add(_next++, skipped.At, skipped.Reason, outbox, null, Party.Gateway); // A drops it if it aborted it first
+                continue;
+            }
+            if (!HasRoom || !(_preprocessAhead || _inputs[_next] is not null))
+                break;
             Begin(_next++, outbox);
+        }
     }
 
     /// <summary>A pool: fewer than its depth of queries not yet online. Otherwise one query, or a second once all are online.</summary>
