@@ -35,7 +35,7 @@ public class PooledQueriesTests
     [InlineData(true, 2, 5, 2)] // split 2: two F_A ReLU blocks, two label batches per query
     public void Queries_in_flight_stay_apart_bit_exact_with_fresh_masks_and_ot_indices(bool pipelined, int pool, int? seed, int split)
     {
-        var run = new PooledRun(users: 2, queriesPerUser: 4, pipelined: pipelined, pool: pool, split: split, seed: seed, sameInput: true);
+        var run = new PooledRun(users: 2, queriesPerUser: 3, pipelined: pipelined, pool: pool, split: split, seed: seed, sameInput: true);
         run.SubmitAll();
         run.Run();
 
@@ -47,16 +47,16 @@ public class PooledQueriesTests
             var sent = run.Delivered.Where(d => d.From == u).Select(d => d.Message).ToList();
             // Fresh r_1 per query: the same x, four different x − r_1.
             ulong[][] masked = [.. sent.OfType<MaskedActivation>().Select(m => m.Values)];
-            Assert.Equal(4, masked.Length);
-            Assert.Equal(4, masked.Select(v => string.Join(",", v)).Distinct().Count());
+            Assert.Equal(3, masked.Length);
+            Assert.Equal(3, masked.Select(v => string.Join(",", v)).Distinct().Count());
             // The user's OT batches with A: increasing, never overlapping indices (no choice batch or pad reused).
             var batches = sent.OfType<OtRequest>().Select(r => Header(r.Matrix)).ToList();
-            Assert.Equal(4 * split, batches.Count);
+            Assert.Equal(3 * split, batches.Count);
             for (int i = 1; i < batches.Count; i++)
                 Assert.True(batches[i].First >= batches[i - 1].First + batches[i - 1].Count, $"user {k}'s OT batch {i} reuses indices");
             // Several of the user's queries preprocessed at once: a later query's preprocessing went out before an earlier one's input.
             int firstInput = sent.FindIndex(m => m is MaskedActivation);
-            Assert.True(sent.Take(firstInput).OfType<UserPreprocessing>().Count() >= (pool > 0 ? Math.Min(pool, 4) : 1));
+            Assert.True(sent.Take(firstInput).OfType<UserPreprocessing>().Count() >= (pool > 0 ? Math.Min(pool, 3) : 1));
             Assert.True(sent.OfType<UserPreprocessing>().First(m => m.Query == 1) is var p1 && sent.IndexOf(p1) < sent.FindLastIndex(m => m is GatewayCircuitOutput { Query: 0 }),
                 $"user {k}: query 1 did not overlap query 0");
             Assert.Equal(0, ActiveCount(run.Users[k]));
