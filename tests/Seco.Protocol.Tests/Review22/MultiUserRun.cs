@@ -26,8 +26,14 @@ internal sealed class MultiUserRun
     /// <param name="users">How many users; user k runs <paramref name="queriesPerUser"/> queries on its own inputs.</param>
     /// <param name="seed">With a seed, the next message is taken from a random non-empty link (each link stays FIFO): racy interleavings.</param>
     /// <param name="wrap">Wraps a role (by its address) before it is hosted: a hostile party.</param>
+    /// <param name="submitInputs">
+    /// Review 22b: users that take their inputs as they arrive (<see cref="Submit"/>, <see cref="SubmitAll"/>), preprocess
+    /// ahead and keep several of their own queries in flight (<paramref name="pipelined"/>, a <paramref name="pool"/>);
+    /// <paramref name="sameInput"/> gives each user its first input for every query.
+    /// </param>
     public MultiUserRun(int users, int queriesPerUser, int split = 1, TierSpec[]? tiers = null, int? seed = null, int? queryBudget = null,
-        Func<Party, ISecoRole, ISecoRole>? wrap = null, string modelFile = "mlp.onnx", FbcProtocol protocol = FbcProtocol.Seco)
+        Func<Party, ISecoRole, ISecoRole>? wrap = null, string modelFile = "mlp.onnx", FbcProtocol protocol = FbcProtocol.Seco,
+        bool submitInputs = false, bool pipelined = false, int pool = 0, bool sameInput = false)
     {
         Model = EndToEndTests.Model(modelFile);
         ulong[][] all = EndToEndTests.Inputs(Model, users * queriesPerUser);
@@ -36,8 +42,8 @@ internal sealed class MultiUserRun
         Gateway = new GatewayRole(P, Deployment.Gateway);
         for (int k = 0; k < users; k++)
         {
-            Inputs[k] = all[(k * queriesPerUser)..((k + 1) * queriesPerUser)];
-            Users[k] = new UserRole(P.ForUser(), Inputs[k]);
+            Inputs[k] = sameInput ? [.. Enumerable.Repeat(all[k * queriesPerUser], queriesPerUser)] : all[(k * queriesPerUser)..((k + 1) * queriesPerUser)];
+            Users[k] = submitInputs ? new UserRole(P.ForUser(), queriesPerUser, preprocessAhead: true, pipelined: pipelined, pool: pool) : new UserRole(P.ForUser(), Inputs[k]);
             Host(Party.UserOf(k), Users[k], wrap);
         }
         Host(Party.Gateway, Gateway, wrap);
@@ -93,6 +99,17 @@ internal sealed class MultiUserRun
         foreach ((Party address, ISecoRole role) in _roles.ToList())
             Flush(address, o => role.Start(o));
         Pump(maxMessages);
+    }
+
+    /// <summary>User <paramref name="user"/>'s query <paramref name="query"/>'s input arrives.</summary>
+    public void Submit(int user, int query) => Flush(Party.UserOf(user), o => Users[user].Submit(query, Inputs[user][query], o));
+
+    /// <summary>Every input of every user arrives (before <see cref="Run"/>: the users preprocess ahead and go online as soon as they can).</summary>
+    public void SubmitAll()
+    {
+        foreach ((int k, ulong[][] inputs) in Inputs)
+            for (int j = 0; j < inputs.Length; j++)
+                Submit(k, j);
     }
 
     /// <summary>Puts a message on the wire as if <paramref name="from"/> sent it (tests that act between runs).</summary>

@@ -2,6 +2,8 @@ using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
 using Xunit;
 
+using Seco.Protocol.Tests.Review22;
+
 namespace Seco.Protocol.Tests.Review22b;
 
 /// <summary>
@@ -20,7 +22,7 @@ public class FutureQueryAbortTests
     [InlineData(false, 2)]
     public void A_query_aborted_before_the_user_began_it_fails_and_the_next_ones_go_on(bool pipelined, int pool)
     {
-        var run = new PooledRun(users: 1, queriesPerUser: 4, pipelined: pipelined, pool: pool);
+        var run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: 4, pipelined: pipelined, pool: pool);
         run.SubmitAll();
         int target = -1;
         run.Inject = (from, to, m) =>
@@ -48,7 +50,7 @@ public class FutureQueryAbortTests
     [Fact]
     public void A_forged_abort_of_a_future_query_told_to_the_user_only_costs_that_query_only()
     {
-        var run = new PooledRun(users: 1, queriesPerUser: 4, pipelined: true);
+        var run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: 4, pipelined: true);
         run.SubmitAll();
         bool sent = false;
         run.Inject = (from, to, m) =>

@@ -7,6 +7,8 @@ using Seco.Protocol.Tests.Review18;
 using Xunit;
 using static Seco.Protocol.Tests.Review22b.PooledQueriesTests;
 
+using Seco.Protocol.Tests.Review22;
+
 namespace Seco.Protocol.Tests.Review22b;
 
 /// <summary>
@@ -26,7 +28,7 @@ public class HostileUserAndNetworkTests
     public void A_duplicated_message_of_one_query_never_yields_a_wrong_prediction()
     {
         string[] kinds = [nameof(GatewayPreprocessing), nameof(GarbledCircuits), nameof(OtResponse), nameof(QueryReady), nameof(GarblerInput), nameof(OutputCiphertext)];
-        var run = new PooledRun(users: 1, queriesPerUser: kinds.Length, pool: 2);
+        var run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: kinds.Length, pool: 2);
         run.SubmitAll();
         var copied = new HashSet<int>();
         run.Inject = (from, to, m) =>
@@ -53,11 +55,11 @@ public class HostileUserAndNetworkTests
     [Fact]
     public void A_second_batch_on_served_wires_is_refused_and_each_query_has_its_own_delta()
     {
-        PooledRun? run = null;
+        MultiUserRun? run = null;
         HostileRole? hostile = null;
         var deltas = new HashSet<string>();
         bool attacked = false;
-        run = new PooledRun(users: 1, queriesPerUser: 3, pool: 2, wrap: (address, role) => !address.IsUser ? role : hostile = new HostileRole(role)
+        run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: 3, pool: 2, wrap: (address, role) => !address.IsUser ? role : hostile = new HostileRole(role)
         {
             After = (from, m, outbox) =>
             {
@@ -101,7 +103,7 @@ public class HostileUserAndNetworkTests
     [InlineData("output", false)]
     public void A_query_failing_at_any_phase_fails_alone(string phase, bool pipelined)
     {
-        var run = new PooledRun(users: 1, queriesPerUser: 4, pipelined: pipelined, pool: pipelined ? 0 : 2);
+        var run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: 4, pipelined: pipelined, pool: pipelined ? 0 : 2);
         run.SubmitAll();
         bool done = false;
         run.Intercept = (from, to, m) =>

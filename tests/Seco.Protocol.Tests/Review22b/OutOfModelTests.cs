@@ -2,6 +2,8 @@ using Seco.Nn.Field;
 using Seco.Protocol.Messages;
 using Xunit;
 
+using Seco.Protocol.Tests.Review22;
+
 namespace Seco.Protocol.Tests.Review22b;
 
 /// <summary>
@@ -20,7 +22,7 @@ public class OutOfModelTests
     [Fact]
     public void Limitation_shares_relabelled_between_two_queries_in_flight_give_wrong_predictions_unnoticed()
     {
-        var run = new PooledRun(users: 1, queriesPerUser: 2, pool: 2);
+        var run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: 2, pool: 2);
         run.SubmitAll();
         var held = new List<QueryMessage>();
         run.Intercept = (from, to, m) =>

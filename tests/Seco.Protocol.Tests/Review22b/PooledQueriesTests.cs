@@ -4,6 +4,8 @@ using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
 using Xunit;
 
+using Seco.Protocol.Tests.Review22;
+
 namespace Seco.Protocol.Tests.Review22b;
 
 /// <summary>
@@ -35,7 +37,7 @@ public class PooledQueriesTests
     [InlineData(true, 2, 5, 2)] // split 2: two F_A ReLU blocks, two label batches per query
     public void Queries_in_flight_stay_apart_bit_exact_with_fresh_masks_and_ot_indices(bool pipelined, int pool, int? seed, int split)
     {
-        var run = new PooledRun(users: 2, queriesPerUser: 3, pipelined: pipelined, pool: pool, split: split, seed: seed, sameInput: true);
+        var run = new MultiUserRun(submitInputs: true, users: 2, queriesPerUser: 3, pipelined: pipelined, pool: pool, split: split, seed: seed, sameInput: true);
         run.SubmitAll();
         run.Run();
 

@@ -4,6 +4,8 @@ using Seco.Protocol.Roles;
 using Xunit;
 using static Seco.Protocol.Tests.Review22b.PooledQueriesTests;
 
+using Seco.Protocol.Tests.Review22;
+
 namespace Seco.Protocol.Tests.Review22b;
 
 /// <summary>
@@ -21,7 +23,7 @@ public class UserOtStreamTests
     private static Seco.Garbling.Ot.IknpReceiver OtOf(UserRole user) => (Seco.Garbling.Ot.IknpReceiver)typeof(UserRole).GetField("_ot", Private)!.GetValue(user)!;
 
     /// <summary>Every query of user 0 other than <paramref name="failed"/> finished bit-exact; those failed; nothing hangs.</summary>
-    private static void AssertOthersExact(PooledRun run, int queries, params int[] failed)
+    private static void AssertOthersExact(MultiUserRun run, int queries, params int[] failed)
     {
         Assert.Equal(failed.Order(), run.Failed(0).Order());
         Assert.Equal(Enumerable.Range(0, queries).Except(failed), run.Predicted(0).Order());
@@ -36,7 +38,7 @@ public class UserOtStreamTests
     [Fact]
     public void Aborting_a_queued_batch_then_an_outstanding_one_leaves_the_users_other_queries_exact()
     {
-        var run = new PooledRun(users: 1, queriesPerUser: 5, pool: 3, split: 2);
+        var run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: 5, pool: 3, split: 2);
         run.SubmitAll();
         OtReceiverQueue queue = QueueOf(run.Users[0]);
         OtResponse? held = null;
@@ -85,7 +87,7 @@ public class UserOtStreamTests
     [Fact]
     public void An_aborted_batch_A_never_served_is_skipped_and_the_stream_stays_in_step()
     {
-        var run = new PooledRun(users: 1, queriesPerUser: 4, pool: 2, split: 1);
+        var run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: 4, pool: 2, split: 1);
         run.SubmitAll();
         OtRequest? held = null;
         int victim = -1;
@@ -118,7 +120,7 @@ public class UserOtStreamTests
     [Fact]
     public void Server_failures_of_queued_and_outstanding_batches_leave_the_users_other_queries_exact()
     {
-        var run = new PooledRun(users: 1, queriesPerUser: 5, pool: 3, split: 2);
+        var run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: 5, pool: 3, split: 2);
         run.SubmitAll();
         OtReceiverQueue queue = QueueOf(run.Users[0]);
         OtResponse? held = null;
@@ -165,7 +167,7 @@ public class UserOtStreamTests
     [Fact]
     public void A_reply_relabelled_for_a_queued_query_is_refused_and_costs_those_two_queries_only()
     {
-        var run = new PooledRun(users: 1, queriesPerUser: 5, pool: 3, split: 1);
+        var run = new MultiUserRun(submitInputs: true, users: 1, queriesPerUser: 5, pool: 3, split: 1);
         run.SubmitAll();
         OtReceiverQueue queue = QueueOf(run.Users[0]);
         OtResponse? held = null;
