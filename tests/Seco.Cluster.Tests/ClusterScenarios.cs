@@ -13,11 +13,11 @@ internal static class ClusterScenarios
     public static PreparedScenario Load(string file) =>
         PreparedScenario.Prepare(ScenarioLoader.LoadFile(Path.Combine(TestHost.Root, "scenarios", file)));
 
-    /// <summary>The MLP at split 1 (two queries) over one tier of two: the smallest secure scenario.</summary>
-    public static PreparedScenario Mlp() => MlpAtSplit1("cluster-mlp", """
+    /// <summary>The MLP at split 1 (two queries, or <paramref name="queries"/> images) over one tier of two: the smallest secure scenario.</summary>
+    public static PreparedScenario Mlp(int queries = 2) => MlpAtSplit1("cluster-mlp", """
             - name: remote
               servers: [B, C]
-        """);
+        """, queries);
 
     /// <summary>
     /// The MLP at split 1 over two remote tiers (two queries): tier 1 of three servers (garbler, evaluator and a provider)
@@ -31,7 +31,7 @@ internal static class ClusterScenarios
         """);
 
     /// <summary>The MLP at split 1, two Fashion-MNIST queries, over <paramref name="tiers"/> (the YAML list of <c>hierarchy.tiers</c>).</summary>
-    private static PreparedScenario MlpAtSplit1(string name, string tiers) => PreparedScenario.Prepare(ScenarioLoader.Load($"""
+    private static PreparedScenario MlpAtSplit1(string name, string tiers, int queries = 2) => PreparedScenario.Prepare(ScenarioLoader.Load($"""
         version: 1
         name: {name}
         model: ../models/mlp.onnx
@@ -41,7 +41,7 @@ internal static class ClusterScenarios
         {tiers.TrimEnd()}
         network: {"{"} profile: lan {"}"}
         queries:
-          count: 2
+          count: {queries}
           input:
             images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
         crypto: {"{"} preset: seco-8192 {"}"}

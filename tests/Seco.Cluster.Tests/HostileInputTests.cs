@@ -50,7 +50,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         Assert.True(await Refused(cluster.Hosts[1].Settings.Self.Port, cluster.User.Certificate), "a node's Akka port accepted a user's certificate");
 
         // 3. The pinned user, then a length prefix over the door's limit: the door hangs up without allocating it.
-        await using (SslStream tls = await Handshake(door, cluster.User.Certificate))
+        await using (SslStream tls = await DoorProbe.Handshake(door, cluster.User.Certificate))
         {
             var prefix = new byte[4];
             BinaryPrimitives.WriteUInt32BigEndian(prefix, uint.MaxValue);
@@ -60,10 +60,10 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         }
 
         // 4. The pinned user sends a well-framed message that is not SECO: its run fails, the door says why.
-        await using (SslStream tls = await Handshake(door, cluster.User.Certificate))
+        await using (SslStream tls = await DoorProbe.Handshake(door, cluster.User.Certificate))
         {
             await DoorFrames.WriteAsync(tls, RandomBytes(300), default);
-            byte[]? reply = await ReadUntilClosedFrame(tls, TimeSpan.FromSeconds(30));
+            byte[]? reply = await DoorProbe.ReadUntilClosedFrame(tls, TimeSpan.FromSeconds(30));
             Assert.NotNull(reply);
             Assert.Contains("malformed", DoorFrames.ClosedReason(reply!));
         }
@@ -98,20 +98,6 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<SslStream> Handshake(int port, X509Certificate2? certificate)
-    {
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", port);
-        var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "127.0.0.1",
-            ClientCertificates = certificate is null ? null : [certificate],
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-        });
-        return tls;
-    }
-
     /// <summary>
     /// True if the server refuses this client certificate: the handshake fails, or (TLS 1.3 reports a refused client
     /// certificate after the handshake) the connection is closed or reset on the first read.
@@ -120,7 +106,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
     {
         try
         {
-            await using SslStream tls = await Handshake(port, certificate);
+            await using SslStream tls = await DoorProbe.Handshake(port, certificate);
             return await ClosedWithin(tls, TimeSpan.FromSeconds(10));
         }
         catch (Exception e) when (e is AuthenticationException or IOException or SocketException)
@@ -146,13 +132,5 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         {
             return true;
         }
-    }
-
-    private static async Task<byte[]?> ReadUntilClosedFrame(Stream stream, TimeSpan limit)
-    {
-        using var wait = new CancellationTokenSource(limit);
-        while (await DoorFrames.ReadAsync(stream, DoorFrames.DefaultMaxBytes, wait.Token) is { } frame)
-            if (DoorFrames.KindOf(frame) == DoorFrames.ClosedKind) return frame;
-        return null;
     }
 }

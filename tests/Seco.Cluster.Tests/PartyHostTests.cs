@@ -11,8 +11,9 @@ namespace Seco.Cluster.Tests;
 
 /// <summary>
 /// The role host's failure handling, with a scripted role and no network: a malformed message or a handler that throws
-/// fails its query (the role aborts it and tells its peers), a setup message that fails ends the run, a query that
-/// does not finish by the deadline is aborted with a reason that says so, and a setup that does not finish by it ends the run.
+/// fails its query (the role aborts it and tells its peers), a user's setup message that fails ends that user's session
+/// (not the run), a query that does not finish by the deadline is aborted with a reason that says so, and a setup that
+/// does not finish by it ends the run.
 /// </summary>
 public sealed class PartyHostTests : IDisposable
 {
@@ -27,9 +28,9 @@ public sealed class PartyHostTests : IDisposable
         var user = new RecordingChannel();
         IActorRef host = await Host(role, user, TimeSpan.FromMinutes(10));
 
-        host.Tell(new FromUser(new ReceivedSecoMessage("seco.user-prep", 10, null, "malformed 'seco.user-prep': cut short", 3)));
-        host.Tell(new FromUser(new ReceivedSecoMessage("seco.prep-begin", 10, new PreparationBegin(4), null, 4)));
-        host.Tell(new FromUser(new ReceivedSecoMessage("seco.prep-begin", 10, new PreparationBegin(5), null, 5)));
+        host.Tell(new FromUser(0, new ReceivedSecoMessage("seco.user-prep", 10, null, "malformed 'seco.user-prep': cut short", 3)));
+        host.Tell(new FromUser(0, new ReceivedSecoMessage("seco.prep-begin", 10, new PreparationBegin(4), null, 4)));
+        host.Tell(new FromUser(0, new ReceivedSecoMessage("seco.prep-begin", 10, new PreparationBegin(5), null, 5)));
 
         Assert.True(SpinWait.SpinUntil(() => role.Aborted.Count == 2 && role.Handled.Contains(5), TimeSpan.FromSeconds(10)));
         Assert.Equal([3, 4], role.Aborted.Select(a => a.Query).Order());
@@ -41,20 +42,28 @@ public sealed class PartyHostTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failing_setup_message_ends_the_run_and_a_stuck_query_meets_its_deadline()
+    public async Task A_users_failing_setup_message_ends_its_session_and_a_stuck_query_meets_its_deadline()
     {
         var role = new ScriptedRole();
         var user = new RecordingChannel();
         var parent = new TaskCompletionSource<RunFailed>();
-        IActorRef host = await Host(role, user, TimeSpan.FromSeconds(1), parent);
+        var gone = new TaskCompletionSource<UserGone>();
+        IActorRef host = await Host(role, user, TimeSpan.FromSeconds(1), parent, gone);
 
-        host.Tell(new FromUser(new ReceivedSecoMessage("seco.prep-begin", 10, new PreparationBegin(7), null, 7)));
+        host.Tell(new FromUser(0, new ReceivedSecoMessage("seco.prep-begin", 10, new PreparationBegin(7), null, 7)));
         Assert.True(SpinWait.SpinUntil(() => role.Aborted.Any(a => a.Query == 7), TimeSpan.FromSeconds(10)), "the stuck query was not aborted");
         Assert.Contains("query 7 did not finish within the deadline of 1 s", role.Aborted.Single(a => a.Query == 7).Reason);
 
-        host.Tell(new FromUser(new ReceivedSecoMessage("seco.user-join", 10, null, "malformed 'seco.user-join': bad key", null)));
-        RunFailed failed = await parent.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Contains("the user sent a malformed message", failed.Reason);
+        host.Tell(new FromUser(0, new ReceivedSecoMessage("seco.user-join", 10, null, "malformed 'seco.user-join': bad key", null)));
+        UserGone ended = await gone.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, ended.User);
+        Assert.Contains("the user sent a malformed message", ended.Reason);
+        // The user was told why, its session is over (its later messages are not handled), and the run goes on.
+        Assert.Contains("the user sent a malformed message", user.ClosedWith);
+        host.Tell(new FromUser(0, new ReceivedSecoMessage("seco.prep-begin", 10, new PreparationBegin(8), null, 8)));
+        await Task.Delay(500);
+        Assert.DoesNotContain(8, role.Handled);
+        Assert.False(parent.Task.IsCompleted);
     }
 
     [Fact]
@@ -64,7 +73,6 @@ public sealed class PartyHostTests : IDisposable
         await Host(new ScriptedRole(welcomes: false), new RecordingChannel(), TimeSpan.FromSeconds(1), parent);
         RunFailed failed = await parent.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("the setup did not finish within the deadline of 1 s", failed.Reason);
-        Assert.False(failed.ByUser);
     }
 
     [Fact]
@@ -77,9 +85,10 @@ public sealed class PartyHostTests : IDisposable
             Assert.Fail($"the run failed: {(await parent.Task).Reason}");
     }
 
-    private Task<IActorRef> Host(ISecoRole role, IUserChannel user, TimeSpan deadline, TaskCompletionSource<RunFailed>? failed = null)
+    private Task<IActorRef> Host(ISecoRole role, IUserChannel user, TimeSpan deadline, TaskCompletionSource<RunFailed>? failed = null,
+        TaskCompletionSource<UserGone>? gone = null)
     {
-        IActorRef parent = _system.ActorOf(Props.Create(() => new Parent(role, user, deadline, failed)));
+        IActorRef parent = _system.ActorOf(Props.Create(() => new Parent(role, user, deadline, failed, gone)));
         return parent.Ask<IActorRef>("host", TimeSpan.FromSeconds(10));
     }
 
@@ -87,15 +96,17 @@ public sealed class PartyHostTests : IDisposable
     private static readonly NodeSettings Settings =
         new("A", [new ServerEndpoint("A", Party.Gateway, "127.0.0.1", 1)], null, FailureSettings.Default);
 
-    /// <summary>Stands in for the node actor: makes the host a child (as the node does) and hears its RunFailed.</summary>
+    /// <summary>Stands in for the node actor: makes the host a child (as the node does), admits user session 0, and hears its RunFailed and UserGone.</summary>
     private sealed class Parent : ReceiveActor
     {
-        public Parent(ISecoRole role, IUserChannel user, TimeSpan deadline, TaskCompletionSource<RunFailed>? failed)
+        public Parent(ISecoRole role, IUserChannel user, TimeSpan deadline, TaskCompletionSource<RunFailed>? failed, TaskCompletionSource<UserGone>? gone)
         {
-            IActorRef host = Context.ActorOf(Props.Create(() => new PartyHost(Settings, role, 1, new Dictionary<Party, IActorRef>(), user, new RunMeter("A"), deadline,
+            IActorRef host = Context.ActorOf(Props.Create(() => new PartyHost(Settings, role, 1, new Dictionary<Party, IActorRef>(), new RunMeter("A"), deadline,
                 p => p == Party.User ? "the user" : p.ToString())));
+            host.Tell(new JoinUser(0, user));
             Receive<string>(_ => Sender.Tell(host));
             Receive<RunFailed>(f => failed?.TrySetResult(f));
+            Receive<UserGone>(g => gone?.TrySetResult(g));
         }
     }
 
@@ -148,8 +159,8 @@ public sealed class PartyHostTests : IDisposable
             lock (_sent) _sent.Add(message);
         }
 
-        public void Close(string? reason)
-        {
-        }
+        public string? ClosedWith { get; private set; }
+
+        public void Close(string? reason) => ClosedWith = reason;
     }
 }

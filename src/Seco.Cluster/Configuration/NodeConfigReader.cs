@@ -214,12 +214,13 @@ internal sealed partial class NodeConfigReader(ConfigReader reader)
         }
         if (Context.ExpectMapping(node!, "door") is not { } mapping)
             return null;
-        var door = new MappingReader(Context, mapping, "door", "host", "port", "user_ca", "users");
+        var door = new MappingReader(Context, mapping, "door", "host", "port", "user_ca", "users", "max_users");
         string? host = door.Require("host") is { } h ? reader.ReadHost(h, door.PathOf("host"), listen: true) : null;
         SourceNode? portNode = door.Require("port");
         int? port = portNode is null ? null : reader.ReadPort(portNode, door.PathOf("port"));
         string? userCa = door.Require("user_ca") is { } ca ? Context.ReadExistingFile(ca, door.PathOf("user_ca")) : null;
         Dictionary<string, PeerPin>? users = door.Require("users") is { } u ? ReadUsers(u, door.PathOf("users")) : null;
+        int? maxUsers = door.Get("max_users") is { } mu ? Context.ReadInt(mu, door.PathOf("max_users"), 1, Protocol.Roles.Party.MaxUsers) : DoorConfig.DefaultMaxUsers;
         if (host is not null && port is not null)
         {
             // A wildcard door listens on every address of this machine, this server's own among them.
@@ -229,7 +230,8 @@ internal sealed partial class NodeConfigReader(ConfigReader reader)
                 Context.Error(portNode!.Location, door.PathOf("port"),
                     $"{host}:{port} is also servers.{clash.Name}.{(clash.Port == port ? "port" : "bulk_port")}; the door needs a port of its own");
         }
-        return host is null || port is null || userCa is null || users is null ? null : new DoorConfig(host, port.Value, userCa, users);
+        return host is null || port is null || userCa is null || users is null || maxUsers is null ? null
+            : new DoorConfig(host, port.Value, userCa, users) { MaxUsers = maxUsers.Value };
     }
 
     /// <summary>

@@ -51,7 +51,10 @@ public static class NodeLauncher
             var users = d.PinnedUsers.ToDictionary(u => u.Key, u => DeploymentFiles.Pin(config.Source, $"door.users.{u.Key}", u.Value), StringComparer.Ordinal);
             door = new DoorSettings(d.Host, d.Port, certificate, userCa, users);
         }
-        var settings = new NodeSettings(me.Name, servers, new ServerTls(certificate, ca, pins, peerCertificates), config.Failure);
+        var settings = new NodeSettings(me.Name, servers, new ServerTls(certificate, ca, pins, peerCertificates), config.Failure)
+        {
+            MaxUsers = config.Door?.MaxUsers ?? DoorConfig.DefaultMaxUsers,
+        };
         return new NodeLaunch(settings, new ServerDeployment(file.Header.DeploymentId, newRole), door, file.Header)
         {
             Warnings = DeploymentFiles.KeyFileWarnings(config.Source, config.Tls),

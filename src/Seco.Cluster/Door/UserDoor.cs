@@ -81,16 +81,19 @@ public sealed class UserDoor : IAsyncDisposable
     private async Task ServeUser(SslStream tls, string who)
     {
         var connection = new DoorConnection();
-        Task<IActorRef> admitted = _node.AdmitUser(connection);
+        Task<UserAdmission> admitted = _node.AdmitUser(connection);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         Task writer = connection.WriteLoop(tls, stop.Token);
         if (await Task.WhenAny(admitted, connection.Closed).ConfigureAwait(false) != admitted)
         {
             _log($"door: turned {who} away: {await connection.Closed.ConfigureAwait(false)}");
             await Finish(writer).ConfigureAwait(false);
+            // The user may be writing its join (keys of megabytes) already: read and drop it, so it reads the reason.
+            await Drain(tls, DoorFrames.ReadAsync(tls, _settings.MaxFrameBytes, stop.Token).AsTask(), stop).ConfigureAwait(false);
             return;
         }
-        (IActorRef host, long run) = (admitted.Result, RunOf(admitted.Result));
+        (IActorRef host, long run, int user) = admitted.Result;
+        who = $"{who} (session {user})";
         _log($"door: {who} admitted (run {run})");
         string? problem = null;
         Task<byte[]?>? reading = null;
@@ -104,7 +107,7 @@ public sealed class UserDoor : IAsyncDisposable
                 reading = null;
                 if (frame is null) break;
                 string kind = DoorFrames.KindOf(frame) ?? "?";
-                host.Tell(new FromUser(SecoSerializer.Receive(frame, kind)));
+                host.Tell(new FromUser(user, SecoSerializer.Receive(frame, kind)));
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
@@ -112,7 +115,7 @@ public sealed class UserDoor : IAsyncDisposable
             problem = e.Message;
             reading = null;
         }
-        if (!connection.Closed.IsCompleted) _node.UserLeft(run, problem);
+        if (!connection.Closed.IsCompleted) _node.UserLeft(run, user, problem);
         connection.Abandon();
         await Finish(writer).ConfigureAwait(false);
         if (reading is not null) await Drain(tls, reading, stop).ConfigureAwait(false);
@@ -140,8 +143,6 @@ public sealed class UserDoor : IAsyncDisposable
 
     /// <summary>How long the door keeps reading after the run closed a session (<see cref="Drain"/>).</summary>
     private static readonly TimeSpan LingerAfterClose = TimeSpan.FromSeconds(5);
-
-    private static long RunOf(IActorRef host) => long.Parse(host.Path.Name.AsSpan("run-".Length), System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task Finish(Task writer)
     {

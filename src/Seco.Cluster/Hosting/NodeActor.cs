@@ -10,8 +10,10 @@ namespace Seco.Cluster.Hosting;
 
 /// <summary>
 /// The one long-lived actor of a server node (/user/seco). It finds the other servers by cluster role as they come up,
-/// watches them, and runs the protocol in runs: the gateway starts run n when a user is admitted at its door (every
-/// server then makes a fresh role, so each run repeats the setup with new keys), and ends it when the user leaves.
+/// watches them, and runs the protocol in runs: the gateway starts run n when a user is admitted at its door and no run
+/// is in progress (every server then makes a fresh role, so each run repeats the setup with new keys); users who come
+/// while it is in progress join it (they share its server session, each with its own user session, issue 22); it ends
+/// when the last of its users leaves.
 /// Failures (docs/cluster.md): a party unreachable past the grace period fails the run's queries in flight with a
 /// reason naming it; a party removed from the cluster (or whose node actor stopped) fails the run.
 /// </summary>
@@ -32,7 +34,10 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     private IActorRef? _runGateway;
     private DateTime _runStartedAt;
     private IActorRef? _host;
-    private IUserChannel? _user;
+    /// <summary>The gateway's users in session in this run, by session number.</summary>
+    private readonly Dictionary<int, IUserChannel> _users = [];
+    /// <summary>The next user session number of this run (never given twice in a run: the last tier keeps each number's key).</summary>
+    private int _nextUser;
     private readonly RunControl _control;
     private readonly PendingStops _stops = new(StopSends);
 
@@ -103,8 +108,14 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             case UserArrived a:
                 OnUserArrived(a);
                 break;
-            case UserLeft left when left.Run == _run && IsGateway:
-                EndRun(left.Problem is null ? "the user finished" : $"the user's connection ended: {left.Problem}", tellUser: false);
+            case UserLeft left when left.Run == _run && IsGateway && _users.Remove(left.User):
+                string ending = left.Problem is null ? "the user finished" : $"the user's connection ended: {left.Problem}";
+                _host?.Tell(new UserGone(_run, left.User, ending));
+                if (_users.Count == 0) EndRun(ending, tellUser: false);
+                break;
+            // The run's host ended a user's session (its own message failed it; the user was told why).
+            case UserGone gone when gone.Run == _run && IsGateway && Sender.Equals(_host) && _users.Remove(gone.User):
+                if (_users.Count == 0) EndRun($"its last user's session failed: {gone.Reason}", tellUser: false);
                 break;
             // Run control is authenticated per party: signed by the claimed sender's TLS key for this node (RunControl).
             case IRunControl control when _control.Problem(control, GatewayUid, control is RunStart s ? s.Deployment : _deployment.DeploymentId) is { } problem:
@@ -158,10 +169,10 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                 if (!_stops.Any) Timers.Cancel("stop");
                 break;
             case RunFailed failed when failed.Run == _run:
-                FailRun(failed.Reason, failed.ByUser);
+                FailRun(failed.Reason);
                 break;
             case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.CurrentClusterState or RunStop or RunFailed or GraceOver or UserLeft
-                or Terminated or RunStarted or StartTick or RunStopped or StopTick:
+                or UserGone or Terminated or RunStarted or StartTick or RunStopped or StopTick:
                 break;
             default:
                 Unhandled(message);
@@ -222,7 +233,20 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         }
         if (_host is not null)
         {
-            a.Channel.Close("the gateway serves one user at a time and is busy; try again later");
+            // Into the run in progress: its server session is shared (issue 22), the user gets a session of its own.
+            if (_users.Count >= _settings.MaxUsers)
+            {
+                _log($"turned a user away: {_users.Count} users are in session, the door's max_users");
+                a.Channel.Close($"the gateway serves at most {_settings.MaxUsers} users at once and is full; try again later");
+                return;
+            }
+            if (_nextUser >= Party.MaxUsers)
+            {
+                _log($"turned a user away: run {_run} has given all {Party.MaxUsers} user session numbers; a new run starts when its users have left");
+                a.Channel.Close("the gateway is full; try again later");
+                return;
+            }
+            Admit(a);
             return;
         }
         var missing = _settings.Servers.Where(s => s.Role != Party.Gateway && !_peers.ContainsKey(s.Role)).ToArray();
@@ -242,9 +266,20 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             peer.Tell(StartFor(p));
         }
         Timers.StartPeriodicTimer("start", StartTick.Instance, TimeSpan.FromSeconds(1));
-        _user = a.Channel;
-        StartHost(a.Channel);
-        a.Admitted.TrySetResult(_host!);
+        _users.Clear();
+        _nextUser = 0;
+        StartHost();
+        Admit(a);
+    }
+
+    /// <summary>User <paramref name="a"/> joins the run in progress under the next session number.</summary>
+    private void Admit(UserArrived a)
+    {
+        IActorRef host = _host!;
+        int user = _nextUser++;
+        _users[user] = a.Channel;
+        host.Tell(new JoinUser(user, a.Channel));
+        a.Admitted.TrySetResult(new UserAdmission(host, _run, user));
     }
 
     private void OnRunStart(RunStart start)
@@ -273,12 +308,12 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             if (_host is not null) EndRun($"run {start.Run} replaces it", tellUser: false);
             _run = start.Run;
             _runGateway = Sender;
-            StartHost(null);
+            StartHost();
         }
         Sender.Tell(_control.Sealed(new RunStarted(start.Run, Me.Role), Party.Gateway, GatewayUid, start.Deployment));
     }
 
-    private void StartHost(IUserChannel? user)
+    private void StartHost()
     {
         var peers = _peers.Where(kv => kv.Key != Me.Role).ToDictionary(kv => kv.Key, kv => kv.Value);
         var meter = new RunMeter(Me.Name);
@@ -286,19 +321,21 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         long run = _run;
         TimeSpan deadline = _settings.Failure.QueryDeadline;
         NodeSettings settings = _settings;
-        _host = Context.ActorOf(Props.Create(() => new PartyHost(settings, role, run, peers, user, meter, deadline,
-            p => p == Party.User ? "the user" : settings.ServerOf(p).ToString())), $"run-{run}");
+        _host = Context.ActorOf(Props.Create(() => new PartyHost(settings, role, run, peers, meter, deadline,
+            // Every user is "the user" in reasons: a reason goes to its user, who must not learn how many others came before
+            // it (its session number); the gateway's log names sessions where it says which failed.
+            p => p.IsUser ? "the user" : settings.ServerOf(p).ToString())), $"run-{run}");
         _runStarted(run, meter);
         _log($"run {run}: started ({Me})");
     }
 
-    /// <param name="byUser">The user's own message failed the run: the user is told why. Any other reason names servers
-    /// behind A, so the user hears only that the session failed among them (the gateway's log has the reason).</param>
-    private void FailRun(string reason, bool byUser = false)
+    /// <summary>The run failed among the servers: its reason names servers behind A, so each user hears only that its
+    /// session failed among them (the gateway's log has the reason).</summary>
+    private void FailRun(string reason)
     {
         if (_host is null) return;
         _log($"run {_run} failed: {reason}");
-        EndRun(reason, tellUser: true, byUser);
+        EndRun(reason, tellUser: true);
         // A server whose run failed here (a peer's bulk connection broke, a setup message it rejected) tells the
         // gateway, which fails the run everywhere and tells the user at once — not at the query deadline.
         if (!IsGateway && _peers.TryGetValue(Party.Gateway, out IActorRef? gateway))
@@ -308,7 +345,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     /// <summary>What the user is told when its session failed among the servers: that it did, not where.</summary>
     public const string RemoteRunFailure = "the session failed among the servers behind the gateway (the gateway's log has the reason)";
 
-    private void EndRun(string reason, bool tellUser, bool byUser = false)
+    private void EndRun(string reason, bool tellUser)
     {
         if (_host is null) return;
         Context.Stop(_host);
@@ -325,8 +362,10 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                 peer.Tell(stop);
             }
             if (_stops.Any) Timers.StartPeriodicTimer("stop", StopTick.Instance, StopResend);
-            if (tellUser) _user?.Close(byUser ? reason : RemoteRunFailure);
-            _user = null;
+            if (tellUser)
+                foreach (IUserChannel user in _users.Values)
+                    user.Close(RemoteRunFailure);
+            _users.Clear();
         }
         // A node of a deployment is its own process, so this is the party's own peak (issue 20's memory figure); nodes
         // hosted together in one process (the loopback cluster) share it.

@@ -81,15 +81,15 @@ public sealed class NodeHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Admits a user at the gateway: a new run starts and its host is returned (the door feeds it).</summary>
-    internal Task<IActorRef> AdmitUser(IUserChannel channel)
+    /// <summary>Admits a user at the gateway, into the run in progress or a new one; its host and session number are returned (the door feeds it).</summary>
+    internal Task<UserAdmission> AdmitUser(IUserChannel channel)
     {
-        var admitted = new TaskCompletionSource<IActorRef>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var admitted = new TaskCompletionSource<UserAdmission>(TaskCreationOptions.RunContinuationsAsynchronously);
         Node.Tell(new UserArrived(channel, admitted));
         return admitted.Task;
     }
 
-    internal void UserLeft(long run, string? problem) => Node.Tell(new UserLeft(run, problem));
+    internal void UserLeft(long run, int user, string? problem) => Node.Tell(new UserLeft(run, user, problem));
 
     private void OnRunStarted(long run, RunMeter meter)
     {

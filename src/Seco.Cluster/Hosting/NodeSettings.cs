@@ -40,6 +40,9 @@ public sealed record NodeSettings(string Name, IReadOnlyList<ServerEndpoint> Ser
     public ServerEndpoint Gateway => Servers[0];
 
     public ServerEndpoint ServerOf(Party role) => Servers.Single(s => s.Role == role);
+
+    /// <summary>The gateway's limit on users in session at once (the door's <c>max_users</c>); the next is turned away until one leaves.</summary>
+    public int MaxUsers { get; init; } = DoorConfig.DefaultMaxUsers;
 }
 
 /// <summary>How servers are named in the cluster's membership and in log lines.</summary>

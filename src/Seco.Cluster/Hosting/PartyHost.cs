@@ -15,16 +15,17 @@ namespace Seco.Cluster.Hosting;
 /// Hosts one sans-IO SECO role for one run on a server node (the cluster's counterpart of the simulator's RoleActor):
 /// one inbound Delivery link (ConsumerController) and one outbound link (<see cref="OutboundLink"/>) per other server,
 /// one bulk connection to each other server that carries every protocol body (announced on the Delivery link, put
-/// back in order by <see cref="InboundLink"/>), and for the gateway the user's door. Each message is handed to the role; what the role emits is encoded once,
+/// back in order by <see cref="InboundLink"/>), and for the gateway the door connection of each user in session. Each message is handed to the role; what the role emits is encoded once,
 /// metered, and sent. A message that is malformed or that the role rejects fails its query (every party drops it, the
-/// user moves on), or the run when it belongs to the setup.
+/// user moves on); one of a server's that is not a query's fails the run, and one of a user's fails that user's
+/// session only (issue 22: the other users go on).
 /// </summary>
 internal sealed class PartyHost : UntypedActor, IWithTimers
 {
     private readonly ISecoRole _role;
     private readonly long _run;
     private readonly IReadOnlyDictionary<Party, IActorRef> _peerNodes;
-    private readonly IUserChannel? _user;
+    private readonly Dictionary<int, IUserChannel> _users = [];
     private readonly RunMeter _meter;
     private readonly TimeSpan _queryDeadline;
     private readonly Func<Party, string> _name;
@@ -34,13 +35,13 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private readonly Dictionary<Party, InboundLink> _in = [];
     private readonly Dictionary<IActorRef, Party> _inbound = [];
     private readonly Dictionary<Party, string> _producerIds = [];
-    private readonly Dictionary<int, DateTime> _open = [];
+    private readonly Dictionary<OpenQuery, DateTime> _open = [];
     private readonly HashSet<Party> _unaccepted = [];
-    private readonly HashSet<int> _closed = [];
+    private readonly HashSet<OpenQuery> _closed = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <param name="name">How a party is named in reasons and logs ("garbler B", "the user").</param>
-    public PartyHost(NodeSettings settings, ISecoRole role, long run, IReadOnlyDictionary<Party, IActorRef> peerNodes, IUserChannel? user, RunMeter meter,
+    public PartyHost(NodeSettings settings, ISecoRole role, long run, IReadOnlyDictionary<Party, IActorRef> peerNodes, RunMeter meter,
         TimeSpan queryDeadline, Func<Party, string> name)
     {
         _settings = settings;
@@ -48,7 +49,6 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         _role = role;
         _run = run;
         _peerNodes = peerNodes;
-        _user = user;
         _meter = meter;
         _queryDeadline = queryDeadline;
     }
@@ -133,11 +133,20 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             case LinkAccepted accepted when accepted.Run == _run:
                 _unaccepted.Remove(accepted.From);
                 break;
-            case FromUser u:
-                Handle(Party.User, u.Message);
+            case JoinUser j:
+                _users[j.User] = j.Channel;
+                break;
+            // A user whose session is over (it left, or its own message failed it) is heard no more.
+            case FromUser u when _users.ContainsKey(u.User):
+                Handle(Party.UserOf(u.User), u.Message);
+                break;
+            case FromUser:
+                break;
+            case UserGone g when g.Run == _run:
+                EndUserSession(g.User, g.Reason);
                 break;
             case FailOpenQueries f:
-                foreach (int q in _open.Keys.ToArray())
+                foreach (OpenQuery q in _open.Keys.ToArray())
                     Abort(q, f.Reason, f.Suspect);
                 break;
             case SetupDeadline:
@@ -147,9 +156,9 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                 // Plain Tells between nodes can be lost (a restarted peer's address is gated for a while): offer again.
                 OfferLinks();
                 DateTime now = DateTime.UtcNow;
-                foreach ((int q, DateTime since) in _open.ToArray())
+                foreach ((OpenQuery q, DateTime since) in _open.ToArray())
                     if (now - since > _queryDeadline)
-                        Abort(q, $"query {q} did not finish within the deadline of {Durations.Show(_queryDeadline)}");
+                        Abort(q, $"query {q.Query} did not finish within the deadline of {Durations.Show(_queryDeadline)}");
                 break;
             default:
                 Unhandled(message);
@@ -177,12 +186,15 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         if (received.Message is not { } m)
         {
             string reason = received.Why(_name(from));
-            if (received.Query is int q) Abort(q, reason, from);
+            if (received.Query is int q) Abort(OpenQuery.Of(from, q), reason, from);
             else Fail(reason, from);
             return;
         }
         _meter.Received(m.Phase, received.BodyBytes);
-        if (m is QueryMessage qm && !_closed.Contains(qm.Query)) _open.TryAdd(qm.Query, DateTime.UtcNow);
+        // The gateway's deadline runs on its users' queries (their numbers; a server query's stall holds its user query
+        // open); every other server's on its queries.
+        if (m is QueryMessage qm && (from.IsUser || !Self_.IsGateway) && !_closed.Contains(OpenQuery.Of(from, qm.Query)))
+            _open.TryAdd(OpenQuery.Of(from, qm.Query), DateTime.UtcNow);
         try
         {
             Run(m.Phase, o => _role.Handle(from, m, o));
@@ -199,7 +211,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         {
             string reason = $"{_name(Self_)} rejected {received.Kind} from {_name(from)}: {e.Message}";
             _log.Warning("run {0}: {1}", _run, reason);
-            if (m is QueryMessage bad) Abort(bad.Query, reason, from);
+            if (m is QueryMessage bad) Abort(OpenQuery.Of(from, bad.Query), reason, from);
             else Fail(reason, from);
         }
     }
@@ -207,24 +219,55 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     /// <param name="cause">The party whose message or silence failed the query, when known. On the gateway a failure
     /// caused by a server is told to everyone — the user too — without its details, which name servers, tiers and
     /// duties behind A (the user learns neither the depth nor the widths, docs/hierarchy.md); the log keeps them.</param>
-    private void Abort(int query, string reason, Party? cause = null)
+    private void Abort(OpenQuery query, string reason, Party? cause = null)
     {
         ProtocolPhase at = ProtocolPhase.Online;
         if (Self_.IsGateway && cause is { IsServer: true })
         {
-            _log.Warning("run {0}: query {1} failed: {2}", _run, query, reason);
+            _log.Warning("run {0}: query {1} failed: {2}", _run, query.Query, reason);
             reason = GatewayRole.RemoteFailure;
         }
-        // A user's message names the user's own query number (issue 22: the gateway numbers server queries apart).
+        // A user's query is named by that user's own number (issue 22: the gateway numbers server queries apart).
         Run(at, o =>
         {
-            if (cause is { IsUser: true } user) _role.AbortUserQuery(user, query, at, reason, o);
-            else _role.Abort(query, at, reason, o);
+            if (query.User is int user) _role.AbortUserQuery(Party.UserOf(user), query.Query, at, reason, o);
+            else _role.Abort(query.Query, at, reason, o);
         });
         Close(query);
     }
 
-    private void Fail(string reason, Party? from = null) => Context.Parent.Tell(new RunFailed(_run, reason, from == Party.User));
+    /// <summary>
+    /// A message not of a query failed: a user's ends that user's session (it is told why; the node forgets it), a
+    /// server's the run (the parent ends it everywhere).
+    /// </summary>
+    private void Fail(string reason, Party? from = null)
+    {
+        if (from is { IsUser: true } user && _users.TryGetValue(user.Index, out IUserChannel? channel))
+        {
+            _log.Warning("run {0}: user session {1} failed: {2}", _run, user.Index, reason);
+            channel.Close(reason);
+            EndUserSession(user.Index, reason);
+            Context.Parent.Tell(new UserGone(_run, user.Index, reason));
+        }
+        else if (from is not { IsUser: true })
+            Context.Parent.Tell(new RunFailed(_run, reason));
+    }
+
+    /// <summary>User session <paramref name="user"/> is over: the role drops its queries everywhere and its state; the host forgets its channel.</summary>
+    private void EndUserSession(int user, string reason)
+    {
+        if (!_users.Remove(user)) return;
+        Party party = Party.UserOf(user);
+        string why = $"user session {user} ended: {reason}";
+        if (_role is IUserSessions sessions)
+            Run(ProtocolPhase.Online, o => sessions.EndUserSession(party, why, o));
+        else
+            // A role that keeps no sessions (a test's stand-in): its queries of this user are aborted one by one.
+            foreach (OpenQuery q in _open.Keys.Where(k => k.User == user).ToArray())
+                Abort(q, why);
+        foreach (OpenQuery q in _open.Keys.Where(k => k.User == user).ToArray())
+            Close(q);
+    }
 
     /// <summary>Runs the role under <paramref name="phase"/> (its time is charged there) and sends what it emitted.</summary>
     private void Run(ProtocolPhase phase, Action<Outbox> act)
@@ -237,8 +280,11 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         {
             EncodedSecoMessage encoded = EncodedSecoMessage.Of(message);
             _meter.Sent(message.Phase, encoded.Kind, encoded.Body.Length);
-            if (to == Party.User)
-                _user?.Send(encoded);
+            if (to.IsUser)
+            {
+                // A user whose session is over gets nothing more (its connection is closed).
+                if (_users.TryGetValue(to.Index, out IUserChannel? user)) user.Send(encoded);
+            }
             else if (!_outbound.TryGetValue(to, out IActorRef? link))
                 _log.Warning("run {0}: {1} has no link to {2}; {3} dropped", _run, Self_, to, encoded.Kind);
             else
@@ -247,15 +293,22 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                 // small, so its flow-control stall costs nothing (docs/cluster.md, "Bulk lane").
                 link.Tell(new BulkAnnouncement(encoded.Kind, encoded.Body.Length, SHA256.HashData(encoded.Body), _bulkOut[to].Send(encoded.Body)));
             if (message is GatewayWelcome) Timers.Cancel("setup");
-            if (message is QueryAborted a) Close(a.Query);
-            else if (to == Party.User && message is OutputCiphertext or OutputShare) Close(((QueryMessage)message).Query);
+            if (message is QueryAborted a) Close(OpenQuery.Of(to, a.Query));
+            else if (to.IsUser && message is OutputCiphertext or OutputShare) Close(OpenQuery.Of(to, ((QueryMessage)message).Query));
         }
     }
 
-    private void Close(int query)
+    private void Close(OpenQuery query)
     {
         _open.Remove(query);
         _closed.Add(query);
+    }
+
+    /// <summary>A query the deadline runs on: a user's by its own number (<see cref="User"/> its session), or the server query <see cref="Query"/>.</summary>
+    private readonly record struct OpenQuery(int? User, int Query)
+    {
+        /// <summary>The query <paramref name="query"/> as <paramref name="party"/> numbers it (a user its own, a server the server number).</summary>
+        public static OpenQuery Of(Party party, int query) => new(party.IsUser ? party.Index : null, query);
     }
 
     protected override void PostStop()

@@ -23,6 +23,9 @@ public sealed record LoopbackOptions
 
     public FailureSettings Failure { get; init; } = FailureSettings.Default;
 
+    /// <summary>The gateway's limit on users in session at once (the door's <c>max_users</c>).</summary>
+    public int MaxUsers { get; init; } = Configuration.DoorConfig.DefaultMaxUsers;
+
     /// <summary>How long the servers may take to form the cluster.</summary>
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

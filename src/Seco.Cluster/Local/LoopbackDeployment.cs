@@ -9,7 +9,8 @@ namespace Seco.Cluster.Local;
 /// <summary>
 /// The server nodes of a hierarchy in this process on 127.0.0.1 — the gateway and every remote server of every tier, each
 /// its own ActorSystem on a free port — with a throw-away development CA, mutual TLS among them, and the gateway's door open for one pinned user.
-/// The one-machine runtime and the cluster tests start it; users come and go with <see cref="RunUserAsync"/>.
+/// The one-machine runtime and the cluster tests start it; users come and go with <see cref="RunUserAsync"/> (one) and
+/// <see cref="RunUsersAsync"/> (many at once).
 /// </summary>
 public sealed class LoopbackDeployment : IAsyncDisposable
 {
@@ -78,7 +79,7 @@ public sealed class LoopbackDeployment : IAsyncDisposable
                 ServerTls? tls = options.ServerTls
                     ? new ServerTls(pki.Servers.Single(c => c.Name == s.Name).Certificate, pki.DeploymentCa, pki.ServerPins, [.. pki.Servers.Select(c => c.Certificate)])
                     : null;
-                hosts.Add(NodeHost.Start(new NodeSettings(s.Name, endpoints, tls, options.Failure), new ServerDeployment(deploymentId, NewRole(s.Role)), options.Log));
+                hosts.Add(NodeHost.Start(new NodeSettings(s.Name, endpoints, tls, options.Failure) { MaxUsers = options.MaxUsers }, new ServerDeployment(deploymentId, NewRole(s.Role)), options.Log));
             }
             await Task.WhenAll(hosts.Select(n => n.WhenReady)).WaitAsync(options.JoinTimeout, cancel).ConfigureAwait(false);
             IssuedCertificate a = pki.Servers.Single(c => c.Name == names[0]);
@@ -104,6 +105,16 @@ public sealed class LoopbackDeployment : IAsyncDisposable
     /// <summary>One user session through the door: a new run on every server (setup, then the queries).</summary>
     public Task<UserSessionResult> RunUserAsync(ulong[][] inputs, Action<ProtocolEvent>? progress = null, CancellationToken cancel = default) =>
         UserClient.RunAsync(User, _split.Parameters.ForUser(), inputs, progress, cancel);
+
+    /// <summary>
+    /// Many users through the door at once (issue 22), user u with <paramref name="inputsPerUser"/>[u]: they join one run
+    /// and share its server session, each in a session of its own. The results are in the users' order.
+    /// </summary>
+    public Task<UserSessionResult[]> RunUsersAsync(IReadOnlyList<ulong[][]> inputsPerUser, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputsPerUser);
+        return Task.WhenAll(inputsPerUser.Select(inputs => Task.Run(() => RunUserAsync(inputs, null, cancel), cancel)));
+    }
 
     /// <summary>Each server's costs in its latest run.</summary>
     public IReadOnlyList<PartyCosts> LastRunCosts() =>

@@ -16,6 +16,9 @@ public sealed partial class GatewayRole
 {
     private readonly Dictionary<int, UserState> _users = [];
 
+    /// <summary>The user sessions that ended here (<see cref="EndUserSession"/>): they may not join again.</summary>
+    private readonly HashSet<int> _usersGone = [];
+
     /// <summary>
     /// The most queries one user session numbers (hosts give each user 2²⁴ session numbers; review 22: a user that
     /// aborted its next query over and over would otherwise walk its numbers into the next user's).
@@ -37,7 +40,7 @@ public sealed partial class GatewayRole
 
     private void OnUserJoin(Party user, UserJoin m, Outbox outbox)
     {
-        if (_users.ContainsKey(user.Index))
+        if (_users.ContainsKey(user.Index) || _usersGone.Contains(user.Index))
             throw new ProtocolViolationException("the user joined twice");
         var u = new UserState(user)
         {
@@ -49,6 +52,18 @@ public sealed partial class GatewayRole
         u.OtReply = u.Ot.ReceiveSetup(m.OtBase);
         _users[user.Index] = u;
         TryWelcome(u, outbox);
+    }
+
+    public void EndUserSession(Party user, string reason, Outbox outbox)
+    {
+        if (!user.IsUser || !_users.Remove(user.Index, out UserState? u))
+            return;
+        // The session numbers of a user that left are not given again (the host numbers users afresh), so its state goes
+        // with it; a late message in its name is one "from a user that has not joined".
+        _usersGone.Add(user.Index);
+        foreach (QueryState q in u.Queries.Values.ToList())
+            if (_aborted.Add(q.Query, ProtocolPhase.Online, reason, outbox, null, [.. Servers]))
+                Forget(q, outbox);
     }
 
     private void WelcomeAll(Outbox outbox)

@@ -21,7 +21,7 @@ namespace Seco.Protocol.Roles;
 /// tier 1, and returns the output ciphertext from the last tier to the user (paper §VI-D). In the DELPHI-3 baseline
 /// (paper App. C) it keeps its labels and evaluates tier 1's circuits itself (GatewayRole.Delphi3.cs).
 /// </summary>
-public sealed partial class GatewayRole : ISecoRole
+public sealed partial class GatewayRole : ISecoRole, IUserSessions
 {
     private readonly SecoParameters _p;
     private readonly GatewayModel _model;

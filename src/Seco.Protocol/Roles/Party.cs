@@ -210,6 +210,17 @@ public interface IUserInputs
     void Submit(int query, ulong[] input, Outbox outbox);
 }
 
+/// <summary>A role that keeps a session per user (the gateway, issue 22): a host ends one when its user leaves.</summary>
+public interface IUserSessions
+{
+    /// <summary>
+    /// User session <paramref name="user"/> is over (its connection ended, or its own message failed the session): its
+    /// queries in flight are dropped everywhere — the servers hear <paramref name="reason"/>, the user nothing more — its
+    /// keys and OT state are released, and a later message in its name is refused. The other users go on. Idempotent.
+    /// </summary>
+    void EndUserSession(Party user, string reason, Outbox outbox);
+}
+
 /// <summary>The queries a role has aborted: later messages of theirs are dropped quietly, and they never run again.</summary>
 internal sealed class AbortedQueries
 {

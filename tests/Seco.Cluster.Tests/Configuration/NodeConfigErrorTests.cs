@@ -62,6 +62,17 @@ public sealed class NodeConfigErrorTests : IDisposable
     }
 
     [Fact]
+    public void The_doors_max_users_defaults_to_64_and_takes_1_to_4096()
+    {
+        _folder.Write(X, Gateway);
+        Assert.Equal(DoorConfig.DefaultMaxUsers, _folder.LoadNode(X).Door!.MaxUsers);
+        _folder.Write(X, Gateway + "  max_users: 32\n");
+        Assert.Equal(32, _folder.LoadNode(X).Door!.MaxUsers);
+        Assert.Equal("config/local/x.yaml:16:14: door.max_users: out of range: got 0, must be between 1 and 4096", ErrorsOf(Gateway + "  max_users: 0\n"));
+        Assert.Equal("config/local/x.yaml:16:14: door.max_users: out of range: got 5000, must be between 1 and 4096", ErrorsOf(Gateway + "  max_users: 5000\n"));
+    }
+
+    [Fact]
     public void An_unknown_key_is_refused_with_the_nearest_known_one()
     {
         Assert.Equal(
