@@ -29,9 +29,9 @@ internal static class ClusterRunCommand
         IReadOnlyDictionary<Party, string> names = LoopbackCluster.ServerNames(h);
         string tiers = h.Tiers.Count == 1 ? $"one tier of {h.Tiers[0].Servers.Count}" : $"{h.Tiers.Count} tiers of {string.Join("-", h.Tiers.Select(t => t.Servers.Count))}";
         con.MarkupLine($"[bold]{FittedTable.Cell(s.Name)}[/]: {InferenceProtocols.Title(s.Protocol)} on [bold]{FittedTable.Cell(prepared.Model.Name)}[/], split l = {s.Split}, " +
-                       $"{Units.Count(prepared.Queries.Count, "query", "queries")}; runtime [bold]cluster[/]: gateway {FittedTable.Cell(h.Gateway)} and {tiers} " +
+                       $"{Units.Count(prepared.Queries.Count, "query", "queries")}{(s.Load.Users > 1 ? $" from {s.Load.Users} users at once" : "")}; runtime [bold]cluster[/]: gateway {FittedTable.Cell(h.Gateway)} and {tiers} " +
                        $"({FittedTable.Cell(string.Join(", ", names.Where(n => n.Key.IsServer).OrderBy(n => n.Key).Select(n => n.Value)))}) as {names.Count} Akka ActorSystems " +
-                       "on 127.0.0.1 with mutual TLS (a throw-away development CA), the user through the gateway's door. The scenario's network profile does not apply: this is loopback.");
+                       "on 127.0.0.1 with mutual TLS (a throw-away development CA), the users through the gateway's door. The scenario's network profile does not apply: this is loopback.");
         var started = System.Diagnostics.Stopwatch.StartNew();
         var options = new LoopbackOptions
         {
@@ -49,16 +49,24 @@ internal static class ClusterRunCommand
             return ExitCodes.Interrupted;
         }
 
-        var queries = prepared.Queries.Select((q, i) => new ClusterQuery(q.Index, q.Source, q.Label, result.Reference[i], result.User.Queries[i])).ToArray();
+        var queries = prepared.Queries.Select((q, i) => new ClusterQuery(q.Index, q.Source, q.Label, result.Reference[i], result.QueryResult(i))).ToArray();
         ClusterTables.Correctness(con, queries);
+        bool many = result.Users.Count > 1;
         con.MarkupLine($"Bit-exact: {queries.Count(q => q.Status == RunOutcomes.BitExact)}/{queries.Length}. The cluster formed in {result.JoinSeconds:0.0} s; " +
-                       $"the user's session (setup and every query) took {result.SessionSeconds:0.0} s on the wall clock.");
-        if (result.User.SessionFailure is { } failure)
-            con.MarkupLine($"[red]The session ended early[/]: {FittedTable.Cell(failure)}");
-        ClusterTables.UserTimes(con, result.User);
-        IReadOnlyList<PartyCosts> parties = [result.User.Costs, .. result.Servers];
+                       $"{(many ? $"the {result.Users.Count} users' sessions (setup and every query, at once)" : "the user's session (setup and every query)")} took {result.SessionSeconds:0.0} s on the wall clock.");
+        for (int u = 0; u < result.Users.Count; u++)
+            if (result.Users[u].SessionFailure is { } failure)
+                con.MarkupLine($"[red]{(many ? $"{ClusterTables.UserName(u)}'s session" : "The session")} ended early[/]: {FittedTable.Cell(failure)}");
+        if (many)
+            ClusterTables.Users(con, result.Users, result.QueriesOf, result.SessionSeconds);
+        else
+            ClusterTables.UserTimes(con, result.User);
+        // Many users' costs are one row (each user's are in report.json).
+        IReadOnlyList<PartyCosts> parties = [many ? PartyCosts.Sum($"users ({result.Users.Count})", result.Users.Select(u => u.Costs)) : result.User.Costs, .. result.Servers];
         ClusterTables.Costs(con, parties);
-        if (compare)
+        if (compare && many)
+            con.MarkupLine("[yellow]note:[/] --compare-simulator compares one user's session; with a load of several users it is skipped (run the scenario in the simulator for its load report).");
+        else if (compare)
             Fidelity(con, prepared, parties, result, folder);
 
         var header = new JsonObject
@@ -72,7 +80,8 @@ internal static class ClusterRunCommand
             ["join_seconds"] = result.JoinSeconds,
             ["session_seconds"] = result.SessionSeconds,
         };
-        File.WriteAllText(folder.File("report.json"), ClusterTables.Json(header, queries, result.User, parties));
+        File.WriteAllText(folder.File("report.json"), ClusterTables.Json(header, queries, result.User, parties,
+            many ? [.. result.Users.Select((u, i) => (u, result.QueriesOf[i]))] : null));
         con.MarkupLine($"Wall time {started.Elapsed.TotalSeconds:0.0} s. Wrote [bold]{FittedTable.Cell(folder.Path + Path.DirectorySeparatorChar)}[/]: report.json" +
                        (compare ? ", fidelity.csv." : "."));
         return ClusterTables.ExitCode(queries);

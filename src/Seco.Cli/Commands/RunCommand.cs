@@ -70,6 +70,8 @@ public static class RunCommand
         // Party files name no protocol (docs/cluster.md): a cluster deployment runs SECO, and DELPHI as SECO at l = L.
         if (runtime == Cluster && admitted.Scenario.Protocol == InferenceProtocol.Delphi3)
             throw new UserInputException($"--runtime cluster runs SECO and DELPHI; '{Printable.Escape(admitted.Scenario.Name)}' is a DELPHI-3 scenario, which only the simulator runs (docs/scenarios.md, \"Protocols\")");
+        if (runtime == Cluster && Seco.Cluster.Local.LoopbackCluster.Unsupported(admitted.Scenario.Load) is { } load)
+            throw new UserInputException($"'{Printable.Escape(admitted.Scenario.Name)}': {load} (docs/cluster.md, \"Many users\")");
         if (compare && runtime != Cluster)
             throw new UserInputException("--compare-simulator goes with --runtime cluster");
         RunFolder folder = RunFolder.Create(outRoot, admitted.Scenario.Name);

@@ -55,6 +55,35 @@ internal static class ClusterTables
         table.Write(con);
     }
 
+    /// <summary>
+    /// Many users at once (issue 22): each user's queries, setup and times, then the load's throughput and latency
+    /// percentiles on the wall clock (a query's latency: its preprocessing and its waiting for the logits).
+    /// </summary>
+    public static void Users(IAnsiConsole con, IReadOnlyList<UserSessionResult> users, IReadOnlyList<int[]> queriesOf, double sessionSeconds)
+    {
+        var table = new FittedTable("Each user's session, wall clock (latency = preprocessing + waiting for the logits)", SimulationTables.InReport)
+            .Text("user").Text("queries").Number("finished").Number("setup (s)").Number("mean latency (s)").Text("session");
+        for (int u = 0; u < users.Count; u++)
+        {
+            UserSessionResult s = users[u];
+            double[] latencies = LatenciesOf(s);
+            table.Row(UserName(u), string.Join(' ', queriesOf[u].Select(q => $"q{q}")), latencies.Length.ToString(CultureInfo.InvariantCulture),
+                s.SetupSeconds.ToString("0.000", CultureInfo.InvariantCulture), latencies.Length == 0 ? "-" : latencies.Average().ToString("0.000", CultureInfo.InvariantCulture),
+                s.SessionFailure is { } f ? $"[red]{FittedTable.Cell(f)}[/]" : "ok");
+        }
+        table.Write(con);
+        var all = Scenarios.Secure.Percentiles.Of([.. users.SelectMany(LatenciesOf)]);
+        int finished = users.Sum(u => LatenciesOf(u).Length);
+        con.MarkupLine($"{users.Count} users at once: {finished} queries finished in {sessionSeconds:0.0} s, [bold]{finished / sessionSeconds:0.00} queries/s[/]; " +
+                       $"latency p50 {all.P50:0.000} s, p95 {all.P95:0.000} s, p99 {all.P99:0.000} s, max {all.Max:0.000} s (every party on this machine's cores).");
+    }
+
+    /// <summary>"user-1", "user-2", … as the simulator names a load's users.</summary>
+    public static string UserName(int user) => $"user-{user + 1}";
+
+    private static double[] LatenciesOf(UserSessionResult s) =>
+        [.. s.Queries.Where(q => q.Logits is not null).Select(q => (q.PreprocessingSeconds ?? 0) + (q.WaitingSeconds ?? 0))];
+
     /// <summary>Per party and phase: handler time on the wall clock and SECO body bytes (the simulator's measure, without its routing header).</summary>
     public static void Costs(IAnsiConsole con, IReadOnlyList<PartyCosts> parties)
     {
@@ -69,7 +98,9 @@ internal static class ClusterTables
     }
 
     /// <summary>report.json of a cluster session: the secure run's query schema, and "cluster" where a simulated run has "simulation".</summary>
-    public static string Json(JsonObject header, IReadOnlyList<ClusterQuery> queries, UserSessionResult session, IReadOnlyList<PartyCosts> parties)
+    /// <param name="users">Each user's session with the scenario's queries it ran, when a load had several (null: one user, <paramref name="session"/>).</param>
+    public static string Json(JsonObject header, IReadOnlyList<ClusterQuery> queries, UserSessionResult session, IReadOnlyList<PartyCosts> parties,
+        IReadOnlyList<(UserSessionResult Session, int[] Queries)>? users = null)
     {
         header["runtime"] = "cluster";
         header["finished"] = queries.Count(q => q.Logits is not null);
@@ -98,6 +129,15 @@ internal static class ClusterTables
             ["user_setup_seconds"] = session.SetupSeconds,
             ["parties"] = JsonSerializer.SerializeToNode(parties, Actors.Simulation.SimulationReport.JsonOptions),
         };
+        if (users is not null)
+            header["cluster"]!["users"] = new JsonArray([.. users.Select((u, i) => (JsonNode)new JsonObject
+            {
+                ["user"] = UserName(i),
+                ["queries"] = new JsonArray([.. u.Queries.Select(q => (JsonNode)q)]),
+                ["setup_seconds"] = u.Session.SetupSeconds,
+                ["session_failure"] = u.Session.SessionFailure,
+                ["costs"] = JsonSerializer.SerializeToNode(u.Session.Costs, Actors.Simulation.SimulationReport.JsonOptions),
+            })]);
         return header.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 

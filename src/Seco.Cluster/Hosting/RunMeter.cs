@@ -9,7 +9,19 @@ public sealed record PhaseCost(string Phase, double ComputeSeconds, long Message
 public sealed record KindCount(string Kind, long Messages, long BodyBytes);
 
 /// <summary>One party's costs in one run.</summary>
-public sealed record PartyCosts(string Party, IReadOnlyList<PhaseCost> Phases, IReadOnlyList<KindCount> SentByKind);
+public sealed record PartyCosts(string Party, IReadOnlyList<PhaseCost> Phases, IReadOnlyList<KindCount> SentByKind)
+{
+    /// <summary>The costs of <paramref name="parties"/> added up under one name (many users' as one row), phase by phase and kind by kind.</summary>
+    public static PartyCosts Sum(string party, IEnumerable<PartyCosts> parties)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        PartyCosts[] all = [.. parties];
+        PhaseCost[] phases = [.. all.SelectMany(p => p.Phases).GroupBy(ph => ph.Phase).Select(g => new PhaseCost(g.Key, g.Sum(x => x.ComputeSeconds),
+            g.Sum(x => x.MessagesSent), g.Sum(x => x.BytesSent), g.Sum(x => x.MessagesReceived), g.Sum(x => x.BytesReceived)))];
+        KindCount[] kinds = [.. all.SelectMany(p => p.SentByKind).GroupBy(k => k.Kind).Select(g => new KindCount(g.Key, g.Sum(x => x.Messages), g.Sum(x => x.BodyBytes)))];
+        return new PartyCosts(party, phases, kinds);
+    }
+}
 
 /// <summary>
 /// Counts a party's traffic and handler time in a run. Bytes are SECO message bodies (<see cref="SecoCodecs.Encode"/>),

@@ -36,11 +36,26 @@ public sealed record LoopbackOptions
     public Action<ProtocolEvent>? Progress { get; init; }
 }
 
-/// <summary>What a one-machine cluster run produced: the user's session, each server's costs, and the plaintext reference.</summary>
-public sealed record LoopbackResult(UserSessionResult User, IReadOnlyList<PartyCosts> Servers, ModelSplit Split, long[][] Reference,
-    double JoinSeconds, double SessionSeconds)
+/// <summary>
+/// What a one-machine cluster run produced: each user's session (one, or the load's users: user u ran the scenario's
+/// queries <see cref="QueriesOf"/>[u]), each server's costs, and the plaintext reference of every query.
+/// </summary>
+public sealed record LoopbackResult(IReadOnlyList<UserSessionResult> Users, IReadOnlyList<int[]> QueriesOf, IReadOnlyList<PartyCosts> Servers, ModelSplit Split,
+    long[][] Reference, double JoinSeconds, double SessionSeconds)
 {
-    public bool AllBitExact => User.Queries.All(q => q.Logits is not null && q.Logits.Select(PrimeField.ToSigned).SequenceEqual(Reference[q.Query]));
+    /// <summary>The first user's session: the only one unless the scenario has a load of several users.</summary>
+    public UserSessionResult User => Users[0];
+
+    /// <summary>The scenario's query <paramref name="query"/> as its user ran it (its user's own numbering inside).</summary>
+    public UserQueryResult QueryResult(int query)
+    {
+        for (int u = 0; u < QueriesOf.Count; u++)
+            if (Array.IndexOf(QueriesOf[u], query) is var j and >= 0) return Users[u].Queries[j];
+        throw new ArgumentOutOfRangeException(nameof(query), query, "not a query of the run");
+    }
+
+    public bool AllBitExact => Enumerable.Range(0, Reference.Length).All(i =>
+        QueryResult(i).Logits is { } l && l.Select(PrimeField.ToSigned).SequenceEqual(Reference[i]));
 }
 
 /// <summary>
@@ -62,17 +77,43 @@ public static class LoopbackCluster
         if (prepared.Queries.Count > split.Parameters.Budget.Queries)
             throw new ScenarioValidationException([scenario.Source.ErrorAt("queries.count",
                 $"a cluster session serves one key set: at most {split.Parameters.Budget.Queries} queries (docs/noise.md); this scenario asks {prepared.Queries.Count}")]);
+        if (Unsupported(scenario.Load) is { } unsupported)
+            throw new ScenarioValidationException([scenario.Source.ErrorAt("load", unsupported)]);
         ulong[][] inputs = InputsOf(prepared);
         long[][] reference = prepared.Queries.Select(q => FixedPointReference.Forward(model, q.Input).Logits).ToArray();
+        // Query i goes to user i mod N, as in the simulator (LoadSpec.UserOf).
+        int users = scenario.Load.Users;
+        int[][] queriesOf = [.. Enumerable.Range(0, users).Select(u => Enumerable.Range(0, inputs.Length).Where(i => scenario.Load.UserOf(i) == u).ToArray())];
 
         var clock = Stopwatch.StartNew();
-        await using LoopbackDeployment deployment = await LoopbackDeployment.StartAsync(split, ServerNames(h), options, cancel).ConfigureAwait(false);
+        await using LoopbackDeployment deployment = await LoopbackDeployment.StartAsync(split, ServerNames(h), options with { MaxUsers = Math.Max(options.MaxUsers, users) },
+            cancel).ConfigureAwait(false);
         double joined = clock.Elapsed.TotalSeconds;
-        UserSessionResult session = await deployment.RunUserAsync(inputs, options.Progress, cancel).ConfigureAwait(false);
+        UserSessionResult[] sessions = users == 1
+            ? [await deployment.RunUserAsync(inputs, options.Progress, cancel).ConfigureAwait(false)]
+            : await deployment.RunUsersAsync([.. queriesOf.Select(qs => qs.Select(i => inputs[i]).ToArray())], cancel).ConfigureAwait(false);
         double sessionSeconds = clock.Elapsed.TotalSeconds - joined;
-        // The gateway ends the run when the user leaves; give the servers a moment to book the last messages.
+        // The gateway ends the run when the last user leaves; give the servers a moment to book the last messages.
         await Task.Delay(200, cancel).ConfigureAwait(false);
-        return new LoopbackResult(session, deployment.LastRunCosts(), split, reference, joined, sessionSeconds);
+        return new LoopbackResult(sessions, queriesOf, deployment.LastRunCosts(), split, reference, joined, sessionSeconds);
+    }
+
+    /// <summary>
+    /// Why the cluster runtime cannot run <paramref name="load"/>, or null: it runs N users at once, each sending its
+    /// queries one after another (a closed loop without think time); timed arrivals, preprocessing ahead, pipelining
+    /// and pools are the simulator's (their user side is not in the door client yet).
+    /// </summary>
+    public static string? Unsupported(LoadSpec load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        var missing = new List<string>();
+        if (load.Arrivals == ArrivalProcess.Open) missing.Add("open arrivals");
+        if (load.ThinkMs > 0) missing.Add("think time");
+        if (load.Preprocess == UserPreprocessingTime.Ahead) missing.Add("preprocess: ahead");
+        if (load.Schedule == QuerySchedule.Pipelined) missing.Add("schedule: pipelined");
+        if (load.Pool > 0) missing.Add("pools");
+        return missing.Count == 0 ? null
+            : $"--runtime cluster runs users: N as a closed loop without think time (each user's queries one after another); {string.Join(", ", missing)} run in the simulator only";
     }
 
     /// <summary>The scenario's queries as the user encodes them: fixed point in the model's format, residues mod p.</summary>
