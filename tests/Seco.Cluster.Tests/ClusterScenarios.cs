@@ -13,11 +13,14 @@ internal static class ClusterScenarios
     public static PreparedScenario Load(string file) =>
         PreparedScenario.Prepare(ScenarioLoader.LoadFile(Path.Combine(TestHost.Root, "scenarios", file)));
 
-    /// <summary>The MLP at split 1 (two queries, or <paramref name="queries"/> images) over one tier of two: the smallest secure scenario.</summary>
-    public static PreparedScenario Mlp(int queries = 2) => MlpAtSplit1("cluster-mlp", """
+    /// <summary>
+    /// The MLP at split 1 (two queries, or <paramref name="queries"/> images) over one tier of two: the smallest secure
+    /// scenario; <paramref name="budget"/> sets the key set's query budget (crypto.query_budget).
+    /// </summary>
+    public static PreparedScenario Mlp(int queries = 2, int? budget = null) => MlpAtSplit1("cluster-mlp", """
             - name: remote
               servers: [B, C]
-        """, queries);
+        """, queries, budget);
 
     /// <summary>
     /// The MLP at split 1 over two remote tiers (two queries): tier 1 of three servers (garbler, evaluator and a provider)
@@ -31,7 +34,7 @@ internal static class ClusterScenarios
         """);
 
     /// <summary>The MLP at split 1, two Fashion-MNIST queries, over <paramref name="tiers"/> (the YAML list of <c>hierarchy.tiers</c>).</summary>
-    private static PreparedScenario MlpAtSplit1(string name, string tiers, int queries = 2) => PreparedScenario.Prepare(ScenarioLoader.Load($"""
+    private static PreparedScenario MlpAtSplit1(string name, string tiers, int queries = 2, int? budget = null) => PreparedScenario.Prepare(ScenarioLoader.Load($"""
         version: 1
         name: {name}
         model: ../models/mlp.onnx
@@ -44,7 +47,7 @@ internal static class ClusterScenarios
           count: {queries}
           input:
             images: ../models/fashion-mnist-test-1000-images-idx3-ubyte
-        crypto: {"{"} preset: seco-8192 {"}"}
+        crypto: {"{"} preset: seco-8192{(budget is { } b ? $", query_budget: {b}" : "")} {"}"}
         """, $"scenarios/{name}.yaml", Path.Combine(TestHost.Root, "scenarios")));
 
     /// <summary>The scenario's model dealt afresh (shares for every server of its hierarchy), as a loopback deployment starts from.</summary>

@@ -27,6 +27,9 @@ internal sealed record FailOpenQueries(string Reason, Protocol.Roles.Party? Susp
 /// </summary>
 internal sealed record RunFailed(long Run, string Reason);
 
+/// <summary>The run's key set has given every query of its budget: the node admits no more users into it (they wait for the next run, under new keys).</summary>
+internal sealed record KeySetSpent(long Run);
+
 /// <summary>Periodic check of the per-query deadline.</summary>
 internal sealed record DeadlineTick
 {

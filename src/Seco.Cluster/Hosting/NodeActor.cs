@@ -38,6 +38,9 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     private readonly Dictionary<int, IUserChannel> _users = [];
     /// <summary>The next user session number of this run (never given twice in a run: the last tier keeps each number's key).</summary>
     private int _nextUser;
+    /// <summary>The run's key set is spent: users who come now wait for the next run (<see cref="_waiting"/>).</summary>
+    private bool _spent;
+    private readonly List<UserArrived> _waiting = [];
     private readonly RunControl _control;
     private readonly PendingStops _stops = new(StopSends);
 
@@ -168,11 +171,23 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
                     _log($"warning: {_settings.ServerOf(to)} did not acknowledge the end of run {stop.Run} ({StopSends} sends); its next run replaces it");
                 if (!_stops.Any) Timers.Cancel("stop");
                 break;
+            case KeySetSpent spent when spent.Run == _run && IsGateway && Sender.Equals(_host) && !_spent:
+                // Re-keying under a load (docs/cluster.md, "Many users"): the users in session finish (their next
+                // queries are refused), newcomers wait, and the next run makes new keys once the last has left.
+                _spent = true;
+                _log($"run {_run}: its key set's queries are spent; new users wait for the next run (new keys) once the {_users.Count} in session have left");
+                Timers.StartSingleTimer("drain", new DrainOver(_run), _settings.Failure.QueryDeadline);
+                if (_users.Count == 0) EndRun("its key set's queries are spent", tellUser: false);
+                break;
+            case DrainOver d when d.Run == _run && _spent && _host is not null:
+                EndRun($"its key set's queries are spent and its users did not leave within {Durations.Show(_settings.Failure.QueryDeadline)}", tellUser: true,
+                    userReason: "the gateway's key set is spent and a new one is due; join again");
+                break;
             case RunFailed failed when failed.Run == _run:
                 FailRun(failed.Reason);
                 break;
             case ClusterEvent.IMemberEvent or ClusterEvent.IReachabilityEvent or ClusterEvent.CurrentClusterState or RunStop or RunFailed or GraceOver or UserLeft
-                or UserGone or Terminated or RunStarted or StartTick or RunStopped or StopTick:
+                or UserGone or KeySetSpent or DrainOver or Terminated or RunStarted or StartTick or RunStopped or StopTick:
                 break;
             default:
                 Unhandled(message);
@@ -231,6 +246,18 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             a.Channel.Close("this server has no user door");
             return;
         }
+        if (_host is not null && _spent)
+        {
+            // The run's keys are spent: wait for the next run (it starts when the users in session have left).
+            if (_waiting.Count >= _settings.MaxUsers)
+            {
+                _log($"turned a user away: {_waiting.Count} users wait for a new key set, the door's max_users");
+                a.Channel.Close($"the gateway serves at most {_settings.MaxUsers} users at once and is full; try again later");
+                return;
+            }
+            _waiting.Add(a);
+            return;
+        }
         if (_host is not null)
         {
             // Into the run in progress: its server session is shared (issue 22), the user gets a session of its own.
@@ -268,6 +295,7 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
         Timers.StartPeriodicTimer("start", StartTick.Instance, TimeSpan.FromSeconds(1));
         _users.Clear();
         _nextUser = 0;
+        _spent = false;
         StartHost();
         Admit(a);
     }
@@ -345,7 +373,9 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     /// <summary>What the user is told when its session failed among the servers: that it did, not where.</summary>
     public const string RemoteRunFailure = "the session failed among the servers behind the gateway (the gateway's log has the reason)";
 
-    private void EndRun(string reason, bool tellUser)
+    /// <param name="userReason">What the users in session are told when <paramref name="tellUser"/> (default: that the
+    /// session failed among the servers).</param>
+    private void EndRun(string reason, bool tellUser, string? userReason = null)
     {
         if (_host is null) return;
         Context.Stop(_host);
@@ -364,12 +394,22 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
             if (_stops.Any) Timers.StartPeriodicTimer("stop", StopTick.Instance, StopResend);
             if (tellUser)
                 foreach (IUserChannel user in _users.Values)
-                    user.Close(RemoteRunFailure);
+                    user.Close(userReason ?? RemoteRunFailure);
             _users.Clear();
+            _spent = false;
+            Timers.Cancel("drain");
         }
         // A node of a deployment is its own process, so this is the party's own peak (issue 20's memory figure); nodes
         // hosted together in one process (the loopback cluster) share it.
         _log($"run {_run}: ended ({reason}); peak resident memory of this process {Scenarios.Running.ProcessMemory.PeakResidentBytes() >> 20} MiB");
+        // Users who waited for new keys start the next run (the first) and join it (the others).
+        if (IsGateway && _waiting.Count > 0)
+        {
+            UserArrived[] waiting = [.. _waiting];
+            _waiting.Clear();
+            foreach (UserArrived a in waiting)
+                OnUserArrived(a);
+        }
     }
 
     /// <summary>The gateway's RunStart for run <see cref="_run"/> to <paramref name="to"/>, signed for it.</summary>
@@ -385,6 +425,8 @@ internal sealed class NodeActor : UntypedActor, IWithTimers
     private sealed record PeerNotFound(Party Party, string Problem);
 
     private sealed record GraceOver(Party Party, long Run);
+
+    private sealed record DrainOver(long Run);
 
     private sealed record StartTick
     {

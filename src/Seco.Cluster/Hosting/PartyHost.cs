@@ -39,6 +39,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private readonly HashSet<Party> _unaccepted = [];
     private readonly HashSet<OpenQuery> _closed = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private bool _keySetSpentTold;
 
     /// <param name="name">How a party is named in reasons and logs ("garbler B", "the user").</param>
     public PartyHost(NodeSettings settings, ISecoRole role, long run, IReadOnlyDictionary<Party, IActorRef> peerNodes, RunMeter meter,
@@ -276,6 +277,11 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         long start = Stopwatch.GetTimestamp();
         act(outbox);
         _meter.Computed(phase, Stopwatch.GetElapsedTime(start));
+        if (!_keySetSpentTold && _role is IUserSessions { KeySetSpent: true })
+        {
+            _keySetSpentTold = true;
+            Context.Parent.Tell(new KeySetSpent(_run));
+        }
         foreach ((Party to, SecoMessage message) in outbox.Messages)
         {
             EncodedSecoMessage encoded = EncodedSecoMessage.Of(message);

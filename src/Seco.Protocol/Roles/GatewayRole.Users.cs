@@ -54,6 +54,8 @@ public sealed partial class GatewayRole
         TryWelcome(u, outbox);
     }
 
+    public bool KeySetSpent => _nextQuery >= _p.Budget.Queries;
+
     public void EndUserSession(Party user, string reason, Outbox outbox)
     {
         if (!user.IsUser || !_users.Remove(user.Index, out UserState? u))

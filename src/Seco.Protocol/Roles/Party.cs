@@ -219,6 +219,12 @@ public interface IUserSessions
     /// keys and OT state are released, and a later message in its name is refused. The other users go on. Idempotent.
     /// </summary>
     void EndUserSession(Party user, string reason, Outbox outbox);
+
+    /// <summary>
+    /// The server session's key set has given every query of its budget (docs/noise.md): no user's next query can run
+    /// under it. A host that serves users over time then admits new users into a new server session (re-keying).
+    /// </summary>
+    bool KeySetSpent { get; }
 }
 
 /// <summary>The queries a role has aborted: later messages of theirs are dropped quietly, and they never run again.</summary>

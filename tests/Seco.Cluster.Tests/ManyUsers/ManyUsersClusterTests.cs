@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Seco.Cluster.Configuration;
 using Seco.Cluster.Door;
 using Seco.Cluster.Local;
 using Seco.Nn.Field;
@@ -105,6 +106,61 @@ public sealed class ManyUsersClusterTests(ITestOutputHelper output)
         // Once they have left, the next user is served (in a new run: the last user leaving ended the first).
         UserSessionResult later = await cluster.RunUserAsync([inputs[1]]);
         Assert.Null(later.Queries[0].Failure);
+    }
+
+    [Fact]
+    public async Task When_the_key_set_is_spent_newcomers_wait_for_a_new_run_with_new_keys()
+    {
+        // A key set of two queries. An idle client holds run 1 open; two users spend its key set; a third user then
+        // waits (it is not admitted into a run that cannot serve it) until run 1 ends, and is served in run 2 under new keys.
+        PreparedScenario prepared = ClusterScenarios.Mlp(queries: 3, budget: 2);
+        ModelSplit split = ClusterScenarios.Deal(prepared);
+        var log = new ConcurrentQueue<string>();
+        await using LoopbackDeployment cluster = await LoopbackDeployment.StartAsync(split, ["A", "B", "C"], new LoopbackOptions { Log = log.Enqueue });
+        ulong[][] inputs = LoopbackCluster.InputsOf(prepared);
+
+        System.Net.Security.SslStream idle = await DoorProbe.Handshake(cluster.Door.Port, cluster.User.Certificate);
+        Assert.True(SpinWait.SpinUntil(() => log.Any(l => l.Contains("(session 0) admitted (run 1)", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)));
+        UserSessionResult[] two = await cluster.RunUsersAsync([[inputs[0]], [inputs[1]]]).WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.Contains(log, l => l.Contains("key set's queries are spent", StringComparison.Ordinal));
+
+        Task<UserSessionResult> third = cluster.RunUserAsync([inputs[2]]);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(third.IsCompleted, "the third user was served (or refused) under a spent key set");
+        Assert.DoesNotContain(log, l => l.Contains("run 2", StringComparison.Ordinal));
+        await idle.DisposeAsync(); // the last user of run 1 leaves
+        UserSessionResult served = await third.WaitAsync(TimeSpan.FromMinutes(3));
+        foreach (string line in log) output.WriteLine(line);
+
+        for (int u = 0; u < 3; u++)
+        {
+            UserSessionResult r = u < 2 ? two[u] : served;
+            Assert.Null(r.Queries[0].Failure);
+            Assert.Equal(FixedPointReference.Forward(prepared.FixedModel, prepared.Queries[u].Input).Logits, r.Queries[0].Logits!.Select(PrimeField.ToSigned).ToArray());
+        }
+        // The third user was admitted into run 2, which every server started with new roles (new keys).
+        Assert.Contains(log, l => l.Contains("(session 0) admitted (run 2)", StringComparison.Ordinal));
+        Assert.All(cluster.Hosts, n => Assert.Equal([1L, 2L], n.Runs.Keys.Order()));
+    }
+
+    [Fact]
+    public async Task Users_who_stay_past_the_deadline_on_a_spent_key_set_are_told_to_join_again()
+    {
+        PreparedScenario prepared = ClusterScenarios.Mlp(queries: 1, budget: 1);
+        ModelSplit split = ClusterScenarios.Deal(prepared);
+        var log = new ConcurrentQueue<string>();
+        var failure = FailureSettings.Default with { QueryDeadline = TimeSpan.FromSeconds(10) };
+        await using LoopbackDeployment cluster = await LoopbackDeployment.StartAsync(split, ["A", "B", "C"], new LoopbackOptions { Log = log.Enqueue, Failure = failure });
+
+        await using System.Net.Security.SslStream idle = await DoorProbe.Handshake(cluster.Door.Port, cluster.User.Certificate);
+        UserSessionResult user = await cluster.RunUserAsync(LoopbackCluster.InputsOf(prepared)).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Null(user.Queries[0].Failure);
+        // The idle client never leaves: the deadline after the key set was spent ends the run, and it hears why.
+        byte[]? closing = await DoorProbe.ReadUntilClosedFrame(idle, TimeSpan.FromSeconds(40));
+        foreach (string line in log) output.WriteLine(line);
+        Assert.NotNull(closing);
+        Assert.Equal("the gateway's key set is spent and a new one is due; join again", DoorFrames.ClosedReason(closing!));
+        Assert.Contains(log, l => l.Contains("run 1: ended (its key set's queries are spent and its users did not leave within 10 s)", StringComparison.Ordinal));
     }
 
     /// <summary>
