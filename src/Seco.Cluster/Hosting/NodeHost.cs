@@ -177,11 +177,14 @@ public sealed class NodeHost : IAsyncDisposable
               }
               reliable-delivery {
                 producer-controller.chunk-large-messages = {{d.ChunkBytes}}b
-                # No resend: with it, a chunked message is confirmed only after its last chunk and every unconfirmed
-                # chunk is resent each resend interval, forever (../shared/cluster.md). TCP and the failure
-                # detector cover loss; a lost party fails its queries instead.
+                # Resend on: a gap is filled from the producer's unconfirmed messages. Only flow control (no resend)
+                # delivers past a gap — messages lost when a starved node's association drops are skipped, and the
+                # bulk lane's bodies then meet the wrong announcements (issue 22: 32 users on two busy cores). Resend
+                # was off while whole bodies were chunked over Delivery (a chunked message is confirmed only after its
+                # last chunk, and every unconfirmed chunk was resent each interval — a storm); since the bulk lane
+                # carries every body, Delivery carries small announcements only, never chunked.
                 consumer-controller {
-                  only-flow-control = true
+                  only-flow-control = false
                   flow-control-window = {{d.FlowControlWindow}}
                   # Akka.NET 1.5.75's consumer asks for more only when exactly half the window is left. Its retry (a
                   # Request up to received + window/2) fires whenever a link sits idle this long, and after one retry

@@ -46,19 +46,21 @@ internal sealed class OutboundLink : UntypedActor
                 }
                 break;
             case LinkOffer offer:
-                // The consumer chose this link's producer id (it accepts no other): the controller is made with it on
-                // the first offer; a resent offer only registers the same consumer again.
+                // The consumer chose this link's producer id (it accepts no other): the controller is made with it, and
+                // the consumer registered, on the first offer only. A resent offer (the peer did not hear LinkAccepted
+                // yet) registers nothing again: a consumer registered again would take the link over if it were
+                // another (issue 18's review), and the same one registered again while messages are in flight makes
+                // the controller mark a resent message as the first of a new sequence, which the consumer may take
+                // as a restart and skip the gap before it — announcements lost under CPU starvation with 32 users
+                // (issue 22: "body #23 arrived where #25 was announced").
                 if (_controller is null)
                 {
                     _controller = Context.ActorOf(ProducerController.Create<ILinkPayload>(Context.System, offer.ProducerId, Option<Props>.None), "producer");
                     _controller.Tell(new ProducerController.Start<ILinkPayload>(Self));
                     _consumer = offer.Consumer;
                     _producerId = offer.ProducerId;
-                }
-                // A consumer registered again would take the link over: only the first offer's consumer and producer id
-                // are this run's (a peer's consumer lives as long as the run; issue 18's review).
-                if (offer.Consumer.Equals(_consumer) && offer.ProducerId == _producerId)
                     _controller.Tell(new ProducerController.RegisterConsumer<ILinkPayload>(offer.Consumer));
+                }
                 break;
             default:
                 Unhandled(message);

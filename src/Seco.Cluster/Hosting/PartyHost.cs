@@ -113,7 +113,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                     Sender.Path.Address, node.Path.Address);
                 break;
             case LinkOffer offer when _outbound.TryGetValue(offer.From, out IActorRef? link):
-                // Registering the same consumer again is harmless, so a resent offer is simply answered again.
+                // A resent offer is answered again (its LinkAccepted was lost or is late); the link registers nothing twice.
                 link.Tell(offer);
                 _bulkOut[offer.From].Open(offer.ProducerId);
                 Sender.Tell(new LinkAccepted(_run, Self_));
@@ -193,8 +193,10 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         }
         _meter.Received(m.Phase, received.BodyBytes);
         // The gateway's deadline runs on its users' queries (their numbers; a server query's stall holds its user query
-        // open); every other server's on its queries.
-        if (m is QueryMessage qm && (from.IsUser || !Self_.IsGateway) && !_closed.Contains(OpenQuery.Of(from, qm.Query)))
+        // open); every other server's on its queries. A gateway role with user sessions names the user queries it began
+        // (QueryAssigned, in Run): a number a user merely names is not tracked (review 22c: each one stayed in the
+        // host's closed set for the run's life, so a user could grow the gateway without bound with tiny frames).
+        if (m is QueryMessage qm && (from.IsUser ? !UserQueriesByRole : !Self_.IsGateway) && !_closed.Contains(OpenQuery.Of(from, qm.Query)))
             _open.TryAdd(OpenQuery.Of(from, qm.Query), DateTime.UtcNow);
         try
         {
@@ -259,15 +261,20 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     {
         if (!_users.Remove(user)) return;
         Party party = Party.UserOf(user);
-        string why = $"user session {user} ended: {reason}";
+        // The reason goes to every server with the user's queries: it does not name the session (only the last tier
+        // learns users' numbers, D25; review 22c).
+        string why = $"its user's session ended: {reason}";
         if (_role is IUserSessions sessions)
             Run(ProtocolPhase.Online, o => sessions.EndUserSession(party, why, o));
         else
             // A role that keeps no sessions (a test's stand-in): its queries of this user are aborted one by one.
             foreach (OpenQuery q in _open.Keys.Where(k => k.User == user).ToArray())
                 Abort(q, why);
+        // Its session number is never given again and its later frames are dropped: the host keeps nothing of it
+        // (review 22c: its closed queries stayed for the run's life, so users that came and went grew the host without bound).
         foreach (OpenQuery q in _open.Keys.Where(k => k.User == user).ToArray())
-            Close(q);
+            _open.Remove(q);
+        _closed.RemoveWhere(k => k.User == user);
     }
 
     /// <summary>Runs the role under <paramref name="phase"/> (its time is charged there) and sends what it emitted.</summary>
@@ -282,6 +289,10 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
             _keySetSpentTold = true;
             Context.Parent.Tell(new KeySetSpent(_run));
         }
+        if (UserQueriesByRole)
+            foreach (QueryAssigned begun in outbox.Events.OfType<QueryAssigned>())
+                if (_users.ContainsKey(begun.User.Index))
+                    _open.TryAdd(OpenQuery.Of(begun.User, begun.UserQuery), DateTime.UtcNow);
         foreach ((Party to, SecoMessage message) in outbox.Messages)
         {
             EncodedSecoMessage encoded = EncodedSecoMessage.Of(message);
@@ -299,6 +310,8 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
                 // small, so its flow-control stall costs nothing (docs/cluster.md, "Bulk lane").
                 link.Tell(new BulkAnnouncement(encoded.Kind, encoded.Body.Length, SHA256.HashData(encoded.Body), _bulkOut[to].Send(encoded.Body)));
             if (message is GatewayWelcome) Timers.Cancel("setup");
+            // (A user whose session is over is not tracked any more.)
+            if (to.IsUser && !_users.ContainsKey(to.Index)) continue;
             if (message is QueryAborted a) Close(OpenQuery.Of(to, a.Query));
             else if (to.IsUser && message is OutputCiphertext or OutputShare) Close(OpenQuery.Of(to, ((QueryMessage)message).Query));
         }
@@ -307,8 +320,12 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private void Close(OpenQuery query)
     {
         _open.Remove(query);
-        _closed.Add(query);
+        // A user query of a role that names those it began is never tracked again unless begun again (it is not).
+        if (query.User is null || !UserQueriesByRole) _closed.Add(query);
     }
+
+    /// <summary>The gateway's role keeps user sessions and names each user query it begins (<see cref="QueryAssigned"/>): the deadline tracks those only.</summary>
+    private bool UserQueriesByRole => Self_.IsGateway && _role is IUserSessions;
 
     /// <summary>A query the deadline runs on: a user's by its own number (<see cref="User"/> its session), or the server query <see cref="Query"/>.</summary>
     private readonly record struct OpenQuery(int? User, int Query)

@@ -168,7 +168,9 @@ public sealed partial class GatewayRole : ISecoRole, IUserSessions
                 OnOutputCiphertext(Query(m.Query), from, m, outbox);
                 break;
             default:
-                throw new ProtocolViolationException($"the gateway does not expect {message.GetType().Name} from {from}");
+                // A user is "the user": the refusal is told to it, and its session number would tell it how many users came
+                // before it in this run (review 22c).
+                throw new ProtocolViolationException($"the gateway does not expect {message.GetType().Name} from {(from.IsUser ? "the user" : from)}");
         }
     }
 
