@@ -92,6 +92,14 @@ public sealed class ActorContext
     /// </summary>
     public void ChargeCompute(TimeSpan duration) => _cell.System.Charge(duration);
 
+    /// <summary>
+    /// Gives back <paramref name="measuredNs"/> nanoseconds of this handler's measured time that would have run in
+    /// parallel with the rest on a party with several cores (a data-parallel kernel timed one iteration after another):
+    /// with <see cref="ComputeTiming.Measured"/> the current phase segment is charged max(0, measured − credit) ×
+    /// slowdown + charged; with <see cref="ComputeTiming.ChargedOnly"/> measured time is not counted, so neither is this.
+    /// </summary>
+    public void CreditCompute(long measuredNs) => _cell.System.Credit(measuredNs);
+
     /// <summary>Marks the start of query <paramref name="query"/> on this party (for waiting and participation time).</summary>
     public void BeginQuery(string query) => _cell.System.MarkQuery(query, begin: true);
 

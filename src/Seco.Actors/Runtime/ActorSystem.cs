@@ -243,6 +243,14 @@ public sealed partial class ActorSystem : IFrameReceiver
         c.ChargedNs += checked(duration.Ticks * 100);
     }
 
+    internal void Credit(long measuredNs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(measuredNs);
+        if (t_clock is not { } c || c.System != this)
+            throw new InvalidOperationException("CreditCompute is only valid inside a handler");
+        c.CreditedNs = checked(c.CreditedNs + measuredNs);
+    }
+
     internal void MarkQuery(string query, bool begin)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
@@ -361,23 +369,27 @@ public sealed partial class ActorSystem : IFrameReceiver
 
         public long ChargedNs;
 
+        /// <summary>Measured time of this segment that ran in parallel with other measured time (CreditCompute).</summary>
+        public long CreditedNs;
+
         public long TotalVirtualNs => _closedVirtualNs;
 
         /// <summary>Bytes the handler allocated on this thread's managed heap, over all closed segments.</summary>
         public long TotalAllocatedBytes => _closedAllocated;
 
-        public long ElapsedVirtualNs() => _closedVirtualNs + Virtual(MeasuredNs(), ChargedNs);
+        public long ElapsedVirtualNs() => _closedVirtualNs + Virtual(MeasuredNs(), ChargedNs, CreditedNs);
 
         /// <summary>Charges the segment so far to the cell's current phase and starts a new one.</summary>
         public void CloseSegment()
         {
             long measured = MeasuredNs();
             long alloc = GC.GetAllocatedBytesForCurrentThread() - _segmentAlloc;
-            long virtualNs = Virtual(measured, ChargedNs);
+            long virtualNs = Virtual(measured, ChargedNs, CreditedNs);
             System.Meter.Compute(Cell.Phase, virtualNs, System.Options.ComputeTiming == ComputeTiming.Measured ? measured : 0, alloc);
             _closedVirtualNs += virtualNs;
             _closedAllocated += alloc;
             ChargedNs = 0;
+            CreditedNs = 0;
             _segmentStart = Stopwatch.GetTimestamp();
             _segmentAlloc = GC.GetAllocatedBytesForCurrentThread();
         }
@@ -386,6 +398,12 @@ public sealed partial class ActorSystem : IFrameReceiver
             ? (long)((Stopwatch.GetTimestamp() - _segmentStart) * (1e9 / Stopwatch.Frequency))
             : 0;
 
-        private long Virtual(long measuredNs, long chargedNs) => (long)Math.Round((measuredNs + chargedNs) * System.CpuSlowdown);
+        /// <summary>
+        /// The segment's virtual compute: measured time less what ran in parallel (never below zero: a credit cannot
+        /// buy back charged time or time of another segment), plus charged time, times the party's slowdown. Under
+        /// ChargedOnly measured is 0, so a credit changes nothing.
+        /// </summary>
+        private long Virtual(long measuredNs, long chargedNs, long creditedNs) =>
+            (long)Math.Round((Math.Max(0, measuredNs - creditedNs) + chargedNs) * System.CpuSlowdown);
     }
 }

@@ -4,6 +4,7 @@ using Seco.Lattice.Bfv;
 using Seco.Lattice.Linear;
 using Seco.Lattice.Multiparty;
 using Seco.MessagePack;
+using Seco.Protocol.Compute;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
@@ -240,14 +241,15 @@ public sealed partial class GatewayRole
         if (shares.Count < tier.Servers) return;
         int[] owners = CiphertextRuns.Owners(tier.Blocks, _p.OutputCiphertexts);
         var sums = new Ciphertext[owners.Length];
-        for (int k = 0; k < owners.Length; k++)
+        // One output ciphertext per iteration, on the party's cores (the evaluator is thread-safe; each writes its own slot).
+        KernelRunner.For(owners.Length, k =>
         {
             Ciphertext e = _he.LoadCiphertext(shares[0].Value[k], $"{shares[0].Key}'s F r − s of block {owners[k]}");
             foreach ((Party server, byte[][] cts) in shares.Skip(1))
                 _he.Evaluator.AddInplace(e, _he.LoadCiphertext(cts[k], $"{server}'s F r − s of block {owners[k]}"));
             _he.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5; the tier's servers compute the same ct_E themselves
             sums[k] = e;
-        }
+        });
         foreach ((int block, Ciphertext[] run) in CiphertextRuns.Split(sums, tier.Blocks, _p.OutputCiphertexts, "ct_E"))
             q.CtE[block] = run;
         foreach ((Party server, _) in shares) q.LinearShares.Remove(server);
@@ -269,18 +271,24 @@ public sealed partial class GatewayRole
         if (!tier.Blocks.All(q.CtE.ContainsKey) || shares.Count < tier.Servers) return;
         TierKeys keys = _tiers[tier.Tier - 1];
         var runs = shares.Select(s => (s.Key, Runs: CiphertextRuns.Split(s.Value, tier.Blocks, _p.OutputCiphertexts, $"{s.Key}'s decryption shares"))).ToList();
+        // Every output ciphertext of the tier's blocks is decrypted on its own (A's share, the servers' shares, finalize):
+        // one iteration each, on the party's cores. GenShare draws its smudging from its own OS-CSPRNG source per call,
+        // and each iteration writes only its own plaintext, so the result does not depend on how they are scheduled.
+        (int Block, int K)[] outputs = [.. tier.Blocks.SelectMany(i => Enumerable.Range(0, q.CtE[i].Length).Select(k => (i, k)))];
+        Dictionary<int, CollectiveDecryption> decryptions = tier.Blocks.ToDictionary(i => i, _p.Budget.Decryption);
+        Dictionary<int, Plaintext[]> plains = tier.Blocks.ToDictionary(i => i, i => new Plaintext[q.CtE[i].Length]);
+        KernelRunner.For(outputs.Length, o =>
+        {
+            (int i, int k) = outputs[o];
+            CollectiveDecryption decryption = decryptions[i];
+            Ciphertext ctE = q.CtE[i][k];
+            PolyShare aggregate = runs.Select(s => LoadShare(s.Runs[i][k], $"decryption share of block {i}"))
+                .Aggregate(decryption.GenShare(keys.Secret.SecretKey, ctE), CollectiveDecryption.Aggregate);
+            plains[i][k] = decryption.Finalize(ctE, aggregate);
+        });
         foreach (int i in tier.Blocks)
         {
-            CollectiveDecryption decryption = _p.Budget.Decryption(i);
-            Ciphertext[] ctE = q.CtE[i];
-            var plains = new Plaintext[ctE.Length];
-            for (int k = 0; k < ctE.Length; k++)
-            {
-                PolyShare aggregate = runs.Select(s => LoadShare(s.Runs[i][k], $"decryption share of block {i}"))
-                    .Aggregate(decryption.GenShare(keys.Secret.SecretKey, ctE[k]), CollectiveDecryption.Aggregate);
-                plains[k] = decryption.Finalize(ctE[k], aggregate);
-            }
-            q.E1[i] = _he.DecodeOutput(_p.Form(i), plains);
+            q.E1[i] = _he.DecodeOutput(_p.Form(i), plains[i]);
             q.CtE.Remove(i);
         }
         foreach ((Party server, _) in shares) q.DecryptionShares.Remove(server);

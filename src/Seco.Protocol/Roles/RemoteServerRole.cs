@@ -3,6 +3,7 @@ using Seco.Lattice.Bfv;
 using Seco.Lattice.Linear;
 using Seco.Lattice.Multiparty;
 using Seco.Lattice.Serialization;
+using Seco.Protocol.Compute;
 using Seco.Protocol.Crypto;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Model;
@@ -315,8 +316,14 @@ public abstract class RemoteServerRole : ISecoRole
         Dictionary<int, byte[][]> runs = CiphertextRuns.Split(m.Ciphertexts, Tier.Blocks.Concat(P.ShortcutsOf(Tier.Tier).Select(i => -i)),
             k => k > 0 ? P.InputCiphertexts(k) : P.ShortcutCiphertexts(-k), "A's mask aggregate");
         var products = new List<Ciphertext>();
-        foreach (int i in Tier.Blocks)
+        int[] blocks = [.. Tier.Blocks];
+        var masked = new Ciphertext[blocks.Length][];
+        // One block's product per iteration, on the party's cores: each block has its own encoded weights (a conv kernel's
+        // plaintext cache is per block), the evaluator and its scratch pool are thread-safe, and the pads come from the OS
+        // CSPRNG (ZpRandom); each iteration writes only its own slot.
+        KernelRunner.For(blocks.Length, b =>
         {
+            int i = blocks[b];
             Ciphertext[] r = He.LoadCiphertexts(runs[i], $"Enc(r_{i})");
             // D1: F^j · Enc(r), plus S^j · Enc(g(r_j')) for a residual block, into the same output slots
             Ciphertext[] product = Shortcuts.Sum(He.Evaluator, _products[i].Multiply(He.Evaluator, r, _rotations!),
@@ -324,8 +331,14 @@ public abstract class RemoteServerRole : ISecoRole
             // s^j on the outputs, a fresh uniform pad on every other slot (HeForm.PackOutputMask).
             Plaintext[] mask = He.EncodeOutputMask(P.Form(i), q.S[i]);
             for (int k = 0; k < product.Length; k++)
-            {
                 He.Evaluator.SubPlainInplace(product[k], mask[k]);
+            masked[b] = product;
+        });
+        // Sequential: the collective Encryptor draws from one random source, which is not thread-safe.
+        foreach (Ciphertext[] product in masked)
+        {
+            for (int k = 0; k < product.Length; k++)
+            {
                 // Re-randomise before it leaves: rotations and key switches draw no randomness, so A — which built ct(r), holds
                 // the rotation keys and dealt F^j — could recompute F^j·ct(r) exactly and subtract it from a bare product,
                 // leaving (Δ·mask, 0) that any key "decrypts". A fresh encryption of zero under cpk leaves a difference only
@@ -396,13 +409,17 @@ public abstract class RemoteServerRole : ISecoRole
         q.Decrypted = true;
         int[] owners = CiphertextRuns.Owners(Tier.Blocks, P.OutputCiphertexts);
         var shares = new byte[owners.Length][];
-        for (int k = 0; k < owners.Length; k++)
+        Ciphertext[] own = q.OwnProducts;
+        Ciphertext[][] peers = [.. q.PeerProducts.Values];
+        // One output ciphertext per iteration, on the party's cores: each sums into its own ciphertext and draws its
+        // smudging from its own OS-CSPRNG source (GenShare), and the evaluator is thread-safe.
+        KernelRunner.For(owners.Length, k =>
         {
-            Ciphertext e = q.OwnProducts[k];
-            foreach (Ciphertext[] peer in q.PeerProducts.Values) He.Evaluator.AddInplace(e, peer[k]);
+            Ciphertext e = own[k];
+            foreach (Ciphertext[] peer in peers) He.Evaluator.AddInplace(e, peer[k]);
             He.Evaluator.ModSwitchToNextInplace(e); // docs/noise.md step 5, as A does
             shares[k] = P.Budget.Decryption(owners[k]).GenShare(_secret.SecretKey, e).Serialize();
-        }
+        });
         q.OwnProducts = null;
         q.PeerProducts.Clear();
         outbox.Send(Party.Gateway, new DecryptionShares(q.Query, shares));

@@ -2,7 +2,7 @@ namespace Seco.Scenarios.Loading;
 
 /// <summary>
 /// Reads <c>parties</c>: a mapping from party name (exact case) to
-/// <c>{ cpu_slowdown, nic_mbps }</c>, at least one of the two per party.
+/// <c>{ cpu_slowdown, nic_mbps, cores }</c>, at least one of them per party.
 /// </summary>
 internal static class PartiesReader
 {
@@ -32,17 +32,18 @@ internal static class PartiesReader
     {
         if (node is not SourceMapping mapping)
         {
-            context.TypeError(node, path, "a mapping such as { cpu_slowdown: 2, nic_mbps: 100 }");
+            context.TypeError(node, path, "a mapping such as { cpu_slowdown: 2, nic_mbps: 100, cores: 8 }");
             return null;
         }
         int before = context.ErrorCount;
-        var fields = new MappingReader(context, mapping, path, "cpu_slowdown", "nic_mbps");
+        var fields = new MappingReader(context, mapping, path, "cpu_slowdown", "nic_mbps", "cores");
         double? slowdown = fields.Get("cpu_slowdown") is { } c
             ? context.ReadNumber(c, fields.PathOf("cpu_slowdown"), 0, exclusive: true)
             : PartySettings.DefaultCpuSlowdown;
         double? nic = fields.Get("nic_mbps") is { } n ? context.ReadNumber(n, fields.PathOf("nic_mbps"), 0, exclusive: true) : null;
-        if (!fields.Has("cpu_slowdown") && !fields.Has("nic_mbps"))
-            context.Error(mapping.Location, path, "must set cpu_slowdown, nic_mbps or both");
-        return context.ErrorCount == before && slowdown is not null ? new PartySettings(slowdown.Value, nic) : null;
+        int? cores = fields.Get("cores") is { } k ? context.ReadInt(k, fields.PathOf("cores"), 1, PartySettings.MaxCores) : PartySettings.DefaultCores;
+        if (!fields.Has("cpu_slowdown") && !fields.Has("nic_mbps") && !fields.Has("cores"))
+            context.Error(mapping.Location, path, "must set cpu_slowdown, nic_mbps or cores");
+        return context.ErrorCount == before && slowdown is not null && cores is not null ? new PartySettings(slowdown.Value, nic, cores.Value) : null;
     }
 }

@@ -1,5 +1,6 @@
 using Seco.Actors.Messages;
 using Seco.Actors.Runtime;
+using Seco.Protocol.Compute;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
 
@@ -16,8 +17,10 @@ internal sealed record UserArrival(int Query, ulong[] Input);
 /// <param name="firstQuery">The run's index of the key set's query 0 (each key set numbers its queries from 0).</param>
 /// <param name="queryCount">How many queries the key set runs (a session outside them is not this key set's).</param>
 /// <param name="user">For a user's actor, its session number at the gateway (0 for the one user of a run).</param>
+/// <param name="cores">The party's cores (parties.&lt;p&gt;.cores): the role's data-parallel kernels run one iteration after
+/// another, timed, and the time that many cores would have saved is credited back to the phase they ran in.</param>
 internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, ActorRef> peers, Action<ActorContext, ProtocolEvent> onEvent,
-    int firstQuery = 0, int queryCount = int.MaxValue, int? user = null) : Actor
+    int firstQuery = 0, int queryCount = int.MaxValue, int? user = null, int cores = 1) : Actor
 {
     /// <summary>Setup traffic among the servers runs in session 1, the run's server query q in session q + 2 (unique across key sets).</summary>
     public static SessionId SessionOf(SecoMessage message, int firstQuery = 0) => message is QueryMessage q ? SessionOf(firstQuery + q.Query) : SetupSession;
@@ -110,7 +113,10 @@ internal sealed class RoleActor(ISecoRole role, IReadOnlyDictionary<Party, Actor
     private void Flush(ActorContext context, Action<Outbox> act)
     {
         using var outbox = new Outbox(); // disposed once every message is encoded: pooled payloads go back
-        act(outbox);
+        // Credited as each kernel region ends, so the credit lands in the phase segment it ran in (the sends below
+        // switch phases per message).
+        using (KernelRunner.Use(cores == 1 ? KernelRunner.Sequential : new TimedRunner(cores, context.CreditCompute)))
+            act(outbox);
         foreach ((Party to, SecoMessage message) in outbox.Messages)
         {
             context.Phase = ProtocolPhases.Name(message.Phase);

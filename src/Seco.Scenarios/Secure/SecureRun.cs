@@ -283,7 +283,8 @@ public static class SecureRun
             void Spawn(string party, Party role, ISecoRole hosted, int? user)
             {
                 int u = user ?? 0;
-                peers[role] = sim.Party(party).Spawn(Props.Create(() => new RoleActor(hosted, peers, (ctx, e) => OnEvent(u, ctx, e), first, count, user)).WithPhase("setup"), name);
+                int cores = scenario.SettingsOf(user is null ? party : PartyName.User).Cores; // every user has the user's settings
+                peers[role] = sim.Party(party).Spawn(Props.Create(() => new RoleActor(hosted, peers, (ctx, e) => OnEvent(u, ctx, e), first, count, user, cores)).WithPhase("setup"), name);
                 actors.Add((party, peers[role]));
             }
         }
