@@ -25,6 +25,15 @@ public sealed record NodeConfig(
     /// <summary>The process's managed-heap limit (<c>memory_limit</c>), or null for the runtime's default.</summary>
     public long? MemoryLimit { get; init; }
 
+    /// <summary>The most <c>cores</c> a node file may give.</summary>
+    public const int MaxCores = 256;
+
+    /// <summary>
+    /// <c>cores</c>: how many threads the role's data-parallel kernels use (1 to 256; default 1, the kernels one after
+    /// another). Give the cores the machine has for this server.
+    /// </summary>
+    public int Cores { get; init; } = 1;
+
     /// <summary>This process's entry of <see cref="Servers"/>.</summary>
     public ServerEntry Self => Servers.First(s => s.Name == Node);
 

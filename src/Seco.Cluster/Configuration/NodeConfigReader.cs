@@ -14,7 +14,7 @@ internal sealed partial class NodeConfigReader(ConfigReader reader)
         "a deployment has one gateway and a complete hierarchy of remote servers: tiers t1, t2, … in order, each with servers " +
         "s0 (its garbler), s1 (its evaluator), s2, … in order (garbler and evaluator name t1s0 and t1s1)";
 
-    private static readonly string[] Keys = ["node", "deployment", "servers", "tls", "model", "door", "failure", "memory_limit"];
+    private static readonly string[] Keys = ["node", "deployment", "servers", "tls", "model", "door", "failure", "memory_limit", "cores"];
 
     /// <summary>The roles with a name (for the spelling hint); every other role is a position t{tier}s{index}.</summary>
     private static readonly string[] RoleNames = ["gateway", "garbler", "evaluator"];
@@ -61,6 +61,7 @@ internal sealed partial class NodeConfigReader(ConfigReader reader)
         string? model = fields.Require("model") is { } m ? Context.ReadExistingFile(m, "model") : null;
         FailureSettings? failure = ReadFailure(fields.Get("failure"), "failure");
         long? memoryLimit = reader.ReadMemoryLimit(fields);
+        int? cores = fields.Get("cores") is { } c ? Context.ReadInt(c, "cores", 1, NodeConfig.MaxCores) : 1;
 
         Draft? self = servers?.FirstOrDefault(e => e.Name == node);
         if (node is not null && servers is not null && self is null && allNamesRead)
@@ -69,9 +70,9 @@ internal sealed partial class NodeConfigReader(ConfigReader reader)
         DoorConfig? door = ReadDoor(fields, self, servers ?? []);
 
         List<ServerEntry> entries = servers?.Select(e => e.Entry).OfType<ServerEntry>().ToList() ?? [];
-        if (Context.ErrorCount > 0 || node is null || deployment is null || tls is null || model is null || failure is null)
+        if (Context.ErrorCount > 0 || node is null || deployment is null || tls is null || model is null || failure is null || cores is null)
             return null;
-        return new NodeConfig(node, deployment, entries, tls, model, door, failure, Context.SourceMap()) { MemoryLimit = memoryLimit };
+        return new NodeConfig(node, deployment, entries, tls, model, door, failure, Context.SourceMap()) { MemoryLimit = memoryLimit, Cores = cores.Value };
     }
 
     private (List<Draft>? Servers, bool AllNamesRead) ReadServers(SourceNode node, string path)

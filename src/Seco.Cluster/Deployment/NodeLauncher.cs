@@ -54,6 +54,7 @@ public static class NodeLauncher
         var settings = new NodeSettings(me.Name, servers, new ServerTls(certificate, ca, pins, peerCertificates), config.Failure)
         {
             MaxUsers = config.Door?.MaxUsers ?? DoorConfig.DefaultMaxUsers,
+            Cores = config.Cores,
         };
         return new NodeLaunch(settings, new ServerDeployment(file.Header.DeploymentId, newRole), door, file.Header)
         {

@@ -43,6 +43,9 @@ public sealed record NodeSettings(string Name, IReadOnlyList<ServerEndpoint> Ser
 
     /// <summary>The gateway's limit on users in session at once (the door's <c>max_users</c>); the next is turned away until one leaves.</summary>
     public int MaxUsers { get; init; } = DoorConfig.DefaultMaxUsers;
+
+    /// <summary>Threads for the role's data-parallel kernels (the node file's <c>cores</c>; 1: one after another).</summary>
+    public int Cores { get; init; } = 1;
 }
 
 /// <summary>How servers are named in the cluster's membership and in log lines.</summary>

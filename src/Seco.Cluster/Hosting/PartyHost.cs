@@ -6,6 +6,7 @@ using Akka.Event;
 using Akka.Util;
 using Seco.Cluster.Bulk;
 using Seco.Cluster.Wire;
+using Seco.Protocol.Compute;
 using Seco.Protocol.Messages;
 using Seco.Protocol.Roles;
 
@@ -40,6 +41,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     private readonly HashSet<OpenQuery> _closed = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _keySetSpentTold;
+    private readonly IKernelRunner _kernels;
 
     /// <param name="name">How a party is named in reasons and logs ("garbler B", "the user").</param>
     public PartyHost(NodeSettings settings, ISecoRole role, long run, IReadOnlyDictionary<Party, IActorRef> peerNodes, RunMeter meter,
@@ -52,6 +54,7 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
         _peerNodes = peerNodes;
         _meter = meter;
         _queryDeadline = queryDeadline;
+        _kernels = settings.Cores > 1 ? new ThreadedRunner(settings.Cores) : KernelRunner.Sequential;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -282,7 +285,9 @@ internal sealed class PartyHost : UntypedActor, IWithTimers
     {
         using var outbox = new Outbox(); // disposed once every message is encoded: pooled payloads go back
         long start = Stopwatch.GetTimestamp();
-        act(outbox);
+        // The role's data-parallel kernels (per-ciphertext sums, decryptions, per-block products) on the node's cores.
+        using (KernelRunner.Use(_kernels))
+            act(outbox);
         _meter.Computed(phase, Stopwatch.GetElapsedTime(start));
         if (!_keySetSpentTold && _role is IUserSessions { KeySetSpent: true })
         {

@@ -26,6 +26,9 @@ public sealed record LoopbackOptions
     /// <summary>The gateway's limit on users in session at once (the door's <c>max_users</c>).</summary>
     public int MaxUsers { get; init; } = Configuration.DoorConfig.DefaultMaxUsers;
 
+    /// <summary>Threads for each server's data-parallel kernels (a node file's <c>cores</c>), by server name; 1 for a server not named.</summary>
+    public IReadOnlyDictionary<string, int> Cores { get; init; } = new Dictionary<string, int>();
+
     /// <summary>How long the servers may take to form the cluster.</summary>
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -86,8 +89,11 @@ public static class LoopbackCluster
         int[][] queriesOf = [.. Enumerable.Range(0, users).Select(u => Enumerable.Range(0, inputs.Length).Where(i => scenario.Load.UserOf(i) == u).ToArray())];
 
         var clock = Stopwatch.StartNew();
-        await using LoopbackDeployment deployment = await LoopbackDeployment.StartAsync(split, ServerNames(h), options with { MaxUsers = Math.Max(options.MaxUsers, users) },
-            cancel).ConfigureAwait(false);
+        // Each server's cores are the options' where they name it, else the scenario's (parties.<p>.cores), as a node
+        // file would give them.
+        var cores = ServerNames(h).Values.ToDictionary(n => n, n => options.Cores.TryGetValue(n, out int c) ? c : scenario.SettingsOf(n).Cores);
+        await using LoopbackDeployment deployment = await LoopbackDeployment.StartAsync(split, ServerNames(h),
+            options with { MaxUsers = Math.Max(options.MaxUsers, users), Cores = cores }, cancel).ConfigureAwait(false);
         double joined = clock.Elapsed.TotalSeconds;
         UserSessionResult[] sessions = users == 1
             ? [await deployment.RunUserAsync(inputs, options.Progress, cancel).ConfigureAwait(false)]

@@ -79,7 +79,7 @@ public sealed class LoopbackDeployment : IAsyncDisposable
                 ServerTls? tls = options.ServerTls
                     ? new ServerTls(pki.Servers.Single(c => c.Name == s.Name).Certificate, pki.DeploymentCa, pki.ServerPins, [.. pki.Servers.Select(c => c.Certificate)])
                     : null;
-                hosts.Add(NodeHost.Start(new NodeSettings(s.Name, endpoints, tls, options.Failure) { MaxUsers = options.MaxUsers }, new ServerDeployment(deploymentId, NewRole(s.Role)), options.Log));
+                hosts.Add(NodeHost.Start(new NodeSettings(s.Name, endpoints, tls, options.Failure) { MaxUsers = options.MaxUsers, Cores = options.Cores.GetValueOrDefault(s.Name, 1) }, new ServerDeployment(deploymentId, NewRole(s.Role)), options.Log));
             }
             await Task.WhenAll(hosts.Select(n => n.WhenReady)).WaitAsync(options.JoinTimeout, cancel).ConfigureAwait(false);
             IssuedCertificate a = pki.Servers.Single(c => c.Name == names[0]);

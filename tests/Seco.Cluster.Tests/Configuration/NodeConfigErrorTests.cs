@@ -73,6 +73,16 @@ public sealed class NodeConfigErrorTests : IDisposable
     }
 
     [Fact]
+    public void Cores_defaults_to_1_and_takes_1_to_256()
+    {
+        _folder.Write(X, Gateway);
+        Assert.Equal(1, _folder.LoadNode(X).Cores);
+        _folder.Write(X, Gateway + "cores: 8\n");
+        Assert.Equal(8, _folder.LoadNode(X).Cores);
+        Assert.Equal("config/local/x.yaml:16:8: cores: out of range: got 0, must be between 1 and 256", ErrorsOf(Gateway + "cores: 0\n"));
+    }
+
+    [Fact]
     public void An_unknown_key_is_refused_with_the_nearest_known_one()
     {
         Assert.Equal(
