@@ -118,6 +118,8 @@ internal static class GridReader
                 return context.ReadNumber(node, path, 0, exclusive: true) is { } rate ? new RateValue(rate, path) : null;
             case AxisKind.Pool:
                 return Count(context.ReadInt(node, path, 0, LoadSpec.MaxPool), path);
+            case AxisKind.Cores:
+                return Count(context.ReadInt(node, path, 1, PartySettings.MaxCores), path);
             case AxisKind.Schedule:
                 if (context.ReadString(node, path) is not { } how) return null;
                 if (LoadSpec.ScheduleNames.ToList().IndexOf(how) is int k and >= 0) return new ScheduleValue((QuerySchedule)k, path);

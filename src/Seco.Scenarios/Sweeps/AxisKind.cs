@@ -35,6 +35,9 @@ public enum AxisKind
 
     /// <summary><c>pool</c>: queries each user keeps prepared ahead (<c>load.pool</c>).</summary>
     Pool,
+
+    /// <summary><c>cores</c>: every server's cores for its data-parallel kernels (<c>parties.&lt;server&gt;.cores</c>; the user keeps its own).</summary>
+    Cores,
 }
 
 /// <summary>The key of each axis in the sweep file, which is also its column in results.csv.</summary>
@@ -53,6 +56,7 @@ public static class AxisNames
         AxisKind.Rate => "rate_per_s",
         AxisKind.Schedule => "schedule",
         AxisKind.Pool => "pool",
+        AxisKind.Cores => "cores",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -102,12 +102,21 @@ public static class PointBuilder
         }
         if (errors.Count > before)
             return null;
+        // The cores axis gives every server (the gateway and each remote server) that many cores, keeping the rest of its
+        // settings; the user keeps its own.
+        IReadOnlyDictionary<string, PartySettings> parties = b.Parties;
+        if (Value<CountValue>(AxisKind.Cores) is { } cores)
+            parties = hierarchy.Parties.Where(p => p != PartyName.User || b.Parties.ContainsKey(p)).ToDictionary(p => p, p =>
+            {
+                PartySettings s = b.Parties.GetValueOrDefault(p) ?? PartySettings.Default;
+                return p == PartyName.User ? s : new PartySettings(s.CpuSlowdown, s.NicMbps, cores.Value);
+            });
 
         try
         {
             // A DELPHI point keeps its split as the SECO split it stands beside; preparing it puts every block on the gateway.
             return new Scenario($"{sweep.Name}-{number.ToString(CultureInfo.InvariantCulture)}", label, model, split, hierarchy, network, queries,
-                b.Crypto, b.Seed, b.Source, b.Workload, b.Parties, b.Failures, b.QueryBudget)
+                b.Crypto, b.Seed, b.Source, b.Workload, parties, b.Failures, b.QueryBudget)
             { Forms = b.Forms, Protocol = Value<ProtocolValue>(AxisKind.Protocol)?.Protocol ?? b.Protocol, Load = load };
         }
         catch (ArgumentException e)

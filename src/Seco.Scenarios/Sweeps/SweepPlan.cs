@@ -111,6 +111,7 @@ public sealed class SweepPlan
             : p == "load.users" ? AxisKind.Users
             : p == "load.schedule" ? AxisKind.Schedule
             : p == "load.pool" ? AxisKind.Pool
+            : p.StartsWith("parties", StringComparison.Ordinal) && Has(AxisKind.Cores) ? AxisKind.Cores
             : p.StartsWith("load", StringComparison.Ordinal) && Has(AxisKind.Rate) ? AxisKind.Rate
             : p.StartsWith("network", StringComparison.Ordinal) ? AxisKind.Network
             : p.StartsWith("hierarchy", StringComparison.Ordinal)

@@ -89,7 +89,7 @@ public sealed class SweepLoaderTests : IDisposable
     [InlineData("grid:\n  network: [lan, lann]", "sweeps/s.yaml:4:18: grid.network[1]: unknown profile 'lann' (did you mean 'lan'?)")]
     [InlineData("grid:\n  split: []", "sweeps/s.yaml:4:10: grid.split: an axis needs at least one value")]
     [InlineData("grid:\n  split: [1, 2, 1]", "sweeps/s.yaml:4:17: grid.split[2]: value '1' repeated (first given at 4:11)")]
-    [InlineData("grid: {}", "sweeps/s.yaml:3:7: grid: a grid needs at least one axis (model, split, tiers, servers_per_tier, network, queries, protocol, users, rate_per_s, schedule, pool)")]
+    [InlineData("grid: {}", "sweeps/s.yaml:3:7: grid: a grid needs at least one axis (model, split, tiers, servers_per_tier, network, queries, protocol, users, rate_per_s, schedule, pool, cores)")]
     [InlineData("grid:\n  model: [MODELS/none.onnx]", "grid.model[0]: file not found:")]
     [InlineData("grid:\n  queries: [0]", "sweeps/s.yaml:4:13: grid.queries[0]: out of range: got 0, must be between 1 and 100000")]
     public void ABadAxisIsOneErrorAtItsValue(string grid, string expected)

@@ -26,6 +26,23 @@ public sealed class SweepPlanTests : IDisposable
     }
 
     [Fact]
+    public void TheCoresAxisGivesEveryServerItsCoresAndLeavesTheUserAlone()
+    {
+        // Issue 22: speed-up per phase for 1, 2 and 8 cores is one sweep.
+        SweepPlan plan = SweepPlan.Build(_folder.Load("version: 1\nbase: base.yaml\ngrid:\n  cores: [1, 2, 8]\n"));
+        Assert.Equal(["cores=1", "cores=2", "cores=8"], plan.Points.Select(p => p.Label));
+        int[] expected = [1, 2, 8];
+        for (int i = 0; i < 3; i++)
+        {
+            Scenario s = plan.Points[i].Scenario;
+            Assert.All(new[] { "A", "B", "C" }, server => Assert.Equal(expected[i], s.SettingsOf(server).Cores));
+            Assert.Equal(1, s.SettingsOf("user").Cores);
+        }
+        Assert.Equal("sweeps/s.yaml:4:10: grid.cores: out of range: got 0, must be between 1 and 256",
+            _folder.Error("version: 1\nbase: base.yaml\ngrid:\n  cores: 0\n"));
+    }
+
+    [Fact]
     public void SplitAllRunsEveryValidSplitOfTheRealModel()
     {
         SweepPlan plan = SweepPlan.Build(_folder.Load("version: 1\nbase: base.yaml\ngrid:\n  split: all\n"));
