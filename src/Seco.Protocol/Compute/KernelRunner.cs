@@ -37,5 +37,18 @@ public static class KernelRunner
 
     internal static void CheckCount(int count) => ArgumentOutOfRangeException.ThrowIfNegative(count);
 
+    /// <summary>
+    /// Checks a region's arguments and runs it in order when there is nothing to spread (one iteration, or one core);
+    /// true when it ran. The runners with several cores share this start.
+    /// </summary>
+    internal static bool RanAlone(int cores, int count, Action<int> body)
+    {
+        CheckCount(count);
+        ArgumentNullException.ThrowIfNull(body);
+        if (count > 1 && cores > 1) return false;
+        Sequential.For(count, body);
+        return true;
+    }
+
     internal static void CheckCores(int cores) => ArgumentOutOfRangeException.ThrowIfLessThan(cores, 1);
 }

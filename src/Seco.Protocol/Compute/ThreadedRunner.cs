@@ -21,13 +21,8 @@ public sealed class ThreadedRunner : IKernelRunner
 
     public void For(int count, Action<int> body)
     {
-        KernelRunner.CheckCount(count);
-        ArgumentNullException.ThrowIfNull(body);
-        if (count <= 1 || Cores == 1)
-        {
-            KernelRunner.Sequential.For(count, body);
+        if (KernelRunner.RanAlone(Cores, count, body))
             return;
-        }
         try
         {
             Parallel.For(0, count, _options, i =>

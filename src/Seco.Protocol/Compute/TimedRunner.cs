@@ -19,13 +19,8 @@ public sealed class TimedRunner(int cores, Action<long>? saved = null) : IKernel
 
     public void For(int count, Action<int> body)
     {
-        KernelRunner.CheckCount(count);
-        ArgumentNullException.ThrowIfNull(body);
-        if (count <= 1 || Cores == 1)
-        {
-            KernelRunner.Sequential.For(count, body);
+        if (KernelRunner.RanAlone(Cores, count, body))
             return;
-        }
         var times = new long[count];
         using (KernelRunner.Use(KernelRunner.Sequential)) // a nested region shares these cores: no second credit
         {
