@@ -10,7 +10,7 @@ namespace Seco.Scenarios.Tests.Review22d;
 
 /// <summary>
 /// Review 22d, the simulator's accounting of <c>parties.&lt;p&gt;.cores</c>: with every party on 8 cores the messages
-/// (count, bytes, rounds per party and phase) are those of a 1-core run; a credit never exceeds what was measured and
+/// (count, bytes and handlers per party and phase; rounds too where timing is charged only) are those of a 1-core run; a credit never exceeds what was measured and
 /// lands only in the phase that holds converted loops (F_BC's preparation), every other phase being charged exactly
 /// what it measured; under ChargedOnly the cores change no figure at all.
 /// </summary>
@@ -28,7 +28,9 @@ public class MultiCoreAccountingTests
         SecureRunResult eight = SecureRun.Run(PreparedScenario.Prepare(AllOn(8)), null, ComputeTiming.Measured);
 
         Assert.True(one.AllBitExact && eight.AllBitExact && eight.Queries.Count == 3);
-        Assert.Equal(Traffic(one), Traffic(eight));
+        // Not rounds: with measured compute they follow the timing (which messages a handler has seen when it sends),
+        // and a machine under load moved B's online rounds from 4 to 5 between two 1-core runs' worth of timing.
+        Assert.Equal(Traffic(one, rounds: false), Traffic(eight, rounds: false));
         bool credited = false;
         foreach (PartyReport party in eight.Report.Parties)
             foreach (PhaseCosts phase in party.Phases)
@@ -53,13 +55,13 @@ public class MultiCoreAccountingTests
         SecureRunResult eight = SecureRun.Run(PreparedScenario.Prepare(AllOn(8)), null, ComputeTiming.ChargedOnly);
 
         Assert.True(one.AllBitExact && eight.AllBitExact);
-        Assert.Equal(Traffic(one), Traffic(eight));
+        Assert.Equal(Traffic(one, rounds: true), Traffic(eight, rounds: true));
         Assert.Equal(Compute(one), Compute(eight));
     }
 
-    private static List<string> Traffic(SecureRunResult run) =>
+    private static List<string> Traffic(SecureRunResult run, bool rounds) =>
         [.. run.Report.Parties.SelectMany(p => p.Phases.Select(f =>
-            $"{p.Party} {f.Phase}: sent {f.MessagesSent}/{f.BytesSent} received {f.MessagesReceived}/{f.BytesReceived} rounds {f.Rounds} handlers {f.Handlers}"))];
+            $"{p.Party} {f.Phase}: sent {f.MessagesSent}/{f.BytesSent} received {f.MessagesReceived}/{f.BytesReceived}{(rounds ? $" rounds {f.Rounds}" : "")} handlers {f.Handlers}"))];
 
     private static List<string> Compute(SecureRunResult run) =>
         [.. run.Report.Parties.SelectMany(p => p.Phases.Select(f => $"{p.Party} {f.Phase}: {f.ComputeSeconds:R} {f.MeasuredComputeSeconds:R}"))];
